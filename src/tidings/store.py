@@ -194,9 +194,7 @@ class Store:
     def update_relations(self, conn: Connection, articles: Iterable[Article]) -> None:
         for a in articles:
             conn.execute(
-                update(articles_table)
-                .where(articles_table.c.id == a.id)
-                .values(copy_of=a.copy_of, relation=a.relation)
+                update(articles_table).where(articles_table.c.id == a.id).values(copy_of=a.copy_of, relation=a.relation)
             )
 
     def get_articles(self, ids: Iterable[str]) -> list[Article]:
@@ -274,7 +272,11 @@ class Store:
                 ).scalar()
                 conn.execute(
                     insert(stories_table).values(
-                        id=story_id, headline=first or "(untitled)", dirty=1, data="{}", search_text="",
+                        id=story_id,
+                        headline=first or "(untitled)",
+                        dirty=1,
+                        data="{}",
+                        search_text="",
                         updated_at=now_iso(),
                     )
                 )
@@ -329,23 +331,29 @@ class Store:
         self, limit: int = 50, offset: int = 0, q: str | None = None, since: str | None = None
     ) -> list[Story]:
         """Stories newest first (by last article date, then update time); ``q`` searches headlines and text
-        (FTS5 on SQLite, ILIKE elsewhere); ``since`` keeps stories seen or updated at/after an ISO date."""
+        (FTS5 on SQLite, ILIKE elsewhere); ``since`` keeps stories whose latest article is at/after an ISO
+        date (undated ones: updated since)."""
         query = select(stories_table).where(stories_table.c.dirty == 0)
         if since:
-            query = query.where(or_(stories_table.c.last_seen >= since, stories_table.c.updated_at >= since))
+            undated = stories_table.c.last_seen.is_(None) & (stories_table.c.updated_at >= since)
+            query = query.where(or_(stories_table.c.last_seen >= since, undated))
         if q:
             if self.is_sqlite:
-                ids = select(text("story_id")).select_from(text("stories_fts")).where(
-                    text("stories_fts MATCH :q")
-                )
+                ids = select(text("story_id")).select_from(text("stories_fts")).where(text("stories_fts MATCH :q"))
                 query = query.where(stories_table.c.id.in_(ids)).params(q=_fts_query(q))
             else:
                 like = f"%{q}%"
                 query = query.where(or_(stories_table.c.headline.ilike(like), stories_table.c.search_text.ilike(like)))
-        query = query.order_by(
-            stories_table.c.last_seen.is_(None), stories_table.c.last_seen.desc(), stories_table.c.updated_at.desc(),
-            stories_table.c.id,
-        ).limit(limit).offset(offset)
+        query = (
+            query.order_by(
+                stories_table.c.last_seen.is_(None),
+                stories_table.c.last_seen.desc(),
+                stories_table.c.updated_at.desc(),
+                stories_table.c.id,
+            )
+            .limit(limit)
+            .offset(offset)
+        )
         with self.engine.connect() as conn:
             return [_row_to_story(r) for r in conn.execute(query).mappings()]
 
@@ -373,7 +381,9 @@ class Store:
             keys = list(vectors)
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
-                existing.update(conn.execute(select(vectors_table.c.key).where(vectors_table.c.key.in_(chunk))).scalars())
+                existing.update(
+                    conn.execute(select(vectors_table.c.key).where(vectors_table.c.key.in_(chunk))).scalars()
+                )
             rows = [
                 {"key": k, "vector": v.astype(np.float32).tobytes()} for k, v in vectors.items() if k not in existing
             ]

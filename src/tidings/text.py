@@ -51,8 +51,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 _TERMINAL = re.compile(r"[.!?…:;\"”’')\]]$")
-_OPEN_QUOTES = "“\"«„"
-_CLOSE_QUOTES = "”\"»“"
+_OPEN_QUOTES = '“"«„'
+_CLOSE_QUOTES = '”"»“'
 
 
 def looks_like_heading(paragraph: str) -> bool:
@@ -64,20 +64,25 @@ def looks_like_heading(paragraph: str) -> bool:
     return n_words <= 14 and not _TERMINAL.search(p) and p[0].isupper()
 
 
-_FALLBACK_SPLIT = re.compile(r"(?<=[.!?…][\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|U\.S|U\.K|No|Inc|Corp|Co)\.$")
 
 
 def _split_fallback(paragraph: str) -> list[str]:
     """Regex sentence splitter used when spaCy is not installed."""
-    parts = _FALLBACK_SPLIT.split(paragraph)
+    parts: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        parts.append(paragraph[start : match.end()].strip())
+        start = match.end()
+    parts.append(paragraph[start:].strip())
     out: list[str] = []
     for part in parts:
         if out and _ABBREV.search(out[-1]):
             out[-1] = out[-1] + " " + part
-        else:
+        elif part:
             out.append(part)
-    return [p.strip() for p in out if p.strip()]
+    return out
 
 
 def _quote_balance(text: str) -> int:

@@ -53,7 +53,9 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
             continue
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
-        lines.append(f"{cite[aid]}. {a.title or '(untitled)'} — {a.site or '?'}, {a.published or 'undated'} ({where}){rel}")
+        lines.append(
+            f"{cite[aid]}. {a.title or '(untitled)'} — {a.site or '?'}, {a.published or 'undated'} ({where}){rel}"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,183 @@
+"""The ``tidings`` command as a user runs it: outputs, bad inputs, exit codes, re-runs, interruption."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.server
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tidings.cli import app
+
+runner = CliRunner()
+
+ARTICLE = (
+    "Ferry service to Gullholm resumes after storm\n\n"
+    "The ferry between Brackwater and Gullholm island resumed on Thursday after three days of gales.\n\n"
+    "Harbourmaster Ivo Lenk said the first crossing carried 140 passengers and a load of fresh supplies.\n\n"
+    "\u201cThe sea is calm enough now,\u201d Lenk said.\n"
+)
+
+
+def tidings(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input)
+
+
+@pytest.fixture
+def good_file(tmp_path: Path) -> Path:
+    p = tmp_path / "inputs" / "ferry.txt"
+    p.parent.mkdir()
+    p.write_text(ARTICLE, encoding="utf-8")
+    return p
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/slow":
+            time.sleep(3)
+        self.send_response(404 if self.path == "/missing" else 200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.end_headers()
+        if self.path not in ("/missing",):
+            with contextlib.suppress(BrokenPipeError):
+                self.wfile.write(ARTICLE.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_run_writes_valid_outputs(good_file, tmp_path, db, schema):
+    import jsonschema
+
+    out = tmp_path / "out"
+    res = tidings("run", str(good_file), "--out", str(out), "--db", db)
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "stories.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data["articles"][0]["origin"] == str(good_file)
+    assert data["articles"][0]["title"] == "Ferry service to Gullholm resumes after storm"
+    assert (out / "index.html").exists() and (out / "stories.md").exists()
+    assert "Ferry service" in (out / "stories.md").read_text()
+
+
+def test_every_bad_input_is_skipped_with_one_line(good_file, tmp_path, db, http_server):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "undecodable.txt").write_bytes(bytes(range(128, 256)) * 20 + b"\x00")
+    (bad / "broken.jsonl").write_text('{"title": "ok", "text": "A line that parses fine enough here."}\n{oops\n')
+    (bad / "huge.txt").write_bytes(b"word " * (1024 * 1024 // 5 * 2))  # 2 MB against a 1 MB cap
+    out = tmp_path / "out"
+    res = tidings(
+        "run", str(good_file), str(bad), f"{http_server}/missing", f"{http_server}/slow",
+        "--out", str(out), "--db", db, "--max-mb", "1", "--timeout", "1",
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    skipped = json.loads((out / "stories.json").read_text())["skipped"]
+    origins = " ".join(s["origin"] for s in skipped)
+    for name in ("binary.txt", "empty.txt", "undecodable.txt", "broken.jsonl", "huge.txt", "/missing", "/slow"):
+        assert name in origins, (name, skipped)
+        line = next(line for line in res.output.splitlines() if name in line and "skipped" in line)
+        assert line.strip()
+    assert all(s["reason"] and "\n" not in s["reason"] for s in skipped)
+    assert any("404" in s["reason"] for s in skipped if "/missing" in s["origin"])
+    assert any("time" in s["reason"].lower() for s in skipped if "/slow" in s["origin"])
+
+
+def test_exit_codes(good_file, tmp_path, db):
+    (tmp_path / "empty.txt").write_text("")
+    assert tidings("run", str(tmp_path / "empty.txt"), "--db", db).exit_code == 2
+    assert tidings("run", str(good_file), str(tmp_path / "empty.txt"), "--db", db).exit_code == 0
+    assert tidings("run", str(good_file), str(tmp_path / "empty.txt"), "--db", db, "--strict").exit_code == 1
+    assert tidings("run", str(tmp_path / "nope.txt"), "--db", db).exit_code == 2
+
+
+def test_rerun_changes_nothing_and_exports_same_stories(good_file, tmp_path, db):
+    out1, out2 = tmp_path / "o1", tmp_path / "o2"
+    assert tidings("run", str(good_file), "--out", str(out1), "--db", db).exit_code == 0
+    before = sqlite3.connect(db).execute("select count(*) from articles").fetchone()
+    assert tidings("run", str(good_file), "--out", str(out2), "--db", db).exit_code == 0
+    after = sqlite3.connect(db).execute("select count(*) from articles").fetchone()
+    assert before == after
+    s1 = json.loads((out1 / "stories.json").read_text())["stories"]
+    s2 = json.loads((out2 / "stories.json").read_text())["stories"]
+    strip = lambda stories: [{k: v for k, v in s.items() if k != "updated_at"} for s in stories]  # noqa: E731
+    assert strip(s1) == strip(s2)
+
+
+def test_stdin_jsonl_and_gzip(tmp_path, db):
+    line = json.dumps({"title": "Gullholm ferry back", "text": ARTICLE.split("\n\n", 1)[1], "site": "isles.example"})
+    res = tidings("run", "-", "--db", db, input=line + "\n")
+    assert res.exit_code == 0, res.output
+    gz = tmp_path / "ferry.txt.gz"
+    gz.write_bytes(gzip.compress(ARTICLE.encode()))
+    assert tidings("run", str(gz), "--db", db).exit_code == 0
+
+
+def test_stories_and_show(good_file, db):
+    tidings("run", str(good_file), "--db", db)
+    listing = tidings("stories", "--db", db)
+    assert listing.exit_code == 0 and "Ferry service" in listing.output
+    from tidings.store import Store
+
+    story_id = Store(db).list_stories()[0].id
+    shown = tidings("show", story_id[:6], "--db", db)
+    assert shown.exit_code == 0 and "Ferry service" in shown.output and "Sources" in shown.output
+    assert tidings("show", "nosuchstory", "--db", db).exit_code == 1
+
+
+def test_kill_during_run_leaves_database_consistent(tmp_path):
+    """SIGKILL a real `tidings run` mid-way: the database opens, passes integrity_check, and a re-run completes."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(120):
+        (folder / f"{i:03d}.txt").write_text(
+            f"Report {i} on the Gullholm ferry\n\nThe ferry made crossing number {i} on Thursday with "
+            f"{100 + i} passengers aboard.\n\nHarbourmaster Ivo Lenk said crossing {i} went smoothly.\n"
+        )
+    db = tmp_path / "kill.db"
+    cmd = [sys.executable, "-m", "tidings.cli", "run", str(folder), "--db", str(db), "--quiet"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if (
+            db.exists()
+            and sqlite3.connect(db).execute("select count(*) from sqlite_master where name='articles'").fetchone()[0]
+        ):
+            n = sqlite3.connect(db).execute("select count(*) from articles").fetchone()[0]
+            if n > 0:
+                break
+        time.sleep(0.05)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    con = sqlite3.connect(db)
+    assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    con.close()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*) from articles").fetchone()[0] == 120
+    assert con.execute("select count(*) from stories where dirty = 1").fetchone()[0] == 0

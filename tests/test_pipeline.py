@@ -1,0 +1,161 @@
+"""The pipeline end to end on small fictional inputs and on the seed articles (read from ../shared)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tidings import pipeline as pipeline_module
+from tidings.pipeline import Pipeline
+
+STRIKE = [
+    (
+        "Dock strike shuts Port Valen terminal",
+        "harbourgazette.example",
+        "2026-03-02",
+        "Dock workers in Port Valen walked off the job on Monday, shutting the city's container terminal.\n\n"
+        "The Valen Dockers Union said 3,200 members joined the strike after wage talks with the port authority "
+        "collapsed.\n\n"
+        "\u201cWe will not unload a single ship until the offer improves,\u201d union leader Mara Quill said.\n\n"
+        "Port director Anselm Brisk said the authority remained open to talks.",
+    ),
+    (
+        "Port Valen dockers strike over pay",
+        "kestrelmouthpost.example",
+        "2026-03-02",
+        "Thousands of dock workers in Port Valen went on strike on Monday after pay talks broke down.\n\n"
+        "The union said 4,000 members had joined the strike, closing the container terminal.\n\n"
+        "Mara Quill, who leads the Valen Dockers Union, said: \u201cWe will not unload a single ship.\u201d\n\n"
+        "Ships queued outside the harbour as the walkout began.",
+    ),
+]
+BAKE = (
+    "Ashcombe bake sale raises funds for library roof",
+    "ashcombeadvertiser.example",
+    "2026-03-03",
+    "A bake sale at Ashcombe primary school raised money for the village library roof on Saturday.\n\n"
+    "Volunteers sold lemon cakes, scones and apple pies to hundreds of visitors.\n\n"
+    "Librarian Petra Holm thanked the bakers and said repairs would start in April.",
+)
+
+
+def write_jsonl(path: Path, rows: list[tuple[str, str, str, str]], story: str | None = None) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for title, site, day, text in rows:
+            obj = {"title": title, "text": text, "site": site, "published": day, "url": f"https://{site}/{day}"}
+            if story:
+                obj["story"] = story
+            f.write(json.dumps(obj) + "\n")
+    return path
+
+
+def test_run_groups_same_event_and_separates_others(tmp_path, db):
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE])
+    result = Pipeline(db=db).run([str(src)])
+    assert len(result.articles) == 3 and result.new_articles == 3
+    by_title = {a.title: a for a in result.articles}
+    strike_ids = {by_title[t].story_id for t, *_ in STRIKE}
+    assert len(strike_ids) == 1
+    assert by_title[BAKE[0]].story_id not in strike_ids
+    strike = next(s for s in result.stories if s.id in strike_ids)
+    assert strike.independent_sources == 2
+    assert strike.summary and all(s.article_ids for s in strike.summary)
+    assert strike.first_seen == "2026-03-02"
+    assert [t.site for t in strike.timeline] == sorted(t.site for t in strike.timeline)  # same day: insertion order
+
+
+def test_same_input_twice_changes_nothing(tmp_path, db):
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE])
+    first = Pipeline(db=db).run([str(src)])
+    second = Pipeline(db=db).run([str(src)])
+    assert second.new_articles == 0
+    assert [a.id for a in second.articles] == [a.id for a in first.articles]
+    assert sorted(s.id for s in second.stories) == sorted(s.id for s in first.stories)
+    assert [s.summary for s in second.stories] == [s.summary for s in first.stories]
+
+
+def test_second_run_adds_to_existing_story(tmp_path, db):
+    Pipeline(db=db).run([str(write_jsonl(tmp_path / "a.jsonl", [STRIKE[0], BAKE]))])
+    result = Pipeline(db=db).run([str(write_jsonl(tmp_path / "b.jsonl", [STRIKE[1]]))])
+    [article] = result.articles
+    [story] = result.stories
+    assert len(story.article_ids) == 2 and article.id in story.article_ids
+
+
+def test_group_by_story_uses_the_story_field(tmp_path, db):
+    src = tmp_path / "grouped.jsonl"
+    write_jsonl(src, [STRIKE[0], BAKE], story="mixed-on-purpose")
+    result = Pipeline(db=db).run([str(src)], group_by="story")
+    assert len({a.story_id for a in result.articles}) == 1
+
+
+def test_interrupted_run_keeps_committed_batches_only(tmp_path, db, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE])
+    pipe = Pipeline(db=db, batch_size=2)
+    real_assign = pipe.store.assign_stories
+    calls = {"n": 0}
+
+    def assign_then_die(conn, assignments, merged):
+        calls["n"] += 1
+        touched = real_assign(conn, assignments, merged)
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C inside the second batch's transaction
+        return touched
+
+    monkeypatch.setattr(pipe.store, "assign_stories", assign_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        pipe.run([str(src)])
+    assert pipe.store.count_articles() == 2  # the first batch, whole; nothing of the second
+    # The next run finishes the job and rebuilds the stories the first batch touched.
+    result = Pipeline(db=db).run([str(src)])
+    assert result.new_articles == 1
+    assert not Pipeline(db=db).store.dirty_story_ids()
+    assert all(s.summary for s in result.stories)
+
+
+def test_unreadable_input_is_skipped_and_run_goes_on(tmp_path, db):
+    src = write_jsonl(tmp_path / "in.jsonl", [BAKE])
+    with src.open("a") as f:
+        f.write("{not json\n")
+    (tmp_path / "empty.txt").write_text("")
+    result = Pipeline(db=db).run([str(tmp_path)])
+    assert len(result.articles) == 1
+    reasons = {Path(s.origin).name.split(":")[0]: s.reason for s in result.skipped}
+    assert "empty.txt" in reasons and "in.jsonl" in reasons
+
+
+@pytest.mark.corpus
+def test_seeds_make_one_cited_story(seeds_dir, db):
+    result = Pipeline(db=db).run([str(seeds_dir)])
+    assert len(result.articles) == 5
+    assert len({a.story_id for a in result.articles}) == 1
+    [story] = result.stories
+    titles = {Path(a.origin).name[:3]: a.title for a in result.articles}
+    first_lines = {p.name[:3]: next(line for line in p.read_text().splitlines() if line.strip()).strip()
+                   for p in seeds_dir.glob("*.txt")}  # fmt: skip
+    # Titles are the headline of each page, not its page-chrome first line (section labels, switchers).
+    for key, title in titles.items():
+        assert title and len(title.split()) >= 5, (key, title)
+        assert title in (seeds_dir / next(p.name for p in seeds_dir.glob(key + "*"))).read_text()
+    assert titles["000"] == first_lines["000"]
+    assert 4 <= len(story.summary) <= 7
+    assert all(s.article_ids for s in story.summary)
+    assert story.independent_sources == 5
+
+
+def test_stage_timings_are_recorded(tmp_path, db):
+    pipe = Pipeline(db=db)
+    pipe.run([str(write_jsonl(tmp_path / "in.jsonl", [BAKE]))])
+    for stage in ("ingest", "clean", "embed", "dedupe", "cluster", "store", "analyze", "summarize"):
+        assert stage in pipe.timings, stage
+    assert pipe.timer.counts["clean"] == 1
+
+
+def test_article_embedding_text_is_title_and_lead():
+    from tidings.model import Article
+
+    a = Article(id="x", origin="o", title="Headline", text="word " * 500)
+    text = pipeline_module.article_embedding_text(a)
+    assert text.startswith("Headline\nword") and len(text) <= len("Headline\n") + 1000

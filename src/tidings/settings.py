@@ -17,6 +17,14 @@ class IngestSettings:
     """Seconds for connect/read of one URL."""
     max_redirects: int = 5
     user_agent: str = "tidings/0.1 (+https://github.com/tidings/tidings; news deduplication engine)"
+    binary_max_control_ratio: float = 0.01
+    """Decoded text with more than this share of control characters (not tab/newline) is a binary file."""
+    max_decode_chaos: float = 0.3
+    """charset-normalizer 'chaos' (mess ratio) above which bytes that are not UTF-8 count as undecodable."""
+    sniff_bytes: int = 4096
+    """Leading bytes inspected to tell a feed from HTML (URLs, .xml files) and to find a declared charset."""
+    read_chunk_bytes: int = 65536
+    """Chunk size for streamed reads (HTTP bodies, gzip): the size cap is checked after each chunk."""
 
 
 @dataclass
@@ -24,55 +32,272 @@ class CleanSettings:
     min_paragraph_chars: int = 1
     """Paragraphs shorter than this are dropped outright (after stripping)."""
     repeated_block_min_sites: int = 3
-    """A line seen verbatim in this many different articles of a run is boilerplate (navigation, footers)."""
+    """A line seen verbatim in this many different articles of a run is boilerplate (navigation, footers).
+    'Different' = next to different article text, so syndicated copies of one article do not count.
+    Only lines that do not anchor the body (short, title-like or UI-worded) are judged this way."""
+    repeated_block_min_site_docs: int = 2
+    """The same, for articles of one site: a line in two of its articles is the site's template."""
+    repeat_memory_lines: int = 500_000
+    """Lines remembered across batches of one run; past this, lines seen once are forgotten (lossy counting)."""
+    anchor_min_words: int = 6
+    """A line ending like a sentence with at least this many words anchors the article body; the body runs
+    from the first to the last anchor, junk concentrates outside (seeds: shortest body sentence has 9 words)."""
+    fragment_min_words: int = 25
+    """A line without final punctuation but at least this long is body text (a truncated paragraph); the
+    longest seed subheading has 17 words."""
+    heading_max_words: int = 20
+    """Longest line that can be a subheading (or a headline in a related-links block)."""
+    title_min_words: int = 3
+    """A line must have this many words to be taken as the title (not 'World', 'politics')."""
+    cue_max_words: int = 6
+    """Longest cue line ('Read more:', 'Related stories') that can open a block of headlines."""
+    headline_min_words: int = 4
+    """Lines of a related-links block are headlines of at least this many words (list items like
+    '200 g sugar' are shorter and are never taken for one)."""
+    run_min_lines: int = 3
+    """A run of this many consecutive headline-like lines (no cue) is a candidate related-links block."""
+    ui_density: float = 0.2
+    """Share of words from the UI lexicon (comment, subscribe, browser...) that makes a line suspect."""
+    ui_strong_density: float = 0.3
+    """At this share (and at least ``ui_strong_min_words`` words) a line is UI text whatever its topic."""
+    ui_strong_min_words: int = 4
+    """Shorter suspect lines ('Share prices fall') are judged by topic instead."""
+    ui_max_cosine: float = 0.3
+    """A suspect (UI-worded) line is kept only when its cosine to the article is at least this (MiniLM)."""
+    run_max_cosine: float = 0.3
+    """A cue-less block of headlines inside the body is junk when its mean cosine to the article is below."""
+    edge_keep_cosine: float = 0.45
+    """A line after the last body anchor is kept only when this close to the article (MiniLM)."""
+    hashing_cosine_scale: float = 0.5
+    """Cosine thresholds are multiplied by this with the hashing fallback encoder (lexical cosines are lower)."""
+    topic_languages: tuple[str, ...] = ("en",)
+    """Languages the sentence encoder understands; elsewhere the topical signal is not used."""
+    centroid_chars: int = 400
+    """Characters of body text embedded as the article's topic (with the title). Encoding cost grows with
+    length (~8x slower at 1500 chars than at 200); 400 keeps the topic and the stage fast."""
+    centroid_paragraphs: int = 4
+    """Body paragraphs, spread over the article, whose openings make up the topic text."""
+    credit_max_words: int = 45
+    """Longest line that can be a credit line ('X and Y contributed to this report')."""
+    credit_max_trailing_anchors: int = 1
+    """A credit line is only taken as one near the end: at most this many body sentences after it."""
+    wrap_min_chars: int = 40
+    """A line break after a line at least this long that continues its sentence is a hard wrap: the lines
+    of such a paragraph are joined (short lines, like 'Sunday, 22 December' over 'politics', stay apart)."""
+    tail_max_anchors: int = 2
+    """At most this many body sentences after the last junk line (or before the first) are checked for topic:
+    off-topic ones are page text ('This site uses ... to reduce spam.'), not article."""
+    language_sample_chars: int = 600
+    """Body characters given to the language identifier (py3langid's cost grows with length; 600 is ample)."""
+    vector_cache_lines: int = 50_000
+    """Embeddings of candidate lines kept for reuse within a run (template lines recur); ~75 MB at most."""
+    use_embeddings: bool = True
+    """Use the topical-distance signal (sentence embeddings of candidate lines only)."""
+    trafilatura_favor_recall: bool = True
+    """Extract HTML with trafilatura's recall mode; the junk filter then restores precision
+    (benchmarks/extraction.py)."""
 
 
 @dataclass
 class DedupeSettings:
+    """Copy detection (src/tidings/dedupe.py). Values chosen with benchmarks/copies.py (copy set built from real
+    corpus articles; sentence threshold from MSRP train)."""
+
     num_perm: int = 128
-    """MinHash permutations: 128 gives ~0.09 standard error on Jaccard estimates."""
+    """MinHash permutations: 128 gives ~0.09 standard error on Jaccard estimates (4 bytes each per article)."""
+    seed: int = 1
+    """Seed of the MinHash permutations; changing it invalidates stored signatures (they are then recomputed)."""
     shingle_words: int = 5
     """Word shingle length for MinHash."""
     near_threshold: float = 0.5
     """LSH Jaccard threshold for near-duplicate candidates (benchmarks/copies.py)."""
     near_min_jaccard: float = 0.6
     """Estimated Jaccard above which a candidate is a near duplicate."""
+    near_min_containment: float = 0.9
+    """Estimated share of the shorter text's shingles found in the longer one above which it is a near duplicate
+    (a trimmed copy); also turns an aligned, barely reworded excerpt into a near duplicate."""
+    paraphrase_candidates: int = 10
+    """Nearest articles fetched from the embedding index per new article, as reworded-copy candidates."""
+    paraphrase_candidate_sim: float = 0.8
+    """Cosine of two article embeddings (title + lead) for them to be aligned as a possible reworded copy."""
+    paraphrase_candidate_sim_lexical: float = 0.6
+    """The same, when the hashing fallback encoder is in use (its cosines run lower)."""
+    paraphrase_sentence_sim: float = 0.75
+    """Cosine of two sentence embeddings for them to count as a paraphrase pair (tuned on MSRP train)."""
+    paraphrase_sentence_sim_lexical: float = 0.6
+    """The same for the hashing fallback encoder (tuned on MSRP train with TIDINGS_EMBEDDER=hashing)."""
     paraphrase_min_aligned: float = 0.6
     """Share of the shorter article's sentences that must align (in order) for a reworded copy."""
-    paraphrase_sentence_sim: float = 0.75
-    """Cosine of two sentence embeddings for them to count as a paraphrase pair."""
-    paraphrase_candidate_sim: float = 0.8
-    """Cosine of two article embeddings for them to be checked as a possible reworded copy."""
+    paraphrase_min_sentences: int = 3
+    """Articles with fewer body sentences than this are never called reworded copies (too little evidence)."""
+    alignment_min_words: int = 3
+    """Sentences with fewer words than this (datelines, stray quote marks) are left out of the alignment."""
+    near_sentence_sim: float = 0.95
+    """Aligned sentence pairs at least this similar are the same sentence (lightly edited at most)."""
+    near_verbatim_share: float = 0.5
+    """An aligned copy is a near duplicate, not a paraphrase, when at least this share of its aligned pairs are
+    the same sentence."""
+    containment_margin: float = 0.1
+    """Without dates, A is the original of B when the share of B found in A exceeds the reverse by this much."""
+    fuller_ratio: float = 1.2
+    """Without dates or containment or credit line, the text with this many times more words is the original."""
+    index_dtype: str = "f16"
+    """Scalar type of the article-embedding ANN index (usearch): half precision, 768 bytes per article."""
+    sentence_cache_articles: int = 1024
+    """Articles whose sentence vectors stay in memory (LRU, float16: ~20 KB each) for paraphrase alignment."""
+    article_cache: int = 2048
+    """Article objects kept in memory (LRU) when a store lookup is set; older ones are fetched by id."""
 
 
 @dataclass
 class ClusterSettings:
-    join_threshold: float = 0.5
-    """Combined similarity above which an article joins a story (benchmarks/clustering.py)."""
+    """Online story clustering (Miranda et al. 2018 recipe): candidates from an ANN index over story centroids in a
+    time window, a linear gate over similarity features, merges of stories that grow close.
+
+    The gate weights were fitted (logistic regression on teacher-forced candidate pairs, then bias and merge margin
+    tuned for B-cubed F1) on the NeuS train stream + ECB+ train topics by ``benchmarks/clustering.py --fit``.
+    """
+
     window_days: float = 7.0
-    """Only stories active within this many days of an article's date are candidates."""
-    candidates: int = 20
-    """Nearest stories fetched from the ANN index per article."""
-    dense_weight: float = 0.7
-    lexical_weight: float = 0.3
-    time_decay_days: float = 3.0
+    """Only stories with an article within this many days of an article's date are candidates (also the width of
+    the time buckets the ANN indexes are split into). Undated articles and stories have no window."""
+    candidates: int = 10
+    """Nearest stories fetched from each ANN index searched per article (cost per article is bounded by this)."""
+    time_decay_days: float = 2.0
+    """Time similarity = exp(-days between the article and the story's span / this)."""
+    lead_chars: int = 600
+    """Characters of the text (after the title) whose words and names make an article's sparse representation."""
+    title_weight: float = 2.0
+    """A title word counts this many times as much as a lead word."""
+    max_terms: int = 64
+    """Keywords kept per story (the heaviest ones): bounds memory per story."""
+    max_names: int = 32
+    """Capitalised-name tokens kept per story."""
+    reindex_growth: float = 0.2
+    """A story's vector in an ANN index is replaced when its article count grew by this share since it was indexed
+    (scores always use the exact current centroid; the index only has to find the story)."""
+    bias: float = -6.0
+    """Gate: an article joins the best-scoring candidate when bias + sum(weight * feature) > 0."""
+    dense_weight: float = 8.0
+    """Weight of the cosine between the article embedding and the story centroid."""
+    lexical_weight: float = 3.0
+    """Weight of the TF-IDF cosine of title+lead keywords (article vs story keyword counter)."""
+    names_weight: float = 2.0
+    """Weight of the TF-IDF cosine of capitalised-name tokens."""
+    time_weight: float = 1.0
+    """Weight of the time similarity (0 when either side is undated)."""
+    dated_weight: float = 0.0
+    """Weight of the indicator 'both sides dated' (lets the gate shift when a time term is present)."""
+    size_weight: float = 0.0
+    """Weight of log(1 + story size): big stories have blurrier centroids."""
+    merge_margin: float = 1.0
+    """Two stories merge when the gate score between them (same weights, story-to-story features) exceeds this."""
 
 
 @dataclass
 class AnalyzeSettings:
+    # --- facts, figures, conflicts (src/tidings/analyze.py, figures.py; benchmarks/tune_facts.py) ---
     fact_similarity: float = 0.72
-    """Cosine above which two sentences of different articles report the same fact (MSRP-tuned)."""
+    """Cosine plus name/figure bonus above which two sentences of different articles report the same fact
+    (MSRP-tuned)."""
+    fact_name_bonus: float = 0.05
+    """Added to the cosine, times the share of the smaller sentence's name tokens (NER) found in the other."""
+    fact_figure_bonus: float = 0.05
+    """Added to the cosine when the two sentences give a figure with the same value and unit."""
+    fact_similarity_lexical: float = 0.5
+    """The same with the hashing fallback encoder (tuned on MSRP train with TIDINGS_EMBEDDER=hashing)."""
+    fact_link_margin: float = 0.05
+    """Two groups of aligned sentences merge only when their average cosine (plus the link's bonus) is at least
+    the fact threshold minus this: stops chains of pairwise links from gluing different facts together."""
+    min_fact_words: int = 4
+    """Body sentences shorter than this ('Reuters.', 'Read more:') take no part in facts."""
+    max_sentences_per_article: int = 80
+    """Sentences of each article aligned (the first ones): bounds the per-story cost on very long articles."""
+    similarity_block: int = 1024
+    """Rows of the sentence similarity matrix computed at a time (memory bound: block x story sentences)."""
     max_facts: int = 60
+    """Facts kept per story: every fact with two or more independent sources, then exclusives in turn per source."""
+    max_figures: int = 50
+    """Figures kept per story (those given by the most articles first)."""
+    conflict_similarity: float = 0.6
+    """Two sentences of different facts this similar (cosine) are compared for conflicting figures too."""
+    conflict_tolerance: float = 0.01
+    """Relative difference under which two exact figures agree (rounding); 'about'/'nearly' widen it 3x."""
+    max_conflicts: int = 20
+    """Conflicts kept per story."""
+    # --- quotes (src/tidings/quotes.py; values chosen on the PolNeAR dev split with benchmarks/quotes.py) ---
+    quote_scare_max_words: int = 3
+    """A quoted phrase of at most this many words inside a sentence is a scare quote unless a speech verb
+    attributes it to someone (calls it "not sufficient")."""
+    quote_unattributed_min_words: int = 6
+    """A quotation with no speaker found is still kept (speaker None) when it stands as its own sentence and has
+    at least this many words; shorter unattributed ones are titles, nicknames or scare quotes."""
+    quote_embedded_min_words: int = 1
+    """A quotation inside an indirect-speech sentence ('X said the plan is "not a formal document"') is kept when
+    it has at least this many words (the speech verb of the sentence attributes it)."""
+    quote_speaker_max_words: int = 12
+    """Longest speaker phrase between a quotation and its speech verb ('", the 58-year-old former governor said')."""
+    quote_tail_max_words: int = 8
+    """After '."' a following 'X said ...' is taken as the attribution only when the rest of its sentence is at most
+    this many words (otherwise it is a new sentence of indirect speech)."""
+    quote_max_paragraphs: int = 8
+    """A quotation continued paragraph after paragraph (opening mark, no closing mark) stops after this many."""
+    # --- entities (src/tidings/entities.py) ---
+    entity_fuzzy_ratio: float = 0.7
+    """difflib ratio of two name skeletons (same first letter, same consonants) for transliteration variants
+    (Kiev/Kyiv 0.86; Paris/Peres 0.6 must stay apart)."""
+    entity_fuzzy_min_chars: int = 4
+    """Names shorter than this are only merged when their skeletons are equal (no fuzzy match)."""
+    entity_surname_dominance: float = 3.0
+    """A bare surname shared by several full names (Trump: Donald, Melania) goes to the one mentioned at least this
+    many times more often than the next; otherwise it stays its own entity."""
+    ner_batch_size: int = 64
+    """Paragraphs per spaCy nlp.pipe batch."""
+    ner_cache_paragraphs: int = 20000
+    """Recognised entities are cached per paragraph text (quotes and entities share one spaCy pass per article)."""
 
 
 @dataclass
 class SummarizeSettings:
-    max_sentences: int = 6
+    """Extractive summary and headline (src/tidings/summarize.py). Weights chosen by a grid search on the NeuS
+    train split (ROUGE-2 F at the reference's word budget) with ``benchmarks/summarize.py --tune``."""
+
+    max_sentences: int = 7
+    """Most sentences in a summary."""
     min_sentences: int = 4
+    """Fewest sentences in a summary (fewer only when the story has fewer usable sentences)."""
+    target_words: int = 110
+    """Past min_sentences, sentences are added until the summary has this many words (or max_sentences)."""
     mmr_lambda: float = 0.7
     """Relevance vs novelty trade-off of maximal marginal relevance."""
     redundancy_threshold: float = 0.7
-    """Two summary candidates more similar than this say the same thing: keep one."""
+    """Two summary candidates more similar than this (cosine) say the same thing: keep one."""
+    centrality_weight: float = 1.0
+    """Weight of the cosine to the story centroid (each article's sentences weigh the same in it)."""
+    title_weight: float = 0.5
+    """Weight of the cosine to the centroid of the articles' titles."""
+    corroboration_weight: float = 0.5
+    """Weight of (independent sources reporting the sentence's fact - 1) / (independent sources of the story - 1)."""
+    position_weight: float = 0.3
+    """Weight of position_decay ** (index of the sentence among its article's body sentences)."""
+    position_decay: float = 0.8
+    """Per-sentence decay of the lead bonus."""
+    standalone_weight: float = 0.5
+    """Weight of the stand-alone penalty (dangling pronoun start, quote fragment, unbalanced quotes, length)."""
+    quote_weight: float = 0.2
+    """Weight of the share of the sentence's words inside quotation marks (a summary reports, it does not quote)."""
+    min_words: int = 8
+    """Sentences shorter than this are penalised as not standing alone."""
+    max_words: int = 50
+    """Sentences longer than this are penalised (run-ons, merged paragraphs)."""
+    max_candidates_per_article: int = 60
+    """Body sentences of each article considered (the first ones): bounds the cost on long articles."""
+    headline_min_words: int = 4
+    """Titles shorter than this are penalised as headlines."""
+    headline_max_words: int = 18
+    """Titles longer than this are penalised as headlines."""
+    headline_penalty_weight: float = 0.2
+    """Weight of the title penalty (question, exclamation, loaded words) against title centrality (a cosine)."""
 
 
 @dataclass

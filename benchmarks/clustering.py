@@ -1,0 +1,370 @@
+"""Story clustering quality: tidings' online clusterer vs BERTopic, HDBSCAN and agglomerative clustering.
+
+B-cubed precision / recall / F1 (Bagga & Baldwin 1998, per-item averages) on
+  (a) NeuS/AllSides (../shared/corpora/neus-allsides): train+val as one stream, ~8.3k outlet excerpts in 2,759 gold
+      roundups (3 outlets each); ~13% of the articles get a date from the raw crawl (title join, see corpora.py);
+  (b) ECB+ (../shared/corpora/ecbplus): 982 documents; gold event = subtopic (86), gold topic (43). No dates.
+All methods use the same embeddings: tidings' encoder on title + first ~1000 characters (cached in
+benchmarks/.cache/). Baselines: agglomerative clustering (scikit-learn, cosine, average linkage) at the best distance
+threshold chosen on the very data it is scored on (optimistic), HDBSCAN (best of a small grid, also chosen on the
+scored data), BERTopic (precomputed embeddings, UMAP + HDBSCAN, best min_topic_size of a small grid).
+
+tidings' gate was fitted (``--fit``) on the NeuS train stream and the ECB+ train+dev topics; the held-out results are
+NeuS val and ECB+ test topics (36-45). Full-set rows are given too (they contain the fitting data for tidings).
+
+    .venv/bin/python benchmarks/clustering.py                  # all tables (a few minutes on 2 cores)
+    .venv/bin/python benchmarks/clustering.py --no-bertopic    # skip BERTopic
+    .venv/bin/python benchmarks/clustering.py --fit            # refit the gate, print the ClusterSettings values
+    .venv/bin/python benchmarks/clustering.py --limit 1500     # quick run on the first stories of each set
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus  # noqa: E402
+
+from tidings.cluster import FEATURES, StoryClusterer  # noqa: E402
+from tidings.model import Article  # noqa: E402
+from tidings.settings import ClusterSettings  # noqa: E402
+
+
+# -- metric ---------------------------------------------------------------------------------------------------------
+def bcubed(pred: Sequence[object], gold: Sequence[object]) -> tuple[float, float, float]:
+    """B-cubed precision, recall, F1: each item's share of its cluster that shares its gold class, and vice versa."""
+    n = len(gold)
+    if n == 0:
+        return 0.0, 0.0, 0.0
+    joint = Counter(zip(pred, gold, strict=True))
+    csize, gsize = Counter(pred), Counter(gold)
+    precision = sum(c * c / csize[p] for (p, _g), c in joint.items()) / n
+    recall = sum(c * c / gsize[g] for (_p, g), c in joint.items()) / n
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+# -- tidings ---------------------------------------------------------------------------------------------------------
+def to_article(item: Item) -> Article:
+    return Article(id=item.id, origin=item.id, title=item.title, text=item.text, published=item.published)
+
+
+def run_tidings(items: list[Item], emb: np.ndarray, settings: ClusterSettings) -> list[str]:
+    """One batch: the stream in time order through StoryClusterer.assign."""
+    clusterer = StoryClusterer(settings)
+    assigned = clusterer.assign([to_article(i) for i in items], emb)
+    return [assigned[i.id] for i in items]
+
+
+def run_tidings_runs(items: list[Item], emb: np.ndarray, settings: ClusterSettings, runs: int, seed: int = 0) -> list[str]:
+    """The same input split at random into ``runs`` consecutive runs, each one warmed from the previous results
+    (as ``tidings run`` does from the store): measures how much the result depends on the split."""
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    chunks = [sorted(order[k::runs]) for k in range(runs)]
+    stored: dict[str, str] = {}  # article id -> story id, as the store would hold it
+    for chunk in chunks:
+        clusterer = StoryClusterer(settings)
+        for i, item in enumerate(items):
+            if item.id in stored:
+                article = to_article(item)
+                article.story_id = stored[item.id]
+                clusterer.add_known(article, emb[i])
+        assigned = clusterer.assign([to_article(items[i]) for i in chunk], emb[chunk])
+        stored.update(assigned)
+        for old, new in clusterer.merged.items():  # the store rewrites merged stories
+            for aid, sid in stored.items():
+                if sid == old:
+                    stored[aid] = new
+    return [stored[i.id] for i in items]
+
+
+# -- baselines -------------------------------------------------------------------------------------------------------
+def agglomerative(emb: np.ndarray, gold: list[str]) -> tuple[list[int], str]:
+    """Average-linkage cosine clustering cut at the threshold that maximises F1 against ``gold`` (optimistic).
+
+    The sweep cuts one scipy UPGMA tree at many heights; the reported labels come from scikit-learn's
+    AgglomerativeClustering(metric="cosine", linkage="average") at the chosen threshold (the same algorithm).
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import pdist
+    from sklearn.cluster import AgglomerativeClustering
+
+    tree = linkage(pdist(emb.astype(np.float64), metric="cosine"), method="average")
+    best = (-1.0, 0.0)
+    for threshold in np.arange(0.05, 1.0, 0.01):
+        labels = fcluster(tree, t=threshold, criterion="distance")
+        f1 = bcubed(list(labels), gold)[2]
+        if f1 > best[0]:
+            best = (f1, float(threshold))
+    model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=best[1])
+    return list(model.fit_predict(emb)), f"distance_threshold={best[1]:.2f} (best on these labels)"
+
+
+def _with_singletons(labels: Sequence[int]) -> list[int]:
+    """Noise points (-1) each become their own cluster."""
+    top = max(labels, default=-1) + 1
+    out = []
+    for label in labels:
+        if label < 0:
+            out.append(top)
+            top += 1
+        else:
+            out.append(int(label))
+    return out
+
+
+def hdbscan_grid(emb: np.ndarray, gold: list[str]) -> tuple[list[int], str]:
+    """HDBSCAN (hdbscan package) on cosine distances; best of a small grid on these labels (optimistic)."""
+    import hdbscan
+
+    dist = np.clip(1.0 - emb.astype(np.float64) @ emb.T.astype(np.float64), 0.0, 2.0)
+    best: tuple[float, list[int], str] = (-1.0, [], "")
+    for min_cluster_size in (2, 3):
+        for min_samples in (1, 2):
+            for method in ("eom", "leaf"):
+                model = hdbscan.HDBSCAN(
+                    metric="precomputed",
+                    min_cluster_size=min_cluster_size,
+                    min_samples=min_samples,
+                    cluster_selection_method=method,
+                )
+                labels = _with_singletons(model.fit_predict(dist))
+                f1 = bcubed(labels, gold)[2]
+                if f1 > best[0]:
+                    params = f"min_cluster_size={min_cluster_size}, min_samples={min_samples}, {method}"
+                    best = (f1, labels, params + " (best on these labels)")
+    return best[1], best[2]
+
+
+def bertopic_grid(docs: list[str], emb: np.ndarray, gold: list[str]) -> tuple[list[int], str]:
+    """BERTopic with the precomputed embeddings (its default UMAP + HDBSCAN pipeline, outliers as singletons);
+    best min_topic_size of a small grid on these labels."""
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    best: tuple[float, list[int], str] = (-1.0, [], "")
+    for min_topic_size in (2, 3):
+        umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+        model = BERTopic(umap_model=umap_model, min_topic_size=min_topic_size, calculate_probabilities=False)
+        topics, _ = model.fit_transform(docs, embeddings=emb)
+        labels = _with_singletons(list(topics))
+        f1 = bcubed(labels, gold)[2]
+        if f1 > best[0]:
+            best = (f1, labels, f"min_topic_size={min_topic_size}, UMAP(15, 5, cosine, seed 42) (best on these labels)")
+    return best[1], best[2]
+
+
+# -- fitting the gate ------------------------------------------------------------------------------------------------
+def teacher_forced_pairs(items: list[Item], emb: np.ndarray, settings: ClusterSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Gate training data: each article's candidates (features, is-its-gold-story), while placing every article in
+    its gold story so that candidate stories are pure."""
+    clusterer = StoryClusterer(settings)
+    articles = [to_article(i) for i in items]
+    order = sorted(range(len(items)), key=lambda i: StoryClusterer._sort_key(articles[i]))
+    gold_story: dict[str, str] = {}  # gold label -> story id
+    story_gold: dict[str, str] = {}
+    xs, ys = [], []
+    for i in order:
+        gold = items[i].story
+        for story_id, features in clusterer.candidates(articles[i], emb[i]):
+            xs.append(features)
+            ys.append(1 if story_gold.get(story_id) == gold else 0)
+        sid = clusterer.place(articles[i], emb[i], gold_story.get(gold))
+        gold_story[gold], story_gold[sid] = sid, gold
+    return np.array(xs), np.array(ys)
+
+
+def fit_gate(streams: list[tuple[list[Item], np.ndarray]], base: ClusterSettings) -> ClusterSettings:
+    """Logistic regression on teacher-forced candidate pairs, then bias and merge margin tuned for mean B-cubed F1."""
+    from sklearn.linear_model import LogisticRegression
+
+    xs, ys = [], []
+    for items, emb in streams:
+        x, y = teacher_forced_pairs(items, emb, base)
+        xs.append(x)
+        ys.append(y)
+    x, y = np.vstack(xs), np.concatenate(ys)
+    print(f"gate training pairs: {len(y)} ({int(y.sum())} positive)", file=sys.stderr)
+    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    weights = dict(zip(FEATURES, model.coef_[0].tolist(), strict=True))
+    fitted = dataclasses.replace(base, bias=float(model.intercept_[0]), **{f"{k}_weight": v for k, v in weights.items()})
+    print("logistic:", {k: round(v, 3) for k, v in weights.items()}, "bias", round(fitted.bias, 3), file=sys.stderr)
+
+    def mean_f1(settings: ClusterSettings) -> float:
+        return float(np.mean([bcubed(run_tidings(it, e, settings), [i.story for i in it])[2] for it, e in streams]))
+
+    best = (-1.0, fitted)
+    for shift in np.arange(-3.0, 3.01, 0.5):
+        candidate = dataclasses.replace(fitted, bias=fitted.bias + float(shift), merge_margin=99.0)
+        f1 = mean_f1(candidate)
+        print(f"  bias {candidate.bias:+.2f}: F1 {f1:.4f}", file=sys.stderr)
+        if f1 > best[0]:
+            best = (f1, candidate)
+    center = best[1].bias
+    for shift in np.arange(-0.4, 0.41, 0.2):
+        candidate = dataclasses.replace(best[1], bias=center + float(shift))
+        f1 = mean_f1(candidate)
+        if f1 > best[0]:
+            best = (f1, candidate)
+    print(f"  best bias {best[1].bias:+.2f}: F1 {best[0]:.4f}", file=sys.stderr)
+    chosen = best[1]
+    for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
+        candidate = dataclasses.replace(chosen, merge_margin=margin)
+        f1 = mean_f1(candidate)
+        print(f"  merge margin {margin}: F1 {f1:.4f}", file=sys.stderr)
+        if f1 > best[0]:
+            best = (f1, candidate)
+    return best[1]
+
+
+# -- tables ----------------------------------------------------------------------------------------------------------
+Row = tuple[str, float, float, float, int, str, float]
+
+
+def score_row(name: str, labels: Sequence[object], gold: Sequence[object], note: str, seconds: float) -> Row:
+    p, r, f = bcubed(labels, gold)
+    return (name, p, r, f, len(set(labels)), note, seconds)
+
+
+def print_table(title: str, rows: list[Row], n_items: int, n_gold: int) -> None:
+    print(f"\n### {title}\n\n{n_items} articles, {n_gold} gold clusters\n")
+    print("| method | B³ precision | B³ recall | B³ F1 | clusters | parameters | seconds |")
+    print("|---|---:|---:|---:|---:|---|---:|")
+    for name, p, r, f, k, note, secs in rows:
+        print(f"| {name} | {p:.3f} | {r:.3f} | {f:.3f} | {k} | {note} | {secs:.1f} |")
+    sys.stdout.flush()
+
+
+def timed(fn: Callable[[], tuple[list, str]]) -> tuple[list, str, float]:
+    start = time.perf_counter()
+    labels, note = fn()
+    return labels, note, time.perf_counter() - start
+
+
+def evaluate(
+    title: str,
+    items: list[Item],
+    emb: np.ndarray,
+    settings: ClusterSettings,
+    golds: dict[str, list[str]],
+    baselines: set[str],
+    runs: int,
+) -> None:
+    """tidings (one batch, and split into runs) and the baselines, scored against each gold level."""
+    docs = [embed_text(i) for i in items]
+    main_gold = next(iter(golds.values()))
+    results: list[tuple[str, list, str, float]] = []
+    labels, note, secs = timed(lambda: (run_tidings(items, emb, settings), "defaults (fitted on train)"))
+    results.append(("tidings (one batch)", labels, note, secs))
+    if runs > 1:
+        labels, note, secs = timed(lambda: (run_tidings_runs(items, emb, settings, runs), "same, incremental"))
+        results.append((f"tidings ({runs} runs, random split)", labels, note, secs))
+    per_level: dict[str, list[tuple[str, list, str, float]]] = {level: list(results) for level in golds}
+    for level, gold in golds.items():
+        # The oracle baselines choose their parameters on the labels they are scored on: once per gold level.
+        if "agglomerative" in baselines:
+            labels, note, secs = timed(lambda gold=gold: agglomerative(emb, gold))
+            per_level[level].append(("agglomerative (oracle threshold)", labels, note, secs))
+        if "hdbscan" in baselines:
+            labels, note, secs = timed(lambda gold=gold: hdbscan_grid(emb, gold))
+            per_level[level].append(("HDBSCAN", labels, note, secs))
+        if "bertopic" in baselines:
+            try:
+                labels, note, secs = timed(lambda gold=gold: bertopic_grid(docs, emb, gold))
+                per_level[level].append(("BERTopic", labels, note, secs))
+            except Exception as exc:  # reported, not hidden
+                print(f"BERTopic not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+    for level, gold in golds.items():
+        rows = [score_row(name, labels, gold, note, secs) for name, labels, note, secs in per_level[level]]
+        print_table(f"{title}, {level}" if len(golds) > 1 else title, rows, len(items), len(set(gold)))
+    del main_gold
+
+
+def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
+    """The first stories of a set until ``limit`` articles (whole gold stories, for quick runs)."""
+    if not limit or len(items) <= limit:
+        return items
+    out: list[Item] = []
+    for story in dict.fromkeys(i.story for i in items):
+        out.extend(i for i in items if i.story == story)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fit", action="store_true", help="refit the gate on the train splits and print it")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many articles per set (whole stories)")
+    parser.add_argument("--runs", type=int, default=4, help="also run tidings split into this many runs (1 = off)")
+    parser.add_argument("--no-bertopic", action="store_true")
+    parser.add_argument("--no-hdbscan", action="store_true")
+    parser.add_argument("--only", choices=["neus", "ecbplus"], default=None)
+    args = parser.parse_args()
+    if not CORPORA.exists():
+        sys.exit(f"{CORPORA} is absent: the benchmark reads ../shared/corpora at run time")
+    warnings.filterwarnings("ignore")
+
+    neus = load_neus()
+    neus_emb = embeddings("neus", [embed_text(i) for i in neus])
+    ecb = load_ecbplus()
+    ecb_emb = embeddings("ecbplus", [embed_text(i) for i in ecb])
+
+    def subset(items: list[Item], emb: np.ndarray, keep: Callable[[Item], bool]) -> tuple[list[Item], np.ndarray]:
+        chosen = limit_stories([i for i in items if keep(i)], args.limit)
+        ids = {i.id for i in chosen}
+        idx = [k for k, i in enumerate(items) if i.id in ids]
+        return [items[k] for k in idx], emb[idx]
+
+    settings = ClusterSettings()
+    if args.fit:
+        streams = [
+            subset(neus, neus_emb, lambda i: i.split == "train"),
+            subset(ecb, ecb_emb, lambda i: i.split != "test"),
+        ]
+        settings = fit_gate(streams, settings)
+        print("\nFitted ClusterSettings (paste into src/tidings/settings.py):")
+        for name in ("bias", *(f"{f}_weight" for f in FEATURES), "merge_margin"):
+            print(f"    {name} = {getattr(settings, name):.3f}")
+
+    baselines = {"agglomerative"}
+    if not args.no_hdbscan:
+        baselines.add("hdbscan")
+    if not args.no_bertopic:
+        baselines.add("bertopic")
+    print(f"Embeddings: {neus_emb.shape[1]}-d, tidings encoder; gate: {settings}")
+    if args.only in (None, "neus"):
+        items, emb = subset(neus, neus_emb, lambda i: i.split == "val")
+        dated = sum(1 for i in items if i.published)
+        evaluate(f"NeuS val stream (held out; {dated} dated)", items, emb, settings, {"stories": [i.story for i in items]},
+                 baselines, args.runs)
+        items, emb = subset(neus, neus_emb, lambda i: True)
+        dated = sum(1 for i in items if i.published)
+        evaluate(f"NeuS train+val stream ({dated} dated; tidings was fitted on the train part)", items, emb, settings,
+                 {"stories": [i.story for i in items]}, baselines, args.runs)
+    if args.only in (None, "ecbplus"):
+        for label, keep in (("ECB+ test topics 36-45 (held out)", lambda i: i.split == "test"),
+                            ("ECB+ all topics (tidings was fitted on topics 1-35)", lambda i: True)):
+            items, emb = subset(ecb, ecb_emb, keep)
+            golds = {"event level (subtopic)": [i.story for i in items], "topic level": [str(i.topic) for i in items]}
+            evaluate(label, items, emb, settings, golds, baselines, args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Readers for the labelled news corpora in ../shared/corpora, shared by the clustering and throughput benchmarks.
+
+Nothing from ../shared is copied into the repository: the texts are read at run time. Embeddings of the texts are
+cached in benchmarks/.cache/ (gitignored), keyed by the encoder name and a hash of the texts.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import lzma
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPORA = SHARED / "corpora"
+CACHE = Path(__file__).resolve().parent / ".cache"
+EMBED_CHARS = 1000  # the pipeline embeds title + the first ~1000 characters of the text
+
+
+@dataclass
+class Item:
+    """One labelled article: its text, optional date, and gold labels (story / topic / event)."""
+
+    id: str
+    title: str
+    text: str
+    published: str | None
+    split: str  # neus: train/val; ecbplus: train/dev/test (the coreference literature's topic split)
+    story: str  # gold cluster at the level the benchmark scores (neus: roundup; ecbplus: event = subtopic)
+    topic: str | None = None  # ecbplus: gold topic (two events of the same type per topic)
+    site: str | None = None
+
+
+_NEUS_ITEM = re.compile(r"TITLE=>\s*(.*?)\.\s+ARTICLE=>\s*(.*)", re.S)
+
+
+def _norm_title(title: str) -> str:
+    return re.sub(r"\W+", " ", title.lower()).strip()
+
+
+def load_neus(splits: tuple[str, ...] = ("train", "val")) -> list[Item]:
+    """NeuS/AllSides roundups: one gold story per line, three outlets' excerpts each.
+
+    Dates: the raw crawl (506 stories, Apr-Oct 2021) gives a date per story and the outlets' titles; an article whose
+    normalised title equals a crawled outlet title gets that story's date. The rest stay undated.
+    """
+    base = CORPORA / "neus-allsides"
+    dates: dict[str, str] = {}
+    with lzma.open(base / "raw_crawled_headline_11_2021-10-19.jsonl.xz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            for side in (raw.get("news") or {}).values():
+                if side.get("newsTitle") and raw.get("date"):
+                    dates[_norm_title(side["newsTitle"])] = raw["date"]
+    items: list[Item] = []
+    for split in splits:
+        with lzma.open(base / f"{split}.source.xz", "rt", encoding="utf-8") as fh:
+            lines = [line for line in fh.read().split("\n") if line.strip()]
+        for n, line in enumerate(lines):
+            for j, part in enumerate(line.split(" [SEP] ")):
+                m = _NEUS_ITEM.match(part.strip())
+                if not m:
+                    continue
+                title, text = m.group(1).strip(), m.group(2).strip()
+                items.append(
+                    Item(
+                        id=f"neus-{split}-{n:04d}-{j}",
+                        title=title,
+                        text=text,
+                        published=dates.get(_norm_title(title)),
+                        split=split,
+                        story=f"{split}-{n}",
+                    )
+                )
+    return items
+
+
+ECB_DEV = {2, 5, 12, 18, 21, 23, 34, 35}
+ECB_TEST = set(range(36, 46))
+
+
+def _detok(text: str) -> str:
+    """Undo the corpus' tokenisation spaces ("word , word" -> "word, word")."""
+    text = text.replace("``", '"').replace("''", '"')
+    text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[$])\s+", r"\1", text)
+    return re.sub(r"\s+('s|n't|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+
+
+def load_ecbplus() -> list[Item]:
+    """ECB+ documents: topic = story type, subtopic = seminal event (the gold story).
+
+    For the ``ecbplus`` half, sentence 0 is the source URL: it is dropped (a page's URL is metadata, not text).
+    The first remaining sentence serves as title, the rest as text. Documents carry no dates.
+    """
+    items: list[Item] = []
+    seen: set[str] = set()
+    with gzip.open(CORPORA / "ecbplus" / "documents.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            doc = json.loads(line)
+            if doc["doc_name"] in seen:
+                continue
+            seen.add(doc["doc_name"])
+            sents = [_detok(s) for s in doc["sentences"]]
+            if doc["corpus_part"] == "ecbplus" and sents and sents[0].startswith("http"):
+                sents = sents[1:]
+            if not sents:
+                continue
+            topic = int(doc["topic"])
+            split = "test" if topic in ECB_TEST else "dev" if topic in ECB_DEV else "train"
+            items.append(
+                Item(
+                    id=f"ecb-{doc['doc_name'].removesuffix('.xml')}",
+                    title=sents[0],
+                    text="\n\n".join(sents[1:]),
+                    published=None,
+                    split=split,
+                    story=doc["subtopic"],
+                    topic=str(topic),
+                )
+            )
+    return items
+
+
+def embed_text(item: Item) -> str:
+    """What the pipeline embeds for an article: title + newline + the first ~1000 characters of the text."""
+    return (item.title or "") + "\n" + item.text[:EMBED_CHARS]
+
+
+def embeddings(name: str, texts: list[str], batch: int = 256) -> np.ndarray:
+    """Embeddings of ``texts`` with tidings' encoder, cached in benchmarks/.cache/<name>-<encoder>-<hash>.npy."""
+    from tidings.resources import get_embedder
+
+    encoder = get_embedder()
+    digest = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
+    path = CACHE / f"{name}-{encoder.name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        out[i : i + batch] = encoder.encode(texts[i : i + batch])
+        done = min(i + batch, len(texts))
+        rate = done / max(time.perf_counter() - start, 1e-9)
+        print(f"  embedding {name}: {done}/{len(texts)} ({rate:.0f}/s)", file=sys.stderr, flush=True)
+    np.save(path, out)
+    return out
+
+
+if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py
+    for label, loaded in (("neus", load_neus()), ("ecbplus", load_ecbplus())):
+        print(label, len(loaded), "items", len({i.story for i in loaded}), "stories")
+        embeddings(label, [embed_text(i) for i in loaded])

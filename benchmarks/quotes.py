@@ -1,0 +1,309 @@
+"""Direct quotations and their speakers on PolNeAR (political news with gold attribution relations).
+
+Reads ``../shared/corpora/polnear`` at run time (the .tar.xz is read in place; nothing is copied here).
+
+Gold. Each PolNeAR attribution has a content span (possibly in pieces), a cue and usually a source. An
+attribution is a **direct quote** when at least ``--direct-share`` (0.8) of the letters and digits of its
+content are inside quotation marks; the gold quote is then the quoted part of the content. Attributions with
+some quoted text but less than that share are **partial quotes** ('Obama said he is "surprised and troubled"
+by ...'). Where an article has several annotators, the first annotation file (sorted by name) is used.
+Attributions inside the title line are left out (tidings reads the title separately).
+
+Scores. A predicted quote matches a gold quote of the same article when the Jaccard index of their word sets is
+at least ``--jaccard`` (0.5), one-to-one, best pairs first. Also reported: exact (same word sequence) and
+partial overlap (overlap coefficient |P∩G|/min(|P|,|G|) >= 0.5). Two precision views: *strict* counts every
+unmatched prediction as a false positive; *partial quotes neutral* does not count predictions that match a
+gold partial quote (tidings also reports attributed partial quotes, by design). Speaker accuracy is measured on
+matched direct quotes: the predicted speaker is right when it shares a name word with the gold source (titles,
+determiners and possessives ignored; 'Antony Blinken' ~ 'Secretary of State Antony Blinken', 'the narrator' ~
+'the narrator'). When the gold source is a pronoun, it is replaced by the nearest earlier gold source of the
+article that is not a pronoun (an approximation of coreference; the row on named sources avoids it).
+
+Usage::
+
+    .venv/bin/python benchmarks/quotes.py                 # test split (84 articles)
+    .venv/bin/python benchmarks/quotes.py --split dev     # the split used to choose the settings
+    .venv/bin/python benchmarks/quotes.py --limit 20 --errors 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tarfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+POLNEAR = SHARED / "corpora" / "polnear" / "polnear-v1.0.0-text-attributions.tar.xz"
+
+_WORD = re.compile(r"\w+")
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their"}
+_IGNORE = {
+    "the", "a", "an", "of", "and", "mr", "mrs", "ms", "dr", "s", "president", "secretary", "state", "former",
+    "sen", "senator", "gov", "governor", "rep", "candidate", "nominee", "democratic", "republican", "presidential",
+    "vice", "u", "us", "campaign", "in", "for", "to", "on", "at", "his", "her", "their", "its", "by",
+}
+
+
+@dataclass
+class Gold:
+    words: list[str]
+    source: str | None
+    offset: int
+    direct: bool
+
+
+@dataclass
+class Doc:
+    name: str
+    title: str
+    paragraphs: list[str]
+    gold: list[Gold] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def quoted_mask(text: str) -> list[bool]:
+    """True for characters inside quotation marks, line by line (curly marks, straight ones alternating)."""
+    mask = [False] * len(text)
+    pos = 0
+    for line in text.split("\n"):
+        inside = False
+        for i, ch in enumerate(line):
+            if ch in "“«":
+                inside = True
+            elif ch in "”»":
+                inside = False
+            elif ch == '"':
+                inside = not inside
+            else:
+                mask[pos + i] = inside
+        pos += len(line) + 1
+    return mask
+
+
+def parse_ann(text: str) -> tuple[dict[str, tuple[str, list[tuple[int, int]]]], list[dict[str, str]]]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    rels: list[dict[str, str]] = []
+    for line in text.splitlines():
+        if line.startswith("T"):
+            tid, info = line.split("\t")[:2]
+            kind, rest = info.split(" ", 1)
+            spans[tid] = (kind, [(int(a), int(b)) for a, b in (p.split() for p in rest.split(";"))])
+        elif line.startswith("E"):
+            info = line.split("\t")[1]
+            rels.append(dict(x.split(":", 1) for x in info.split()))
+    return spans, rels
+
+
+def load(split: str, direct_share: float) -> list[Doc]:
+    """Articles of a PolNeAR split with their gold direct and partial quotes."""
+    if not POLNEAR.exists():
+        sys.exit(f"{POLNEAR} is absent: this benchmark reads ../shared at run time")
+    texts: dict[str, str] = {}
+    anns: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with tarfile.open(POLNEAR, "r:xz") as tar:
+        for member in tar:
+            parts = member.name.split("/")
+            if not member.isfile() or len(parts) < 4 or parts[-3] != split:
+                continue
+            data = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
+            if parts[-2] == "text" and parts[-1].endswith(".txt"):
+                texts[parts[-1][:-4]] = data
+            elif parts[-2] == "attributions" and parts[-1].endswith(".ann"):
+                anns[parts[-1][:-4].rsplit("_", 1)[0]].append((parts[-1], data))
+    docs: list[Doc] = []
+    for name in sorted(texts):
+        if name not in anns:
+            continue
+        raw = texts[name]
+        title_end = raw.find("\n")
+        lines = raw.split("\n")
+        doc = Doc(name, lines[0].strip(), [ln.strip() for ln in lines[1:] if ln.strip()])
+        mask = quoted_mask(raw)
+        spans, rels = parse_ann(sorted(anns[name])[0][1])
+        for rel in rels:
+            content = spans.get(rel.get("Content", ""))
+            if content is None:
+                continue
+            idx = [i for a, b in content[1] for i in range(a, b) if raw[i].isalnum()]
+            if not idx or idx[0] < title_end:
+                continue
+            share = sum(mask[i] for i in idx) / len(idx)
+            if share == 0:
+                continue
+            quoted = "".join(raw[i] if mask[i] else " " for a, b in content[1] for i in range(a, b))
+            source = spans.get(rel.get("Source", ""))
+            src_text = " ".join(raw[a:b] for a, b in source[1]) if source else None
+            src_at = source[1][0][0] if source else -1
+            ws = words(quoted)
+            if ws:
+                doc.gold.append(Gold(ws, src_text, src_at, share >= direct_share))
+        docs.append(doc)
+    return docs
+
+
+def jaccard(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+def overlap(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / min(len(sa), len(sb)) if sa and sb else 0.0
+
+
+def match(pred: list[list[str]], gold: list[list[str]], kind: str, threshold: float) -> list[tuple[int, int]]:
+    """One-to-one matching of predictions to gold, best pairs first."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            if kind == "exact":
+                score = 1.0 if p == g else 0.0
+            elif kind == "jaccard":
+                score = jaccard(p, g)
+            else:
+                score = overlap(p, g)
+            if score >= threshold and score > 0:
+                pairs.append((score, i, j))
+    pairs.sort(reverse=True)
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    out = []
+    for _score, i, j in pairs:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            out.append((i, j))
+    return out
+
+
+def name_words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    text = re.sub(r"['’]s\b", "", text)
+    return {w for w in words(text) if w not in _IGNORE}
+
+
+def antecedent(doc: Doc, g: Gold) -> str | None:
+    """The gold source, or for a pronoun the nearest earlier gold source that is not one."""
+    if g.source is None or g.source.strip().lower() not in _PRONOUNS:
+        return g.source
+    best: tuple[int, str] | None = None
+    for other in doc.gold:
+        if other.source and other.source.strip().lower() not in _PRONOUNS and 0 <= other.offset < g.offset:
+            if best is None or other.offset > best[0]:
+                best = (other.offset, other.source)
+    return best[1] if best else None
+
+
+def speaker_ok(pred: str | None, gold: str | None) -> bool:
+    return bool(name_words(pred) & name_words(gold))
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    parser.add_argument("--jaccard", type=float, default=0.5, help="word-set Jaccard for a match")
+    parser.add_argument("--direct-share", type=float, default=0.8, help="quoted share of a direct quote's content")
+    parser.add_argument("--no-spacy", action="store_true", help="the rule-based fallback (no spaCy)")
+    parser.add_argument("--errors", type=int, default=0, help="print up to N misses / false positives / speakers")
+    args = parser.parse_args()
+    if args.no_spacy:
+        os.environ["TIDINGS_NO_SPACY"] = "1"
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from tidings.model import Article
+    from tidings.quotes import extract_quotes
+    from tidings.text import segment
+
+    docs = load(args.split, args.direct_share)[: args.limit]
+    t0 = time.perf_counter()
+    preds: list[list[tuple[list[str], str | None, str]]] = []
+    for doc in docs:
+        article = Article(id=doc.name, origin=doc.name, title=doc.title, text="\n\n".join(doc.paragraphs))
+        quotes = extract_quotes(article, segment(article))
+        preds.append([(words(q.text), q.speaker, q.text) for q in quotes])
+    seconds = time.perf_counter() - t0
+
+    n_gold = sum(1 for d in docs for g in d.gold if g.direct)
+    n_partial = sum(1 for d in docs for g in d.gold if not g.direct)
+    n_pred = sum(len(p) for p in preds)
+    rows = []
+    speaker_all = speaker_named = n_named = n_sp = 0
+    errors: dict[str, list[str]] = defaultdict(list)
+    for kind, threshold in (("jaccard", args.jaccard), ("exact", 1.0), ("overlap", 0.5)):
+        tp = neutral = 0
+        for doc, pred in zip(docs, preds, strict=True):
+            direct = [g for g in doc.gold if g.direct]
+            partial = [g for g in doc.gold if not g.direct]
+            pairs = match([p[0] for p in pred], [g.words for g in direct], kind, threshold)
+            tp += len(pairs)
+            matched = {i for i, _ in pairs}
+            rest = [i for i in range(len(pred)) if i not in matched]
+            pairs_partial = match([pred[i][0] for i in rest], [g.words for g in partial], kind, threshold)
+            neutral += len(pairs_partial)
+            if kind != "jaccard":
+                continue
+            for i, j in pairs:
+                g = direct[j]
+                if g.source is None:
+                    continue
+                n_sp += 1
+                ok = speaker_ok(pred[i][1], antecedent(doc, g))
+                speaker_all += ok
+                if g.source.strip().lower() not in _PRONOUNS:
+                    n_named += 1
+                    speaker_named += speaker_ok(pred[i][1], g.source)
+                if not ok:
+                    errors["speaker"].append(f"{doc.name}: pred={pred[i][1]!r} gold={g.source!r}: {pred[i][2][:90]}")
+            hit_gold = {j for _, j in pairs}
+            for j, g in enumerate(direct):
+                if j not in hit_gold:
+                    errors["missed"].append(f"{doc.name}: [{g.source}] {' '.join(g.words)[:110]}")
+            partial_hit = {rest[i] for i, _ in pairs_partial}
+            for i in rest:
+                if i not in partial_hit:
+                    errors["false positive"].append(f"{doc.name}: [{pred[i][1]}] {pred[i][2][:110]}")
+        p, r, f = prf(tp, n_pred, n_gold)
+        pn, rn, fn = prf(tp, n_pred - neutral, n_gold)
+        label = {"jaccard": f"Jaccard >= {args.jaccard}", "exact": "exact", "overlap": "partial overlap >= 0.5"}[kind]
+        rows.append((label, tp, p, r, f, pn, fn))
+
+    mode = "rule-based fallback (no spaCy)" if args.no_spacy else "spaCy NER"
+    print(f"\n### Direct quotes, PolNeAR {args.split} ({len(docs)} articles, {mode})\n")
+    print(f"gold direct quotes {n_gold}, gold partial quotes {n_partial}, predicted {n_pred}; "
+          f"{seconds:.1f} s ({len(docs) / seconds:.1f} articles/s, segmentation included)\n")
+    print("| match | TP | precision (strict) | recall | F1 (strict) | precision (partial neutral) | F1 (partial neutral) |")
+    print("|---|---|---|---|---|---|---|")
+    for label, tp, p, r, f, pn, fn in rows:
+        print(f"| {label} | {tp} | {p:.3f} | {r:.3f} | {f:.3f} | {pn:.3f} | {fn:.3f} |")
+    print("\n### Speaker accuracy on matched direct quotes (Jaccard match)\n")
+    print("| gold sources | n | accuracy |")
+    print("|---|---|---|")
+    print(f"| all (pronoun -> nearest earlier named gold source) | {n_sp} | {speaker_all / max(n_sp, 1):.3f} |")
+    print(f"| named or descriptive sources only | {n_named} | {speaker_named / max(n_named, 1):.3f} |")
+    if args.errors:
+        for kind, items in errors.items():
+            print(f"\n#### {kind} ({len(items)})")
+            for line in items[: args.errors]:
+                print("-", line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+"""ROUGE of tidings' story summaries against AllSides' neutral roundups (NeuS), beside classic summarizers.
+
+Each line of ``../shared/corpora/neus-allsides/{split}.source.xz`` is one story told by three outlets (left,
+centre, right excerpts); the aligned target line is AllSides' neutral roundup, the reference. For every story the
+script builds one Article per outlet (what ``tidings run stories.jsonl --group-by story`` does with the same data),
+runs ``analyze_story`` + ``summarize_story``, and compares with sumy's LexRank, TextRank and LSA and with the lead
+sentences of the first listed article, all on the same sentences (tidings' splitter).
+
+Length: every system is cut to the same word budget, the reference's word count (systems choose sentences until
+the budget is reached, in their own ranking; the text is then truncated to exactly the budget). A second table
+gives each system the number of sentences tidings chose, untruncated. ROUGE-1/2/L F1 (rouge-score, stemmed) x 100.
+
+    .venv/bin/python benchmarks/summarize.py [--split val] [--limit N]
+    .venv/bin/python benchmarks/summarize.py --tune --split train --limit 400   # grid search of the weights
+
+Reads ../shared at run time; needs the "bench" extra (sumy, rouge-score).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import lzma
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NEUS = SHARED / "corpora" / "neus-allsides"
+_ITEM = re.compile(r"TITLE=>\s*(?P<title>.*?)\s*ARTICLE=>\s*(?P<text>.*)$", re.DOTALL)
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+
+
+@dataclass
+class Example:
+    titles: list[str]
+    texts: list[str]
+    ref_title: str
+    reference: str
+
+
+def _parse_item(item: str) -> tuple[str, str]:
+    m = _ITEM.search(item.strip())
+    if m is None:
+        return "", item.strip()
+    title = m.group("title").strip()
+    if title.endswith("."):
+        title = title[:-1]  # the release joins "TITLE=> <title>. ARTICLE=>"
+    return title, m.group("text").strip()
+
+
+def load(split: str, limit: int | None) -> list[Example]:
+    with lzma.open(NEUS / f"{split}.source.xz", "rt", encoding="utf-8") as fs, lzma.open(
+        NEUS / f"{split}.target.xz", "rt", encoding="utf-8"
+    ) as ft:
+        out: list[Example] = []
+        for src, tgt in zip(fs, ft, strict=True):
+            items = [_parse_item(x) for x in src.split(" [SEP] ") if x.strip()]
+            ref_title, reference = _parse_item(tgt)
+            out.append(Example([t for t, _ in items], [x for _, x in items], ref_title, reference))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def n_words(text: str) -> int:
+    return len(text.split())
+
+
+def truncate(sentences: list[str], budget: int) -> str:
+    """The sentences joined and cut to ``budget`` words."""
+    return " ".join(" ".join(sentences).split()[:budget])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Systems
+# ---------------------------------------------------------------------------------------------------------------
+
+
+class Story:
+    """One example prepared once: articles, their sentences, the analyzed story (facts) for tidings."""
+
+    def __init__(self, ex: Example, index: int) -> None:
+        from tidings.model import Article
+        from tidings.model import Story as StoryModel
+        from tidings.settings import AnalyzeSettings
+        from tidings.text import segment, stable_id
+
+        from tidings import analyze
+
+        self.example = ex
+        self.articles = [
+            Article(
+                id=stable_id(str(index), str(k), t, prefix="a"),
+                origin=f"neus:{index}:{k}",
+                title=t or None,
+                text=x,
+                story_key=str(index),
+            )
+            for k, (t, x) in enumerate(zip(ex.titles, ex.texts, strict=True))
+        ]
+        self.sentences = {a.id: segment(a) for a in self.articles}
+        story = StoryModel(id=f"s{index}", headline="", article_ids=[a.id for a in self.articles])
+        self.story = analyze.analyze_story(story, self.articles, self.sentences, AnalyzeSettings())
+        self.body = [[s.text for s in self.sentences[a.id] if not s.is_heading] for a in self.articles]
+
+    def tidings(self, settings: object) -> tuple[list[str], str]:
+        from tidings.summarize import summarize_story
+
+        story = summarize_story(self.story, self.articles, self.sentences, settings)  # type: ignore[arg-type]
+        return [s.text for s in story.summary], story.headline
+
+
+class _Tokenizer:
+    """What sumy asks of a tokenizer; sentences come from tidings' splitter (NLTK's punkt data is not here)."""
+
+    language = "english"
+
+    def to_sentences(self, paragraph: str) -> list[str]:
+        from tidings.text import split_sentences
+
+        return split_sentences([paragraph])[0]
+
+    def to_words(self, sentence: str) -> list[str]:
+        return _WORD.findall(sentence)
+
+
+def sumy_system(name: str) -> Callable[[list[list[str]], Callable[[list[object]], list[object]] | int], list[str]]:
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+    from sumy.nlp.stemmers import Stemmer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+    from sumy.utils import get_stop_words
+
+    cls = {"LexRank": LexRankSummarizer, "TextRank": TextRankSummarizer, "LSA": LsaSummarizer}[name]
+    summarizer = cls(Stemmer("english"))
+    summarizer.stop_words = get_stop_words("english")
+    tokenizer = _Tokenizer()
+
+    def run(body: list[list[str]], count: Callable[[list[object]], list[object]] | int) -> list[str]:
+        doc = ObjectDocumentModel(
+            [Paragraph([Sentence(s, tokenizer) for s in sents]) for sents in body if sents]
+        )
+        return [str(s) for s in summarizer(doc, count)]
+
+    return run
+
+
+def budget_count(budget: int) -> Callable[[list[object]], list[object]]:
+    """sumy count callable: best-rated sentences until the word budget is reached."""
+
+    def count(infos: list[object]) -> list[object]:
+        out, total = [], 0
+        for info in infos:
+            if total >= budget:
+                break
+            out.append(info)
+            total += n_words(str(info.sentence))  # type: ignore[attr-defined]
+        return out
+
+    return count
+
+
+def lead(body: list[list[str]], budget: int | None, k: int | None = None) -> list[str]:
+    sents = body[0] if body else []
+    if k is not None:
+        return sents[:k]
+    out, total = [], 0
+    for s in sents:
+        if budget is not None and total >= budget:
+            break
+        out.append(s)
+        total += n_words(s)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def make_scorer() -> Callable[[str, str], tuple[float, float, float]]:
+    from rouge_score import rouge_scorer
+
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+
+    def score(reference: str, candidate: str) -> tuple[float, float, float]:
+        s = scorer.score(reference, candidate)
+        return (s["rouge1"].fmeasure, s["rouge2"].fmeasure, s["rougeL"].fmeasure)
+
+    return score
+
+
+def table(title: str, rows: dict[str, list[tuple[float, float, float]]], words: dict[str, list[int]]) -> None:
+    print(f"\n### {title}\n")
+    print("| system | ROUGE-1 | ROUGE-2 | ROUGE-L | words (mean) |")
+    print("|---|---|---|---|---|")
+    for name, scores in rows.items():
+        arr = np.array(scores) * 100
+        r1, r2, rl = arr.mean(axis=0)
+        print(f"| {name} | {r1:.2f} | {r2:.2f} | {rl:.2f} | {statistics.mean(words[name]):.1f} |")
+
+
+def prepare(examples: list[Example]) -> list[Story]:
+    from tidings.resources import CachedEncoder, get_embedder, using_encoder
+
+    cache: dict[str, np.ndarray] = {}
+    encoder = CachedEncoder(get_embedder(), lambda keys: {k: cache[k] for k in keys if k in cache}, cache.update)
+    _ENCODER.append(encoder)
+    with using_encoder(encoder):
+        return [Story(ex, i) for i, ex in enumerate(examples)]
+
+
+_ENCODER: list[object] = []
+
+
+def evaluate(stories: list[Story]) -> None:
+    from tidings.resources import using_encoder
+    from tidings.settings import SummarizeSettings
+
+    score = make_scorer()
+    settings = SummarizeSettings()
+    systems = ["tidings", "LexRank", "TextRank", "LSA", "Lead (first article)"]
+    runners = {name: sumy_system(name) for name in ("LexRank", "TextRank", "LSA")}
+    budget_rows: dict[str, list[tuple[float, float, float]]] = {n: [] for n in systems}
+    budget_words: dict[str, list[int]] = {n: [] for n in systems}
+    k_rows: dict[str, list[tuple[float, float, float]]] = {n: [] for n in systems}
+    k_words: dict[str, list[int]] = {n: [] for n in systems}
+    head_rows: dict[str, list[tuple[float, float, float]]] = {"tidings headline": [], "first article's title": []}
+    head_words: dict[str, list[int]] = {n: [] for n in head_rows}
+    with using_encoder(_ENCODER[0]):  # type: ignore[arg-type]
+        for st in stories:
+            ref = st.example.reference
+            budget = n_words(ref)
+            summary, head = st.tidings(settings)
+            k = len(summary)
+            outputs_budget = {"tidings": truncate(summary, budget)}
+            outputs_k = {"tidings": " ".join(summary)}
+            for name, run in runners.items():
+                outputs_budget[name] = truncate(run(st.body, budget_count(budget)), budget)
+                outputs_k[name] = " ".join(run(st.body, k))
+            outputs_budget["Lead (first article)"] = truncate(lead(st.body, budget), budget)
+            outputs_k["Lead (first article)"] = " ".join(lead(st.body, None, k))
+            for name in systems:
+                budget_rows[name].append(score(ref, outputs_budget[name]))
+                budget_words[name].append(n_words(outputs_budget[name]))
+                k_rows[name].append(score(ref, outputs_k[name]))
+                k_words[name].append(n_words(outputs_k[name]))
+            first_title = next((t for t in st.example.titles if t), "")
+            for name, text in (("tidings headline", head), ("first article's title", first_title)):
+                head_rows[name].append(score(st.example.ref_title, text))
+                head_words[name].append(n_words(text))
+    table(f"Summary at the reference's word budget ({len(stories)} stories)", budget_rows, budget_words)
+    table("Summary with as many sentences as tidings chose (untruncated)", k_rows, k_words)
+    table("Headline vs the reference headline", head_rows, head_words)
+
+
+def tune(stories: list[Story]) -> None:
+    """Grid search of the summary weights on the given stories (use the train split)."""
+    from tidings.resources import using_encoder
+    from tidings.settings import SummarizeSettings
+
+    score = make_scorer()
+    base = SummarizeSettings()
+    grid = {
+        "centrality_weight": [0.5, 1.0],
+        "title_weight": [0.0, 0.5, 1.0],
+        "corroboration_weight": [0.0, 0.25, 0.5, 1.0],
+        "position_weight": [0.0, 0.3, 0.6],
+        "quote_weight": [0.0, 0.2, 0.4],
+        "standalone_weight": [0.25, 0.5],
+    }
+    results: list[tuple[float, float, dict[str, float]]] = []
+    with using_encoder(_ENCODER[0]):  # type: ignore[arg-type]
+        for values in itertools.product(*grid.values()):
+            params = dict(zip(grid.keys(), values, strict=True))
+            settings = replace(base, **params)
+            r1, r2 = [], []
+            for st in stories:
+                ref = st.example.reference
+                summary, _ = st.tidings(settings)
+                s = score(ref, truncate(summary, n_words(ref)))
+                r1.append(s[0])
+                r2.append(s[1])
+            results.append((statistics.mean(r2) * 100, statistics.mean(r1) * 100, params))
+    results.sort(key=lambda r: -r[0])
+    print(f"\n### Top settings on {len(stories)} stories (ROUGE-2 at the reference's word budget)\n")
+    print("| ROUGE-2 | ROUGE-1 | " + " | ".join(grid) + " |")
+    print("|---" * (len(grid) + 2) + "|")
+    for r2, r1, params in results[:10]:
+        print(f"| {r2:.2f} | {r1:.2f} | " + " | ".join(str(params[k]) for k in grid) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", default="val", choices=["train", "val"])
+    parser.add_argument("--limit", type=int, default=None, help="first N stories only")
+    parser.add_argument("--tune", action="store_true", help="grid-search the summary weights (use --split train)")
+    args = parser.parse_args()
+    if not NEUS.exists():
+        sys.exit(f"{NEUS} is absent (this benchmark reads ../shared at run time)")
+    try:
+        import rouge_score  # noqa: F401
+        import sumy  # noqa: F401
+    except ImportError:
+        sys.exit("needs the bench extra: pip install sumy rouge-score")
+    from tidings.resources import get_embedder, get_nlp
+
+    start = time.perf_counter()
+    examples = load(args.split, args.limit)
+    stories = prepare(examples)
+    prepared = time.perf_counter() - start
+    print(
+        f"NeuS/AllSides {args.split}: {len(stories)} stories, encoder {get_embedder().name}, "
+        f"spaCy {'on' if get_nlp() is not None else 'off'}; analyze: {prepared:.0f} s"
+    )
+    if args.tune:
+        tune(stories)
+    else:
+        evaluate(stories)
+    print(f"\n({time.perf_counter() - start:.0f} s in all)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,467 @@
+"""Cross-check the articles of one story: corroborated facts, exclusives, conflicting figures, quotes, entities.
+
+Facts: the body sentences of the story are embedded in one batch; pairs of sentences from different articles
+whose cosine, plus a bonus for shared names and shared figures, passes ``fact_similarity`` are linked, strongest
+first, into groups holding at most one sentence per article (average-link check against chaining). A group is
+one fact; its independent sources are its articles with copies counted once (an article whose ``copy_of`` is set
+counts with its original). A fact with one independent source is an exclusive of that source's site.
+
+Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
+incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
+(``conflict_similarity``); dates (weekday, day of month) given differently in one fact likewise.
+
+All work is bounded by the story's size: similarities are computed block by block over at most
+``max_sentences_per_article`` sentences per article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .dedupe import independent_groups
+from .entities import canonical_name, extract_entities
+from .figures import FigureMention, describe_value, extract_figures, merge_figures, singular
+from .model import Article, Claim, Conflict, Fact, Mention, Quote, Sentence, Story
+from .resources import HashingEncoder, get_embedder, get_nlp
+from .settings import AnalyzeSettings
+from .text import words
+
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+_NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
+_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z’'-]+|[A-Z]{2,})\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_MONTH_DAY_RE = re.compile(
+    r"\b("
+    + "|".join(_MONTHS)
+    + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?("
+    + "|".join(_MONTHS)
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Unit:
+    """One body sentence taking part in fact alignment, with what we know about it."""
+
+    sentence: Sentence
+    article_index: int
+    group: str
+    position: int
+    names: frozenset[str] = frozenset()
+    figures: list[FigureMention] = field(default_factory=list)
+    dates: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def article_id(self) -> str:
+        return self.sentence.article_id
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sentence features: names, figures, dates
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _name_tokens(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _NAME_STOP and len(w) > 1}
+
+
+def _dates(text: str) -> dict[str, str]:
+    """The weekday and day of month a sentence names, when it names exactly one of each."""
+    out: dict[str, str] = {}
+    days = {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+    if len(days) == 1:
+        out["weekday"] = days.pop()
+    month_days = set()
+    for m in _MONTH_DAY_RE.finditer(text):
+        month = (m.group(1) or m.group(4)).lower()
+        day = m.group(2) or m.group(3)
+        month_days.add(f"{month} {int(day)}")
+    if len(month_days) == 1:
+        out["day"] = month_days.pop()
+    return out
+
+
+def sentence_features(texts: list[str], nlp: Any | None = None) -> list[tuple[frozenset[str], list[FigureMention]]]:
+    """Name tokens and figures of each sentence: spaCy NER + tags when ``nlp`` is given, rules otherwise."""
+    out: list[tuple[frozenset[str], list[FigureMention]]] = []
+    if nlp is not None:
+        disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "tagger", "ner")]
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=128, disable=disable), strict=True):
+            names: set[str] = set()
+            for ent in doc.ents:
+                if ent.label_ in _NAME_LABELS:
+                    names |= _name_tokens(ent.text)
+            out.append((frozenset(names), extract_figures(text, doc)))
+        return out
+    for text in texts:
+        # Without NER: capitalised words not opening the sentence, and acronyms.
+        names = set()
+        for m in _CAPITALISED.finditer(text):
+            if m.start() > 0 or m.group().isupper():
+                names |= _name_tokens(m.group())
+        out.append((frozenset(names), extract_figures(text, None)))
+    return out
+
+
+def name_idf(name_sets: Iterable[frozenset[str]]) -> dict[str, float]:
+    """Inverse document frequency of name tokens over a story's sentences: a name every sentence carries
+    ('Blinken' in a Blinken story) says little about two sentences reporting the same thing."""
+    df: dict[str, int] = defaultdict(int)
+    n = 0
+    for names in name_sets:
+        n += 1
+        for name in names:
+            df[name] += 1
+    return {name: math.log((1 + n) / (1 + d)) for name, d in df.items()}
+
+
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the smaller name set found in the other (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    weight_a = sum(idf.get(x, 0.0) for x in a)
+    weight_b = sum(idf.get(x, 0.0) for x in b)
+    smaller = min(weight_a, weight_b)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, sum(idf.get(x, 0.0) for x in a & b) / smaller)
+
+
+def _figure_values(figs: Iterable[FigureMention]) -> set[tuple[float | None, str | None]]:
+    return {(f.value, f.unit) for f in figs}
+
+
+def pair_bonus(
+    names_a: frozenset[str],
+    names_b: frozenset[str],
+    figs_a: list[FigureMention],
+    figs_b: list[FigureMention],
+    idf: dict[str, float],
+    settings: AnalyzeSettings,
+) -> float:
+    """What shared names and shared figures add to the cosine of two sentences (positive evidence only: a
+    different figure must not split a fact, or conflicting reports could never be found)."""
+    bonus = settings.fact_name_bonus * _overlap(names_a, names_b, idf)
+    if _figure_values(figs_a) & _figure_values(figs_b):
+        bonus += settings.fact_figure_bonus
+    return bonus
+
+
+def fact_threshold(settings: AnalyzeSettings) -> float:
+    """The fact threshold for the encoder in use (the hashing fallback's cosines run lower)."""
+    lexical = get_embedder().name == HashingEncoder.name
+    return settings.fact_similarity_lexical if lexical else settings.fact_similarity
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Alignment
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _units(
+    articles: list[Article], sentences: dict[str, list[Sentence]], groups: dict[str, str], settings: AnalyzeSettings
+) -> list[Unit]:
+    units: list[Unit] = []
+    for ai, article in enumerate(articles):
+        body = [s for s in sentences.get(article.id, []) if not s.is_heading]
+        kept = [s for s in body if len(s.text.split()) >= settings.min_fact_words]
+        for pos, s in enumerate(kept[: settings.max_sentences_per_article]):
+            units.append(Unit(s, ai, groups[article.id], pos))
+    return units
+
+
+def _candidate_pairs(emb: np.ndarray, units: list[Unit], floor: float, block: int) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) of sentences of different articles with cosine >= ``floor``, computed block by block."""
+    art = np.array([u.article_index for u in units])
+    out: list[tuple[int, int, float]] = []
+    for start in range(0, len(units), block):
+        sims = emb[start : start + block] @ emb.T
+        rows, cols = np.nonzero(sims >= floor)
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            i = start + r
+            if c > i and art[i] != art[c]:
+                out.append((i, c, float(sims[r, c])))
+    return out
+
+
+def align_facts(
+    units: list[Unit], emb: np.ndarray, settings: AnalyzeSettings
+) -> tuple[list[list[int]], list[tuple[int, int, float]]]:
+    """Group sentences into facts (lists of unit indexes) and return the candidate pairs (for conflicts).
+
+    Strongest links first; two groups merge only when they share no article and their average cosine plus the
+    link's bonus stays above ``fact_link_similarity``."""
+    threshold = fact_threshold(settings)
+    max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
+    floor = min(threshold - max_bonus, settings.conflict_similarity)
+    pairs = _candidate_pairs(emb, units, floor, settings.similarity_block)
+    idf = name_idf(u.names for u in units)
+    scored: list[tuple[float, int, int, float]] = []
+    for i, j, cos in pairs:
+        a, b = units[i], units[j]
+        score = cos + pair_bonus(a.names, b.names, a.figures, b.figures, idf, settings)
+        if score >= threshold:
+            scored.append((score, i, j, score - cos))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+
+    parent = list(range(len(units)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
+    arts: dict[int, set[int]] = {i: {u.article_index} for i, u in enumerate(units)}
+    sums: dict[int, np.ndarray] = {i: emb[i].astype(np.float64) for i in range(len(units))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _score, i, j, bonus in scored:
+        a, b = find(i), find(j)
+        if a == b or arts[a] & arts[b]:
+            continue
+        mean_cos = float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b]))
+        if mean_cos + bonus < threshold - settings.fact_link_margin:
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        parent[b] = a
+        members[a] += members.pop(b)
+        arts[a] |= arts.pop(b)
+        sums[a] = sums[a] + sums.pop(b)
+    clusters = [sorted(m, key=lambda k: (units[k].article_index, units[k].position)) for m in members.values()]
+    return clusters, pairs
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _source_name(article: Article) -> str:
+    return article.site or article.title or article.id
+
+
+def _build_facts(
+    clusters: list[list[int]],
+    units: list[Unit],
+    emb: np.ndarray,
+    articles: list[Article],
+    groups: dict[str, str],
+    settings: AnalyzeSettings,
+) -> list[Fact]:
+    by_id = {a.id: a for a in articles}
+    ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
+    for members in clusters:
+        group_ids = {units[k].group for k in members}
+        article_ids = list(dict.fromkeys(units[k].article_id for k in members))
+        vecs = emb[members]
+        centrality = (vecs @ vecs.sum(axis=0)) if len(members) > 1 else np.ones(1)
+        # The representative: an original (not a copy), then the most central mention, then the earliest.
+        best = max(
+            range(len(members)),
+            key=lambda r: (
+                by_id[units[members[r]].article_id].copy_of is None,
+                round(float(centrality[r]), 6),
+                -units[members[r]].position,
+            ),
+        )
+        rep = units[members[best]]
+        exclusive_to = None
+        if len(group_ids) == 1:
+            root = by_id.get(rep.group, by_id[rep.article_id])
+            exclusive_to = _source_name(root)
+        fact = Fact(
+            text=rep.text,
+            article_ids=article_ids,
+            independent_sources=len(group_ids),
+            mentions=[Mention(units[k].article_id, units[k].text) for k in members],
+            exclusive_to=exclusive_to,
+        )
+        first = min(units[k].position for k in members)
+        ranked.append(((-len(group_ids), first, rep.article_index), fact, rep.article_index))
+    ranked.sort(key=lambda t: t[0])
+    shared = [f for _, f, _ in ranked if f.independent_sources > 1]
+    # Exclusives fill the remaining room, taken in turn from each source so that every outlet is represented.
+    room = max(0, settings.max_facts - len(shared))
+    per_source: dict[int, list[Fact]] = defaultdict(list)
+    for _, f, ai in ranked:
+        if f.independent_sources == 1:
+            per_source[ai].append(f)
+    exclusives: list[Fact] = []
+    depth = 0
+    while len(exclusives) < room and any(depth < len(v) for v in per_source.values()):
+        for ai in sorted(per_source):
+            if depth < len(per_source[ai]) and len(exclusives) < room:
+                exclusives.append(per_source[ai][depth])
+        depth += 1
+    return shared + exclusives
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Conflicts
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _about(fm: FigureMention) -> str:
+    if fm.counts and fm.unit and singular(fm.unit) != singular(fm.counts):
+        return f"{fm.counts.lower()} ({fm.unit})"
+    if fm.counts:
+        return fm.counts.lower()
+    return {"percent": "percentage"}.get(fm.unit or "", f"amount ({fm.unit})" if fm.unit else "number")
+
+
+def _compatible(a: FigureMention, b: FigureMention, tolerance: float) -> bool:
+    lo_a, hi_a = a.interval(tolerance)
+    lo_b, hi_b = b.interval(tolerance)
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def _figure_conflicts(
+    members: list[int], units: list[Unit], settings: AnalyzeSettings, need_counts: bool
+) -> list[Conflict]:
+    """Conflicts among the figures of a set of sentences (one fact, or a pair of near-identical sentences)."""
+    by_key: dict[tuple[str | None, str | None], list[tuple[Unit, FigureMention]]] = defaultdict(list)
+    for k in members:
+        for fm in units[k].figures:
+            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None):
+                continue
+            by_key[fm.key].append((units[k], fm))
+    out: list[Conflict] = []
+    for claims in by_key.values():
+        per_group: dict[str, list[FigureMention]] = defaultdict(list)
+        for unit, fm in claims:
+            per_group[unit.group].append(fm)
+        # A source giving two values of the same thing in one sentence is ambiguous: it is left out.
+        single = {g: v[0] for g, v in per_group.items() if len({f.value for f in v}) == 1}
+        if len(single) < 2:
+            continue
+        values = list(single.values())
+        if all(_compatible(a, b, settings.conflict_tolerance) for a in values for b in values):
+            continue
+        out.append(
+            Conflict(
+                about=_about(claims[0][1]),
+                claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in claims if u.group in single],
+            )
+        )
+    return out
+
+
+def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:
+    out: list[Conflict] = []
+    for kind in ("weekday", "day"):
+        per_group: dict[str, set[str]] = defaultdict(set)
+        for k in members:
+            if kind in units[k].dates:
+                per_group[units[k].group].add(units[k].dates[kind])
+        values = {next(iter(v)) for v in per_group.values() if len(v) == 1}
+        if len(values) > 1:
+            claims = [
+                Claim(units[k].article_id, units[k].text, units[k].dates[kind])
+                for k in members
+                if kind in units[k].dates
+            ]
+            out.append(Conflict(about="date", claims=claims))
+    return out
+
+
+def find_conflicts(
+    clusters: list[list[int]], pairs: list[tuple[int, int, float]], units: list[Unit], settings: AnalyzeSettings
+) -> list[Conflict]:
+    """Figures and dates given differently: within each multi-source fact, and between near-identical sentences
+    of different facts (there only for figures that say what they count)."""
+    conflicts: list[Conflict] = []
+    fact_of: dict[int, int] = {}
+    for ci, members in enumerate(clusters):
+        for k in members:
+            fact_of[k] = ci
+        if len({units[k].group for k in members}) > 1:
+            conflicts += _figure_conflicts(members, units, settings, need_counts=False)
+            conflicts += _date_conflicts(members, units)
+    for i, j, cos in sorted(pairs, key=lambda p: -p[2]):
+        if cos < settings.conflict_similarity or fact_of[i] == fact_of[j] or units[i].group == units[j].group:
+            continue
+        conflicts += _figure_conflicts([i, j], units, settings, need_counts=True)
+    # The same disagreement found twice (in a fact and in a pair) is reported once.
+    seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
+    unique: list[Conflict] = []
+    for c in conflicts:
+        key = (c.about, frozenset((x.article_id, x.text) for x in c.claims))
+        if key not in seen and not any(k[0] == c.about and key[1] <= k[1] for k in seen):
+            seen.add(key)
+            unique.append(c)
+    return unique[: settings.max_conflicts]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _quotes(
+    articles: list[Article], sentences: dict[str, list[Sentence]], entities: list[Any], groups: dict[str, str]
+) -> list[Quote]:
+    """Quotes of every article, speakers as canonical names; a copy repeating its original's quote adds nothing."""
+    try:
+        from .quotes import extract_quotes
+    except ImportError:  # quotes.py is being written by another helper; remove once it exists
+        return []
+    out: list[Quote] = []
+    seen: set[tuple[str, str]] = set()
+    for article in articles:
+        for q in extract_quotes(article, sentences.get(article.id, [])):
+            if q.speaker:
+                q.speaker = canonical_name(q.speaker, entities)
+            key = (groups[article.id], " ".join(words(q.text)))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def analyze_story(
+    story: Story, articles: list[Article], sentences: dict[str, list[Sentence]], settings: AnalyzeSettings
+) -> Story:
+    """Fill the story's facts, conflicts, quotes, entities, figures and independent source count."""
+    groups = independent_groups(articles)
+    story.independent_sources = len(set(groups.values()))
+    units = _units(articles, sentences, groups, settings)
+    texts = [u.text for u in units]
+    emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    for unit, (names, figs) in zip(units, sentence_features(texts, get_nlp()), strict=True):
+        unit.names, unit.figures, unit.dates = names, figs, _dates(unit.text)
+    clusters, pairs = align_facts(units, emb, settings)
+    story.facts = _build_facts(clusters, units, emb, articles, groups, settings)
+    story.conflicts = find_conflicts(clusters, pairs, units, settings)
+    story.figures = merge_figures((u.article_id, fm) for u in units for fm in u.figures)[: settings.max_figures]
+    story.entities = extract_entities(articles, sentences)
+    story.quotes = _quotes(articles, sentences, story.entities, groups)
+    return story

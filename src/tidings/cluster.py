@@ -1,0 +1,567 @@
+"""Cluster stage: articles into stories, online, in time order (the news-stream recipe of Miranda et al. 2018).
+
+Each new article is compared only with the stories active around its date. Those candidates come from usearch
+(HNSW) indexes over story centroids, one index per time bucket (``window_days`` wide), so an article searches its
+own bucket and the two next to it; stories without any dated article live in an "undated" index that every dated
+article also searches, and undated articles search a global index of all stories (built the first time one
+arrives), since no window applies to them.
+
+Every candidate gets gate features: cosine with the story centroid (running mean of the article embeddings),
+TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded counters, time
+similarity to the story's span, and the story's size. A linear gate (weights fitted by ``benchmarks/clustering.py``,
+stored in :class:`~tidings.settings.ClusterSettings`) joins the article to the best candidate or opens a new story.
+After a join, the grown story is checked against the other candidates of that article and merges with one that is
+now as close as a member would be (recorded in :attr:`StoryClusterer.merged`).
+
+Cost per article is bounded: a few index searches of ``candidates`` each, features over capped counters, and index
+updates only when a centroid has moved (geometric schedule). Memory per story is bounded (capped counters, one index
+entry per active time bucket). Copies (``article.copy_of``) go to their original's story and do not move it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+# onnxruntime's native module must load before usearch's: the other order segfaults in onnxruntime's import
+# (usearch 2.26 + onnxruntime 1.32 wheels). It is loaded anyway when the embedder runs; absent, nothing is needed.
+with contextlib.suppress(ImportError):
+    import onnxruntime  # noqa: F401
+from usearch.index import Index
+
+from .model import Article
+from .settings import ClusterSettings
+from .text import stable_id
+
+FEATURES = ("dense", "lexical", "names", "time", "dated", "size")
+"""Order of the gate features (see :meth:`StoryClusterer.candidates`)."""
+
+_UNDATED = "u"
+_GLOBAL = "g"
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
+_NAME_WORD = re.compile(r"[A-Z][\w'’.\-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+try:  # spaCy's list when it is installed; IDF alone down-weights function words otherwise
+    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP
+
+    _STOP: frozenset[str] = frozenset(_SPACY_STOP)
+except Exception:  # pragma: no cover - spaCy is optional
+    _STOP = frozenset()
+
+
+def parse_time(published: str | None) -> float | None:
+    """Days since the Unix epoch of an ISO 8601 date or datetime (naive = UTC), or None when absent or unparseable."""
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(published.strip()[:10])
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() / 86400.0
+
+
+def _keywords(title: str, lead: str, title_weight: float) -> dict[str, float]:
+    """Term frequencies of title (boosted) and lead words, minus stop words and one-letter tokens."""
+    out: dict[str, float] = {}
+    for text, weight in ((title, title_weight), (lead, 1.0)):
+        for w in _WORD.findall(text.lower()):
+            if len(w) < 2 or w in _STOP or (w.isdigit() and len(w) < 3):
+                continue
+            out[w] = out.get(w, 0.0) + weight
+    return out
+
+
+def _is_title_case(title: str) -> bool:
+    """Headline Case capitalises every word, so its capitals say nothing about names."""
+    long_words = [w for w in title.split() if len(w) > 3]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.7 * len(long_words)
+
+
+def _names(title: str, lead: str, title_weight: float) -> dict[str, float]:
+    """Tokens of capitalised word runs ("Tara Reid", "Betty Ford Center"), a cheap stand-in for named entities.
+
+    A lone capitalised word at the start of a sentence is not a name; title capitals only count when the title is
+    not in Headline Case.
+    """
+    out: dict[str, float] = {}
+    sources = [(lead, 1.0)] if _is_title_case(title) else [(title, title_weight), (lead, 1.0)]
+    for text, weight in sources:
+        for sentence in _SENTENCE_END.split(text):
+            tokens = sentence.split()
+            run: list[str] = []
+            starts_sentence = True
+            for i, tok in enumerate([*tokens, ""]):
+                word = tok.strip("\"“”‘’'()[],;:!?")
+                acronym = word.isupper() and 2 <= len(word) <= 5
+                if i < len(tokens) and (acronym or (_NAME_WORD.fullmatch(word) and not word.isupper())):
+                    if not run:
+                        starts_sentence = i == 0
+                    run.append(word)
+                    continue
+                if run and (len(run) > 1 or not starts_sentence):
+                    for name in run:
+                        key = _POSSESSIVE.sub("", name).strip(".-").lower()
+                        if len(key) > 1 and key not in _STOP:
+                            out[key] = out.get(key, 0.0) + weight
+                run = []
+    return out
+
+
+def _normalized(counts: dict[str, float]) -> dict[str, float]:
+    total = sum(counts.values())
+    return {k: v / total for k, v in counts.items()} if total > 0 else {}
+
+
+def _prune(counts: dict[str, float], cap: int) -> dict[str, float]:
+    """The ``cap`` heaviest entries (ties by key, so pruning is deterministic)."""
+    if len(counts) <= cap:
+        return counts
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:cap])
+
+
+@dataclass
+class _Doc:
+    """An article prepared for clustering."""
+
+    id: str
+    vector: np.ndarray
+    terms: dict[str, float]
+    names: dict[str, float]
+    time: float | None
+    copy_of: str | None
+
+
+@dataclass
+class _Story:
+    """What the clusterer keeps per story: bounded whatever the story's size."""
+
+    id: str
+    key: int
+    seq: int  # creation order, for deterministic tie-breaks
+    total: np.ndarray  # sum of member embeddings (copies excluded)
+    n: int = 0  # members in the centroid (copies excluded)
+    size: int = 0  # all members
+    terms: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    first: float | None = None
+    last: float | None = None
+    indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
+    dirty: bool = False
+
+    @property
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.total))
+        return self.total / norm if norm > 0 else self.total
+
+
+class StoryClusterer:
+    """Assigns articles to stories online; warm it with :meth:`add_known` to continue stories of earlier runs."""
+
+    def __init__(self, settings: ClusterSettings) -> None:
+        self.settings = settings
+        self.merged: dict[str, str] = {}
+        """Story ids absorbed by another story during the last :meth:`assign` (old -> surviving id)."""
+        self._stories: dict[str, _Story] = {}
+        self._by_key: dict[int, _Story] = {}
+        self._alias: dict[str, str] = {}  # every story id ever merged away -> the id it went into
+        self._article_story: dict[str, str] = {}  # article id -> story id (for copies)
+        self._df: dict[str, int] = {}  # document frequency of keywords and names (copies excluded)
+        self._docs = 0
+        self._indexes: dict[int | str, Index] = {}
+        self._next_key = 0
+        self._global = False  # whether the index of all stories is kept (from the first undated article on)
+        self._dirty: set[str] = set()
+        self._weights = np.array(
+            [
+                settings.dense_weight,
+                settings.lexical_weight,
+                settings.names_weight,
+                settings.time_weight,
+                settings.dated_weight,
+                settings.size_weight,
+            ],
+            dtype=np.float64,
+        )
+
+    # -- public API ---------------------------------------------------------------------------------------------
+    def add_known(self, article: Article, embedding: np.ndarray) -> None:
+        """Register a stored article (``story_id`` set) so that new articles can join its story."""
+        if not article.story_id:
+            raise ValueError(f"article {article.id} has no story_id")
+        story_id = self._resolve(article.story_id)
+        doc = self._prepare(article, embedding)
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._new_story(story_id, doc.vector.shape[0])
+        self._add_member(story, doc, index=False)
+        self._dirty.add(story.id)
+
+    def assign(self, articles: list[Article], embeddings: np.ndarray) -> dict[str, str]:
+        """Story id of each new article, processing them in time order (undated first, then by date, then id).
+
+        Copies are placed after the others, in their original's story. New story ids are
+        ``stable_id(first article id, prefix="s")``.
+        """
+        self.merged = {}
+        if not articles:
+            return {}
+        self._flush()
+        order = sorted(range(len(articles)), key=lambda i: self._sort_key(articles[i]))
+        originals = [i for i in order if not articles[i].copy_of]
+        copies = [i for i in order if articles[i].copy_of]
+        placed: dict[str, str] = {}
+        for i in originals + copies:
+            article = articles[i]
+            doc = self._prepare(article, embeddings[i])
+            target = self._story_of(doc.copy_of) if doc.copy_of else None
+            if target is not None:
+                story = self._stories[target]
+                self._add_member(story, doc, index=True)
+            else:
+                if doc.copy_of:  # original unknown: cluster it like any article
+                    doc.copy_of = None
+                scored = self.candidates_for(doc)
+                story = self._decide(doc, scored)
+            placed[article.id] = story.id
+        return {aid: self._resolve(sid) for aid, sid in placed.items()}
+
+    def candidates(self, article: Article, embedding: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Candidate stories for an article with their gate features (in :data:`FEATURES` order), best first.
+
+        Read-only; used to fit the gate (``benchmarks/clustering.py --fit``) and to inspect decisions.
+        """
+        self._flush()
+        doc = self._prepare(article, embedding)
+        return [(s.id, f) for s, f in self.candidates_for(doc)]
+
+    def place(self, article: Article, embedding: np.ndarray, story_id: str | None) -> str:
+        """Put an article into ``story_id`` (or a new story when None) without the gate; returns the story id.
+
+        Used for teacher-forced training of the gate; :meth:`assign` is the normal entry point.
+        """
+        self._flush()
+        doc = self._prepare(article, embedding)
+        if story_id is not None and self._resolve(story_id) in self._stories:
+            story = self._stories[self._resolve(story_id)]
+        else:
+            story = self._new_story(stable_id(article.id, prefix="s"), doc.vector.shape[0])
+        self._add_member(story, doc, index=True)
+        return story.id
+
+    def score(self, features: np.ndarray) -> float:
+        """The gate's score for one feature vector (join when > 0)."""
+        return float(self.settings.bias + features @ self._weights)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The current story of an article seen by this clusterer (known or assigned), after merges."""
+        return self._story_of(article_id)
+
+    @property
+    def story_count(self) -> int:
+        return len(self._stories)
+
+    # -- preparation ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _sort_key(article: Article) -> tuple[float, str]:
+        t = parse_time(article.published)
+        return (-math.inf if t is None else t, article.id)
+
+    def _prepare(self, article: Article, embedding: np.ndarray) -> _Doc:
+        vector = np.asarray(embedding, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(vector))
+        if norm > 0:
+            vector = vector / norm
+        title = article.title or ""
+        lead = article.text[: self.settings.lead_chars]
+        return _Doc(
+            id=article.id,
+            vector=vector,
+            terms=_keywords(title, lead, self.settings.title_weight),
+            names=_names(title, lead, self.settings.title_weight),
+            time=parse_time(article.published),
+            copy_of=article.copy_of,
+        )
+
+    def _idf(self, term: str) -> float:
+        return math.log((self._docs + 1.0) / (self._df.get(term, 0) + 1.0))
+
+    def _weighted(self, counts: dict[str, float]) -> tuple[dict[str, float], float]:
+        """TF-IDF weights of a counter and their L2 norm."""
+        weighted = {t: w * self._idf(t) for t, w in counts.items()}
+        return weighted, math.sqrt(sum(w * w for w in weighted.values()))
+
+    def _cosine(self, a: tuple[dict[str, float], float], b: dict[str, float]) -> float:
+        """TF-IDF cosine of a weighted counter (with its norm) and a raw one; both are capped: bounded work."""
+        weighted, norm = a
+        if norm <= 0 or not b:
+            return 0.0
+        small, large = (weighted, b) if len(weighted) <= len(b) else (b, weighted)
+        dot = 0.0
+        for term, w in small.items():
+            other = large.get(term)
+            if other is not None:
+                dot += w * other * self._idf(term)
+        if dot <= 0:
+            return 0.0
+        _, norm_b = self._weighted(b)
+        return dot / (norm * norm_b) if norm_b > 0 else 0.0
+
+    # -- candidates and the gate ----------------------------------------------------------------------------------
+    def _story_time_gap(self, t: float | None, story: _Story) -> float | None:
+        if t is None or story.first is None or story.last is None:
+            return None
+        return max(0.0, story.first - t, t - story.last)
+
+    def candidates_for(self, doc: _Doc) -> list[tuple[_Story, np.ndarray]]:
+        """Stories near the article in the ANN indexes and in its time window, with gate features, best first."""
+        k = self.settings.candidates
+        found: dict[int, _Story] = {}
+        if doc.time is None:
+            names: list[int | str] = [_GLOBAL]
+            self._ensure_global()
+        else:
+            b = self._bucket(doc.time)
+            names = [b - 1, b, b + 1, _UNDATED]
+        for name in names:
+            index = self._indexes.get(name)
+            if index is None or len(index) == 0:
+                continue
+            matches = index.search(doc.vector, min(k, len(index)), threads=1)
+            for key in matches.keys:
+                story = self._by_key.get(int(key))
+                if story is not None:
+                    found[story.key] = story
+        stories = []
+        for story in found.values():
+            gap = self._story_time_gap(doc.time, story)
+            if gap is not None and gap > self.settings.window_days:
+                continue
+            stories.append(story)
+        if not stories:
+            return []
+        terms, names = self._weighted(doc.terms), self._weighted(doc.names)
+        centroids = np.stack([s.total for s in stories])
+        norms = np.linalg.norm(centroids, axis=1)
+        dense = (centroids @ doc.vector) / np.maximum(norms, 1e-12)
+        scored = []
+        for story, d in zip(stories, dense, strict=True):
+            gap = self._story_time_gap(doc.time, story)
+            features = self._features(float(d), terms, story.terms, names, story.names, gap, story.n)
+            scored.append((story, features))
+        scored.sort(key=lambda sf: (-self.score(sf[1]), sf[0].seq))
+        return scored
+
+    def _features(
+        self,
+        dense: float,
+        terms_a: tuple[dict[str, float], float],
+        terms_b: dict[str, float],
+        names_a: tuple[dict[str, float], float],
+        names_b: dict[str, float],
+        gap: float | None,
+        size: int,
+    ) -> np.ndarray:
+        time_sim = 0.0 if gap is None else math.exp(-gap / self.settings.time_decay_days)
+        return np.array(
+            [
+                dense,
+                self._cosine(terms_a, terms_b),
+                self._cosine(names_a, names_b),
+                time_sim,
+                0.0 if gap is None else 1.0,
+                math.log1p(size),
+            ],
+            dtype=np.float64,
+        )
+
+    def _decide(self, doc: _Doc, scored: list[tuple[_Story, np.ndarray]]) -> _Story:
+        if scored and self.score(scored[0][1]) > 0:
+            story = scored[0][0]
+            self._add_member(story, doc, index=True)
+            self._merge_close(story, [s for s, _ in scored[1:]])
+            return self._stories[self._resolve(story.id)]
+        story = self._new_story(stable_id(doc.id, prefix="s"), doc.vector.shape[0])
+        self._add_member(story, doc, index=True)
+        return story
+
+    # -- merges ----------------------------------------------------------------------------------------------------
+    def _pair_features(self, a: _Story, b: _Story) -> np.ndarray:
+        dense = float(a.centroid @ b.centroid)
+        gap = None
+        if a.first is not None and b.first is not None and a.last is not None and b.last is not None:
+            gap = max(0.0, a.first - b.last, b.first - a.last)
+        terms, names = self._weighted(a.terms), self._weighted(a.names)
+        return self._features(dense, terms, b.terms, names, b.names, gap, min(a.n, b.n))
+
+    def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
+        """Merge ``story`` with the closest other candidate if their gate score clears the merge margin."""
+        best: tuple[float, _Story] | None = None
+        for other in others:
+            if other.id == story.id or other.id not in self._stories:
+                continue
+            s = self.score(self._pair_features(story, other))
+            if s > self.settings.merge_margin and (best is None or s > best[0]):
+                best = (s, other)
+        if best is None:
+            return
+        other = best[1]
+        keep, drop = (story, other) if (-story.size, story.seq) <= (-other.size, other.seq) else (other, story)
+        self._absorb(keep, drop)
+
+    def _absorb(self, keep: _Story, drop: _Story) -> None:
+        """Move ``drop`` into ``keep``: sums, counters, span; ``drop`` leaves every index."""
+        keep.total += drop.total
+        keep.n += drop.n
+        keep.size += drop.size
+        for attr, cap in (("terms", self.settings.max_terms), ("names", self.settings.max_names)):
+            merged = dict(getattr(keep, attr))
+            for k, v in getattr(drop, attr).items():
+                merged[k] = merged.get(k, 0.0) + v
+            setattr(keep, attr, _prune(merged, cap))
+        if drop.first is not None and drop.last is not None:
+            keep.first = drop.first if keep.first is None else min(keep.first, drop.first)
+            keep.last = drop.last if keep.last is None else max(keep.last, drop.last)
+        for name in list(drop.indexed):
+            index = self._indexes.get(name)
+            if index is not None and drop.key in index:
+                index.remove(drop.key)
+        extra = [name for name in drop.indexed if name != _UNDATED and name not in keep.indexed]
+        for name in extra:
+            keep.indexed[name] = 0  # 0 forces the vector in on the next reindex
+        if keep.first is not None and _UNDATED in keep.indexed:
+            self._unindex(keep, _UNDATED)
+        del self._stories[drop.id]
+        del self._by_key[drop.key]
+        self._alias[drop.id] = keep.id
+        for old, new in list(self.merged.items()):
+            if new == drop.id:
+                self.merged[old] = keep.id
+        self.merged[drop.id] = keep.id
+        self._reindex(keep, list(keep.indexed), force=True)
+
+    def _resolve(self, story_id: str) -> str:
+        root = story_id
+        while root in self._alias:
+            root = self._alias[root]
+        while story_id != root:  # path compression
+            story_id, self._alias[story_id] = self._alias[story_id], root
+        return root
+
+    def _story_of(self, article_id: str | None) -> str | None:
+        if article_id is None:
+            return None
+        sid = self._article_story.get(article_id)
+        if sid is None:
+            return None
+        sid = self._resolve(sid)
+        return sid if sid in self._stories else None
+
+    # -- state and indexes -----------------------------------------------------------------------------------------
+    def _new_story(self, story_id: str, dim: int) -> _Story:
+        story_id = self._resolve(story_id)
+        if story_id in self._stories:  # same first article id seen twice: keep one story
+            return self._stories[story_id]
+        story = _Story(id=story_id, key=self._next_key, seq=self._next_key, total=np.zeros(dim, dtype=np.float32))
+        self._next_key += 1
+        self._stories[story_id] = story
+        self._by_key[story.key] = story
+        return story
+
+    def _add_member(self, story: _Story, doc: _Doc, index: bool) -> None:
+        """Add an article to a story's state; copies only extend its size and span."""
+        self._article_story[doc.id] = story.id
+        story.size += 1
+        if doc.time is not None:
+            story.first = doc.time if story.first is None else min(story.first, doc.time)
+            story.last = doc.time if story.last is None else max(story.last, doc.time)
+        if doc.copy_of is None:
+            story.total += doc.vector
+            story.n += 1
+            self._docs += 1
+            for term in set(doc.terms) | set(doc.names):
+                self._df[term] = self._df.get(term, 0) + 1
+            cap_t, cap_n = self.settings.max_terms, self.settings.max_names
+            for attr, counts, cap in (("terms", doc.terms, cap_t), ("names", doc.names, cap_n)):
+                current = getattr(story, attr)
+                for k, v in _normalized(counts).items():
+                    current[k] = current.get(k, 0.0) + v
+                if len(current) > 2 * cap:
+                    setattr(story, attr, _prune(current, cap))
+        if doc.time is not None:
+            bucket = self._bucket(doc.time)
+            story.indexed.setdefault(bucket, 0)
+            if _UNDATED in story.indexed:
+                self._unindex(story, _UNDATED)
+        elif story.first is None:
+            story.indexed.setdefault(_UNDATED, 0)
+        if self._global:
+            story.indexed.setdefault(_GLOBAL, 0)
+        if index:
+            names: list[int | str] = [_GLOBAL] if _GLOBAL in story.indexed else []
+            if doc.time is not None:
+                names.append(self._bucket(doc.time))
+            elif story.first is None:
+                names.append(_UNDATED)
+            self._reindex(story, names)
+        else:
+            story.dirty = True
+
+    def _bucket(self, t: float) -> int:
+        return math.floor(t / self.settings.window_days)
+
+    def _index(self, name: int | str, dim: int) -> Index:
+        index = self._indexes.get(name)
+        if index is None:
+            index = self._indexes[name] = Index(ndim=dim, metric="cos", dtype="f32")
+        return index
+
+    def _reindex(self, story: _Story, names: Iterable[int | str], force: bool = False) -> None:
+        """Put the story's current centroid into the named indexes, when it moved enough since last time."""
+        for name in names:
+            was = story.indexed.get(name, 0)
+            if not force and was and story.n < was * (1.0 + self.settings.reindex_growth):
+                continue
+            index = self._index(name, story.total.shape[0])
+            if story.key in index:
+                index.remove(story.key)
+            index.add(story.key, story.centroid, threads=1)
+            story.indexed[name] = max(story.n, 1)
+
+    def _unindex(self, story: _Story, name: int | str) -> None:
+        index = self._indexes.get(name)
+        if index is not None and story.key in index:
+            index.remove(story.key)
+        story.indexed.pop(name, None)
+
+    def _ensure_global(self) -> None:
+        """The index of all stories, for undated articles: built on first need, maintained afterwards."""
+        if self._global:
+            return
+        self._global = True
+        for story in sorted(self._stories.values(), key=lambda s: s.seq):
+            story.indexed[_GLOBAL] = 0
+            self._reindex(story, [_GLOBAL], force=True)
+
+    def _flush(self) -> None:
+        """Index the stories warmed by :meth:`add_known` (once, in creation order, so runs are deterministic)."""
+        if not self._dirty:
+            return
+        for story in sorted((self._stories[s] for s in self._dirty if s in self._stories), key=lambda s: s.seq):
+            story.terms = _prune(story.terms, self.settings.max_terms)
+            story.names = _prune(story.names, self.settings.max_names)
+            self._reindex(story, list(story.indexed), force=True)
+            story.dirty = False
+        self._dirty.clear()

@@ -1,0 +1,474 @@
+"""Copies and provenance: which articles are copies of which, and which one is the original.
+
+Three kinds of copy, cheapest test first:
+
+- ``duplicate``: the same words (equal :attr:`Article.content_hash`).
+- ``near_duplicate``: the same text with edits, trims or different boilerplate. Candidates come from a datasketch
+  :class:`~datasketch.MinHashLSH` over word-shingle MinHashes; the MinHash estimate of Jaccard (or of how much of
+  the shorter text the longer contains) confirms them.
+- ``paraphrase``: a spun or lightly reworded version. Candidates are the nearest articles in an embedding index
+  (usearch HNSW over the article embeddings the pipeline computes); a candidate is confirmed when most of the
+  shorter article's sentences align, in order, with paraphrases of the other's (a monotone alignment over the
+  sentence-similarity matrix of the two articles only).
+
+The original is the earliest published; without dates, the one whose text contains the other's, then the one
+with a credit line, then the fuller one, then the one seen first. Copies point at the root original of their
+group (never at another copy); the original gets ``relation="original"``.
+
+Scale (100k articles): per article the detector keeps a 4-byte-per-permutation MinHash row, LSH band keys hashed
+to 8 bytes, one half-precision vector in the ANN index and a ~100-byte record. Texts are not kept: sentence
+vectors of recently seen articles live in a bounded LRU, and older articles are fetched through :attr:`lookup`
+(the pipeline points it at the store) when a paraphrase candidate needs aligning. Nothing compares all pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from .model import Article, Relation
+from .resources import HashingEncoder, get_embedder
+from .settings import DedupeSettings
+from .text import paragraphs, segment, words
+
+_SCHEME = "affine32"  # datasketch's 32-bit permutation scheme: hash values fit in 4 bytes
+_HEADER = struct.Struct("<II")  # signature header: number of distinct shingles, number of words
+_BAND_KEY_BYTES = 8  # LSH band keys are hashed to this many bytes (memory; collisions are re-checked)
+_Parsed = tuple[np.ndarray, int, int]  # a parsed signature: hash values, distinct shingles, words
+
+
+def _band_key(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_BAND_KEY_BYTES).digest()
+
+
+@dataclass(frozen=True)
+class _When:
+    """A publication time, with whether only the day is known (then same-day comparisons are ties)."""
+
+    moment: datetime
+    day_only: bool
+
+    @classmethod
+    def parse(cls, value: str | None) -> _When | None:
+        if not value:
+            return None
+        raw = value.strip()
+        try:
+            if len(raw) <= 10:
+                d = date.fromisoformat(raw)
+                return cls(datetime(d.year, d.month, d.day, tzinfo=UTC), True)
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return cls(moment.astimezone(UTC), False)
+
+    def compare(self, other: _When) -> int:
+        """-1 if self is earlier, 1 if later, 0 when they cannot be told apart."""
+        if self.day_only or other.day_only:
+            a, b = self.moment.date(), other.moment.date()
+        else:
+            a, b = self.moment, other.moment  # type: ignore[assignment]
+        return -1 if a < b else 1 if a > b else 0
+
+
+class _Known:
+    """What the detector remembers of every article: enough to judge provenance, no text."""
+
+    __slots__ = ("copy_of", "credited", "id", "n_shingles", "n_words", "relation", "row", "when")
+
+    def __init__(self, article: Article, row: int, n_shingles: int, n_words: int) -> None:
+        self.id = article.id
+        self.row = row
+        self.when = _When.parse(article.published)
+        self.credited = bool(article.credits)
+        self.n_shingles = n_shingles
+        self.n_words = n_words
+        self.copy_of: str | None = article.copy_of
+        self.relation: Relation | None = article.relation
+
+    @property
+    def root(self) -> str:
+        return self.copy_of or self.id
+
+
+@dataclass
+class _Match:
+    """A confirmed copy relation between a new article and a known one, with the evidence for orientation."""
+
+    other: _Known
+    relation: Relation
+    score: float
+    contained_new: float  # share of the new article found in the other
+    contained_other: float  # share of the other article found in the new one
+
+
+def monotone_alignment(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """The largest set of sentence pairs (i, j) with ``sim[i, j] >= threshold`` that keep their order in both
+    texts (no crossing pairs): a longest common subsequence over the boolean match matrix.
+
+    Rows are filled vectorised, ``best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + match[i][j])``,
+    then the pairs are read back from the table. Cost O(n * m) for two articles of n and m sentences.
+    """
+    n, m = sim.shape if sim.ndim == 2 else (0, 0)
+    if n == 0 or m == 0:
+        return []
+    match = (sim >= threshold).astype(np.int32)
+    best = np.zeros((n + 1, m + 1), dtype=np.int32)
+    for i in range(n):
+        row = np.empty(m + 1, dtype=np.int32)
+        row[0] = 0
+        row[1:] = np.maximum(best[i, 1:], best[i, :-1] + match[i])
+        best[i + 1] = np.maximum.accumulate(row)
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        if best[i, j] == best[i - 1, j]:
+            i -= 1
+        elif best[i, j] == best[i, j - 1]:
+            j -= 1
+        else:  # only a match at (i-1, j-1) raises the count here
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    return pairs[::-1]
+
+
+def independent_groups(articles: list[Article]) -> dict[str, str]:
+    """Article id -> id of its group's root original: copies share their original's group, so counting distinct
+    values counts independent sources. Follows ``copy_of`` through the given articles (a defensive step: the
+    detector always points copies at the root)."""
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for article in articles:
+        root, seen = article.id, {article.id}
+        nxt = article.copy_of
+        while nxt and nxt not in seen:
+            root = nxt
+            seen.add(nxt)
+            parent = by_id.get(nxt)
+            nxt = parent.copy_of if parent is not None else None
+        out[article.id] = root
+    return out
+
+
+def count_independent(articles: list[Article]) -> int:
+    """Number of independent sources among ``articles`` (a group of copies counts once)."""
+    return len(set(independent_groups(articles).values()))
+
+
+class CopyDetector:
+    """Finds exact, near and reworded copies among new articles and everything seen before.
+
+    Usage: ``add_known`` every stored article (with its stored signature and embedding), then ``detect`` each new
+    batch. Set :attr:`lookup` to fetch a stored article by id: it supplies the text of older paraphrase
+    candidates and the full record of known articles whose relation changes. Without a lookup, the detector keeps
+    every article object it is given (fine for small stores and tests); with one, it keeps only
+    ``settings.article_cache`` of them.
+    """
+
+    def __init__(self, settings: DedupeSettings) -> None:
+        self.settings = settings
+        self._lookup: Callable[[str], Article | None] | None = None
+        self._lsh = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm, hashfunc=_band_key)
+        self._sigs = np.zeros((0, settings.num_perm), dtype=np.uint32)
+        self._ids: list[str] = []
+        self._known: dict[str, _Known] = {}
+        self._by_hash: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}  # root id -> ids of its copies
+        self._index = None  # usearch Index, created with the first embedding (its dimension)
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.stats: dict[str, int] = {"lsh_candidates": 0, "ann_candidates": 0, "alignments": 0, "lookups": 0}
+
+    # -- configuration ----------------------------------------------------------------------------------------
+    @property
+    def lookup(self) -> Callable[[str], Article | None] | None:
+        """``lookup(id) -> Article | None``: fetch a stored article (with its text). Setting it bounds memory."""
+        return self._lookup
+
+    @lookup.setter
+    def lookup(self, fn: Callable[[str], Article | None] | None) -> None:
+        self._lookup = fn
+        self._trim_articles()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # -- signatures -------------------------------------------------------------------------------------------
+    def shingles(self, article: Article) -> set[bytes]:
+        """Distinct word shingles of the body text, paragraph by paragraph (a shingle never spans two paragraphs,
+        so a changed page-chrome line weighs only its own words; a paragraph shorter than a shingle is one)."""
+        k = self.settings.shingle_words
+        out: set[bytes] = set()
+        for para in paragraphs(article.text):
+            toks = words(para)
+            if 0 < len(toks) <= k:
+                out.add(" ".join(toks).encode("utf-8"))
+            else:
+                out.update(" ".join(toks[i : i + k]).encode("utf-8") for i in range(len(toks) - k + 1))
+        return out
+
+    def signature(self, article: Article) -> bytes:
+        """The article's MinHash, serialized compactly: a header (shingle and word counts) + 4 bytes per
+        permutation. Stored with the article so that warming the detector never re-reads texts."""
+        shingles = self.shingles(article)
+        mh = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, scheme=_SCHEME)
+        if shingles:
+            mh.update_batch(sorted(shingles))
+        values = np.asarray(mh.hashvalues, dtype="<u4")
+        return _HEADER.pack(len(shingles), len(words(article.text))) + values.tobytes()
+
+    def _parse_signature(self, signature: bytes) -> _Parsed | None:
+        if len(signature) != _HEADER.size + 4 * self.settings.num_perm:
+            return None  # made with other settings
+        n_shingles, n_words = _HEADER.unpack_from(signature)
+        return np.frombuffer(signature, dtype="<u4", offset=_HEADER.size).astype(np.uint32), n_shingles, n_words
+
+    # -- registering ------------------------------------------------------------------------------------------
+    def add_known(self, article: Article, signature: bytes, embedding: np.ndarray) -> None:
+        """Register a stored article (its ``copy_of``/``relation`` as stored). A signature made with other
+        settings is recomputed from the text when the article carries it, else the article is only searchable
+        by embedding."""
+        if article.id in self._known:
+            return
+        parsed = self._parse_signature(signature)
+        if parsed is None and article.text:
+            parsed = self._parse_signature(self.signature(article))
+        self._register(article, parsed, np.asarray(embedding, dtype=np.float32))
+        if article.copy_of:
+            self._members.setdefault(article.copy_of, []).append(article.id)
+
+    def _register(self, article: Article, parsed: _Parsed | None, embedding: np.ndarray) -> None:
+        row = len(self._ids)
+        values, n_shingles, n_words = parsed if parsed is not None else (None, 0, len(words(article.text)))
+        self._ids.append(article.id)
+        if row >= self._sigs.shape[0]:
+            grown = np.zeros((max(64, 2 * self._sigs.shape[0]), self.settings.num_perm), dtype=np.uint32)
+            grown[:row] = self._sigs[:row]
+            self._sigs = grown
+        if values is not None:
+            self._sigs[row] = values
+            if n_shingles:
+                self._lsh.insert(row, LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
+        self._known[article.id] = _Known(article, row, n_shingles, n_words)
+        if article.content_hash and article.content_hash not in self._by_hash:
+            self._by_hash[article.content_hash] = article.id
+        if embedding.size:
+            self._ann_add(row, embedding)
+        self._remember(article)
+
+    def _ann_add(self, row: int, vector: np.ndarray) -> None:
+        if self._index is None:
+            from usearch.index import Index
+
+            self._index = Index(ndim=int(vector.shape[-1]), metric="cos", dtype=self.settings.index_dtype)
+        self._index.add(row, vector.reshape(-1), threads=1)
+
+    def _remember(self, article: Article) -> None:
+        self._articles[article.id] = article
+        self._articles.move_to_end(article.id)
+        self._trim_articles()
+
+    def _trim_articles(self) -> None:
+        if self._lookup is None:
+            return
+        while len(self._articles) > self.settings.article_cache:
+            self._articles.popitem(last=False)
+
+    def _article(self, article_id: str) -> Article | None:
+        """The article object, from memory or from the store."""
+        found = self._articles.get(article_id)
+        if found is not None and (found.text or self._lookup is None):
+            return found
+        if self._lookup is not None:
+            self.stats["lookups"] += 1
+            fetched = self._lookup(article_id)
+            if fetched is not None:
+                self._remember(fetched)
+                return fetched
+        return found
+
+    # -- detection --------------------------------------------------------------------------------------------
+    def detect(self, articles: list[Article], embeddings: np.ndarray, signatures: list[bytes]) -> list[Article]:
+        """Set ``copy_of``/``relation`` on ``articles`` (against known articles and each other) and register
+        them. Returns the already-known articles whose ``copy_of``/``relation`` changed."""
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        order = sorted(range(len(articles)), key=lambda i: self._time_key(articles[i], i))
+        touched: set[str] = set()
+        new_ids: list[str] = []
+        for i in order:
+            article = articles[i]
+            if article.id in self._known:
+                continue
+            parsed = self._parse_signature(signatures[i]) or self._parse_signature(self.signature(article))
+            article.copy_of, article.relation = None, None
+            match = self._find(article, parsed, embeddings[i])
+            self._register(article, parsed, embeddings[i])
+            new_ids.append(article.id)
+            if match is not None:
+                touched |= self._link(self._known[article.id], match)
+        given = {a.id: a for a in articles}
+        for aid in new_ids:
+            rec = self._known[aid]
+            given[aid].copy_of, given[aid].relation = rec.copy_of, rec.relation
+        new_set = set(new_ids)
+        changed: list[Article] = []
+        for aid in sorted(touched - new_set):
+            rec = self._known[aid]
+            art = self._article(aid)
+            if art is None:
+                continue
+            if (art.copy_of, art.relation) != (rec.copy_of, rec.relation):
+                art.copy_of, art.relation = rec.copy_of, rec.relation
+                changed.append(art)
+        return changed
+
+    @staticmethod
+    def _time_key(article: Article, index: int) -> tuple[int, datetime, int]:
+        when = _When.parse(article.published)
+        return (0, when.moment, index) if when else (1, datetime.min.replace(tzinfo=UTC), index)
+
+    def _find(self, article: Article, parsed: _Parsed | None, embedding: np.ndarray) -> _Match | None:
+        """The strongest copy relation of a new article to a known one, or None."""
+        if article.content_hash and article.content_hash in self._by_hash:
+            other = self._known[self._by_hash[article.content_hash]]
+            return _Match(other, "duplicate", 1.0, 1.0, 1.0)
+        if parsed is not None and parsed[1]:
+            near = self._near(parsed)
+            if near is not None:
+                return near
+        return self._reworded(article, embedding)
+
+    def _containment(self, jaccard: float, n_a: int, n_b: int) -> tuple[float, float]:
+        """Shares of A found in B and of B found in A, from a Jaccard estimate and the set sizes."""
+        inter = jaccard / (1.0 + jaccard) * (n_a + n_b)
+        return min(1.0, inter / max(n_a, 1)), min(1.0, inter / max(n_b, 1))
+
+    def _near(self, parsed: _Parsed) -> _Match | None:
+        values, n_shingles, _ = parsed
+        rows = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
+        self.stats["lsh_candidates"] += len(rows)
+        best: _Match | None = None
+        for row in sorted(rows):
+            other = self._known[self._ids[row]]
+            jaccard = float(np.mean(self._sigs[row] == values))
+            in_other, in_new = self._containment(jaccard, n_shingles, other.n_shingles)
+            shorter = in_other if n_shingles <= other.n_shingles else in_new
+            if jaccard < self.settings.near_min_jaccard and shorter < self.settings.near_min_containment:
+                continue
+            score = max(jaccard, shorter)
+            if best is None or score > best.score:
+                best = _Match(other, "near_duplicate", score, in_other, in_new)
+        return best
+
+    # -- reworded copies --------------------------------------------------------------------------------------
+    def _thresholds(self) -> tuple[float, float]:
+        """(article candidate cosine, sentence paraphrase cosine) for the encoder in use: the lexical fallback
+        encoder has its own scale."""
+        if get_embedder().name == HashingEncoder.name:
+            return self.settings.paraphrase_candidate_sim_lexical, self.settings.paraphrase_sentence_sim_lexical
+        return self.settings.paraphrase_candidate_sim, self.settings.paraphrase_sentence_sim
+
+    def _reworded(self, article: Article, embedding: np.ndarray) -> _Match | None:
+        if self._index is None or len(self._index) == 0 or not embedding.size:
+            return None
+        candidate_sim, sentence_sim = self._thresholds()
+        k = min(self.settings.paraphrase_candidates, len(self._index))
+        found = self._index.search(embedding.reshape(-1), k, threads=1)
+        mine: np.ndarray | None = None
+        for row, dist in sorted(zip(found.keys.tolist(), found.distances.tolist(), strict=True), key=lambda x: x[1]):
+            if 1.0 - dist < candidate_sim:
+                break
+            other = self._known[self._ids[int(row)]]
+            self.stats["ann_candidates"] += 1
+            theirs = self._sentence_vectors(other.id)
+            if mine is None:
+                mine = self._sentence_vectors(article.id, article)
+            if theirs is None or mine is None:
+                continue
+            shorter = min(len(mine), len(theirs))
+            if shorter < self.settings.paraphrase_min_sentences:
+                continue
+            self.stats["alignments"] += 1
+            sim = mine @ theirs.T
+            pairs = monotone_alignment(sim, sentence_sim)
+            if len(pairs) / shorter < self.settings.paraphrase_min_aligned:
+                continue
+            verbatim = sum(1 for i, j in pairs if sim[i, j] >= self.settings.near_sentence_sim)
+            # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
+            relation: Relation = (
+                "near_duplicate" if verbatim >= self.settings.near_verbatim_share * len(pairs) else "paraphrase"
+            )
+            return _Match(other, relation, len(pairs) / shorter, len(pairs) / len(mine), len(pairs) / len(theirs))
+        return None
+
+    def _sentence_vectors(self, article_id: str, article: Article | None = None) -> np.ndarray | None:
+        """Embeddings of an article's body sentences (LRU-cached; fetched through ``lookup`` when needed)."""
+        cached = self._sentences.get(article_id)
+        if cached is not None:
+            self._sentences.move_to_end(article_id)
+            return cached.astype(np.float32)
+        article = article or self._article(article_id)
+        if article is None or not article.text:
+            return None
+        min_words = self.settings.alignment_min_words
+        texts = [s.text for s in segment(article) if not s.is_heading and len(words(s.text)) >= min_words]
+        vectors = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        self._sentences[article_id] = vectors.astype(np.float16)
+        while len(self._sentences) > self.settings.sentence_cache_articles:
+            self._sentences.popitem(last=False)
+        return vectors.astype(np.float32)
+
+    # -- provenance -------------------------------------------------------------------------------------------
+    def _new_is_original(self, new: _Known, match: _Match) -> bool:
+        """Whether the new article, rather than the root of the matched group, is the original."""
+        s = self.settings
+        root = self._known[match.other.root]
+        if new.when and root.when:
+            order = new.when.compare(root.when)
+            if order:
+                return order < 0
+        if root.id != match.other.id:
+            return False  # matched a copy; without dates the group's original stays
+        if match.contained_other - match.contained_new >= s.containment_margin:
+            return True  # the new text contains the other's, not the reverse
+        if match.contained_new - match.contained_other >= s.containment_margin:
+            return False
+        if new.credited != root.credited:
+            return new.credited
+        return new.n_words >= root.n_words * s.fuller_ratio
+
+    def _link(self, new: _Known, match: _Match) -> set[str]:
+        """Join the new article to the matched group; returns the ids whose relation may have changed."""
+        root = self._known[match.other.root]
+        touched = {root.id}
+        if not self._new_is_original(new, match):
+            new.copy_of, new.relation = root.id, match.relation
+            root.relation = "original"
+            self._members.setdefault(root.id, []).append(new.id)
+            return touched | {new.id}
+        members = self._members.pop(root.id, [])
+        for mid in members:
+            self._known[mid].copy_of = new.id
+            touched.add(mid)
+        root.copy_of, root.relation = new.id, match.relation
+        new.copy_of, new.relation = None, "original"
+        self._members[new.id] = [*members, root.id]
+        return touched | {new.id}
+
+    # -- introspection ----------------------------------------------------------------------------------------
+    def group_of(self, article_id: str) -> str | None:
+        """Root original of a known article (itself when it is not a copy), or None when unknown."""
+        rec = self._known.get(article_id)
+        return rec.root if rec else None
+
+    def known_ids(self) -> Iterable[str]:
+        return iter(self._ids)

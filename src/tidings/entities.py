@@ -1,0 +1,567 @@
+"""Named entities of a story, merged across spellings.
+
+spaCy's NER (``resources.get_nlp()``) finds PERSON, ORG, GPE, LOC, NORP and EVENT mentions, one pass per
+paragraph, cached by paragraph text so that quote extraction reuses the same pass. Without spaCy a rule-based
+recogniser (capitalised sequences, acronyms, titles) stands in.
+
+Mentions of one story are then merged into entities:
+
+- same skeleton: case, diacritics, doubled letters and transliteration endings folded (Nato/NATO,
+  Zelensky/Zelenskyy/Zelenskiy, Sergei/Sergey);
+- transliteration variants: same first letter and same consonants, close skeletons (Kiev/Kyiv);
+- titles dropped (Mr Blinken, President Biden), surname or first name to the unique full name (Blinken -> Antony
+  Blinken);
+- acronym and expansion ("North Atlantic Treaty Organization (NATO)", or initials matching a longer form);
+- the type of each merged entity by majority vote of its mentions (spaCy sometimes tags "Blinken" GPE).
+
+No list of specific names is involved: only generic rules on spelling.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+import unicodedata
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .model import Article, Entity, Sentence
+from .resources import get_nlp
+from .settings import AnalyzeSettings
+from .text import paragraphs
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A frozen set of the whitespace-separated words of ``text`` (for readable word lists)."""
+    return frozenset(text.split())
+
+
+KEPT_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC")
+"""spaCy labels kept as entities (dates, numbers and works of art are not)."""
+
+# Honorifics and offices that precede a name; dropped when comparing names ("Mr Blinken" = "Blinken").
+TITLES = wordset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady president vice prime minister foreign secretary general
+    gen sen senator rep representative gov governor mayor king queen prince princess pope chancellor ambassador
+    judge justice chief deputy director spokesman spokeswoman spokesperson commander col colonel lt lieutenant
+    capt captain sgt sergeant adm admiral rev reverend father sheikh emir sultan premier speaker leader
+    congressman congresswoman councillor councilman councilwoman attorney state defense defence interior finance
+    economy health trade head former acting interim us u.s. uk u.k. un u.n. eu nato"""
+)
+_CONNECTORS = wordset("of the and for de du des da di la le van von der den al bin ibn el on in")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_TOKEN = re.compile(r"[^\W\d_][\w.'’-]*|\d+")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Recognition (spaCy, cached per paragraph; rule-based fallback)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntSpan:
+    """One recognised mention inside a paragraph: character offsets, label and text."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+_cache: OrderedDict[str, tuple[EntSpan, ...]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
+    """Entity mentions of each text (a paragraph), spaCy NER when available, else the rule-based recogniser.
+
+    Results are cached per text (bounded, least recently used out), so quotes and entities of the same articles
+    cost one spaCy pass; only the texts not seen yet go through ``nlp.pipe`` in batches.
+    """
+    settings = settings or AnalyzeSettings()
+    nlp = get_nlp()
+    tag = "spacy" if nlp is not None else "rules"
+    keys = [tag + "\x00" + t for t in texts]
+    out: list[tuple[EntSpan, ...] | None] = [None] * len(texts)
+    missing: dict[str, list[int]] = defaultdict(list)
+    with _cache_lock:
+        for i, key in enumerate(keys):
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                out[i] = hit
+            else:
+                missing[key].append(i)
+    if missing:
+        todo = [texts[idx[0]] for idx in missing.values()]
+        if nlp is not None:
+            # NER alone: en_core_web_sm's ner has its own tok2vec, so tagger/senter/tok2vec can be skipped.
+            active = [p for p in nlp.pipe_names if p != "ner"]
+            with nlp.select_pipes(disable=active):
+                found = [
+                    tuple(EntSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents)
+                    for doc in nlp.pipe(todo, batch_size=settings.ner_batch_size)
+                ]
+        else:
+            found = [rule_entities(t) for t in todo]
+        with _cache_lock:
+            for (key, idx), spans in zip(missing.items(), found, strict=True):
+                for i in idx:
+                    out[i] = spans
+                _cache[key] = spans
+            while len(_cache) > settings.ner_cache_paragraphs:
+                _cache.popitem(last=False)
+    return [o if o is not None else () for o in out]
+
+
+# Rule-based recogniser ------------------------------------------------------------------------------------------
+
+_FUNCTION_WORDS = wordset(
+    """a an the in on at to of for from by with and but or nor if when while after before as since though although
+    because so yet this that these those there here he she it they we i you his her its their our my your him them
+    us me who what which where why how all some many most more much few no not one two three four five any each
+    every both either neither other another such than then also still even just only however meanwhile
+    nonetheless nevertheless moreover instead indeed again already according during under over into onto upon
+    about against between among through without within across around near per via amid despite toward towards
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december today yesterday tomorrow read share follow click"""
+)
+_ORG_WORDS = wordset(
+    """ministry department council party union agency bank company corporation corp inc ltd group organization
+    organisation committee commission association alliance institute university college court parliament congress
+    senate house office administration government army navy force forces police service services fund federation
+    board authority network news times post press reuters agency foundation campaign club league"""
+)
+_LOC_WORDS = wordset("river sea ocean mountain mountains lake valley region gulf strait peninsula desert")
+_GPE_PREPS = wordset("in to from across near into toward towards at")
+_NAME_SEQ = re.compile(
+    r"(?:[A-Z][\w’'.-]*|[A-Z]{2,})(?:\s+(?:(?:of|the|and|for|de|du|da|di|van|von|der|al|bin|el)\s+)?"
+    r"(?:[A-Z][\w’'.-]*))*"
+)
+
+
+def rule_entities(text: str) -> tuple[EntSpan, ...]:
+    """Capitalised sequences and acronyms with a guessed type: a fallback for spaCy's NER.
+
+    PERSON after a title or for two or more plain capitalised words; ORG for acronyms and organisation words;
+    GPE for a single word after a place preposition; NORP for nationality adjectives (-an, -ian, -ese, -ish);
+    MISC when nothing says. Sentence-initial function words ("The", "In") are not names.
+    """
+    spans: list[EntSpan] = []
+    for m in _NAME_SEQ.finditer(text):
+        start, end = m.start(), m.end()
+        words = m.group().split()
+        # Drop leading function words and titles ("In Kyiv", "The Pentagon", "Mr Blinken" keeps the title aside).
+        titled = False
+        while words and (
+            words[0].lower().strip(".") in _FUNCTION_WORDS or (len(words) > 1 and words[0].lower().strip(".") in TITLES)
+        ):
+            if words[0].lower().strip(".") in TITLES:
+                titled = True
+            start = text.index(words[0], start) + len(words[0])
+            start += len(text[start:]) - len(text[start:].lstrip())
+            words = words[1:]
+        while words and words[-1].lower() in _CONNECTORS:
+            words = words[:-1]
+        if not words:
+            continue
+        surface = text[start:end]
+        surface = surface[: surface.rfind(words[-1]) + len(words[-1])]
+        surface = _POSSESSIVE.sub("", surface.rstrip(".,;:"))
+        if len(surface) < 2:
+            continue
+        end = start + len(surface)
+        lowered = [w.lower().strip(".’'") for w in words]
+        before = text[:start].split()
+        prev = before[-1].lower().strip(".,") if before else ""
+        sentence_start = not before or before[-1].endswith((".", "!", "?", "”", '"', ":"))
+        acronym = surface.isupper() and 2 <= len(surface) <= 6 and surface.isalpha()
+        if acronym or any(w in _ORG_WORDS for w in lowered):
+            label = "ORG"
+        elif any(w in _LOC_WORDS for w in lowered):
+            label = "LOC"
+        elif titled or prev in TITLES:
+            label = "PERSON"
+        elif len(words) == 1 and re.search(r"(?:an|ian|ese|ish|ic)$", lowered[0]):
+            label = "NORP"
+        elif len(words) >= 2:
+            label = "PERSON"
+        elif prev in _GPE_PREPS:
+            label = "GPE"
+        elif sentence_start:
+            continue  # a capitalised first word says nothing
+        else:
+            label = "MISC"
+        spans.append(EntSpan(start, end, label, surface))
+    return tuple(spans)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Name normalisation
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def clean_surface(surface: str) -> str:
+    """Surface form as shown: whitespace folded, leading 'the' and a possessive dropped ('U.S.' keeps its dots)."""
+    s = " ".join(surface.split()).strip(" ,;:“”\"'’‘()")
+    if s.endswith(".") and not re.search(r"(?:^|[.\s])[A-Za-z]\.$", s):
+        s = s.rstrip(".")
+    s = _POSSESSIVE.sub("", s)
+    return _LEADING_THE.sub("", s)
+
+
+def name_tokens(surface: str, person: bool = True) -> list[str]:
+    """Words of a name without leading titles, initials and possessives: 'Secretary of State Antony J. Blinken'
+    -> ['Antony', 'Blinken'] (titles only dropped for people)."""
+    toks = _TOKEN.findall(clean_surface(surface))
+    toks = [_POSSESSIVE.sub("", t).strip(".-") for t in toks]
+    toks = [t for t in toks if t]
+    if person:
+        while len(toks) > 1 and (toks[0].lower().strip(".") in TITLES or toks[0].lower() in _CONNECTORS):
+            toks = toks[1:]
+        toks = [t for t in toks if not (len(t) == 1 and t.isupper())] or toks  # initials
+    return toks
+
+
+def _fold(word: str) -> str:
+    word = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in word if not unicodedata.combining(c)).lower()
+
+
+def skeleton(word: str) -> str:
+    """Spelling-insensitive key of a word: lower case, no diacritics, kh->h, tz->ts, ye->ie, y->i, iy/ii->i,
+    doubled letters collapsed ('Zelenskyy', 'Zelenskiy', 'Zelensky' -> 'zelenski'; 'Sergey' -> 'sergei')."""
+    w = re.sub(r"[^a-z0-9]", "", _fold(word))
+    w = w.replace("kh", "h").replace("tz", "ts").replace("ye", "ie").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def consonants(word: str) -> str:
+    """First letter plus the consonants of the skeleton: the candidate key for transliteration variants."""
+    s = skeleton(word)
+    return s[:1] + re.sub(r"[aeiou]", "", s[1:])
+
+
+def key_of(surface: str, person: bool = True) -> str:
+    """Merge key of a name: skeletons of its name words."""
+    return " ".join(skeleton(t) for t in name_tokens(surface, person))
+
+
+def initials(surface: str) -> str:
+    """Initials of the capitalised words ('North Atlantic Treaty Organization' -> 'NATO')."""
+    return "".join(w[0] for w in _TOKEN.findall(surface) if w[0].isupper() and w.lower() not in _CONNECTORS)
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = surface.replace(".", "")
+    return 2 <= len(letters) <= 8 and letters.isalpha() and (letters.isupper() or surface.count(".") >= 1)
+
+
+def _words_similar(a: str, b: str, settings: AnalyzeSettings) -> bool:
+    """Two name words are spelling variants: equal skeletons, or same consonants and close skeletons."""
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb:
+        return True
+    if min(len(a), len(b)) < settings.entity_fuzzy_min_chars or consonants(a) != consonants(b):
+        return False
+    return difflib.SequenceMatcher(None, sa, sb).ratio() >= settings.entity_fuzzy_ratio
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Merging
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """Mentions that are the same entity (grows by union)."""
+
+    surfaces: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
+    article_ids: set[str] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        return _vote(self.labels)
+
+    @property
+    def mentions(self) -> int:
+        return sum(self.surfaces.values())
+
+
+_TIE_ORDER = ("GPE", "ORG", "PERSON", "LOC", "NORP", "EVENT", "FAC", "MISC")
+
+
+def _vote(labels: Counter[str]) -> str:
+    """Majority label (ties in a fixed order); MISC (fallback recogniser) only when nothing else was said."""
+    real = Counter({k: v for k, v in labels.items() if k != "MISC"})
+    pool = real or labels
+    if not pool:
+        return "MISC"
+    rank = {k: i for i, k in enumerate(_TIE_ORDER)}
+    return max(pool, key=lambda k: (pool[k], -rank.get(k, len(rank)), k))
+
+
+_FAMILY = {"LOC": "GPE", "FAC": "GPE"}
+"""Labels that are one kind of place for merging."""
+_CONFUSED = frozenset({"PERSON", "GPE", "ORG", "MISC"})
+
+
+def _confusable(a: str, b: str) -> bool:
+    """spaCy's small model swaps these labels on rare names ('Kyiv' as PERSON, 'Blinken' as GPE)."""
+    return a in _CONFUSED and b in _CONFUSED
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+_EXPANSION = re.compile(
+    r"((?:[A-Z][\w’'-]*\s+(?:(?:of|the|and|for|on|de|du|des)\s+)*){1,9}[A-Z][\w’'-]*)\s*\(([A-Z][A-Za-z.]{1,9})\)"
+)
+
+
+def _acronym_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """Explicit '(long form) (ACRONYM)' pairs whose initials agree."""
+    pairs: list[tuple[str, str]] = []
+    for text in texts:
+        for m in _EXPANSION.finditer(text):
+            long_form, acro = m.group(1), m.group(2).replace(".", "")
+            words = long_form.split()
+            # The long form may carry leading words that are not part of it ("the Kremlin's ... North Atlantic").
+            for start in range(len(words)):
+                cand = " ".join(words[start:])
+                if initials(cand).upper() == acro.upper():
+                    pairs.append((clean_surface(cand), acro))
+                    break
+    return pairs
+
+
+def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: AnalyzeSettings) -> list[_Group]:
+    """Group (surface, label, article id) mentions into entities."""
+    forms: dict[str, int] = {}  # exact cleaned surface -> form index
+    form_surface: list[str] = []
+    form_labels: list[Counter[str]] = []
+    form_articles: list[set[str]] = []
+    form_count: list[int] = []
+    for surface, label, article_id in mentions:
+        s = clean_surface(surface)
+        if not s or not any(c.isalpha() for c in s):
+            continue
+        if s not in forms:
+            forms[s] = len(form_surface)
+            form_surface.append(s)
+            form_labels.append(Counter())
+            form_articles.append(set())
+            form_count.append(0)
+        i = forms[s]
+        form_labels[i][label] += 1
+        form_articles[i].add(article_id)
+        form_count[i] += 1
+    n = len(form_surface)
+    uf = _UnionFind(n)
+    family = [_FAMILY.get(_vote(form_labels[i]), _vote(form_labels[i])) for i in range(n)]
+    is_person = [f == "PERSON" for f in family]
+
+    # 1. Same key (case, diacritics, titles, transliteration endings).
+    by_key: dict[str, int] = {}
+    keys: list[str] = []
+    for i in range(n):
+        k = key_of(form_surface[i], person=is_person[i])
+        keys.append(k)
+        if not k:
+            continue
+        if k in by_key:
+            uf.union(by_key[k], i)
+        else:
+            by_key[k] = i
+
+    # 2. Transliteration variants: same consonant skeleton per word, close skeletons (blocked by consonants).
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for i in range(n):
+        toks = name_tokens(form_surface[i], is_person[i])
+        if toks:
+            buckets[" ".join(consonants(t) for t in toks)].append(i)
+    for members in buckets.values():
+        for a_pos, a in enumerate(members):
+            ta = name_tokens(form_surface[a], is_person[a])
+            for b in members[a_pos + 1 :]:
+                # spaCy mixes PERSON/GPE/ORG up on rare spellings, so only NORP & co. must agree ("German" is
+                # not "Germany").
+                if uf.find(a) == uf.find(b) or (family[a] != family[b] and not _confusable(family[a], family[b])):
+                    continue
+                tb = name_tokens(form_surface[b], is_person[b])
+                if len(ta) == len(tb) and all(_words_similar(x, y, settings) for x, y in zip(ta, tb, strict=True)):
+                    uf.union(a, b)
+
+    # 3. Acronyms: explicit "(ACRONYM)" after a long form, then initials of multi-word organisations.
+    lower_forms = {s.lower(): i for s, i in forms.items()}
+    for long_form, acro in _acronym_pairs(texts):
+        if long_form.lower() in lower_forms and acro.lower() in lower_forms:
+            uf.union(lower_forms[long_form.lower()], lower_forms[acro.lower()])
+    by_initials: dict[str, set[int]] = defaultdict(set)
+    for i in range(n):
+        words = form_surface[i].split()
+        if len(words) >= 2 and not is_person[i]:
+            by_initials[initials(form_surface[i]).upper()].add(uf.find(i))
+    for i in range(n):
+        s = form_surface[i]
+        if _is_acronym(s) and not is_person[i]:
+            roots = by_initials.get(s.replace(".", "").upper(), set()) - {uf.find(i)}
+            if len(roots) == 1:
+                uf.union(i, next(iter(roots)))
+
+    # 4. Surname / first name -> the unique full name (by PERSON vote of the merged groups so far).
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[uf.find(i)].append(i)
+
+    def group_label(root: int) -> str:
+        total: Counter[str] = Counter()
+        for i in groups[root]:
+            total.update(form_labels[i])
+        return _vote(total)
+
+    def group_count(root: int) -> int:
+        return sum(form_count[i] for i in groups[root])
+
+    full_by_word: dict[str, set[int]] = defaultdict(set)
+    for root, members in groups.items():
+        if group_label(root) != "PERSON":
+            continue
+        for i in members:
+            toks = name_tokens(form_surface[i])
+            if len(toks) >= 2:
+                full_by_word["last " + skeleton(toks[-1])].add(root)
+                full_by_word["first " + skeleton(toks[0])].add(root)
+    for root, members in list(groups.items()):
+        label = group_label(root)
+        if label != "PERSON" and label not in _CONFUSED:
+            continue
+        toks_all = [name_tokens(form_surface[i]) for i in members]
+        if any(len(t) >= 2 for t in toks_all) or not toks_all or not toks_all[0]:
+            continue
+        word = skeleton(toks_all[0][0])
+        targets = full_by_word.get("last " + word, set()) - {root}
+        if not targets:
+            targets = full_by_word.get("first " + word, set()) - {root}
+        if not targets:
+            continue
+        ranked = sorted(targets, key=lambda r: -group_count(r))
+        if label != "PERSON" and group_count(root) > group_count(ranked[0]):
+            continue  # a mis-tagged surname is rarer than its full name; "Washington" the city is not
+        if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):
+            uf.union(root, ranked[0])
+
+    merged: dict[int, _Group] = defaultdict(_Group)
+    for i in range(n):
+        g = merged[uf.find(i)]
+        g.surfaces[form_surface[i]] += form_count[i]
+        g.labels.update(form_labels[i])
+        g.article_ids |= form_articles[i]
+    return list(merged.values())
+
+
+def _best_name(group: _Group) -> str:
+    """The most complete common form: for people the most frequent among the longest names (titles dropped);
+    otherwise the most frequent spelling."""
+    if group.label == "PERSON":
+        by_name: Counter[str] = Counter()
+        for s, c in group.surfaces.items():
+            by_name[" ".join(name_tokens(s))] += c
+        longest = max(len(n.split()) for n in by_name)
+        pool = {n: c for n, c in by_name.items() if len(n.split()) == longest}
+    else:
+        pool = dict(group.surfaces)
+    return max(pool, key=lambda s: (pool[s], s.isupper(), len(s), s))
+
+
+def _article_texts(article: Article, sentences: list[Sentence] | None) -> list[str]:
+    """Body paragraphs of an article (the text; headings included, they name people too)."""
+    paras = paragraphs(article.text)
+    if paras:
+        return paras
+    return [s.text for s in sentences or []]
+
+
+def extract_entities(
+    articles: list[Article], sentences: dict[str, list[Sentence]], settings: AnalyzeSettings | None = None
+) -> list[Entity]:
+    """Entities of a story's articles, merged across spellings, most important first (articles, then mentions)."""
+    settings = settings or AnalyzeSettings()
+    texts_by_article = [(a.id, _article_texts(a, sentences.get(a.id))) for a in articles]
+    flat = [t for _, texts in texts_by_article for t in texts]
+    spans = recognize(flat, settings)
+    mentions: list[tuple[str, str, str]] = []
+    pos = 0
+    for article_id, texts in texts_by_article:
+        for _ in texts:
+            for sp in spans[pos]:
+                if sp.label in KEPT_TYPES or sp.label == "MISC":
+                    mentions.append((sp.text, sp.label, article_id))
+            pos += 1
+    groups = _merge(mentions, flat, settings)
+    entities: list[Entity] = []
+    for g in groups:
+        label = g.label
+        if label not in KEPT_TYPES and not (label == "MISC" and g.mentions >= 2):
+            continue
+        name = _best_name(g)
+        if name.lower() in TITLES or name.lower() in _FUNCTION_WORDS:
+            continue  # "State" of "Secretary of State", a capitalised "The"
+        aliases = sorted({s for s in g.surfaces if s != name})
+        entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))
+    entities.sort(key=lambda e: (-len(e.article_ids), -e.mentions, e.name))
+    return entities
+
+
+def canonical_name(name: str, entities: list[Entity]) -> str:
+    """The entity name that ``name`` (any alias, title or spelling variant, or a bare surname) refers to;
+    ``name`` itself when no entity matches."""
+    if not name or not entities:
+        return name
+    settings = AnalyzeSettings()
+    wanted = clean_surface(name).casefold()
+    for e in entities:
+        if e.name.casefold() == wanted or any(a.casefold() == wanted for a in e.aliases):
+            return e.name
+    key = key_of(name)
+    if not key:
+        return name
+    for e in entities:
+        if any(key_of(f, e.type == "PERSON") == key for f in [e.name, *e.aliases]):
+            return e.name
+    toks = name_tokens(name)
+
+    def variant_of(e: Entity) -> bool:
+        for form in [e.name, *e.aliases]:
+            ft = name_tokens(form, e.type == "PERSON")
+            if len(ft) == len(toks) and all(_words_similar(a, b, settings) for a, b in zip(ft, toks, strict=True)):
+                return True
+        return False
+
+    hits = [e for e in entities if variant_of(e)]
+    if len(hits) == 1:
+        return hits[0].name
+    if len(toks) == 1:
+        people = [e for e in entities if e.type == "PERSON" and len(name_tokens(e.name)) >= 2]
+        for pick in (-1, 0):
+            hits = [e for e in people if _words_similar(name_tokens(e.name)[pick], toks[0], settings)]
+            if len(hits) == 1:
+                return hits[0].name
+    return name

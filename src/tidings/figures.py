@@ -1,0 +1,434 @@
+"""Figures: numbers in a sentence with their normalized value, unit and what they count.
+
+"283 tons of ammunition" -> 283, unit "tons", counts "ammunition"; "$200 million" -> 200000000, unit "USD";
+"more than 100,000 troops" -> 100000, unit "troops", qualifier "more than". Dates, times, ages and ordinals are
+not figures. Number spans come from spaCy's CARDINAL/MONEY/QUANTITY/PERCENT entities when the model is
+installed (plus the regex for numbers it left untagged) and from the regex alone otherwise; what a number counts
+is read from the words after it (spaCy's part-of-speech tags when available, a word heuristic otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Figure
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {
+    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12,
+}  # fmt: skip
+_CURRENCY_SYMBOLS = {
+    "us$": "USD",
+    "$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+}
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "euro": "EUR", "euros": "EUR", "pound": "GBP", "pounds": "GBP",
+    "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY", "rouble": "RUB", "roubles": "RUB",
+    "ruble": "RUB", "rubles": "RUB", "rupee": "INR", "rupees": "INR", "hryvnia": "UAH", "hryvnias": "UAH",
+    "francs": "CHF", "franc": "CHF",
+}  # fmt: skip
+_MEASURES = {
+    "ton": "tons", "tons": "tons", "tonne": "tonnes", "tonnes": "tonnes", "kg": "kg", "kilogram": "kg",
+    "kilograms": "kg", "kilo": "kg", "kilos": "kg", "gram": "g", "grams": "g", "lb": "lb", "lbs": "lb",
+    "km": "km", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km", "mile": "miles",
+    "miles": "miles", "metre": "m", "metres": "m", "meter": "m", "meters": "m", "foot": "feet", "feet": "feet",
+    "acre": "acres", "acres": "acres", "hectare": "hectares", "hectares": "hectares", "barrel": "barrels",
+    "barrels": "barrels", "gallon": "gallons", "gallons": "gallons", "litre": "litres", "litres": "litres",
+    "liter": "litres", "liters": "litres", "degree": "degrees", "degrees": "degrees", "megawatt": "MW",
+    "megawatts": "MW", "mw": "MW", "gigawatt": "GW", "gigawatts": "GW", "gw": "GW", "sq": "sq",
+    "square": "square", "cubic": "cubic", "percent": "percent", "per": "percent", "%": "percent",
+    "points": "points", "basis": "basis points",
+}  # fmt: skip
+# What a duration or a date counts: such numbers are dates/durations, not figures.
+_TIME_NOUNS = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "am",
+    "pm",
+    "a.m.",
+    "p.m.",
+    "o'clock",
+    "yesterday",
+    "today",
+    "tomorrow",
+}
+_MONTHS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
+_QUALIFIERS = {
+    "more than": "min", "over": "min", "at least": "min", "just over": "min", "upwards of": "min",
+    "up to": "max", "fewer than": "max", "less than": "max", "under": "max", "at most": "max",
+    "as many as": "max", "nearly": "below", "almost": "below", "just under": "below", "close to": "below",
+    "about": "approx", "around": "approx", "roughly": "approx", "approximately": "approx", "some": "approx",
+    "an estimated": "approx", "estimated": "approx", "an approximate": "approx",
+}  # fmt: skip
+# Words that end the phrase naming what a number counts (fallback path without part-of-speech tags).
+_STOP = {
+    "of", "in", "on", "at", "to", "from", "for", "by", "with", "and", "or", "but", "as", "than", "that", "which",
+    "who", "were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "will", "would", "could",
+    "should", "may", "might", "can", "did", "do", "does", "the", "a", "an", "this", "these", "those", "their",
+    "its", "his", "her", "our", "per", "each", "since", "after", "before", "during", "into", "across", "near",
+    "said", "says", "say", "while", "when", "where", "if", "so", "more", "less", "not", "no", "also",
+}  # fmt: skip
+_SINGULAR_EXCEPTIONS = {
+    "people": "person",
+    "persons": "person",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "police": "police",
+    "troops": "troop",
+    "staff": "staff",
+    "feet": "foot",
+    "news": "news",
+    "series": "series",
+    "species": "species",
+}
+
+_NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_WORD_NUM = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|"
+    r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|a dozen|dozen|a hundred|a thousand|a million|a billion)"
+)
+_SCALE = r"(?:hundred|thousand|million|billion|trillion)"
+_NUMBER_RE = re.compile(
+    rf"(?<![\w.,$£€¥-])(?P<cur>US\$|\$|£|€|¥|(?:USD|EUR|GBP)\s?)?"
+    rf"(?P<num>{_NUMERAL}|\b{_WORD_NUM}\b)"
+    rf"(?:(?P<att>bn|mn|mln|tn|[kmb])\b|\s+(?P<scale>{_SCALE})\b)?"
+    rf"(?:\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b))?",
+    re.IGNORECASE,
+)
+_QUALIFIER_RE = re.compile(
+    r"(?:^|\b)(" + "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True)) + r")\s*$",
+    re.IGNORECASE,
+)
+_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[\w$£€¥%'’-]+|[^\w\s]", re.UNICODE)
+_NON_FIGURE_LABELS = {"DATE", "TIME", "ORDINAL"}
+_NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
+_MODIFIER_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH", "NN", "NNP", "NNPS", "NNS"}
+
+
+@dataclass
+class FigureMention:
+    """One figure as found in one sentence (the model's :class:`Figure` is the story-level merge of these)."""
+
+    text: str
+    value: float | None
+    unit: str | None
+    counts: str | None
+    qualifier: str | None
+    sentence: str
+    start: int
+    end: int
+
+    @property
+    def key(self) -> tuple[str | None, str | None]:
+        """What is being counted, comparable across sources: (counted noun, singular and lower-cased; unit)."""
+        return (singular(self.counts) if self.counts else None, self.unit.lower() if self.unit else None)
+
+    def interval(self, tolerance: float) -> tuple[float, float]:
+        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``."""
+        v = self.value or 0.0
+        kind = _QUALIFIERS.get((self.qualifier or "").lower())
+        if kind == "min":
+            return (v, float("inf"))
+        if kind == "max":
+            return (0.0, v)
+        if kind == "below":
+            return (v * (1 - 3 * tolerance), v)
+        if kind == "approx":
+            return (v * (1 - 3 * tolerance), v * (1 + 3 * tolerance))
+        return (v * (1 - tolerance), v * (1 + tolerance))
+
+
+def singular(noun: str) -> str:
+    """A crude English singular, lower-cased: enough to compare 'troops' with 'troop' or 'casualties'."""
+    w = noun.lower().strip()
+    if w in _SINGULAR_EXCEPTIONS:
+        return _SINGULAR_EXCEPTIONS[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def parse_number(text: str) -> float | None:
+    """'100,000' -> 100000; 'twenty-five' -> 25; 'a dozen' -> 12; '3.5' -> 3.5; None when not a number."""
+    t = text.lower().replace(",", "").strip()
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    total = 0.0
+    current = 0.0
+    seen = False
+    for part in re.split(r"[\s-]+", t):
+        if part in ("a", "an", "and"):
+            current = current or 1.0
+            continue
+        if part == "dozen":
+            current = (current or 1.0) * 12
+        elif part in _SMALL:
+            current += _SMALL[part]
+        elif part in _TENS:
+            current += _TENS[part]
+        elif part in _SCALES and len(part) > 3:
+            scale = _SCALES[part]
+            if scale == 100:
+                current = (current or 1.0) * 100
+            else:
+                total += (current or 1.0) * scale
+                current = 0.0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _format_value(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class _Word:
+    text: str
+    tag: str | None
+    start: int
+    end: int
+
+
+def _words(sentence: str, doc: Any | None) -> list[_Word]:
+    if doc is not None:
+        return [_Word(t.text, t.tag_ or None, t.idx, t.idx + len(t.text)) for t in doc]
+    return [_Word(m.group(), None, m.start(), m.end()) for m in _TOKEN_RE.finditer(sentence)]
+
+
+def _after(words: Sequence[_Word], pos: int) -> list[_Word]:
+    return [w for w in words if w.start >= pos]
+
+
+def _noun_phrase(words: Sequence[_Word], tagged: bool) -> list[_Word]:
+    """The words naming what a number counts: adjectives/nouns right after it, up to the head noun."""
+    out: list[_Word] = []
+    for w in words[:5]:
+        if tagged:
+            if w.tag in _MODIFIER_TAGS or (w.tag == "CD" and out == []):
+                if w.tag == "CD":
+                    return []
+                out.append(w)
+                continue
+            break
+        low = w.text.lower()
+        if not re.fullmatch(r"[A-Za-z][\w'’.-]*", w.text) or low in _STOP:
+            break
+        if out and low.endswith(("ed", "ing")) and low not in _MEASURES:
+            break
+        out.append(w)
+        if len(out) >= 3:
+            break
+    if tagged:
+        # The head is the last noun of the leading run of modifiers and nouns.
+        while out and out[-1].tag not in _NOUN_TAGS:
+            out.pop()
+    return out
+
+
+def _counts_after_of(words: Sequence[_Word], tagged: bool, preps: tuple[str, ...] = ("of",)) -> list[_Word]:
+    """'... of ammunition' / '... in military aid': the phrase after a preposition, if it names a thing."""
+    if len(words) >= 2 and words[0].text.lower() in preps:
+        rest = list(words[1:])
+        if rest and rest[0].text.lower() == "of":
+            rest = rest[1:]
+        if rest and rest[0].text.lower() in ("the", "a", "an", "its", "their", "his", "her", "our", "all", "your"):
+            rest = rest[1:]
+        return _noun_phrase(rest, tagged)
+    return []
+
+
+def _is_date_context(sentence: str, start: int, end: int, value: float | None, raw: str) -> bool:
+    """Years, days of a month, clock times, ages, numbered names ('G7', 'COVID-19'): not figures."""
+    before = sentence[max(0, start - 12) : start].lower()
+    after = sentence[end : end + 12].lower()
+    prev_word = re.findall(r"[a-z]+\.?$", before.strip())
+    next_word = re.findall(r"^\s*([a-z.]+)", after)
+    if prev_word and prev_word[0].rstrip(".") in _MONTHS:
+        return True
+    if next_word and next_word[0].rstrip(".") in _MONTHS:
+        return True
+    if next_word and next_word[0] in ("a.m.", "p.m.", "am", "pm", "gmt", "bst", "utc", "est", "et", "o'clock"):
+        return True
+    if re.match(r"^[-–]\s?year[-–]old|^[-–]\w|^:\d|^/\d", after) or re.search(r"[a-z][-–]$", before):
+        return True
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", raw) and not re.match(r"^\s*(people|[a-z]+s\b)", after))
+
+
+def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged: bool) -> FigureMention | None:
+    """Describe the number found at sentence[start:end] (may include currency, scale and percent)."""
+    m = _NUMBER_RE.search(sentence, start, end + 1) if start < len(sentence) else None
+    if m is None or m.start() > end:
+        return None
+    raw = m.group("num")
+    value = parse_number(raw)
+    if value is None:
+        return None
+    if _is_date_context(sentence, m.start("num"), m.end(), value, raw):
+        return None
+    scale = m.group("scale") or m.group("att")
+    if scale:
+        if m.group("att") and not m.group("cur") and m.group("att").lower() not in ("bn", "mn", "mln", "tn"):
+            scale = None  # '5m' without a currency is more likely metres
+        else:
+            value *= _SCALES[scale.lower()]
+    fig_start, fig_end = m.start(), m.end()
+    unit: str | None = None
+    counts_words: list[_Word] = []
+    following = _after(words, fig_end)
+    if m.group("cur"):
+        unit = _CURRENCY_SYMBOLS[m.group("cur").strip().lower()]
+    elif m.group("pct"):
+        unit = "percent"
+    if unit is None and following:
+        first = following[0].text.lower()
+        if first in _CURRENCY_WORDS and (first not in ("pound", "pounds") or scale):
+            unit = _CURRENCY_WORDS[first]
+            fig_end = following[0].end
+            following = following[1:]
+        elif first in _MEASURES:
+            unit = _MEASURES[first]
+            fig_end = following[0].end
+            following = following[1:]
+    if unit is not None:
+        money = unit in _CURRENCY_WORDS.values()
+        counts_words = _counts_after_of(following, tagged, ("of", "in", "for", "worth") if money else ("of",))
+        if counts_words and (
+            singular(counts_words[-1].text) in _TIME_NOUNS or counts_words[-1].text.lower() in _MONTHS
+        ):
+            counts_words = []
+    else:
+        counts_words = _noun_phrase(following, tagged)
+        if not counts_words:
+            counts_words = _counts_after_of(following, tagged)
+        if counts_words:
+            head = counts_words[-1].text
+            if singular(head) in _TIME_NOUNS or head.lower() in _MONTHS:
+                return None
+            unit = head.lower()
+    if raw.lower() in ("one", "a dozen", "dozen") and not counts_words and unit is None:
+        return None  # 'one of them', 'one said': a pronoun, not a figure
+    if raw.lower() == "one" and counts_words and counts_words[0].start != fig_end + 1:
+        return None
+    counts = counts_words[-1].text if counts_words else None
+    end_char = max(fig_end, counts_words[-1].end if counts_words else fig_end)
+    # Qualifiers ('more than', 'nearly') right before the number.
+    qualifier = None
+    prefix_start = max(0, fig_start - 24)
+    q = _QUALIFIER_RE.search(sentence[prefix_start:fig_start])
+    if q:
+        qualifier = q.group(1).lower()
+        fig_start = prefix_start + q.start(1)
+    return FigureMention(
+        text=sentence[fig_start:end_char].strip(),
+        value=value,
+        unit=unit,
+        counts=counts,
+        qualifier=qualifier,
+        sentence=sentence,
+        start=fig_start,
+        end=end_char,
+    )
+
+
+def extract_figures(sentence: str, doc: Any | None = None) -> list[FigureMention]:
+    """Figures of one sentence. ``doc`` is the spaCy Doc of ``sentence`` (tagger + ner) or None for the regex path.
+
+    Numbers are found by the regex; spaCy's entities veto those inside DATE/TIME/ORDINAL spans (and its tags
+    find what a number counts)."""
+    words = _words(sentence, doc)
+    tagged = doc is not None and any(w.tag for w in words)
+    blocked: list[tuple[int, int]] = []
+    if doc is not None:
+        blocked = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NON_FIGURE_LABELS]
+    out: list[FigureMention] = []
+    for m in _NUMBER_RE.finditer(sentence):
+        if any(m.start("num") < be and m.end("num") > bs for bs, be in blocked):
+            continue
+        fig = _mention(sentence, words, m.start(), m.end(), tagged)
+        if fig is not None and not any(fig.start < o.end and fig.end > o.start for o in out):
+            out.append(fig)
+    return out
+
+
+def merge_figures(mentions: Iterable[tuple[str, FigureMention]]) -> list[Figure]:
+    """Story-level figures: the same value of the same thing in several articles becomes one Figure."""
+    merged: dict[tuple[Any, ...], Figure] = {}
+    for article_id, fm in mentions:
+        key = (*fm.key, fm.value)
+        fig = merged.get(key)
+        if fig is None:
+            merged[key] = Figure(
+                text=fm.text,
+                value=fm.value,
+                unit=fm.unit,
+                article_ids=[article_id],
+                counts=fm.counts,
+                sentence=fm.sentence,
+            )
+        elif article_id not in fig.article_ids:
+            fig.article_ids.append(article_id)
+    return sorted(merged.values(), key=lambda f: -len(f.article_ids))
+
+
+def describe_value(fm: FigureMention) -> str:
+    """A claim's value as a reader sees it: the figure's text ('more than 100,000 troops')."""
+    return fm.text or _format_value(fm.value or 0.0)

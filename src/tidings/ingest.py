@@ -1,0 +1,521 @@
+"""Ingest: turn files, folders, URLs, feeds and JSONL on stdin into :class:`Document` items.
+
+Every input either yields documents or a :class:`Skip` with a one-line reason; one bad input never stops the
+iteration. Formats are chosen by file extension (``.gz`` is unwrapped first, its decompressed size capped);
+URLs and ``.xml`` files are sniffed for RSS/Atom. Bytes are decoded as UTF-8, or with the declared charset, or
+with the encoding charset-normalizer detects; text is Unicode-normalised (NFC, odd spaces folded). HTML is
+passed on whole: the clean stage extracts the article with trafilatura.
+"""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import io
+import json
+import os
+import re
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import charset_normalizer
+import feedparser
+import httpx
+
+from .model import Document, Skip
+from .settings import IngestSettings
+from .text import normalize_text
+
+Item = Document | Skip
+
+TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown"}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
+JSON_EXTENSIONS = {".json"}
+JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
+WARC_EXTENSIONS = {".warc"}
+FEED_EXTENSIONS = {".xml", ".rss", ".atom"}
+SUPPORTED = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS | WARC_EXTENSIONS | FEED_EXTENSIONS
+
+# Fields of a JSON/JSONL record that are carried into Document.meta as they are.
+META_FIELDS = ("title", "url", "published", "site", "language", "story", "author", "authors")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+_FEED_SNIFF = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
+_HTML_SNIFF = re.compile(rb"<(!doctype html|html|head|body)[\s>]", re.I)
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+class _TooLarge(Exception):
+    """A stream grew past the size cap."""
+
+
+def iter_documents(
+    sources: Iterable[str],
+    settings: IngestSettings,
+    *,
+    client: httpx.Client | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[Document | Skip]:
+    """Documents (or skips) from each source in order: a file, a folder (recursive, sorted, hidden files
+    left out), an http(s) URL (page, feed or data file), or '-' for JSONL on stdin.
+
+    ``client`` replaces the default httpx client (tests, proxies); ``stdin`` replaces ``sys.stdin.buffer``.
+    """
+    own_client: httpx.Client | None = None
+    try:
+        for source in sources:
+            if source == "-":
+                stream = stdin if stdin is not None else sys.stdin.buffer
+                yield from _iter_jsonl_stream(stream, "<stdin>", settings)
+            elif source.startswith(("http://", "https://")):
+                if client is None and own_client is None:
+                    own_client = make_client(settings)
+                yield from _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
+            else:
+                yield from _iter_path(source, settings)
+    finally:
+        if own_client is not None:
+            own_client.close()
+
+
+def make_client(settings: IngestSettings) -> httpx.Client:
+    """The HTTP client ingest uses: timeouts, redirects and a user agent from the settings."""
+    return httpx.Client(
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        timeout=httpx.Timeout(settings.http_timeout),
+        headers={"User-Agent": settings.user_agent, "Accept": "text/html, application/xhtml+xml, */*;q=0.8"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- paths
+
+
+def _iter_path(source: str, settings: IngestSettings) -> Iterator[Item]:
+    path = Path(source)
+    if not path.exists():
+        yield Skip(source, "no such file")
+    elif path.is_dir():
+        for child in _walk(path):
+            yield from _iter_file(os.path.join(source, child), settings)
+    else:
+        yield from _iter_file(source, settings)
+
+
+def _walk(folder: Path) -> list[str]:
+    """Relative paths of the files under ``folder``, sorted, hidden files and folders left out."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel_root = os.path.relpath(root, folder)
+        for name in sorted(files):
+            if not name.startswith("."):
+                found.append(name if rel_root == "." else os.path.join(rel_root, name))
+    return sorted(found)
+
+
+def _suffixes(name: str) -> tuple[str, bool]:
+    """(format extension, gzipped?) of a file or URL path: 'a.warc.gz' -> ('.warc', True)."""
+    lower = name.lower()
+    gz = lower.endswith(".gz")
+    if gz:
+        lower = lower[:-3]
+    return os.path.splitext(lower)[1], gz
+
+
+def _iter_file(origin: str, settings: IngestSettings) -> Iterator[Item]:
+    ext, gz = _suffixes(origin)
+    if ext not in SUPPORTED:
+        yield Skip(origin, f"unsupported extension {ext or '(none)'!r}")
+        return
+    try:
+        size = os.path.getsize(origin)
+        if size == 0:
+            yield Skip(origin, "empty file")
+            return
+        if size > settings.max_bytes:
+            yield Skip(origin, f"file too large ({_mb(size)} > {_mb(settings.max_bytes)} cap)")
+            return
+        if ext in WARC_EXTENSIONS:  # warcio reads .warc and record-compressed .warc.gz itself
+            with open(origin, "rb") as fh:
+                yield from _iter_warc(fh, origin, settings)
+            return
+        with open(origin, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        yield Skip(origin, f"cannot read ({exc.strerror or exc})")
+        return
+    if gz:
+        try:
+            data = _gunzip(data, settings)
+        except _TooLarge:
+            yield Skip(origin, f"decompressed size over the {_mb(settings.max_bytes)} cap")
+            return
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Skip(origin, f"corrupt gzip ({exc})")
+            return
+    yield from _iter_bytes(origin, ext, data, settings, {})
+
+
+def _gunzip(data: bytes, settings: IngestSettings) -> bytes:
+    """Decompress, stopping as soon as the output passes the size cap (gzip bombs)."""
+    out = bytearray()
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+        while chunk := gz.read(settings.read_chunk_bytes):
+            out += chunk
+            if len(out) > settings.max_bytes:
+                raise _TooLarge
+    return bytes(out)
+
+
+def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, meta: dict[str, Any]) -> Iterator[Item]:
+    """Dispatch decoded content by format."""
+    if not data.strip():
+        yield Skip(origin, "empty file")
+        return
+    if ext in FEED_EXTENSIONS:
+        yield from _iter_feed(origin, data, settings)
+        return
+    if ext in WARC_EXTENSIONS:
+        yield from _iter_warc(io.BytesIO(data), origin, settings)
+        return
+    text, reason = decode_bytes(data, settings, html=ext in HTML_EXTENSIONS)
+    if text is None:
+        yield Skip(origin, reason)
+        return
+    if ext in HTML_EXTENSIONS:
+        yield Document(origin, text, "html", dict(meta))
+    elif ext in JSON_EXTENSIONS:
+        yield from _iter_json(origin, text)
+    elif ext in JSONL_EXTENSIONS:
+        yield from _iter_jsonl_lines(io.StringIO(text), origin)
+    else:
+        yield from _text_document(origin, text, markdown=ext in {".md", ".markdown"}, meta=meta)
+
+
+# ------------------------------------------------------------------------------------------- decoding
+
+
+def decode_bytes(data: bytes, settings: IngestSettings, html: bool = False) -> tuple[str | None, str]:
+    """(text, '') or (None, reason). BOM, then UTF-8, then a declared charset (HTML/XML), then
+    charset-normalizer; NUL bytes or many control characters mean a binary file."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _check_text(data.decode(codec), settings)
+            except UnicodeDecodeError:
+                return None, f"undecodable text (bad {codec})"
+    if b"\x00" in data[: settings.sniff_bytes * 4]:
+        return None, "binary file (NUL bytes)"
+    try:
+        return _check_text(data.decode("utf-8"), settings)
+    except UnicodeDecodeError:
+        pass
+    head = data[: settings.sniff_bytes]
+    declared = _XML_ENCODING.search(head) or (_DECLARED_CHARSET.search(head) if html else None)
+    if declared:
+        try:
+            return _check_text(data.decode(declared.group(1).decode("ascii")), settings)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.chaos > settings.max_decode_chaos:
+        return None, "undecodable text (no encoding fits)"
+    return _check_text(str(best), settings)
+
+
+def _check_text(text: str, settings: IngestSettings) -> tuple[str | None, str]:
+    if not text.strip():
+        return None, "empty file"
+    sample = text[: settings.sniff_bytes * 4]
+    if len(_CONTROL.findall(sample)) > settings.binary_max_control_ratio * len(sample):
+        return None, "binary file (control characters)"
+    return text, ""
+
+
+# ----------------------------------------------------------------------------------------------- text
+
+
+def _text_document(origin: str, text: str, markdown: bool, meta: dict[str, Any]) -> Iterator[Item]:
+    """A plain-text article: the first non-empty line is the title, the rest the content."""
+    text = normalize_text(text)
+    if markdown:
+        text = _MD_HEADING.sub("", text)
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        yield Skip(origin, "empty file")
+        return
+    title = lines[first].strip()
+    body = "\n".join(lines[first + 1 :]).strip()
+    if not body:
+        yield Skip(origin, "no text after the title line")
+        return
+    out = dict(meta)
+    out.setdefault("title", title)
+    out["title_from"] = "first_line"
+    yield Document(origin, body, "text", out)
+
+
+# ----------------------------------------------------------------------------------------------- JSON
+
+
+def _record_document(origin: str, record: Any) -> Item:
+    """One JSON object -> Document (html preferred over text), or Skip."""
+    if not isinstance(record, dict):
+        return Skip(origin, f"JSON value is a {type(record).__name__}, not an object")
+    meta = {k: record[k] for k in META_FIELDS if record.get(k) not in (None, "")}
+    html, text = record.get("html"), record.get("text")
+    if isinstance(html, str) and html.strip():
+        return Document(origin, html, "html", meta)
+    if isinstance(text, str) and text.strip():
+        return Document(origin, normalize_text(text), "text", meta)
+    return Skip(origin, "JSON object has no text or html")
+
+
+def _iter_json(origin: str, text: str) -> Iterator[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Skip(origin, f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
+        return
+    if isinstance(data, list):
+        if not data:
+            yield Skip(origin, "empty JSON list")
+        for i, record in enumerate(data):
+            yield _record_document(f"{origin}#{i}", record)
+    else:
+        yield _record_document(origin, data)
+
+
+def _iter_jsonl_lines(lines: Iterable[str], origin: str) -> Iterator[Item]:
+    seen = False
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        seen = True
+        where = f"{origin}:{lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skip(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield _record_document(where, record)
+    if not seen:
+        yield Skip(origin, "empty file")
+
+
+def _iter_jsonl_stream(stream: IO[bytes], origin: str, settings: IngestSettings) -> Iterator[Item]:
+    """JSONL from a byte stream (stdin), line by line, each line capped and decoded on its own."""
+    seen = False
+    for lineno, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        seen = True
+        where = f"{origin}:{lineno}"
+        if len(raw) > settings.max_bytes:
+            yield Skip(where, f"line too large ({_mb(len(raw))} > {_mb(settings.max_bytes)} cap)")
+            continue
+        line, reason = decode_bytes(raw, settings)
+        if line is None:
+            yield Skip(where, reason)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skip(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield _record_document(where, record)
+    if not seen:
+        yield Skip(origin, "no input on stdin")
+
+
+# ----------------------------------------------------------------------------------------------- feeds
+
+
+def looks_like_feed(data: bytes, settings: IngestSettings) -> bool:
+    """RSS/Atom root element near the top of the bytes."""
+    return bool(_FEED_SNIFF.search(data[: settings.sniff_bytes]))
+
+
+def _iso_from_struct(value: Any) -> str | None:
+    """feedparser's UTC struct_time -> ISO 8601."""
+    if not value:
+        return None
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC).isoformat()
+
+
+def _iter_feed(origin: str, data: bytes, settings: IngestSettings) -> Iterator[Item]:
+    """One Document per RSS/Atom entry: full text from content (content:encoded), else the summary."""
+    parsed = feedparser.parse(data)
+    if not parsed.get("version") and not parsed.entries:
+        reason = "not an RSS/Atom feed"
+        if parsed.get("bozo") and parsed.get("bozo_exception"):
+            reason += f" ({str(parsed.bozo_exception).splitlines()[0][:120]})"
+        yield Skip(origin, reason)
+        return
+    if not parsed.entries:
+        yield Skip(origin, "feed has no entries")
+        return
+    feed_language = parsed.feed.get("language")
+    for i, entry in enumerate(parsed.entries):
+        entry_id = entry.get("id") or entry.get("link") or f"entry-{i}"
+        where = f"{origin}#{entry_id}"
+        body, kind = _entry_body(entry)
+        if not body:
+            yield Skip(where, "feed entry has no content or summary")
+            continue
+        meta: dict[str, Any] = {"fragment": True, "feed": origin}
+        if entry.get("title"):
+            meta["title"] = normalize_text(entry.title)
+        if entry.get("link"):
+            meta["url"] = entry.link
+        published = _iso_from_struct(entry.get("published_parsed") or entry.get("updated_parsed"))
+        if published or entry.get("published"):
+            meta["published"] = published or entry.get("published")
+        if entry.get("author"):
+            meta["author"] = entry.author
+        if feed_language:
+            meta["language"] = feed_language
+        yield Document(where, body, kind, meta)
+
+
+def _entry_body(entry: Any) -> tuple[str, str]:
+    """The longest full-content item of an entry, else its summary; with its kind."""
+    candidates = [c for c in entry.get("content", []) if c.get("value", "").strip()]
+    if candidates:
+        best = max(candidates, key=lambda c: len(c["value"]))
+        value, ctype = best["value"], best.get("type", "text/html")
+    elif entry.get("summary", "").strip():
+        value, ctype = entry.summary, entry.get("summary_detail", {}).get("type", "text/html")
+    else:
+        return "", "text"
+    if "html" in ctype:
+        return value, "html"
+    return normalize_text(value), "text"
+
+
+# ------------------------------------------------------------------------------------------------ WARC
+
+
+def _iter_warc(stream: IO[bytes], origin: str, settings: IngestSettings) -> Iterator[Item]:
+    """HTML response (and resource) records of a WARC file, each with its target URI as url."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    found = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            uri = record.rec_headers.get_header("WARC-Target-URI") or f"record-{found}"
+            ctype = ""
+            if record.http_headers is not None:
+                ctype = record.http_headers.get_header("Content-Type") or ""
+                status = record.http_headers.get_statuscode()
+                if status and not str(status).startswith("2"):
+                    continue
+            else:
+                ctype = record.rec_headers.get_header("Content-Type") or ""
+            if "html" not in ctype.lower():
+                continue
+            where = f"{origin}#{uri}"
+            body = record.content_stream().read(settings.max_bytes + 1)
+            found += 1
+            if len(body) > settings.max_bytes:
+                yield Skip(where, f"record over the {_mb(settings.max_bytes)} cap")
+                continue
+            text, reason = decode_bytes(body, settings, html=True)
+            if text is None:
+                yield Skip(where, reason)
+                continue
+            yield Document(where, text, "html", {"url": uri})
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
+        yield Skip(origin, f"unreadable WARC ({str(exc).splitlines()[0][:120]})")
+        return
+    if not found:
+        yield Skip(origin, "no HTML response records in the WARC file")
+
+
+# ------------------------------------------------------------------------------------------------ URLs
+
+
+def _iter_url(url: str, client: httpx.Client, settings: IngestSettings) -> Iterator[Item]:
+    try:
+        with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                yield Skip(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                return
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > settings.max_bytes:
+                yield Skip(url, f"response too large ({_mb(int(declared))} > {_mb(settings.max_bytes)} cap)")
+                return
+            body = bytearray()
+            for chunk in response.iter_bytes(settings.read_chunk_bytes):
+                body += chunk
+                if len(body) > settings.max_bytes:
+                    yield Skip(url, f"response over the {_mb(settings.max_bytes)} cap")
+                    return
+            final_url = str(response.url)
+            ctype = response.headers.get("Content-Type", "").lower()
+    except httpx.TimeoutException:
+        yield Skip(url, f"timed out after {settings.http_timeout:g} s")
+        return
+    except httpx.TooManyRedirects:
+        yield Skip(url, f"more than {settings.max_redirects} redirects")
+        return
+    except httpx.HTTPError as exc:
+        yield Skip(url, f"connection error ({type(exc).__name__}: {str(exc)[:120]})")
+        return
+    data = bytes(body)
+    ext, gz = _suffixes(httpx.URL(final_url).path)
+    if gz and data[:2] == b"\x1f\x8b":
+        try:
+            data = _gunzip(data, settings)
+        except _TooLarge:
+            yield Skip(url, f"decompressed size over the {_mb(settings.max_bytes)} cap")
+            return
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Skip(url, f"corrupt gzip ({exc})")
+            return
+    ext = _url_format(ext, ctype, data, settings)
+    if ext is None:
+        yield Skip(url, f"unsupported content type {ctype.split(';')[0] or '(none)'!r}")
+        return
+    meta = {"url": final_url} if ext in HTML_EXTENSIONS or ext in TEXT_EXTENSIONS else {}
+    yield from _iter_bytes(url, ext, data, settings, meta)
+
+
+def _url_format(ext: str, ctype: str, data: bytes, settings: IngestSettings) -> str | None:
+    """The format of a fetched body as a file extension: feed sniffing first, then type, then extension."""
+    if looks_like_feed(data, settings) or any(t in ctype for t in ("rss", "atom")):
+        return ".xml"
+    if "html" in ctype or _HTML_SNIFF.search(data[: settings.sniff_bytes]):
+        return ".html"
+    if "ndjson" in ctype or "jsonl" in ctype or ext in JSONL_EXTENSIONS:
+        return ".jsonl"
+    if "json" in ctype or ext in JSON_EXTENSIONS:
+        return ".json"
+    if ext in SUPPORTED:
+        return ext
+    if ctype.startswith("text/plain"):
+        return ".txt"
+    return None
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n} bytes"

@@ -1,0 +1,964 @@
+"""Direct quotations and who said them.
+
+Works paragraph by paragraph on the article text, in three steps:
+
+1. **Quotation marks** are classified as opening or closing from their neighbours (curly, straight, guillemets)
+   and paired into segments. News conventions and scraping defects are handled: a paragraph that opens a quote
+   and does not close it continues in the next paragraph when that one starts with an opening mark; an opening
+   mark with no closing mark before ", Blinken said" is cut there; a closing mark with no opening one ('... we
+   are ready," Blinken said.' at the start of a paragraph) starts the quote at the paragraph start.
+2. **Attribution**: a speech verb (the cue) and its speaker next to the quote: after it ('"…," X said',
+   '"…," said X', '"…" X told reporters', '"…" ― X'), before it ('X said: "…"', 'according to X, "…"'), a
+   transcript label ('PENCE: …'), at the end of the quotation's sentence ('… "a serious path" to peace,
+   X said.'), in the same sentence for a quotation inside indirect speech ('X said the plan is "not final"'), or
+   the speaker of the previous paragraph for a quote paragraph that follows it. '"First," she said, "second."'
+   and '"First," she said. "Second."' are one quote.
+3. **Speaker**: a name becomes the full name used in the article (Mr Blinken, Blinken -> Antony Blinken; a
+   surname shared by several people goes to the one of matching title gender, then to the one mentioned last);
+   he/she becomes the last named speaker before it (of a compatible gender, learnt from titles and pronouns);
+   'the secretary of state' becomes the one person the article gives that role ("Secretary of State Antony
+   Blinken", "Blinken, the secretary of state,"); otherwise the descriptive phrase is kept ("a State Department
+   spokesperson"). Organisations stay as named ("the Kremlin said" -> "Kremlin").
+
+Scare quotes and titles: a quoted phrase inside a sentence is a quote only when a speech verb of the sentence
+attributes it, and it has at least ``quote_embedded_min_words`` words (``quote_scare_max_words`` and shorter
+phrases with no attribution are never quotes); a short quoted Title Case phrase ("Morning Joe", "Unfit") is a
+name, not a quote. A quotation with no attribution at all is kept, with no speaker, only when it is a sentence
+of its own of at least ``quote_unattributed_min_words`` words.
+
+People come from spaCy NER (cached with :mod:`tidings.entities`), or from capitalised sequences without spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .entities import TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
+from .model import Article, Quote, Sentence
+from .settings import AnalyzeSettings
+from .text import paragraphs
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lexicon: speech verbs and the small words around them (English grammar, no names)
+# ---------------------------------------------------------------------------------------------------------------
+
+CUES = wordset(
+    """say says said tell tells told ask asks asked add adds added write writes wrote state stated explain explains
+    explained noted declare declares declared insist insists insisted argue argues argued claimed warn warns warned
+    continued remarked replies replied respond responds responded recall recalls recalled announce announces
+    announced acknowledge acknowledges acknowledged admit admits admitted concede concedes conceded complain
+    complains complained caution cautions cautioned stressed emphasized emphasised emphasizes emphasises observed
+    suggest suggests suggested tweeted posted quipped joked boasted vowed pledged promised predicted concluded
+    countered shouted yelled urge urges urged charged alleged alleges mused reiterate reiterates reiterated repeated
+    answered agreed testified contend contends contended maintained confirmed confirms denied exclaimed whispered
+    retorted underscored underlined"""
+)
+"""Speech verbs, in forms that are verbs rather than nouns ('notes', 'claims' are left out)."""
+ING_CUES = wordset(
+    """saying adding telling asking writing noting explaining arguing insisting warning declaring stressing
+    suggesting urging acknowledging recalling calling"""
+)
+"""Participles of speech ('X said, adding, "…"'): their speaker is the subject of the clause before."""
+_PASSIVE = wordset("was were been being is are be when if once while after before as who which that whom")
+"""Words before a cue that make it passive, a time clause or a relative clause ('when asked', 'who said')."""
+_AUX = wordset(
+    """has had have also later then again once earlier previously repeatedly further would will could might may
+    reportedly recently quickly simply just however still already first finally even often never always did does
+    do not"""
+)
+_PRONOUNS: dict[str, str | None] = {"he": "m", "she": "f", "they": None, "it": None, "we": None, "i": None}
+_NOMINAL_START = wordset("the a an his her their its our one two three several some many most other another both all")
+_NOMINAL_BAD = wordset(
+    """may might can could would will should must do does did is are was were has have had be been being not that
+    this these those which who what said says told"""
+)
+_NOMINAL_STOP = wordset(
+    """and but or while though although because as that which who whom whose where when if so than then also
+    not to in on at by with from into over after before during since until for about against amid"""
+)
+_SMALL = wordset("of the and a an in on for to at with de la del von van")
+_SENT_END = frozenset(".!?")
+_DASHES = frozenset("―—–-")
+_OPENERS = "“«„"
+_CLOSERS = "”»"
+_MARK_CHARS = _OPENERS + _CLOSERS + '"'
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[\w’'‘]+(?:[-.][\w’'‘]+)*|[^\w\s]")
+_ABBREV = wordset("mr mrs ms dr prof sen rep gov gen lt col st jr sr no vs capt sgt adm rev")
+_LABEL = re.compile(r"^([A-Z][A-Z.'’ -]{1,40}[A-Z])\s*:\s+")
+"""A transcript speaker label at the start of a quotation ('PENCE: Well, …')."""
+
+
+def _is_cue(tok: _Tok) -> bool:
+    return tok.text.islower() and tok.low in CUES
+
+
+def _is_ing_cue(tok: _Tok) -> bool:
+    return tok.text.islower() and tok.low in ING_CUES
+
+
+def _is_title_case(text: str) -> bool:
+    """Every word capitalised (small words aside): a name of a show, a slogan, a title."""
+    ws = re.findall(r"[^\W\d_][\w’'-]*", text)
+    return bool(ws) and all(w[0].isupper() or w.lower() in _SMALL for w in ws) and ws[0][0].isupper()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Paragraph model
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+@dataclass
+class _Para:
+    """One body paragraph: text, tokens, entity spans and sentence starts."""
+
+    index: int
+    text: str
+    ents: tuple[EntSpan, ...]
+    sent_starts: list[int]
+    toks: list[_Tok] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.toks = [_Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(self.text)]
+        self._tok_starts = [t.start for t in self.toks]
+
+    def tokens(self, start: int, end: int) -> list[_Tok]:
+        """Tokens wholly inside [start, end)."""
+        i = bisect_right(self._tok_starts, start - 1)
+        out = []
+        for t in self.toks[i:]:
+            if t.end > end:
+                break
+            out.append(t)
+        return out
+
+    def sentence_start(self, offset: int) -> int:
+        i = bisect_right(self.sent_starts, offset) - 1
+        return self.sent_starts[i] if i >= 0 else 0
+
+    def sentence_end(self, offset: int) -> int:
+        i = bisect_right(self.sent_starts, offset)
+        return self.sent_starts[i] if i < len(self.sent_starts) else len(self.text)
+
+    def ent_ending_at(self, end: int) -> EntSpan | None:
+        for e in self.ents:
+            if e.end == end:
+                return e
+        return None
+
+    def ent_starting_at(self, start: int) -> EntSpan | None:
+        for e in self.ents:
+            if e.start == start:
+                return e
+        return None
+
+
+_REGEX_SENT = re.compile(r"[.!?…]['\"”’)]*\s+(?=['\"“‘(]?[A-Z0-9])")
+
+
+def _sentence_starts(text: str, sentences: list[str]) -> list[int]:
+    """Start offsets of the given sentences in ``text``; a regex split when they cannot all be found."""
+    starts: list[int] = []
+    pos = 0
+    for s in sentences:
+        i = text.find(s, pos)
+        if i < 0:
+            starts = []
+            break
+        starts.append(i)
+        pos = i + len(s)
+    if starts:
+        return starts
+    out = [0]
+    for m in _REGEX_SENT.finditer(text):
+        before = text[: m.start()].split()
+        word = before[-1].lower().strip(".") if before else ""
+        if word not in _ABBREV and not re.fullmatch(r"[a-z]", word):
+            out.append(m.end())
+    return out
+
+
+def _drop_parentheses(toks: list[_Tok]) -> list[_Tok]:
+    """'Rep. Jim Clyburn (D-S.C.)' -> 'Rep. Jim Clyburn'."""
+    out: list[_Tok] = []
+    depth = 0
+    for t in toks:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Segments and attributions
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Seg:
+    """A quoted stretch of one paragraph."""
+
+    para: int  # position in the paragraph list
+    start: int  # first character inside the marks
+    end: int  # end (exclusive) of the quoted text
+    open_at: int | None  # offset of the opening mark, None when it is missing
+    after: int  # offset just after the closing mark (= end when there is none)
+    closed: bool = True
+    continues: bool = False  # runs on into the next paragraph
+
+
+@dataclass
+class _Phrase:
+    """A speaker phrase in a paragraph: where it is, its text, and what it is (name, pronoun, nominal)."""
+
+    para: int
+    start: int
+    end: int
+    text: str
+    kind: str  # name | pronoun | nominal | label
+    label: str | None = None  # NER label of a name
+
+
+@dataclass
+class _Attr:
+    """An attribution: the cue (speech verb) and its speaker; ``kind`` says where it was found."""
+
+    cue: str | None
+    cue_at: int
+    para: int
+    speaker: _Phrase | None
+    kind: str  # tail | head | label | embedded
+    end: int = 0  # offset after the attribution (cue and speaker)
+
+
+def _classify_marks(p: str) -> list[tuple[int, str]]:
+    """Offsets of quotation marks with 'open' or 'close', from the characters around them."""
+    out: list[tuple[int, str]] = []
+    inside = False
+    n = len(p)
+    for i, c in enumerate(p):
+        if c not in _MARK_CHARS:
+            continue
+        prev = p[i - 1] if i else " "
+        nxt = p[i + 1] if i + 1 < n else " "
+        can_open = (i == 0 or prev.isspace() or prev in "([{—–-―/") and not nxt.isspace()
+        can_close = (i == n - 1 or nxt.isspace() or nxt in ".,;:!?)]}—–-―…") and not prev.isspace()
+        if can_open and not can_close:
+            kind = "open"
+        elif can_close and not can_open:
+            kind = "close"
+        elif c in _OPENERS:
+            kind = "open"
+        elif c in _CLOSERS:
+            kind = "close"
+        else:
+            kind = "close" if inside else "open"
+        inside = kind == "open"
+        out.append((i, kind))
+    return out
+
+
+class _Extractor:
+    """Quote extraction for one article: its paragraphs, people and speech events."""
+
+    def __init__(self, article: Article, sentences: list[Sentence], settings: AnalyzeSettings) -> None:
+        self.article = article
+        self.settings = settings
+        texts = paragraphs(article.text)
+        heading_paras = {s.paragraph for s in sentences if s.is_heading}
+        by_para: dict[int, list[str]] = defaultdict(list)
+        for s in sentences:
+            if not s.is_heading:
+                by_para[s.paragraph].append(s.text)
+        keep = [i for i, t in enumerate(texts) if i not in heading_paras]
+        ents = recognize([texts[i] for i in keep], settings)
+        self.paras = [
+            _Para(i, texts[i], ents[n], _sentence_starts(texts[i], by_para.get(i, []))) for n, i in enumerate(keep)
+        ]
+        self.people = _People(self.paras)
+
+    # -- 1. segments -------------------------------------------------------------------------------------------
+
+    def segments(self) -> list[list[_Seg]]:
+        """Quoted segments of each paragraph, in order."""
+        out: list[list[_Seg]] = []
+        for k, para in enumerate(self.paras):
+            p = para.text
+            segs: list[_Seg] = []
+            open_at: int | None = None
+            for pos, kind in _classify_marks(p):
+                if kind == "open":
+                    if open_at is not None:  # an opening mark while open: the previous close went missing
+                        segs.append(self._unclosed(k, open_at, pos))
+                    open_at = pos
+                elif open_at is not None:
+                    segs.append(_Seg(k, open_at + 1, pos, open_at, pos + 1))
+                    open_at = None
+                else:  # a closing mark with no opening one: the quote started with the paragraph
+                    segs = [_Seg(k, 0, pos, None, pos + 1)]
+            if open_at is not None:
+                seg = self._unclosed(k, open_at, len(p))
+                nxt = self.paras[k + 1].text.lstrip() if k + 1 < len(self.paras) else ""
+                if seg.end == len(p) and nxt[:1] in _MARK_CHARS and not _LABEL.match(nxt[1:].lstrip()):
+                    seg.continues = True
+                segs.append(seg)
+            out.append(segs)
+        return out
+
+    def _unclosed(self, k: int, open_at: int, limit: int) -> _Seg:
+        """A quote opened at ``open_at`` whose closing mark is missing before ``limit``: cut it before an
+        attribution (', Blinken said') when there is one, else let it run to ``limit``."""
+        text = self.paras[k].text
+        for m in re.finditer(r",\s+", text[open_at + 1 : limit]):
+            if self._tail(k, open_at + 1 + m.end(), strong=True, limit=limit) is not None:
+                cut = open_at + 1 + m.start()
+                return _Seg(k, open_at + 1, cut, open_at, cut, closed=False)
+        return _Seg(k, open_at + 1, limit, open_at, limit, closed=False)
+
+    def _chains(self, segs: list[list[_Seg]]) -> list[list[_Seg]]:
+        """Segments joined across paragraphs (news convention, or a missing opening mark on the next one)."""
+        chains: list[list[_Seg]] = []
+        used: set[tuple[int, int]] = set()
+        for k, para_segs in enumerate(segs):
+            for n, seg in enumerate(para_segs):
+                if (k, n) in used:
+                    continue
+                chain, cur, ck, cn = [seg], seg, k, n
+                while (
+                    ck + 1 < len(segs)
+                    and segs[ck + 1]
+                    and len(chain) < self.settings.quote_max_paragraphs
+                    and cn == len(segs[ck]) - 1
+                    and not cur.closed
+                    and cur.end == len(self.paras[ck].text)
+                    and (cur.continues or segs[ck + 1][0].open_at is None)
+                    and segs[ck + 1][0].start <= 1
+                ):
+                    ck, cn = ck + 1, 0
+                    cur = segs[ck][0]
+                    used.add((ck, cn))
+                    chain.append(cur)
+                chains.append(chain)
+        return chains
+
+    # -- 2. attribution ----------------------------------------------------------------------------------------
+
+    def _tail(self, k: int, offset: int, strong: bool, limit: int | None = None) -> _Attr | None:
+        """Attribution right after a quotation ('", Blinken said', '" said the minister', '" he added',
+        '" ― Jane Roe')."""
+        para = self.paras[k]
+        toks = para.tokens(offset, len(para.text) if limit is None else limit)
+        i = 0
+        if toks and toks[0].text == ",":
+            i, strong = 1, True
+        if i >= len(toks):
+            return None
+        first = toks[i]
+        if first.text in _DASHES and i + 1 < len(toks) and toks[i + 1].text[:1].isupper():
+            speaker = self._speaker_after(k, toks, i + 1)
+            if speaker is not None and speaker.kind == "name":
+                return _Attr(None, first.start, k, speaker, "tail", speaker.end)
+            return None
+        # Cue first: '"…," said Antony Blinken.'
+        if _is_cue(first) or (first.low == "according" and i + 1 < len(toks) and toks[i + 1].low == "to"):
+            according = first.low == "according"
+            speaker = self._speaker_after(k, toks, i + (2 if according else 1))
+            if speaker is None:
+                return None
+            attr = _Attr("according to" if according else first.text, first.start, k, speaker, "tail", speaker.end)
+            return self._finish_tail(k, attr, strong)
+        # Speaker first: '"…," the secretary of state said.'
+        max_words = self.settings.quote_speaker_max_words
+        for j in range(i, min(len(toks), i + max_words + 6)):
+            t = toks[j]
+            if (t.text in _SENT_END and not (t.text == "." and j > i and toks[j - 1].low in _ABBREV)) or (
+                t.text in _MARK_CHARS or t.text in ";:"
+            ):
+                break
+            if j > i and _is_cue(t) and toks[j - 1].low not in _PASSIVE:
+                speaker = self._speaker_before(k, toks[i:j])
+                if speaker is None:
+                    return None
+                return self._finish_tail(k, _Attr(t.text, t.start, k, speaker, "tail", t.end), strong)
+        # Strong context only: a name or pronoun, then an -ed verb ('"…," Blinken invited …').
+        if strong and (first.text[:1].isupper() or first.low in _PRONOUNS):
+            for j in range(i + 1, min(len(toks), i + 5)):
+                t = toks[j]
+                if t.text.islower() and len(t.text) > 4 and t.text.endswith("ed"):
+                    speaker = self._speaker_before(k, toks[i:j])
+                    if speaker is not None and speaker.kind in ("name", "pronoun"):
+                        return _Attr(t.text, t.start, k, speaker, "tail", t.end)
+                    break
+                if not (t.text[:1].isupper() or t.text == "."):
+                    break
+        return None
+
+    def _finish_tail(self, k: int, attr: _Attr, strong: bool) -> _Attr | None:
+        """After '."', accept 'X said …' as the attribution only when its sentence ends soon (no 'that' clause)."""
+        if strong:
+            return attr
+        para = self.paras[k]
+        rest: list[_Tok] = []
+        for t in para.tokens(attr.end, len(para.text)):
+            if t.text in _SENT_END or t.text in _MARK_CHARS:
+                break
+            rest.append(t)
+        if len(rest) > self.settings.quote_tail_max_words or any(t.low in ("that", "whether") for t in rest[:3]):
+            return None
+        return attr
+
+    def _head(self, k: int, open_at: int, prev_after: int) -> _Attr | None:
+        """Attribution before a quotation in its sentence: direct ('X said: "…"', 'said X, "…"') or, when the
+        quotation is inside indirect speech ('X said the plan is "not final"'), embedded."""
+        para = self.paras[k]
+        toks = para.tokens(max(para.sentence_start(open_at), prev_after), open_at)
+        ends = [n for n, t in enumerate(toks) if t.text in _SENT_END and not (n and toks[n - 1].low in _ABBREV)]
+        if ends:
+            toks = toks[ends[-1] + 1 :]  # a cue of the previous sentence is not this quote's
+        marks = [n for n, t in enumerate(toks) if t.text in _MARK_CHARS]
+        if marks:
+            toks = toks[marks[-1] + 1 :]
+        for j in range(len(toks) - 1, -1, -1):
+            t = toks[j]
+            if t.low == "according" and j + 1 < len(toks) and toks[j + 1].low == "to":
+                speaker = self._speaker_after(k, toks, j + 2)
+                if speaker is not None:
+                    return _Attr("according to", t.start, k, speaker, "head", speaker.end)
+                continue
+            if not (_is_cue(t) or _is_ing_cue(t)) or (j and toks[j - 1].low in _PASSIVE):
+                continue
+            after = toks[j + 1 :]
+            direct = (
+                len(after) <= 8
+                and (not after or after[-1].text in ",:")
+                and not any(x.low in ("that", "whether", "if", "how", "why", "what") for x in after)
+            )
+            if _is_ing_cue(t):
+                speaker = self._clause_subject(k, toks[:j])
+            else:
+                speaker = self._speaker_before(k, toks[:j])
+                if speaker is None and direct and after:
+                    speaker = self._speaker_after(k, toks, j + 1)  # 'said Blinken: "…"'
+            if speaker is not None:
+                return _Attr(t.text, t.start, k, speaker, "head" if direct else "embedded", t.end)
+        return None
+
+    def _clause_subject(self, k: int, toks: list[_Tok]) -> _Phrase | None:
+        """Subject of the clause before a participle: 'Blinken said, adding …' -> Blinken."""
+        for j in range(len(toks) - 1, -1, -1):
+            if _is_cue(toks[j]) and (j == 0 or toks[j - 1].low not in _PASSIVE):
+                return self._speaker_before(k, toks[:j]) or self._speaker_after(k, toks, j + 1)
+        return None
+
+    def _sentence_tail(self, k: int, seg: _Seg) -> _Attr | None:
+        """', X said.' closing the quotation's sentence ('… "potential for progress" in arms control, X said.')."""
+        para = self.paras[k]
+        end = para.sentence_end(seg.after)
+        text = para.text[seg.after : end]
+        if any(c in text for c in _MARK_CHARS):
+            return None
+        for m in reversed(list(re.finditer(r",\s+", text))):
+            attr = self._tail(k, seg.after + m.end(), strong=True, limit=end)
+            if attr is not None:
+                attr.kind = "embedded"
+                return attr
+        return None
+
+    def _attribute(self, chain: list[_Seg], segs: list[list[_Seg]]) -> _Attr | None:
+        first, last = chain[0], chain[-1]
+        inner = self._text(chain)
+        m = _LABEL.match(inner)
+        if m and first.start <= 1 and sum(c.isalpha() for c in m.group(1)) >= 2:
+            p = self.paras[first.para]
+            at = p.text.find(m.group(1), first.start)
+            return _Attr(None, at, first.para, _Phrase(first.para, at, at + len(m.group(1)), m.group(1), "name"), "label")
+        k_last = last.para
+        idx_last = segs[k_last].index(last)
+        next_open = segs[k_last][idx_last + 1].open_at if idx_last + 1 < len(segs[k_last]) else None
+        limit = next_open if next_open is not None else len(self.paras[k_last].text)
+        quote_end = self.paras[k_last].text[last.start : last.end].rstrip()
+        strong = (bool(quote_end) and quote_end[-1] in ",?!—–-―…") or not last.closed
+        attr = self._tail(k_last, last.after, strong=strong, limit=limit) if last.after < limit else None
+        if attr is not None:
+            return attr
+        if first.open_at is not None:
+            idx_first = segs[first.para].index(first)
+            prev_after = segs[first.para][idx_first - 1].after if idx_first > 0 else 0
+            head = self._head(first.para, first.open_at, prev_after)
+            if head is not None and head.kind == "head":
+                return head
+            tail = self._sentence_tail(k_last, last)
+            return tail if tail is not None else head
+        return self._sentence_tail(k_last, last)
+
+    def _colon_head(self, k: int) -> _Attr | None:
+        """'X said:' closing paragraph ``k`` introduces the quote paragraph after it."""
+        if k < 0 or k >= len(self.paras):
+            return None
+        text = self.paras[k].text.rstrip()
+        if not text.endswith(":"):
+            return None
+        attr = self._head(k, len(text), 0)
+        return attr if attr is not None and attr.kind == "head" else None
+
+    # -- 3. speaker phrases ------------------------------------------------------------------------------------
+
+    def _speaker_before(self, k: int, toks: list[_Tok]) -> _Phrase | None:
+        """The subject right before a speech verb: pronoun, name (titles included), or a descriptive phrase."""
+        para = self.paras[k]
+        toks = _drop_parentheses(toks)
+        while toks and (toks[-1].low in _AUX or (toks[-1].low.endswith("ly") and toks[-1].text.islower())):
+            toks.pop()
+        if toks and toks[-1].text == ",":  # 'Blinken, the secretary of state, said' / 'X, however, said'
+            commas = [i for i, t in enumerate(toks[:-1]) if t.text == ","]
+            toks = toks[: commas[-1]] if commas else toks[:-1]
+        toks = toks[-(self.settings.quote_speaker_max_words + 6) :]
+        if not toks:
+            return None
+        last = toks[-1]
+        if last.low in _PRONOUNS:
+            return _Phrase(k, last.start, last.end, last.text, "pronoun")
+        ent = para.ent_ending_at(last.end)
+        if ent is not None and ent.start >= toks[0].start and ent.label not in ("DATE", "TIME", "CARDINAL"):
+            phrase = self._name_phrase(k, toks, ent.start, last.end, ent.label)
+            if phrase is not None:
+                return phrase
+        if last.text[:1].isupper():  # a capitalised run: NER missed the name, or spaCy is absent
+            j = len(toks)
+            while j > 0 and (toks[j - 1].text[:1].isupper() or (toks[j - 1].text == "." and j > 1)):
+                j -= 1
+            while j < len(toks) and (toks[j].low in _NOMINAL_START or toks[j].low in _NOMINAL_STOP):
+                j += 1
+            if j < len(toks):
+                return self._name_phrase(k, toks, toks[j].start, last.end, None)
+        return self._nominal_before(k, toks)
+
+    def _name_phrase(self, k: int, toks: list[_Tok], start: int, end: int, label: str | None) -> _Phrase | None:
+        """A name, or a descriptive phrase when the capitalised words are only titles ('the Secretary of State')
+        or the name is the object of 'a spokesman for …'."""
+        para = self.paras[k]
+        idx = next((i for i, t in enumerate(toks) if t.start >= start), len(toks))
+        words = [w.lower().strip(".") for w in re.findall(r"[\w.’']+", para.text[start:end])]
+        titled = idx > 0 and toks[idx - 1].low.strip(".") in ("mr", "mrs", "ms", "dr", "miss")
+        if label != "PERSON" and not titled and all(w in TITLES or w in _SMALL for w in words):
+            return self._nominal_before(k, toks)
+        if idx >= 2 and toks[idx - 1].low in ("for", "of", "at", "with", "from"):
+            head = self._nominal_before(k, toks[: idx - 1])
+            if head is not None and head.text.split()[0].lower() in _NOMINAL_START:
+                return _Phrase(k, head.start, end, para.text[head.start : end], "nominal")
+        j = idx  # titles written before the name belong to the phrase (Secretary of State Antony Blinken)
+        while j > 0 and (
+            (toks[j - 1].low.strip(".") in TITLES and toks[j - 1].text[:1].isupper())
+            or toks[j - 1].low == "of"
+            or (toks[j - 1].text == "." and j > 1 and toks[j - 2].low in _ABBREV)
+        ):
+            j -= 1
+        begin = toks[j].start if j < idx else start
+        return _Phrase(k, begin, end, para.text[begin:end], "name", label)
+
+    def _nominal_before(self, k: int, toks: list[_Tok]) -> _Phrase | None:
+        """'the secretary of state', 'a senior official', 'officials in Moscow' right before the verb."""
+        para = self.paras[k]
+        j = len(toks)
+        while j > 0 and toks[j - 1].text not in ",;:()—–―" and toks[j - 1].text not in _MARK_CHARS:
+            low = toks[j - 1].low
+            if low in _NOMINAL_STOP and low not in ("of", "for", "in", "at", "from"):
+                break
+            j -= 1
+            if low in _NOMINAL_START:
+                break
+        words = toks[j:]
+        while words and words[0].low in ("of", "for", "in", "at", "from"):
+            words = words[1:]
+        if not words or len(words) > 8 or any(w.low in _NOMINAL_BAD for w in words):
+            return None
+        first = words[0].low
+        if not (first in _NOMINAL_START or first.endswith(("’s", "'s")) or words[-1].low.endswith("s")):
+            return None
+        return _Phrase(k, words[0].start, words[-1].end, para.text[words[0].start : words[-1].end], "nominal")
+
+    def _speaker_after(self, k: int, toks: list[_Tok], i: int) -> _Phrase | None:
+        """The speaker after an inverted cue ('said Antony Blinken', 'said the minister', '― Jane Roe')."""
+        para = self.paras[k]
+        if i >= len(toks):
+            return None
+        first = toks[i]
+        if first.low in _PRONOUNS:
+            return _Phrase(k, first.start, first.end, first.text, "pronoun")
+        j = i  # titles before an entity ('said Secretary of State Antony Blinken')
+        ent = para.ent_starting_at(first.start)
+        while ent is None and j + 1 < len(toks) and (toks[j].low.strip(".") in TITLES or toks[j].text in ".of"):
+            j += 1
+            ent = para.ent_starting_at(toks[j].start)
+        if ent is not None and ent.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+            return _Phrase(k, first.start, ent.end, para.text[first.start : ent.end], "name", ent.label)
+        j = i
+        while j < len(toks) and (
+            toks[j].text[:1].isupper() or (toks[j].low == "of" and j > i) or (toks[j].text == "." and j > i)
+        ):
+            j += 1
+        while j > i and toks[j - 1].text == ".":
+            j -= 1
+        if j > i and first.low not in _NOMINAL_START:
+            return _Phrase(k, first.start, toks[j - 1].end, para.text[first.start : toks[j - 1].end], "name")
+        if first.low in _NOMINAL_START:
+            j = i + 1
+            stops = _NOMINAL_STOP - {"of", "for"}
+            while j < len(toks) and j - i < 8 and toks[j].text not in ",.;:!?()" and toks[j].low not in stops:
+                if toks[j].text in _MARK_CHARS:
+                    break
+                j += 1
+            if j > i + 1:
+                return _Phrase(k, first.start, toks[j - 1].end, para.text[first.start : toks[j - 1].end], "nominal")
+        return None
+
+    def speech_events(self) -> list[tuple[tuple[int, int], _Phrase]]:
+        """Every 'X said' of the article (quoted or not) with its subject, in order: antecedents for he/she."""
+        events: list[tuple[tuple[int, int], _Phrase]] = []
+        for k, para in enumerate(self.paras):
+            for j, t in enumerate(para.toks):
+                if not _is_cue(t) or j == 0 or para.toks[j - 1].low in _PASSIVE:
+                    continue
+                before = para.tokens(para.sentence_start(t.start), t.start)
+                marks = [n for n, x in enumerate(before) if x.text in _MARK_CHARS]
+                if marks:
+                    before = before[marks[-1] + 1 :]
+                    if before and before[0].text == ",":
+                        before = before[1:]
+                phrase = self._speaker_before(k, before) if before else None
+                if phrase is None:
+                    phrase = self._speaker_after(k, para.toks, j + 1)
+                if phrase is not None and phrase.kind != "pronoun":
+                    events.append(((k, t.start), phrase))
+        return events
+
+    # -- assembly ----------------------------------------------------------------------------------------------
+
+    def _text(self, chain: list[_Seg]) -> str:
+        parts = [self.paras[s.para].text[s.start : s.end].strip().strip(_MARK_CHARS).strip() for s in chain]
+        return " ".join(p for p in parts if p).strip()
+
+    def _starts_sentence(self, seg: _Seg) -> bool:
+        """Nothing but a finished sentence (or nothing) before the opening mark."""
+        if seg.open_at is None:
+            return seg.start == 0
+        para = self.paras[seg.para]
+        before = para.text[para.sentence_start(seg.open_at) : seg.open_at].strip()
+        return not before or before[-1] in ".!?…" or (before[-1] in _CLOSERS + '"' and before[-2:-1] in (".", "!", "?"))
+
+    def _stands_alone(self, chain: list[_Seg]) -> bool:
+        """The quotation is a sentence of its own (starts a sentence, ends one or the paragraph)."""
+        if not self._starts_sentence(chain[0]):
+            return False
+        last = chain[-1]
+        para = self.paras[last.para]
+        inner = para.text[last.start : last.end].rstrip()
+        rest = para.text[last.after :].lstrip()
+        return bool(inner) and (inner[-1] in ".!?…" or not rest or rest[:1] in ".!?")
+
+    def _only_punctuation(self, k: int, start: int, end: int) -> bool:
+        return not re.search(r"\w", self.paras[k].text[start:end])
+
+    def extract(self) -> list[Quote]:
+        segs = self.segments()
+        settings = self.settings
+        events = self.people.events(self.speech_events())
+        quotes: list[Quote] = []
+        raw_parts: list[list[str]] = []
+        prev: tuple[list[_Seg], _Attr | None, int] | None = None  # last kept chain, its attribution, quote index
+        for chain in self._chains(segs):
+            first = chain[0]
+            text = self._text(chain)
+            label = _LABEL.match(text)
+            attr = self._attribute(chain, segs)
+            if attr is not None and attr.kind == "label" and label:
+                text = text[label.end() :]
+            n_words = len(re.findall(r"\w+", text))
+            if n_words == 0:
+                continue
+            # Continuations of the previous quote: same sentence, '"A," she said, "B."', '"A," she said. "B."'
+            if prev is not None and prev[1] is not None:
+                p_chain, p_attr, p_idx = prev
+                p_last = p_chain[-1]
+                same_para = p_last.para == first.para and first.open_at is not None
+                between_from = max(p_last.after, p_attr.end if p_attr.para == first.para else 0)
+                joined = False
+                if same_para and attr is None:
+                    joined = True  # no attribution of its own, after an attributed quote of the paragraph
+                elif same_para and attr is not None and (attr.para, attr.cue_at) == (p_attr.para, p_attr.cue_at):
+                    joined = self._only_punctuation(first.para, between_from, first.open_at or 0)
+                if joined:
+                    raw_parts[p_idx].append(text)
+                    quotes[p_idx].text = _join(raw_parts[p_idx])
+                    prev = (chain, p_attr, p_idx)
+                    continue
+                if attr is None and first.start <= 1 and p_last.para == first.para - 1:
+                    attr = p_attr  # a quote paragraph after a quote paragraph: same speaker
+            if attr is None and first.start <= 1:
+                attr = self._colon_head(first.para - 1)
+            if attr is None:
+                if n_words >= settings.quote_unattributed_min_words and self._stands_alone(chain):
+                    quotes.append(Quote(None, text, self.article.id, None))
+                    raw_parts.append([text])
+                prev = None
+                continue
+            if attr.kind in ("embedded", "head"):
+                if n_words <= 6 and _is_title_case(text):
+                    continue  # a title or a name ('told MSNBC's "Morning Joe"')
+                if attr.kind == "embedded" and (
+                    n_words < settings.quote_embedded_min_words or (not first.closed and first.open_at is not None)
+                ):
+                    continue
+            speaker = self.people.resolve(attr.speaker, events) if attr.speaker is not None else None
+            quotes.append(Quote(speaker, text, self.article.id, attr.cue))
+            raw_parts.append([text])
+            prev = (chain, attr, len(quotes) - 1)
+        for q in quotes:
+            q.text = q.text.rstrip(",;:—–― ").strip()
+        return [q for q in quotes if q.text]
+
+
+def _join(parts: list[str]) -> str:
+    """Pieces of one quotation: 'First,' + 'second.' -> 'First, second.'; 'respond,' + 'We…' -> 'respond. We…'."""
+    out = parts[0].strip()
+    for part in parts[1:]:
+        part = part.strip()
+        if not part:
+            continue
+        if part[:1].isupper() and out[-1:] in ",;:—–―" and not part.startswith("I "):
+            out = out[:-1].rstrip() + "."
+        elif out[-1:].isalnum():
+            out += "," if part[:1].islower() else "."
+        out += " " + part
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# People of the article: full names, roles, genders; speaker resolution
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _role_words(words: list[str]) -> set[str]:
+    out: set[str] = set()
+    for w in words:
+        w = re.sub(r"['’]s$", "", w.lower()).replace(".", "").strip(",")
+        if w and w not in _NOMINAL_START and w not in _NOMINAL_STOP and w != "of" and not w.isdigit():
+            out.add(w)
+    return out
+
+
+_MALE = wordset("he him his himself")
+_FEMALE = wordset("she her hers herself")
+
+
+class _People:
+    """Who is named in the article: full names by surname and first name, their roles and genders.
+
+    People are keyed by the skeleton of their full name; someone named by one word only (no full name in the
+    article) is keyed 'word <skeleton>'.
+    """
+
+    def __init__(self, paras: list[_Para]) -> None:
+        self.full: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings of the full name
+        self.by_word: dict[str, set[str]] = defaultdict(set)  # 'last x' / 'first x' -> keys
+        self.mentions: list[tuple[tuple[int, int], str]] = []  # (paragraph, offset) -> key, in order
+        self.roles: dict[str, set[str]] = defaultdict(set)
+        self.gender_votes: dict[str, Counter[str]] = defaultdict(Counter)
+        singles: list[tuple[_Para, EntSpan, str]] = []
+        for k, para in enumerate(paras):
+            for e in para.ents:
+                if e.label != "PERSON":
+                    continue
+                toks = name_tokens(e.text)
+                if len(toks) >= 2:
+                    key = " ".join(skeleton(t) for t in toks)
+                    self.full[key][" ".join(toks)] += 1
+                    self.by_word["last " + skeleton(toks[-1])].add(key)
+                    self.by_word["first " + skeleton(toks[0])].add(key)
+                    self.mentions.append(((k, e.start), key))
+                    self._learn(para, e, key)
+                elif toks:
+                    singles.append((para, e, toks[0]))
+        for para, e, word in singles:
+            self._learn(para, e, self._unique(word) or "word " + skeleton(word))
+        self.mentions.sort()
+
+    def _unique(self, word: str) -> str | None:
+        for side in ("last ", "first "):
+            keys = self.by_word.get(side + skeleton(word), set())
+            if len(keys) == 1:
+                return next(iter(keys))
+        return None
+
+    def _learn(self, para: _Para, e: EntSpan, key: str) -> None:
+        """Titles before a mention ('Secretary of State', 'Mr'), an appositive after it (', the …,') and the
+        first he/she after it give roles and a gender."""
+        before = para.text[: e.start].split()
+        title_words = [w for w in e.text.split()[:-1] if w.lower().strip(".") in TITLES]
+        j = len(before)
+        while j > 0 and len(title_words) < 8:
+            w = before[j - 1]
+            bare = w.lower().strip(".,")
+            if w.endswith((":", ";", "”", '"', ")")) or (w.endswith(",") and j < len(before)):
+                break
+            if bare in TITLES or bare in ("of", "to") or (w[:1].isupper() and bare not in _NOMINAL_START):
+                title_words.insert(0, w.strip(","))
+                j -= 1
+                continue
+            break
+        for w in title_words:
+            low = w.lower().strip(".")
+            if low == "mr":
+                self.gender_votes[key]["m"] += 3
+            elif low in ("mrs", "ms", "miss"):
+                self.gender_votes[key]["f"] += 3
+        self.roles[key] |= _role_words(title_words)
+        m = re.match(r",\s+(?:the|a|an)\s+([^,.;:“”\"()]{2,80})[,.;]", para.text[e.end :])
+        if m:
+            self.roles[key] |= _role_words(m.group(1).split())
+        following = re.findall(r"[\w’']+", para.text[e.end : e.end + 200])[:20]
+        for w in following:
+            low = w.lower()
+            if low in _MALE:
+                self.gender_votes[key]["m"] += 1
+                break
+            if low in _FEMALE:
+                self.gender_votes[key]["f"] += 1
+                break
+            if w[:1].isupper() and any(x.start > e.end and x.label == "PERSON" and x.text.startswith(w) for x in para.ents):
+                break  # another person comes first: the pronoun may be theirs
+
+    def gender(self, key: str) -> str | None:
+        votes = self.gender_votes.get(key)
+        if not votes:
+            return None
+        (best, n), *rest = votes.most_common()
+        return best if not rest or n > rest[0][1] else None
+
+    def name_of(self, key: str) -> str:
+        spellings = self.full.get(key)
+        if not spellings:
+            return key.removeprefix("word ").title() if key.startswith("word ") else key
+        return max(spellings, key=lambda s: (spellings[s], len(s), s))
+
+    def _recent(self, keys: set[str], pos: tuple[int, int]) -> str | None:
+        best = None
+        for p, key in self.mentions:
+            if p > pos:
+                break
+            if key in keys:
+                best = key
+        return best
+
+    def resolve_name(self, text: str, pos: tuple[int, int]) -> tuple[str, str]:
+        """(display name, person key) for a name phrase; the key is 'word x' when no full name matches."""
+        toks = name_tokens(text)
+        if not toks:
+            return clean_surface(text), "word " + skeleton(text)
+        if toks[-1].isupper() and len(toks[-1]) > 3:
+            toks = [t.title() for t in toks]  # transcript labels: 'PENCE'
+        title = re.match(r"\s*(Mr|Mrs|Ms|Miss)\b", text)
+        want = None if title is None else ("m" if title.group(1) == "Mr" else "f")
+        if len(toks) >= 2:
+            key = " ".join(skeleton(t) for t in toks)
+            if key in self.full:
+                return self.name_of(key), key
+            cands = self.by_word.get("last " + skeleton(toks[-1]), set()) & self.by_word.get(
+                "first " + skeleton(toks[0]), set()
+            )  # 'Antony J. Blinken' vs 'Antony Blinken'
+            if len(cands) == 1:
+                key = next(iter(cands))
+                return self.name_of(key), key
+            return " ".join(toks), key
+        word = skeleton(toks[0])
+        for side in ("last ", "first "):
+            keys = self.by_word.get(side + word, set())
+            if want is not None and len(keys) > 1:
+                keys = {k for k in keys if self.gender(k) in (None, want)} or keys
+            if len(keys) == 1:
+                key = next(iter(keys))
+                return self.name_of(key), key
+            if len(keys) > 1:
+                key = self._recent(keys, pos) or max(keys, key=lambda k: sum(self.full[k].values()))
+                return self.name_of(key), key
+        return toks[0], "word " + word
+
+    def resolve_role(self, text: str) -> str | None:
+        """Key of the one person the article gives this role ('the secretary of state')."""
+        words = _role_words(re.findall(r"[\w.’']+", text))
+        if not words:
+            return None
+        cands = [k for k, r in self.roles.items() if words <= r]
+        if len(cands) == 1:
+            return cands[0]
+        exact = [k for k in cands if self.roles[k] == words]
+        return exact[0] if len(exact) == 1 else None
+
+    def _personlike(self, phrase: _Phrase) -> bool:
+        if phrase.kind != "name":
+            return False
+        if phrase.label in (None, "PERSON"):
+            return True
+        toks = name_tokens(phrase.text)
+        return bool(toks) and self._unique(toks[-1]) is not None  # 'Blinken' tagged GPE
+
+    def person(self, phrase: _Phrase) -> tuple[str, str] | None:
+        """(name, key) when the phrase names a person or a role held by one."""
+        if self._personlike(phrase):
+            return self.resolve_name(phrase.text, (phrase.para, phrase.start))
+        if phrase.kind == "nominal":
+            key = self.resolve_role(phrase.text)
+            if key is not None:
+                return self.name_of(key), key
+        return None
+
+    def events(self, found: list[tuple[tuple[int, int], _Phrase]]) -> list[tuple[tuple[int, int], str, str]]:
+        """Speech events with a person as subject: (position, name, key), in order."""
+        out = []
+        for pos, phrase in found:
+            who = self.person(phrase)
+            if who is not None:
+                out.append((pos, who[0], who[1]))
+        return sorted(out)
+
+    def resolve(self, phrase: _Phrase, events: list[tuple[tuple[int, int], str, str]]) -> str | None:
+        """Display name of a speaker phrase: full name, organisation, or the descriptive phrase; he/she -> the
+        last named speaker before it of a compatible gender."""
+        pos = (phrase.para, phrase.start)
+        if phrase.kind == "pronoun":
+            want = _PRONOUNS.get(phrase.text.lower())
+            if want is None:
+                return None
+            for p, name, key in reversed(events):
+                if p < pos and self.gender(key) in (None, want):
+                    return name
+            return None
+        who = self.person(phrase)
+        if who is not None:
+            return who[0]
+        if phrase.kind == "name":
+            return clean_surface(phrase.text)
+        return phrase.text
+
+
+def extract_quotes(
+    article: Article, sentences: list[Sentence], settings: AnalyzeSettings | None = None
+) -> list[Quote]:
+    """Direct quotations of an article with their speaker (full name when the article gives it) and cue."""
+    return _Extractor(article, sentences, settings or AnalyzeSettings()).extract()

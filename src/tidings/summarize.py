@@ -1,0 +1,317 @@
+"""An extractive, cited summary of a story and a neutral headline.
+
+Every body sentence of the story is a candidate. Its relevance mixes what the sources agree on and what the story
+is about: corroboration (how many independent sources report it, from the fact alignment of the analyze stage),
+centrality (cosine to the story's centroid, each article weighing the same), closeness to the articles' titles,
+and its place in its article (news leads first), minus penalties for sentences that do not stand alone (a
+dangling 'He said...', a quote fragment, a quotation rather than a report, too short or too long). Maximal
+marginal relevance picks 4-7 of them, never two from one fact nor two closer than ``redundancy_threshold``; they
+are ordered by where their fact first appears in the articles, and each cites every article that reports it.
+
+The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
+question, exclamation and loaded-word titles lose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dedupe import independent_groups
+from .model import Article, Fact, Sentence, Story, SummarySentence
+from .resources import get_embedder
+from .settings import SummarizeSettings
+from .text import fold_whitespace, words
+
+_DANGLING = re.compile(
+    r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
+    r"meanwhile|still|yet|so|instead|then|there|here|such|both|nor|though|although|moreover|furthermore|"
+    r"nevertheless|nonetheless|besides|otherwise|thus|hence|later|earlier|again|too)\b",
+    re.IGNORECASE,
+)
+_OPEN_Q = "“\"‘«"
+_QUOTED = re.compile(r"[“\"«]([^”\"»]*)[”\"»]")
+_TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
+_SITE_SUFFIX = re.compile(r"\s+[-–—|•·:]\s+([^-–—|•·:]{2,60})$")
+_LOADED = {
+    "slams", "slammed", "blasts", "blasted", "rips", "ripped", "destroys", "destroyed", "panic", "doom", "outrage",
+    "outrageous", "shocking", "stunning", "disaster", "disgrace", "disgraceful", "bombshell", "epic", "furious",
+    "humiliates", "humiliating", "insane", "scandal", "meltdown", "chaos", "chaotic", "brutal", "savage",
+    "unhinged", "radical", "socialist", "extremist", "lies", "lying", "caves", "smacks", "torches", "crushes",
+    "eviscerates", "owns", "fumes", "mocks", "whines", "must", "finally", "just", "wow", "you", "your",
+}  # fmt: skip
+
+
+@dataclass
+class Candidate:
+    """One sentence that could go into the summary."""
+
+    sentence: Sentence
+    article_index: int
+    position: int
+    fact: Fact | None
+    cites: list[str]
+    sources: int
+    relevance: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sentence quality
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def quoted_share(text: str) -> float:
+    """Share of a sentence's words inside quotation marks."""
+    total = len(text.split())
+    if not total:
+        return 0.0
+    inside = sum(len(m.group(1).split()) for m in _QUOTED.finditer(text))
+    return min(1.0, inside / total)
+
+
+def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
+    """0 for a sentence a reader understands alone; up to 1 for a fragment, a dangling reference, or a sentence
+    far too short or long."""
+    t = text.strip()
+    n = len(t.split())
+    penalty = 0.0
+    if _DANGLING.match(t):
+        penalty += 0.5
+    if t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…')):
+        penalty += 1.0  # the tail of a split quotation
+    opens = t.count("“") + t.count("«")
+    closes = t.count("”") + t.count("»")
+    if opens != closes or t.count('"') % 2:
+        penalty += 0.5
+    if not _TERMINAL.search(t):
+        penalty += 0.5
+    if n < settings.min_words:
+        penalty += 1.0
+    elif n > settings.max_words:
+        penalty += 0.5
+    return min(penalty, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Candidates and relevance
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _candidates(
+    story: Story, articles: list[Article], sentences: dict[str, list[Sentence]], settings: SummarizeSettings
+) -> list[Candidate]:
+    groups = independent_groups(articles)
+    fact_of: dict[tuple[str, str], Fact] = {}
+    for fact in story.facts:
+        for m in fact.mentions:
+            fact_of[(m.article_id, _key(m.text))] = fact
+    # Articles holding the very same sentence (copies) cite it together even when it is not in a kept fact.
+    holders: dict[str, list[str]] = {}
+    for article in articles:
+        for s in sentences.get(article.id, []):
+            if not s.is_heading:
+                holders.setdefault(_key(s.text), [])
+                if article.id not in holders[_key(s.text)]:
+                    holders[_key(s.text)].append(article.id)
+    in_story = {a.id for a in articles}
+    out: list[Candidate] = []
+    for ai, article in enumerate(articles):
+        if article.copy_of and article.copy_of in in_story:
+            continue  # the original's sentence is preferred; the copy is cited through the fact
+        body = [s for s in sentences.get(article.id, []) if not s.is_heading]
+        for pos, s in enumerate(body[: settings.max_candidates_per_article]):
+            key = _key(s.text)
+            if not key:
+                continue
+            fact = fact_of.get((article.id, key))
+            cites = list(fact.article_ids) if fact else []
+            for other in holders.get(key, [article.id]):
+                if other not in cites:
+                    cites.append(other)
+            if article.id in cites:
+                cites.remove(article.id)
+            cites.insert(0, article.id)
+            sources = len({groups[c] for c in cites if c in groups})
+            out.append(Candidate(s, ai, pos, fact, cites, sources))
+    return out
+
+
+def _centroid(vectors: np.ndarray) -> np.ndarray:
+    c = vectors.mean(axis=0)
+    n = float(np.linalg.norm(c))
+    return c / n if n > 0 else c
+
+
+def _relevance(
+    cands: list[Candidate],
+    emb: np.ndarray,
+    title_emb: np.ndarray | None,
+    n_sources: int,
+    settings: SummarizeSettings,
+) -> np.ndarray:
+    """Relevance of each candidate (see the module docstring); also stored on the candidates."""
+    by_article: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_article.setdefault(c.article_index, []).append(i)
+    story_centroid = _centroid(np.stack([_centroid(emb[idx]) for idx in by_article.values()]))
+    centrality = emb @ story_centroid
+    title_sim = emb @ _centroid(title_emb) if title_emb is not None and len(title_emb) else np.zeros(len(cands))
+    corroboration = np.array(
+        [(c.sources - 1) / (n_sources - 1) if n_sources > 1 else 0.0 for c in cands], dtype=np.float64
+    )
+    position = np.array([settings.position_decay**c.position for c in cands])
+    penalty = np.array([standalone_penalty(c.text, settings) for c in cands])
+    quoted = np.array([quoted_share(c.text) for c in cands])
+    rel = (
+        settings.centrality_weight * centrality
+        + settings.title_weight * title_sim
+        + settings.corroboration_weight * corroboration
+        + settings.position_weight * position
+        - settings.standalone_weight * penalty
+        - settings.quote_weight * quoted
+    )
+    for c, r in zip(cands, rel, strict=True):
+        c.relevance = float(r)
+    return rel
+
+
+def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: SummarizeSettings) -> list[int]:
+    """Maximal marginal relevance: the next sentence maximises lambda * relevance - (1 - lambda) * its highest
+    cosine to those already chosen; a sentence of an already used fact, or too close to a chosen one, is out."""
+    chosen: list[int] = []
+    used_facts: set[int] = set()
+    words_so_far = 0
+    available = np.ones(len(cands), dtype=bool)
+    max_sim = np.zeros(len(cands))
+    while available.any() and len(chosen) < settings.max_sentences:
+        score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim
+        score = np.where(available, score, -np.inf)
+        i = int(np.argmax(score))
+        available[i] = False
+        fact = cands[i].fact
+        if (fact is not None and id(fact) in used_facts) or max_sim[i] >= settings.redundancy_threshold:
+            continue
+        if len(chosen) >= settings.min_sentences and words_so_far >= settings.target_words:
+            break
+        chosen.append(i)
+        words_so_far += len(cands[i].text.split())
+        if fact is not None:
+            used_facts.add(id(fact))
+        max_sim = np.maximum(max_sim, emb @ emb[i])
+    return chosen
+
+
+def _reading_order(chosen: list[int], cands: list[Candidate], articles: list[Article]) -> list[int]:
+    """Where each chosen sentence's fact first appears in the articles (leads first), then article date."""
+    order_of = {a.id: i for i, a in enumerate(sorted(articles, key=lambda a: (a.published or "", a.id)))}
+    index_of = {(c.sentence.article_id, _key(c.text)): c.position for c in cands}
+
+    def first_seen(i: int) -> tuple[int, int, int]:
+        c = cands[i]
+        positions = [c.position]
+        if c.fact is not None:
+            positions += [index_of[k] for m in c.fact.mentions if (k := (m.article_id, _key(m.text))) in index_of]
+        return (min(positions), order_of.get(c.sentence.article_id, 0), chosen.index(i))
+
+    return sorted(chosen, key=first_seen)
+
+
+def summary_sentences(
+    story: Story, articles: list[Article], sentences: dict[str, list[Sentence]], settings: SummarizeSettings
+) -> list[Candidate]:
+    """The chosen candidates in reading order (the benchmark also reads their relevance)."""
+    cands = _candidates(story, articles, sentences, settings)
+    if not cands:
+        return []
+    encoder = get_embedder()
+    titles = [a.title for a in articles if a.title]
+    vectors = encoder.encode([c.text for c in cands] + titles)
+    emb, title_emb = vectors[: len(cands)], vectors[len(cands) :]
+    n_sources = len(set(independent_groups(articles).values()))
+    rel = _relevance(cands, emb, title_emb if titles else None, n_sources, settings)
+    chosen = select(cands, emb, rel, settings)
+    return [cands[i] for i in _reading_order(chosen, cands, articles)]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Headline
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def clean_title(title: str, site: str | None = None) -> str:
+    """A title without its site suffix: 'Port strike ends - Harbour Gazette' -> 'Port strike ends'."""
+    t = fold_whitespace(title)
+    m = _SITE_SUFFIX.search(t)
+    if m:
+        suffix = m.group(1).strip()
+        site_words = set(words(site or ""))
+        looks_like_site = len(suffix.split()) <= 4 and (
+            not site_words or set(words(suffix)) & site_words or suffix.istitle() or "." in suffix
+        )
+        if looks_like_site and len(t[: m.start()].split()) >= 3:
+            t = t[: m.start()].strip()
+    return t
+
+
+def title_penalty(title: str, settings: SummarizeSettings) -> float:
+    """How far a title is from a neutral headline: questions, exclamations, loaded words, shouting, odd length."""
+    penalty = 0.0
+    if "?" in title:
+        penalty += 1.0
+    if "!" in title:
+        penalty += 1.0
+    toks = words(title)
+    penalty += 0.5 * sum(1 for w in toks if w in _LOADED)
+    if sum(1 for w in title.split() if len(w) > 3 and w.isupper()) >= 2:
+        penalty += 0.5
+    if len(toks) < settings.headline_min_words or len(toks) > settings.headline_max_words:
+        penalty += 0.5
+    if quoted_share(title) > 0.5:
+        penalty += 0.5
+    return penalty
+
+
+def headline(articles: Sequence[Article], fallback: str, settings: SummarizeSettings) -> str:
+    """The neutral headline: the cleaned title closest to the other titles, with loaded titles penalised."""
+    titles = [clean_title(a.title, a.site) for a in articles if a.title and a.title.strip() and not a.copy_of]
+    titles = list(dict.fromkeys(t for t in titles if t))
+    if not titles:
+        return fallback
+    if len(titles) == 1:
+        return titles[0]
+    emb = get_embedder().encode(titles)
+    sims = emb @ emb.T
+    np.fill_diagonal(sims, 0.0)
+    centrality = sims.sum(axis=1) / (len(titles) - 1)
+    scores = [
+        float(centrality[i]) - settings.headline_penalty_weight * title_penalty(t, settings)
+        for i, t in enumerate(titles)
+    ]
+    return titles[int(np.argmax(scores))]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def summarize_story(
+    story: Story, articles: list[Article], sentences: dict[str, list[Sentence]], settings: SummarizeSettings
+) -> Story:
+    """Fill the story's summary (verbatim sentences, each citing every article that reports it) and headline."""
+    chosen = summary_sentences(story, articles, sentences, settings)
+    story.summary = [SummarySentence(c.text, c.cites) for c in chosen]
+    fallback = chosen[0].text if chosen else (story.headline or "(untitled)")
+    story.headline = headline(articles, fallback, settings)
+    return story

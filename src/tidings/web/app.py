@@ -1,0 +1,510 @@
+"""The web server: a JSON API and server-rendered pages over one store, built on the real pipeline.
+
+``create_app(db, token)`` returns a FastAPI app; ``tidings serve`` runs it under uvicorn. Reads are open. Writes
+(``POST /api/articles``) need ``Authorization: Bearer <token>`` and run the same :class:`~tidings.pipeline.Pipeline`
+as ``tidings run``, one at a time (a lock), in FastAPI's threadpool. Pages use the templates of the static export
+(:mod:`tidings.render.html`) with server links. Clients never see a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import tempfile
+import threading
+from collections.abc import AsyncIterator, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..model import RunResult, Story
+from ..render.html import Page, render_article, render_error, render_index, render_story
+from ..render.json import article_dict
+from ..settings import Settings
+from ..store import Store
+
+if TYPE_CHECKING:
+    from ..pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PAGE_SIZE = 20
+"""Stories per page of the list (API and HTML) when the client does not ask for a size."""
+MAX_PAGE_SIZE = 200
+"""Largest page a client may ask for: bounds the work of one request."""
+DEFAULT_MAX_BODY_BYTES = 5_000_000
+"""Request bodies above this are refused with 413 (5 MB: a few hundred articles per POST)."""
+
+PAGE_HEADERS = {
+    # The pages need nothing but their own stylesheet: no script runs, even if escaping ever failed.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+# -- links ----------------------------------------------------------------------------------------------------
+
+
+class ServerUrls:
+    """Links of the server's pages (the static export uses relative file names instead)."""
+
+    def index(self) -> str:
+        return "/"
+
+    def story(self, story_id: str) -> str:
+        return f"/stories/{quote(story_id, safe='')}"
+
+    def article(self, article_id: str) -> str:
+        return f"/articles/{quote(article_id, safe='')}"
+
+    def static(self, name: str) -> str:
+        return f"/static/{quote(name)}"
+
+
+PAGE = Page(ServerUrls(), inline_assets=False, static_search=False)
+
+
+# -- request bodies -------------------------------------------------------------------------------------------
+
+
+class ArticleIn(BaseModel):
+    """One article to add: the fields of a JSONL input line (``text`` or ``html`` is required)."""
+
+    model_config = ConfigDict(extra="ignore", json_schema_extra={
+        "examples": [{
+            "title": "Harbour cranes idle as dockers walk out",
+            "text": "Dockers at the port of Kestrelmouth stopped work on Monday...",
+            "url": "https://example.org/news/dock-strike",
+            "published": "2024-05-06T08:30:00+00:00",
+            "site": "example.org",
+            "language": "en",
+        }]
+    })
+
+    title: str | None = None
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    published: str | None = None
+    site: str | None = None
+    language: str | None = None
+    story: str | None = None
+
+    @model_validator(mode="after")
+    def _has_body(self) -> ArticleIn:
+        if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
+            raise ValueError("an article needs a non-empty 'text' or 'html'")
+        return self
+
+
+
+
+def parse_articles(data: Any) -> list[ArticleIn]:
+    """A decoded JSON body -> articles, or a 422 naming each bad item and what is wrong with it."""
+    if isinstance(data, dict):
+        records, label = [data], lambda _i: "article"
+    elif isinstance(data, list):
+        records, label = data, lambda i: f"item {i}"
+    else:
+        raise HTTPException(422, f"expected an article object or a list of them, got a JSON {type(data).__name__}")
+    if not records:
+        raise HTTPException(422, "empty list: send at least one article")
+    items: list[ArticleIn] = []
+    problems: list[str] = []
+    for i, record in enumerate(records):
+        if not isinstance(record, dict):
+            problems.append(f"{label(i)}: expected an object, got a JSON {type(record).__name__}")
+            continue
+        try:
+            items.append(ArticleIn.model_validate(record))
+        except ValidationError as exc:
+            for e in exc.errors():
+                field_name = ".".join(str(p) for p in e["loc"])
+                msg = e["msg"].removeprefix("Value error, ")
+                problems.append(f"{label(i)}: " + (f"{field_name}: {msg}" if field_name else msg))
+    if problems:
+        raise HTTPException(422, "invalid article: " + "; ".join(problems[:20]))
+    return items
+
+_POST_SCHEMA = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/ArticleIn"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}},
+                ]
+            }
+        }
+    },
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies over ``max_bytes`` with 413, whether Content-Length says so up
+    front or a chunked body grows past it; an accepted body is buffered and replayed to the app."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(body)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
+        response = JSONResponse(
+            {"detail": f"request body too large: the limit is {self.max_bytes} bytes"}, status_code=413,
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+# -- the writer -----------------------------------------------------------------------------------------------
+
+
+class Writer:
+    """Runs the pipeline for POSTed articles: one run at a time per process, on a Pipeline kept warm between
+    requests (rebuilt when another process, e.g. ``tidings run``, has added articles to the store meanwhile)."""
+
+    def __init__(self, db: str, settings: Settings | None) -> None:
+        self.db = db
+        self.settings = settings
+        self.lock = threading.Lock()
+        self._pipeline: Pipeline | None = None
+        self._known_articles = -1
+
+    def _get(self) -> Pipeline:
+        if self._pipeline is not None and self._pipeline.store.count_articles() != self._known_articles:
+            self._pipeline.store.close()
+            self._pipeline = None
+        if self._pipeline is None:
+            from ..pipeline import Pipeline  # imported on the first write: a read-only server never loads models
+
+            self._pipeline = Pipeline(self.settings, self.db)
+        return self._pipeline
+
+    def add(self, items: list[ArticleIn], group_by: str | None) -> RunResult:
+        """Write the articles as JSONL and run the pipeline on that file (the pipeline's own JSONL reading)."""
+        with self.lock:
+            pipeline = self._get()
+            with tempfile.TemporaryDirectory(prefix="tidings-post-") as tmp:
+                path = Path(tmp) / "api-post.jsonl"
+                with path.open("w", encoding="utf-8") as f:
+                    for item in items:
+                        f.write(json.dumps(item.model_dump(exclude_none=True), ensure_ascii=True) + "\n")
+                result = pipeline.run([str(path)], group_by=group_by)
+            self._known_articles = pipeline.store.count_articles()
+            return result
+
+    def close(self) -> None:
+        if self._pipeline is not None:
+            self._pipeline.store.close()
+
+
+# -- helpers --------------------------------------------------------------------------------------------------
+
+
+def story_summary(story: Story, urls: ServerUrls | None = None) -> dict[str, Any]:
+    """The short form of a story in lists."""
+    urls = urls or ServerUrls()
+    return {
+        "id": story.id,
+        "headline": story.headline,
+        "articles": len(story.article_ids),
+        "independent_sources": story.independent_sources,
+        "sites": story.sites,
+        "first_seen": story.first_seen,
+        "last_seen": story.last_seen,
+        "updated_at": story.updated_at,
+        "url": f"/api/stories/{quote(story.id, safe='')}",
+        "page": urls.story(story.id),
+    }
+
+
+def _check_since(since: str | None) -> str | None:
+    if since is None or not since.strip():
+        return None
+    since = since.strip()
+    try:
+        datetime.fromisoformat(since.replace("Z", "+00:00"))
+    except ValueError:
+        raise HTTPException(422, f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)") from None
+    return since
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _html(content: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(content, status_code=status, headers=PAGE_HEADERS)
+
+
+_LINE = re.compile(r":(\d+)$")
+
+
+def _skip_entry(origin: str, reason: str) -> dict[str, Any]:
+    """A skipped POSTed item: its index in the request body (from the JSONL line number) and the reason."""
+    m = _LINE.search(origin)
+    return {"index": int(m.group(1)) - 1 if m else None, "reason": reason}
+
+
+# -- the app --------------------------------------------------------------------------------------------------
+
+
+def create_app(
+    db: str = "tidings.db",
+    token: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """The tidings web app over the store ``db``.
+
+    ``token`` (default: the ``TIDINGS_TOKEN`` environment variable) allows writes; without one the server is
+    read-only and refuses writes with 403. Bodies over ``max_body_bytes`` get 413.
+    """
+    token = token if token is not None else os.environ.get("TIDINGS_TOKEN")
+    token = token or None
+    store = Store(db)
+    writer = Writer(db, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        writer.close()
+        store.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="tidings",
+        version=__version__,
+        description=(
+            "Deduplicated, cross-checked, cited news stories. Reads are open; `POST /api/articles` needs "
+            "`Authorization: Bearer <token>` (the server's `--token` / `TIDINGS_TOKEN`)."
+        ),
+    )
+    app.state.store = store
+    app.state.writer = writer
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.mount("/static", StaticFiles(packages=[("tidings", "web/static")]), name="static")
+
+    # -- errors: clear messages, never a stack trace ----------------------------------------------------------
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return _html(render_error(exc.status_code, str(exc.detail), PAGE), exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('body', 'query', 'path'))}: {e.get('msg')}"
+            for e in exc.errors()
+        ]
+        message = "invalid request: " + "; ".join(problems)
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return _html(render_error(400, message, PAGE), 400)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s %s", request.method, request.url.path)
+        if _wants_json(request):
+            return JSONResponse({"detail": "internal server error"}, status_code=500)
+        return _html(render_error(500, "Something went wrong on the server.", PAGE), 500)
+
+    # -- auth and body of writes -------------------------------------------------------------------------------
+    def require_token(request: Request) -> None:
+        if token is None:
+            raise HTTPException(
+                403, "writes are disabled: this server has no token (start it with --token or TIDINGS_TOKEN)"
+            )
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
+            raise HTTPException(
+                401, "missing or wrong bearer token (Authorization: Bearer <token>)",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    async def articles_body(request: Request, _auth: None = Depends(require_token)) -> list[ArticleIn]:
+        raw = await request.body()
+        if not raw.strip():
+            raise HTTPException(400, "empty body: send one article object or a list of them as JSON")
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise HTTPException(400, f"body is not valid JSON: {msg}{where}") from None
+        except RecursionError:
+            raise HTTPException(400, "body is not usable JSON: nested too deeply") from None
+        return parse_articles(data)
+
+    # -- JSON API ----------------------------------------------------------------------------------------------
+    @app.get("/healthz", tags=["meta"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and a glance at the store."""
+        return {"status": "ok", "version": __version__, "stories": store.count_stories(),
+                "articles": store.count_articles()}
+
+    @app.get("/api/stories", tags=["stories"])
+    def list_stories(
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="stories per page")] = DEFAULT_PAGE_SIZE,
+        offset: Annotated[int, Query(ge=0, description="stories to skip (use `next`)")] = 0,
+        q: Annotated[str | None, Query(max_length=500, description="full-text search in headlines and text")] = None,
+        since: Annotated[str | None, Query(description="only stories whose latest article is at/after this ISO date")] = None,
+    ) -> dict[str, Any]:
+        """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
+        rows = store.list_stories(limit=limit + 1, offset=offset, q=q or None, since=_check_since(since))
+        more = len(rows) > limit
+        next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
+        return {"stories": [story_summary(s) for s in rows[:limit]], "next": next_url}
+
+    @app.get("/api/stories/{story_id}", tags=["stories"])
+    def get_story(story_id: str) -> dict[str, Any]:
+        """One story: summary with citations, facts, conflicts, quotes, entities, figures, timeline."""
+        story = store.get_story(story_id)
+        if story is None or not story.article_ids:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return story.to_dict()
+
+    @app.get("/api/articles/{article_id}", tags=["articles"])
+    def get_article(article_id: str) -> dict[str, Any]:
+        """One cleaned article with its metadata, removed boilerplate and copy relation."""
+        article = store.get_article(article_id)
+        if article is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        return article_dict(article)
+
+    @app.post("/api/articles", tags=["articles"], openapi_extra={"requestBody": _POST_SCHEMA},
+              responses={401: {"description": "missing or wrong token"}, 403: {"description": "writes disabled"},
+                         413: {"description": "body too large"}})
+    def post_articles(
+        # Default-value form: the dependencies are closures, which string annotations could not resolve.
+        items: list[ArticleIn] = Depends(articles_body),
+        group_by: str | None = Query(None, pattern="^story$", description="'story': group by the `story` field"),
+    ) -> dict[str, Any]:
+        """Add one article or a list (JSONL fields: title, text or html, url, published, site, language, story)
+        through the pipeline. Idempotent: posting the same articles again changes nothing and gives the same ids."""
+        result = writer.add(items, group_by)
+        return {
+            "articles": [{"id": a.id, "story_id": a.story_id} for a in result.articles],
+            "stories": [s.id for s in result.stories],
+            "new_articles": result.new_articles,
+            "skipped": [_skip_entry(s.origin, s.reason) for s in result.skipped],
+        }
+
+    def openapi() -> dict[str, Any]:
+        """The generated schema, plus ArticleIn (the POST body is parsed by hand, so FastAPI does not list it)."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema.setdefault("components", {}).setdefault("schemas", {})["ArticleIn"] = ArticleIn.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    # -- pages -------------------------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index_page(
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        q: Annotated[str | None, Query(max_length=500)] = None,
+    ) -> HTMLResponse:
+        q = (q or "").strip() or None
+        rows = store.list_stories(limit=limit + 1, offset=offset, q=q)
+
+        def page_url(at: int) -> str:
+            params: dict[str, Any] = {}
+            if q:
+                params["q"] = q
+            if at:
+                params["offset"] = at
+            if limit != DEFAULT_PAGE_SIZE:
+                params["limit"] = limit
+            return "/" + (f"?{urlencode(params)}" if params else "")
+
+        prev_url = page_url(max(offset - limit, 0)) if offset > 0 else None
+        next_url = page_url(offset + limit) if len(rows) > limit else None
+        return _html(render_index(rows[:limit], PAGE, q=q, prev_url=prev_url, next_url=next_url))
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        story = store.get_story(story_id)
+        if story is None or not story.article_ids:
+            raise HTTPException(404, "There is no story with this id.")
+        articles = {a.id: a for a in store.get_articles(story.article_ids)}
+        return _html(render_story(story, articles, PAGE))
+
+    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        article = store.get_article(article_id)
+        if article is None:
+            raise HTTPException(404, "There is no article with this id.")
+        story = store.get_story(article.story_id) if article.story_id else None
+        if story is not None and not story.article_ids:
+            story = None
+        copy_of = store.get_article(article.copy_of) if article.copy_of else None
+        return _html(render_article(article, story, PAGE, copy_of))
+
+    return app
+
+
+__all__ = ["ArticleIn", "create_app", "story_summary"]

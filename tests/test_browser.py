@@ -1,0 +1,170 @@
+"""The pages in a real browser: Debian's Chromium, headless, driven by Playwright, against the real server (uvicorn)
+and against the static export opened from disk."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_web import INJECTION, build_store
+from tidings.pipeline import Pipeline
+from tidings.render.html import write_site
+from tidings.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, Any]:
+    folder = tmp_path_factory.mktemp("browser")
+    db, result = build_store(folder)
+    return folder, db, result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(store: tuple[Path, str, Any]) -> Iterator[str]:
+    """The real app under uvicorn in a background thread on a free local port."""
+    import uvicorn
+
+    from tidings.web.app import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(store[1], token=None), host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, java_script_enabled=True)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.errors = errors
+    yield p
+    context.close()
+
+
+def test_read_search_story_citation_article(page: Any, server: str, store: tuple[Path, str, Any],
+                                            tmp_path: Path) -> None:
+    _, _, result = store
+    injected = next(a for a in result.articles if INJECTION in a.text)
+    ferry = next(s for s in result.stories if s.id == injected.story_id)
+    library = next(s for s in result.stories if s.id != ferry.id)
+
+    # the story list
+    page.goto(server + "/")
+    cards = page.locator("li.story-card")
+    assert cards.count() == 2
+    assert page.get_by_role("link", name=ferry.headline).is_visible()
+    page.screenshot(path=str(tmp_path / "list.png"), full_page=True)
+
+    # search (a GET form: works without JavaScript)
+    page.get_by_role("searchbox").fill("Linden")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r".*\?q=Linden"))
+    assert page.locator("li.story-card").count() == 1
+    assert page.get_by_role("link", name=library.headline).is_visible()
+
+    # open a story
+    page.goto(server + "/")
+    page.get_by_role("link", name=ferry.headline).click()
+    page.wait_for_url(f"**/stories/{ferry.id}")
+    assert page.locator("h1").inner_text() == ferry.headline
+    assert page.locator("#summary .cite").count() >= 1
+    page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+    # follow a citation of the summary to the article it cites
+    first_cite = page.locator("#summary a.cite").first
+    cited_href = first_cite.get_attribute("href")
+    first_cite.click()
+    page.wait_for_url(f"**{cited_href}")
+    cited_id = cited_href.rsplit("/", 1)[-1]
+    cited = next(a for a in result.articles if a.id == cited_id)
+    assert page.locator("h1").inner_text() == cited.title
+    assert any(cited_id in s.article_ids for s in ferry.summary)
+
+    # the article with the injected <script>: shown as text, never run
+    page.goto(f"{server}/articles/{injected.id}")
+    assert page.get_by_text(INJECTION).first.is_visible()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.errors == []
+
+    assert (tmp_path / "list.png").stat().st_size > 5000
+    assert (tmp_path / "story.png").stat().st_size > 5000
+
+
+def test_unknown_story_page_is_a_404_page(page: Any, server: str) -> None:
+    response = page.goto(server + "/stories/s-does-not-exist")
+    assert response.status == 404
+    assert page.get_by_role("link", name="Back to all stories").is_visible()
+
+
+def test_static_export_from_disk(page: Any, store: tuple[Path, str, Any], tmp_path: Path) -> None:
+    _, db, result = store
+    pipeline = Pipeline(Settings(), db)
+    out = tmp_path / "site"
+    write_site(out, result.stories, pipeline.export_articles(result.stories, result.articles))
+    pipeline.store.close()
+    injected = next(a for a in result.articles if INJECTION in a.text)
+
+    page.goto((out / "index.html").as_uri())
+    assert page.locator("li.story-card:visible").count() == 2
+    page.get_by_role("searchbox").fill("linden")  # the export filters client-side with its inline script
+    assert page.locator("li.story-card:visible").count() == 1
+    page.get_by_role("searchbox").fill("no such words anywhere")
+    assert page.locator("li.story-card:visible").count() == 0
+    assert page.locator("#no-match").is_visible()
+    page.get_by_role("searchbox").fill("")
+
+    story = next(s for s in result.stories if s.id == injected.story_id)
+    page.get_by_role("link", name=story.headline).click()
+    page.wait_for_url(f"**/stories/{story.id}.html")
+    page.screenshot(path=str(tmp_path / "export-story.png"), full_page=True)
+    page.locator("#summary a.cite").first.click()
+    page.wait_for_url("**/articles/*.html")
+    assert page.locator("h1").is_visible()
+    page.goto((out / "articles" / f"{injected.id}.html").as_uri())
+    assert page.get_by_text(INJECTION).first.is_visible()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.errors == []

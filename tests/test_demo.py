@@ -100,5 +100,5 @@ def test_demo_twice_is_idempotent(tmp_path):
 
 
 def test_samples_are_packaged():
-    files = {p.suffix for p in Path(samples_dir()).iterdir()}
+    files = {p.suffix for p in (Path(samples_dir()) / "articles").iterdir()}
     assert {".txt", ".html", ".jsonl", ".rss"} <= files

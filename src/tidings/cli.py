@@ -196,7 +196,7 @@ def demo(
     db: DbOption = "demo.db",
 ) -> None:
     """Run the bundled sample corpus (fictional outlets and events) and print where the output is."""
-    code = _run([str(samples_dir())], out, db, None, False)
+    code = _run([str(samples_dir() / "articles")], out, db, None, False)
     if code == 0:
         console.print(f"open {out.resolve() / 'index.html'} or run: tidings serve --db {db}")
     raise typer.Exit(code)

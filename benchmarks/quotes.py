@@ -223,6 +223,7 @@ def main() -> None:
     parser.add_argument("--direct-share", type=float, default=0.8, help="quoted share of a direct quote's content")
     parser.add_argument("--no-spacy", action="store_true", help="the rule-based fallback (no spaCy)")
     parser.add_argument("--errors", type=int, default=0, help="print up to N misses / false positives / speakers")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override an AnalyzeSettings field")
     args = parser.parse_args()
     if args.no_spacy:
         os.environ["TIDINGS_NO_SPACY"] = "1"
@@ -230,14 +231,21 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from tidings.model import Article
     from tidings.quotes import extract_quotes
+    from tidings.settings import AnalyzeSettings
     from tidings.text import segment
+
+    settings = AnalyzeSettings()
+    for item in args.set:
+        name, _, value = item.partition("=")
+        default = getattr(settings, name)
+        setattr(settings, name, value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value))
 
     docs = load(args.split, args.direct_share)[: args.limit]
     t0 = time.perf_counter()
     preds: list[list[tuple[list[str], str | None, str]]] = []
     for doc in docs:
         article = Article(id=doc.name, origin=doc.name, title=doc.title, text="\n\n".join(doc.paragraphs))
-        quotes = extract_quotes(article, segment(article))
+        quotes = extract_quotes(article, segment(article), settings)
         preds.append([(words(q.text), q.speaker, q.text) for q in quotes])
     seconds = time.perf_counter() - t0
 

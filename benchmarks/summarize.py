@@ -57,9 +57,10 @@ def _parse_item(item: str) -> tuple[str, str]:
 
 
 def load(split: str, limit: int | None) -> list[Example]:
-    with lzma.open(NEUS / f"{split}.source.xz", "rt", encoding="utf-8") as fs, lzma.open(
-        NEUS / f"{split}.target.xz", "rt", encoding="utf-8"
-    ) as ft:
+    with (
+        lzma.open(NEUS / f"{split}.source.xz", "rt", encoding="utf-8") as fs,
+        lzma.open(NEUS / f"{split}.target.xz", "rt", encoding="utf-8") as ft,
+    ):
         out: list[Example] = []
         for src, tgt in zip(fs, ft, strict=True):
             items = [_parse_item(x) for x in src.split(" [SEP] ") if x.strip()]
@@ -88,12 +89,11 @@ class Story:
     """One example prepared once: articles, their sentences, the analyzed story (facts) for tidings."""
 
     def __init__(self, ex: Example, index: int) -> None:
+        from tidings import analyze
         from tidings.model import Article
         from tidings.model import Story as StoryModel
         from tidings.settings import AnalyzeSettings
         from tidings.text import segment, stable_id
-
-        from tidings import analyze
 
         self.example = ex
         self.articles = [
@@ -146,9 +146,7 @@ def sumy_system(name: str) -> Callable[[list[list[str]], Callable[[list[object]]
     tokenizer = _Tokenizer()
 
     def run(body: list[list[str]], count: Callable[[list[object]], list[object]] | int) -> list[str]:
-        doc = ObjectDocumentModel(
-            [Paragraph([Sentence(s, tokenizer) for s in sents]) for sents in body if sents]
-        )
+        doc = ObjectDocumentModel([Paragraph([Sentence(s, tokenizer) for s in sents]) for sents in body if sents])
         return [str(s) for s in summarizer(doc, count)]
 
     return run

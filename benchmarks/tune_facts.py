@@ -103,7 +103,9 @@ def main() -> None:
     thresholds = np.round(np.arange(0.3, 0.96, 0.01), 2)
     print(f"encoder: {get_embedder().name}; MSRP train {len(train['labels'])} pairs, test {len(test['labels'])}")
     print()
-    print("| name bonus | figure bonus | threshold (train best acc) | train acc | test P | test R | test F1 | test acc |")
+    print(
+        "| name bonus | figure bonus | threshold (train best acc) | train acc | test P | test R | test F1 | test acc |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     best: tuple[float, ...] | None = None
     for nb in grid_names:

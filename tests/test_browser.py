@@ -84,8 +84,9 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def test_read_search_story_citation_article(page: Any, server: str, store: tuple[Path, str, Any],
-                                            tmp_path: Path) -> None:
+def test_read_search_story_citation_article(
+    page: Any, server: str, store: tuple[Path, str, Any], tmp_path: Path
+) -> None:
     _, _, result = store
     injected = next(a for a in result.articles if INJECTION in a.text)
     ferry = next(s for s in result.stories if s.id == injected.story_id)

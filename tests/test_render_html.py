@@ -13,10 +13,12 @@ from urllib.parse import unquote
 import pytest
 
 from test_web import INJECTION, build_store
-from tidings.model import Article, Claim, Conflict, Quote, Story, SummarySentence
+from tidings.model import Article, Claim, Conflict, Entity, Fact, Quote, Story, SummarySentence
 from tidings.pipeline import Pipeline
 from tidings.render import write_outputs
 from tidings.render.html import (
+    ENTITIES_SHOWN,
+    EXCLUSIVES_OPEN_MAX,
     ExportUrls,
     Page,
     article_blocks,
@@ -168,22 +170,56 @@ def test_write_outputs_includes_the_site(tmp_path: Path) -> None:
 
 def make_story() -> tuple[Story, dict[str, Article]]:
     arts = {
-        "a1": Article("a1", "one.txt", "Bridge closed", "The Orrin bridge closed on Monday.\n\nTraffic\n\nCars "
-                      "queued for 3 km.", site="first.example", published="2024-06-03T08:00:00+00:00",
-                      headings=["Traffic"], removed=["Share this"], relation="original"),
-        "a2": Article("a2", "two.txt", "Orrin bridge shut", "The Orrin bridge was shut on Monday.",
-                      site="second.example", published="2024-06-03T09:30:00+00:00", url="javascript:alert(1)"),
-        "a3": Article("a3", "three.txt", "Bridge closed", "The Orrin bridge closed on Monday.", site="third.example",
-                      published="2024-06-03T10:00:00+00:00", copy_of="a1", relation="duplicate"),
+        "a1": Article(
+            "a1",
+            "one.txt",
+            "Bridge closed",
+            "The Orrin bridge closed on Monday.\n\nTraffic\n\nCars queued for 3 km.",
+            site="first.example",
+            published="2024-06-03T08:00:00+00:00",
+            headings=["Traffic"],
+            removed=["Share this"],
+            relation="original",
+        ),
+        "a2": Article(
+            "a2",
+            "two.txt",
+            "Orrin bridge shut",
+            "The Orrin bridge was shut on Monday.",
+            site="second.example",
+            published="2024-06-03T09:30:00+00:00",
+            url="javascript:alert(1)",
+        ),
+        "a3": Article(
+            "a3",
+            "three.txt",
+            "Bridge closed",
+            "The Orrin bridge closed on Monday.",
+            site="third.example",
+            published="2024-06-03T10:00:00+00:00",
+            copy_of="a1",
+            relation="duplicate",
+        ),
     }
     story = Story(
-        "s1", "Orrin bridge closed", ["a1", "a2", "a3"], independent_sources=2,
-        first_seen="2024-06-03T08:00:00+00:00", last_seen="2024-06-03T10:00:00+00:00",
+        "s1",
+        "Orrin bridge closed",
+        ["a1", "a2", "a3"],
+        independent_sources=2,
+        first_seen="2024-06-03T08:00:00+00:00",
+        last_seen="2024-06-03T10:00:00+00:00",
         summary=[SummarySentence("The Orrin bridge closed on Monday.", ["a1", "a2", "a3"])],
-        conflicts=[Conflict("queue length", [Claim("a1", "Cars queued for 3 km.", "3 km"),
-                                             Claim("a2", "Cars queued for 5 km.", "5 km")])],
-        quotes=[Quote("Mara Lind", "We had no choice", "a1"), Quote(None, "It was chaos", "a2"),
-                Quote("Mara Lind", "It will reopen soon", "a2")],
+        conflicts=[
+            Conflict(
+                "queue length",
+                [Claim("a1", "Cars queued for 3 km.", "3 km"), Claim("a2", "Cars queued for 5 km.", "5 km")],
+            )
+        ],
+        quotes=[
+            Quote("Mara Lind", "We had no choice", "a1"),
+            Quote(None, "It was chaos", "a2"),
+            Quote("Mara Lind", "It will reopen soon", "a2"),
+        ],
         sites=["first.example", "second.example", "third.example"],
     )
     return story, arts
@@ -230,3 +266,24 @@ def test_helpers() -> None:
     assert [g[0] for g in groups] == ["B", "A", None]
     blocks = article_blocks(Article("a", "o", "t", "Intro.\n\nPart two\n\nBody.", headings=["Part two"]))
     assert blocks == [("p", "Intro."), ("h", "Part two"), ("p", "Body.")]
+
+
+def test_long_lists_fold_away() -> None:
+    story, arts = make_story()
+    page = Page(ExportUrls(1))
+    few = [Fact(f"Detail {i} of the closure.", ["a1"], 1, exclusive_to="first.example") for i in range(2)]
+    html = render_story(Story(**{**story.__dict__, "facts": few}), arts, page)
+    assert html.count('<details class="exclusive-group" open>') == 1
+    assert "only in first.example" in html and "2 facts" in html
+
+    many = [
+        Fact(f"Detail {i} of the closure.", [aid], 1, exclusive_to=arts[aid].site)
+        for i in range(EXCLUSIVES_OPEN_MAX + 1)
+        for aid in ("a1", "a2")
+    ]
+    entities = [Entity(f"Person {i}", "PERSON", [], ["a1"]) for i in range(ENTITIES_SHOWN + 3)]
+    html = render_story(Story(**{**story.__dict__, "facts": many, "entities": entities}), arts, page)
+    assert html.count('<details class="exclusive-group">') == 2  # one per site, folded
+    assert "only in second.example" in html
+    assert "<summary>3 more</summary>" in html
+    assert html.index("Person 14") < html.index("3 more") < html.index("Person 15")

@@ -29,7 +29,7 @@ FERRY = [
             "Keld Harbour in thick fog.\n\n"
             "Coastguard crews took 40 passengers off the vessel by lifeboat and brought them to the harbour wall, "
             "where volunteers handed out blankets and tea.\n\n"
-            "\"The hull is holding and nobody was hurt,\" harbour master Elena Brask said at the quayside.\n\n"
+            '"The hull is holding and nobody was hurt," harbour master Elena Brask said at the quayside.\n\n'
             "Inspectors from the maritime board will board the Marisol on Wednesday to decide whether she can be "
             "towed off on the evening tide."
         ),
@@ -46,7 +46,7 @@ FERRY = [
             "dense fog, the coastguard said.\n\n"
             f"Residents pinned a note reading {INJECTION} to the harbour notice board while crews worked through "
             "the morning, a coastguard spokesman said.\n\n"
-            "\"Everyone is safe, warm and accounted for,\" said Elena Brask, the harbour master.\n\n"
+            '"Everyone is safe, warm and accounted for," said Elena Brask, the harbour master.\n\n'
             "The operator, Keld Sound Lines, cancelled all crossings for the rest of the week."
         ),
         "url": "https://northwire.example/2024/04/02/marisol",
@@ -62,7 +62,7 @@ FERRY = [
             "Keld Harbour in thick fog.\n\n"
             "Coastguard crews took 40 passengers off the vessel by lifeboat and brought them to the harbour wall, "
             "where volunteers handed out blankets and tea.\n\n"
-            "\"The hull is holding and nobody was hurt,\" harbour master Elena Brask said at the quayside.\n\n"
+            '"The hull is holding and nobody was hurt," harbour master Elena Brask said at the quayside.\n\n'
             "Inspectors from the maritime board will board the Marisol on Wednesday to decide whether she can be "
             "towed off on the evening tide, the Tallow Gazette reported."
         ),
@@ -131,7 +131,7 @@ OBSERVATORY = [
         "text": (
             "More than three hundred stargazers queued on Saturday night as the Carrow Hills observatory opened "
             "its restored telescope dome to the public.\n\n"
-            "\"We had people waiting in the car park before sunset,\" director Ines Holm said."
+            '"We had people waiting in the car park before sunset," director Ines Holm said.'
         ),
         "url": "https://eveningstar.example/carrow-dome",
         "published": "2024-05-12T07:45:00+00:00",
@@ -217,8 +217,16 @@ def test_list_stories_newest_first_with_summaries(client: TestClient) -> None:
     assert ferry["first_seen"].startswith("2024-04-02")
     assert ferry["independent_sources"] >= 2
     assert ferry["url"] == f"/api/stories/{ferry['id']}"
-    assert set(ferry) >= {"id", "headline", "articles", "independent_sources", "sites", "first_seen", "last_seen",
-                          "updated_at"}
+    assert set(ferry) >= {
+        "id",
+        "headline",
+        "articles",
+        "independent_sources",
+        "sites",
+        "first_seen",
+        "last_seen",
+        "updated_at",
+    }
 
 
 def test_paging_follows_next_until_the_end(client: TestClient) -> None:
@@ -296,8 +304,13 @@ def test_unknown_ids_are_404_json(client: TestClient) -> None:
 
 def test_openapi_documents_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    assert {"/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}", "/api/articles",
-            "/healthz"} <= set(spec["paths"])
+    assert {
+        "/api/stories",
+        "/api/stories/{story_id}",
+        "/api/articles/{article_id}",
+        "/api/articles",
+        "/healthz",
+    } <= set(spec["paths"])
     assert "ArticleIn" in spec["components"]["schemas"]
     assert client.get("/docs").status_code == 200
 
@@ -441,8 +454,9 @@ def test_server_errors_hide_the_stack_trace(built: tuple[str, Any]) -> None:
 
 # -- pages ----------------------------------------------------------------------------------------------------
 
-ASSET = re.compile(r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//",
-                   re.I)
+ASSET = re.compile(
+    r"<(?:link|script|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I
+)
 
 
 def test_index_page_lists_stories_with_counts_and_search(client: TestClient) -> None:

@@ -26,10 +26,11 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,7 +80,6 @@ UI_LEXICON = frozenset(word for line in _UI_WORDS for word in line.split())
 _SENT_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+", re.UNICODE)
-_CONTENT_TOKEN = re.compile(r"[^\W\d_]{2,}[.,;:!?]?")
 _PREFIX_CUE = re.compile(r"^([^:]{2,40}):\s+(\S.*)$")
 _CREDIT = re.compile(
     r"contributed (?:to )?(?:this |the )?(?:report|reporting|story|article)|contributed reporting"
@@ -95,6 +95,7 @@ _BYLINE = re.compile(
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bi\b)\s*")
 _DATE_NUMERIC = re.compile(r"^\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?$")
 _ORDINAL = re.compile(r"^\d{1,2}(?:st|nd|rd|th|er|e|º|ª)?$", re.I)
+_STOP_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk")
 _MONTH_KEYS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -123,6 +124,31 @@ def _calendar_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """Function words of the corpora's languages, from spaCy's lists (read from its files, without
+    importing spaCy); empty without spaCy. They never count as evidence that a line is on-topic."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    base = Path(next(iter(spec.submodule_search_locations))) / "lang"
+    words: set[str] = set()
+    for lang in _STOP_LANGUAGES:
+        path = base / lang / "stop_words.py"
+        try:
+            module_spec = importlib.util.spec_from_file_location(f"_tidings_stop_{lang}", path)
+            if module_spec is None or module_spec.loader is None:
+                continue
+            module = importlib.util.module_from_spec(module_spec)
+            module_spec.loader.exec_module(module)
+            words.update(w.lower() for w in module.STOP_WORDS)
+        except (OSError, AttributeError, SyntaxError):
+            continue
+    return frozenset(words)
+
+
 # ------------------------------------------------------------------------------------------ units
 
 
@@ -142,6 +168,7 @@ class _Unit:
     prefix_cue: bool = False
     key: int = 0
     repeated: bool = False
+    content: frozenset[str] = frozenset()
 
     @property
     def body_like(self) -> bool:
@@ -162,11 +189,13 @@ def _count_words(text: str) -> int:
 
 
 def _is_code(text: str) -> bool:
-    """No real word in the line: language switchers ('RU UA EN'), image ids, bare numbers, symbols."""
+    """No real word in the line: language switchers ('RU UA EN'), image ids ('hi073356170'), bare numbers
+    and symbols. A word has two letters or more, no digit, and is not a two- or three-letter capital code."""
     for token in text.split():
-        if _CONTENT_TOKEN.fullmatch(token) and not (token.isupper() and len(token.strip(".,;:!?")) <= 3):
-            return False
         if _CJK.search(token):
+            return False
+        letters = sum(ch.isalpha() for ch in token)
+        if letters >= 2 and not any(ch.isdigit() for ch in token) and not (token.isupper() and letters <= 3):
             return False
     return True
 
@@ -191,9 +220,16 @@ def _is_date(text: str) -> bool:
 def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
     text = unit.text
     unit.n_words = _count_words(text)
-    unit.terminal = bool(_SENT_END.search(text))
-    unit.cue = text.endswith(":") and unit.n_words <= settings.cue_max_words
+    colon = text.endswith(":")
+    unit.cue = colon and unit.n_words <= settings.cue_max_words
+    unit.terminal = bool(_SENT_END.search(text)) or (colon and not unit.cue)
     tokens = _WORD.findall(text.lower())
+    stop = _stop_words()
+    unit.content = frozenset(
+        t
+        for t in tokens
+        if len(t) >= settings.content_word_chars and not t.isdigit() and t not in stop and t not in UI_LEXICON
+    )
     unit.ui = len([t for t in tokens if t in UI_LEXICON]) / len(tokens) if tokens else 0.0
     unit.code = _is_code(text)
     unit.date = unit.n_words <= 7 and not unit.code and _is_date(text)
@@ -368,6 +404,7 @@ class _Page:
     anchors: list[int] = field(default_factory=list)
     language: str | None = None
     topic_language: bool = False
+    vocabulary: Counter[str] = field(default_factory=Counter)
     cos: dict[int, float] = field(default_factory=dict)
     centroid: str = ""
 
@@ -378,6 +415,193 @@ class _Decision:
     title: str | None
     authors: list[str]
     needs: set[int]
+
+
+class _Judge:
+    """The decisions for one page. ``probe`` mode records which lines need an embedding instead of
+    deciding with one; the Cleaner then embeds them all in one call and judges again."""
+
+    def __init__(self, cleaner: Cleaner, page: _Page, probe: bool) -> None:
+        self.s = cleaner.settings
+        self.page = page
+        self.units = page.units
+        self.probe = probe
+        self.needs: set[int] = set()
+        self.scale = cleaner._scale() if page.topic_language and not probe else 1.0
+        self.title_candidate = cleaner._title_candidate
+
+    # -- signals ---------------------------------------------------------------------------------
+
+    def overlap(self, i: int) -> float | None:
+        """Share of the line's content words found in the body elsewhere; None for lines too short."""
+        words = self.units[i].content
+        if len(words) < self.s.lexical_min_words:
+            return None
+        own = i in self.anchor_set
+        vocab = self.page.vocabulary
+        return sum(1 for w in words if vocab[w] - own > 0) / len(words)
+
+    def near(self, i: int, threshold: float) -> bool | None:
+        """Is line ``i`` about the article? Shared content words with the body say yes; otherwise the
+        cosine of sentence embeddings decides (only in languages the encoder knows); None when no signal
+        (few shared words alone are no evidence against a line: paraphrase and short lines share few)."""
+        ov = self.overlap(i)
+        if ov is not None and ov >= self.s.lexical_on_topic:
+            return True
+        if self.page.topic_language:
+            if self.probe:
+                self.needs.add(i)
+                return None
+            c = self.page.cos.get(i)
+            return None if c is None else c >= threshold * self.scale
+        return None
+
+    def suspect_ui(self, i: int) -> bool:
+        """UI-worded line: dropped when dense and long enough, else unless clearly about the article."""
+        u, s = self.units[i], self.s
+        if u.ui < s.ui_density:
+            return False
+        if u.ui >= s.ui_strong_density and u.n_words >= s.ui_strong_min_words:
+            return True
+        return self.near(i, s.ui_max_cosine) is not True
+
+    def hard_junk(self, i: int) -> bool:
+        u = self.units[i]
+        return u.code or u.repeated or u.prefix_cue or u.date
+
+    def kept(self, i: int) -> str:
+        u = self.units[i]
+        return "heading" if u.titleish(self.s) and u.kind in ("p", "head") else "body"
+
+    # -- decision ---------------------------------------------------------------------------------
+
+    def decide(self) -> _Decision:
+        s = self.s
+        anchors = list(self.page.anchors)
+        labels, title, authors = self.label(anchors)
+        # Body sentences cut off from the body by junk at the very end (or start) are page text when
+        # they are off-topic: 'This site uses ... to reduce spam.' after a comment form.
+        demoted: set[int] = set()
+        for segment in self.edge_segments(labels, anchors):
+            verdicts = [self.near(a, s.ui_max_cosine) for a in segment]
+            off = [v is False or (v is None and self.units[a].ui > 0) for a, v in zip(segment, verdicts, strict=True)]
+            if all(off):
+                demoted.update(segment)
+        if demoted:
+            anchors = [a for a in anchors if a not in demoted]
+            labels, title, authors = self.label(anchors)
+            for a in demoted:
+                labels[a] = "removed"
+        return _Decision(labels, title, authors, self.needs)
+
+    def edge_segments(self, labels: list[str], anchors: list[int]) -> list[list[int]]:
+        """The few anchors after the last removed line that follows the body (and before the first one
+        that precedes it), when the rest of the body lies on the other side of that junk."""
+        out: list[list[int]] = []
+        limit = self.s.tail_max_anchors
+        for k in range(len(anchors) - 1, max(len(anchors) - 1 - limit, 0), -1):
+            if "removed" in labels[anchors[k - 1] + 1 : anchors[k]]:
+                out.append(anchors[k:])
+                break
+        for k in range(min(limit, len(anchors) - 1)):
+            if "removed" in labels[anchors[k] + 1 : anchors[k + 1]]:
+                out.append(anchors[: k + 1])
+                break
+        return out
+
+    def label(self, anchors: list[int]) -> tuple[list[str], str | None, list[str]]:
+        """Labels for a given set of body anchors: the body runs from the first to the last."""
+        s, page, units = self.s, self.page, self.units
+        n = len(units)
+        self.anchor_set = set(anchors)
+        labels = ["removed"] * n
+        title = page.title
+        authors = list(page.authors)
+
+        if not anchors:  # no sentence anywhere: keep what is not clearly junk
+            for i, u in enumerate(units):
+                if page.choose_title and title is None and self.title_candidate(u):
+                    labels[i], title = "title", u.text
+                elif not (u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i)):
+                    labels[i] = self.kept(i)
+            return labels, title, authors
+
+        first, last = anchors[0], anchors[-1]
+        after = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            after[i] = after[i + 1] + (i in self.anchor_set)
+        in_block = self.link_blocks(anchors)
+
+        for i in range(first):  # top: page chrome, the title when the text carries it, bylines
+            u = units[i]
+            if page.choose_title and title is None and self.title_candidate(u):
+                labels[i], title = "title", u.text
+            elif title and fold_whitespace(u.text).lower() == fold_whitespace(title).lower():
+                labels[i] = "drop"
+            elif (m := _BYLINE.match(u.text)) and u.n_words <= s.byline_max_words:
+                labels[i] = "author"
+                authors.extend(a for a in _split_authors(m.group(1)) if a not in authors)
+            elif u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i):
+                labels[i] = "removed"
+            elif page.from_html and self.near(i, s.edge_drop_cosine_html) is not False:
+                labels[i] = self.kept(i)  # extracted HTML: the extractor's choice stands unless off-topic
+
+        for i in range(first, n):  # body and bottom
+            u = units[i]
+            if i in self.anchor_set:
+                labels[i] = "body"
+            elif u.credit and after[i] <= s.credit_max_trailing_anchors:
+                labels[i] = "credit"
+            elif i in in_block or u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i):
+                labels[i] = "removed"
+            elif i < last:
+                labels[i] = self.kept(i)
+            elif page.from_html:  # after the body of extracted HTML: kept unless off-topic
+                if self.near(i, s.edge_drop_cosine_html) is not False:
+                    labels[i] = self.kept(i)
+            else:  # after the body of raw text: kept only when about the article
+                verdict = self.near(i, s.edge_keep_cosine)
+                if verdict or (verdict is None and not page.topic_language and u.terminal):
+                    labels[i] = self.kept(i)
+        return labels, title, authors
+
+    def link_blocks(self, anchors: list[int]) -> set[int]:
+        """Units in blocks of headlines: a cue line and the title-like lines under it, or a run of
+        headline-like lines. Junk when the cue has UI words, when after the body, or when off-topic."""
+        s, units = self.s, self.units
+        first, last = anchors[0], anchors[-1]
+        out: set[int] = set()
+        i, n = first + 1, len(units)
+        while i < n:
+            u = units[i]
+            if i in self.anchor_set or not (u.cue or u.titleish(s)):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j not in self.anchor_set and units[j].titleish(s) and not units[j].cue:
+                j += 1
+            followers = list(range(i + 1, j))
+            headlines = [k for k in followers if units[k].n_words >= s.headline_min_words]
+            is_cue = u.cue and bool(followers)
+            short_cue = u.n_words <= s.cue_max_words and len(headlines) >= 2
+            run = u.n_words >= s.headline_min_words and len(headlines) + 1 >= s.run_min_lines
+            if not (is_cue or short_cue or run):
+                i += 1
+                continue
+            block = [i, *followers]
+            if i > last or (u.ui > 0 and (u.cue or u.n_words <= s.cue_max_words)):
+                out.update(block)
+            else:
+                scored = [i, *headlines] if run else headlines
+                verdicts = [self.near(k, s.run_max_cosine) for k in scored]
+                if (
+                    verdicts
+                    and all(v is not None for v in verdicts)
+                    and sum(v is False for v in verdicts) * 2 > len(verdicts)
+                ):
+                    out.update(block)
+            i = j
+        return out
 
 
 class Cleaner:
@@ -438,6 +662,8 @@ class Cleaner:
             return Skip(doc.origin, "no text found in the document")
         page = _Page(doc, units, title, choose_title, url, site or _domain(url), published, authors, from_html)
         page.anchors = [i for i, u in enumerate(units) if self._is_anchor(u)]
+        for i in page.anchors:
+            page.vocabulary.update(units[i].content)
         page.centroid = self._centroid_text(page)
         cap = s.language_sample_chars
         sample = " ".join(units[i].text for i in page.anchors)[:cap] or " ".join(u.text for u in units)[:cap]
@@ -452,6 +678,7 @@ class Cleaner:
         finds nothing."""
         import trafilatura
 
+        mode = self.settings.trafilatura_mode
         try:
             result = trafilatura.bare_extraction(
                 html,
@@ -459,7 +686,9 @@ class Cleaner:
                 with_metadata=True,
                 include_comments=False,
                 include_tables=True,
-                favor_recall=self.settings.trafilatura_favor_recall,
+                fast=mode == "fast",
+                favor_precision=mode == "precision",
+                favor_recall=mode == "recall",
             )
         except Exception as exc:  # trafilatura can trip on odd markup; fall back to plain blocks
             log.debug("trafilatura failed on %s: %s", url, exc)
@@ -496,15 +725,23 @@ class Cleaner:
             parts.extend(page.units[i].text[:share] for i in chosen)
         return " ".join(p for p in parts if p).strip()[: budget + len(page.title or "")]
 
+    def _title_candidate(self, u: _Unit) -> bool:
+        s = self.settings
+        return (
+            s.title_min_words <= u.n_words <= s.title_max_words
+            and not (u.code or u.date or u.cue or u.repeated or u.prefix_cue)
+            and u.ui < s.ui_density
+            and not _BYLINE.match(u.text)
+        )
+
     # -- repetition -------------------------------------------------------------------------------
 
     def _contexts(self, page: _Page) -> list[int]:
         """For each unit, a key of the body text next to it (the previous anchor, or the first one)."""
-        out: list[int] = []
         anchors = page.anchors
-        first = page.units[anchors[0]].key if anchors else hash(page.doc.origin)
-        last = first
+        last = page.units[anchors[0]].key if anchors else hash(page.doc.origin)
         anchor_set = set(anchors)
+        out: list[int] = []
         for i, u in enumerate(page.units):
             if i in anchor_set:
                 last = u.key
@@ -512,12 +749,17 @@ class Cleaner:
         return out
 
     def _remember(self, page: _Page) -> None:
-        cap = max(self.settings.repeated_block_min_sites, self.settings.repeated_block_min_site_docs)
+        """Count each non-anchor line once per article, with the body text next to it (so that copies of
+        one article, which share the neighbours too, count once)."""
+        s = self.settings
+        cap = max(s.repeated_block_min_sites, s.repeated_block_min_site_docs)
         anchor_set = set(page.anchors)
         contexts = self._contexts(page)
+        done: set[int] = set()
         for i, u in enumerate(page.units):
-            if i in anchor_set or u.kind == "title_line":
+            if i in anchor_set or u.kind == "title_line" or u.key in done:
                 continue
+            done.add(u.key)
             seen = self._seen.setdefault(u.key, set())
             if len(seen) < cap:
                 seen.add(contexts[i])
@@ -525,9 +767,9 @@ class Cleaner:
                 seen_site = self._seen_site.setdefault((page.site, u.key), set())
                 if len(seen_site) < cap:
                     seen_site.add(contexts[i])
-        if len(self._seen) > self.settings.repeat_memory_lines:
+        if len(self._seen) > s.repeat_memory_lines:
             self._seen = {k: v for k, v in self._seen.items() if len(v) > 1}
-        if len(self._seen_site) > self.settings.repeat_memory_lines:
+        if len(self._seen_site) > s.repeat_memory_lines:
             self._seen_site = {k: v for k, v in self._seen_site.items() if len(v) > 1}
 
     def _mark_repeats(self, page: _Page) -> None:
@@ -557,7 +799,7 @@ class Cleaner:
         wanted: list[tuple[_Page, list[int]]] = []
         for page in pages:
             if page.topic_language:
-                needs = self._decide(page, probe=True).needs
+                needs = _Judge(self, page, probe=True).decide().needs
                 if needs:
                     wanted.append((page, sorted(needs)))
         if not wanted:
@@ -565,7 +807,7 @@ class Cleaner:
         texts = [page.centroid for page, _ in wanted]
         lines = {page.units[i].text for page, needs in wanted for i in needs} - self._line_vectors.keys()
         new_lines = sorted(lines)
-        vectors = self._encoder().encode(texts + new_lines)
+        vectors = self._encoder().encode(texts + new_lines, batch_size=self.settings.embed_batch_size)
         if len(self._line_vectors) + len(new_lines) > self.settings.vector_cache_lines:
             self._line_vectors.clear()
         self._line_vectors.update(zip(new_lines, vectors[len(texts) :], strict=True))
@@ -574,199 +816,10 @@ class Cleaner:
             for i in needs:
                 page.cos[i] = float(np.dot(self._line_vectors[page.units[i].text], centroid))
 
-    # -- decisions ----------------------------------------------------------------------------------
-
-    def _decide(self, page: _Page, probe: bool = False) -> _Decision:
-        """Label every unit: body, heading, title, credit, author, drop (the title again) or removed.
-
-        With ``probe`` it records which units need a topical cosine (``needs``) instead of using one."""
-        s = self.settings
-        needs: set[int] = set()
-        topical = page.topic_language
-        scale = self._scale() if topical else 1.0
-
-        def cos(i: int) -> float | None:
-            if not topical:
-                return None
-            if probe:
-                needs.add(i)
-                return None
-            return page.cos.get(i)
-
-        anchors = list(page.anchors)
-        labels, title, authors = self._label(page, anchors, cos, scale)
-        # Body sentences cut off from the body by junk at the very end (or start) are page text when they
-        # are off-topic: 'This site uses ... to reduce spam.' after a comment form.
-        demoted: set[int] = set()
-        for segment in self._edge_segments(labels, anchors):
-            off = []
-            for a in segment:
-                c = cos(a)
-                if c is None and not topical:  # no topic signal: UI words decide
-                    off.append(page.units[a].ui > 0)
-                else:
-                    off.append(c is not None and c < s.ui_max_cosine * scale)
-            if all(off):
-                demoted.update(segment)
-        if demoted:
-            anchors = [a for a in anchors if a not in demoted]
-            labels, title, authors = self._label(page, anchors, cos, scale)
-            for a in demoted:
-                labels[a] = "removed"
-        return _Decision(labels, title, authors, needs)
-
-    def _edge_segments(self, labels: list[str], anchors: list[int]) -> list[list[int]]:
-        """The few anchors after the last removed line that follows the body (and before the first one
-        that precedes it), when the rest of the body lies on the other side of that junk."""
-        out: list[list[int]] = []
-        limit = self.settings.tail_max_anchors
-        for k in range(len(anchors) - 1, max(len(anchors) - 1 - limit, 0), -1):
-            if "removed" in labels[anchors[k - 1] + 1 : anchors[k]]:
-                out.append(anchors[k:])
-                break
-        for k in range(min(limit, len(anchors) - 1)):
-            if "removed" in labels[anchors[k] + 1 : anchors[k + 1]]:
-                out.append(anchors[: k + 1])
-                break
-        return out
-
-    def _label(
-        self, page: _Page, anchors: list[int], cos: Callable[[int], float | None], scale: float
-    ) -> tuple[list[str], str | None, list[str]]:
-        s = self.settings
-        units = page.units
-        n = len(units)
-        topical = page.topic_language
-
-        def suspect_ui(i: int) -> bool:
-            """UI-worded line: dropped when dense and long enough, else when off-topic (or no topic)."""
-            u = units[i]
-            if u.ui < s.ui_density:
-                return False
-            if u.ui >= s.ui_strong_density and u.n_words >= s.ui_strong_min_words:
-                return True
-            c = cos(i)
-            return c is None or c < s.ui_max_cosine * scale
-
-        def hard_junk(i: int) -> bool:
-            u = units[i]
-            return u.code or u.repeated or u.prefix_cue or u.date
-
-        def kept(u: _Unit) -> str:
-            return "heading" if u.titleish(s) and u.kind in ("p", "head") else "body"
-
-        labels = ["removed"] * n
-        title = page.title
-        authors = list(page.authors)
-
-        if not anchors:  # no sentence anywhere: keep what is not clearly junk
-            for i, u in enumerate(units):
-                if page.choose_title and title is None and self._title_candidate(u):
-                    labels[i], title = "title", u.text
-                elif not (u.kind == "title_line" or hard_junk(i) or suspect_ui(i)):
-                    labels[i] = kept(u)
-            return labels, title, authors
-
-        first, last = anchors[0], anchors[-1]
-        anchor_set = set(anchors)
-        after = [0] * (n + 1)
-        for i in range(n - 1, -1, -1):
-            after[i] = after[i + 1] + (i in anchor_set)
-        in_block = self._link_blocks(units, anchors, cos, scale)
-
-        # top: page chrome, the title when the text carries it, bylines
-        for i in range(first):
-            u = units[i]
-            if page.choose_title and title is None and self._title_candidate(u):
-                labels[i], title = "title", u.text
-            elif title and fold_whitespace(u.text).lower() == fold_whitespace(title).lower():
-                labels[i] = "drop"
-            elif (m := _BYLINE.match(u.text)) and u.n_words <= 8:
-                labels[i] = "author"
-                authors.extend(a for a in _split_authors(m.group(1)) if a not in authors)
-            elif (
-                page.from_html
-                and u.kind == "head"
-                and not hard_junk(i)
-                and not suspect_ui(i)
-                and all(units[j].kind == "head" for j in range(i + 1, first))
-            ):
-                c = cos(i)
-                labels[i] = "heading" if c is None or c >= s.edge_keep_cosine * scale else "removed"
-
-        # body and bottom
-        for i in range(first, n):
-            u = units[i]
-            if i in anchor_set:
-                labels[i] = "body"
-            elif u.credit and after[i] <= s.credit_max_trailing_anchors:
-                labels[i] = "credit"
-            elif i in in_block or hard_junk(i) or suspect_ui(i) or u.kind == "title_line":
-                labels[i] = "removed"
-            elif i < last:
-                labels[i] = kept(u)
-            else:
-                c = cos(i)
-                keep = c is not None and c >= s.edge_keep_cosine * scale
-                if c is None and not topical:  # no topic signal: keep sentences and the extractor's lists
-                    keep = u.terminal or (page.from_html and u.kind in ("item", "table"))
-                if keep:
-                    labels[i] = kept(u)
-        return labels, title, authors
-
-    def _title_candidate(self, u: _Unit) -> bool:
-        s = self.settings
-        return (
-            u.n_words >= s.title_min_words
-            and u.n_words <= s.heading_max_words + 10
-            and not (u.code or u.date or u.cue or u.repeated or u.prefix_cue)
-            and u.ui < s.ui_density
-            and not _BYLINE.match(u.text)
-        )
-
-    def _link_blocks(
-        self, units: list[_Unit], anchors: list[int], cos: Callable[[int], float | None], scale: float
-    ) -> set[int]:
-        """Units in blocks of headlines: a cue line and the title-like lines under it, or a run of
-        headline-like lines. Junk when the cue has UI words, when after the body, or when off-topic."""
-        s = self.settings
-        anchor_set = set(anchors)
-        first, last = anchors[0], anchors[-1]
-        out: set[int] = set()
-        i = first + 1
-        n = len(units)
-        while i < n:
-            u = units[i]
-            if i in anchor_set or not (u.cue or u.titleish(s)):
-                i += 1
-                continue
-            j = i + 1
-            while j < n and j not in anchor_set and units[j].titleish(s) and not units[j].cue:
-                j += 1
-            followers = list(range(i + 1, j))
-            headlines = [k for k in followers if units[k].n_words >= s.headline_min_words]
-            is_cue = u.cue and bool(followers)
-            short_cue = u.n_words <= s.cue_max_words and len(headlines) >= 2
-            run = u.n_words >= s.headline_min_words and len(headlines) + 1 >= s.run_min_lines
-            if not (is_cue or short_cue or run):
-                i += 1
-                continue
-            block = [i, *followers]
-            if i > last or (u.ui > 0 and (u.cue or u.n_words <= s.cue_max_words)):
-                out.update(block)
-            else:
-                scored = headlines if not run else [i, *headlines]
-                values = [cos(k) for k in scored]
-                known = [v for v in values if v is not None]
-                if known and len(known) == len(values) and np.mean(known) < s.run_max_cosine * scale:
-                    out.update(block)
-            i = j
-        return out
-
     # -- output ----------------------------------------------------------------------------------------
 
     def _finish(self, page: _Page) -> Article | Skip:
-        decision = self._decide(page)
+        decision = _Judge(self, page, probe=False).decide()
         body: list[str] = []
         headings: list[str] = []
         removed: list[str] = []

@@ -119,7 +119,7 @@ def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list
 
 # Rule-based recogniser ------------------------------------------------------------------------------------------
 
-_FUNCTION_WORDS = wordset(
+FUNCTION_WORDS = wordset(
     """a an the in on at to of for from by with and but or nor if when while after before as since though although
     because so yet this that these those there here he she it they we i you his her its their our my your him them
     us me who what which where why how all some many most more much few no not one two three four five any each
@@ -157,7 +157,7 @@ def rule_entities(text: str) -> tuple[EntSpan, ...]:
         # Drop leading function words and titles ("In Kyiv", "The Pentagon", "Mr Blinken" keeps the title aside).
         titled = False
         while words and (
-            words[0].lower().strip(".") in _FUNCTION_WORDS or (len(words) > 1 and words[0].lower().strip(".") in TITLES)
+            words[0].lower().strip(".") in FUNCTION_WORDS or (len(words) > 1 and words[0].lower().strip(".") in TITLES)
         ):
             if words[0].lower().strip(".") in TITLES:
                 titled = True
@@ -522,7 +522,7 @@ def extract_entities(
         if label not in KEPT_TYPES and not (label == "MISC" and g.mentions >= 2):
             continue
         name = _best_name(g)
-        if name.lower() in TITLES or name.lower() in _FUNCTION_WORDS:
+        if name.lower() in TITLES or name.lower() in FUNCTION_WORDS:
             continue  # "State" of "Secretary of State", a capitalised "The"
         aliases = sorted({s for s in g.surfaces if s != name})
         entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from . import analyze, clean, cluster, dedupe, ingest, summarize
 from .model import Article, Document, RunResult, Skip, Story, TimelineEntry
@@ -97,11 +98,13 @@ class Pipeline:
         group_by: str | None = None,
         progress: Progress | None = None,
         on_skip: Callable[[Skip], None] | None = None,
+        stdin: IO[bytes] | None = None,
     ) -> RunResult:
         """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
 
         ``group_by="story"`` uses each article's ``story`` field (JSONL) as its story instead of clustering.
         Returns every article of this input (new or already stored) and every story that contains one.
+        ``stdin`` replaces standard input for the source '-' (the web server feeds POSTed JSONL this way).
         """
         if group_by not in (None, "story"):
             raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
@@ -118,7 +121,7 @@ class Pipeline:
         self._warm()
         with using_encoder(self.encoder):
             read = 0
-            for batch in self._batches(sources, skip):
+            for batch in self._batches(sources, skip, stdin):
                 read += len(batch)
                 progress("read", read, None)
                 articles = self._clean(batch, skip)
@@ -138,9 +141,11 @@ class Pipeline:
             self._rebuild_dirty_stories(progress)
         return self._result(input_ids, skipped, new_count)
 
-    def _batches(self, sources: Iterable[str], skip: Callable[[Skip], None]) -> Iterator[list[Document]]:
+    def _batches(
+        self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None
+    ) -> Iterator[list[Document]]:
         batch: list[Document] = []
-        it = iter(ingest.iter_documents(sources, self.settings.ingest))
+        it = iter(ingest.iter_documents(sources, self.settings.ingest, stdin=stdin))
         while True:
             with self.timer("ingest"):
                 item = next(it, None)

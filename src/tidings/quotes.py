@@ -36,7 +36,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .entities import TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
+from .entities import FUNCTION_WORDS, TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
 from .model import Article, Quote, Sentence
 from .settings import AnalyzeSettings
 from .text import paragraphs
@@ -59,9 +59,12 @@ CUES = wordset(
 """Speech verbs, in forms that are verbs rather than nouns ('notes', 'claims' are left out)."""
 ING_CUES = wordset(
     """saying adding telling asking writing noting explaining arguing insisting warning declaring stressing
-    suggesting urging acknowledging recalling calling"""
+    suggesting urging acknowledging recalling calling tweeting posting"""
 )
 """Participles of speech ('X said, adding, "…"'): their speaker is the subject of the clause before."""
+EMBED_CUES = wordset("called calls described describes branded brands dubbed labeled labelled")
+"""Verbs that attribute a quoted description ('He called Burma a "good news story in an era when …"'): they
+attribute quotations inside the sentence only, and with the usual minimum length (scare quotes stay out)."""
 _PASSIVE = wordset("was were been being is are be when if once while after before as who which that whom")
 """Words before a cue that make it passive, a time clause or a relative clause ('when asked', 'who said')."""
 _AUX = wordset(
@@ -97,6 +100,15 @@ def _is_cue(tok: _Tok) -> bool:
 
 def _is_ing_cue(tok: _Tok) -> bool:
     return tok.text.islower() and tok.low in ING_CUES
+
+
+def _abbreviation_dot(toks: list[_Tok], j: int) -> bool:
+    """Is the '.' at ``toks[j]`` part of an abbreviation ('Mr.', 'R-Ky.,') rather than a sentence end?"""
+    if j == 0:
+        return False
+    nxt = toks[j + 1].text if j + 1 < len(toks) else ""
+    prev = toks[j - 1].text
+    return prev.lower() in _ABBREV or (len(prev) == 1 and prev.isupper()) or nxt in (",", ")") or nxt[:1].islower()
 
 
 def _is_title_case(text: str) -> bool:
@@ -384,12 +396,12 @@ class _Extractor:
             attr = _Attr("according to" if according else first.text, first.start, k, speaker, "tail", speaker.end)
             return self._finish_tail(k, attr, strong)
         # Speaker first: '"…," the secretary of state said.'
-        max_words = self.settings.quote_speaker_max_words
-        for j in range(i, min(len(toks), i + max_words + 6)):
+        # (an appositive between commas may be long: ', Malkia Cyril, the executive director at …, told')
+        if first.low in _NOMINAL_STOP or first.low in ING_CUES or first.low.endswith("ing"):
+            return None  # ', adding that the plan …' is not a speaker
+        for j in range(i, min(len(toks), i + 3 * self.settings.quote_speaker_max_words)):
             t = toks[j]
-            if (t.text in _SENT_END and not (t.text == "." and j > i and toks[j - 1].low in _ABBREV)) or (
-                t.text in _MARK_CHARS or t.text in ";:"
-            ):
+            if (t.text in _SENT_END and not _abbreviation_dot(toks, j)) or t.text in _MARK_CHARS or t.text in ";:":
                 break
             if j > i and _is_cue(t) and toks[j - 1].low not in _PASSIVE:
                 speaker = self._speaker_before(k, toks[i:j])
@@ -428,7 +440,7 @@ class _Extractor:
         quotation is inside indirect speech ('X said the plan is "not final"'), embedded."""
         para = self.paras[k]
         toks = para.tokens(max(para.sentence_start(open_at), prev_after), open_at)
-        ends = [n for n, t in enumerate(toks) if t.text in _SENT_END and not (n and toks[n - 1].low in _ABBREV)]
+        ends = [n for n, t in enumerate(toks) if t.text in _SENT_END and not _abbreviation_dot(toks, n)]
         if ends:
             toks = toks[ends[-1] + 1 :]  # a cue of the previous sentence is not this quote's
         marks = [n for n, t in enumerate(toks) if t.text in _MARK_CHARS]
@@ -441,7 +453,13 @@ class _Extractor:
                 if speaker is not None:
                     return _Attr("according to", t.start, k, speaker, "head", speaker.end)
                 continue
-            if not (_is_cue(t) or _is_ing_cue(t)) or (j and toks[j - 1].low in _PASSIVE):
+            if j == 0 and t.low in CUES and t.text[:1].isupper():  # 'Said Ellis: "…"'
+                speaker = self._speaker_after(k, toks, 1)
+                if speaker is not None:
+                    return _Attr(t.low, t.start, k, speaker, "head", speaker.end)
+                continue
+            embed_only = t.text.islower() and t.low in EMBED_CUES
+            if not (_is_cue(t) or _is_ing_cue(t) or embed_only) or (j and toks[j - 1].low in _PASSIVE):
                 continue
             after = toks[j + 1 :]
             direct = (
@@ -456,7 +474,8 @@ class _Extractor:
                 if speaker is None and direct and after:
                     speaker = self._speaker_after(k, toks, j + 1)  # 'said Blinken: "…"'
             if speaker is not None:
-                return _Attr(t.text, t.start, k, speaker, "head" if direct else "embedded", t.end)
+                kind = "head" if direct and not embed_only else "embedded"
+                return _Attr(t.text, t.start, k, speaker, kind, t.end)
         return None
 
     def _clause_subject(self, k: int, toks: list[_Tok]) -> _Phrase | None:
@@ -464,6 +483,12 @@ class _Extractor:
         for j in range(len(toks) - 1, -1, -1):
             if _is_cue(toks[j]) and (j == 0 or toks[j - 1].low not in _PASSIVE):
                 return self._speaker_before(k, toks[:j]) or self._speaker_after(k, toks, j + 1)
+        # no speech verb before: the person the sentence starts with ('Dean, a former chairman, …, tweeting')
+        para = self.paras[k]
+        for t in toks[:3]:
+            ent = para.ent_starting_at(t.start)
+            if ent is not None and ent.label == "PERSON":
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
         return None
 
     def _sentence_tail(self, k: int, seg: _Seg) -> _Attr | None:
@@ -487,12 +512,14 @@ class _Extractor:
         if m and first.start <= 1 and sum(c.isalpha() for c in m.group(1)) >= 2:
             p = self.paras[first.para]
             at = p.text.find(m.group(1), first.start)
-            return _Attr(None, at, first.para, _Phrase(first.para, at, at + len(m.group(1)), m.group(1), "name"), "label")
+            return _Attr(
+                None, at, first.para, _Phrase(first.para, at, at + len(m.group(1)), m.group(1), "name"), "label"
+            )
         k_last = last.para
         idx_last = segs[k_last].index(last)
         next_open = segs[k_last][idx_last + 1].open_at if idx_last + 1 < len(segs[k_last]) else None
         limit = next_open if next_open is not None else len(self.paras[k_last].text)
-        quote_end = self.paras[k_last].text[last.start : last.end].rstrip()
+        quote_end = self.paras[k_last].text[last.start : last.end].rstrip().rstrip("'’ ")
         strong = (bool(quote_end) and quote_end[-1] in ",?!—–-―…") or not last.closed
         attr = self._tail(k_last, last.after, strong=strong, limit=limit) if last.after < limit else None
         if attr is not None:
@@ -529,7 +556,7 @@ class _Extractor:
             commas = [i for i, t in enumerate(toks[:-1]) if t.text == ","]
             toks = toks[: commas[-1]] if commas else toks[:-1]
         toks = toks[-(self.settings.quote_speaker_max_words + 6) :]
-        if not toks:
+        if not toks or any(t.text in _SENT_END and not _abbreviation_dot(toks, n) for n, t in enumerate(toks)):
             return None
         last = toks[-1]
         if last.low in _PRONOUNS:
@@ -608,9 +635,13 @@ class _Extractor:
             ent = para.ent_starting_at(toks[j].start)
         if ent is not None and ent.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
             return _Phrase(k, first.start, ent.end, para.text[first.start : ent.end], "name", ent.label)
+        if ent is not None or first.low in FUNCTION_WORDS:
+            return None  # 'said Tuesday'
         j = i
         while j < len(toks) and (
-            toks[j].text[:1].isupper() or (toks[j].low == "of" and j > i) or (toks[j].text == "." and j > i)
+            (toks[j].text[:1].isupper() and toks[j].low not in FUNCTION_WORDS)
+            or (toks[j].low == "of" and j > i)
+            or (toks[j].text == "." and j > i)
         ):
             j += 1
         while j > i and toks[j - 1].text == ".":
@@ -675,63 +706,101 @@ class _Extractor:
     def _only_punctuation(self, k: int, start: int, end: int) -> bool:
         return not re.search(r"\w", self.paras[k].text[start:end])
 
+    def _is_nickname(self, chain: list[_Seg]) -> bool:
+        """'Marcia "Cia" Price': one or two quoted words between capitalised words are part of a name."""
+        seg = chain[0]
+        if len(chain) > 1 or seg.open_at is None:
+            return False
+        text = self.paras[seg.para].text
+        before = text[: seg.open_at].split()
+        after = text[seg.after :].split()
+        inner = text[seg.start : seg.end].split()
+        return (
+            len(inner) <= 2
+            and bool(before)
+            and bool(after)
+            and before[-1][:1].isupper()
+            and after[0][:1].isupper()
+            and not re.search(r"[,.!?]$", text[seg.start : seg.end])
+        )
+
     def extract(self) -> list[Quote]:
         segs = self.segments()
         settings = self.settings
         events = self.people.events(self.speech_events())
         quotes: list[Quote] = []
+        self.kinds: list[str] = []  # how each quote was attributed (benchmarks/quotes.py reads it)
         raw_parts: list[list[str]] = []
-        prev: tuple[list[_Seg], _Attr | None, int] | None = None  # last kept chain, its attribution, quote index
+        prev: tuple[list[_Seg], _Attr, int] | None = None  # last kept chain, its attribution, quote index
         for chain in self._chains(segs):
             first = chain[0]
             text = self._text(chain)
-            label = _LABEL.match(text)
             attr = self._attribute(chain, segs)
+            label = _LABEL.match(text)
             if attr is not None and attr.kind == "label" and label:
                 text = text[label.end() :]
             n_words = len(re.findall(r"\w+", text))
-            if n_words == 0:
+            if n_words == 0 or re.fullmatch(r"\(.*\)\W*", text) or self._is_nickname(chain):
+                continue  # '(CROSSTALK.)', 'Marcia "Cia" Price'
+            if prev is not None and self._continues(prev, chain, attr):
+                p_idx = prev[2]
+                raw_parts[p_idx].append(text)
+                quotes[p_idx].text = _join(raw_parts[p_idx])
+                prev = (chain, prev[1], p_idx)
                 continue
-            # Continuations of the previous quote: same sentence, '"A," she said, "B."', '"A," she said. "B."'
-            if prev is not None and prev[1] is not None:
-                p_chain, p_attr, p_idx = prev
-                p_last = p_chain[-1]
-                same_para = p_last.para == first.para and first.open_at is not None
-                between_from = max(p_last.after, p_attr.end if p_attr.para == first.para else 0)
-                joined = False
-                if same_para and attr is None:
-                    joined = True  # no attribution of its own, after an attributed quote of the paragraph
-                elif same_para and attr is not None and (attr.para, attr.cue_at) == (p_attr.para, p_attr.cue_at):
-                    joined = self._only_punctuation(first.para, between_from, first.open_at or 0)
-                if joined:
-                    raw_parts[p_idx].append(text)
-                    quotes[p_idx].text = _join(raw_parts[p_idx])
-                    prev = (chain, p_attr, p_idx)
-                    continue
-                if attr is None and first.start <= 1 and p_last.para == first.para - 1:
-                    attr = p_attr  # a quote paragraph after a quote paragraph: same speaker
+            if attr is None and prev is not None and first.start <= 1 and prev[0][-1].para == first.para - 1:
+                attr = prev[1]  # a quote paragraph after a quote paragraph: same speaker
             if attr is None and first.start <= 1:
                 attr = self._colon_head(first.para - 1)
             if attr is None:
-                if n_words >= settings.quote_unattributed_min_words and self._stands_alone(chain):
+                if (
+                    settings.quote_keep_unattributed
+                    and self._stands_alone(chain)
+                    and (n_words >= settings.quote_unattributed_min_words)
+                ):
                     quotes.append(Quote(None, text, self.article.id, None))
+                    self.kinds.append("unattributed")
                     raw_parts.append([text])
                 prev = None
                 continue
-            if attr.kind in ("embedded", "head"):
-                if n_words <= 6 and _is_title_case(text):
-                    continue  # a title or a name ('told MSNBC's "Morning Joe"')
-                if attr.kind == "embedded" and (
-                    n_words < settings.quote_embedded_min_words or (not first.closed and first.open_at is not None)
-                ):
-                    continue
+            if 2 <= n_words <= 6 and _is_title_case(text):
+                continue  # a title or a name ('told MSNBC's "Morning Joe"')
+            if attr.kind == "embedded" and (
+                n_words < settings.quote_embedded_min_words or (not first.closed and first.open_at is not None)
+            ):
+                continue
             speaker = self.people.resolve(attr.speaker, events) if attr.speaker is not None else None
             quotes.append(Quote(speaker, text, self.article.id, attr.cue))
+            self.kinds.append(attr.kind)
             raw_parts.append([text])
             prev = (chain, attr, len(quotes) - 1)
         for q in quotes:
             q.text = q.text.rstrip(",;:—–― ").strip()
-        return [q for q in quotes if q.text]
+        return quotes
+
+    def _continues(self, prev: tuple[list[_Seg], _Attr, int], chain: list[_Seg], attr: _Attr | None) -> bool:
+        """Is ``chain`` more of the previous quote? '"A," she said, "B."' and '"A," she said, referring to X,
+        "B."' (the same cue), '"A," she said. "B."' (no attribution of its own, same paragraph), and a quote
+        paragraph with no attribution right after (``quote_join_paragraphs``)."""
+        p_chain, p_attr, _ = prev
+        p_last, first = p_chain[-1], chain[0]
+        if first.open_at is None:
+            return False
+        if p_last.para == first.para:
+            if attr is None:
+                para = self.paras[first.para]
+                if para.sentence_start(first.open_at) <= p_last.start:
+                    return True  # more of the same sentence
+                between = para.text[max(p_last.after, p_attr.end if p_attr.para == first.para else 0) : first.open_at]
+                return self._starts_sentence(first) and len(between.split()) <= self.settings.quote_join_gap_words
+            return (attr.para, attr.cue_at) == (p_attr.para, p_attr.cue_at)
+        return (
+            self.settings.quote_join_paragraphs
+            and attr is None
+            and first.start <= 1
+            and p_last.para == first.para - 1
+            and p_attr.kind != "label"
+        )
 
 
 def _join(parts: list[str]) -> str:
@@ -780,7 +849,7 @@ class _People:
         self.mentions: list[tuple[tuple[int, int], str]] = []  # (paragraph, offset) -> key, in order
         self.roles: dict[str, set[str]] = defaultdict(set)
         self.gender_votes: dict[str, Counter[str]] = defaultdict(Counter)
-        singles: list[tuple[_Para, EntSpan, str]] = []
+        singles: list[tuple[int, _Para, EntSpan, str]] = []
         for k, para in enumerate(paras):
             for e in para.ents:
                 if e.label != "PERSON":
@@ -794,9 +863,11 @@ class _People:
                     self.mentions.append(((k, e.start), key))
                     self._learn(para, e, key)
                 elif toks:
-                    singles.append((para, e, toks[0]))
-        for para, e, word in singles:
-            self._learn(para, e, self._unique(word) or "word " + skeleton(word))
+                    singles.append((k, para, e, toks[0]))
+        for k, para, e, word in singles:
+            key = self._unique(word) or "word " + skeleton(word)
+            self._learn(para, e, key)
+            self.mentions.append(((k, e.start), key))
         self.mentions.sort()
 
     def _unique(self, word: str) -> str | None:
@@ -841,7 +912,9 @@ class _People:
             if low in _FEMALE:
                 self.gender_votes[key]["f"] += 1
                 break
-            if w[:1].isupper() and any(x.start > e.end and x.label == "PERSON" and x.text.startswith(w) for x in para.ents):
+            if w[:1].isupper() and any(
+                x.start > e.end and x.label == "PERSON" and x.text.startswith(w) for x in para.ents
+            ):
                 break  # another person comes first: the pronoun may be theirs
 
     def gender(self, key: str) -> str | None:
@@ -948,6 +1021,9 @@ class _People:
             for p, name, key in reversed(events):
                 if p < pos and self.gender(key) in (None, want):
                     return name
+            for p, key in reversed(self.mentions):  # nobody spoke yet: the last person named
+                if p < pos and self.gender(key) in (None, want):
+                    return self.name_of(key)
             return None
         who = self.person(phrase)
         if who is not None:
@@ -957,8 +1033,6 @@ class _People:
         return phrase.text
 
 
-def extract_quotes(
-    article: Article, sentences: list[Sentence], settings: AnalyzeSettings | None = None
-) -> list[Quote]:
+def extract_quotes(article: Article, sentences: list[Sentence], settings: AnalyzeSettings | None = None) -> list[Quote]:
     """Direct quotations of an article with their speaker (full name when the article gives it) and cue."""
     return _Extractor(article, sentences, settings or AnalyzeSettings()).extract()

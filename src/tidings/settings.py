@@ -67,15 +67,30 @@ class CleanSettings:
     run_max_cosine: float = 0.3
     """A cue-less block of headlines inside the body is junk when its mean cosine to the article is below."""
     edge_keep_cosine: float = 0.45
-    """A line after the last body anchor is kept only when this close to the article (MiniLM)."""
+    """In raw text, a line after the last body anchor is kept only when this close to the article (MiniLM)."""
+    edge_drop_cosine_html: float = 0.15
+    """In extracted HTML, a line before the first or after the last anchor is dropped (without other junk
+    signals) only when farther than this from the article: trafilatura already removed most page junk,
+    what it leaves there is mostly content."""
+    lexical_min_words: int = 2
+    """Content words a line needs before word overlap with the body can speak for its topic."""
+    lexical_on_topic: float = 0.5
+    """A line whose content words are at least this share in the body is on-topic without embeddings."""
+    content_word_chars: int = 4
+    """Content words have at least this many characters (skips most function words in most languages)."""
+    byline_max_words: int = 8
+    """Longest 'By Jane Doe and John Roe' line taken as a byline."""
+    title_max_words: int = 30
+    """Longest line taken as the title when the text carries its own."""
     hashing_cosine_scale: float = 0.5
     """Cosine thresholds are multiplied by this with the hashing fallback encoder (lexical cosines are lower)."""
     topic_languages: tuple[str, ...] = ("en",)
     """Languages the sentence encoder understands; elsewhere the topical signal is not used."""
-    centroid_chars: int = 400
+    centroid_chars: int = 240
     """Characters of body text embedded as the article's topic (with the title). Encoding cost grows with
-    length (~8x slower at 1500 chars than at 200); 400 keeps the topic and the stage fast."""
-    centroid_paragraphs: int = 4
+    length (~8x slower at 1500 chars than at 200); title + 240 chars keeps the stage at >= half of
+    trafilatura's speed (benchmarks/extraction.py) and the seeds' junk below every threshold."""
+    centroid_paragraphs: int = 3
     """Body paragraphs, spread over the article, whose openings make up the topic text."""
     credit_max_words: int = 45
     """Longest line that can be a credit line ('X and Y contributed to this report')."""
@@ -89,13 +104,14 @@ class CleanSettings:
     off-topic ones are page text ('This site uses ... to reduce spam.'), not article."""
     language_sample_chars: int = 600
     """Body characters given to the language identifier (py3langid's cost grows with length; 600 is ample)."""
+    embed_batch_size: int = 16
+    """Texts per encoder call: small batches of length-sorted texts waste little on padding."""
     vector_cache_lines: int = 50_000
     """Embeddings of candidate lines kept for reuse within a run (template lines recur); ~75 MB at most."""
     use_embeddings: bool = True
     """Use the topical-distance signal (sentence embeddings of candidate lines only)."""
-    trafilatura_favor_recall: bool = True
-    """Extract HTML with trafilatura's recall mode; the junk filter then restores precision
-    (benchmarks/extraction.py)."""
+    trafilatura_mode: str = "default"
+    """trafilatura extraction mode for HTML: default | fast | precision | recall (benchmarks/extraction.py)."""
 
 
 @dataclass
@@ -197,16 +213,16 @@ class ClusterSettings:
 @dataclass
 class AnalyzeSettings:
     # --- facts, figures, conflicts (src/tidings/analyze.py, figures.py; benchmarks/tune_facts.py) ---
-    fact_similarity: float = 0.72
+    fact_similarity: float = 0.68
     """Cosine plus name/figure bonus above which two sentences of different articles report the same fact
     (MSRP-tuned)."""
-    fact_name_bonus: float = 0.05
+    fact_name_bonus: float = 0.0
     """Added to the cosine, times the share of the smaller sentence's name tokens (NER) found in the other."""
     fact_figure_bonus: float = 0.05
     """Added to the cosine when the two sentences give a figure with the same value and unit."""
-    fact_similarity_lexical: float = 0.5
+    fact_similarity_lexical: float = 0.45
     """The same with the hashing fallback encoder (tuned on MSRP train with TIDINGS_EMBEDDER=hashing)."""
-    fact_link_margin: float = 0.05
+    fact_link_margin: float = 0.0
     """Two groups of aligned sentences merge only when their average cosine (plus the link's bonus) is at least
     the fact threshold minus this: stops chains of pairwise links from gluing different facts together."""
     min_fact_words: int = 4
@@ -226,15 +242,24 @@ class AnalyzeSettings:
     max_conflicts: int = 20
     """Conflicts kept per story."""
     # --- quotes (src/tidings/quotes.py; values chosen on the PolNeAR dev split with benchmarks/quotes.py) ---
-    quote_scare_max_words: int = 3
-    """A quoted phrase of at most this many words inside a sentence is a scare quote unless a speech verb
-    attributes it to someone (calls it "not sufficient")."""
+    quote_keep_unattributed: bool = False
+    """Keep quotations with no attribution at all (speaker None) when they stand as a sentence of their own. Off:
+    on PolNeAR dev only 3 of 12 such quotations were attributed quotes (epigraphs, lists, lyrics otherwise)."""
     quote_unattributed_min_words: int = 6
-    """A quotation with no speaker found is still kept (speaker None) when it stands as its own sentence and has
-    at least this many words; shorter unattributed ones are titles, nicknames or scare quotes."""
-    quote_embedded_min_words: int = 1
-    """A quotation inside an indirect-speech sentence ('X said the plan is "not a formal document"') is kept when
-    it has at least this many words (the speech verb of the sentence attributes it)."""
+    """With ``quote_keep_unattributed``: the fewest words of such a quotation (shorter ones are titles, nicknames
+    or scare quotes)."""
+    quote_join_paragraphs: bool = False
+    """A quote paragraph with no attribution right after a quote paragraph is more of the same quotation (joined
+    into one quote); off (PolNeAR dev F1 0.003 better): a separate quote of the same speaker."""
+    quote_join_gap_words: int = 30
+    """'"A," she said. "B."': B (no attribution of its own) is more of A when at most this many words separate
+    B from A's attribution; otherwise it is a new quote of the same speaker. PolNeAR annotators join them even
+    over a long gap (dev F1: 4 words 0.849, 10 words 0.872, 20 or more 0.897)."""
+    quote_embedded_min_words: int = 4
+    """A quoted phrase inside indirect speech ('X said the plan is "not a formal negotiating document"') is a
+    quote of the sentence's speaker when it has at least this many words; shorter ones are scare quotes
+    ('calls it "not sufficient"', 'made its "core principles" clear'). PolNeAR dev: of 1-3-word phrases of this
+    kind 2 were direct quotes and 32 partial ones; 4 gives the best direct-quote F1."""
     quote_speaker_max_words: int = 12
     """Longest speaker phrase between a quotation and its speech verb ('", the 58-year-old former governor said')."""
     quote_tail_max_words: int = 8
@@ -278,6 +303,8 @@ class SummarizeSettings:
     """Weight of the cosine to the centroid of the articles' titles."""
     corroboration_weight: float = 0.5
     """Weight of (independent sources reporting the sentence's fact - 1) / (independent sources of the story - 1)."""
+    agreement_weight: float = 0.5
+    """Weight of lexical agreement: share of the sentence's content words the other sources also use."""
     position_weight: float = 0.3
     """Weight of position_decay ** (index of the sentence among its article's body sentences)."""
     position_decay: float = 0.8

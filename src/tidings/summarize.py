@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .dedupe import independent_groups
+from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
@@ -32,7 +33,21 @@ _DANGLING = re.compile(
     r"nevertheless|nonetheless|besides|otherwise|thus|hence|later|earlier|again|too)\b",
     re.IGNORECASE,
 )
-_OPEN_Q = "“\"‘«"
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_FUNCTION_WORDS = _wordset(
+    """a an the in on at to of for from by with and but or nor if when while after before as since though because
+    so yet this that these those there here he she it they we i you his her its their our my your him them us me
+    who whom whose what which where why how all some any each every both either neither other another such than
+    then also still even just only not no is are was were be been being has have had do does did will would shall
+    should can could may might must said says say told according about over into onto upon against between among
+    through during without within across around near per via amid despite toward towards up down out off again
+    more most much many few very new mr mrs ms"""
+)
 _QUOTED = re.compile(r"[“\"«]([^”\"»]*)[”\"»]")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _SITE_SUFFIX = re.compile(r"\s+[-–—|•·:]\s+([^-–—|•·:]{2,60})$")
@@ -55,6 +70,7 @@ class Candidate:
     fact: Fact | None
     cites: list[str]
     sources: int
+    group: str
     relevance: float = 0.0
 
     @property
@@ -143,7 +159,28 @@ def _candidates(
                 cites.remove(article.id)
             cites.insert(0, article.id)
             sources = len({groups[c] for c in cites if c in groups})
-            out.append(Candidate(s, ai, pos, fact, cites, sources))
+            out.append(Candidate(s, ai, pos, fact, cites, sources, groups[article.id]))
+    return out
+
+
+def content_words(text: str) -> set[str]:
+    """Content words of a text, lower-cased, crudely singular ('troops' -> 'troop'), function words dropped."""
+    return {singular(w) for w in words(text) if w not in _FUNCTION_WORDS and not w.isdigit() and len(w) > 1}
+
+
+def lexical_agreement(cands: list[Candidate]) -> np.ndarray:
+    """For each candidate, the share of its content words that the other independent sources also use, averaged
+    over those sources: agreement in wording, a softer corroboration than aligned facts (NeuS train: the single
+    feature most correlated with a sentence's ROUGE-2 precision against the neutral roundup)."""
+    vocab: dict[str, set[str]] = {}
+    cand_words = [content_words(c.text) for c in cands]
+    for c, w in zip(cands, cand_words, strict=True):
+        vocab.setdefault(c.group, set()).update(w)
+    out = np.zeros(len(cands))
+    for i, c in enumerate(cands):
+        others = [g for g in vocab if g != c.group]
+        if others and cand_words[i]:
+            out[i] = sum(len(cand_words[i] & vocab[g]) for g in others) / (len(others) * len(cand_words[i]))
     return out
 
 
@@ -170,6 +207,7 @@ def _relevance(
     corroboration = np.array(
         [(c.sources - 1) / (n_sources - 1) if n_sources > 1 else 0.0 for c in cands], dtype=np.float64
     )
+    agreement = lexical_agreement(cands)
     position = np.array([settings.position_decay**c.position for c in cands])
     penalty = np.array([standalone_penalty(c.text, settings) for c in cands])
     quoted = np.array([quoted_share(c.text) for c in cands])
@@ -177,6 +215,7 @@ def _relevance(
         settings.centrality_weight * centrality
         + settings.title_weight * title_sim
         + settings.corroboration_weight * corroboration
+        + settings.agreement_weight * agreement
         + settings.position_weight * position
         - settings.standalone_weight * penalty
         - settings.quote_weight * quoted

@@ -13,7 +13,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources as importlib_resources
@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from ..model import Article, Quote, Story
+from ..model import Article, Fact, Quote, Story
 from ..text import paragraphs
 from .markdown import citation_numbers
 
@@ -68,7 +68,6 @@ class Page:
     urls: Urls
     inline_assets: bool = True
     static_search: bool = True  # the export filters the list client-side; the server submits ?q=
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- template environment -------------------------------------------------------------------------------------
@@ -115,6 +114,19 @@ def safe_href(url: str | None) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
+def site_label(article: Article | None) -> str:
+    """What to call an article's source: its site, else its URL's host, else 'unknown site'."""
+    if article is None:
+        return "unknown site"
+    if article.site:
+        return article.site
+    try:
+        host = urlsplit(article.url or "").hostname
+    except ValueError:
+        host = None
+    return host or "unknown site"
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -131,6 +143,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["date"] = format_date
     env.filters["safe_href"] = safe_href
+    env.filters["site"] = site_label
     env.globals["plural"] = plural
     return env
 
@@ -146,8 +159,16 @@ def _base_context(page: Page) -> dict[str, Any]:
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
             f"script-src {csp_hash(script)}; base-uri 'none'; form-action 'none'"
         )
-    ctx.update(page.extra)
     return ctx
+
+
+# Long stories: how much of each list the story page shows before folding the rest into <details>.
+EXCLUSIVES_OPEN_MAX = 6
+"""Single-source facts shown unfolded when there are at most this many (grouped by site, folded, above)."""
+ENTITIES_SHOWN = 15
+"""Entity rows shown before the 'more' fold (entities come most-mentioned first)."""
+FIGURES_SHOWN = 10
+"""Figures shown before the 'more' fold."""
 
 
 # -- view models ----------------------------------------------------------------------------------------------
@@ -216,7 +237,11 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
     """One story: cited summary, facts and exclusives, conflicts, quotes, entities, timeline, sources."""
     cite = citation_numbers(story)
     shared = [f for f in story.facts if f.independent_sources > 1]
-    exclusives = [f for f in story.facts if f.independent_sources <= 1] if story.independent_sources > 1 else []
+    single = [f for f in story.facts if f.independent_sources <= 1] if story.independent_sources > 1 else []
+    exclusives: dict[str, list[Fact]] = {}
+    for f in single:
+        site = f.exclusive_to or next((site_label(articles.get(a)) for a in f.article_ids), "unknown site")
+        exclusives.setdefault(site, []).append(f)
     timeline = sorted(story.timeline, key=lambda t: (t.published is None, t.published or ""))
     return (
         environment()
@@ -228,7 +253,10 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
             articles=articles,
             cite=cite,
             shared_facts=shared,
-            exclusives=exclusives,
+            exclusives=list(exclusives.items()),
+            exclusives_open=len(single) <= EXCLUSIVES_OPEN_MAX,
+            entities_shown=ENTITIES_SHOWN,
+            figures_shown=FIGURES_SHOWN,
             quote_groups=quotes_by_speaker(story.quotes),
             timeline=timeline,
             sources=story_sources(story, articles),

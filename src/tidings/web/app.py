@@ -8,17 +8,16 @@ as ``tidings run``, one at a time (a lock), in FastAPI's threadpool. Pages use t
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import re
 import secrets
-import tempfile
 import threading
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -88,16 +87,21 @@ PAGE = Page(ServerUrls(), inline_assets=False, static_search=False)
 class ArticleIn(BaseModel):
     """One article to add: the fields of a JSONL input line (``text`` or ``html`` is required)."""
 
-    model_config = ConfigDict(extra="ignore", json_schema_extra={
-        "examples": [{
-            "title": "Harbour cranes idle as dockers walk out",
-            "text": "Dockers at the port of Kestrelmouth stopped work on Monday...",
-            "url": "https://example.org/news/dock-strike",
-            "published": "2024-05-06T08:30:00+00:00",
-            "site": "example.org",
-            "language": "en",
-        }]
-    })
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Harbour cranes idle as dockers walk out",
+                    "text": "Dockers at the port of Kestrelmouth stopped work on Monday...",
+                    "url": "https://example.org/news/dock-strike",
+                    "published": "2024-05-06T08:30:00+00:00",
+                    "site": "example.org",
+                    "language": "en",
+                }
+            ]
+        },
+    )
 
     title: str | None = None
     text: str | None = None
@@ -113,8 +117,6 @@ class ArticleIn(BaseModel):
         if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
             raise ValueError("an article needs a non-empty 'text' or 'html'")
         return self
-
-
 
 
 def parse_articles(data: Any) -> list[ArticleIn]:
@@ -143,6 +145,7 @@ def parse_articles(data: Any) -> list[ArticleIn]:
     if problems:
         raise HTTPException(422, "invalid article: " + "; ".join(problems[:20]))
     return items
+
 
 _POST_SCHEMA = {
     "required": True,
@@ -207,7 +210,8 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
         response = JSONResponse(
-            {"detail": f"request body too large: the limit is {self.max_bytes} bytes"}, status_code=413,
+            {"detail": f"request body too large: the limit is {self.max_bytes} bytes"},
+            status_code=413,
             headers={"Connection": "close"},
         )
         await response(scope, receive, send)
@@ -238,15 +242,17 @@ class Writer:
         return self._pipeline
 
     def add(self, items: list[ArticleIn], group_by: str | None) -> RunResult:
-        """Write the articles as JSONL and run the pipeline on that file (the pipeline's own JSONL reading)."""
+        """Feed the articles as JSONL on the pipeline's standard input (the pipeline's own JSONL reading)."""
         with self.lock:
             pipeline = self._get()
-            with tempfile.TemporaryDirectory(prefix="tidings-post-") as tmp:
-                path = Path(tmp) / "api-post.jsonl"
-                with path.open("w", encoding="utf-8") as f:
-                    for item in items:
-                        f.write(json.dumps(item.model_dump(exclude_none=True), ensure_ascii=True) + "\n")
-                result = pipeline.run([str(path)], group_by=group_by)
+            body = "".join(json.dumps(i.model_dump(exclude_none=True), ensure_ascii=True) + "\n" for i in items)
+            try:
+                result = pipeline.run(["-"], group_by=group_by, stdin=io.BytesIO(body.encode("utf-8")))
+            except BaseException:
+                # The warm indexes may hold articles whose transaction rolled back: start afresh next time.
+                self.close()
+                self._pipeline = None
+                raise
             self._known_articles = pipeline.store.count_articles()
             return result
 
@@ -376,7 +382,8 @@ def create_app(
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
             raise HTTPException(
-                401, "missing or wrong bearer token (Authorization: Bearer <token>)",
+                401,
+                "missing or wrong bearer token (Authorization: Bearer <token>)",
                 headers={"WWW-Authenticate": "Bearer"},
             )
 
@@ -398,8 +405,12 @@ def create_app(
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, Any]:
         """Liveness and a glance at the store."""
-        return {"status": "ok", "version": __version__, "stories": store.count_stories(),
-                "articles": store.count_articles()}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "stories": store.count_stories(),
+            "articles": store.count_articles(),
+        }
 
     @app.get("/api/stories", tags=["stories"])
     def list_stories(
@@ -407,7 +418,9 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="stories per page")] = DEFAULT_PAGE_SIZE,
         offset: Annotated[int, Query(ge=0, description="stories to skip (use `next`)")] = 0,
         q: Annotated[str | None, Query(max_length=500, description="full-text search in headlines and text")] = None,
-        since: Annotated[str | None, Query(description="only stories whose latest article is at/after this ISO date")] = None,
+        since: Annotated[
+            str | None, Query(description="only stories whose latest article is at/after this ISO date")
+        ] = None,
     ) -> dict[str, Any]:
         """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
         rows = store.list_stories(limit=limit + 1, offset=offset, q=q or None, since=_check_since(since))
@@ -431,9 +444,16 @@ def create_app(
             raise HTTPException(404, f"no article {article_id!r}")
         return article_dict(article)
 
-    @app.post("/api/articles", tags=["articles"], openapi_extra={"requestBody": _POST_SCHEMA},
-              responses={401: {"description": "missing or wrong token"}, 403: {"description": "writes disabled"},
-                         413: {"description": "body too large"}})
+    @app.post(
+        "/api/articles",
+        tags=["articles"],
+        openapi_extra={"requestBody": _POST_SCHEMA},
+        responses={
+            401: {"description": "missing or wrong token"},
+            403: {"description": "writes disabled"},
+            413: {"description": "body too large"},
+        },
+    )
     def post_articles(
         # Default-value form: the dependencies are closures, which string annotations could not resolve.
         items: list[ArticleIn] = Depends(articles_body),

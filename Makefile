@@ -32,9 +32,10 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and cannot be installed here: browser tests will be skipped"; fi; }
 
+# A throwaway PostgreSQL server (scripts/test-postgres.sh) for the PostgreSQL store tests; they skip without one.
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	TIDINGS_TEST_PG_URL="$${TIDINGS_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

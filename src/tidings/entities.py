@@ -50,6 +50,8 @@ TITLES = wordset(
     congressman congresswoman councillor councilman councilwoman attorney state defense defence interior finance
     economy health trade head former acting interim us u.s. uk u.k. un u.n. eu nato"""
 )
+_OFFICES = TITLES - {"us", "u.s.", "uk", "u.k.", "un", "u.n.", "eu", "nato"}
+"""Title words that are not names on their own ("State" of "Secretary of State" tagged ORG)."""
 _CONNECTORS = wordset("of the and for de du des da di la le van von der den al bin ibn el on in")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
@@ -135,6 +137,7 @@ _ORG_WORDS = wordset(
     senate house office administration government army navy force forces police service services fund federation
     board authority network news times post press reuters agency foundation campaign club league"""
 )
+_SPEECH = wordset("said says told tells added adds asked warned wrote stated explained noted insisted argued")
 _LOC_WORDS = wordset("river sea ocean mountain mountains lake valley region gulf strait peninsula desert")
 _GPE_PREPS = wordset("in to from across near into toward towards at")
 _NAME_SEQ = re.compile(
@@ -143,24 +146,23 @@ _NAME_SEQ = re.compile(
 )
 
 
+def _is_nationality(word: str) -> bool:
+    return bool(re.search(r"(?:an|ian|ese|ish|ic|i)$", word.lower())) and word[:1].isupper()
+
+
 def rule_entities(text: str) -> tuple[EntSpan, ...]:
     """Capitalised sequences and acronyms with a guessed type: a fallback for spaCy's NER.
 
-    PERSON after a title or for two or more plain capitalised words; ORG for acronyms and organisation words;
-    GPE for a single word after a place preposition; NORP for nationality adjectives (-an, -ian, -ese, -ish);
-    MISC when nothing says. Sentence-initial function words ("The", "In") are not names.
+    ORG for acronyms and organisation words; LOC for geographic words; PERSON after a title or for two or more
+    plain capitalised words (unless 'the' comes before: people take no article); GPE for a word after a place
+    preposition; NORP for nationality adjectives (-an, -ian, -ese, -ish); MISC when nothing says.
+    Sentence-initial function words ("The", "In") and leading titles ("Russian President") are not names.
     """
     spans: list[EntSpan] = []
     for m in _NAME_SEQ.finditer(text):
         start, end = m.start(), m.end()
         words = m.group().split()
-        # Drop leading function words and titles ("In Kyiv", "The Pentagon", "Mr Blinken" keeps the title aside).
-        titled = False
-        while words and (
-            words[0].lower().strip(".") in FUNCTION_WORDS or (len(words) > 1 and words[0].lower().strip(".") in TITLES)
-        ):
-            if words[0].lower().strip(".") in TITLES:
-                titled = True
+        while words and words[0].lower().strip(".") in FUNCTION_WORDS:
             start = text.index(words[0], start) + len(words[0])
             start += len(text[start:]) - len(text[start:].lstrip())
             words = words[1:]
@@ -168,29 +170,49 @@ def rule_entities(text: str) -> tuple[EntSpan, ...]:
             words = words[:-1]
         if not words:
             continue
+        lowered = [w.lower().strip(".’'") for w in words]
+        org = any(w in _ORG_WORDS for w in lowered)
+        titled = False
+        if not org:  # 'Russian Foreign Minister Sergei Lavrov' -> title aside, 'Sergei Lavrov'
+            cut = max((i + 1 for i, w in enumerate(lowered[:-1]) if w in TITLES), default=0)
+            if cut:
+                titled = True
+                for w in words[:cut]:
+                    start = text.index(w, start) + len(w)
+                start += len(text[start:]) - len(text[start:].lstrip())
+                words, lowered = words[cut:], lowered[cut:]
         surface = text[start:end]
         surface = surface[: surface.rfind(words[-1]) + len(words[-1])]
-        surface = _POSSESSIVE.sub("", surface.rstrip(".,;:"))
+        if not re.search(r"(?:^|[.\s])[A-Za-z]\.$", surface):  # keep the dot of 'U.S.'
+            surface = surface.rstrip(".")
+        surface = _POSSESSIVE.sub("", surface.rstrip(",;:"))
         if len(surface) < 2:
             continue
         end = start + len(surface)
-        lowered = [w.lower().strip(".’'") for w in words]
         before = text[:start].split()
         prev = before[-1].lower().strip(".,") if before else ""
+        prev2 = before[-2].lower().strip(".,") if len(before) > 1 else ""
         sentence_start = not before or before[-1].endswith((".", "!", "?", "”", '"', ":"))
-        acronym = surface.isupper() and 2 <= len(surface) <= 6 and surface.isalpha()
-        if acronym or any(w in _ORG_WORDS for w in lowered):
+        letters = surface.replace(".", "")
+        acronym = letters.isupper() and 2 <= len(letters) <= 6 and letters.isalpha()
+        if acronym and "." in surface and (prev in _GPE_PREPS or prev2 in _GPE_PREPS):
+            label = "GPE"
+        elif acronym or org:
             label = "ORG"
         elif any(w in _LOC_WORDS for w in lowered):
             label = "LOC"
         elif titled or prev in TITLES:
             label = "PERSON"
-        elif len(words) == 1 and re.search(r"(?:an|ian|ese|ish|ic)$", lowered[0]):
+        elif len(words) == 1 and _is_nationality(words[0]):
             label = "NORP"
+        elif prev == "the":
+            label = "GPE" if prev2 in _GPE_PREPS else "MISC"  # 'in the United States', 'the Kremlin'
         elif len(words) >= 2:
             label = "PERSON"
         elif prev in _GPE_PREPS:
             label = "GPE"
+        elif text[end:].split()[:1] and text[end:].split()[0].lower().strip(",.") in _SPEECH:
+            label = "PERSON"  # 'Blinken said …'
         elif sentence_start:
             continue  # a capitalised first word says nothing
         else:
@@ -220,7 +242,10 @@ def name_tokens(surface: str, person: bool = True) -> list[str]:
     toks = [_POSSESSIVE.sub("", t).strip(".-") for t in toks]
     toks = [t for t in toks if t]
     if person:
-        while len(toks) > 1 and (toks[0].lower().strip(".") in TITLES or toks[0].lower() in _CONNECTORS):
+        # everything up to the last title word goes: 'Russian Foreign Minister Sergei Lavrov' -> Sergei Lavrov
+        cut = max((i + 1 for i, t in enumerate(toks[:-1]) if t.lower().strip(".") in TITLES), default=0)
+        toks = toks[cut:]
+        while len(toks) > 1 and toks[0].lower() in _CONNECTORS:
             toks = toks[1:]
         toks = [t for t in toks if not (len(t) == 1 and t.isupper())] or toks  # initials
     return toks
@@ -463,8 +488,9 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         if not targets:
             continue
         ranked = sorted(targets, key=lambda r: -group_count(r))
-        if label != "PERSON" and group_count(root) > group_count(ranked[0]):
-            continue  # a mis-tagged surname is rarer than its full name; "Washington" the city is not
+        votes = sum(form_labels[i]["PERSON"] for i in members)
+        if label != "PERSON" and not votes and group_count(root) > group_count(ranked[0]):
+            continue  # never a person, and more frequent than the full name: "Washington" the city
         if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):
             uf.union(root, ranked[0])
 
@@ -499,6 +525,17 @@ def _article_texts(article: Article, sentences: list[Sentence] | None) -> list[s
     return [s.text for s in sentences or []]
 
 
+_HONORIFICS = wordset("mr mrs ms miss dr prof sir dame president senator sen rep gov governor mayor minister")
+
+
+def _person_if_titled(text: str, span: EntSpan) -> str:
+    """An honorific right before a mention makes it a person whatever the tagger said ('Mr Zelenskyy' as ORG)."""
+    before = text[: span.start].split()
+    if before and before[-1].lower().strip(".") in _HONORIFICS and span.label in ("ORG", "GPE", "MISC", "NORP"):
+        return "PERSON"
+    return span.label
+
+
 def extract_entities(
     articles: list[Article], sentences: dict[str, list[Sentence]], settings: AnalyzeSettings | None = None
 ) -> list[Entity]:
@@ -510,10 +547,10 @@ def extract_entities(
     mentions: list[tuple[str, str, str]] = []
     pos = 0
     for article_id, texts in texts_by_article:
-        for _ in texts:
+        for text in texts:
             for sp in spans[pos]:
                 if sp.label in KEPT_TYPES or sp.label == "MISC":
-                    mentions.append((sp.text, sp.label, article_id))
+                    mentions.append((sp.text, _person_if_titled(text, sp), article_id))
             pos += 1
     groups = _merge(mentions, flat, settings)
     entities: list[Entity] = []
@@ -522,7 +559,7 @@ def extract_entities(
         if label not in KEPT_TYPES and not (label == "MISC" and g.mentions >= 2):
             continue
         name = _best_name(g)
-        if name.lower() in TITLES or name.lower() in FUNCTION_WORDS:
+        if name.lower() in _OFFICES or name.lower() in FUNCTION_WORDS:
             continue  # "State" of "Secretary of State", a capitalised "The"
         aliases = sorted({s for s in g.surfaces if s != name})
         entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))

@@ -20,11 +20,13 @@ Works paragraph by paragraph on the article text, in three steps:
    Blinken", "Blinken, the secretary of state,"); otherwise the descriptive phrase is kept ("a State Department
    spokesperson"). Organisations stay as named ("the Kremlin said" -> "Kremlin").
 
-Scare quotes and titles: a quoted phrase inside a sentence is a quote only when a speech verb of the sentence
-attributes it, and it has at least ``quote_embedded_min_words`` words (``quote_scare_max_words`` and shorter
-phrases with no attribution are never quotes); a short quoted Title Case phrase ("Morning Joe", "Unfit") is a
-name, not a quote. A quotation with no attribution at all is kept, with no speaker, only when it is a sentence
-of its own of at least ``quote_unattributed_min_words`` words.
+Scare quotes and titles: a quoted phrase inside indirect speech is a quote of the sentence's speaker only when a
+speech verb of the sentence attributes it and it has at least ``quote_embedded_min_words`` (4) words: 'calls it
+"not sufficient"' and 'X said the plan was "not sufficient"' are not quotes; 'X said the plan offers "a serious
+path toward peace"' is. (On PolNeAR dev, attributed 1-3-word phrases were partial quotes 32 times out of 34.) A
+short quoted Title Case phrase ("Morning Joe", "Unfit") is a name, not a quote. A quotation with no attribution at
+all is dropped unless ``quote_keep_unattributed`` (then kept with speaker None when it is a sentence of its own of
+at least ``quote_unattributed_min_words`` words). English only: other languages get no quotes.
 
 People come from spaCy NER (cached with :mod:`tidings.entities`), or from capitalised sequences without spaCy.
 """
@@ -46,25 +48,32 @@ from .text import paragraphs
 # ---------------------------------------------------------------------------------------------------------------
 
 CUES = wordset(
-    """say says said tell tells told ask asks asked add adds added write writes wrote state stated explain explains
+    """say says said tell tells told ask asks asked add adds added write writes wrote stated explain explains
     explained noted declare declares declared insist insists insisted argue argues argued claimed warn warns warned
-    continued remarked replies replied respond responds responded recall recalls recalled announce announces
+    continued remarked replies replied respond responds responded recalls recalled announce announces
     announced acknowledge acknowledges acknowledged admit admits admitted concede concedes conceded complain
-    complains complained caution cautions cautioned stressed emphasized emphasised emphasizes emphasises observed
+    complains complained cautions cautioned stressed emphasized emphasised emphasizes emphasises observed
     suggest suggests suggested tweeted posted quipped joked boasted vowed pledged promised predicted concluded
     countered shouted yelled urge urges urged charged alleged alleges mused reiterate reiterates reiterated repeated
     answered agreed testified contend contends contended maintained confirmed confirms denied exclaimed whispered
     retorted underscored underlined"""
 )
-"""Speech verbs, in forms that are verbs rather than nouns ('notes', 'claims' are left out)."""
+"""Speech verbs, in forms that are verbs rather than nouns ('notes', 'claims', 'state', 'recall' are left out)."""
 ING_CUES = wordset(
     """saying adding telling asking writing noting explaining arguing insisting warning declaring stressing
     suggesting urging acknowledging recalling calling tweeting posting"""
 )
 """Participles of speech ('X said, adding, "…"'): their speaker is the subject of the clause before."""
-EMBED_CUES = wordset("called calls described describes branded brands dubbed labeled labelled")
+EMBED_CUES = wordset(
+    "called calls described describes branded brands dubbed labeled labelled labeling labelling describing branding"
+)
 """Verbs that attribute a quoted description ('He called Burma a "good news story in an era when …"'): they
 attribute quotations inside the sentence only, and with the usual minimum length (scare quotes stay out)."""
+LOOSE_CUES = wordset("notes claims states recalls writes argues quips jokes boomed joked quipped snapped exclaimed")
+"""Speech verbs that are nouns too ('notes', 'claims'): a cue only right after a quotation, with a name or a
+pronoun as speaker ('"…," he notes')."""
+PARTICLE_VERBS = wordset("went goes go shot shoots fired fires pointed points chimed chimes cut")
+_PARTICLES = wordset("on back out in")
 _PASSIVE = wordset("was were been being is are be when if once while after before as who which that whom")
 """Words before a cue that make it passive, a time clause or a relative clause ('when asked', 'who said')."""
 _AUX = wordset(
@@ -109,6 +118,21 @@ def _abbreviation_dot(toks: list[_Tok], j: int) -> bool:
     nxt = toks[j + 1].text if j + 1 < len(toks) else ""
     prev = toks[j - 1].text
     return prev.lower() in _ABBREV or (len(prev) == 1 and prev.isupper()) or nxt in (",", ")") or nxt[:1].islower()
+
+
+def _loose_cue(toks: list[_Tok], j: int) -> tuple[str, int] | None:
+    """A speech verb that needs a named or pronoun speaker next to it: 'notes', 'claims' (nouns too), 'went on',
+    'shot back', 'pointed out'. Returns the cue text and the index of its first token."""
+    t = toks[j]
+    if not t.text.islower():
+        return None
+    if t.low in LOOSE_CUES:
+        return t.text, j
+    if j > 0 and t.low in _PARTICLES and toks[j - 1].text.islower() and toks[j - 1].low in PARTICLE_VERBS:
+        return f"{toks[j - 1].text} {t.text}", j - 1
+    if t.low in PARTICLE_VERBS and j + 1 < len(toks) and toks[j + 1].low in _PARTICLES:
+        return f"{t.text} {toks[j + 1].text}", j
+    return None
 
 
 def _is_title_case(text: str) -> bool:
@@ -303,7 +327,7 @@ class _Extractor:
         self.paras = [
             _Para(i, texts[i], ents[n], _sentence_starts(texts[i], by_para.get(i, []))) for n, i in enumerate(keep)
         ]
-        self.people = _People(self.paras)
+        self.people = _People(self.paras, settings)
 
     # -- 1. segments -------------------------------------------------------------------------------------------
 
@@ -399,18 +423,29 @@ class _Extractor:
         # (an appositive between commas may be long: ', Malkia Cyril, the executive director at …, told')
         if first.low in _NOMINAL_STOP or first.low in ING_CUES or first.low.endswith("ing"):
             return None  # ', adding that the plan …' is not a speaker
-        for j in range(i, min(len(toks), i + 3 * self.settings.quote_speaker_max_words)):
+        for j in range(i, min(len(toks), i + self.settings.quote_attribution_max_tokens)):
             t = toks[j]
             if (t.text in _SENT_END and not _abbreviation_dot(toks, j)) or t.text in _MARK_CHARS or t.text in ";:":
                 break
             if j > i and _is_cue(t) and toks[j - 1].low not in _PASSIVE:
+                if not self._speaker_shaped(toks[i:j]):
+                    return None
                 speaker = self._speaker_before(k, toks[i:j])
                 if speaker is None:
                     return None
                 return self._finish_tail(k, _Attr(t.text, t.start, k, speaker, "tail", t.end), strong)
+            loose = _loose_cue(toks, j) if j > i else None
+            if loose is not None:  # '"…," he notes.', '"…," Trump went on.'
+                if not self._speaker_shaped(toks[i:j]):
+                    return None
+                speaker = self._speaker_before(k, toks[i:j])
+                if speaker is None or speaker.kind not in ("name", "pronoun"):
+                    return None
+                end = toks[j + len(loose[0].split()) - 1].end
+                return self._finish_tail(k, _Attr(loose[0], t.start, k, speaker, "tail", end), strong)
         # Strong context only: a name or pronoun, then an -ed verb ('"…," Blinken invited …').
         if strong and (first.text[:1].isupper() or first.low in _PRONOUNS):
-            for j in range(i + 1, min(len(toks), i + 5)):
+            for j in range(i + 1, min(len(toks), i + self.settings.quote_name_max_words + 1)):
                 t = toks[j]
                 if t.text.islower() and len(t.text) > 4 and t.text.endswith("ed"):
                     speaker = self._speaker_before(k, toks[i:j])
@@ -420,6 +455,13 @@ class _Extractor:
                 if not (t.text[:1].isupper() or t.text == "."):
                     break
         return None
+
+    def _speaker_shaped(self, toks: list[_Tok]) -> bool:
+        """Words between a quotation and its speech verb: a speaker phrase, maybe with appositives between commas
+        (', Jane Roe, a lawyer who …, said'), not a clause ('" is the answer to …, Roe replied')."""
+        commas = [n for n, t in enumerate(toks) if t.text == ","]
+        core = toks[: commas[0]] if commas else toks
+        return 0 < len(core) <= self.settings.quote_speaker_max_words
 
     def _finish_tail(self, k: int, attr: _Attr, strong: bool) -> _Attr | None:
         """After '."', accept 'X said …' as the attribution only when its sentence ends soon (no 'that' clause)."""
@@ -431,21 +473,29 @@ class _Extractor:
             if t.text in _SENT_END or t.text in _MARK_CHARS:
                 break
             rest.append(t)
-        if len(rest) > self.settings.quote_tail_max_words or any(t.low in ("that", "whether") for t in rest[:3]):
+        if len(rest) > self.settings.quote_tail_max_words or any(t.low in ("that", "whether") for t in rest):
             return None
         return attr
 
-    def _head(self, k: int, open_at: int, prev_after: int) -> _Attr | None:
-        """Attribution before a quotation in its sentence: direct ('X said: "…"', 'said X, "…"') or, when the
-        quotation is inside indirect speech ('X said the plan is "not final"'), embedded."""
+    def _head(self, k: int, open_at: int, quoted: list[_Seg]) -> _Attr | None:
+        """Attribution before a quotation in its sentence: direct ('X said: "…"', 'said X, "…"', 'X shot back,
+        "…"') or, when the quotation is inside indirect speech ('X said the plan is "not final"'), embedded.
+        The words of earlier quotations (``quoted``) are not searched."""
         para = self.paras[k]
-        toks = para.tokens(max(para.sentence_start(open_at), prev_after), open_at)
+        toks = [
+            t
+            for t in para.tokens(para.sentence_start(open_at), open_at)
+            if t.text not in _MARK_CHARS and not any(q.start <= t.start < q.end for q in quoted)
+        ]
         ends = [n for n, t in enumerate(toks) if t.text in _SENT_END and not _abbreviation_dot(toks, n)]
         if ends:
             toks = toks[ends[-1] + 1 :]  # a cue of the previous sentence is not this quote's
-        marks = [n for n, t in enumerate(toks) if t.text in _MARK_CHARS]
-        if marks:
-            toks = toks[marks[-1] + 1 :]
+        if len(toks) >= 2 and toks[-1].text in ",:":  # 'Hillary shot back, "…"', 'Trump boomed: "…"'
+            cue = _loose_cue(toks, len(toks) - 2)
+            if cue is not None:
+                speaker = self._speaker_before(k, toks[: cue[1]])
+                if speaker is not None and speaker.kind in ("name", "pronoun"):
+                    return _Attr(cue[0], toks[cue[1]].start, k, speaker, "head", toks[-2].end)
         for j in range(len(toks) - 1, -1, -1):
             t = toks[j]
             if t.low == "according" and j + 1 < len(toks) and toks[j + 1].low == "to":
@@ -463,7 +513,7 @@ class _Extractor:
                 continue
             after = toks[j + 1 :]
             direct = (
-                len(after) <= 8
+                len(after) <= self.settings.quote_head_gap_words
                 and (not after or after[-1].text in ",:")
                 and not any(x.low in ("that", "whether", "if", "how", "why", "what") for x in after)
             )
@@ -483,9 +533,12 @@ class _Extractor:
         for j in range(len(toks) - 1, -1, -1):
             if _is_cue(toks[j]) and (j == 0 or toks[j - 1].low not in _PASSIVE):
                 return self._speaker_before(k, toks[:j]) or self._speaker_after(k, toks, j + 1)
-        # no speech verb before: the person the sentence starts with ('Dean, a former chairman, …, tweeting')
+        # no speech verb before: the first person of the sentence ('Dean, a former chairman, …, tweeting',
+        # 'When he returned he began by saying')
         para = self.paras[k]
-        for t in toks[:3]:
+        for t in toks:
+            if t.low in ("he", "she"):
+                return _Phrase(k, t.start, t.end, t.text, "pronoun")
             ent = para.ent_starting_at(t.start)
             if ent is not None and ent.label == "PERSON":
                 return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
@@ -520,14 +573,20 @@ class _Extractor:
         next_open = segs[k_last][idx_last + 1].open_at if idx_last + 1 < len(segs[k_last]) else None
         limit = next_open if next_open is not None else len(self.paras[k_last].text)
         quote_end = self.paras[k_last].text[last.start : last.end].rstrip().rstrip("'’ ")
-        strong = (bool(quote_end) and quote_end[-1] in ",?!—–-―…") or not last.closed
+        strong = quote_end[-1:] != "." or not last.closed  # after '."' a new sentence may start
         attr = self._tail(k_last, last.after, strong=strong, limit=limit) if last.after < limit else None
+        if (
+            attr is not None
+            and next_open is not None
+            and quote_end[-1:] in (".", "?", "!")
+            and self.paras[k_last].text[attr.end : next_open].strip()[-1:] in (",", ":")
+        ):
+            attr = None  # '"Did you know?" He answered, "No."': the attribution introduces the next quotation
         if attr is not None:
             return attr
         if first.open_at is not None:
             idx_first = segs[first.para].index(first)
-            prev_after = segs[first.para][idx_first - 1].after if idx_first > 0 else 0
-            head = self._head(first.para, first.open_at, prev_after)
+            head = self._head(first.para, first.open_at, segs[first.para][:idx_first])
             if head is not None and head.kind == "head":
                 return head
             tail = self._sentence_tail(k_last, last)
@@ -541,7 +600,7 @@ class _Extractor:
         text = self.paras[k].text.rstrip()
         if not text.endswith(":"):
             return None
-        attr = self._head(k, len(text), 0)
+        attr = self._head(k, len(text), [])
         return attr if attr is not None and attr.kind == "head" else None
 
     # -- 3. speaker phrases ------------------------------------------------------------------------------------
@@ -555,7 +614,7 @@ class _Extractor:
         if toks and toks[-1].text == ",":  # 'Blinken, the secretary of state, said' / 'X, however, said'
             commas = [i for i, t in enumerate(toks[:-1]) if t.text == ","]
             toks = toks[: commas[-1]] if commas else toks[:-1]
-        toks = toks[-(self.settings.quote_speaker_max_words + 6) :]
+        toks = toks[-self.settings.quote_speaker_max_words :]
         if not toks or any(t.text in _SENT_END and not _abbreviation_dot(toks, n) for n, t in enumerate(toks)):
             return None
         last = toks[-1]
@@ -613,7 +672,7 @@ class _Extractor:
         words = toks[j:]
         while words and words[0].low in ("of", "for", "in", "at", "from"):
             words = words[1:]
-        if not words or len(words) > 8 or any(w.low in _NOMINAL_BAD for w in words):
+        if not words or len(words) > self.settings.quote_speaker_max_words or any(w.low in _NOMINAL_BAD for w in words):
             return None
         first = words[0].low
         if not (first in _NOMINAL_START or first.endswith(("’s", "'s")) or words[-1].low.endswith("s")):
@@ -635,8 +694,20 @@ class _Extractor:
             ent = para.ent_starting_at(toks[j].start)
         if ent is not None and ent.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
             return _Phrase(k, first.start, ent.end, para.text[first.start : ent.end], "name", ent.label)
-        if ent is not None or first.low in FUNCTION_WORDS:
+        if first.low not in _NOMINAL_START and (ent is not None or first.low in FUNCTION_WORDS):
             return None  # 'said Tuesday'
+        j = i  # lower-case role words before a name: 'said harbour master Jon Brandt'
+        while (
+            j - i < self.settings.quote_name_max_words
+            and j < len(toks)
+            and toks[j].text.isalpha()
+            and toks[j].text.islower()
+        ):
+            if toks[j].low in _NOMINAL_START or toks[j].low in _NOMINAL_STOP:
+                break
+            j += 1
+        if i < j < len(toks) and toks[j].text[:1].isupper() and toks[j].low not in FUNCTION_WORDS:
+            i, first = j, toks[j]
         j = i
         while j < len(toks) and (
             (toks[j].text[:1].isupper() and toks[j].low not in FUNCTION_WORDS)
@@ -651,7 +722,12 @@ class _Extractor:
         if first.low in _NOMINAL_START:
             j = i + 1
             stops = _NOMINAL_STOP - {"of", "for"}
-            while j < len(toks) and j - i < 8 and toks[j].text not in ",.;:!?()" and toks[j].low not in stops:
+            while (
+                j < len(toks)
+                and j - i < self.settings.quote_speaker_max_words
+                and toks[j].text not in ",.;:!?()"
+                and toks[j].low not in stops
+            ):
                 if toks[j].text in _MARK_CHARS:
                     break
                 j += 1
@@ -703,7 +779,7 @@ class _Extractor:
         rest = para.text[last.after :].lstrip()
         return bool(inner) and (inner[-1] in ".!?…" or not rest or rest[:1] in ".!?")
 
-    def _only_punctuation(self, k: int, start: int, end: int) -> bool:
+    def _only_punctuation(self, k: int, start: int, end: int | None) -> bool:
         return not re.search(r"\w", self.paras[k].text[start:end])
 
     def _is_nickname(self, chain: list[_Seg]) -> bool:
@@ -742,15 +818,24 @@ class _Extractor:
             n_words = len(re.findall(r"\w+", text))
             if n_words == 0 or re.fullmatch(r"\(.*\)\W*", text) or self._is_nickname(chain):
                 continue  # '(CROSSTALK.)', 'Marcia "Cia" Price'
+            if (
+                (attr is None or attr.kind != "tail")
+                and 1 <= n_words <= settings.quote_title_max_words
+                and (_is_title_case(text))
+            ):
+                continue  # a title or a name: 'told MSNBC's "Morning Joe"', 'on "New Day."'
             if prev is not None and self._continues(prev, chain, attr):
                 p_idx = prev[2]
                 raw_parts[p_idx].append(text)
                 quotes[p_idx].text = _join(raw_parts[p_idx])
                 prev = (chain, prev[1], p_idx)
                 continue
-            if attr is None and prev is not None and first.start <= 1 and prev[0][-1].para == first.para - 1:
-                attr = prev[1]  # a quote paragraph after a quote paragraph: same speaker
-            if attr is None and first.start <= 1:
+            alone = (
+                first.start <= 1 and chain[-1].closed and self._only_punctuation(chain[-1].para, chain[-1].after, None)
+            )
+            if attr is None and alone and prev is not None and prev[0][-1].para == first.para - 1:
+                attr = prev[1]  # a paragraph that is only a quote, after a quote paragraph: same speaker
+            if attr is None and alone:
                 attr = self._colon_head(first.para - 1)
             if attr is None:
                 if (
@@ -763,8 +848,8 @@ class _Extractor:
                     raw_parts.append([text])
                 prev = None
                 continue
-            if 2 <= n_words <= 6 and _is_title_case(text):
-                continue  # a title or a name ('told MSNBC's "Morning Joe"')
+            if 2 <= n_words <= settings.quote_title_max_words and _is_title_case(text):
+                continue  # a title or a name, even right before a speech verb
             if attr.kind == "embedded" and (
                 n_words < settings.quote_embedded_min_words or (not first.closed and first.open_at is not None)
             ):
@@ -832,8 +917,21 @@ def _role_words(words: list[str]) -> set[str]:
     return out
 
 
+_TITLE_GENDER_WEIGHT = 3
+"""A title (Mr, Ms) counts as much as three he/she after the name."""
 _MALE = wordset("he him his himself")
 _FEMALE = wordset("she her hers herself")
+
+
+def _titled_person(e: EntSpan) -> EntSpan | None:
+    """A span spaCy did not tag PERSON that is a title and a name ('State Ilse Varga' tagged ORG): the person."""
+    words = e.text.split()
+    cut = max((i + 1 for i, w in enumerate(words[:-1]) if w.lower().strip(".") in TITLES), default=0)
+    rest = words[cut:]
+    if not cut or len(rest) < 2 or not all(w[:1].isupper() and w.isalpha() for w in rest):
+        return None
+    start = e.start + e.text.index(" ".join(rest))
+    return EntSpan(start, e.end, "PERSON", " ".join(rest))
 
 
 class _People:
@@ -843,7 +941,8 @@ class _People:
     article) is keyed 'word <skeleton>'.
     """
 
-    def __init__(self, paras: list[_Para]) -> None:
+    def __init__(self, paras: list[_Para], settings: AnalyzeSettings) -> None:
+        self.settings = settings
         self.full: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings of the full name
         self.by_word: dict[str, set[str]] = defaultdict(set)  # 'last x' / 'first x' -> keys
         self.mentions: list[tuple[tuple[int, int], str]] = []  # (paragraph, offset) -> key, in order
@@ -853,7 +952,9 @@ class _People:
         for k, para in enumerate(paras):
             for e in para.ents:
                 if e.label != "PERSON":
-                    continue
+                    e = _titled_person(e)
+                    if e is None:
+                        continue
                 toks = name_tokens(e.text)
                 if len(toks) >= 2:
                     key = " ".join(skeleton(t) for t in toks)
@@ -883,11 +984,13 @@ class _People:
         before = para.text[: e.start].split()
         title_words = [w for w in e.text.split()[:-1] if w.lower().strip(".") in TITLES]
         j = len(before)
-        while j > 0 and len(title_words) < 8:
+        while j > 0 and len(title_words) < self.settings.quote_speaker_max_words:
             w = before[j - 1]
             bare = w.lower().strip(".,")
             if w.endswith((":", ";", "”", '"', ")")) or (w.endswith(",") and j < len(before)):
                 break
+            if w.endswith(".") and bare not in _ABBREV and not re.fullmatch(r"(?:[A-Za-z]\.)+", w):
+                break  # the previous sentence
             if bare in TITLES or bare in ("of", "to") or (w[:1].isupper() and bare not in _NOMINAL_START):
                 title_words.insert(0, w.strip(","))
                 j -= 1
@@ -896,14 +999,14 @@ class _People:
         for w in title_words:
             low = w.lower().strip(".")
             if low == "mr":
-                self.gender_votes[key]["m"] += 3
+                self.gender_votes[key]["m"] += _TITLE_GENDER_WEIGHT
             elif low in ("mrs", "ms", "miss"):
-                self.gender_votes[key]["f"] += 3
+                self.gender_votes[key]["f"] += _TITLE_GENDER_WEIGHT
         self.roles[key] |= _role_words(title_words)
         m = re.match(r",\s+(?:the|a|an)\s+([^,.;:“”\"()]{2,80})[,.;]", para.text[e.end :])
         if m:
             self.roles[key] |= _role_words(m.group(1).split())
-        following = re.findall(r"[\w’']+", para.text[e.end : e.end + 200])[:20]
+        following = re.findall(r"[\w’']+", para.text[e.end :])[: self.settings.quote_gender_window_words]
         for w in following:
             low = w.lower()
             if low in _MALE:
@@ -1006,7 +1109,8 @@ class _People:
         out = []
         for pos, phrase in found:
             who = self.person(phrase)
-            if who is not None:
+            # an antecedent for he/she must be known as a person: tagged PERSON, or a full name of the article
+            if who is not None and (phrase.label == "PERSON" or who[1] in self.full or phrase.kind == "nominal"):
                 out.append((pos, who[0], who[1]))
         return sorted(out)
 
@@ -1034,5 +1138,10 @@ class _People:
 
 
 def extract_quotes(article: Article, sentences: list[Sentence], settings: AnalyzeSettings | None = None) -> list[Quote]:
-    """Direct quotations of an article with their speaker (full name when the article gives it) and cue."""
+    """Direct quotations of an article with their speaker (full name when the article gives it) and cue.
+
+    English only (the speech verbs are English): an article in another language has no quotes here.
+    """
+    if article.language and not article.language.lower().startswith("en"):
+        return []
     return _Extractor(article, sentences, settings or AnalyzeSettings()).extract()

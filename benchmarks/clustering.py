@@ -171,37 +171,41 @@ def bertopic_grid(docs: list[str], emb: np.ndarray, gold: list[str]) -> tuple[li
 
 
 # -- fitting the gate ------------------------------------------------------------------------------------------------
-def teacher_forced_pairs(items: list[Item], emb: np.ndarray, settings: ClusterSettings) -> tuple[np.ndarray, np.ndarray]:
-    """Gate training data: each article's candidates (features, is-its-gold-story), while placing every article in
-    its gold story so that candidate stories are pure."""
+def teacher_forced_pairs(
+    items: list[Item], emb: np.ndarray, settings: ClusterSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gate training data: each article's candidates (features, is-its-gold-story, article number), while placing
+    every article in its gold story so that candidate stories are pure."""
     clusterer = StoryClusterer(settings)
     articles = [to_article(i) for i in items]
     order = sorted(range(len(items)), key=lambda i: StoryClusterer._sort_key(articles[i]))
     gold_story: dict[str, str] = {}  # gold label -> story id
     story_gold: dict[str, str] = {}
-    xs, ys = [], []
+    xs, ys, groups = [], [], []
     for i in order:
         gold = items[i].story
         for story_id, features in clusterer.candidates(articles[i], emb[i]):
             xs.append(features)
             ys.append(1 if story_gold.get(story_id) == gold else 0)
+            groups.append(i)
         sid = clusterer.place(articles[i], emb[i], gold_story.get(gold))
         gold_story[gold], story_gold[sid] = sid, gold
-    return np.array(xs), np.array(ys)
+    return np.array(xs), np.array(ys), np.array(groups)
 
 
 def fit_gate(streams: list[tuple[list[Item], np.ndarray]], base: ClusterSettings) -> ClusterSettings:
     """Logistic regression on teacher-forced candidate pairs, then bias and merge margin tuned for mean B-cubed F1."""
     from sklearn.linear_model import LogisticRegression
 
-    xs, ys = [], []
+    xs, ys, ws = [], [], []
     for items, emb in streams:
-        x, y = teacher_forced_pairs(items, emb, base)
+        x, y, _ = teacher_forced_pairs(items, emb, base)
         xs.append(x)
         ys.append(y)
-    x, y = np.vstack(xs), np.concatenate(ys)
+        ws.append(np.full(len(y), 1.0 / max(len(y), 1)))  # each stream weighs the same, whatever its size
+    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
     print(f"gate training pairs: {len(y)} ({int(y.sum())} positive)", file=sys.stderr)
-    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y, sample_weight=w * len(y) / w.sum())
     weights = dict(zip(FEATURES, model.coef_[0].tolist(), strict=True))
     fitted = dataclasses.replace(base, bias=float(model.intercept_[0]), **{f"{k}_weight": v for k, v in weights.items()})
     print("logistic:", {k: round(v, 3) for k, v in weights.items()}, "bias", round(fitted.bias, 3), file=sys.stderr)

@@ -46,6 +46,7 @@ SHARED = ROOT.parent / "shared"
 AEB = SHARED / "corpora" / "article-extraction-benchmark"
 TEV = SHARED / "corpora" / "trafilatura-eval"
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+WARM_UP_PAGES = 3
 _BLOCKS = (
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td", "th", "dt",
     "dd", "section", "article", "header", "footer", "figcaption", "table", "ul", "ol", "br",
@@ -290,15 +291,12 @@ def main() -> None:
     if args.ablation:
         tidings["tidings (no topic signal)"] = TidingsRunner(CleanSettings(use_embeddings=False))
 
-    warm = Page("warm-up", "<html><body><article><p>" + "A warm-up sentence for every system. " * 20 + "</p>"
-                "</article></body></html>")  # fmt: skip
-    run_corpus([warm], systems, tidings, 1)
-
     versions = _versions()
     print(f"Systems: {versions}\n")
     if args.corpus in ("aeb", "both"):
         pages = load_aeb(args.limit)
         print(f"article-extraction-benchmark: {len(pages)} pages", file=sys.stderr)
+        _warm_up(pages, systems)
         outputs, seconds = run_corpus(pages, systems, tidings, args.batch)
         rows = []
         for name, outs in outputs.items():
@@ -317,6 +315,7 @@ def main() -> None:
     if args.corpus in ("tev", "both"):
         pages = load_tev(args.limit)
         print(f"trafilatura-eval: {len(pages)} pages", file=sys.stderr)
+        _warm_up(pages, systems)
         outputs, seconds = run_corpus(pages, systems, tidings, args.batch)
         rows = []
         for name, outs in outputs.items():
@@ -330,6 +329,13 @@ def main() -> None:
         print()
         if args.errors and "trafilatura" in outputs:
             _print_errors(pages, outputs, args.errors, tev_page_score)
+
+
+def _warm_up(pages: list[Page], systems: dict[str, Callable[[str], str]]) -> None:
+    """Pay one-time costs (imports, model and dictionary loads) before timing: every system runs on the
+    first few pages untimed, with a throwaway Cleaner so that tidings' run-wide memory starts empty."""
+    warm = {"tidings": TidingsRunner(CleanSettings())}
+    run_corpus(pages[:WARM_UP_PAGES], systems, warm, WARM_UP_PAGES)
 
 
 def aeb_f1(page: Page, out: str) -> float:

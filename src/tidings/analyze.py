@@ -1,8 +1,9 @@
 """Cross-check the articles of one story: corroborated facts, exclusives, conflicting figures, quotes, entities.
 
-Facts: the body sentences of the story are embedded in one batch; pairs of sentences from different articles
-whose cosine, plus a bonus for shared names and shared figures, passes ``fact_similarity`` are linked, strongest
-first, into groups holding at most one sentence per article (average-link check against chaining). A group is
+Facts: the distinct body sentences of the story are embedded in one batch (a sentence repeated verbatim by
+copies once); pairs of sentences from different articles whose cosine, plus a bonus for shared names and shared
+figures, passes ``fact_similarity`` are linked, strongest first, into groups holding at most one sentence per
+article (average-link check against chaining). A group is
 one fact; its independent sources are its articles with copies counted once (an article whose ``copy_of`` is set
 counts with its original). A fact with one independent source is an exclusive of that source's site.
 
@@ -28,7 +29,8 @@ import numpy as np
 from .dedupe import independent_groups
 from .entities import canonical_name, extract_entities
 from .figures import FigureMention, describe_value, extract_figures, merge_figures, singular
-from .model import Article, Claim, Conflict, Fact, Mention, Quote, Sentence, Story
+from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Sentence, Story
+from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder, get_nlp
 from .settings import AnalyzeSettings
 from .text import words
@@ -197,44 +199,82 @@ def _units(
     return units
 
 
-def _candidate_pairs(emb: np.ndarray, units: list[Unit], floor: float, block: int) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) of sentences of different articles with cosine >= ``floor``, computed block by block."""
-    art = np.array([u.article_index for u in units])
+@dataclass
+class Nodes:
+    """The distinct sentence texts of a story (a wire sentence repeated by 50 copies is embedded and compared once).
+
+    ``of[u]`` is the node of unit ``u``; ``units[n]`` the units sharing node ``n``'s text; ``emb`` one row per node.
+    """
+
+    of: list[int]
+    units: list[list[int]]
+    emb: np.ndarray
+
+
+def make_nodes(units: list[Unit]) -> tuple[Nodes, list[str]]:
+    """Group units by normalized text; returns the nodes (embeddings still empty) and one text per node."""
+    index: dict[str, int] = {}
+    of: list[int] = []
+    members: list[list[int]] = []
+    texts: list[str] = []
+    for u, unit in enumerate(units):
+        key = " ".join(words(unit.text)) or unit.text
+        n = index.setdefault(key, len(members))
+        if n == len(members):
+            members.append([])
+            texts.append(unit.text)
+        members[n].append(u)
+        of.append(n)
+    return Nodes(of, members, np.zeros((len(members), 0), dtype=np.float32)), texts
+
+
+def _candidate_pairs(emb: np.ndarray, floor: float, block: int) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) of distinct sentence texts with cosine >= ``floor``, computed block by block."""
     out: list[tuple[int, int, float]] = []
-    for start in range(0, len(units), block):
+    for start in range(0, len(emb), block):
         sims = emb[start : start + block] @ emb.T
         rows, cols = np.nonzero(sims >= floor)
         for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            i = start + r
-            if c > i and art[i] != art[c]:
-                out.append((i, c, float(sims[r, c])))
+            if c > start + r:
+                out.append((start + r, c, float(sims[r, c])))
     return out
 
 
 def align_facts(
-    units: list[Unit], emb: np.ndarray, settings: AnalyzeSettings
+    units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
 ) -> tuple[list[list[int]], list[tuple[int, int, float]]]:
-    """Group sentences into facts (lists of unit indexes) and return the candidate pairs (for conflicts).
+    """Group sentences into facts (lists of unit indexes); also return the candidate node pairs (for conflicts).
 
-    Strongest links first; two groups merge only when they share no article and their average cosine plus the
-    link's bonus stays above ``fact_link_similarity``."""
+    Sentences with the same text start in one group (one per article). Then links between texts, strongest
+    first: two groups merge only when they share no article and their average cosine plus the link's bonus stays
+    at or above the fact threshold minus ``fact_link_margin``."""
     threshold = fact_threshold(settings)
     max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
     floor = min(threshold - max_bonus, settings.conflict_similarity)
-    pairs = _candidate_pairs(emb, units, floor, settings.similarity_block)
-    idf = name_idf(u.names for u in units)
+    pairs = _candidate_pairs(nodes.emb, floor, settings.similarity_block)
+    idf = name_idf(units[m[0]].names for m in nodes.units)
     scored: list[tuple[float, int, int, float]] = []
-    for i, j, cos in pairs:
-        a, b = units[i], units[j]
+    for p, q, cos in pairs:
+        a, b = units[nodes.units[p][0]], units[nodes.units[q][0]]
         score = cos + pair_bonus(a.names, b.names, a.figures, b.figures, idf, settings)
         if score >= threshold:
-            scored.append((score, i, j, score - cos))
+            scored.append((score, p, q, score - cos))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
 
     parent = list(range(len(units)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(units))}
-    arts: dict[int, set[int]] = {i: {u.article_index} for i, u in enumerate(units)}
-    sums: dict[int, np.ndarray] = {i: emb[i].astype(np.float64) for i in range(len(units))}
+    members: dict[int, list[int]] = {}
+    arts: dict[int, set[int]] = {}
+    for node_units in nodes.units:
+        head = node_units[0]
+        members[head], arts[head] = [], set()
+        for u in node_units:
+            if units[u].article_index in arts[head]:
+                members[u], arts[u] = [u], {units[u].article_index}  # a sentence repeated in one article
+            else:
+                parent[u] = head
+                members[head].append(u)
+                arts[head].add(units[u].article_index)
+    sums = {r: nodes.emb[nodes.of[r]].astype(np.float64) * len(m) for r, m in members.items()}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -242,8 +282,8 @@ def align_facts(
             i = parent[i]
         return i
 
-    for _score, i, j, bonus in scored:
-        a, b = find(i), find(j)
+    for _score, p, q, bonus in scored:
+        a, b = find(nodes.units[p][0]), find(nodes.units[q][0])
         if a == b or arts[a] & arts[b]:
             continue
         mean_cos = float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b]))
@@ -393,7 +433,11 @@ def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:
 
 
 def find_conflicts(
-    clusters: list[list[int]], pairs: list[tuple[int, int, float]], units: list[Unit], settings: AnalyzeSettings
+    clusters: list[list[int]],
+    pairs: list[tuple[int, int, float]],
+    units: list[Unit],
+    nodes: Nodes,
+    settings: AnalyzeSettings,
 ) -> list[Conflict]:
     """Figures and dates given differently: within each multi-source fact, and between near-identical sentences
     of different facts (there only for figures that say what they count)."""
@@ -405,10 +449,11 @@ def find_conflicts(
         if len({units[k].group for k in members}) > 1:
             conflicts += _figure_conflicts(members, units, settings, need_counts=False)
             conflicts += _date_conflicts(members, units)
-    for i, j, cos in sorted(pairs, key=lambda p: -p[2]):
-        if cos < settings.conflict_similarity or fact_of[i] == fact_of[j] or units[i].group == units[j].group:
+    for p, q, cos in sorted(pairs, key=lambda t: -t[2]):
+        i, j = nodes.units[p][0], nodes.units[q][0]
+        if cos < settings.conflict_similarity or fact_of[i] == fact_of[j]:
             continue
-        conflicts += _figure_conflicts([i, j], units, settings, need_counts=True)
+        conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=True)
     # The same disagreement found twice (in a fact and in a pair) is reported once.
     seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
     unique: list[Conflict] = []
@@ -426,17 +471,21 @@ def find_conflicts(
 
 
 def _quotes(
-    articles: list[Article], sentences: dict[str, list[Sentence]], entities: list[Any], groups: dict[str, str]
+    articles: list[Article],
+    sentences: dict[str, list[Sentence]],
+    entities: list[Entity],
+    groups: dict[str, str],
+    settings: AnalyzeSettings,
 ) -> list[Quote]:
-    """Quotes of every article, speakers as canonical names; a copy repeating its original's quote adds nothing."""
-    try:
-        from .quotes import extract_quotes
-    except ImportError:  # quotes.py is being written by another helper; remove once it exists
-        return []
+    """Quotes of every article, speakers as canonical names; a copy whose original is in the story adds nothing
+    (its quotes are its original's), nor does a quote an article gives twice."""
     out: list[Quote] = []
     seen: set[tuple[str, str]] = set()
+    present = {a.id for a in articles}
     for article in articles:
-        for q in extract_quotes(article, sentences.get(article.id, [])):
+        if article.copy_of and groups[article.id] in present and groups[article.id] != article.id:
+            continue
+        for q in extract_quotes(article, sentences.get(article.id, []), settings):
             if q.speaker:
                 q.speaker = canonical_name(q.speaker, entities)
             key = (groups[article.id], " ".join(words(q.text)))
@@ -454,14 +503,17 @@ def analyze_story(
     groups = independent_groups(articles)
     story.independent_sources = len(set(groups.values()))
     units = _units(articles, sentences, groups, settings)
-    texts = [u.text for u in units]
-    emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    for unit, (names, figs) in zip(units, sentence_features(texts, get_nlp()), strict=True):
-        unit.names, unit.figures, unit.dates = names, figs, _dates(unit.text)
-    clusters, pairs = align_facts(units, emb, settings)
+    nodes, texts = make_nodes(units)
+    nodes.emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    for node_units, (names, figs) in zip(nodes.units, sentence_features(texts, get_nlp()), strict=True):
+        dates = _dates(units[node_units[0]].text)
+        for u in node_units:
+            units[u].names, units[u].figures, units[u].dates = names, figs, dates
+    clusters, pairs = align_facts(units, nodes, settings)
+    emb = nodes.emb[nodes.of] if units else nodes.emb
     story.facts = _build_facts(clusters, units, emb, articles, groups, settings)
-    story.conflicts = find_conflicts(clusters, pairs, units, settings)
+    story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
     story.figures = merge_figures((u.article_id, fm) for u in units for fm in u.figures)[: settings.max_figures]
-    story.entities = extract_entities(articles, sentences)
-    story.quotes = _quotes(articles, sentences, story.entities, groups)
+    story.entities = extract_entities(articles, sentences, settings)
+    story.quotes = _quotes(articles, sentences, story.entities, groups, settings)
     return story

@@ -4,21 +4,25 @@ HTML goes through trafilatura (main-content extraction with metadata); plain tex
 pass the same junk filter, which works on lines and combines signals that do not depend on one site:
 
 - body anchors: lines that end like a sentence and are long enough. The article runs from the first to the
-  last anchor; page chrome (section labels, captions, dates, language switchers) sits before it, comment
-  forms and related links after it.
+  last anchor; page chrome (section labels, captions, datelines, language switchers) sits before it, comment
+  forms and related links after it. In raw text, lines outside the body go unless they are about the article;
+  in extracted HTML (trafilatura already dropped most chrome) they stay unless a junk signal fires.
 - lexical form: no final punctuation (title-like), codes and ids ('RU UA EN', '123017372 hi073356170'),
-  date-only lines, and the share of words from a small multilingual lexicon of interface words (comment,
-  subscribe, browser, newsletter...). The lexicon is one signal among several: a line is never dropped for
-  one such word inside the body unless it is also far from the article's topic.
+  date-only lines, copyright notices, and the share of words from a small multilingual lexicon of interface
+  words (comment, subscribe, browser, newsletter...). The lexicon is one signal among several: a short line
+  with such words goes only when it is also off-topic, a long one only when they are dense.
 - cue blocks: a short cue line ('...:', or a short line followed by headlines) and the run of headline-like
   lines under it.
 - repetition: a non-anchor line seen next to different text in several articles of the run (or two of the
   same site) is template text. The counter lives in the :class:`Cleaner`, so it spans batches.
-- topical distance: cosine of a candidate line to the article (MiniLM sentence embeddings), computed only
-  for the few lines whose fate depends on it, and only for languages the encoder knows.
+- topical distance: shared content words with the body say a line is on-topic; otherwise the cosine of its
+  MiniLM embedding to the article's title (or lead) decides. Embeddings are computed only for the few lines
+  whose fate depends on them, only in languages the encoder knows, and cached for the run.
 
 In-body subheadings stay (also listed in ``Article.headings``); credit lines go to ``Article.credits``,
-bylines to ``Article.authors``; everything removed is kept in ``Article.removed``.
+bylines to ``Article.authors``; everything removed is kept in ``Article.removed``. The thresholds live in
+:class:`~tidings.settings.CleanSettings`; benchmarks/extraction.py measures the result against trafilatura
+alone, readability-lxml and jusText.
 """
 
 from __future__ import annotations
@@ -54,20 +58,21 @@ _UI_WORDS = (
     "tap advertisement advertising advert ads sponsored trending popular recommended related menu navigation "
     "skip homepage print copyright privacy terms author authors bio follow followers notifications premium "
     "paywall video videos play played playing podcast gallery slideshow spam captcha required fields website "
-    "mobile version channel headlines loading read previous next prev more site",
+    "mobile version channel headlines loading read previous next prev more site your",
     # de
     "kommentar kommentare kommentieren antworten antwort abonnieren abonnement anmelden abmelden registrieren "
     "passwort teilen datenschutz impressum werbung anzeige weiterlesen zurück startseite drucken empfehlen "
-    "autor autorin folgen herunterladen abspielen aktivieren verwandte ähnliche beliebt meistgelesen lesen",
+    "autor autorin folgen herunterladen abspielen aktivieren verwandte ähnliche beliebt meistgelesen lesen "
+    "gelesen",
     # fr
     "commentaire commentaires répondre abonner abonnez abonnement inscrivez inscription connexion partager "
-    "partagez publicité suivez suivre télécharger lire accueil navigateur vidéo auteur confidentialité",
+    "partagez publicité suivez suivre télécharger lire accueil navigateur vidéo auteur confidentialité votre",
     # es
     "comentario comentarios responder suscríbete suscribirse boletín compartir comparte publicidad síguenos "
-    "descargar leer lee inicio navegador autor privacidad relacionados relacionadas",
+    "descargar leer lee lea vea mira mire inicio navegador autor privacidad relacionados relacionadas",
     # it, pt, nl
     "commento commenti rispondi iscriviti condividi pubblicità seguici scarica leggi accedi registrati "
-    "comentário comentários assine inscreva compartilhe compartilhar publicidade siga baixe leia "
+    "comentário comentários assine inscreva compartilhe compartilhar publicidade siga baixe leia veja "
     "reactie reacties reageer abonneer delen volg lees inloggen",
     # pl, ru, uk
     "komentarz komentarze odpowiedz subskrybuj udostępnij reklama czytaj zaloguj obserwuj pobierz "
@@ -94,6 +99,7 @@ _BYLINE = re.compile(
 )
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bi\b)\s*")
 _DATE_NUMERIC = re.compile(r"^\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?$")
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))(?!\d)")
 _ORDINAL = re.compile(r"^\d{1,2}(?:st|nd|rd|th|er|e|º|ª)?$", re.I)
 _STOP_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk")
 _MONTH_KEYS = (
@@ -149,6 +155,12 @@ def _stop_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def _not_content() -> frozenset[str]:
+    """Words that never show what a line is about: function words and interface words."""
+    return _stop_words() | UI_LEXICON
+
+
 # ------------------------------------------------------------------------------------------ units
 
 
@@ -168,7 +180,16 @@ class _Unit:
     prefix_cue: bool = False
     key: int = 0
     repeated: bool = False
-    content: frozenset[str] = frozenset()
+    dated: bool = False  # mentions a date (datelines, 'Updated: ...')
+    legal: bool = False  # copyright notices and photo credits ('© 2024 ...', '... © AFP')
+    _content: frozenset[str] | None = None
+
+    def content(self, settings: CleanSettings) -> frozenset[str]:
+        """Words that say what the line is about (computed when first needed: most lines never are)."""
+        if self._content is None:
+            distinct = set(_WORD.findall(self.text.lower())) - _not_content()
+            self._content = frozenset(t for t in distinct if len(t) >= settings.content_word_chars and not t.isdigit())
+        return self._content
 
     @property
     def body_like(self) -> bool:
@@ -203,18 +224,30 @@ def _is_code(text: str) -> bool:
 def _is_date(text: str) -> bool:
     """A line made only of a date: month/weekday names, day and year numbers."""
     tokens = _WORD.findall(text.lower())
-    if not tokens or len(tokens) > 7:
+    if not tokens:
         return False
     if _DATE_NUMERIC.match(text.strip()):
         return True
     names = _calendar_words()
-    has_name = False
+    has_name = has_number = False
     for token in tokens:
         if token in names:
             has_name = True
-        elif not (_ORDINAL.match(token) or (token.isdigit() and len(token) == 4)):
+        elif _ORDINAL.match(token) or (token.isdigit() and len(token) == 4):
+            has_number = True
+        else:
             return False
-    return has_name
+    return has_name and has_number
+
+
+def _has_date(text: str) -> bool:
+    """The line mentions a date: a numeric date (2018-08-25, 11/19/2019) or a month/weekday name next to a
+    day or year number."""
+    if _DATE_IN_TEXT.search(text):
+        return True
+    tokens = _WORD.findall(text.lower())
+    names = _calendar_words()
+    return any(t in names for t in tokens) and any(_ORDINAL.match(t) or (t.isdigit() and len(t) == 4) for t in tokens)
 
 
 def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
@@ -224,15 +257,11 @@ def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
     unit.cue = colon and unit.n_words <= settings.cue_max_words
     unit.terminal = bool(_SENT_END.search(text)) or (colon and not unit.cue)
     tokens = _WORD.findall(text.lower())
-    stop = _stop_words()
-    unit.content = frozenset(
-        t
-        for t in tokens
-        if len(t) >= settings.content_word_chars and not t.isdigit() and t not in stop and t not in UI_LEXICON
-    )
-    unit.ui = len([t for t in tokens if t in UI_LEXICON]) / len(tokens) if tokens else 0.0
-    unit.code = _is_code(text)
-    unit.date = unit.n_words <= 7 and not unit.code and _is_date(text)
+    unit.ui = sum(tokens.count(t) for t in set(tokens) & UI_LEXICON) / len(tokens) if tokens else 0.0
+    unit.legal = unit.n_words <= settings.credit_max_words and ("©" in text or "ⓒ" in text)
+    unit.code = unit.n_words <= settings.code_max_words and _is_code(text)
+    unit.date = unit.n_words <= settings.date_max_words and not unit.code and _is_date(text)
+    unit.dated = unit.date or (unit.n_words <= settings.dateline_max_words and _has_date(text))
     lower = text.lower()
     unit.credit = (
         unit.n_words <= settings.credit_max_words
@@ -240,7 +269,7 @@ def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
         and bool(_CREDIT.search(text))
     )
     match = _PREFIX_CUE.match(text) if ":" in text else None
-    if match and len(match.group(1).split()) <= 4 and not _SENT_END.search(match.group(2)):
+    if match and len(match.group(1).split()) <= settings.prefix_cue_max_words and not _SENT_END.search(match.group(2)):
         prefix = _WORD.findall(match.group(1).lower())
         unit.prefix_cue = any(t in UI_LEXICON for t in prefix)
     unit.key = hash(" ".join(tokens))
@@ -294,8 +323,15 @@ def _element_text(el: Any, skip: tuple[str, ...] = ()) -> str:
 
 
 def _body_units(body: Any, wrap: int) -> list[_Unit]:
-    """Units of trafilatura's XML body: headings, paragraphs, list items and table rows keep their kind."""
+    """Units of trafilatura's XML body: headings, paragraphs, list items and table rows keep their kind.
+    Loose text between elements (an element's tail) is a paragraph of its own."""
     units: list[_Unit] = []
+
+    def loose(text: str | None) -> None:
+        if text and text.strip():
+            units.extend(_split_block(normalize_text(text), "p", wrap))
+
+    loose(body.text)
     for el in body:
         tag = el.tag
         if tag == "head":
@@ -309,10 +345,9 @@ def _body_units(body: Any, wrap: int) -> list[_Unit]:
                 line = " | ".join(c for c in cells if c)
                 if line:
                     units.append(_Unit(line, "table"))
-        elif tag == "graphic":
-            continue
-        else:
+        elif tag != "graphic":
             units.extend(_split_block(normalize_text(_element_text(el)), "p", wrap))
+        loose(el.tail)
     return units
 
 
@@ -432,13 +467,21 @@ class _Judge:
 
     # -- signals ---------------------------------------------------------------------------------
 
+    def vocabulary(self) -> Counter[str]:
+        """How many body anchors use each content word (built on first use)."""
+        page = self.page
+        if not page.vocabulary:
+            for a in page.anchors:
+                page.vocabulary.update(page.units[a].content(self.s))
+        return page.vocabulary
+
     def overlap(self, i: int) -> float | None:
         """Share of the line's content words found in the body elsewhere; None for lines too short."""
-        words = self.units[i].content
+        words = self.units[i].content(self.s)
         if len(words) < self.s.lexical_min_words:
             return None
         own = i in self.anchor_set
-        vocab = self.page.vocabulary
+        vocab = self.vocabulary()
         return sum(1 for w in words if vocab[w] - own > 0) / len(words)
 
     def near(self, i: int, threshold: float) -> bool | None:
@@ -465,9 +508,32 @@ class _Judge:
             return True
         return self.near(i, s.ui_max_cosine) is not True
 
-    def hard_junk(self, i: int) -> bool:
-        u = self.units[i]
-        return u.code or u.repeated or u.prefix_cue or u.date
+    def hard_junk(self, i: int, zone: str) -> bool:
+        """Junk by form alone. Inside the body, codes and numbers of extracted HTML are table or list
+        content, and only short repeated lines ('Advertisement') are template text."""
+        u, s = self.units[i], self.s
+        if u.prefix_cue or u.date or u.legal:
+            return True
+        if u.code and (zone == "top" or not self.page.from_html):
+            return True
+        return u.repeated and (zone != "body" or u.n_words <= s.cue_max_words)
+
+    def dateline(self, i: int) -> bool:
+        """Outside the body, a lone short line with a date ('Updated: 19 Nov 2019 5:45 AM'); several dated
+        lines in a row are a schedule, which is content."""
+        units = self.units
+        return units[i].dated and not any(
+            0 <= j < len(units) and units[j].dated and units[j].kind != "title_line" for j in (i - 1, i + 1)
+        )
+
+    def same_as_title(self, u: _Unit, title: str) -> bool:
+        """The title again, maybe with the site name added or cut: most words shared."""
+        mine = set(_WORD.findall(u.text.lower()))
+        theirs = set(_WORD.findall(title.lower()))
+        if not mine or not theirs:
+            return False
+        shared = len(mine & theirs)
+        return len(mine) >= self.s.title_min_words and shared / min(len(mine), len(theirs)) >= self.s.title_overlap
 
     def kept(self, i: int) -> str:
         u = self.units[i]
@@ -479,13 +545,14 @@ class _Judge:
         s = self.s
         anchors = list(self.page.anchors)
         labels, title, authors = self.label(anchors)
-        # Body sentences cut off from the body by junk at the very end (or start) are page text when
-        # they are off-topic: 'This site uses ... to reduce spam.' after a comment form.
+        # Body sentences cut off from the body by junk at the very end (or start) are page text when they
+        # use UI words and are off-topic: 'Spam is filtered here; see how your data is used.' after a form.
         demoted: set[int] = set()
         for segment in self.edge_segments(labels, anchors):
+            if not all(self.units[a].ui > 0 for a in segment):
+                continue
             verdicts = [self.near(a, s.ui_max_cosine) for a in segment]
-            off = [v is False or (v is None and self.units[a].ui > 0) for a, v in zip(segment, verdicts, strict=True)]
-            if all(off):
+            if all(v is False or (v is None and not self.page.topic_language) for v in verdicts):
                 demoted.update(segment)
         if demoted:
             anchors = [a for a in anchors if a not in demoted]
@@ -522,7 +589,7 @@ class _Judge:
             for i, u in enumerate(units):
                 if page.choose_title and title is None and self.title_candidate(u):
                     labels[i], title = "title", u.text
-                elif not (u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i)):
+                elif not (u.kind == "title_line" or self.hard_junk(i, "top") or self.suspect_ui(i)):
                     labels[i] = self.kept(i)
             return labels, title, authors
 
@@ -536,15 +603,15 @@ class _Judge:
             u = units[i]
             if page.choose_title and title is None and self.title_candidate(u):
                 labels[i], title = "title", u.text
-            elif title and fold_whitespace(u.text).lower() == fold_whitespace(title).lower():
+            elif title and self.same_as_title(u, title):
                 labels[i] = "drop"
             elif (m := _BYLINE.match(u.text)) and u.n_words <= s.byline_max_words:
                 labels[i] = "author"
                 authors.extend(a for a in _split_authors(m.group(1)) if a not in authors)
-            elif u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i):
+            elif u.kind == "title_line" or self.dateline(i) or self.hard_junk(i, "top") or self.suspect_ui(i):
                 labels[i] = "removed"
-            elif page.from_html and self.near(i, s.edge_drop_cosine_html) is not False:
-                labels[i] = self.kept(i)  # extracted HTML: the extractor's choice stands unless off-topic
+            elif page.from_html:
+                labels[i] = self.kept(i)  # extracted HTML: the extractor's choice stands without junk signs
 
         for i in range(first, n):  # body and bottom
             u = units[i]
@@ -552,13 +619,16 @@ class _Judge:
                 labels[i] = "body"
             elif u.credit and after[i] <= s.credit_max_trailing_anchors:
                 labels[i] = "credit"
-            elif i in in_block or u.kind == "title_line" or self.hard_junk(i) or self.suspect_ui(i):
+            elif (
+                i in in_block
+                or u.kind == "title_line"
+                or self.hard_junk(i, "body" if i < last else "bottom")
+                or (i > last and self.dateline(i))
+                or self.suspect_ui(i)
+            ):
                 labels[i] = "removed"
-            elif i < last:
+            elif i < last or page.from_html:
                 labels[i] = self.kept(i)
-            elif page.from_html:  # after the body of extracted HTML: kept unless off-topic
-                if self.near(i, s.edge_drop_cosine_html) is not False:
-                    labels[i] = self.kept(i)
             else:  # after the body of raw text: kept only when about the article
                 verdict = self.near(i, s.edge_keep_cosine)
                 if verdict or (verdict is None and not page.topic_language and u.terminal):
@@ -589,8 +659,12 @@ class _Judge:
                 i += 1
                 continue
             block = [i, *followers]
-            if i > last or (u.ui > 0 and (u.cue or u.n_words <= s.cue_max_words)):
-                out.update(block)
+            if u.ui > 0 and (u.cue or u.n_words <= s.cue_max_words):
+                out.update(block)  # 'Read more:', 'Related stories'
+            elif self.page.from_html:
+                pass  # lists the extractor kept after a neutral cue are mostly content (benchmarks)
+            elif i > last:
+                out.update(block)  # raw text: headlines under a cue after the body
             else:
                 scored = [i, *headlines] if run else headlines
                 verdicts = [self.near(k, s.run_max_cosine) for k in scored]
@@ -612,8 +686,7 @@ class Cleaner:
         self.settings = settings
         self._seen: dict[int, set[int]] = {}
         self._seen_site: dict[tuple[str, int], set[int]] = {}
-        self._embedder: resources.TextEncoder | None = None
-        self._line_vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = {}
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -662,8 +735,6 @@ class Cleaner:
             return Skip(doc.origin, "no text found in the document")
         page = _Page(doc, units, title, choose_title, url, site or _domain(url), published, authors, from_html)
         page.anchors = [i for i, u in enumerate(units) if self._is_anchor(u)]
-        for i in page.anchors:
-            page.vocabulary.update(units[i].content)
         page.centroid = self._centroid_text(page)
         cap = s.language_sample_chars
         sample = " ".join(units[i].text for i in page.anchors)[:cap] or " ".join(u.text for u in units)[:cap]
@@ -712,18 +783,23 @@ class Cleaner:
         )
 
     def _centroid_text(self, page: _Page) -> str:
-        """What the article is about, in few words (encoding cost grows with length): the title and the
-        openings of body paragraphs spread over the article."""
+        """What the article is about, in few words (encoding cost grows with length): its title, which
+        sums up a news article best; without one, the openings of body paragraphs spread over it."""
+        title = page.title
+        if title is None:
+            first = page.anchors[0] if page.anchors else len(page.units)
+            title = next((u.text for u in page.units[:first] if self._title_candidate(u)), None)
+        if title and len(title.split()) >= self.settings.title_min_words:
+            return title
         budget = self.settings.centroid_chars
-        parts = [page.title or ""]
         anchors = page.anchors
-        if anchors:
-            picks = self.settings.centroid_paragraphs
-            step = max(1, len(anchors) / picks)
-            chosen = sorted({anchors[min(len(anchors) - 1, int(k * step))] for k in range(picks)})
-            share = max(1, budget // len(chosen))
-            parts.extend(page.units[i].text[:share] for i in chosen)
-        return " ".join(p for p in parts if p).strip()[: budget + len(page.title or "")]
+        if not anchors:
+            return title or ""
+        picks = self.settings.centroid_paragraphs
+        step = max(1, len(anchors) / picks)
+        chosen = sorted({anchors[min(len(anchors) - 1, int(k * step))] for k in range(picks)})
+        share = max(1, budget // len(chosen))
+        return " ".join([title or "", *(page.units[i].text[:share] for i in chosen)]).strip()
 
     def _title_candidate(self, u: _Unit) -> bool:
         s = self.settings
@@ -785,17 +861,16 @@ class Cleaner:
     # -- topical distance --------------------------------------------------------------------------
 
     def _encoder(self) -> resources.TextEncoder:
-        if self._embedder is None:
-            self._embedder = resources.get_embedder()
-        return self._embedder
+        """The encoder in use now (the pipeline may install a cached one for its run)."""
+        return resources.get_embedder()
 
     def _scale(self) -> float:
-        encoder = self._encoder()
-        return self.settings.hashing_cosine_scale if isinstance(encoder, resources.HashingEncoder) else 1.0
+        lexical = self._encoder().name == resources.HashingEncoder.name
+        return self.settings.hashing_cosine_scale if lexical else 1.0
 
     def _measure_topics(self, pages: list[_Page]) -> None:
-        """Embed, in one call, the centroids and the candidate lines whose fate depends on topic. Line
-        vectors are cached: template lines recur across articles."""
+        """Embed, in one call, the topics (centroids) and the candidate lines whose fate depends on topic.
+        Vectors are cached for the run: template lines and titles recur across articles."""
         wanted: list[tuple[_Page, list[int]]] = []
         for page in pages:
             if page.topic_language:
@@ -804,17 +879,18 @@ class Cleaner:
                     wanted.append((page, sorted(needs)))
         if not wanted:
             return
-        texts = [page.centroid for page, _ in wanted]
-        lines = {page.units[i].text for page, needs in wanted for i in needs} - self._line_vectors.keys()
-        new_lines = sorted(lines)
-        vectors = self._encoder().encode(texts + new_lines, batch_size=self.settings.embed_batch_size)
-        if len(self._line_vectors) + len(new_lines) > self.settings.vector_cache_lines:
-            self._line_vectors.clear()
-        self._line_vectors.update(zip(new_lines, vectors[len(texts) :], strict=True))
-        for row, (page, needs) in enumerate(wanted):
-            centroid = vectors[row]
+        cut = self.settings.embed_line_chars
+        texts = {page.centroid for page, _ in wanted} | {page.units[i].text[:cut] for page, n in wanted for i in n}
+        new = sorted(texts - self._vectors.keys())
+        if new:
+            vectors = self._encoder().encode(new, batch_size=self.settings.embed_batch_size)
+            if len(self._vectors) + len(new) > self.settings.vector_cache_lines:
+                self._vectors.clear()
+            self._vectors.update(zip(new, vectors, strict=True))
+        for page, needs in wanted:
+            centroid = self._vectors[page.centroid]
             for i in needs:
-                page.cos[i] = float(np.dot(self._line_vectors[page.units[i].text], centroid))
+                page.cos[i] = float(np.dot(self._vectors[page.units[i].text[:cut]], centroid))
 
     # -- output ----------------------------------------------------------------------------------------
 

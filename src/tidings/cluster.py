@@ -7,8 +7,8 @@ article also searches, and undated articles search a global index of all stories
 arrives), since no window applies to them.
 
 Every candidate gets gate features: cosine with the story centroid (running mean of the article embeddings),
-TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded counters, time
-similarity to the story's span, and the story's size. A linear gate (weights fitted by ``benchmarks/clustering.py``,
+TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded counters, and time
+similarity to the story's span. A linear gate (weights fitted by ``benchmarks/clustering.py``,
 stored in :class:`~tidings.settings.ClusterSettings`) joins the article to the best candidate or opens a new story.
 After a join, the grown story is checked against the other candidates of that article and merges with one that is
 now as close as a member would be (recorded in :attr:`StoryClusterer.merged`).
@@ -39,7 +39,7 @@ from .model import Article
 from .settings import ClusterSettings
 from .text import stable_id
 
-FEATURES = ("dense", "lexical", "names", "time", "dated", "size")
+FEATURES = ("dense", "lexical", "names", "time", "dated", "coherence", "margin")
 """Order of the gate features (see :meth:`StoryClusterer.candidates`)."""
 
 _UNDATED = "u"
@@ -162,6 +162,11 @@ class _Story:
     dirty: bool = False
 
     @property
+    def coherence(self) -> float:
+        """Mean cosine of the members with the centroid direction (1 for one article; lower for a diffuse story)."""
+        return float(np.linalg.norm(self.total)) / max(self.n, 1)
+
+    @property
     def centroid(self) -> np.ndarray:
         norm = float(np.linalg.norm(self.total))
         return self.total / norm if norm > 0 else self.total
@@ -191,7 +196,8 @@ class StoryClusterer:
                 settings.names_weight,
                 settings.time_weight,
                 settings.dated_weight,
-                settings.size_weight,
+                settings.coherence_weight,
+                settings.margin_weight,
             ],
             dtype=np.float64,
         )
@@ -356,10 +362,16 @@ class StoryClusterer:
         centroids = np.stack([s.total for s in stories])
         norms = np.linalg.norm(centroids, axis=1)
         dense = (centroids @ doc.vector) / np.maximum(norms, 1e-12)
+        coherence = norms / np.array([max(s.n, 1) for s in stories])
+        # margin: how much closer this story is than the closest other candidate (an article amid many similar
+        # stories is ambiguous; one with a single close story is not)
+        top = np.sort(dense)[::-1]
+        second = top[1] if len(top) > 1 else 0.0
+        margins = np.where(dense >= top[0], dense - max(second, 0.0), dense - top[0])
         scored = []
-        for story, d in zip(stories, dense, strict=True):
+        for story, d, c, m in zip(stories, dense, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            features = self._features(float(d), terms, story.terms, names, story.names, gap, story.n)
+            features = self._features(float(d), terms, story.terms, names, story.names, gap, float(c), float(m))
             scored.append((story, features))
         scored.sort(key=lambda sf: (-self.score(sf[1]), sf[0].seq))
         return scored
@@ -372,7 +384,8 @@ class StoryClusterer:
         names_a: tuple[dict[str, float], float],
         names_b: dict[str, float],
         gap: float | None,
-        size: int,
+        coherence: float,
+        margin: float,
     ) -> np.ndarray:
         time_sim = 0.0 if gap is None else math.exp(-gap / self.settings.time_decay_days)
         return np.array(
@@ -382,7 +395,8 @@ class StoryClusterer:
                 self._cosine(names_a, names_b),
                 time_sim,
                 0.0 if gap is None else 1.0,
-                math.log1p(size),
+                coherence,
+                margin,
             ],
             dtype=np.float64,
         )
@@ -391,7 +405,8 @@ class StoryClusterer:
         if scored and self.score(scored[0][1]) > 0:
             story = scored[0][0]
             self._add_member(story, doc, index=True)
-            self._merge_close(story, [s for s, _ in scored[1:]])
+            # Only stories the article would also have joined can have grown close to its story.
+            self._merge_close(story, [s for s, f in scored[1:] if self.score(f) > 0])
             return self._stories[self._resolve(story.id)]
         story = self._new_story(stable_id(doc.id, prefix="s"), doc.vector.shape[0])
         self._add_member(story, doc, index=True)
@@ -404,7 +419,7 @@ class StoryClusterer:
         if a.first is not None and b.first is not None and a.last is not None and b.last is not None:
             gap = max(0.0, a.first - b.last, b.first - a.last)
         terms, names = self._weighted(a.terms), self._weighted(a.names)
-        return self._features(dense, terms, b.terms, names, b.names, gap, min(a.n, b.n))
+        return self._features(dense, terms, b.terms, names, b.names, gap, min(a.coherence, b.coherence), 0.0)
 
     def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
         """Merge ``story`` with the closest other candidate if their gate score clears the merge margin."""
@@ -457,7 +472,9 @@ class StoryClusterer:
         while root in self._alias:
             root = self._alias[root]
         while story_id != root:  # path compression
-            story_id, self._alias[story_id] = self._alias[story_id], root
+            following = self._alias[story_id]
+            self._alias[story_id] = root
+            story_id = following
         return root
 
     def _story_of(self, article_id: str | None) -> str | None:

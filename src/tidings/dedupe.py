@@ -111,6 +111,46 @@ class _Match:
     contained_other: float  # share of the other article found in the new one
 
 
+@dataclass
+class _Sentences:
+    """An article's body sentences for alignment: embeddings (half precision, to keep the LRU small) and word
+    sets."""
+
+    vectors: np.ndarray
+    words: list[frozenset[str]]
+
+    @classmethod
+    def of(cls, article: Article, min_words: int) -> _Sentences:
+        texts = [s.text for s in segment(article) if not s.is_heading and len(words(s.text)) >= min_words]
+        return cls.from_texts(texts)
+
+    @classmethod
+    def from_texts(cls, texts: list[str]) -> _Sentences:
+        vectors = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        return cls(vectors.astype(np.float16), [frozenset(words(t)) for t in texts])
+
+
+def sentence_similarity(a: _Sentences, b: _Sentences, lexical_weight: float) -> np.ndarray:
+    """Paraphrase score of every sentence of ``a`` with every sentence of ``b``: the cosine of their embeddings,
+    mixed with the Dice overlap of their word sets (``lexical_weight``). On MSRP the mix separates paraphrases
+    better than either alone (benchmarks/copies.py)."""
+    cos = a.vectors.astype(np.float32) @ b.vectors.astype(np.float32).T
+    if not lexical_weight or cos.size == 0:
+        return cos
+    dice = np.array([[2.0 * len(x & y) / max(len(x) + len(y), 1) for y in b.words] for x in a.words], dtype=np.float32)
+    return (1.0 - lexical_weight) * cos + lexical_weight * dice
+
+
+def paraphrase_scores(first: list[str], second: list[str], lexical_weight: float) -> np.ndarray:
+    """Paraphrase score of each pair ``(first[i], second[i])``, as the alignment computes it."""
+    a, b = _Sentences.from_texts(first), _Sentences.from_texts(second)
+    return np.array([sentence_similarity(_row(a, i), _row(b, i), lexical_weight)[0, 0] for i in range(len(first))])
+
+
+def _row(s: _Sentences, i: int) -> _Sentences:
+    return _Sentences(s.vectors[i : i + 1], s.words[i : i + 1])
+
+
 def monotone_alignment(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     """The largest set of sentence pairs (i, j) with ``sim[i, j] >= threshold`` that keep their order in both
     texts (no crossing pairs): a longest common subsequence over the boolean match matrix.
@@ -185,7 +225,7 @@ class CopyDetector:
         self._members: dict[str, list[str]] = {}  # root id -> ids of its copies
         self._index = None  # usearch Index, created with the first embedding (its dimension)
         self._articles: OrderedDict[str, Article] = OrderedDict()
-        self._sentences: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._sentences: OrderedDict[str, _Sentences] = OrderedDict()
         self.stats: dict[str, int] = {"lsh_candidates": 0, "ann_candidates": 0, "alignments": 0, "lookups": 0}
 
     # -- configuration ----------------------------------------------------------------------------------------
@@ -362,7 +402,10 @@ class CopyDetector:
             jaccard = float(np.mean(self._sigs[row] == values))
             in_other, in_new = self._containment(jaccard, n_shingles, other.n_shingles)
             shorter = in_other if n_shingles <= other.n_shingles else in_new
-            if jaccard < self.settings.near_min_jaccard and shorter < self.settings.near_min_containment:
+            contained = shorter >= self.settings.near_min_containment
+            if min(n_shingles, other.n_shingles) < self.settings.near_min_shingles:
+                contained = False
+            if jaccard < self.settings.near_min_jaccard and not contained:
                 continue
             score = max(jaccard, shorter)
             if best is None or score > best.score:
@@ -380,67 +423,73 @@ class CopyDetector:
     def _reworded(self, article: Article, embedding: np.ndarray) -> _Match | None:
         if self._index is None or len(self._index) == 0 or not embedding.size:
             return None
+        s = self.settings
         candidate_sim, sentence_sim = self._thresholds()
-        k = min(self.settings.paraphrase_candidates, len(self._index))
-        found = self._index.search(embedding.reshape(-1), k, threads=1)
-        mine: np.ndarray | None = None
+        found = self._index.search(embedding.reshape(-1), min(s.paraphrase_candidates, len(self._index)), threads=1)
+        mine: _Sentences | None = None
         for row, dist in sorted(zip(found.keys.tolist(), found.distances.tolist(), strict=True), key=lambda x: x[1]):
             if 1.0 - dist < candidate_sim:
                 break
             other = self._known[self._ids[int(row)]]
             self.stats["ann_candidates"] += 1
-            theirs = self._sentence_vectors(other.id)
             if mine is None:
-                mine = self._sentence_vectors(article.id, article)
+                mine = self._sentences_of(article.id, article)
+            theirs = self._sentences_of(other.id)
             if theirs is None or mine is None:
                 continue
-            shorter = min(len(mine), len(theirs))
-            if shorter < self.settings.paraphrase_min_sentences:
+            shorter = min(len(mine.words), len(theirs.words))
+            if shorter < s.paraphrase_min_sentences:
                 continue
             self.stats["alignments"] += 1
-            sim = mine @ theirs.T
+            sim = sentence_similarity(mine, theirs, s.paraphrase_lexical_weight)
             pairs = monotone_alignment(sim, sentence_sim)
-            if len(pairs) / shorter < self.settings.paraphrase_min_aligned:
+            if len(pairs) < s.paraphrase_min_pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
                 continue
-            verbatim = sum(1 for i, j in pairs if sim[i, j] >= self.settings.near_sentence_sim)
+            verbatim = sum(1 for i, j in pairs if sim[i, j] >= s.near_sentence_sim)
             # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
-            relation: Relation = (
-                "near_duplicate" if verbatim >= self.settings.near_verbatim_share * len(pairs) else "paraphrase"
-            )
-            return _Match(other, relation, len(pairs) / shorter, len(pairs) / len(mine), len(pairs) / len(theirs))
+            relation: Relation = "near_duplicate" if verbatim >= s.near_verbatim_share * len(pairs) else "paraphrase"
+            # how much of each text the alignment covers, in words: the fuller text covers less of itself
+            mine_words = sum(len(mine.words[i]) for i, _ in pairs) / max(sum(map(len, mine.words)), 1)
+            their_words = sum(len(theirs.words[j]) for _, j in pairs) / max(sum(map(len, theirs.words)), 1)
+            return _Match(other, relation, len(pairs) / shorter, mine_words, their_words)
         return None
 
-    def _sentence_vectors(self, article_id: str, article: Article | None = None) -> np.ndarray | None:
-        """Embeddings of an article's body sentences (LRU-cached; fetched through ``lookup`` when needed)."""
+    def _sentences_of(self, article_id: str, article: Article | None = None) -> _Sentences | None:
+        """An article's body sentences as vectors and word sets (LRU-cached; fetched through ``lookup``)."""
         cached = self._sentences.get(article_id)
         if cached is not None:
             self._sentences.move_to_end(article_id)
-            return cached.astype(np.float32)
+            return cached
         article = article or self._article(article_id)
         if article is None or not article.text:
             return None
-        min_words = self.settings.alignment_min_words
-        texts = [s.text for s in segment(article) if not s.is_heading and len(words(s.text)) >= min_words]
-        vectors = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        self._sentences[article_id] = vectors.astype(np.float16)
+        found = _Sentences.of(article, self.settings.alignment_min_words)
+        self._sentences[article_id] = found
         while len(self._sentences) > self.settings.sentence_cache_articles:
             self._sentences.popitem(last=False)
-        return vectors.astype(np.float32)
+        return found
 
     # -- provenance -------------------------------------------------------------------------------------------
     def _new_is_original(self, new: _Known, match: _Match) -> bool:
-        """Whether the new article, rather than the root of the matched group, is the original."""
+        """Whether the new article, rather than the root original of the matched group, is the original:
+        the earlier published; without dates, the one whose text contains the other's, then the one with a credit
+        line, then the fuller one; else the one seen first stays."""
         s = self.settings
         root = self._known[match.other.root]
         if new.when and root.when:
             order = new.when.compare(root.when)
             if order:
                 return order < 0
-        if root.id != match.other.id:
-            return False  # matched a copy; without dates the group's original stays
-        if match.contained_other - match.contained_new >= s.containment_margin:
-            return True  # the new text contains the other's, not the reverse
-        if match.contained_new - match.contained_other >= s.containment_margin:
+        if root.id == match.other.id:
+            in_root, in_new = match.contained_new, match.contained_other
+        elif new.n_shingles and root.n_shingles:  # matched a copy: weigh the new text against the root's own
+            jaccard = float(np.mean(self._sigs[new.row] == self._sigs[root.row]))
+            in_root, in_new = self._containment(jaccard, new.n_shingles, root.n_shingles)
+        else:
+            in_root = in_new = 0.0
+        if in_new - in_root >= s.containment_margin:
+            return True  # the new text holds the root's, not the reverse
+        if in_root - in_new >= s.containment_margin:
             return False
         if new.credited != root.credited:
             return new.credited

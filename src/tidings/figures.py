@@ -76,6 +76,7 @@ _TIME_NOUNS = {
     "today",
     "tomorrow",
 }
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _MONTHS = {
     "january",
     "february",
@@ -275,8 +276,12 @@ def _noun_phrase(words: Sequence[_Word], tagged: bool) -> list[_Word]:
         if out and low.endswith(("ed", "ing")) and low not in _MEASURES:
             break
         out.append(w)
-        if len(out) >= 3:
-            break
+        if (
+            len(out) >= 3
+            or low in _SINGULAR_EXCEPTIONS
+            or (len(low) > 3 and low.endswith("s") and not low.endswith("ss"))
+        ):
+            break  # a plural noun ends the phrase: '100 people came' counts people
     if tagged:
         # The head is the last noun of the leading run of modifiers and nouns.
         while out and out[-1].tag not in _NOUN_TAGS:
@@ -309,6 +314,10 @@ def _is_date_context(sentence: str, start: int, end: int, value: float | None, r
     if next_word and next_word[0] in ("a.m.", "p.m.", "am", "pm", "gmt", "bst", "utc", "est", "et", "o'clock"):
         return True
     if re.match(r"^[-–]\s?year[-–]old|^[-–]\w|^:\d|^/\d", after) or re.search(r"[a-z][-–]$", before):
+        return True
+    # A number right after a capitalised word inside the sentence names something: 'Nord Stream 2', 'Article 5'.
+    name = re.search(r"\w\W+([A-Z][a-z]+)\s$", sentence[max(0, start - 30) : start])
+    if name and name.group(1).lower() not in _WEEKDAYS and name.group(1).lower() not in _MONTHS:
         return True
     return bool(re.fullmatch(r"(1[89]|20)\d\d", raw) and not re.match(r"^\s*(people|[a-z]+s\b)", after))
 

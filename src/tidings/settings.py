@@ -65,13 +65,11 @@ class CleanSettings:
     ui_max_cosine: float = 0.3
     """A suspect (UI-worded) line is kept only when its cosine to the article is at least this (MiniLM)."""
     run_max_cosine: float = 0.3
-    """A cue-less block of headlines inside the body is junk when its mean cosine to the article is below."""
+    """In raw text, a block of headlines inside the body is junk when most of its lines are farther than this
+    from the article (MiniLM). Blocks in extracted HTML are judged by their cue only: lists trafilatura keeps
+    after a neutral cue are mostly content (benchmarks/extraction.py: 43 of 49 such lines were gold text)."""
     edge_keep_cosine: float = 0.45
     """In raw text, a line after the last body anchor is kept only when this close to the article (MiniLM)."""
-    edge_drop_cosine_html: float = 0.15
-    """In extracted HTML, a line before the first or after the last anchor is dropped (without other junk
-    signals) only when farther than this from the article: trafilatura already removed most page junk,
-    what it leaves there is mostly content."""
     lexical_min_words: int = 2
     """Content words a line needs before word overlap with the body can speak for its topic."""
     lexical_on_topic: float = 0.5
@@ -82,15 +80,26 @@ class CleanSettings:
     """Longest 'By Jane Doe and John Roe' line taken as a byline."""
     title_max_words: int = 30
     """Longest line taken as the title when the text carries its own."""
+    code_max_words: int = 8
+    """Longest line checked for being a code or id line ('RU UA EN', '123017372 hi073356170')."""
+    date_max_words: int = 7
+    """Longest line that can be a bare date ('Sunday, 22 December')."""
+    prefix_cue_max_words: int = 4
+    """Longest cue before a colon that, with UI words, marks a linked headline ('Read more: ...')."""
+    title_overlap: float = 0.8
+    """A line before the body sharing this share of its words with the title is the title again."""
+    dateline_max_words: int = 12
+    """Outside the body, a lone line this short that mentions a date is a dateline ('Updated: 5 May 2021')."""
     hashing_cosine_scale: float = 0.5
     """Cosine thresholds are multiplied by this with the hashing fallback encoder (lexical cosines are lower)."""
     topic_languages: tuple[str, ...] = ("en",)
     """Languages the sentence encoder understands; elsewhere the topical signal is not used."""
-    centroid_chars: int = 240
-    """Characters of body text embedded as the article's topic (with the title). Encoding cost grows with
-    length (~8x slower at 1500 chars than at 200); title + 240 chars keeps the stage at >= half of
-    trafilatura's speed (benchmarks/extraction.py) and the seeds' junk below every threshold."""
-    centroid_paragraphs: int = 3
+    centroid_chars: int = 200
+    """Without a title, characters of body text embedded as the article's topic. Encoding cost grows with
+    length (~8x slower at 1500 chars than at 200). With a title, the title alone is the topic: on the seeds
+    it separates body (min cosine 0.21) from UI junk (max 0.2) as well as 400 chars of body text, at a
+    quarter of the cost (benchmarks/extraction.py speed)."""
+    centroid_paragraphs: int = 2
     """Body paragraphs, spread over the article, whose openings make up the topic text."""
     credit_max_words: int = 45
     """Longest line that can be a credit line ('X and Y contributed to this report')."""
@@ -100,14 +109,17 @@ class CleanSettings:
     """A line break after a line at least this long that continues its sentence is a hard wrap: the lines
     of such a paragraph are joined (short lines, like 'Sunday, 22 December' over 'politics', stay apart)."""
     tail_max_anchors: int = 2
-    """At most this many body sentences after the last junk line (or before the first) are checked for topic:
-    off-topic ones are page text ('This site uses ... to reduce spam.'), not article."""
+    """At most this many body sentences after the last junk line (or before the first) are checked: when they
+    use UI words and are off-topic they are page text, not article."""
     language_sample_chars: int = 600
     """Body characters given to the language identifier (py3langid's cost grows with length; 600 is ample)."""
+    embed_line_chars: int = 200
+    """Only the start of a long candidate line is embedded: enough to tell its topic, at a bounded cost."""
     embed_batch_size: int = 16
     """Texts per encoder call: small batches of length-sorted texts waste little on padding."""
-    vector_cache_lines: int = 50_000
-    """Embeddings of candidate lines kept for reuse within a run (template lines recur); ~75 MB at most."""
+    vector_cache_lines: int = 20_000
+    """Embeddings of candidate lines and topics kept for reuse within a run (template lines and titles
+    recur); ~30 MB at most, emptied when full."""
     use_embeddings: bool = True
     """Use the topical-distance signal (sentence embeddings of candidate lines only)."""
     trafilatura_mode: str = "default"
@@ -125,35 +137,43 @@ class DedupeSettings:
     """Seed of the MinHash permutations; changing it invalidates stored signatures (they are then recomputed)."""
     shingle_words: int = 5
     """Word shingle length for MinHash."""
-    near_threshold: float = 0.5
-    """LSH Jaccard threshold for near-duplicate candidates (benchmarks/copies.py)."""
-    near_min_jaccard: float = 0.6
+    near_threshold: float = 0.3
+    """LSH Jaccard threshold for near-duplicate candidates: low, so that trimmed copies (low Jaccard, high
+    containment) are found; candidates are then checked on their signatures (benchmarks/copies.py)."""
+    near_min_jaccard: float = 0.5
     """Estimated Jaccard above which a candidate is a near duplicate."""
-    near_min_containment: float = 0.9
+    near_min_containment: float = 0.8
     """Estimated share of the shorter text's shingles found in the longer one above which it is a near duplicate
-    (a trimmed copy); also turns an aligned, barely reworded excerpt into a near duplicate."""
+    (a trimmed or excerpted copy)."""
+    near_min_shingles: int = 20
+    """The containment rule needs at least this many shingles in the shorter text (about two sentences): a
+    shared quotation is not a copy."""
     paraphrase_candidates: int = 10
     """Nearest articles fetched from the embedding index per new article, as reworded-copy candidates."""
-    paraphrase_candidate_sim: float = 0.8
+    paraphrase_candidate_sim: float = 0.6
     """Cosine of two article embeddings (title + lead) for them to be aligned as a possible reworded copy."""
     paraphrase_candidate_sim_lexical: float = 0.6
     """The same, when the hashing fallback encoder is in use (its cosines run lower)."""
-    paraphrase_sentence_sim: float = 0.75
-    """Cosine of two sentence embeddings for them to count as a paraphrase pair (tuned on MSRP train)."""
+    paraphrase_sentence_sim: float = 0.61
+    """Paraphrase score (cosine mixed with word overlap) for two sentences to align (tuned on MSRP train)."""
     paraphrase_sentence_sim_lexical: float = 0.6
     """The same for the hashing fallback encoder (tuned on MSRP train with TIDINGS_EMBEDDER=hashing)."""
+    paraphrase_lexical_weight: float = 0.5
+    """Weight of word overlap (Dice of word sets) against embedding cosine in the sentence paraphrase score."""
     paraphrase_min_aligned: float = 0.6
     """Share of the shorter article's sentences that must align (in order) for a reworded copy."""
+    paraphrase_min_pairs: int = 3
+    """And at least this many aligned sentence pairs (two short articles sharing two facts are not copies)."""
     paraphrase_min_sentences: int = 3
     """Articles with fewer body sentences than this are never called reworded copies (too little evidence)."""
     alignment_min_words: int = 3
     """Sentences with fewer words than this (datelines, stray quote marks) are left out of the alignment."""
-    near_sentence_sim: float = 0.95
+    near_sentence_sim: float = 0.9
     """Aligned sentence pairs at least this similar are the same sentence (lightly edited at most)."""
     near_verbatim_share: float = 0.5
     """An aligned copy is a near duplicate, not a paraphrase, when at least this share of its aligned pairs are
     the same sentence."""
-    containment_margin: float = 0.1
+    containment_margin: float = 0.02
     """Without dates, A is the original of B when the share of B found in A exceeds the reverse by this much."""
     fuller_ratio: float = 1.2
     """Without dates or containment or credit line, the text with this many times more words is the original."""
@@ -204,8 +224,11 @@ class ClusterSettings:
     """Weight of the time similarity (0 when either side is undated)."""
     dated_weight: float = 0.0
     """Weight of the indicator 'both sides dated' (lets the gate shift when a time term is present)."""
-    size_weight: float = 0.0
-    """Weight of log(1 + story size): big stories have blurrier centroids."""
+    coherence_weight: float = 0.0
+    """Weight of the story's coherence (mean cosine of its members with its centroid): a tight story asks for a
+    closer match than a diffuse one."""
+    margin_weight: float = 0.0
+    """Weight of the candidate's lead in cosine over the closest other candidate (ambiguity of the choice)."""
     merge_margin: float = 1.0
     """Two stories merge when the gate score between them (same weights, story-to-story features) exceeds this."""
 
@@ -214,17 +237,21 @@ class ClusterSettings:
 class AnalyzeSettings:
     # --- facts, figures, conflicts (src/tidings/analyze.py, figures.py; benchmarks/tune_facts.py) ---
     fact_similarity: float = 0.68
-    """Cosine plus name/figure bonus above which two sentences of different articles report the same fact
-    (MSRP-tuned)."""
+    """Cosine plus name/figure bonus at or above which two sentences of different articles report the same fact.
+    MSRP train, accuracy-optimal threshold for MiniLM: test precision 0.740, recall 0.896, accuracy 0.722
+    (benchmarks/tune_facts.py; F1 is not the criterion: it peaks near 'all paraphrases' on MSRP)."""
     fact_name_bonus: float = 0.0
-    """Added to the cosine, times the share of the smaller sentence's name tokens (NER) found in the other."""
+    """Added to the cosine, times the IDF-weighted share of the smaller sentence's name tokens (NER) found in the
+    other. MSRP train: no gain (best train accuracy 0.733 at 0.05 vs 0.735 at 0), so off by default."""
     fact_figure_bonus: float = 0.05
-    """Added to the cosine when the two sentences give a figure with the same value and unit."""
+    """Added to the cosine when the two sentences give a figure with the same value and unit (MSRP train best)."""
     fact_similarity_lexical: float = 0.45
-    """The same with the hashing fallback encoder (tuned on MSRP train with TIDINGS_EMBEDDER=hashing)."""
+    """fact_similarity for the hashing fallback encoder (MSRP train with TIDINGS_EMBEDDER=hashing: test
+    precision 0.737, recall 0.868, accuracy 0.706)."""
     fact_link_margin: float = 0.0
     """Two groups of aligned sentences merge only when their average cosine (plus the link's bonus) is at least
-    the fact threshold minus this: stops chains of pairwise links from gluing different facts together."""
+    the fact threshold minus this: stops chains of pairwise links from gluing different facts together (at 0.05
+    the seed story got a five-source 'fact' of five different statements; not tuned on labelled data)."""
     min_fact_words: int = 4
     """Body sentences shorter than this ('Reuters.', 'Read more:') take no part in facts."""
     max_sentences_per_article: int = 80
@@ -236,7 +263,8 @@ class AnalyzeSettings:
     max_figures: int = 50
     """Figures kept per story (those given by the most articles first)."""
     conflict_similarity: float = 0.6
-    """Two sentences of different facts this similar (cosine) are compared for conflicting figures too."""
+    """Two sentences of different facts this similar (cosine) are compared for conflicting figures too, when the
+    figures say what they count (a judgement call below fact_similarity; no labelled conflict data here)."""
     conflict_tolerance: float = 0.01
     """Relative difference under which two exact figures agree (rounding); 'about'/'nearly' widen it 3x."""
     max_conflicts: int = 20
@@ -261,7 +289,20 @@ class AnalyzeSettings:
     ('calls it "not sufficient"', 'made its "core principles" clear'). PolNeAR dev: of 1-3-word phrases of this
     kind 2 were direct quotes and 32 partial ones; 4 gives the best direct-quote F1."""
     quote_speaker_max_words: int = 12
-    """Longest speaker phrase between a quotation and its speech verb ('", the 58-year-old former governor said')."""
+    """Longest speaker phrase next to a speech verb ('", the 58-year-old former governor of the state said')."""
+    quote_attribution_max_tokens: int = 36
+    """Tokens searched after a quotation for its speech verb: room for an appositive ('", Malkia Cyril, the
+    executive director of …, told')."""
+    quote_head_gap_words: int = 8
+    """'X told reporters on Monday: "…"': at most this many words between the speech verb and the quotation for
+    a direct attribution; more (or a 'that' clause) makes the quotation part of indirect speech."""
+    quote_name_max_words: int = 4
+    """Words of a name with its role next to a verb ('said harbour master Jon Brandt'; '", Jane Roe invited')."""
+    quote_gender_window_words: int = 20
+    """Words after a full name searched for the first he/she (gives the person a gender for pronoun resolution)."""
+    quote_title_max_words: int = 6
+    """A quoted phrase in Title Case of up to this many words is a name (a show, a slogan, a law), not a quote
+    (right after a speech verb only from 2 words on: '"Yes," he said' stays a quote)."""
     quote_tail_max_words: int = 8
     """After '."' a following 'X said ...' is taken as the attribution only when the rest of its sentence is at most
     this many words (otherwise it is a new sentence of indirect speech)."""
@@ -284,8 +325,9 @@ class AnalyzeSettings:
 
 @dataclass
 class SummarizeSettings:
-    """Extractive summary and headline (src/tidings/summarize.py). Weights chosen by a grid search on the NeuS
-    train split (ROUGE-2 F at the reference's word budget) with ``benchmarks/summarize.py --tune``."""
+    """Extractive summary and headline (src/tidings/summarize.py). Weights and order chosen by coordinate ascent
+    on 300 NeuS train stories (ROUGE-2 F at the reference's word budget) with ``benchmarks/summarize.py --tune``;
+    reported on NeuS val by ``benchmarks/summarize.py``."""
 
     max_sentences: int = 7
     """Most sentences in a summary."""
@@ -297,19 +339,22 @@ class SummarizeSettings:
     """Relevance vs novelty trade-off of maximal marginal relevance."""
     redundancy_threshold: float = 0.7
     """Two summary candidates more similar than this (cosine) say the same thing: keep one."""
-    centrality_weight: float = 1.0
+    order: str = "relevance"
+    """Order of the summary: 'lede' (most relevant sentence first, then by where each fact first appears in the
+    articles), 'position' (all by first appearance), 'relevance' (selection order, an inverted pyramid)."""
+    centrality_weight: float = 0.5
     """Weight of the cosine to the story centroid (each article's sentences weigh the same in it)."""
     title_weight: float = 0.5
     """Weight of the cosine to the centroid of the articles' titles."""
-    corroboration_weight: float = 0.5
+    corroboration_weight: float = 0.25
     """Weight of (independent sources reporting the sentence's fact - 1) / (independent sources of the story - 1)."""
-    agreement_weight: float = 0.5
+    agreement_weight: float = 1.0
     """Weight of lexical agreement: share of the sentence's content words the other sources also use."""
     position_weight: float = 0.3
     """Weight of position_decay ** (index of the sentence among its article's body sentences)."""
     position_decay: float = 0.8
     """Per-sentence decay of the lead bonus."""
-    standalone_weight: float = 0.5
+    standalone_weight: float = 0.1
     """Weight of the stand-alone penalty (dangling pronoun start, quote fragment, unbalanced quotes, length)."""
     quote_weight: float = 0.2
     """Weight of the share of the sentence's words inside quotation marks (a summary reports, it does not quote)."""

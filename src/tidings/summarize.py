@@ -1,12 +1,14 @@
 """An extractive, cited summary of a story and a neutral headline.
 
-Every body sentence of the story is a candidate. Its relevance mixes what the sources agree on and what the story
-is about: corroboration (how many independent sources report it, from the fact alignment of the analyze stage),
-centrality (cosine to the story's centroid, each article weighing the same), closeness to the articles' titles,
-and its place in its article (news leads first), minus penalties for sentences that do not stand alone (a
-dangling 'He said...', a quote fragment, a quotation rather than a report, too short or too long). Maximal
-marginal relevance picks 4-7 of them, never two from one fact nor two closer than ``redundancy_threshold``; they
-are ordered by where their fact first appears in the articles, and each cites every article that reports it.
+Every body sentence of the story is a candidate (a copy's sentences are taken from its original). Its relevance
+mixes what the sources agree on and what the story is about: lexical agreement (share of its content words the
+other independent sources also use), corroboration (independent sources of its fact, from the analyze stage's
+alignment), centrality (cosine to the story's centroid, each article weighing the same), closeness to the
+articles' titles and its place in its article (news leads first), minus penalties for sentences that do not stand
+alone (a dangling 'He said...', a quote fragment, unbalanced quotes, too short or too long) and for quotations.
+Maximal marginal relevance picks 4-7 of them, never two from one fact nor two closer than
+``redundancy_threshold``. The summary is ordered as an inverted pyramid (most relevant first; ``order`` can put
+them by first appearance in the articles instead) and each sentence cites every article that reports it.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -48,6 +50,12 @@ _FUNCTION_WORDS = _wordset(
     through during without within across around near per via amid despite toward towards up down out off again
     more most much many few very new mr mrs ms"""
 )
+_DATELINE = re.compile(
+    r"^(?:\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)\)\s*[-—–]*\s*"
+    r"|(?:VIDEO|WATCH|UPDATE|UPDATED|BREAKING|EXCLUSIVE|LIVE)\s*:\s*"
+    r"|[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3}(?:,\s[A-Z][\w.]+(?:\s(?:[A-Z][\w.]+|\d{1,2}))?){0,2}"
+    r"(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*)"
+)
 _QUOTED = re.compile(r"[“\"«]([^”\"»]*)[”\"»]")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _SITE_SUFFIX = re.compile(r"\s+[-–—|•·:]\s+([^-–—|•·:]{2,60})$")
@@ -75,12 +83,25 @@ class Candidate:
 
     @property
     def text(self) -> str:
-        return self.sentence.text
+        """The sentence as the summary shows it: verbatim, without a leading dateline or label."""
+        return strip_dateline(self.sentence.text)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Sentence quality
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def strip_dateline(text: str) -> str:
+    """'WASHINGTON (Reuters) - The...' -> 'The...'; '(CNN)Stabbings...' -> 'Stabbings...'; 'VIDEO: ...' -> '...'.
+
+    What remains is still a verbatim part of the article; nothing is stripped when the rest would not start a
+    sentence."""
+    m = _DATELINE.match(text)
+    if not m:
+        return text
+    rest = text[m.end() :]
+    return rest if rest[:1].isupper() or rest[:1] in '"“‘' else text
 
 
 def quoted_share(text: str) -> float:
@@ -108,6 +129,8 @@ def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
         penalty += 0.5
     if not _TERMINAL.search(t):
         penalty += 0.5
+    if t.rstrip("\"”’') ").endswith(("?", "!")):
+        penalty += 0.5  # a question or an exclamation is not a report
     if n < settings.min_words:
         penalty += 1.0
     elif n > settings.max_words:
@@ -171,16 +194,23 @@ def content_words(text: str) -> set[str]:
 def lexical_agreement(cands: list[Candidate]) -> np.ndarray:
     """For each candidate, the share of its content words that the other independent sources also use, averaged
     over those sources: agreement in wording, a softer corroboration than aligned facts (NeuS train: the single
-    feature most correlated with a sentence's ROUGE-2 precision against the neutral roundup)."""
-    vocab: dict[str, set[str]] = {}
+    feature most correlated with a sentence's ROUGE-2 precision against the neutral roundup). Linear in the
+    story's words: each word's count of sources is taken once."""
     cand_words = [content_words(c.text) for c in cands]
+    vocab: dict[str, set[str]] = {}
     for c, w in zip(cands, cand_words, strict=True):
         vocab.setdefault(c.group, set()).update(w)
+    sources: dict[str, int] = {}
+    for group_words in vocab.values():
+        for w in group_words:
+            sources[w] = sources.get(w, 0) + 1
+    others = len(vocab) - 1
     out = np.zeros(len(cands))
-    for i, c in enumerate(cands):
-        others = [g for g in vocab if g != c.group]
-        if others and cand_words[i]:
-            out[i] = sum(len(cand_words[i] & vocab[g]) for g in others) / (len(others) * len(cand_words[i]))
+    if others <= 0:
+        return out
+    for i, w in enumerate(cand_words):
+        if w:
+            out[i] = sum(sources[x] - 1 for x in w) / (others * len(w))
     return out
 
 
@@ -251,10 +281,16 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     return chosen
 
 
-def _reading_order(chosen: list[int], cands: list[Candidate], articles: list[Article]) -> list[int]:
-    """Where each chosen sentence's fact first appears in the articles (leads first), then article date."""
+def _reading_order(
+    chosen: list[int], cands: list[Candidate], articles: list[Article], settings: SummarizeSettings
+) -> list[int]:
+    """The order of the summary (``settings.order``): 'relevance' keeps the selection order (inverted pyramid);
+    'position' sorts by where each sentence's fact first appears in the articles (leads first), then article
+    date; 'lede' puts the most relevant sentence first and the others by position."""
+    if settings.order == "relevance":
+        return list(chosen)
     order_of = {a.id: i for i, a in enumerate(sorted(articles, key=lambda a: (a.published or "", a.id)))}
-    index_of = {(c.sentence.article_id, _key(c.text)): c.position for c in cands}
+    index_of = {(c.sentence.article_id, _key(c.sentence.text)): c.position for c in cands}
 
     def first_seen(i: int) -> tuple[int, int, int]:
         c = cands[i]
@@ -263,7 +299,10 @@ def _reading_order(chosen: list[int], cands: list[Candidate], articles: list[Art
             positions += [index_of[k] for m in c.fact.mentions if (k := (m.article_id, _key(m.text))) in index_of]
         return (min(positions), order_of.get(c.sentence.article_id, 0), chosen.index(i))
 
-    return sorted(chosen, key=first_seen)
+    by_position = sorted(chosen, key=first_seen)
+    if settings.order == "lede" and chosen:
+        return [chosen[0]] + [i for i in by_position if i != chosen[0]]
+    return by_position
 
 
 def summary_sentences(
@@ -280,7 +319,7 @@ def summary_sentences(
     n_sources = len(set(independent_groups(articles).values()))
     rel = _relevance(cands, emb, title_emb if titles else None, n_sources, settings)
     chosen = select(cands, emb, rel, settings)
-    return [cands[i] for i in _reading_order(chosen, cands, articles)]
+    return [cands[i] for i in _reading_order(chosen, cands, articles, settings)]
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,352 @@
+"""Analysis of a story: facts aligned across articles, copies counted once, exclusives, conflicts, figures.
+
+The story below is fictional (a dock strike in an invented town), written for these tests: three outlets and a
+verbatim copy of one of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tidings import analyze
+from tidings.analyze import analyze_story
+from tidings.figures import extract_figures
+from tidings.model import Article, Fact, Story
+from tidings.resources import HashingEncoder, get_nlp, using_encoder
+from tidings.settings import AnalyzeSettings
+from tidings.text import normalize_text, segment, stable_id
+
+HARBOUR = """About 3,200 dockworkers walked off the job at the port of Marrowby on Monday, demanding higher wages and \
+safer cranes.
+
+The strike has left 40 cargo ships waiting at anchor outside the harbour.
+
+Union leader Tessa Hollin said the workers would stay out until the port authority returned to talks.
+
+"We have waited two years for a fair offer," Hollin said.
+
+The harbour's fish market, which depends on the port's cold stores, closed its doors for the first time since 1987."""
+
+LEDGER = """Some 4,000 dockworkers walked off the job at Marrowby port on Monday to demand higher pay and safer cranes.
+
+Forty cargo ships are waiting at anchor outside the harbour because of the strike.
+
+The port authority said it had offered a raise of 4 percent and called the walkout unlawful.
+
+Tessa Hollin, who leads the dockworkers' union, said the strike would continue until the port authority resumes \
+negotiations.
+
+Last year the port handled 900 ships and earned $85 million for the town."""
+
+TIDEWATER = """Thousands of dockworkers went on strike at the port of Marrowby on Monday, calling for better wages and \
+safer cranes.
+
+The port authority said it had offered workers a 4 percent pay rise and described the strike as unlawful.
+
+Local hauliers said lorries were queuing for three kilometres along the coast road."""
+
+
+def make_article(text: str, title: str, site: str | None, published: str, copy_of: str | None = None) -> Article:
+    return Article(
+        id=stable_id(site, title, text, prefix="a"),
+        origin=f"test:{site}",
+        title=title,
+        text=text,
+        site=site,
+        published=published,
+        copy_of=copy_of,
+        relation="duplicate" if copy_of else None,
+    )
+
+
+def strike_articles() -> list[Article]:
+    harbour = make_article(
+        HARBOUR,
+        "Dockworkers walk out at Marrowby port - Harbour Gazette",
+        "Harbour Gazette",
+        "2025-03-03T08:00:00+00:00",
+    )
+    ledger = make_article(
+        LEDGER,
+        "Marrowby port strike: ships stranded as workers demand pay rise",
+        "Coastal Ledger",
+        "2025-03-03T09:30:00+00:00",
+    )
+    tidewater = make_article(
+        TIDEWATER, "Will the Marrowby strike ever end?", "Tidewater Times", "2025-03-03T11:00:00+00:00"
+    )
+    copy = make_article(
+        HARBOUR, "Dockworkers walk out at Marrowby port", "Valley Post", "2025-03-03T12:00:00+00:00", copy_of=harbour.id
+    )
+    return [harbour, ledger, tidewater, copy]  # fmt: skip
+
+
+def run(articles: list[Article], settings: AnalyzeSettings | None = None) -> Story:
+    sentences = {a.id: segment(a) for a in articles}
+    story = Story(id="s-test", headline="", article_ids=[a.id for a in articles])
+    return analyze_story(story, articles, sentences, settings or AnalyzeSettings())
+
+
+@pytest.fixture(scope="module")
+def strike() -> tuple[Story, list[Article]]:
+    articles = strike_articles()
+    return run(articles), articles
+
+
+def fact_with(story: Story, words: str) -> Fact:
+    hits = [f for f in story.facts if any(words in m.text for m in f.mentions)]
+    assert hits, f"no fact mentions {words!r}"
+    return hits[0]
+
+
+# -- facts --------------------------------------------------------------------------------------------------------
+
+
+def test_lead_fact_is_aligned_across_all_articles_and_the_copy_counts_once(strike):
+    story, articles = strike
+    harbour, ledger, tidewater, copy = articles
+    lead = fact_with(story, "walked off the job")
+    assert set(lead.article_ids) == {harbour.id, ledger.id, tidewater.id, copy.id}
+    assert lead.independent_sources == 3  # the Valley Post copy counts with its original
+    assert lead.exclusive_to is None
+    assert len(lead.mentions) == 4
+    assert story.facts[0] is lead  # most corroborated, earliest: first
+    assert story.independent_sources == 3
+
+
+def test_paraphrases_of_one_fact_are_one_fact_with_verbatim_mentions(strike):
+    story, articles = strike
+    texts = {a.id: a.text for a in articles}
+    ships = fact_with(story, "cargo ships")
+    assert ships.independent_sources == 2
+    assert {texts[m.article_id].count(m.text) for m in ships.mentions} == {1}
+    offer = fact_with(story, "4 percent")
+    assert offer.independent_sources == 2
+    assert {m.article_id for m in offer.mentions} == {articles[1].id, articles[2].id}
+    assert offer.text in {m.text for m in offer.mentions}
+
+
+def test_facts_are_ordered_by_corroboration(strike):
+    story, _ = strike
+    counts = [f.independent_sources for f in story.facts]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_at_most_one_sentence_per_article_in_a_fact(strike):
+    story, _ = strike
+    for fact in story.facts:
+        ids = [m.article_id for m in fact.mentions]
+        assert len(ids) == len(set(ids))
+
+
+def test_exclusives_name_the_site_that_alone_reports_them(strike):
+    story, _ = strike
+    assert fact_with(story, "fish market").exclusive_to == "Harbour Gazette"
+    assert fact_with(story, "900 ships").exclusive_to == "Coastal Ledger"
+    assert fact_with(story, "hauliers").exclusive_to == "Tidewater Times"
+    # Only the original and its copy report the fish market: still one independent source, credited to the original.
+    market = fact_with(story, "fish market")
+    assert market.independent_sources == 1 and len(market.article_ids) == 2
+
+
+def test_exclusive_falls_back_to_the_title_without_a_site():
+    a = make_article(HARBOUR, "Dock strike", None, "2025-03-03T08:00:00+00:00")
+    b = make_article(TIDEWATER, "Strike at the docks", "Tidewater Times", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    assert fact_with(story, "fish market").exclusive_to == "Dock strike"
+
+
+def test_max_facts_keeps_every_shared_fact():
+    articles = strike_articles()
+    story = run(articles, AnalyzeSettings(max_facts=2))
+    assert sum(f.independent_sources > 1 for f in story.facts) >= 4
+    assert all(f.independent_sources > 1 for f in story.facts)
+
+
+# -- conflicts ----------------------------------------------------------------------------------------------------
+
+
+def test_conflicting_worker_counts_on_the_same_fact(strike):
+    story, articles = strike
+    workers = [c for c in story.conflicts if "dockworker" in c.about]
+    assert len(workers) == 1
+    claims = {c.article_id: c.value for c in workers[0].claims}
+    assert claims[articles[0].id] == "About 3,200 dockworkers"
+    assert claims[articles[1].id] == "Some 4,000 dockworkers"
+    for claim in workers[0].claims:
+        assert claim.value in claim.text
+
+
+def test_no_conflict_between_figures_of_different_facts(strike):
+    story, _ = strike
+    # 40 ships waiting vs 900 ships handled last year: the same noun, different things. Forty = 40: agreement.
+    assert not [c for c in story.conflicts if "ship" in c.about]
+    assert len(story.conflicts) == 1
+
+
+def test_exact_worker_counts_conflict_and_equal_ones_do_not():
+    base = "{n} workers at the Penhallow mill stopped work on Tuesday over unpaid overtime."
+    one = make_article(base.format(n="3,200"), "Mill strike", "Mill News", "2025-01-01T08:00:00+00:00")
+    two = make_article(base.format(n="4,000"), "Mill stoppage", "Valley Wire", "2025-01-01T09:00:00+00:00")
+    same = make_article(base.format(n="3,200"), "Mill walkout", "Town Crier", "2025-01-01T10:00:00+00:00")
+    story = run([one, two, same])
+    assert [c.about for c in story.conflicts] == ["workers"]
+    assert sorted(c.value for c in story.conflicts[0].claims) == ["3,200 workers", "3,200 workers", "4,000 workers"]
+    assert not run([one, same]).conflicts
+
+
+def test_qualified_figures_that_agree_are_not_a_conflict():
+    a = make_article(
+        "More than 100,000 troops are massed along the northern border, officials said.",
+        "Border",
+        "North Desk",
+        "2025-01-01T08:00:00+00:00",
+    )
+    b = make_article(
+        "About 127,000 troops are massed along the northern border, officials said.",
+        "Troops",
+        "South Desk",
+        "2025-01-01T09:00:00+00:00",
+    )
+    assert not run([a, b]).conflicts
+
+
+def test_different_quantities_in_different_sentences_are_not_a_conflict():
+    a = make_article(
+        "The ministry put 8,500 soldiers on heightened alert on Sunday.",
+        "Alert",
+        "North Desk",
+        "2025-01-01T08:00:00+00:00",
+    )
+    b = make_article(
+        "Satellite images show 100,000 troops gathered near the border.",
+        "Buildup",
+        "South Desk",
+        "2025-01-01T09:00:00+00:00",
+    )
+    assert not run([a, b]).conflicts
+
+
+def test_conflicting_weekdays_in_one_fact():
+    a = make_article(
+        "The Varden bridge reopened to traffic on Tuesday after six months of repairs.",
+        "Bridge",
+        "North Desk",
+        "2025-01-01T08:00:00+00:00",
+    )
+    b = make_article(
+        "The Varden bridge reopened to traffic on Wednesday after six months of repairs.",
+        "Bridge",
+        "South Desk",
+        "2025-01-01T09:00:00+00:00",
+    )
+    conflicts = run([a, b]).conflicts
+    assert [c.about for c in conflicts] == ["date"]
+    assert sorted(c.value for c in conflicts[0].claims) == ["tuesday", "wednesday"]
+
+
+# -- figures ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_spacy", [True, False])
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit", "counts"),
+    [
+        ("The convoy carried 283 tons of ammunition.", "283 tons of ammunition", 283, "tons", "ammunition"),
+        ("Parliament approved $200 million in aid.", "$200 million in aid", 200_000_000, "USD", "aid"),
+        ("Officials counted more than 100,000 troops.", "more than 100,000 troops", 100_000, "troops", "troops"),
+        ("The army put 8,500 American soldiers on alert.", "8,500 American soldiers", 8500, "soldiers", "soldiers"),
+        ("Turnout fell to 42.5 percent.", "42.5 percent", 42.5, "percent", None),
+        ("Eight Marines were hurt.", "Eight Marines", 8, "marines", "Marines"),
+        ("It took three shipments to clear the backlog.", "three shipments", 3, "shipments", "shipments"),
+        ("The fund lost £1.2bn last year.", "£1.2bn", 1_200_000_000, "GBP", None),
+    ],
+)
+def test_figures_are_parsed(sentence, text, value, unit, counts, use_spacy):
+    nlp = get_nlp() if use_spacy else None
+    if use_spacy and nlp is None:
+        pytest.skip("spaCy model not installed")
+    figures = extract_figures(sentence, nlp(sentence) if nlp else None)
+    assert len(figures) == 1
+    fig = figures[0]
+    assert (fig.text, fig.value, fig.unit, fig.counts) == (text, value, unit, counts)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The talks began on January 26, 2022, in Geneva.",
+        "The 62-year-old mayor was re-elected in 2019.",
+        "She spoke at 10 a.m. about COVID-19.",
+        "The law has been in force for 30 years.",
+        "Work on the Varden 2 pipeline stopped.",
+    ],
+)
+def test_dates_ages_and_names_are_not_figures(sentence):
+    assert extract_figures(sentence, None) == []
+    nlp = get_nlp()
+    if nlp is not None:
+        assert extract_figures(sentence, nlp(sentence)) == []
+
+
+def test_story_figures_merge_the_same_figure_across_articles(strike):
+    story, articles = strike
+    ships = [f for f in story.figures if f.counts == "ships" and f.value == 40]
+    assert len(ships) == 1
+    assert {articles[0].id, articles[1].id} <= set(ships[0].article_ids)
+    market = [f for f in story.figures if f.unit == "USD"]
+    assert market and market[0].value == 85_000_000 and market[0].sentence and "$85 million" in market[0].sentence
+
+
+# -- quotes and entities ------------------------------------------------------------------------------------------
+
+
+def test_entities_and_quote_speakers_are_canonical(strike):
+    story, _ = strike
+    names = {e.name for e in story.entities}
+    assert "Tessa Hollin" in names
+    quotes = [q for q in story.quotes if "fair offer" in q.text]
+    assert quotes, "the direct quotation is found"
+    assert {q.speaker for q in quotes} == {"Tessa Hollin"}  # 'Hollin said' resolved to the full name
+    assert len(quotes) == 1  # the copy repeats the quote; it is kept once
+
+
+# -- degraded mode ------------------------------------------------------------------------------------------------
+
+
+def test_works_without_spacy_and_with_the_hashing_encoder(monkeypatch):
+    monkeypatch.setattr(analyze, "get_nlp", lambda: None)
+    with using_encoder(HashingEncoder()):
+        story = run(strike_articles())
+    lead = fact_with(story, "walked off the job")
+    assert lead.independent_sources >= 2
+    assert any("dockworker" in c.about for c in story.conflicts)
+    assert fact_with(story, "fish market").exclusive_to == "Harbour Gazette"
+
+
+# -- corpus -------------------------------------------------------------------------------------------------------
+
+
+def seed_articles(seeds_dir: Path) -> list[Article]:
+    """Articles from the seed files, built simply: first line title, the rest text, file name as site."""
+    articles = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        raw = normalize_text(path.read_text(encoding="utf-8"))
+        title, _, body = raw.partition("\n")
+        articles.append(Article(id=stable_id(path.name, prefix="a"), origin=str(path), title=title.strip(),
+                                text=body.strip(), site=path.stem))  # fmt: skip
+    return articles
+
+
+@pytest.mark.corpus
+def test_seed_story_facts_and_exclusives(seeds_dir: Path):
+    articles = seed_articles(seeds_dir)
+    story = run(articles)
+    assert story.independent_sources == len(articles)
+    widely = [f for f in story.facts if f.independent_sources >= 3]
+    assert len(widely) >= 3
+    for article in articles:
+        assert any(f.exclusive_to == article.site for f in story.facts), article.site
+    assert any(f.counts == "troops" and f.value == 100_000 for f in story.figures)

@@ -1,0 +1,395 @@
+"""Clean: page junk leaves the text (and is kept in ``removed``), article sentences and subheadings stay,
+metadata is filled. The seeds in ../shared are read at run time; every other page here is fictional."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tidings import resources
+from tidings.clean import Cleaner
+from tidings.ingest import iter_documents
+from tidings.model import Article, Document, Skip
+from tidings.settings import CleanSettings, IngestSettings
+from tidings.text import content_hash, fold_whitespace, paragraphs, stable_id
+
+SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+# A scraped news page as plain text, with page chrome around the article (fictional).
+LUMBER_PAGE = """EN | DE | FR
+Friday, 3 March
+Economy
+
+Lumber mill in Casterford to reopen after two-year closure
+
+By Mara Quinlan
+
+IMG_2034 88213
+
+Photo: Valley Press Agency
+
+The Casterford lumber mill will reopen in June, its new owners announced on Thursday, bringing back about 140 jobs.
+
+The mill closed two years ago after a fire damaged its main drying kiln and the previous owner ran out of money.
+
+Subscribe to our newsletter to get the top stories of the valley delivered to your inbox every morning.
+
+Timber Ridge Holdings, a cooperative of local forest owners, bought the site in January for an undisclosed sum.
+
+"We want the wood from this valley to be cut in this valley," said cooperative chair Odile Ferrand.
+
+New kilns and a safer saw line
+
+The cooperative plans to install two electric kilns and replace the saw line, which inspectors had criticised.
+
+Regional officials said a grant of 3.2 million crowns would cover part of the cost of the new equipment.
+
+Additional reporting by Tomas Reyes
+
+Also read:
+Casterford votes on new bus depot
+Flood barriers tested along the Riv river
+
+Share this article
+Comments are disabled for this article.
+"""
+LUMBER_BODY = [
+    "The Casterford lumber mill will reopen in June",
+    "The mill closed two years ago",
+    "Timber Ridge Holdings, a cooperative",
+    '"We want the wood from this valley',
+    "The cooperative plans to install",
+    "Regional officials said a grant",
+]
+LUMBER_JUNK = [
+    "EN | DE | FR",
+    "Friday, 3 March",
+    "Economy",
+    "IMG_2034 88213",
+    "Photo: Valley Press Agency",
+    "Subscribe to our newsletter",
+    "Also read:",
+    "Casterford votes on new bus depot",
+    "Flood barriers tested along the Riv river",
+    "Share this article",
+    "Comments are disabled for this article.",
+]
+
+# The same kinds of junk in German (the topic signal is English-only: this runs on form and lexicon).
+BRIDGE_PAGE = """Neue Fahrradbrücke in Lindenau eröffnet
+
+Startseite
+Lokales
+
+Die neue Fahrradbrücke über den Lindenauer Kanal ist seit Montag für den Verkehr freigegeben.
+
+Der Bau hatte knapp zwei Jahre gedauert und kostete rund vier Millionen Euro.
+
+Anzeige
+
+Bürgermeisterin Helga Strom sprach bei der Eröffnung von einem wichtigen Schritt für den Radverkehr.
+
+Weniger Autos in der Innenstadt
+
+Die Stadt erwartet, dass künftig deutlich mehr Pendler mit dem Rad in die Innenstadt fahren.
+
+Lesen Sie auch:
+Stadtrat beschließt neuen Busfahrplan für den Winter
+Baustelle an der Hauptstraße dauert länger als geplant
+
+Kommentare
+Teilen
+"""
+
+HARVEST_HTML = """<!doctype html><html lang="en"><head>
+<title>Orchard growers report record apple harvest | Valley Ledger</title>
+<meta property="og:site_name" content="Valley Ledger">
+<meta property="og:title" content="Orchard growers report record apple harvest">
+<meta property="article:published_time" content="2024-09-14T07:30:00Z">
+<meta name="author" content="Priya Okafor">
+<link rel="canonical" href="https://valleyledger.example/2024/09/apple-harvest">
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<div class="cookie-banner">We use cookies to improve your experience on our site. <button>Accept</button></div>
+<main><article>
+<h1>Orchard growers report record apple harvest</h1>
+<p>Apple growers in the Brenn valley picked more fruit this season than in any year since records began
+in 1962, the regional growers' association said on Friday.</p>
+<p>The association estimated the harvest at 41,000 tonnes, about a fifth more than last year, after a warm
+spring and steady summer rain across the valley.</p>
+<h2>Prices under pressure</h2>
+<p>The large crop has pushed wholesale prices down, and several growers said they would keep more fruit in
+cold rooms until the winter months.</p>
+<ul><li>Early varieties sold out within weeks of picking.</li>
+<li>Cider makers bought a record share of the crop this year.</li></ul>
+<p>"We have never had to find this much storage space," said orchard owner Basil Marten.</p>
+<p>To continue reading, please enable JavaScript in your browser settings.</p>
+<p>The association will publish its final figures for the season in November.</p>
+<p>Share this article on Facebook or Twitter</p>
+</article></main>
+<section id="comments"><h3>Leave a comment</h3><form><textarea></textarea></form></section>
+<footer><p>© 2024 Valley Ledger. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def cleaner() -> Cleaner:
+    return Cleaner(CleanSettings())
+
+
+def text_doc(content: str, **meta: object) -> Document:
+    """A plain-text Document the way ingest makes it from a .txt file (first line = title)."""
+    lines = content.split("\n")
+    return Document(
+        "page.txt", "\n".join(lines[1:]).strip(), "text", {"title": lines[0], "title_from": "first_line", **meta}
+    )
+
+
+def clean_one(cleaner: Cleaner, doc: Document) -> Article:
+    [result] = cleaner.clean([doc])
+    assert isinstance(result, Article), result
+    return result
+
+
+# ------------------------------------------------------------------------------------------ seeds
+
+
+@pytest.fixture(scope="module")
+def seed_results() -> list[tuple[Path, Article]]:
+    from conftest import SEEDS, require_shared
+
+    folder = require_shared(SEEDS)
+    docs = list(iter_documents([str(folder)], IngestSettings()))
+    assert all(isinstance(d, Document) for d in docs)
+    results = Cleaner(CleanSettings()).clean(docs)  # type: ignore[arg-type]
+    assert all(isinstance(r, Article) for r in results), results
+    files = sorted(folder.glob("*.txt"))
+    return list(zip(files, results, strict=True))  # type: ignore[arg-type]
+
+
+# Generic web-page phrases the seeds carry (UI text, not article text).
+SEED_JUNK_MARKERS = [
+    "Leave a Reply",
+    "Products You May Like",
+    "Articles You May Like",
+    "RU UA EN",
+    "Sunday, 22 December",
+    "World",
+    "politics",
+    "123017372 hi073356170",
+    "Reuters",
+    "This video can not be played",
+    "Post a Comment",
+    "Previous Post Next Post",
+    "About Author",
+    "Comments are closed.",
+    "Read more:",
+    "Trending",
+    "Exit mobile version",
+]
+# Removed lines that end like sentences must be page UI: they start with one of these.
+SEED_UI_SENTENCES = ("Comments are closed.", "For the latest headlines", "To play this video", "This site uses Akismet")
+
+
+@pytest.mark.corpus
+def test_seeds_every_junk_line_is_removed(seed_results: list[tuple[Path, Article]]) -> None:
+    removed = [r for _, article in seed_results for r in article.removed]
+    for marker in SEED_JUNK_MARKERS:
+        assert marker in removed, marker
+    assert any(r.startswith("For the latest headlines") for r in removed)
+    assert [len(a.removed) for _, a in seed_results] == [2, 2, 10, 3, 16]
+
+
+@pytest.mark.corpus
+def test_seeds_no_article_sentence_is_removed(seed_results: list[tuple[Path, Article]]) -> None:
+    for path, article in seed_results:
+        source = [fold_whitespace(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        kept = paragraphs(article.text)
+        # every line of the file is accounted for exactly once: title, text, removed or credits
+        accounted = [article.title, *kept, *article.removed, *article.credits]
+        assert sorted(accounted) == sorted(source), path.name
+        # kept lines are sentences or subheadings; removed sentences are page UI only
+        for para in kept:
+            assert SENTENCE_END.search(para) or para in article.headings, (path.name, para)
+        for line in article.removed:
+            if SENTENCE_END.search(line):
+                assert line.startswith(SEED_UI_SENTENCES), (path.name, line)
+
+
+@pytest.mark.corpus
+def test_seeds_titles_headings_credits_metadata(seed_results: list[tuple[Path, Article]]) -> None:
+    for path, article in seed_results:
+        lines = [fold_whitespace(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+        # the title is the first line that reads like a headline, not the chrome above it
+        assert article.title == next(line for line in lines if len(line.split()) >= 4), path.name
+        assert article.language == "en"
+        assert article.id == stable_id(article.url or "", article.title or "", article.text, prefix="a")
+        assert article.content_hash == content_hash(article.text)
+        for heading in article.headings:
+            assert heading in paragraphs(article.text)
+    assert [len(a.headings) for _, a in seed_results] == [1, 0, 0, 7, 1]
+    credits = [a.credits for _, a in seed_results]
+    assert len(credits[0]) == 1 and credits[0][0].endswith("contributed to this report")
+    assert not any(credits[1:])
+
+
+# ------------------------------------------------------------------------------------------ fictional pages
+
+
+def test_text_page_chrome_prompts_and_related_headlines_removed(cleaner: Cleaner) -> None:
+    article = clean_one(cleaner, text_doc(LUMBER_PAGE))
+    assert article.title == "Lumber mill in Casterford to reopen after two-year closure"
+    assert article.authors == ["Mara Quinlan"]
+    assert article.credits == ["Additional reporting by Tomas Reyes"]
+    assert article.headings == ["New kilns and a safer saw line"]
+    kept = paragraphs(article.text)
+    assert len(kept) == len(LUMBER_BODY) + 1
+    for start in LUMBER_BODY:
+        assert sum(p.startswith(start) for p in kept) == 1, start
+    for junk in LUMBER_JUNK:
+        assert any(r.startswith(junk) for r in article.removed), junk
+        assert junk not in article.text
+    assert kept.index("New kilns and a safer saw line") == 4  # stays in place, as its own paragraph
+
+
+def test_german_page_without_topic_signal(cleaner: Cleaner) -> None:
+    article = clean_one(cleaner, text_doc(BRIDGE_PAGE))
+    assert article.language == "de"
+    assert article.title == "Neue Fahrradbrücke in Lindenau eröffnet"
+    assert article.headings == ["Weniger Autos in der Innenstadt"]
+    assert len(paragraphs(article.text)) == 5
+    for junk in ("Startseite", "Lokales", "Anzeige", "Lesen Sie auch:", "Kommentare", "Teilen"):
+        assert junk in article.removed, junk
+    assert any(r.startswith("Stadtrat beschließt") for r in article.removed)
+
+
+def test_html_page_extracted_with_metadata(cleaner: Cleaner) -> None:
+    article = clean_one(cleaner, Document("harvest.html", HARVEST_HTML, "html", {}))
+    assert article.title == "Orchard growers report record apple harvest"
+    assert article.published is not None and article.published.startswith("2024-09-14")
+    assert article.site == "valleyledger.example"
+    assert article.url == "https://valleyledger.example/2024/09/apple-harvest"
+    assert "Priya Okafor" in article.authors
+    assert article.headings == ["Prices under pressure"]
+    for sentence in (
+        "picked more fruit this season",
+        "41,000 tonnes",
+        "cold rooms until the winter months.",
+        "Early varieties sold out",
+        "Cider makers bought",
+        "this much storage space",
+        "final figures for the season",
+    ):
+        assert sentence in article.text, sentence
+    for junk in ("JavaScript", "Share this article", "cookies", "Leave a comment", "All rights reserved", "Home"):
+        assert junk not in article.text, junk
+    assert any("JavaScript" in r for r in article.removed)
+    assert "\n\n" in article.text and "\n\n\n" not in article.text
+
+
+def test_metadata_from_json_fields(cleaner: Cleaner) -> None:
+    doc = Document(
+        "feed.jsonl:3",
+        "The county fair opens on Saturday with a record number of livestock entries.\n\n"
+        "Organisers expect about twelve thousand visitors over the weekend.",
+        "text",
+        {
+            "title": "County fair opens",
+            "url": "https://www.fairnews.example/fair",
+            "published": "2024-08-02T18:00:00Z",
+            "language": "en",
+            "story": "fair-2024",
+            "author": "Lena Holt",
+        },
+    )
+    article = clean_one(cleaner, doc)
+    assert article.title == "County fair opens"
+    assert article.site == "fairnews.example"
+    assert article.published == "2024-08-02T18:00:00+00:00"
+    assert article.story_key == "fair-2024"
+    assert article.authors == ["Lena Holt"]
+    assert article.origin == "feed.jsonl:3"
+    assert article.removed == []
+    assert article.id == stable_id(article.url, article.title, article.text, prefix="a")
+
+
+def test_feed_fragment_html_becomes_paragraphs(cleaner: Cleaner) -> None:
+    doc = Document(
+        "feed.xml#1",
+        "<p>The ferry timetable changes on Monday, the harbour office said.</p>"
+        "<p>Two evening crossings are added.<br>Morning crossings stay as they are.</p>",
+        "html",
+        {"title": "Ferry timetable changes", "fragment": True},
+    )
+    article = clean_one(cleaner, doc)
+    assert paragraphs(article.text) == [
+        "The ferry timetable changes on Monday, the harbour office said.",
+        "Two evening crossings are added.",
+        "Morning crossings stay as they are.",
+    ]
+
+
+def test_hard_wrapped_paragraphs_are_joined(cleaner: Cleaner) -> None:
+    body = (
+        "The river authority has opened the new fish ladder at the weir, which lets\n"
+        "salmon pass the dam for the first time in forty years, officials said.\n\n"
+        "Volunteers counted the first fish on Sunday morning and reported that more\n"
+        "than two hundred had climbed the ladder before noon on the first day."
+    )
+    article = clean_one(cleaner, Document("wrapped.txt", body, "text", {"title": "Fish ladder opens"}))
+    kept = paragraphs(article.text)
+    assert len(kept) == 2
+    assert kept[0].startswith("The river authority") and kept[0].endswith("officials said.")
+
+
+def test_nothing_left_is_a_skip(cleaner: Cleaner) -> None:
+    doc = Document("menu.txt", "Home\nNews\nSport\n\nShare\nSubscribe", "text", {"title": "Menu"})
+    [result] = cleaner.clean([doc])
+    assert isinstance(result, Skip) and result.origin == "menu.txt"
+
+
+def _site_article(n: int, template: str) -> Document:
+    topics = ["the new marina", "the school roof", "the coastal path", "the fish market"]
+    body = (
+        f"The town council approved funding for {topics[n]} on Wednesday after a long debate.\n\n"
+        f"{template}\n\n"
+        f"Work on {topics[n]} is expected to start in the spring and finish within a year."
+    )
+    return Document(f"harbor-{n}.txt", body, "text", {"title": f"Council funds project {n}", "site": "harbor.example"})
+
+
+def test_template_line_repeated_on_one_site_is_removed_across_batches() -> None:
+    template = "Harbor Gazette newsroom updates"
+    cleaner = Cleaner(CleanSettings())
+    [first] = cleaner.clean([_site_article(0, template)])
+    assert isinstance(first, Article) and template in first.headings  # seen once: a subheading
+    second, third = cleaner.clean([_site_article(1, template), _site_article(2, template)])
+    for article in (second, third):
+        assert isinstance(article, Article)
+        assert template in article.removed and template not in article.text
+
+
+def test_copies_of_one_article_do_not_count_as_repetition() -> None:
+    template = "Harbor Gazette newsroom updates"
+    cleaner = Cleaner(CleanSettings())
+    copies = cleaner.clean([_site_article(3, template) for _ in range(4)])
+    for article in copies:
+        assert isinstance(article, Article) and template in article.headings
+
+
+@pytest.mark.parametrize("mode", ["no-embeddings", "hashing"])
+def test_filter_works_without_the_sentence_model(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    if mode == "hashing":
+        monkeypatch.setenv("TIDINGS_EMBEDDER", "hashing")
+        resources.load_embedder.cache_clear()
+    try:
+        cleaner = Cleaner(CleanSettings(use_embeddings=mode != "no-embeddings"))
+        article = clean_one(cleaner, text_doc(LUMBER_PAGE))
+    finally:
+        resources.load_embedder.cache_clear()
+    for start in LUMBER_BODY:
+        assert start in article.text, start
+    for junk in ("EN | DE | FR", "Friday, 3 March", "Also read:", "Comments are disabled for this article."):
+        assert junk in article.removed, junk

@@ -1,0 +1,253 @@
+"""The story summary: verbatim, cited, non-redundant sentences and a neutral headline.
+
+The story below is fictional (a library fire in an invented town), written for these tests: three outlets and a
+verbatim copy of one of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tidings import analyze
+from tidings.analyze import analyze_story
+from tidings.model import Article, Story
+from tidings.resources import HashingEncoder, get_embedder, using_encoder
+from tidings.settings import AnalyzeSettings, SummarizeSettings
+from tidings.summarize import clean_title, standalone_penalty, strip_dateline, summarize_story
+from tidings.text import normalize_text, segment, stable_id
+
+ECHO = """A fire tore through the Oakhurst public library late on Saturday, destroying much of its rare book collection.
+
+Firefighters fought the blaze for five hours before bringing it under control early on Sunday.
+
+No one was injured, the fire service said.
+
+The library's director, Miriam Castell, said about 12,000 books had been lost.
+
+"It is a loss for the whole town," Castell said.
+
+Investigators believe the fire started in an electrical cabinet in the basement.
+
+The library, built in 1911, had been due to close next month for renovation.
+
+He added that the building was insured."""
+
+COURIER = """Fire destroyed a large part of the rare book collection at Oakhurst's public library on Saturday night.
+
+It took firefighters five hours to control the blaze, which was put out early Sunday morning.
+
+Library director Miriam Castell estimated that 12,000 books were destroyed.
+
+Fire officials said nobody was hurt.
+
+The cause of the fire is thought to be a fault in an electrical cabinet in the basement, investigators said.
+
+Volunteers have offered to help sort the damaged books that survived.
+
+The town council will meet on Monday to discuss temporary premises."""
+
+RIVERSIDE = """The historic public library in Oakhurst was badly damaged by a fire on Saturday.
+
+Investigators said an electrical fault in the basement was the likely cause.
+
+The mayor, Jonas Pell, promised that the library would be rebuilt.
+
+Pell said the town would open a temporary reading room in the old school hall.
+
+Residents gathered outside the building on Sunday to watch the smouldering ruins."""
+
+
+def make_article(text: str, title: str, site: str, published: str, copy_of: str | None = None) -> Article:
+    return Article(
+        id=stable_id(site, title, text, prefix="a"),
+        origin=f"test:{site}",
+        title=title,
+        text=text,
+        site=site,
+        published=published,
+        copy_of=copy_of,
+        relation="duplicate" if copy_of else None,
+    )
+
+
+def fire_articles() -> list[Article]:
+    echo = make_article(
+        ECHO,
+        "Fire destroys rare books at Oakhurst library - Oakhurst Echo",
+        "Oakhurst Echo",
+        "2025-05-10T22:00:00+00:00",
+    )
+    courier = make_article(
+        COURIER, "Oakhurst library fire: 12,000 books lost", "County Courier", "2025-05-11T07:00:00+00:00"
+    )
+    riverside = make_article(
+        RIVERSIDE, "Is Oakhurst's library gone for good?", "Riverside Daily", "2025-05-11T09:00:00+00:00"
+    )
+    copy = make_article(
+        ECHO,
+        "Fire destroys rare books at Oakhurst library | Northern Wire",
+        "Northern Wire",
+        "2025-05-11T10:00:00+00:00",
+        copy_of=echo.id,
+    )
+    return [echo, courier, riverside, copy]  # fmt: skip
+
+
+def build(articles: list[Article], settings: SummarizeSettings | None = None) -> Story:
+    sentences = {a.id: segment(a) for a in articles}
+    story = Story(id="s-fire", headline="", article_ids=[a.id for a in articles])
+    story = analyze_story(story, articles, sentences, AnalyzeSettings())
+    return summarize_story(story, articles, sentences, settings or SummarizeSettings())
+
+
+@pytest.fixture(scope="module")
+def fire() -> tuple[Story, list[Article]]:
+    articles = fire_articles()
+    return build(articles), articles
+
+
+def test_summary_has_four_to_seven_verbatim_sentences(fire):
+    story, articles = fire
+    texts = {a.id: a.text for a in articles}
+    assert 4 <= len(story.summary) <= 7
+    for s in story.summary:
+        assert s.article_ids, s.text
+        assert set(s.article_ids) <= set(texts)
+        assert s.text in texts[s.article_ids[0]]  # verbatim from the first article it cites
+
+
+def test_every_sentence_cites_all_articles_that_report_it(fire):
+    story, articles = fire
+    echo, courier, riverside, copy = articles
+    fact_ids = {m.text: f.article_ids for f in story.facts for m in f.mentions}
+    for s in story.summary:
+        assert set(fact_ids.get(s.text, s.article_ids)) <= set(s.article_ids)
+    lead = [s for s in story.summary if "Saturday" in s.text and "fire" in s.text.lower()]
+    assert lead, "the fact all outlets report is in the summary"
+    assert set(lead[0].article_ids) == {echo.id, courier.id, riverside.id, copy.id}
+    # The copy is cited, but the sentence is taken from the original.
+    assert all(s.article_ids[0] != copy.id for s in story.summary)
+    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= len(story.summary) / 2
+
+
+def test_no_two_summary_sentences_say_the_same_thing(fire):
+    story, _ = fire
+    settings = SummarizeSettings()
+    emb = get_embedder().encode([s.text for s in story.summary])
+    sims = emb @ emb.T
+    np.fill_diagonal(sims, 0.0)
+    assert sims.max() < settings.redundancy_threshold
+    fact_of = {m.text: i for i, f in enumerate(story.facts) for m in f.mentions}
+    facts = [fact_of[s.text] for s in story.summary if s.text in fact_of]
+    assert len(facts) == len(set(facts))
+
+
+def test_summary_sentences_stand_alone(fire):
+    story, _ = fire
+    assert not any(s.text.startswith("He added") for s in story.summary)
+    assert all(s.text[0].isupper() or s.text[0] in '"“' for s in story.summary)
+
+
+def test_one_article_story_gets_its_lead_facts():
+    riverside = fire_articles()[2]
+    story = build([riverside])
+    assert 4 <= len(story.summary) <= 5
+    assert story.summary[0].text.startswith("The historic public library in Oakhurst")
+    for s in story.summary:
+        assert s.article_ids == [riverside.id]
+        assert s.text in riverside.text
+
+
+def test_summary_follows_the_articles_order(fire):
+    story, _ = fire
+    first = story.summary[0].text
+    assert "Saturday" in first  # the event itself opens the summary
+
+
+def test_headline_is_a_neutral_title_without_site_suffix(fire):
+    story, _ = fire
+    assert story.headline in {
+        "Fire destroys rare books at Oakhurst library",
+        "Oakhurst library fire: 12,000 books lost",
+    }
+    assert "?" not in story.headline and "Echo" not in story.headline and "|" not in story.headline
+
+
+def test_headline_of_untitled_articles_falls_back_to_the_summary():
+    article = make_article(RIVERSIDE, "", "Riverside Daily", "2025-05-11T09:00:00+00:00")
+    story = build([article])
+    assert story.headline == story.summary[0].text
+
+
+def test_summary_without_the_optional_models(monkeypatch):
+    monkeypatch.setattr(analyze, "get_nlp", lambda: None)
+    articles = fire_articles()
+    with using_encoder(HashingEncoder()):
+        story = build(articles)
+    texts = {a.id: a.text for a in articles}
+    assert 4 <= len(story.summary) <= 7
+    for s in story.summary:
+        assert s.text in texts[s.article_ids[0]]
+    assert any(len(s.article_ids) >= 3 for s in story.summary)
+    assert story.headline in {
+        "Fire destroys rare books at Oakhurst library",
+        "Oakhurst library fire: 12,000 books lost",
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Port strike ends after nine days - Harbour Gazette", "Harbour Gazette", "Port strike ends after nine days"),
+        ("Port strike ends after nine days | harbourgazette.example", None, "Port strike ends after nine days"),
+        ("Port strike ends after nine days — The Ledger", "The Ledger", "Port strike ends after nine days"),
+        ("Rates: what the decision means for savers", None, "Rates: what the decision means for savers"),
+        ("Talks fail - again", "Ledger", "Talks fail - again"),
+    ],
+)
+def test_clean_title(title, site, expected):
+    assert clean_title(title, site) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("OAKHURST, May 10 (County Courier) - A fire broke out.", "A fire broke out."),
+        ("OAKHURST — A fire broke out.", "A fire broke out."),
+        ("(AP) A fire broke out.", "A fire broke out."),
+        ("VIDEO: A fire broke out.", "A fire broke out."),
+        ("The EU - and the council - agreed.", "The EU - and the council - agreed."),
+    ],
+)
+def test_summary_sentences_drop_a_leading_dateline(sentence, expected):
+    assert strip_dateline(sentence) == expected
+    assert expected in sentence  # still verbatim
+
+
+def test_standalone_penalty_flags_fragments_and_dangling_starts():
+    settings = SummarizeSettings()
+    assert standalone_penalty("The council approved the budget on Tuesday after a long debate.", settings) == 0
+    assert standalone_penalty("He said the budget was approved after a long debate.", settings) > 0
+    assert standalone_penalty("and that the budget would be approved after the debate,” she said.", settings) > 0
+    assert standalone_penalty("Budget approved", settings) > 0
+
+
+@pytest.mark.corpus
+def test_seed_story_summary_is_cited(seeds_dir: Path):
+    articles = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        raw = normalize_text(path.read_text(encoding="utf-8"))
+        title, _, body = raw.partition("\n")
+        articles.append(Article(id=stable_id(path.name, prefix="a"), origin=str(path), title=title.strip(),
+                                text=body.strip(), site=path.stem))  # fmt: skip
+    story = build(articles)
+    assert 4 <= len(story.summary) <= 7
+    texts = {a.id: a.text for a in articles}
+    for s in story.summary:
+        assert len(s.article_ids) >= 1
+        assert s.text in texts[s.article_ids[0]]
+    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= len(story.summary) / 2
+    assert story.headline

@@ -61,7 +61,11 @@ class OnnxMiniLM:
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        # TIDINGS_ONNX_THREADS=1 helps when other processes share the cores (2 threads were 2x slower under load).
+        env_threads = os.environ.get("TIDINGS_ONNX_THREADS", "")
+        options.intra_op_num_threads = (
+            threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
+        )
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])

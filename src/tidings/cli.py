@@ -89,7 +89,9 @@ def _run(
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            result = pipeline.run(sources, group_by=group_by, progress=progress, on_skip=on_skip)
+            result = pipeline.run(
+                sources, group_by=group_by, progress=progress, on_skip=on_skip, collect=out is not None
+            )
         except KeyboardInterrupt:
             err.print("interrupted: the store keeps every batch committed before the interruption")
             return 130
@@ -99,12 +101,12 @@ def _run(
     elapsed = time.perf_counter() - started
     if not quiet:
         console.print(
-            f"read {len(result.articles)} articles ({result.new_articles} new), {len(result.skipped)} skipped, "
-            f"{len(result.stories)} stories in {elapsed:.1f}s"
+            f"read {len(result.article_ids)} articles ({result.new_articles} new), {len(result.skipped)} skipped, "
+            f"{len(result.story_ids)} stories in {elapsed:.1f}s"
             + (f"; output in {out}/ (index.html, stories.json, stories.md)" if out else ""),
             highlight=False,
         )
-    if not result.articles:
+    if not result.article_ids:
         err.print("no article could be read")
         return 2
     if strict and result.skipped:

@@ -213,3 +213,5 @@ class RunResult:
     stories: list[Story]
     skipped: list[Skip]
     new_articles: int = 0
+    article_ids: list[str] = field(default_factory=list)  # every input article, also when not collected
+    story_ids: list[str] = field(default_factory=list)

@@ -99,12 +99,15 @@ class Pipeline:
         progress: Progress | None = None,
         on_skip: Callable[[Skip], None] | None = None,
         stdin: IO[bytes] | None = None,
+        collect: bool = True,
     ) -> RunResult:
         """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
 
         ``group_by="story"`` uses each article's ``story`` field (JSONL) as its story instead of clustering.
         Returns every article of this input (new or already stored) and every story that contains one.
         ``stdin`` replaces standard input for the source '-' (the web server feeds POSTed JSONL this way).
+        ``collect=False`` returns only ids (``article_ids``, ``story_ids``): a 100k-article run then never holds
+        every text in memory.
         """
         if group_by not in (None, "story"):
             raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
@@ -139,7 +142,7 @@ class Pipeline:
                     new_count += len(new)
                 progress("stored", new_count, None)
             self._rebuild_dirty_stories(progress)
-        return self._result(input_ids, skipped, new_count)
+        return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
         self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None
@@ -232,11 +235,13 @@ class Pipeline:
         parts += [t.title or "" for t in story.timeline] + story.sites
         return "\n".join(parts)
 
-    def _result(self, input_ids: list[str], skipped: list[Skip], new_count: int) -> RunResult:
+    def _result(self, input_ids: list[str], skipped: list[Skip], new_count: int, collect: bool) -> RunResult:
+        story_ids = self.store.story_ids_of(input_ids)
+        if not collect:
+            return RunResult([], [], skipped, new_count, article_ids=input_ids, story_ids=story_ids)
         articles = self.store.get_articles(input_ids)
-        story_ids = list(dict.fromkeys(a.story_id for a in articles if a.story_id))
         stories = self.store.get_stories(story_ids)
-        return RunResult(articles=articles, stories=stories, skipped=skipped, new_articles=new_count)
+        return RunResult(articles, stories, skipped, new_count, article_ids=input_ids, story_ids=story_ids)
 
     def export_articles(self, stories: list[Story], input_articles: list[Article]) -> list[Article]:
         """The input articles plus every other article of the exported stories, in story order."""

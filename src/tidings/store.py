@@ -222,6 +222,16 @@ class Store:
                 ).scalars()
             )
 
+    def story_ids_of(self, article_ids: list[str]) -> list[str]:
+        """The stories of these articles, in the order their first article appears."""
+        story_of: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(article_ids), 500):
+                chunk = article_ids[start : start + 500]
+                query = select(articles_table.c.id, articles_table.c.story_id).where(articles_table.c.id.in_(chunk))
+                story_of.update({aid: sid for aid, sid in conn.execute(query) if sid})
+        return list(dict.fromkeys(story_of[a] for a in article_ids if a in story_of))
+
     def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
         """Every stored article without its text, with its MinHash signature and embedding, for warming the
         copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""

@@ -7,7 +7,9 @@ runs ``analyze_story`` + ``summarize_story``, and compares with sumy's LexRank, 
 sentences of the first listed article, all on the same sentences (tidings' splitter).
 
 Length: every system is cut to the same word budget, the reference's word count (systems choose sentences until
-the budget is reached, in their own ranking; the text is then truncated to exactly the budget). A second table
+the budget is reached, in their own ranking; the text is then truncated to exactly the budget). For tidings the
+budget is its ``target_words`` (the product default, 110, stands in for a reference it does not have); its
+``max_sentences`` stays the product's 7, the sumy systems and the lead have no sentence cap. A second table
 gives each system the number of sentences tidings chose, untruncated. ROUGE-1/2/L F1 (rouge-score, stemmed) x 100.
 
     .venv/bin/python benchmarks/summarize.py [--split val] [--limit N]
@@ -240,11 +242,12 @@ def evaluate(stories: list[Story]) -> None:
             budget = n_words(ref)
             summary, head = st.tidings(settings)
             k = len(summary)
-            outputs_budget = {"tidings": truncate(summary, budget)}
+            at_budget, _ = st.tidings(replace(settings, target_words=budget))
+            outputs_budget = {"tidings": truncate(at_budget, budget)}
             outputs_k = {"tidings": " ".join(summary)}
             for name, variant in variants.items():
                 other, _ = st.tidings(variant)
-                outputs_budget[name] = truncate(other, budget)
+                outputs_budget[name] = truncate(st.tidings(replace(variant, target_words=budget))[0], budget)
                 outputs_k[name] = " ".join(other)
             for name, run in runners.items():
                 outputs_budget[name] = truncate(run(st.body, budget_count(budget)), budget)
@@ -281,6 +284,7 @@ def tune(stories: list[Story]) -> None:
         "quote_weight": [0.0, 0.2, 0.5],
         "standalone_weight": [0.1, 0.25, 0.5, 1.0],
         "mmr_lambda": [0.5, 0.7, 0.85, 1.0],
+        "redundancy_threshold": [0.6, 0.7, 0.8],
         "order": ["relevance", "lede", "position"],
     }
 
@@ -288,7 +292,7 @@ def tune(stories: list[Story]) -> None:
         values = []
         for st in stories:
             ref = st.example.reference
-            summary, _ = st.tidings(settings)
+            summary, _ = st.tidings(replace(settings, target_words=n_words(ref)))
             values.append(score(ref, truncate(summary, n_words(ref)))[1])
         return statistics.mean(values) * 100
 

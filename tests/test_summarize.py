@@ -6,6 +6,7 @@ verbatim copy of one of them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +14,17 @@ import pytest
 
 from tidings import analyze
 from tidings.analyze import analyze_story
-from tidings.model import Article, Story
+from tidings.model import Article, Sentence, Story
 from tidings.resources import HashingEncoder, get_embedder, using_encoder
 from tidings.settings import AnalyzeSettings, SummarizeSettings
-from tidings.summarize import clean_title, standalone_penalty, strip_dateline, summarize_story
+from tidings.summarize import (
+    Candidate,
+    clean_title,
+    select,
+    standalone_penalty,
+    strip_dateline,
+    summarize_story,
+)
 from tidings.text import normalize_text, segment, stable_id
 
 ECHO = """A fire tore through the Oakhurst public library late on Saturday, destroying much of its rare book collection.
@@ -251,3 +259,37 @@ def test_seed_story_summary_is_cited(seeds_dir: Path):
         assert s.text in texts[s.article_ids[0]]
     assert sum(len(s.article_ids) >= 2 for s in story.summary) >= len(story.summary) / 2
     assert story.headline
+
+
+def _candidate(text: str, group: str, position: int = 0) -> Candidate:
+    return Candidate(Sentence(group, position, text), 0, position, None, [group], 1, group)
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_short_summary_is_filled_with_new_sentences_never_paraphrases():
+    settings = SummarizeSettings()
+    cands = [
+        _candidate("The harbour bridge closed on Monday after engineers found cracks in two pillars.", "a"),
+        _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "b"),
+        _candidate("The harbour bridge was shut on Monday when engineers found cracks in two pillars.", "c"),
+        _candidate("Engineers found cracks in two pillars and the harbour bridge closed on Monday.", "d"),
+    ]
+    base = _unit(1, 0, 0)
+    between = settings.redundancy_threshold + (settings.fill_threshold - settings.redundancy_threshold) / 2
+    emb = np.stack(
+        [
+            base,
+            _unit(between, np.sqrt(1 - between**2), 0),  # close in topic, new facts: fills
+            _unit(0.99, 0.14, 0),  # a paraphrase of the first: never
+            _unit(between, 0, np.sqrt(1 - between**2)),  # as close as the second, but no new words: never
+        ]
+    )
+    rel = np.array([1.0, 0.9, 0.95, 0.8])
+    chosen = select(cands, emb, rel, settings)
+    assert chosen == [0, 1]
+    strict = select(cands, emb, rel, replace(settings, fill_threshold=settings.redundancy_threshold))
+    assert strict == [0]

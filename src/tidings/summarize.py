@@ -7,8 +7,10 @@ alignment), centrality (cosine to the story's centroid, each article weighing th
 articles' titles and its place in its article (news leads first), minus penalties for sentences that do not stand
 alone (a dangling 'He said...', a quote fragment, unbalanced quotes, too short or too long) and for quotations.
 Maximal marginal relevance picks 4-7 of them, never two from one fact nor two closer than
-``redundancy_threshold``. The summary is ordered as an inverted pyramid (most relevant first; ``order`` can put
-them by first appearance in the articles instead) and each sentence cites every article that reports it.
+``redundancy_threshold`` (a summary left short of its word budget may then take a set-aside sentence that is no
+near-paraphrase, under ``fill_threshold``, and mostly new words). The summary is ordered as an inverted pyramid
+(most relevant first; ``order`` can put them by first appearance in the articles instead) and each sentence cites
+every article that reports it.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -257,27 +259,56 @@ def _relevance(
 
 def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: SummarizeSettings) -> list[int]:
     """Maximal marginal relevance: the next sentence maximises lambda * relevance - (1 - lambda) * its highest
-    cosine to those already chosen; a sentence of an already used fact, or too close to a chosen one, is out."""
+    cosine to those already chosen; a sentence of an already used fact, or too close to a chosen one, is out.
+
+    When that leaves the summary short (under ``min_sentences`` or ``target_words``: a story of few, short
+    articles), a second pass fills it from the sentences set aside as too close, most relevant first, taking only
+    one that is no near-paraphrase of a chosen sentence (cosine under ``fill_threshold``), whose fact is not used
+    yet, and whose content words are mostly new (``fill_novelty``)."""
     chosen: list[int] = []
     used_facts: set[int] = set()
     words_so_far = 0
     available = np.ones(len(cands), dtype=bool)
     max_sim = np.zeros(len(cands))
-    while available.any() and len(chosen) < settings.max_sentences:
+    set_aside: list[int] = []
+
+    def take(i: int) -> None:
+        nonlocal words_so_far, max_sim
+        chosen.append(i)
+        words_so_far += len(cands[i].text.split())
+        if cands[i].fact is not None:
+            used_facts.add(id(cands[i].fact))
+        max_sim = np.maximum(max_sim, emb @ emb[i])
+
+    def full() -> bool:
+        return len(chosen) >= settings.max_sentences or (
+            len(chosen) >= settings.min_sentences and words_so_far >= settings.target_words
+        )
+
+    while available.any() and not full():
         score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim
         score = np.where(available, score, -np.inf)
         i = int(np.argmax(score))
         available[i] = False
         fact = cands[i].fact
-        if (fact is not None and id(fact) in used_facts) or max_sim[i] >= settings.redundancy_threshold:
+        if fact is not None and id(fact) in used_facts:
             continue
-        if len(chosen) >= settings.min_sentences and words_so_far >= settings.target_words:
+        if max_sim[i] >= settings.redundancy_threshold:
+            set_aside.append(i)
+            continue
+        take(i)
+    covered: set[str] = set().union(*(content_words(cands[i].text) for i in chosen)) if chosen else set()
+    for i in sorted(set_aside, key=lambda j: -rel[j]):
+        if full():
             break
-        chosen.append(i)
-        words_so_far += len(cands[i].text.split())
-        if fact is not None:
-            used_facts.add(id(fact))
-        max_sim = np.maximum(max_sim, emb @ emb[i])
+        fact = cands[i].fact
+        if (fact is not None and id(fact) in used_facts) or max_sim[i] >= settings.fill_threshold:
+            continue
+        new_words = content_words(cands[i].text)
+        if not new_words or len(new_words - covered) / len(new_words) < settings.fill_novelty:
+            continue
+        take(i)
+        covered |= new_words
     return chosen
 
 

@@ -15,9 +15,16 @@ partial overlap (overlap coefficient |P∩G|/min(|P|,|G|) >= 0.5). Two precision
 unmatched prediction as a false positive; *partial quotes neutral* does not count predictions that match a
 gold partial quote (tidings also reports attributed partial quotes, by design). Speaker accuracy is measured on
 matched direct quotes: the predicted speaker is right when it shares a name word with the gold source (titles,
-determiners and possessives ignored; 'Antony Blinken' ~ 'Secretary of State Antony Blinken', 'the narrator' ~
-'the narrator'). When the gold source is a pronoun, it is replaced by the nearest earlier gold source of the
-article that is not a pronoun (an approximation of coreference; the row on named sources avoids it).
+determiners and possessives ignored; 'Antony Blinken' ~ 'Secretary of State Antony Blinken'; a phrase of such words
+only, 'The senator', must be the same words). A gold source that is only a speech verb ('said': the annotator
+marked the cue as the source) counts as no source. PolNeAR has no coreference, so a gold source that is an
+anaphor -- a pronoun, or a definite description without a name ('the mayor', 'the president') -- is compared
+with the nearest earlier gold source of the article that could be its referent: not an anaphor itself; for
+he/she and descriptions one that names someone (a capitalised word that is not a title) and, for he/she, is
+not of the other gender (from its own words, 'Mr', 'chairwoman', or the first he/she after its surname in the
+text); a description also counts as right when the prediction is the description itself. Anaphors with no such
+earlier source are not scored (their number is printed). This is an approximation (the referent may be a person
+the article never quotes); the row on names and indefinite descriptions needs none.
 
 Usage::
 
@@ -68,6 +75,7 @@ class Doc:
     title: str
     paragraphs: list[str]
     gold: list[Gold] = field(default_factory=list)
+    raw: str = ""
 
 
 def words(text: str) -> list[str]:
@@ -130,7 +138,7 @@ def load(split: str, direct_share: float) -> list[Doc]:
         raw = texts[name]
         title_end = raw.find("\n")
         lines = raw.split("\n")
-        doc = Doc(name, lines[0].strip(), [ln.strip() for ln in lines[1:] if ln.strip()])
+        doc = Doc(name, lines[0].strip(), [ln.strip() for ln in lines[1:] if ln.strip()], raw=raw)
         mask = quoted_mask(raw)
         spans, rels = parse_ann(sorted(anns[name])[0][1])
         for rel in rels:
@@ -196,21 +204,86 @@ def name_words(text: str | None) -> set[str]:
     return {w for w in words(text) if w not in _IGNORE}
 
 
+_CUE_WORDS = {"said", "says", "say", "told", "tells", "added", "according"}
+"""A gold source that is only a speech verb is an annotation slip (the cue marked as source): no source."""
+
+
+def is_anaphor(source: str) -> bool:
+    """A pronoun, or a definite description with no proper name ('the mayor', 'The senator'): its referent is
+    elsewhere in the article."""
+    ws = source.split()
+    if source.strip().lower() in _PRONOUNS:
+        return True
+    return len(ws) <= 4 and ws[0].lower() == "the" and not any(w[:1].isupper() for w in ws[1:])
+
+
+def person_like(source: str) -> bool:
+    """A gold source that names someone: a capitalised word that is not a title or determiner and is not merely
+    capitalised because it starts the source ('Small groups of protesters', 'The article' are not)."""
+    ws = re.findall(r"[\w.’'-]+", source)
+    for n, w in enumerate(ws):
+        if not w[:1].isupper() or w.lower().strip(".") in _IGNORE:
+            continue
+        if n > 0 or len(ws) == 1 or ws[1][:1].isupper():
+            return True
+    return False
+
+
+_MALE_WORDS = {"mr", "he", "his", "him", "man", "chairman", "congressman", "father", "husband", "son", "king"}
+_FEMALE_WORDS = {"ms", "mrs", "miss", "she", "her", "woman", "chairwoman", "congresswoman", "mother", "wife",
+                 "widow", "daughter", "queen"}  # fmt: skip
+
+
+def gender_of(doc: Doc, source: str) -> str | None:
+    """'m', 'f' or None for a gold source: from its own words (Mr, chairwoman), else from the first he/she within
+    15 words after each mention of its last name in the article text (majority). Used only to rule out an
+    antecedent of the wrong gender for a gold he/she."""
+    ws = words(source.split(",")[0])
+    votes = {"m": sum(w in _MALE_WORDS for w in ws), "f": sum(w in _FEMALE_WORDS for w in ws)}
+    if votes["m"] == votes["f"]:
+        names = [w for w in re.findall(r"[A-Z][\w’'-]+", source.split(",")[0]) if w.lower() not in _IGNORE]
+        if names:
+            for m in re.finditer(rf"\b{re.escape(names[-1])}\b", doc.raw):
+                for w in words(doc.raw[m.end() : m.end() + 120])[:15]:
+                    if w in ("he", "him", "his"):
+                        votes["m"] += 1
+                        break
+                    if w in ("she", "her"):
+                        votes["f"] += 1
+                        break
+    if votes["m"] == votes["f"]:
+        return None
+    return "m" if votes["m"] > votes["f"] else "f"
+
+
 def antecedents(doc: Doc, g: Gold, n: int) -> list[str]:
-    """The gold source, or for a pronoun the ``n`` nearest earlier gold sources that are not pronouns (PolNeAR has
-    no coreference: an approximation)."""
-    if g.source is None or g.source.strip().lower() not in _PRONOUNS:
+    """The gold source; for an anaphor (he/she, 'the mayor') the ``n`` nearest earlier gold sources of the article
+    that could be its referent: not anaphors themselves, and naming someone (person_like) for he/she and definite
+    descriptions, any source for it/they/we. PolNeAR has no coreference: an approximation."""
+    if g.source is None or not is_anaphor(g.source):
         return [g.source] if g.source else []
+    low = g.source.strip().lower()
+    need_person = low not in ("it", "they", "we", "their")
+    want = {"he": "m", "his": "m", "she": "f", "her": "f"}.get(low)
     earlier = sorted(
-        ((o.offset, o.source) for o in doc.gold if o.source and o.source.strip().lower() not in _PRONOUNS
-         and 0 <= o.offset < g.offset),
+        ((o.offset, o.source) for o in doc.gold if o.source and not is_anaphor(o.source)
+         and o.source.strip().lower() not in _CUE_WORDS and (person_like(o.source) or not need_person)
+         and 0 <= o.offset < g.offset and (want is None or gender_of(doc, o.source) in (None, want))),
         reverse=True,
     )  # fmt: skip
-    return [src for _, src in earlier[:n]]
+    out: list[str] = []
+    for _, src in earlier:  # distinct referents
+        if not any(speaker_ok(src, x) for x in out):
+            out.append(src)
+    return out[:n]
 
 
 def speaker_ok(pred: str | None, gold: str | None) -> bool:
-    return bool(name_words(pred) & name_words(gold))
+    """Same person: a shared name word; for phrases of ignored words only ('The senator'), the same words."""
+    a, b = name_words(pred), name_words(gold)
+    if a and b:
+        return bool(a & b)
+    return bool(pred and gold) and words(pred or "") == words(gold or "")
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
@@ -293,15 +366,16 @@ def main() -> None:
     for label, tp, p, r, f, pn, fn in rows:
         print(f"| {label} | {tp} | {p:.3f} | {r:.3f} | {f:.3f} | {pn:.3f} | {fn:.3f} |")
     print("\n### Speaker accuracy on matched direct quotes (Jaccard match)\n")
+    print(f"(not scored: {len(speaker['unresolvable'])} anaphors with no compatible earlier gold source)\n")
     print("| gold source | n | accuracy |")
     print("|---|---|---|")
-    named, pronoun, pronoun3 = speaker["named"], speaker["pronoun"], speaker["pronoun3"]
+    named, anaphor, anaphor3 = speaker["named"], speaker["anaphor"], speaker["anaphor3"]
     for label, ok in (
-        ("a name or a description", named),
-        ("a pronoun, vs the nearest earlier non-pronoun gold source (approximate, strict)", pronoun),
-        ("a pronoun, vs any of the 3 nearest earlier non-pronoun gold sources (approximate, lenient)", pronoun3),
-        ("all, pronouns strict", named + pronoun),
-        ("all, pronouns lenient", named + pronoun3),
+        ("a name or an indefinite description", named),
+        ("a pronoun or 'the <role>', vs the nearest earlier compatible gold source (approximate, strict)", anaphor),
+        ("a pronoun or 'the <role>', vs any of the 3 nearest (approximate, lenient)", anaphor3),
+        ("all, anaphors strict", named + anaphor),
+        ("all, anaphors lenient", named + anaphor3),
     ):
         print(f"| {label} | {len(ok)} | {sum(ok) / max(len(ok), 1):.3f} |")
     if args.errors:
@@ -319,18 +393,30 @@ def score_speakers(
     speaker: dict[str, list[bool]],
     errors: dict[str, list[str]],
 ) -> None:
-    """Speaker right or wrong for each matched direct quote whose gold has a source."""
+    """Speaker right or wrong for each matched direct quote whose gold has a source (a source that is only a
+    speech verb, an annotation slip, counts as no source). An anaphor (he, she, 'the mayor') is right when the
+    prediction is the nearest earlier gold source that could be its referent (see ``antecedents``), or, for a
+    description, the description itself."""
     for i, j in pairs:
         g = direct[j]
-        if g.source is None:
+        if g.source is None or g.source.strip().lower() in _CUE_WORDS:
             continue
-        is_pronoun = g.source.strip().lower() in _PRONOUNS
-        ok = any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 1))
-        speaker["pronoun" if is_pronoun else "named"].append(ok)
-        if is_pronoun:
-            speaker["pronoun3"].append(any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 3)))
+        anaphor = is_anaphor(g.source)
+        same = speaker_ok(pred[i][1], g.source) and g.source.strip().lower() not in _PRONOUNS  # 'the mayor'
+        if anaphor and not same and not antecedents(doc, g, 1):
+            speaker["unresolvable"].append(False)
+            continue  # no earlier gold source can be its referent: not scored
+        ok = same or any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 1))
+        speaker["anaphor" if anaphor else "named"].append(ok)
+        if anaphor:
+            lenient = ok or any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 3))
+            speaker["anaphor3"].append(lenient)
         if not ok:
-            errors["speaker"].append(f"{doc.name}: pred={pred[i][1]!r} gold={g.source!r}: {pred[i][2][:90]}")
+            ants = antecedents(doc, g, 1) if anaphor else []
+            errors["speaker"].append(
+                f"{doc.name}: pred={pred[i][1]!r} gold={g.source!r}{f' ~ {ants[0]!r}' if ants else ''}: "
+                f"{pred[i][2][:90]}"
+            )
 
 
 if __name__ == "__main__":

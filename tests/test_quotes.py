@@ -86,6 +86,20 @@ def test_pronoun_follows_the_last_named_speaker_of_matching_gender() -> None:
     assert [(q.speaker, q.cue) for q in quotes] == [("Jon Brandt", "said"), ("Marta Keller", "replied")]
 
 
+def test_she_goes_to_a_recent_speaker_known_to_be_a_woman() -> None:
+    # 'widow' tells Moritz's gender; Olsen, who spoke last, has none known: 'she' is Moritz.
+    paras = (
+        "Lena Moritz, a fisherman's widow, came to the meeting in Port Valen on Monday.",
+        "\u201cWe want the harbour open again before the winter,\u201d Moritz said.",
+        "\u201cThe harbour stays closed until the inspection is done,\u201d Kai Olsen said.",
+        "\u201cThen we will sail from the next town,\u201d she said.",
+    )
+    quotes = quotes_of(*paras, settings=AnalyzeSettings(quote_pronoun_gender_lookback=3))
+    assert [q.speaker for q in quotes] == ["Lena Moritz", "Kai Olsen", "Lena Moritz"]
+    nearest = quotes_of(*paras, settings=AnalyzeSettings(quote_pronoun_gender_lookback=0))
+    assert nearest[-1].speaker == "Kai Olsen"  # without the look-back: the last speaker not known to be a man
+
+
 def test_role_and_title_resolve_to_the_full_name() -> None:
     quotes = quotes_of(
         "Secretary of State Ilse Varga flew to Port Valen. Mr Tomas Brandt, the harbour master, met her.",
@@ -123,19 +137,47 @@ def test_scare_quotes_and_titles_are_not_quotes() -> None:
 
 
 def test_attributed_quote_inside_indirect_speech() -> None:
+    # A whole clause quoted to the end of the sentence is a direct quote of the sentence's speaker ...
     [q] = quotes_of(
+        INTRO,
+        "Keller said the plan \u201coffers a serious path toward a lasting settlement for the fishermen and"
+        " the port workers of both towns.\u201d",
+    )
+    assert q.text == (
+        "offers a serious path toward a lasting settlement for the fishermen and the port workers of both towns."
+    )
+    assert q.speaker == "Marta Keller"
+
+
+def test_phrase_lifted_into_indirect_speech_is_not_a_quote() -> None:
+    # ... a phrase lifted from the middle of it is part of the reporter's sentence (a partial quote).
+    quotes = quotes_of(
         INTRO, "Keller said the plan offers \u201ca serious path toward a lasting settlement\u201d for both sides."
     )
-    assert q.text == "a serious path toward a lasting settlement"
-    assert q.speaker == "Marta Keller"
+    assert quotes == []
+    loose = AnalyzeSettings(quote_embedded_min_words=4, quote_embedded_sentence_end=False)
+    [q] = quotes_of(
+        INTRO,
+        "Keller said the plan offers \u201ca serious path toward a lasting settlement\u201d for both sides.",
+        settings=loose,
+    )
+    assert (q.text, q.speaker) == ("a serious path toward a lasting settlement", "Marta Keller")
+
+
+def test_short_quote_starting_inside_the_reporters_sentence_is_partial() -> None:
+    assert quotes_of(INTRO, "The council \u201chas made real progress on the quotas,\u201d Keller said.") == []
+    [q] = quotes_of(INTRO, "\u201cThe council has made real progress on the quotas,\u201d Keller said.")
+    assert (q.text, q.speaker) == ("The council has made real progress on the quotas", "Marta Keller")
 
 
 def test_sentence_final_attribution() -> None:
     [q] = quotes_of(
         INTRO,
-        "The proposal leaves \u201croom for progress on fishing quotas and port fees\u201d this year, Keller said.",
+        "The proposal leaves \u201croom for progress on fishing quotas, port fees and the winter timetable of"
+        " the island ferries\u201d this year, Keller said.",
     )
-    assert (q.text, q.speaker) == ("room for progress on fishing quotas and port fees", "Marta Keller")
+    assert q.text == "room for progress on fishing quotas, port fees and the winter timetable of the island ferries"
+    assert q.speaker == "Marta Keller"
 
 
 def test_dash_attribution_and_transcript_label() -> None:

@@ -28,7 +28,7 @@ import numpy as np
 
 from .dedupe import independent_groups
 from .entities import canonical_name, extract_entities
-from .figures import FigureMention, describe_value, extract_figures, merge_figures, singular
+from .figures import MONTHS, WEEKDAYS, FigureMention, describe_value, extract_figures, merge_figures, singular
 from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Sentence, Story
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder, get_nlp
@@ -38,27 +38,12 @@ from .text import words
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z’'-]+|[A-Z]{2,})\b")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_WEEKDAY_RE = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(sorted(WEEKDAYS)) + r")\b", re.IGNORECASE)
 _MONTH_DAY_RE = re.compile(
     r"\b("
-    + "|".join(_MONTHS)
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?("
-    + "|".join(_MONTHS)
+    + "|".join(sorted(MONTHS, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
@@ -102,7 +87,7 @@ def _dates(text: str) -> dict[str, str]:
         out["weekday"] = days.pop()
     month_days = set()
     for m in _MONTH_DAY_RE.finditer(text):
-        month = (m.group(1) or m.group(4)).lower()
+        month = (m.group(1) or m.group(4)).lower()[:3]  # "Jan 5" and "January 5" are the same day
         day = m.group(2) or m.group(3)
         month_days.add(f"{month} {int(day)}")
     if len(month_days) == 1:

@@ -76,8 +76,8 @@ _TIME_NOUNS = {
     "today",
     "tomorrow",
 }
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_MONTHS = {
+WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+MONTHS = {
     "january",
     "february",
     "march",
@@ -307,9 +307,9 @@ def _is_date_context(sentence: str, start: int, end: int, value: float | None, r
     after = sentence[end : end + 12].lower()
     prev_word = re.findall(r"[a-z]+\.?$", before.strip())
     next_word = re.findall(r"^\s*([a-z.]+)", after)
-    if prev_word and prev_word[0].rstrip(".") in _MONTHS:
+    if prev_word and prev_word[0].rstrip(".") in MONTHS:
         return True
-    if next_word and next_word[0].rstrip(".") in _MONTHS:
+    if next_word and next_word[0].rstrip(".") in MONTHS:
         return True
     if next_word and next_word[0] in ("a.m.", "p.m.", "am", "pm", "gmt", "bst", "utc", "est", "et", "o'clock"):
         return True
@@ -317,7 +317,7 @@ def _is_date_context(sentence: str, start: int, end: int, value: float | None, r
         return True
     # A number right after a capitalised word inside the sentence names something: 'Nord Stream 2', 'Article 5'.
     name = re.search(r"\w\W+([A-Z][a-z]+)\s$", sentence[max(0, start - 30) : start])
-    if name and name.group(1).lower() not in _WEEKDAYS and name.group(1).lower() not in _MONTHS:
+    if name and name.group(1).lower() not in WEEKDAYS and name.group(1).lower() not in MONTHS:
         return True
     return bool(re.fullmatch(r"(1[89]|20)\d\d", raw) and not re.match(r"^\s*(people|[a-z]+s\b)", after))
 
@@ -360,9 +360,7 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
     if unit is not None:
         money = unit in _CURRENCY_WORDS.values()
         counts_words = _counts_after_of(following, tagged, ("of", "in", "for", "worth") if money else ("of",))
-        if counts_words and (
-            singular(counts_words[-1].text) in _TIME_NOUNS or counts_words[-1].text.lower() in _MONTHS
-        ):
+        if counts_words and (singular(counts_words[-1].text) in _TIME_NOUNS or counts_words[-1].text.lower() in MONTHS):
             counts_words = []
     else:
         counts_words = _noun_phrase(following, tagged)
@@ -370,7 +368,7 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
             counts_words = _counts_after_of(following, tagged)
         if counts_words:
             head = counts_words[-1].text
-            if singular(head) in _TIME_NOUNS or head.lower() in _MONTHS:
+            if singular(head) in _TIME_NOUNS or head.lower() in MONTHS:
                 return None
             unit = head.lower()
     if raw.lower() in ("one", "a dozen", "dozen") and not counts_words and unit is None:

@@ -34,11 +34,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus  # noqa: E402
-
-from tidings.cluster import FEATURES, StoryClusterer  # noqa: E402
-from tidings.model import Article  # noqa: E402
-from tidings.settings import ClusterSettings  # noqa: E402
+from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus
+from tidings.cluster import FEATURES, StoryClusterer
+from tidings.model import Article
+from tidings.settings import ClusterSettings
 
 
 # -- metric ---------------------------------------------------------------------------------------------------------
@@ -67,7 +66,9 @@ def run_tidings(items: list[Item], emb: np.ndarray, settings: ClusterSettings) -
     return [assigned[i.id] for i in items]
 
 
-def run_tidings_runs(items: list[Item], emb: np.ndarray, settings: ClusterSettings, runs: int, seed: int = 0) -> list[str]:
+def run_tidings_runs(
+    items: list[Item], emb: np.ndarray, settings: ClusterSettings, runs: int, seed: int = 0
+) -> list[str]:
     """The same input split at random into ``runs`` consecutive runs, each one warmed from the previous results
     (as ``tidings run`` does from the store): measures how much the result depends on the split."""
     order = list(range(len(items)))
@@ -178,7 +179,7 @@ def teacher_forced_pairs(
     every article in its gold story so that candidate stories are pure."""
     clusterer = StoryClusterer(settings)
     articles = [to_article(i) for i in items]
-    order = sorted(range(len(items)), key=lambda i: StoryClusterer._sort_key(articles[i]))
+    order = sorted(range(len(items)), key=lambda i: StoryClusterer.order_key(articles[i]))
     gold_story: dict[str, str] = {}  # gold label -> story id
     story_gold: dict[str, str] = {}
     xs, ys, groups = [], [], []
@@ -194,47 +195,59 @@ def teacher_forced_pairs(
 
 
 def fit_gate(streams: list[tuple[list[Item], np.ndarray]], base: ClusterSettings) -> ClusterSettings:
-    """Logistic regression on teacher-forced candidate pairs, then bias and merge margin tuned for mean B-cubed F1."""
+    """Fit the gate on teacher-forced runs of the train streams, each stream weighing the same:
+
+    1. a ranker: logistic regression over all (article, candidate story) pairs;
+    2. the gate: logistic regression over each article's top-ranked candidate only (label: it is the gold story),
+       which is the decision the clusterer makes; its weights both rank and gate;
+    3. the bias, then the merge margin, tuned for the mean B-cubed F1 of real (not teacher-forced) runs.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    xs, ys, ws = [], [], []
-    for items, emb in streams:
-        x, y, _ = teacher_forced_pairs(items, emb, base)
-        xs.append(x)
-        ys.append(y)
-        ws.append(np.full(len(y), 1.0 / max(len(y), 1)))  # each stream weighs the same, whatever its size
-    x, y, w = np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
-    print(f"gate training pairs: {len(y)} ({int(y.sum())} positive)", file=sys.stderr)
-    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y, sample_weight=w * len(y) / w.sum())
-    weights = dict(zip(FEATURES, model.coef_[0].tolist(), strict=True))
-    fitted = dataclasses.replace(base, bias=float(model.intercept_[0]), **{f"{k}_weight": v for k, v in weights.items()})
-    print("logistic:", {k: round(v, 3) for k, v in weights.items()}, "bias", round(fitted.bias, 3), file=sys.stderr)
+    data = [teacher_forced_pairs(items, emb, base) for items, emb in streams]
+
+    def logistic(rows: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
+        x = np.vstack([r[0] for r in rows])
+        y = np.concatenate([r[1] for r in rows])
+        w = np.concatenate([np.full(len(r[1]), len(y) / (len(rows) * max(len(r[1]), 1))) for r in rows])
+        model = LogisticRegression(C=10.0, max_iter=3000).fit(x, y, sample_weight=w)
+        return model.coef_[0], float(model.intercept_[0])
+
+    ranker, _ = logistic([(x, y) for x, y, _ in data])
+    top_rows = []
+    for x, y, groups in data:
+        scores = x @ ranker
+        best: dict[int, int] = {}
+        for row, group in enumerate(groups):
+            if group not in best or scores[row] > scores[best[group]]:
+                best[group] = row
+        rows = np.array(sorted(best.values()))
+        top_rows.append((x[rows], y[rows]))
+        print(f"gate data: {len(y)} candidate pairs, {len(rows)} top candidates ({int(y[rows].sum())} right)",
+              file=sys.stderr)
+    coef, bias = logistic(top_rows)
+    weights = {f"{name}_weight": float(v) for name, v in zip(FEATURES, coef, strict=True)}
+    fitted = dataclasses.replace(base, bias=bias, merge_margin=99.0, **weights)
+    print("gate:", {k: round(v, 3) for k, v in weights.items()}, "bias", round(bias, 3), file=sys.stderr)
 
     def mean_f1(settings: ClusterSettings) -> float:
         return float(np.mean([bcubed(run_tidings(it, e, settings), [i.story for i in it])[2] for it, e in streams]))
 
-    best = (-1.0, fitted)
-    for shift in np.arange(-3.0, 3.01, 0.5):
-        candidate = dataclasses.replace(fitted, bias=fitted.bias + float(shift), merge_margin=99.0)
+    best_fit = (-1.0, fitted)
+    for shift in np.arange(-2.0, 2.01, 0.25):
+        candidate = dataclasses.replace(fitted, bias=fitted.bias + float(shift))
         f1 = mean_f1(candidate)
-        print(f"  bias {candidate.bias:+.2f}: F1 {f1:.4f}", file=sys.stderr)
-        if f1 > best[0]:
-            best = (f1, candidate)
-    center = best[1].bias
-    for shift in np.arange(-0.4, 0.41, 0.2):
-        candidate = dataclasses.replace(best[1], bias=center + float(shift))
-        f1 = mean_f1(candidate)
-        if f1 > best[0]:
-            best = (f1, candidate)
-    print(f"  best bias {best[1].bias:+.2f}: F1 {best[0]:.4f}", file=sys.stderr)
-    chosen = best[1]
-    for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
+        print(f"  bias {candidate.bias:+.2f}: mean F1 {f1:.4f}", file=sys.stderr)
+        if f1 > best_fit[0]:
+            best_fit = (f1, candidate)
+    chosen = best_fit[1]
+    for margin in (0.0, 1.0, 2.0, 3.0):
         candidate = dataclasses.replace(chosen, merge_margin=margin)
         f1 = mean_f1(candidate)
-        print(f"  merge margin {margin}: F1 {f1:.4f}", file=sys.stderr)
-        if f1 > best[0]:
-            best = (f1, candidate)
-    return best[1]
+        print(f"  merge margin {margin}: mean F1 {f1:.4f}", file=sys.stderr)
+        if f1 > best_fit[0]:
+            best_fit = (f1, candidate)
+    return best_fit[1]
 
 
 # -- tables ----------------------------------------------------------------------------------------------------------
@@ -272,7 +285,6 @@ def evaluate(
 ) -> None:
     """tidings (one batch, and split into runs) and the baselines, scored against each gold level."""
     docs = [embed_text(i) for i in items]
-    main_gold = next(iter(golds.values()))
     results: list[tuple[str, list, str, float]] = []
     labels, note, secs = timed(lambda: (run_tidings(items, emb, settings), "defaults (fitted on train)"))
     results.append(("tidings (one batch)", labels, note, secs))
@@ -297,7 +309,6 @@ def evaluate(
     for level, gold in golds.items():
         rows = [score_row(name, labels, gold, note, secs) for name, labels, note, secs in per_level[level]]
         print_table(f"{title}, {level}" if len(golds) > 1 else title, rows, len(items), len(set(gold)))
-    del main_gold
 
 
 def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
@@ -356,8 +367,8 @@ def main() -> None:
     if args.only in (None, "neus"):
         items, emb = subset(neus, neus_emb, lambda i: i.split == "val")
         dated = sum(1 for i in items if i.published)
-        evaluate(f"NeuS val stream (held out; {dated} dated)", items, emb, settings, {"stories": [i.story for i in items]},
-                 baselines, args.runs)
+        golds = {"stories": [i.story for i in items]}
+        evaluate(f"NeuS val stream (held out; {dated} dated)", items, emb, settings, golds, baselines, args.runs)
         items, emb = subset(neus, neus_emb, lambda i: True)
         dated = sum(1 for i in items if i.published)
         evaluate(f"NeuS train+val stream ({dated} dated; tidings was fitted on the train part)", items, emb, settings,

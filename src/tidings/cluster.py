@@ -6,16 +6,19 @@ own bucket and the two next to it; stories without any dated article live in an 
 article also searches, and undated articles search a global index of all stories (built the first time one
 arrives), since no window applies to them.
 
-Every candidate gets gate features: cosine with the story centroid (running mean of the article embeddings),
-TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded counters, and time
-similarity to the story's span. A linear gate (weights fitted by ``benchmarks/clustering.py``,
-stored in :class:`~tidings.settings.ClusterSettings`) joins the article to the best candidate or opens a new story.
-After a join, the grown story is checked against the other candidates of that article and merges with one that is
-now as close as a member would be (recorded in :attr:`StoryClusterer.merged`).
+Every candidate gets gate features (:data:`FEATURES`): cosine with the story centroid (running mean of the article
+embeddings); TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded
+counters; time similarity to the story's span (and whether both are dated); the story's coherence (mean cosine of
+its members with its centroid); and the margin of this candidate's cosine over the closest other candidate. A linear
+gate (weights fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`)
+ranks the candidates and joins the article to the best one when its score is positive, else opens a new story. After
+a join, the grown story is compared with the other candidates the article would also have joined, and merges with
+one whose story-to-story score clears ``merge_margin`` (recorded in :attr:`StoryClusterer.merged`).
 
-Cost per article is bounded: a few index searches of ``candidates`` each, features over capped counters, and index
-updates only when a centroid has moved (geometric schedule). Memory per story is bounded (capped counters, one index
-entry per active time bucket). Copies (``article.copy_of``) go to their original's story and do not move it.
+Cost per article is bounded: a few index searches of ``candidates`` each, sparse features only for candidates that
+could still clear the gate, over capped counters, and index updates only when a centroid has moved (geometric
+schedule). Memory per story is bounded (capped counters, one index entry per active time bucket). Copies
+(``article.copy_of``) go to their original's story and do not move its centroid or counters.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ def _keywords(title: str, lead: str, title_weight: float) -> dict[str, float]:
     out: dict[str, float] = {}
     for text, weight in ((title, title_weight), (lead, 1.0)):
         for w in _WORD.findall(text.lower()):
+            w = _POSSESSIVE.sub("", w)  # "kerry's" counts as "kerry"
             if len(w) < 2 or w in _STOP or (w.isdigit() and len(w) < 3):
                 continue
             out[w] = out.get(w, 0.0) + weight
@@ -159,7 +163,7 @@ class _Story:
     first: float | None = None
     last: float | None = None
     indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
-    dirty: bool = False
+    norms: tuple[int, float, float] | None = None  # (IDF epoch, keyword TF-IDF norm, name TF-IDF norm)
 
     @property
     def coherence(self) -> float:
@@ -185,6 +189,8 @@ class StoryClusterer:
         self._article_story: dict[str, str] = {}  # article id -> story id (for copies)
         self._df: dict[str, int] = {}  # document frequency of keywords and names (copies excluded)
         self._docs = 0
+        self._epoch = 0  # IDF epoch: cached story norms are valid within one
+        self._epoch_docs = 0
         self._indexes: dict[int | str, Index] = {}
         self._next_key = 0
         self._global = False  # whether the index of all stories is kept (from the first undated article on)
@@ -207,6 +213,8 @@ class StoryClusterer:
         """Register a stored article (``story_id`` set) so that new articles can join its story."""
         if not article.story_id:
             raise ValueError(f"article {article.id} has no story_id")
+        if self._story_of(article.id) is not None:
+            return
         story_id = self._resolve(article.story_id)
         doc = self._prepare(article, embedding)
         story = self._stories.get(story_id)
@@ -225,12 +233,16 @@ class StoryClusterer:
         if not articles:
             return {}
         self._flush()
-        order = sorted(range(len(articles)), key=lambda i: self._sort_key(articles[i]))
+        order = sorted(range(len(articles)), key=lambda i: self.order_key(articles[i]))
         originals = [i for i in order if not articles[i].copy_of]
         copies = [i for i in order if articles[i].copy_of]
         placed: dict[str, str] = {}
         for i in originals + copies:
             article = articles[i]
+            known = self._story_of(article.id)
+            if known is not None:  # already placed (an earlier batch or add_known): never counted twice
+                placed[article.id] = known
+                continue
             doc = self._prepare(article, embeddings[i])
             target = self._story_of(doc.copy_of) if doc.copy_of else None
             if target is not None:
@@ -239,8 +251,7 @@ class StoryClusterer:
             else:
                 if doc.copy_of:  # original unknown: cluster it like any article
                     doc.copy_of = None
-                scored = self.candidates_for(doc)
-                story = self._decide(doc, scored)
+                story = self._decide(doc, self.candidates_for(doc, exact=False))
             placed[article.id] = story.id
         return {aid: self._resolve(sid) for aid, sid in placed.items()}
 
@@ -281,7 +292,8 @@ class StoryClusterer:
 
     # -- preparation ----------------------------------------------------------------------------------------------
     @staticmethod
-    def _sort_key(article: Article) -> tuple[float, str]:
+    def order_key(article: Article) -> tuple[float, str]:
+        """The processing order of :meth:`assign`: undated first, then by date, then by id."""
         t = parse_time(article.published)
         return (-math.inf if t is None else t, article.id)
 
@@ -309,10 +321,18 @@ class StoryClusterer:
         weighted = {t: w * self._idf(t) for t, w in counts.items()}
         return weighted, math.sqrt(sum(w * w for w in weighted.values()))
 
-    def _cosine(self, a: tuple[dict[str, float], float], b: dict[str, float]) -> float:
-        """TF-IDF cosine of a weighted counter (with its norm) and a raw one; both are capped: bounded work."""
+    def _story_norms(self, story: _Story) -> tuple[float, float]:
+        """TF-IDF norms of a story's keyword and name counters, cached until the story changes or the IDF epoch
+        moves on (the article count grew by ``idf_refresh``): the costliest part of scoring otherwise."""
+        if story.norms is None or story.norms[0] != self._epoch:
+            story.norms = (self._epoch, self._weighted(story.terms)[1], self._weighted(story.names)[1])
+        return story.norms[1], story.norms[2]
+
+    def _cosine(self, a: tuple[dict[str, float], float], b: dict[str, float], norm_b: float) -> float:
+        """TF-IDF cosine of a weighted counter (with its norm) and a raw one (with its TF-IDF norm); both are
+        capped, and only shared terms are visited: bounded work."""
         weighted, norm = a
-        if norm <= 0 or not b:
+        if norm <= 0 or norm_b <= 0 or not b:
             return 0.0
         small, large = (weighted, b) if len(weighted) <= len(b) else (b, weighted)
         dot = 0.0
@@ -320,10 +340,7 @@ class StoryClusterer:
             other = large.get(term)
             if other is not None:
                 dot += w * other * self._idf(term)
-        if dot <= 0:
-            return 0.0
-        _, norm_b = self._weighted(b)
-        return dot / (norm * norm_b) if norm_b > 0 else 0.0
+        return min(1.0, max(0.0, dot / (norm * norm_b)))
 
     # -- candidates and the gate ----------------------------------------------------------------------------------
     def _story_time_gap(self, t: float | None, story: _Story) -> float | None:
@@ -331,17 +348,21 @@ class StoryClusterer:
             return None
         return max(0.0, story.first - t, t - story.last)
 
-    def candidates_for(self, doc: _Doc) -> list[tuple[_Story, np.ndarray]]:
-        """Stories near the article in the ANN indexes and in its time window, with gate features, best first."""
+    def candidates_for(self, doc: _Doc, exact: bool = True) -> list[tuple[_Story, np.ndarray]]:
+        """Stories near the article in the ANN indexes and in its time window, with gate features, best first.
+
+        With ``exact=False`` the sparse features are skipped (left 0) for candidates that could not clear the gate
+        even with perfect keyword and name overlap: the decision is the same, at a fraction of the cost.
+        """
         k = self.settings.candidates
         found: dict[int, _Story] = {}
         if doc.time is None:
-            names: list[int | str] = [_GLOBAL]
+            searched: list[int | str] = [_GLOBAL]
             self._ensure_global()
         else:
             b = self._bucket(doc.time)
-            names = [b - 1, b, b + 1, _UNDATED]
-        for name in names:
+            searched = [b - 1, b, b + 1, _UNDATED]
+        for name in searched:
             index = self._indexes.get(name)
             if index is None or len(index) == 0:
                 continue
@@ -368,10 +389,13 @@ class StoryClusterer:
         top = np.sort(dense)[::-1]
         second = top[1] if len(top) > 1 else 0.0
         margins = np.where(dense >= top[0], dense - max(second, 0.0), dense - top[0])
+        sparse_gain = max(0.0, self.settings.lexical_weight) + max(0.0, self.settings.names_weight)
         scored = []
         for story, d, c, m in zip(stories, dense, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            features = self._features(float(d), terms, story.terms, names, story.names, gap, float(c), float(m))
+            features = self._features(float(d), terms, names, story, gap, float(c), float(m), sparse=False)
+            if exact or self.score(features) + sparse_gain > 0:
+                features = self._features(float(d), terms, names, story, gap, float(c), float(m))
             scored.append((story, features))
         scored.sort(key=lambda sf: (-self.score(sf[1]), sf[0].seq))
         return scored
@@ -380,19 +404,24 @@ class StoryClusterer:
         self,
         dense: float,
         terms_a: tuple[dict[str, float], float],
-        terms_b: dict[str, float],
         names_a: tuple[dict[str, float], float],
-        names_b: dict[str, float],
+        story: _Story,
         gap: float | None,
         coherence: float,
         margin: float,
+        sparse: bool = True,
     ) -> np.ndarray:
         time_sim = 0.0 if gap is None else math.exp(-gap / self.settings.time_decay_days)
+        lexical = names = 0.0
+        if sparse:
+            terms_norm, names_norm = self._story_norms(story)
+            lexical = self._cosine(terms_a, story.terms, terms_norm)
+            names = self._cosine(names_a, story.names, names_norm)
         return np.array(
             [
                 dense,
-                self._cosine(terms_a, terms_b),
-                self._cosine(names_a, names_b),
+                lexical,
+                names,
                 time_sim,
                 0.0 if gap is None else 1.0,
                 coherence,
@@ -419,7 +448,7 @@ class StoryClusterer:
         if a.first is not None and b.first is not None and a.last is not None and b.last is not None:
             gap = max(0.0, a.first - b.last, b.first - a.last)
         terms, names = self._weighted(a.terms), self._weighted(a.names)
-        return self._features(dense, terms, b.terms, names, b.names, gap, min(a.coherence, b.coherence), 0.0)
+        return self._features(dense, terms, names, b, gap, min(a.coherence, b.coherence), 0.0)
 
     def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
         """Merge ``story`` with the closest other candidate if their gate score clears the merge margin."""
@@ -440,6 +469,7 @@ class StoryClusterer:
         """Move ``drop`` into ``keep``: sums, counters, span; ``drop`` leaves every index."""
         keep.total += drop.total
         keep.n += drop.n
+        keep.norms = None
         keep.size += drop.size
         for attr, cap in (("terms", self.settings.max_terms), ("names", self.settings.max_names)):
             merged = dict(getattr(keep, attr))
@@ -507,7 +537,10 @@ class StoryClusterer:
         if doc.copy_of is None:
             story.total += doc.vector
             story.n += 1
+            story.norms = None
             self._docs += 1
+            if self._docs > self._epoch_docs * (1.0 + self.settings.idf_refresh):
+                self._epoch, self._epoch_docs = self._epoch + 1, self._docs
             for term in set(doc.terms) | set(doc.names):
                 self._df[term] = self._df.get(term, 0) + 1
             cap_t, cap_n = self.settings.max_terms, self.settings.max_names
@@ -527,14 +560,12 @@ class StoryClusterer:
         if self._global:
             story.indexed.setdefault(_GLOBAL, 0)
         if index:
-            names: list[int | str] = [_GLOBAL] if _GLOBAL in story.indexed else []
+            targets: list[int | str] = [_GLOBAL] if _GLOBAL in story.indexed else []
             if doc.time is not None:
-                names.append(self._bucket(doc.time))
+                targets.append(self._bucket(doc.time))
             elif story.first is None:
-                names.append(_UNDATED)
-            self._reindex(story, names)
-        else:
-            story.dirty = True
+                targets.append(_UNDATED)
+            self._reindex(story, targets)
 
     def _bucket(self, t: float) -> int:
         return math.floor(t / self.settings.window_days)
@@ -547,6 +578,8 @@ class StoryClusterer:
 
     def _reindex(self, story: _Story, names: Iterable[int | str], force: bool = False) -> None:
         """Put the story's current centroid into the named indexes, when it moved enough since last time."""
+        if story.n == 0:  # only copies so far (their original's story was not known): nothing to index
+            return
         for name in names:
             was = story.indexed.get(name, 0)
             if not force and was and story.n < was * (1.0 + self.settings.reindex_growth):
@@ -579,6 +612,6 @@ class StoryClusterer:
         for story in sorted((self._stories[s] for s in self._dirty if s in self._stories), key=lambda s: s.seq):
             story.terms = _prune(story.terms, self.settings.max_terms)
             story.names = _prune(story.names, self.settings.max_names)
+            story.norms = None
             self._reindex(story, list(story.indexed), force=True)
-            story.dirty = False
         self._dirty.clear()

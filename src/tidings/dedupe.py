@@ -15,23 +15,28 @@ The original is the earliest published; without dates, the one whose text contai
 with a credit line, then the fuller one, then the one seen first. Copies point at the root original of their
 group (never at another copy); the original gets ``relation="original"``.
 
-Scale (100k articles): per article the detector keeps a 4-byte-per-permutation MinHash row, LSH band keys hashed
-to 8 bytes, one half-precision vector in the ANN index and a ~100-byte record. Texts are not kept: sentence
-vectors of recently seen articles live in a bounded LRU, and older articles are fetched through :attr:`lookup`
-(the pipeline points it at the store) when a paraphrase candidate needs aligning. Nothing compares all pairs.
+Scale (100k articles, ~2.5 KB each): per article the detector keeps its MinHash row (4 bytes per permutation),
+one half-precision vector in the usearch index (768 bytes + graph links), its content hash and a small record
+(dates, sizes, group). The LSH tables cost ~12 KB per article (one Python set per band), so only the most recent
+``settings.lsh_window`` articles are in them; near copies of older articles are still found by the embedding
+index and the sentence alignment, which also recognises an unreworded copy. Texts are not kept: the sentences
+(vectors and word sets) of recently seen articles live in a bounded LRU, and older candidates are fetched through
+:attr:`CopyDetector.lookup` (the pipeline points it at the store) when they need aligning. Nothing compares all
+pairs: each new article meets its LSH bucket-mates and at most ``paraphrase_candidates`` nearest neighbours.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from usearch.index import Index
 
 from .model import Article, Relation
 from .resources import HashingEncoder, get_embedder
@@ -41,6 +46,7 @@ from .text import paragraphs, segment, words
 _SCHEME = "affine32"  # datasketch's 32-bit permutation scheme: hash values fit in 4 bytes
 _HEADER = struct.Struct("<II")  # signature header: number of distinct shingles, number of words
 _BAND_KEY_BYTES = 8  # LSH band keys are hashed to this many bytes (memory; collisions are re-checked)
+_INDEX_CHUNK = 4096  # vectors added to the ANN index per bulk call (bounds the queue; no effect on results)
 _Parsed = tuple[np.ndarray, int, int]  # a parsed signature: hash values, distinct shingles, words
 
 
@@ -218,12 +224,14 @@ class CopyDetector:
         self.settings = settings
         self._lookup: Callable[[str], Article | None] | None = None
         self._lsh = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm, hashfunc=_band_key)
+        self._lsh_rows: deque[int] = deque()  # rows in the LSH, oldest first (at most settings.lsh_window)
         self._sigs = np.zeros((0, settings.num_perm), dtype=np.uint32)
         self._ids: list[str] = []
         self._known: dict[str, _Known] = {}
         self._by_hash: dict[str, str] = {}
         self._members: dict[str, list[str]] = {}  # root id -> ids of its copies
-        self._index = None  # usearch Index, created with the first embedding (its dimension)
+        self._index: Index | None = None  # created with the first embedding (its dimension)
+        self._pending: list[tuple[int, np.ndarray]] = []  # (row, vector) not yet in the index
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._sentences: OrderedDict[str, _Sentences] = OrderedDict()
         self.stats: dict[str, int] = {"lsh_candidates": 0, "ann_candidates": 0, "alignments": 0, "lookups": 0}
@@ -298,6 +306,10 @@ class CopyDetector:
             self._sigs[row] = values
             if n_shingles:
                 self._lsh.insert(row, LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
+                self._lsh_rows.append(row)
+                if len(self._lsh_rows) > self.settings.lsh_window:
+                    # older articles stay findable by hash and through the embedding index + alignment
+                    self._lsh.remove(self._lsh_rows.popleft())
         self._known[article.id] = _Known(article, row, n_shingles, n_words)
         if article.content_hash and article.content_hash not in self._by_hash:
             self._by_hash[article.content_hash] = article.id
@@ -306,11 +318,21 @@ class CopyDetector:
         self._remember(article)
 
     def _ann_add(self, row: int, vector: np.ndarray) -> None:
-        if self._index is None:
-            from usearch.index import Index
+        """Queue a vector for the ANN index; queued vectors are added in bulk before the next search."""
+        self._pending.append((row, vector.reshape(-1)))
+        if len(self._pending) >= _INDEX_CHUNK:
+            self._ann()
 
-            self._index = Index(ndim=int(vector.shape[-1]), metric="cos", dtype=self.settings.index_dtype)
-        self._index.add(row, vector.reshape(-1), threads=1)
+    def _ann(self) -> Index | None:
+        """The embedding index, with every queued vector in it (bulk adds: one by one is twice as slow)."""
+        if self._pending:
+            if self._index is None:
+                ndim = int(self._pending[0][1].shape[-1])
+                self._index = Index(ndim=ndim, metric="cos", dtype=self.settings.index_dtype)
+            keys = np.array([row for row, _ in self._pending], dtype=np.uint64)
+            self._index.add(keys, np.stack([v for _, v in self._pending]), threads=1)
+            self._pending.clear()
+        return self._index
 
     def _remember(self, article: Article) -> None:
         self._articles[article.id] = article
@@ -421,11 +443,12 @@ class CopyDetector:
         return self.settings.paraphrase_candidate_sim, self.settings.paraphrase_sentence_sim
 
     def _reworded(self, article: Article, embedding: np.ndarray) -> _Match | None:
-        if self._index is None or len(self._index) == 0 or not embedding.size:
+        index = self._ann()
+        if index is None or len(index) == 0 or not embedding.size:
             return None
         s = self.settings
         candidate_sim, sentence_sim = self._thresholds()
-        found = self._index.search(embedding.reshape(-1), min(s.paraphrase_candidates, len(self._index)), threads=1)
+        found = index.search(embedding.reshape(-1), min(s.paraphrase_candidates, len(index)), threads=1)
         mine: _Sentences | None = None
         for row, dist in sorted(zip(found.keys.tolist(), found.distances.tolist(), strict=True), key=lambda x: x[1]):
             if 1.0 - dist < candidate_sim:
@@ -475,12 +498,12 @@ class CopyDetector:
         the earlier published; without dates, the one whose text contains the other's, then the one with a credit
         line, then the fuller one; else the one seen first stays."""
         s = self.settings
-        root = self._known[match.other.root]
+        root = self._root(match.other)
         if new.when and root.when:
             order = new.when.compare(root.when)
             if order:
                 return order < 0
-        if root.id == match.other.id:
+        if root is match.other:
             in_root, in_new = match.contained_new, match.contained_other
         elif new.n_shingles and root.n_shingles:  # matched a copy: weigh the new text against the root's own
             jaccard = float(np.mean(self._sigs[new.row] == self._sigs[root.row]))
@@ -495,9 +518,18 @@ class CopyDetector:
             return new.credited
         return new.n_words >= root.n_words * s.fuller_ratio
 
+    def _root(self, rec: _Known) -> _Known:
+        """The root original of a known article's group."""
+        return self._known[rec.copy_of] if rec.copy_of else rec
+
     def _link(self, new: _Known, match: _Match) -> set[str]:
         """Join the new article to the matched group; returns the ids whose relation may have changed."""
-        root = self._known[match.other.root]
+        if match.other.copy_of and match.other.copy_of not in self._known:
+            # the stored original was not loaded (e.g. stored without an embedding): join it as it stands
+            new.copy_of, new.relation = match.other.copy_of, match.relation
+            self._members.setdefault(new.copy_of, []).append(new.id)
+            return {new.id}
+        root = self._root(match.other)
         touched = {root.id}
         if not self._new_is_original(new, match):
             new.copy_of, new.relation = root.id, match.relation
@@ -518,6 +550,3 @@ class CopyDetector:
         """Root original of a known article (itself when it is not a copy), or None when unknown."""
         rec = self._known.get(article_id)
         return rec.root if rec else None
-
-    def known_ids(self) -> Iterable[str]:
-        return iter(self._ids)

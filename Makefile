@@ -41,7 +41,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
+# BERTopic (a clustering baseline) pulls in sentence-transformers and torch: install the CPU build first so pip
+# never fetches a CUDA one (on this project's machines torch==2.13.0 is a CPU wheel on disk; elsewhere use
+# `pip install torch --index-url https://download.pytorch.org/whl/cpu`).
 bench-deps: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 
 clean:

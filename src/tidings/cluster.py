@@ -23,7 +23,6 @@ schedule). Memory per story is bounded (capped counters, one index entry per act
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections.abc import Iterable
@@ -31,12 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-
-# onnxruntime's native module must load before usearch's: the other order segfaults in onnxruntime's import
-# (usearch 2.26 + onnxruntime 1.32 wheels). It is loaded anyway when the embedder runs; absent, nothing is needed.
-with contextlib.suppress(ImportError):
-    import onnxruntime  # noqa: F401
-from usearch.index import Index
+from usearch.index import Index  # after onnxruntime: see tidings/__init__.py
 
 from .model import Article
 from .settings import ClusterSettings

@@ -113,8 +113,9 @@ class _Match:
     other: _Known
     relation: Relation
     score: float
-    contained_new: float  # share of the new article found in the other
-    contained_other: float  # share of the other article found in the new one
+    own_new: float  # how much of the new text is not in the other (shingles, or words for a paraphrase)
+    own_other: float  # how much of the other text is not in the new one (same unit)
+    size: float  # the larger of the two texts (same unit)
 
 
 @dataclass
@@ -402,7 +403,7 @@ class CopyDetector:
         """The strongest copy relation of a new article to a known one, or None."""
         if article.content_hash and article.content_hash in self._by_hash:
             other = self._known[self._by_hash[article.content_hash]]
-            return _Match(other, "duplicate", 1.0, 1.0, 1.0)
+            return _Match(other, "duplicate", 1.0, 0.0, 0.0, 0.0)
         if parsed is not None and parsed[1]:
             near = self._near(parsed)
             if near is not None:
@@ -431,7 +432,9 @@ class CopyDetector:
                 continue
             score = max(jaccard, shorter)
             if best is None or score > best.score:
-                best = _Match(other, "near_duplicate", score, in_other, in_new)
+                common = jaccard / (1.0 + jaccard) * (n_shingles + other.n_shingles)
+                own_new, own_other = n_shingles - common, other.n_shingles - common
+                best = _Match(other, "near_duplicate", score, own_new, own_other, max(n_shingles, other.n_shingles))
         return best
 
     # -- reworded copies --------------------------------------------------------------------------------------
@@ -449,11 +452,14 @@ class CopyDetector:
         s = self.settings
         candidate_sim, sentence_sim = self._thresholds()
         found = index.search(embedding.reshape(-1), min(s.paraphrase_candidates, len(index)), threads=1)
+        when = _When.parse(article.published)
         mine: _Sentences | None = None
         for row, dist in sorted(zip(found.keys.tolist(), found.distances.tolist(), strict=True), key=lambda x: x[1]):
             if 1.0 - dist < candidate_sim:
                 break
             other = self._known[self._ids[int(row)]]
+            if when and other.when and abs((when.moment - other.when.moment).days) > s.paraphrase_max_days:
+                continue  # a recurring report (weekly figures, a yearly event) reworded from last time's
             self.stats["ann_candidates"] += 1
             if mine is None:
                 mine = self._sentences_of(article.id, article)
@@ -461,20 +467,29 @@ class CopyDetector:
             if theirs is None or mine is None:
                 continue
             shorter = min(len(mine.words), len(theirs.words))
-            if shorter < s.paraphrase_min_sentences:
+            if shorter < min(s.near_min_pairs, s.paraphrase_min_sentences):
                 continue
             self.stats["alignments"] += 1
             sim = sentence_similarity(mine, theirs, s.paraphrase_lexical_weight)
             pairs = monotone_alignment(sim, sentence_sim)
-            if len(pairs) < s.paraphrase_min_pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
+            if not pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
                 continue
             verbatim = sum(1 for i, j in pairs if sim[i, j] >= s.near_sentence_sim)
-            # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
-            relation: Relation = "near_duplicate" if verbatim >= s.near_verbatim_share * len(pairs) else "paraphrase"
-            # how much of each text the alignment covers, in words: the fuller text covers less of itself
-            mine_words = sum(len(mine.words[i]) for i, _ in pairs) / max(sum(map(len, mine.words)), 1)
-            their_words = sum(len(theirs.words[j]) for _, j in pairs) / max(sum(map(len, theirs.words)), 1)
-            return _Match(other, relation, len(pairs) / shorter, mine_words, their_words)
+            if verbatim >= s.near_verbatim_share * len(pairs):
+                # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
+                relation: Relation = "near_duplicate"
+                if verbatim < s.near_min_pairs:
+                    continue
+            else:
+                relation = "paraphrase"
+                if len(pairs) < s.paraphrase_min_pairs or shorter < s.paraphrase_min_sentences:
+                    continue
+            # what each text has of its own: the words of its sentences left out of the alignment
+            aligned_mine, aligned_theirs = {i for i, _ in pairs}, {j for _, j in pairs}
+            own_new = sum(len(w) for i, w in enumerate(mine.words) if i not in aligned_mine)
+            own_other = sum(len(w) for j, w in enumerate(theirs.words) if j not in aligned_theirs)
+            size = max(sum(map(len, mine.words)), sum(map(len, theirs.words)))
+            return _Match(other, relation, len(pairs) / shorter, own_new, own_other, size)
         return None
 
     def _sentences_of(self, article_id: str, article: Article | None = None) -> _Sentences | None:
@@ -495,8 +510,8 @@ class CopyDetector:
     # -- provenance -------------------------------------------------------------------------------------------
     def _new_is_original(self, new: _Known, match: _Match) -> bool:
         """Whether the new article, rather than the root original of the matched group, is the original:
-        the earlier published; without dates, the one whose text contains the other's, then the one with a credit
-        line, then the fuller one; else the one seen first stays."""
+        the earlier published; without dates, the one with a credit line, then the one whose text contains the
+        other's, then the fuller one; else the one seen first stays."""
         s = self.settings
         root = self._root(match.other)
         if new.when and root.when:
@@ -504,18 +519,23 @@ class CopyDetector:
             if order:
                 return order < 0
         if root is match.other:
-            in_root, in_new = match.contained_new, match.contained_other
+            own_new, own_other, size = match.own_new, match.own_other, match.size
         elif new.n_shingles and root.n_shingles:  # matched a copy: weigh the new text against the root's own
             jaccard = float(np.mean(self._sigs[new.row] == self._sigs[root.row]))
-            in_root, in_new = self._containment(jaccard, new.n_shingles, root.n_shingles)
+            common = jaccard / (1.0 + jaccard) * (new.n_shingles + root.n_shingles)
+            own_new, own_other = new.n_shingles - common, root.n_shingles - common
+            size = max(new.n_shingles, root.n_shingles)
         else:
-            in_root = in_new = 0.0
-        if in_new - in_root >= s.containment_margin:
-            return True  # the new text holds the root's, not the reverse
-        if in_root - in_new >= s.containment_margin:
-            return False
+            own_new = own_other = size = 0.0
+        # a credit line ("X contributed to this report") marks the newsroom's own text: syndicators drop it
         if new.credited != root.credited:
             return new.credited
+        # one text contains the other when it has clearly more of its own (a dropped paragraph, not an edit)
+        needed = max(s.containment_min_extra, s.containment_margin * size)
+        if own_new - own_other >= needed:
+            return True
+        if own_other - own_new >= needed:
+            return False
         return new.n_words >= root.n_words * s.fuller_ratio
 
     def _root(self, rec: _Known) -> _Known:

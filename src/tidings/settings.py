@@ -180,6 +180,12 @@ class DedupeSettings:
     paraphrase_min_pairs: int = 3
     """And at least this many aligned sentence pairs (two short articles sharing two facts are not copies).
     dev: 2 P 0.982."""
+    near_min_pairs: int = 2
+    """An alignment of mostly the same sentences (see ``near_verbatim_share``) needs only this many of them (not
+    3 pairs): two of a short excerpt's three sentences reprinted word for word make a copy."""
+    paraphrase_max_days: int = 4
+    """Two dated articles published more than this many days apart are not reworded copies of each other
+    (templated recurring reports, e.g. weekly jobless claims, align sentence by sentence)."""
     paraphrase_min_sentences: int = 3
     """Articles with fewer body sentences than this are never called reworded copies (too little evidence)."""
     alignment_min_words: int = 3
@@ -190,9 +196,10 @@ class DedupeSettings:
     """An aligned copy is a near duplicate, not a paraphrase, when at least this share of its aligned pairs are
     the same sentence (dev: relation right for 99% of found copies)."""
     containment_margin: float = 0.02
-    """Without dates, A is the original of B when the share of B found in A exceeds the reverse by this much
-    (when B is A less a share x of its shingles, the two shares differ by about x; dev: 0.1 mis-oriented
-    undated trimmed copies)."""
+    """Without dates, A contains B (and is the original) when A has more text of its own than B by this share of
+    the larger text (shingles for near copies, words of unaligned sentences for reworded ones)..."""
+    containment_min_extra: float = 10
+    """... and by at least this many shingles/words (about half a sentence: an edited word is not a trim)."""
     fuller_ratio: float = 1.2
     """Without dates, containment or credit line, the text with this many times more words is the original."""
     index_dtype: str = "f16"

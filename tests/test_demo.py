@@ -87,7 +87,7 @@ def test_demo_summaries_are_cited(demo_export):
 def test_demo_removes_boilerplate(demo_export):
     for article in demo_export["articles"]:
         text = article["text"].lower()
-        for junk in ("leave a reply", "post a comment", "products you may like", "enable javascript"):
+        for junk in ("leave a reply", "post a comment", "products you may like", "turn on javascript"):
             assert junk not in text, (article["title"], junk)
 
 

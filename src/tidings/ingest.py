@@ -158,15 +158,22 @@ def _iter_file(origin: str, settings: IngestSettings) -> Iterator[Item]:
         yield Skip(origin, f"cannot read ({exc.strerror or exc})")
         return
     if gz:
-        try:
-            data = _gunzip(data, settings)
-        except _TooLarge:
-            yield Skip(origin, f"decompressed size over the {_mb(settings.max_bytes)} cap")
+        unpacked = _gunzip_or_skip(origin, data, settings)
+        if isinstance(unpacked, Skip):
+            yield unpacked
             return
-        except (OSError, EOFError, zlib.error) as exc:
-            yield Skip(origin, f"corrupt gzip ({exc})")
-            return
+        data = unpacked
     yield from _iter_bytes(origin, ext, data, settings, {})
+
+
+def _gunzip_or_skip(origin: str, data: bytes, settings: IngestSettings) -> bytes | Skip:
+    """Decompressed bytes, or the Skip that says why they could not be had."""
+    try:
+        return _gunzip(data, settings)
+    except _TooLarge:
+        return Skip(origin, f"decompressed size over the {_mb(settings.max_bytes)} cap")
+    except (OSError, EOFError, zlib.error) as exc:
+        return Skip(origin, f"corrupt gzip ({exc})")
 
 
 def _gunzip(data: bytes, settings: IngestSettings) -> bytes:
@@ -484,14 +491,11 @@ def _iter_url(url: str, client: httpx.Client, settings: IngestSettings) -> Itera
     data = bytes(body)
     ext, gz = _suffixes(httpx.URL(final_url).path)
     if gz and data[:2] == b"\x1f\x8b":
-        try:
-            data = _gunzip(data, settings)
-        except _TooLarge:
-            yield Skip(url, f"decompressed size over the {_mb(settings.max_bytes)} cap")
+        unpacked = _gunzip_or_skip(url, data, settings)
+        if isinstance(unpacked, Skip):
+            yield unpacked
             return
-        except (OSError, EOFError, zlib.error) as exc:
-            yield Skip(url, f"corrupt gzip ({exc})")
-            return
+        data = unpacked
     ext = _url_format(ext, ctype, data, settings)
     if ext is None:
         yield Skip(url, f"unsupported content type {ctype.split(';')[0] or '(none)'!r}")

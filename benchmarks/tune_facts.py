@@ -46,12 +46,12 @@ def load_pairs(split: str, limit: int | None) -> list[tuple[int, str, str]]:
 def features(pairs: list[tuple[int, str, str]]) -> dict[str, object]:
     """Cosines, name sets and figures of every pair (one encode and one spaCy pass over the unique sentences)."""
     from tidings.analyze import name_idf, sentence_features
-    from tidings.resources import get_embedder, get_nlp
+    from tidings.resources import get_embedder
 
     texts = sorted({t for _, a, b in pairs for t in (a, b)})
     index = {t: i for i, t in enumerate(texts)}
     emb = get_embedder().encode(texts)
-    feats = sentence_features(texts, get_nlp())
+    feats = sentence_features(texts)
     idf = name_idf(names for names, _ in feats)
     ia = np.array([index[a] for _, a, _ in pairs])
     ib = np.array([index[b] for _, _, b in pairs])

@@ -129,7 +129,7 @@ def test_recognition_is_cached_per_paragraph() -> None:
 
 
 def test_rule_based_fallback_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tidings.entities.get_nlp", lambda: None)
+    monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     ents = story(
         "Secretary of State Antony Blinken met Nato envoys in Brussels on Monday.",
         "Blinken said NATO stood together, according to the State Department.",

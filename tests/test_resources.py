@@ -86,9 +86,4 @@ def test_language_identification():
 
 def test_spacy_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
-    resources.get_nlp.cache_clear()
-    try:
-        assert resources.get_nlp() is None
-    finally:
-        monkeypatch.delenv("TIDINGS_NO_SPACY")
-        resources.get_nlp.cache_clear()
+    assert resources.get_nlp() is None

@@ -31,9 +31,9 @@ from .entities import canonical_name, extract_entities
 from .figures import MONTHS, WEEKDAYS, FigureMention, describe_value, extract_figures, merge_figures, singular
 from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Sentence, Story
 from .quotes import extract_quotes
-from .resources import HashingEncoder, get_embedder, get_nlp
+from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import words
+from .text import read_sentences, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -95,17 +95,17 @@ def _dates(text: str) -> dict[str, str]:
     return out
 
 
-def sentence_features(texts: list[str], nlp: Any | None = None) -> list[tuple[frozenset[str], list[FigureMention]]]:
-    """Name tokens and figures of each sentence: spaCy NER + tags when ``nlp`` is given, rules otherwise."""
+def sentence_features(texts: list[str]) -> list[tuple[frozenset[str], list[FigureMention]]]:
+    """Name tokens and figures of each sentence: from spaCy's reading (NER + tags) when available, rules otherwise."""
     out: list[tuple[frozenset[str], list[FigureMention]]] = []
-    if nlp is not None:
-        disable = [p for p in nlp.pipe_names if p not in ("tok2vec", "tagger", "ner")]
-        for text, doc in zip(texts, nlp.pipe(texts, batch_size=128, disable=disable), strict=True):
+    readings = read_sentences(texts)
+    if readings is not None:
+        for text, reading in zip(texts, readings, strict=True):
             names: set[str] = set()
-            for ent in doc.ents:
-                if ent.label_ in _NAME_LABELS:
+            for ent in reading.ents:
+                if ent.label in _NAME_LABELS:
                     names |= _name_tokens(ent.text)
-            out.append((frozenset(names), extract_figures(text, doc)))
+            out.append((frozenset(names), extract_figures(text, reading)))
         return out
     for text in texts:
         # Without NER: capitalised words not opening the sentence, and acronyms.
@@ -490,7 +490,7 @@ def analyze_story(
     units = _units(articles, sentences, groups, settings)
     nodes, texts = make_nodes(units)
     nodes.emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    for node_units, (names, figs) in zip(nodes.units, sentence_features(texts, get_nlp()), strict=True):
+    for node_units, (names, figs) in zip(nodes.units, sentence_features(texts), strict=True):
         dates = _dates(units[node_units[0]].text)
         for u in node_units:
             units[u].names, units[u].figures, units[u].dates = names, figs, dates

@@ -27,10 +27,9 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Article, Entity, Sentence
-from .resources import get_nlp
+from .model import Article, Entity, EntSpan, Sentence
 from .settings import AnalyzeSettings
-from .text import paragraphs
+from .text import paragraphs, read_paragraphs
 
 
 def wordset(text: str) -> frozenset[str]:
@@ -63,60 +62,30 @@ _TOKEN = re.compile(r"[^\W\d_][\w.'’-]*|\d+")
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EntSpan:
-    """One recognised mention inside a paragraph: character offsets, label and text."""
-
-    start: int
-    end: int
-    label: str
-    text: str
-
 
 _cache: OrderedDict[str, tuple[EntSpan, ...]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
 def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
-    """Entity mentions of each text (a paragraph), spaCy NER when available, else the rule-based recogniser.
-
-    Results are cached per text (bounded, least recently used out), so quotes and entities of the same articles
-    cost one spaCy pass; only the texts not seen yet go through ``nlp.pipe`` in batches.
-    """
+    """Entity mentions of each text (a paragraph): spaCy NER from the shared paragraph reading
+    (:func:`tidings.text.read_paragraphs`, cached, so sentences, quotes and entities of an article cost one spaCy
+    pass), else the rule-based recogniser (cached per text, bounded)."""
     settings = settings or AnalyzeSettings()
-    nlp = get_nlp()
-    tag = "spacy" if nlp is not None else "rules"
-    keys = [tag + "\x00" + t for t in texts]
-    out: list[tuple[EntSpan, ...] | None] = [None] * len(texts)
-    missing: dict[str, list[int]] = defaultdict(list)
+    readings = read_paragraphs(texts)
+    if readings is not None:
+        return [r.ents for r in readings]
+    out: list[tuple[EntSpan, ...]] = []
     with _cache_lock:
-        for i, key in enumerate(keys):
-            hit = _cache.get(key)
-            if hit is not None:
-                _cache.move_to_end(key)
-                out[i] = hit
-            else:
-                missing[key].append(i)
-    if missing:
-        todo = [texts[idx[0]] for idx in missing.values()]
-        if nlp is not None:
-            # NER alone: en_core_web_sm's ner has its own tok2vec, so tagger/senter/tok2vec can be skipped.
-            active = [p for p in nlp.pipe_names if p != "ner"]
-            with nlp.select_pipes(disable=active):
-                found = [
-                    tuple(EntSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents)
-                    for doc in nlp.pipe(todo, batch_size=settings.ner_batch_size)
-                ]
-        else:
-            found = [rule_entities(t) for t in todo]
-        with _cache_lock:
-            for (key, idx), spans in zip(missing.items(), found, strict=True):
-                for i in idx:
-                    out[i] = spans
-                _cache[key] = spans
-            while len(_cache) > settings.ner_cache_paragraphs:
-                _cache.popitem(last=False)
-    return [o if o is not None else () for o in out]
+        for t in texts:
+            hit = _cache.get(t)
+            if hit is None:
+                hit = _cache[t] = rule_entities(t)
+            _cache.move_to_end(t)
+            out.append(hit)
+        while len(_cache) > settings.ner_cache_paragraphs:
+            _cache.popitem(last=False)
+    return out
 
 
 # Rule-based recogniser ------------------------------------------------------------------------------------------

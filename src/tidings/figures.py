@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Figure
+from .model import Figure, Reading
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -249,9 +249,9 @@ class _Word:
     end: int
 
 
-def _words(sentence: str, doc: Any | None) -> list[_Word]:
-    if doc is not None:
-        return [_Word(t.text, t.tag_ or None, t.idx, t.idx + len(t.text)) for t in doc]
+def _words(sentence: str, reading: Reading | None) -> list[_Word]:
+    if reading is not None:
+        return [_Word(reading.text[a:b], tag or None, a, b) for a, b, tag in reading.tokens]
     return [_Word(m.group(), None, m.start(), m.end()) for m in _TOKEN_RE.finditer(sentence)]
 
 
@@ -396,16 +396,17 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
     )
 
 
-def extract_figures(sentence: str, doc: Any | None = None) -> list[FigureMention]:
-    """Figures of one sentence. ``doc`` is the spaCy Doc of ``sentence`` (tagger + ner) or None for the regex path.
+def extract_figures(sentence: str, reading: Reading | None = None) -> list[FigureMention]:
+    """Figures of one sentence. ``reading`` is spaCy's reading of ``sentence`` (tags and entities,
+    :func:`tidings.text.read_sentences`) or None for the regex path.
 
     Numbers are found by the regex; spaCy's entities veto those inside DATE/TIME/ORDINAL spans (and its tags
     find what a number counts)."""
-    words = _words(sentence, doc)
-    tagged = doc is not None and any(w.tag for w in words)
+    words = _words(sentence, reading)
+    tagged = reading is not None and any(w.tag for w in words)
     blocked: list[tuple[int, int]] = []
-    if doc is not None:
-        blocked = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NON_FIGURE_LABELS]
+    if reading is not None:
+        blocked = [(e.start, e.end) for e in reading.ents if e.label in _NON_FIGURE_LABELS]
     out: list[FigureMention] = []
     for m in _NUMBER_RE.finditer(sentence):
         if any(m.start("num") < be and m.end("num") > bs for bs, be in blocked):

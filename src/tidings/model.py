@@ -75,6 +75,37 @@ class Sentence:
     is_heading: bool = False
 
 
+@dataclass(frozen=True)
+class EntSpan:
+    """One recognised mention inside a text (a paragraph or a sentence): character offsets, label and text."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """spaCy's reading of one paragraph, kept instead of its Doc (about a hundred times smaller): sentence spans,
+    token spans with their part-of-speech tags, and entities; every offset is into the paragraph."""
+
+    text: str
+    sentences: tuple[tuple[int, int], ...]
+    tokens: tuple[tuple[int, int, str], ...]
+    ents: tuple[EntSpan, ...]
+
+    def within(self, start: int, end: int) -> Reading:
+        """The part of this reading inside ``[start, end)``, offsets shifted to start at 0."""
+        return Reading(
+            self.text[start:end],
+            ((0, end - start),),
+            tuple((a - start, b - start, t) for a, b, t in self.tokens if a >= start and b <= end),
+            tuple(EntSpan(e.start - start, e.end - start, e.label, e.text) for e in self.ents
+                  if e.start >= start and e.end <= end),
+        )
+
+
 @dataclass
 class Mention:
     article_id: str

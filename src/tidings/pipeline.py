@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO
 
 from . import analyze, clean, cluster, dedupe, ingest, summarize
-from .model import Article, Document, RunResult, Skip, Story, TimelineEntry
+from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
 from .resources import CachedEncoder, get_embedder, using_encoder
 from .settings import Settings
 from .store import Store, now_iso
-from .text import segment, stable_id
+from .text import paragraphs, read_paragraphs, segment, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,8 @@ class Pipeline:
         """Embed, dedupe and cluster new articles, then write them and their stories in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         with self.timer("embed", len(articles)):
-            embeddings = self.encoder.base.encode([article_embedding_text(a) for a in articles])
+            # through the vector cache: rebuilding a store from inputs embedded before costs no model time
+            embeddings = self.encoder.encode([article_embedding_text(a) for a in articles])
         with self.timer("dedupe", len(articles)):
             signatures = [self._copies.signature(a) for a in articles]
             changed_known = self._copies.detect(articles, embeddings, signatures)
@@ -202,21 +203,52 @@ class Pipeline:
 
     # -- stories ----------------------------------------------------------------------------------------------
     def _rebuild_dirty_stories(self, progress: Progress) -> None:
+        """Rebuild every dirty story, in chunks of about ``batch_size`` articles: the spaCy pass and the sentence
+        embeddings of a chunk run as one batch each (a story at a time, they ran a few sentences at a time)."""
         dirty = self.store.dirty_story_ids()
-        for done, story_id in enumerate(dirty, 1):
-            story = self.build_story(story_id)
-            with self.timer("store"), self.store.transaction() as conn:
-                if story is not None:
-                    self.store.save_story(conn, story, search_text=self._search_text(story))
-            progress("stories", done, len(dirty))
+        done = 0
+        chunk: list[tuple[str, list[str]]] = []
+        size = 0
+        for n, story_id in enumerate(dirty):
+            ids = self.store.story_article_ids(story_id)
+            chunk.append((story_id, ids))
+            size += len(ids)
+            if size < self.batch_size and n < len(dirty) - 1:
+                continue
+            loaded = [(sid, self.store.get_articles(ids)) for sid, ids in chunk]
+            sentences = self._prepare([a for _, articles in loaded for a in articles])
+            for sid, articles in loaded:
+                story = self.build_story(sid, articles, sentences) if articles else None
+                with self.timer("store"), self.store.transaction() as conn:
+                    if story is not None:
+                        self.store.save_story(conn, story, search_text=self._search_text(story))
+                done += 1
+                progress("stories", done, len(dirty))
+            chunk, size = [], 0
 
-    def build_story(self, story_id: str) -> Story | None:
-        """Analyze and summarize one story from its stored articles."""
-        articles = self.store.get_articles(self.store.story_article_ids(story_id))
+    def _prepare(self, articles: list[Article]) -> dict[str, list[Sentence]]:
+        """Sentences of ``articles`` (one spaCy pass over all their paragraphs) with their embeddings cached."""
+        with self.timer("analyze"):
+            read_paragraphs([p for a in articles for p in paragraphs(a.text)])
+            sentences = {a.id: segment(a) for a in articles}
+            analyze_s, summarize_s = self.settings.analyze, self.settings.summarize
+            limit = max(analyze_s.max_sentences_per_article, summarize_s.max_candidates_per_article)
+            texts = [a.title for a in articles if a.title]
+            for a in articles:
+                texts += [s.text for s in sentences[a.id] if not s.is_heading][:limit]
+            self.encoder.encode(list(dict.fromkeys(texts)))
+        return sentences
+
+    def build_story(
+        self, story_id: str, articles: list[Article] | None = None, sentences: dict[str, list[Sentence]] | None = None
+    ) -> Story | None:
+        """Analyze and summarize one story (its stored articles unless ``articles`` are given)."""
+        if articles is None:
+            articles = self.store.get_articles(self.store.story_article_ids(story_id))
         if not articles:
             return None
         with self.timer("analyze", len(articles)):
-            sentences = {a.id: segment(a) for a in articles}
+            sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
             story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in articles])
             story = analyze.analyze_story(story, articles, sentences, self.settings.analyze)
         with self.timer("summarize", len(articles)):

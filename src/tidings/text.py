@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
-from .model import Article, Sentence
+from .model import Article, EntSpan, Reading, Sentence
 from .resources import get_nlp
+from .settings import AnalyzeSettings
 
 # Every Unicode space that is not a plain space or newline folds to a plain space.
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
@@ -112,26 +117,127 @@ def _merge_open_quotes(sentences: list[str]) -> list[str]:
     return out
 
 
-def split_sentences(paragraph_texts: list[str]) -> list[list[str]]:
-    """Sentences of each paragraph. spaCy's senter, fed paragraph by paragraph (fed whole documents it merges
-    across blank lines); regex fallback without spaCy."""
+# One spaCy pass per paragraph (tok2vec, tagger, senter, ner) serves every stage that reads language: sentences
+# here, entities and quotes (entities.recognize), names and figures of sentences (analyze). Readings are cached,
+# bounded, least recently used out: a story's paragraphs are read once while it is analyzed.
+_readings: OrderedDict[str, Reading] = OrderedDict()
+_sentence_at: OrderedDict[str, tuple[Reading, int, int]] = OrderedDict()
+_readings_lock = threading.Lock()
+READING_CACHE_PARAGRAPHS = AnalyzeSettings().ner_cache_paragraphs
+
+
+def _read(nlp: Any, texts: list[str]) -> list[Reading]:
+    out = []
+    for doc in nlp.pipe(texts, batch_size=AnalyzeSettings().ner_batch_size):
+        sentences = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            while start < end and doc.text[start].isspace():
+                start += 1
+            while end > start and doc.text[end - 1].isspace():
+                end -= 1
+            if end > start:
+                sentences.append((start, end))
+        out.append(
+            Reading(
+                doc.text,
+                tuple(sentences),
+                tuple((t.idx, t.idx + len(t.text), sys.intern(t.tag_)) for t in doc if not t.is_space),
+                tuple(EntSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents),
+            )
+        )
+    return out
+
+
+def read_paragraphs(texts: list[str]) -> list[Reading] | None:
+    """spaCy's reading of each paragraph (cached), or None without spaCy."""
     nlp = get_nlp()
     if nlp is None:
-        raw = [_split_fallback(p) for p in paragraph_texts]
-    else:
-        raw = [
-            [s.text.strip() for s in doc.sents if s.text.strip()]
-            for doc in nlp.pipe(paragraph_texts, batch_size=64, disable=["ner", "tagger"])
-        ]
-    return [_merge_open_quotes(sents) for sents in raw]
+        return None
+    found: dict[str, Reading] = {}
+    with _readings_lock:
+        for t in texts:
+            hit = _readings.get(t)
+            if hit is not None:
+                _readings.move_to_end(t)
+                found[t] = hit
+    todo = list(dict.fromkeys(t for t in texts if t not in found))
+    if todo:
+        new = dict(zip(todo, _read(nlp, todo), strict=True))
+        found.update(new)
+        with _readings_lock:
+            _readings.update(new)
+            while len(_readings) > READING_CACHE_PARAGRAPHS:
+                _readings.popitem(last=False)
+    return [found[t] for t in texts]
 
 
-def segment(article: Article) -> list[Sentence]:
-    """Sentences and headings of an article, in order."""
+def read_sentences(texts: list[str]) -> list[Reading] | None:
+    """spaCy's reading of each sentence: cut from its paragraph's reading when the sentence came from
+    :func:`split_sentences` (context helps the tagger and NER), else read on its own. None without spaCy."""
+    if get_nlp() is None:
+        return None
+    out: list[Reading | None] = [None] * len(texts)
+    with _readings_lock:
+        for i, t in enumerate(texts):
+            hit = _sentence_at.get(t)
+            if hit is not None:
+                reading, start, end = hit
+                out[i] = reading.within(start, end)
+    alone = [i for i, r in enumerate(out) if r is None]
+    if alone:
+        read = read_paragraphs([texts[i] for i in alone]) or []
+        for i, r in zip(alone, read, strict=True):
+            out[i] = r.within(0, len(r.text))
+    return [r for r in out if r is not None]
+
+
+def _sentence_spans(reading: Reading) -> list[tuple[int, int]]:
+    """Sentence spans with quotations kept whole (see :func:`_merge_open_quotes`)."""
+    out: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
+    joins = 0
+    for start, end in reading.sentences:
+        if pending is None:
+            pending, joins = (start, end), 0
+        else:
+            pending, joins = (pending[0], end), joins + 1
+        if _quote_balance(reading.text[pending[0] : pending[1]]) <= 0 or joins >= 3:
+            out.append(pending)
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def split_sentences(paragraph_texts: list[str], model: bool = True) -> list[list[str]]:
+    """Sentences of each paragraph. spaCy's senter, fed paragraph by paragraph (fed whole documents it merges
+    across blank lines); the regex splitter without spaCy or with ``model=False`` (copy detection, which only
+    needs the same cut on both sides, takes that fast path)."""
+    readings = read_paragraphs(paragraph_texts) if model else None
+    if readings is None:
+        return [_merge_open_quotes(_split_fallback(p)) for p in paragraph_texts]
+    out: list[list[str]] = []
+    with _readings_lock:
+        for reading in readings:
+            sentences = []
+            for start, end in _sentence_spans(reading):
+                text = reading.text[start:end]
+                sentences.append(text)
+                _sentence_at[text] = (reading, start, end)
+                _sentence_at.move_to_end(text)
+            out.append(sentences)
+        while len(_sentence_at) > 4 * READING_CACHE_PARAGRAPHS:
+            _sentence_at.popitem(last=False)
+    return out
+
+
+def segment(article: Article, model: bool = True) -> list[Sentence]:
+    """Sentences and headings of an article, in order (``model=False``: the fast regex sentence splitter)."""
     paras = paragraphs(article.text)
     headings = {h.strip() for h in article.headings}
     body_idx = [i for i, p in enumerate(paras) if p not in headings and not looks_like_heading(p)]
-    split = dict(zip(body_idx, split_sentences([paras[i] for i in body_idx]), strict=True))
+    split = dict(zip(body_idx, split_sentences([paras[i] for i in body_idx], model), strict=True))
     out: list[Sentence] = []
     for i, para in enumerate(paras):
         if i not in split:

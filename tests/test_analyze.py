@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from tidings import analyze
 from tidings.analyze import analyze_story
 from tidings.figures import extract_figures
 from tidings.model import Article, Fact, Story

@@ -170,6 +170,59 @@ def test_short_quote_starting_inside_the_reporters_sentence_is_partial() -> None
     assert (q.text, q.speaker) == ("The council has made real progress on the quotas", "Marta Keller")
 
 
+def test_whole_reported_clause_is_a_quote_however_short() -> None:
+    # Nothing of the reporter's between the verb and the marks, nothing after them: the clause is all quoted.
+    [q] = quotes_of(INTRO, "Keller says that \u201cthe nets come first.\u201d")
+    assert (q.text, q.speaker, q.cue) == ("the nets come first.", "Marta Keller", "says")
+    [q] = quotes_of(INTRO, "Keller told the fishermen that \u201cwe stand together.\u201d")
+    assert (q.text, q.speaker) == ("we stand together.", "Marta Keller")
+    [q] = quotes_of(INTRO, "Keller called the ferry timetable \u201cthe worst plan this port has seen in years.\u201d")
+    assert (q.text, q.speaker) == ("the worst plan this port has seen in years.", "Marta Keller")
+    # The reporter's words after the marks, or a one-word description: still a partial quote.
+    assert quotes_of(INTRO, "Keller says that \u201cthe nets come first\u201d in every season of the year.") == []
+    assert quotes_of(INTRO, "Keller called the timetable \u201cunworkable.\u201d") == []
+    off = AnalyzeSettings(quote_whole_clause=False)
+    assert quotes_of(INTRO, "Keller says that \u201cthe nets come first.\u201d", settings=off) == []
+
+
+def test_colon_after_a_clause_without_speech_verb() -> None:
+    [q] = quotes_of(INTRO, "Keller sums up her week in a line: \u201cThe harbour stays open, whatever it takes.\u201d")
+    assert (q.text, q.speaker, q.cue) == ("The harbour stays open, whatever it takes.", "Marta Keller", None)
+    [q] = quotes_of(INTRO, "Harbour notes - Lena Moritz: \u201cNobody here wants another winter of waiting.\u201d")
+    assert (q.text, q.speaker) == ("Nobody here wants another winter of waiting.", "Lena Moritz")
+    # a colon before a quoted phrase that is no sentence of its own is not an attribution
+    assert quotes_of(INTRO, "The agenda had one item: \u201cquotas.\u201d") == []
+
+
+def test_more_speech_verbs_signs_chants_and_exclamations() -> None:
+    quotes = quotes_of(
+        INTRO,
+        "\u201cWe have waited long enough,\u201d Keller concludes.",
+        "Outside, the dockers chanted \u201cOpen the gates!\u201d",
+        "\u201cThe sea belongs to all of us,\u201d reads a banner on the quay.",
+        "Keller waved to the crowd, shouting \u201cWhat a Great Day!\u201d",
+    )
+    assert [(q.speaker, q.text) for q in quotes] == [
+        ("Marta Keller", "We have waited long enough"),
+        ("the dockers", "Open the gates!"),
+        ("a banner", "The sea belongs to all of us"),
+        ("Marta Keller", "What a Great Day!"),  # an exclamation in capitals is no title
+    ]
+
+
+def test_speech_verb_coordinated_with_an_earlier_verb() -> None:
+    [q] = quotes_of(INTRO, "Keller stood up at the end of the meeting and said: \u201cWe are done here.\u201d")
+    assert (q.text, q.speaker, q.cue) == ("We are done here.", "Marta Keller", "said")
+
+
+def test_a_date_before_the_verb_is_not_the_speaker() -> None:
+    [q] = quotes_of(
+        INTRO,
+        "Keller on Tuesday called the delay \u201ca failure that the fishermen of both towns will not forget.\u201d",
+    )
+    assert q.speaker == "Marta Keller"
+
+
 def test_sentence_final_attribution() -> None:
     [q] = quotes_of(
         INTRO,
@@ -200,8 +253,7 @@ def test_unattributed_quotations_only_when_asked_for() -> None:
 
 
 def test_without_spacy_the_rules_still_find_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tidings.entities.get_nlp", lambda: None)
-    monkeypatch.setattr("tidings.text.get_nlp", lambda: None)
+    monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     quotes = quotes_of(
         INTRO,
         "\u201cWe will not give up on these talks,\u201d Keller said.",

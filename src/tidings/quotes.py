@@ -12,7 +12,9 @@ Works paragraph by paragraph on the article text, in three steps:
    transcript label ('PENCE: …'), at the end of the quotation's sentence ('… "a serious path" to peace,
    X said.'), in the same sentence for a quotation inside indirect speech ('X said the plan is "not final"'), or
    the speaker of the previous paragraph for a quote paragraph that follows it. '"First," she said, "second."'
-   and '"First," she said. "Second."' are one quote.
+   and '"First," she said. "Second."' are one quote. A sentence that ends in a colon with no speech verb gives
+   the floor to its subject ('Politico lists the facts: "…"', 'Pollsters agree - Jane Roe: "…"'), and a speech
+   verb coordinated with an earlier one takes its clause's subject ('Roe stood up and said: "…"').
 3. **Speaker**: a name becomes the full name used in the article (Mr Blinken, Blinken -> Antony Blinken; a
    surname shared by several people goes to the one of matching title gender, then to the one mentioned last);
    he/she becomes the last named speaker before it (of a compatible gender, learnt from titles and pronouns);
@@ -28,7 +30,9 @@ toward peace for the fishermen and the port workers of both towns."' is a quote;
 phrase in it (PolNeAR annotates those as indirect speech; on its train split such phrases were direct quotes
 113 times out of 180 with both rules, 189 out of 548 without). Likewise a quotation that starts inside the
 reporter's sentence needs that many words even when an attribution follows ('The country "has made dramatic
-changes," X said': ``quote_mid_sentence_min_words``). A
+changes," X said': ``quote_mid_sentence_min_words``). The exception is a quotation that is the whole clause
+reported by its verb, however short ('X says that "we will win."': ``quote_whole_clause``), since the reporter
+added no words of their own. A
 short quoted Title Case phrase ("Morning Joe", "Unfit") is a name, not a quote. A quotation with no attribution at
 all is dropped unless ``quote_keep_unattributed`` (then kept with speaker None when it is a sentence of its own of
 at least ``quote_unattributed_min_words`` words). English only: other languages get no quotes.
@@ -61,12 +65,15 @@ CUES = wordset(
     suggest suggests suggested tweeted posted quipped joked boasted vowed pledged promised predicted concluded
     countered shouted yelled urge urges urged charged alleged alleges mused reiterate reiterates reiterated repeated
     answered agreed testified contend contends contended maintained confirmed confirms denied exclaimed whispered
-    retorted underscored underlined"""
+    retorted underscored underlined concludes stresses observes predicts testifies maintains denies retorts mocked
+    scoffed interjected pleaded proclaimed lamented reasoned recounted wondered screamed chanted yells elaborated
+    reads"""
 )
 """Speech verbs, in forms that are verbs rather than nouns ('notes', 'claims', 'state', 'recall' are left out)."""
 ING_CUES = wordset(
     """saying adding telling asking writing noting explaining arguing insisting warning declaring stressing
-    suggesting urging acknowledging recalling calling tweeting posting"""
+    suggesting urging acknowledging recalling calling tweeting posting reading chanting shouting yelling screaming
+    proclaiming answering responding replying concluding stating joking quipping"""
 )
 """Participles of speech ('X said, adding, "…"'): their speaker is the subject of the clause before."""
 EMBED_CUES = wordset(
@@ -74,7 +81,12 @@ EMBED_CUES = wordset(
 )
 """Verbs that attribute a quoted description ('He called Burma a "good news story in an era when …"'): they
 attribute quotations inside the sentence only, and with the usual minimum length (scare quotes stay out)."""
-LOOSE_CUES = wordset("notes claims states recalls writes argues quips jokes boomed joked quipped snapped exclaimed")
+TELL_CUES = wordset("told tells tell telling warned warns warning assured assures reminded reminds")
+"""Speech verbs with the hearer as object before the reported clause ('told reporters that "…"')."""
+LOOSE_CUES = wordset(
+    """notes claims states recalls writes argues quips jokes boomed joked quipped snapped exclaimed answers counters
+    mocks beamed retaliated cried sighed griped fumed sang sings shouts read echoed"""
+)
 """Speech verbs that are nouns too ('notes', 'claims'): a cue only right after a quotation, with a name or a
 pronoun as speaker ('"…," he notes')."""
 PARTICLE_VERBS = wordset("went goes go shot shoots fired fires pointed points chimed chimes cut")
@@ -86,6 +98,7 @@ _AUX = wordset(
     reportedly recently quickly simply just however still already first finally even often never always did does
     do not"""
 )
+_TIME_PREPOSITIONS = wordset("on in at during by")
 _PRONOUNS: dict[str, str | None] = {"he": "m", "she": "f", "they": None, "it": None, "we": None, "i": None}
 _NOMINAL_START = wordset("the a an his her their its our one two three several some many most other another both all")
 _NOMINAL_BAD = wordset(
@@ -141,7 +154,10 @@ def _loose_cue(toks: list[_Tok], j: int) -> tuple[str, int] | None:
 
 
 def _is_title_case(text: str) -> bool:
-    """Every word capitalised (small words aside): a name of a show, a slogan, a title."""
+    """Every word capitalised (small words aside): a name of a show, a slogan, a title. An exclamation or a
+    question ('What a Great Night!') is an utterance, not a title."""
+    if text.rstrip(_MARK_CHARS + "’' ")[-1:] in "!?":
+        return False
     ws = re.findall(r"[^\W\d_][\w’'-]*", text)
     return bool(ws) and all(w[0].isupper() or w.lower() in _SMALL for w in ws) and ws[0][0].isupper()
 
@@ -498,7 +514,7 @@ class _Extractor:
         if len(toks) >= 2 and toks[-1].text in ",:":  # 'Hillary shot back, "…"', 'Trump boomed: "…"'
             cue = _loose_cue(toks, len(toks) - 2)
             if cue is not None:
-                speaker = self._speaker_before(k, toks[: cue[1]])
+                speaker = self._speaker_before(k, toks[: cue[1]]) or self._coordinated_subject(k, toks[: cue[1]])
                 if speaker is not None and speaker.kind in ("name", "pronoun"):
                     return _Attr(cue[0], toks[cue[1]].start, k, speaker, "head", toks[-2].end)
         for j in range(len(toks) - 1, -1, -1):
@@ -525,13 +541,53 @@ class _Extractor:
             if _is_ing_cue(t):
                 speaker = self._clause_subject(k, toks[:j])
             else:
-                speaker = self._speaker_before(k, toks[:j])
+                speaker = self._speaker_before(k, toks[:j]) or self._coordinated_subject(k, toks[:j])
                 if speaker is None and direct and after:
                     speaker = self._speaker_after(k, toks, j + 1)  # 'said Blinken: "…"'
             if speaker is not None:
                 kind = "head" if direct and not embed_only else "embedded"
                 return _Attr(t.text, t.start, k, speaker, kind, t.end)
+        starts_sentence = para.text[open_at + 1 : open_at + 2].isupper()
+        if self.settings.quote_colon_subject and len(toks) >= 2 and toks[-1].text == ":" and starts_sentence:
+            speaker = self._colon_subject(k, toks[:-1])
+            if speaker is not None:
+                return _Attr(None, toks[-1].start, k, speaker, "head", toks[-1].end)
         return None
+
+    def _colon_subject(self, k: int, toks: list[_Tok]) -> _Phrase | None:
+        """Who a sentence ending in a colon gives the floor to, with no speech verb ('Politico lists the facts:
+        "…"', 'The lesson - Jane Roe: "…"'): a name just before the colon after a dash, else the subject at the
+        start of the clause (a pronoun or a name of a person or organisation)."""
+        para = self.paras[k]
+        toks = _drop_parentheses(toks)
+        if not toks or len(toks) > self.settings.quote_attribution_max_tokens:
+            return None
+        ent = para.ent_ending_at(toks[-1].end)
+        if ent is not None and ent.label in ("PERSON", "ORG"):
+            idx = next(i for i, t in enumerate(toks) if t.start >= ent.start)
+            if idx == 0 or toks[idx - 1].text in _DASHES:
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
+        i = 0
+        while i < len(toks) and toks[i].low in ("but", "and", "so", "then", "still", "yet"):
+            i += 1
+        if i >= len(toks):
+            return None
+        if toks[i].low in ("he", "she", "they", "we", "it") and i + 1 < len(toks) and toks[i + 1].text.islower():
+            return _Phrase(k, toks[i].start, toks[i].end, toks[i].text, "pronoun")
+        ent = para.ent_starting_at(toks[i].start)
+        if ent is None and toks[i].low.strip(".") in TITLES and i + 1 < len(toks):
+            ent = para.ent_starting_at(toks[i + 1].start)
+        if ent is not None and ent.label in ("PERSON", "ORG"):
+            nxt = next((t for t in toks if t.start >= ent.end), None)
+            if nxt is not None and nxt.text.islower():  # the name is the subject of a verb
+                return _Phrase(k, toks[i].start, ent.end, para.text[toks[i].start : ent.end], "name", ent.label)
+        return None
+
+    def _coordinated_subject(self, k: int, toks: list[_Tok]) -> _Phrase | None:
+        """The subject of a speech verb coordinated with an earlier verb ('Roe stood up and said: "…"')."""
+        if not self.settings.quote_coordinated_subject or not toks or toks[-1].low != "and":
+            return None
+        return self._clause_subject(k, toks[:-1])
 
     def _clause_subject(self, k: int, toks: list[_Tok]) -> _Phrase | None:
         """Subject of the clause before a participle: 'Blinken said, adding …' -> Blinken."""
@@ -616,6 +672,13 @@ class _Extractor:
         toks = _drop_parentheses(toks)
         while toks and (toks[-1].low in _AUX or (toks[-1].low.endswith("ly") and toks[-1].text.islower())):
             toks.pop()
+        when = para.ent_ending_at(toks[-1].end) if toks else None
+        if when is not None and when.label in ("DATE", "TIME") and when.start > toks[0].start:
+            toks = [t for t in toks if t.start < when.start]  # 'Roe on Tuesday said': the time is not the speaker
+            if toks and toks[-1].low in _TIME_PREPOSITIONS:
+                toks.pop()
+            while toks and toks[-1].low in _AUX:
+                toks.pop()
         if toks and toks[-1].text == ",":  # 'Blinken, the secretary of state, said' / 'X, however, said'
             commas = [i for i, t in enumerate(toks[:-1]) if t.text == ","]
             toks = toks[: commas[-1]] if commas else toks[:-1]
@@ -855,10 +918,14 @@ class _Extractor:
                 continue
             if 2 <= n_words <= settings.quote_title_max_words and _is_title_case(text):
                 continue  # a title or a name, even right before a speech verb
-            if attr.kind == "embedded" and (
-                n_words < settings.quote_embedded_min_words
-                or (not first.closed and first.open_at is not None)
-                or (settings.quote_embedded_sentence_end and text.rstrip(_MARK_CHARS + "’' ")[-1:] not in _SENT_END)
+            if (
+                attr.kind == "embedded"
+                and not self._whole_clause(chain, attr)
+                and (
+                    n_words < settings.quote_embedded_min_words
+                    or (not first.closed and first.open_at is not None)
+                    or (settings.quote_embedded_sentence_end and text.rstrip(_MARK_CHARS + "’' ")[-1:] not in _SENT_END)
+                )
             ):
                 continue
             if (
@@ -877,6 +944,34 @@ class _Extractor:
         for q in quotes:
             q.text = q.text.rstrip(",;:—–― ").strip()
         return quotes
+
+    def _whole_clause(self, chain: list[_Seg], attr: _Attr) -> bool:
+        """Is the quotation the whole reported clause of its speech verb ('X says that "we will win."', 'X told
+        them: "Enough."')? Nothing but 'that' (or a colon) between the verb and the opening mark, and nothing but
+        the full stop between the closing mark and the end of the sentence: the reporter added no word of their
+        own, so it is a direct quote however short (PolNeAR annotates it so)."""
+        if not self.settings.quote_whole_clause or len(chain) > 1:
+            return False
+        seg = chain[0]
+        if seg.open_at is None or attr.para != seg.para or attr.cue_at > seg.open_at or not seg.closed:
+            return False
+        para = self.paras[seg.para]
+        between = para.text[attr.end : seg.open_at].split()
+        words = [w.lower().strip(",:") for w in between]
+        n_object = self.settings.quote_whole_clause_object_words
+        if words[-1:] == ["that"] and attr.cue and attr.cue.lower() in TELL_CUES and len(words) <= n_object:
+            words = []  # 'told her supporters that "…"'
+        elif (
+            attr.cue
+            and attr.cue.lower() in EMBED_CUES
+            and 0 < len(words) <= n_object
+            and len(re.findall(r"\w+", para.text[seg.start : seg.end])) >= n_object
+        ):
+            words = []
+        if words not in ([], ["that"]):
+            return False
+        rest = para.text[seg.after : para.sentence_end(seg.after)].strip()
+        return not re.search(r"\w", rest)
 
     def _continues(self, prev: tuple[list[_Seg], _Attr, int], chain: list[_Seg], attr: _Attr | None) -> bool:
         """Is ``chain`` more of the previous quote? '"A," she said, "B."' and '"A," she said, referring to X,

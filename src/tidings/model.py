@@ -6,6 +6,7 @@ Every stage reads and writes these dataclasses; none of them knows about SQL, HT
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -88,19 +89,28 @@ class EntSpan:
 @dataclass(frozen=True)
 class Reading:
     """spaCy's reading of one paragraph, kept instead of its Doc (about a hundred times smaller): sentence spans,
-    token spans with their part-of-speech tags, and entities; every offset is into the paragraph."""
+    token spans with their part-of-speech tags, and entities; every offset is into the paragraph. Token offsets
+    are packed (``array('I')`` of start, end pairs) because thousands of readings stay cached."""
 
     text: str
     sentences: tuple[tuple[int, int], ...]
-    tokens: tuple[tuple[int, int, str], ...]
+    offsets: array
+    tags: tuple[str, ...]
     ents: tuple[EntSpan, ...]
+
+    @property
+    def tokens(self) -> list[tuple[int, int, str]]:
+        """(start, end, tag) of every token."""
+        return [(self.offsets[2 * k], self.offsets[2 * k + 1], tag) for k, tag in enumerate(self.tags)]
 
     def within(self, start: int, end: int) -> Reading:
         """The part of this reading inside ``[start, end)``, offsets shifted to start at 0."""
+        kept = [(a - start, b - start, t) for a, b, t in self.tokens if a >= start and b <= end]
         return Reading(
             self.text[start:end],
             ((0, end - start),),
-            tuple((a - start, b - start, t) for a, b, t in self.tokens if a >= start and b <= end),
+            array("I", [x for a, b, _ in kept for x in (a, b)]),
+            tuple(t for _, _, t in kept),
             tuple(EntSpan(e.start - start, e.end - start, e.label, e.text) for e in self.ents
                   if e.start >= start and e.end <= end),
         )

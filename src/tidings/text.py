@@ -7,6 +7,7 @@ import re
 import sys
 import threading
 import unicodedata
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
@@ -138,11 +139,13 @@ def _read(nlp: Any, texts: list[str]) -> list[Reading]:
                 end -= 1
             if end > start:
                 sentences.append((start, end))
+        tokens = [t for t in doc if not t.is_space]
         out.append(
             Reading(
                 doc.text,
                 tuple(sentences),
-                tuple((t.idx, t.idx + len(t.text), sys.intern(t.tag_)) for t in doc if not t.is_space),
+                array("I", [x for t in tokens for x in (t.idx, t.idx + len(t.text))]),
+                tuple(sys.intern(t.tag_) for t in tokens),
                 tuple(EntSpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents),
             )
         )
@@ -227,7 +230,7 @@ def split_sentences(paragraph_texts: list[str], model: bool = True) -> list[list
                 _sentence_at[text] = (reading, start, end)
                 _sentence_at.move_to_end(text)
             out.append(sentences)
-        while len(_sentence_at) > 4 * READING_CACHE_PARAGRAPHS:
+        while len(_sentence_at) > 2 * READING_CACHE_PARAGRAPHS:
             _sentence_at.popitem(last=False)
     return out
 

@@ -159,6 +159,11 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
                 for table in ("articles", "stories", "stories_fts"):
                     if table in tables:
                         conn.execute(f"DELETE FROM {table}")
+            # spaCy readings cached in this process are not what this run is about: start without them
+            from tidings import text as text_module
+
+            text_module._readings.clear()
+            text_module._sentence_at.clear()
             pipeline = Pipeline(Settings(), db=str(db))
             start = time.perf_counter()
             result = pipeline.run([str(f) for f in files], collect=False)

@@ -127,10 +127,13 @@ class _Sentences:
     vectors: np.ndarray
     words: list[frozenset[str]]
 
+    @staticmethod
+    def texts_of(article: Article, min_words: int) -> list[str]:
+        return [s.text for s in segment(article, model=False) if not s.is_heading and len(words(s.text)) >= min_words]
+
     @classmethod
     def of(cls, article: Article, min_words: int) -> _Sentences:
-        texts = [s.text for s in segment(article, model=False) if not s.is_heading and len(words(s.text)) >= min_words]
-        return cls.from_texts(texts)
+        return cls.from_texts(cls.texts_of(article, min_words))
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> _Sentences:
@@ -365,6 +368,7 @@ class CopyDetector:
         """Set ``copy_of``/``relation`` on ``articles`` (against known articles and each other) and register
         them. Returns the already-known articles whose ``copy_of``/``relation`` changed."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
+        self._prefetch_sentences(articles, embeddings)
         order = sorted(range(len(articles)), key=lambda i: self._time_key(articles[i], i))
         touched: set[str] = set()
         new_ids: list[str] = []
@@ -492,6 +496,48 @@ class CopyDetector:
             size = max(sum(map(len, mine.words)), sum(map(len, theirs.words)))
             return _Match(other, relation, len(pairs) / shorter, own_new, own_other, size)
         return None
+
+    def _prefetch_sentences(self, articles: list[Article], embeddings: np.ndarray) -> None:
+        """Segment and embed, in one batch, the sentences the reworded-copy check of this batch will align: those
+        of every new article with a candidate (a known article or a batch-mate above the candidate cosine) and
+        of the known candidates. One encoder call per batch instead of one per article: several times faster."""
+        if not articles or not embeddings.size:
+            return
+        candidate_sim, _ = self._thresholds()
+        wanted: dict[str, Article | None] = {}
+        mates = embeddings @ embeddings.T  # the batch with itself: bounded by the batch size
+        np.fill_diagonal(mates, -1.0)
+        index = self._ann()
+        k = self.settings.paraphrase_candidates
+        for i, article in enumerate(articles):
+            known: list[str] = []
+            if index is not None and len(index):
+                found = index.search(embeddings[i].reshape(-1), min(k, len(index)), threads=1)
+                known = [self._ids[int(r)] for r, d in zip(found.keys.tolist(), found.distances.tolist(), strict=True)
+                         if 1.0 - d >= candidate_sim]
+            if known or mates[i].max() >= candidate_sim:
+                wanted.setdefault(article.id, article)
+                for other in known:
+                    wanted.setdefault(other, None)
+        todo: list[tuple[str, list[str]]] = []
+        for aid, given in wanted.items():
+            if aid in self._sentences:
+                continue
+            article = given or self._article(aid)
+            if article is not None and article.text:
+                todo.append((aid, _Sentences.texts_of(article, self.settings.alignment_min_words)))
+        if not todo:
+            return
+        flat = [t for _, texts in todo for t in texts]
+        vectors = get_embedder().encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+        start = 0
+        for aid, texts in todo:
+            self._sentences[aid] = _Sentences(
+                vectors[start : start + len(texts)].astype(np.float16), [frozenset(words(t)) for t in texts]
+            )
+            start += len(texts)
+        while len(self._sentences) > self.settings.sentence_cache_articles:
+            self._sentences.popitem(last=False)
 
     def _sentences_of(self, article_id: str, article: Article | None = None) -> _Sentences | None:
         """An article's body sentences as vectors and word sets (LRU-cached; fetched through ``lookup``)."""

@@ -68,6 +68,9 @@ class OnnxMiniLM:
             threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
         )
         options.inter_op_num_threads = 1
+        # Idle worker threads sleep instead of spinning: the pipeline runs Python between model calls, and with
+        # other processes on the cores spinning cost a quarter more CPU and 30% speed (2 cores, 600 sentences).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))

@@ -197,17 +197,8 @@ def test_copies_follow_their_original(articles: list[Article], vectors: np.ndarr
 
 def test_close_stories_merge_and_the_merge_is_recorded() -> None:
     """Two stories far apart, then articles that sit between them: the grown story absorbs the other."""
-    settings = ClusterSettings(
-        bias=-5.0,
-        dense_weight=10.0,
-        lexical_weight=0.0,
-        names_weight=0.0,
-        time_weight=0.0,
-        dated_weight=0.0,
-        coherence_weight=0.0,
-        margin_weight=0.0,
-        merge_margin=-3.0,
-    )
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}
+    settings = ClusterSettings(bias=-5.0, merge_margin=-3.0, **only_dense)
     e1, e2 = np.eye(8, dtype=np.float32)[:2]
     bridge = (e1 + e2) / np.linalg.norm(e1 + e2)
     docs = [
@@ -267,3 +258,88 @@ def test_an_article_seen_again_keeps_its_story_and_is_not_counted_twice(
     stories = clusterer.story_count
     assert clusterer.assign(articles, vectors) == first
     assert clusterer.story_count == stories
+
+
+# Two fictional earthquakes of the same kind: different town, year and magnitude (the same-type-event trap).
+QUAKES: dict[str, list[tuple[str, str]]] = {
+    "quake_tervel": [
+        (
+            "Magnitude 5.8 earthquake shakes Tervel",
+            "A magnitude 5.8 earthquake struck near Tervel on 12 May 2029, cracking walls in the old town. The Tervel "
+            "fire brigade said 14 people were treated for light injuries.",
+        ),
+        (
+            "Tervel quake of 5.8 injures 14",
+            "Fourteen people were hurt when a 5.8 magnitude quake hit Tervel in May 2029, the fire brigade of Tervel "
+            "said, as inspectors checked the cracked walls of the old town.",
+        ),
+        (
+            "Tervel inspects old town after 5.8 tremor",
+            "Inspectors in Tervel checked cracked walls in the old town after the magnitude 5.8 earthquake of May "
+            "2029, in which 14 people were injured.",
+        ),
+    ],
+    "quake_oskarby": [
+        (
+            "Earthquake of magnitude 6.3 hits Oskarby",
+            "An earthquake of magnitude 6.3 hit Oskarby on 3 February 2034. Mayor Hedda Lunn said 230 homes in "
+            "Oskarby were damaged and schools would stay closed.",
+        ),
+        (
+            "Oskarby counts 230 damaged homes after 6.3 quake",
+            "Mayor Hedda Lunn of Oskarby said the 6.3 magnitude earthquake of February 2034 damaged 230 homes; "
+            "Oskarby's schools stay closed.",
+        ),
+    ],
+}
+
+
+def quake_articles() -> list[Article]:
+    return [
+        Article(id=stable_id(event, str(k), prefix="a"), origin=f"{event}-{k}", title=title, text=text)
+        for event, items in QUAKES.items()
+        for k, (title, text) in enumerate(items)
+    ]
+
+
+def test_two_events_of_the_same_kind_stay_apart() -> None:
+    """Undated, so only the text tells them apart: different place, year and magnitude mean different stories."""
+    require_model()
+    quakes = quake_articles()
+    assigned = StoryClusterer(ClusterSettings()).assign(quakes, embed(quakes))
+    assert partition(assigned) == partition(gold(quakes))
+
+
+def test_names_and_numbers_of_the_story_back_its_own_articles_more() -> None:
+    """The entity and number features of a candidate story: high for another report of the same quake, low for a
+    report of the other quake even once one of its articles has slipped into the story."""
+    quakes = quake_articles()
+    vectors = embed(quakes)
+    clusterer = StoryClusterer(ClusterSettings())
+    story = clusterer.place(quakes[0], vectors[0], None)
+    clusterer.place(quakes[1], vectors[1], story)
+    clusterer.place(quakes[3], vectors[3], story)  # a stray member from the other quake
+    same = dict(zip(FEATURES, clusterer.candidates(quakes[2], vectors[2])[0][1], strict=True))
+    other = dict(zip(FEATURES, clusterer.candidates(quakes[4], vectors[4])[0][1], strict=True))
+    assert same["figures"] > 0 and same["names"] > 0
+    assert same["names_both"] == other["names_both"] == 1.0
+    assert other["names_support"] < same["names_support"]
+    assert other["figures_support"] < same["figures_support"]
+    assert same["nearest"] >= same["dense"] - 1e-6  # the best exemplar is at least as close as the centroid
+
+
+def test_story_state_stays_bounded_for_a_long_story() -> None:
+    """Exemplars and counters are capped whatever a story's size (memory and cost per candidate bounded)."""
+    settings = ClusterSettings(exemplars=4, max_figures=8)
+    clusterer = StoryClusterer(settings)
+    rng = np.random.default_rng(3)
+    story = None
+    for i in range(60):
+        doc = Article(id=f"a{i}", origin="r", title=f"Update {i}", text=f"Figures {100 + i} and {2000 + i}.")
+        story = clusterer.place(doc, rng.standard_normal(16).astype(np.float32), story)
+    probe = Article(id="probe", origin="r", title="Update", text="Figures 100.")
+    (sid, _features), = clusterer.candidates(probe, rng.standard_normal(16).astype(np.float32))
+    assert sid == story
+    state = clusterer._stories[story]
+    assert len(state.exemplars) == 4
+    assert len(state.figures) <= 2 * settings.max_figures and len(state.figures_df) <= 2 * settings.max_figures

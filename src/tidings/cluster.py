@@ -7,13 +7,17 @@ article also searches, and undated articles search a global index of all stories
 arrives), since no window applies to them.
 
 Every candidate gets gate features (:data:`FEATURES`): cosine with the story centroid (running mean of the article
-embeddings); TF-IDF cosine of title+lead keywords and of capitalised-name tokens against the story's bounded
-counters; time similarity to the story's span (and whether both are dated); the story's coherence (mean cosine of
-its members with its centroid); and the margin of this candidate's cosine over the closest other candidate. A linear
-gate (weights fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`)
-ranks the candidates and joins the article to the best one when its score is positive, else opens a new story. After
-a join, the grown story is compared with the other candidates the article would also have joined, and merges with
-one whose story-to-story score clears ``merge_margin`` (recorded in :attr:`StoryClusterer.merged`).
+embeddings) and the best cosine with one of the story's exemplars (first and latest members); TF-IDF cosine of
+title+lead keywords, of capitalised-name tokens and of numbers (years, magnitudes, prices) against the story's
+bounded counters, with the *support* of the article's names and numbers (the share of the story's members that
+mention them: a new person, place or date, or one only a stray member brought in, speaks against the join) and
+whether both sides have any; time similarity to the story's span (and whether both are dated); the story's coherence
+(mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
+candidate. A linear gate (weights fitted by ``benchmarks/clustering.py --fit``, stored in
+:class:`~tidings.settings.ClusterSettings`) ranks the candidates and joins the article to the best one when its
+score is positive, else opens a new story. After a join, the grown story is compared with the other candidates
+the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
+(recorded in :attr:`StoryClusterer.merged`).
 
 Cost per article is bounded: a few index searches of ``candidates`` each, sparse features only for candidates that
 could still clear the gate, over capped counters, and index updates only when a centroid has moved (geometric
@@ -36,7 +40,21 @@ from .model import Article
 from .settings import ClusterSettings
 from .text import stable_id
 
-FEATURES = ("dense", "lexical", "names", "time", "dated", "coherence", "margin")
+FEATURES = (
+    "dense",
+    "nearest",
+    "lexical",
+    "names",
+    "names_both",
+    "names_support",
+    "figures",
+    "figures_both",
+    "figures_support",
+    "time",
+    "dated",
+    "coherence",
+    "margin",
+)
 """Order of the gate features (see :meth:`StoryClusterer.candidates`)."""
 
 _UNDATED = "u"
@@ -45,6 +63,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
 _NAME_WORD = re.compile(r"[A-Z][\w'’.\-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
+_FIGURE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
 
 try:  # spaCy's list when it is installed; IDF alone down-weights function words otherwise
     from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP
@@ -118,6 +137,32 @@ def _names(title: str, lead: str, title_weight: float) -> dict[str, float]:
     return out
 
 
+def _figures(title: str, lead: str, title_weight: float) -> dict[str, float]:
+    """Numbers of title and lead ("2013", "6.1", "13,000"): years, magnitudes, tolls and prices tell apart two events
+    of the same kind (two earthquakes, two acquisitions) that words and embeddings mix up. Single digits are too
+    common to say anything and are skipped."""
+    out: dict[str, float] = {}
+    for text, weight in ((title, title_weight), (lead, 1.0)):
+        for match in _FIGURE.findall(text):
+            key = match.replace(",", "")
+            if len(key) < 2:
+                continue
+            out[key] = out.get(key, 0.0) + weight
+    return out
+
+
+def _support(weighted: dict[str, float], df: dict[str, float], members: float) -> float:
+    """How much of the story stands behind the article's names (or numbers): the TF-IDF-weighted mean, over the
+    article's names, of the share of the story's members that mention the name. A new person or place ("Capaldi"
+    arriving in a story about "Smith") gets 0, and so does one that only a stray member brought in: once one article
+    of another event has slipped into a story, its names match that event's next articles in the story's counters,
+    but few members back them. 0 when the article has none."""
+    total = sum(weighted.values())
+    if total <= 0 or members <= 0:
+        return 0.0
+    return sum(w * min(1.0, df.get(t, 0.0) / members) for t, w in weighted.items()) / total
+
+
 def _normalized(counts: dict[str, float]) -> dict[str, float]:
     total = sum(counts.values())
     return {k: v / total for k, v in counts.items()} if total > 0 else {}
@@ -138,6 +183,7 @@ class _Doc:
     vector: np.ndarray
     terms: dict[str, float]
     names: dict[str, float]
+    figures: dict[str, float]
     time: float | None
     copy_of: str | None
 
@@ -154,10 +200,14 @@ class _Story:
     size: int = 0  # all members
     terms: dict[str, float] = field(default_factory=dict)
     names: dict[str, float] = field(default_factory=dict)
+    figures: dict[str, float] = field(default_factory=dict)
+    names_df: dict[str, float] = field(default_factory=dict)  # members mentioning each name (capped like names)
+    figures_df: dict[str, float] = field(default_factory=dict)
+    exemplars: list[np.ndarray] = field(default_factory=list)  # first and latest member vectors (bounded)
     first: float | None = None
     last: float | None = None
     indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
-    norms: tuple[int, float, float] | None = None  # (IDF epoch, keyword TF-IDF norm, name TF-IDF norm)
+    norms: tuple[int, float, float, float] | None = None  # (IDF epoch, keyword, name and figure TF-IDF norms)
 
     @property
     def coherence(self) -> float:
@@ -189,18 +239,7 @@ class StoryClusterer:
         self._next_key = 0
         self._global = False  # whether the index of all stories is kept (from the first undated article on)
         self._dirty: set[str] = set()
-        self._weights = np.array(
-            [
-                settings.dense_weight,
-                settings.lexical_weight,
-                settings.names_weight,
-                settings.time_weight,
-                settings.dated_weight,
-                settings.coherence_weight,
-                settings.margin_weight,
-            ],
-            dtype=np.float64,
-        )
+        self._weights = np.array([getattr(settings, f"{name}_weight") for name in FEATURES], dtype=np.float64)
 
     # -- public API ---------------------------------------------------------------------------------------------
     def add_known(self, article: Article, embedding: np.ndarray) -> None:
@@ -303,6 +342,7 @@ class StoryClusterer:
             vector=vector,
             terms=_keywords(title, lead, self.settings.title_weight),
             names=_names(title, lead, self.settings.title_weight),
+            figures=_figures(title, lead, self.settings.title_weight),
             time=parse_time(article.published),
             copy_of=article.copy_of,
         )
@@ -315,12 +355,17 @@ class StoryClusterer:
         weighted = {t: w * self._idf(t) for t, w in counts.items()}
         return weighted, math.sqrt(sum(w * w for w in weighted.values()))
 
-    def _story_norms(self, story: _Story) -> tuple[float, float]:
+    def _story_norms(self, story: _Story) -> tuple[float, float, float]:
         """TF-IDF norms of a story's keyword and name counters, cached until the story changes or the IDF epoch
         moves on (the article count grew by ``idf_refresh``): the costliest part of scoring otherwise."""
         if story.norms is None or story.norms[0] != self._epoch:
-            story.norms = (self._epoch, self._weighted(story.terms)[1], self._weighted(story.names)[1])
-        return story.norms[1], story.norms[2]
+            story.norms = (
+                self._epoch,
+                self._weighted(story.terms)[1],
+                self._weighted(story.names)[1],
+                self._weighted(story.figures)[1],
+            )
+        return story.norms[1], story.norms[2], story.norms[3]
 
     def _cosine(self, a: tuple[dict[str, float], float], b: dict[str, float], norm_b: float) -> float:
         """TF-IDF cosine of a weighted counter (with its norm) and a raw one (with its TF-IDF norm); both are
@@ -373,7 +418,7 @@ class StoryClusterer:
             stories.append(story)
         if not stories:
             return []
-        terms, names = self._weighted(doc.terms), self._weighted(doc.names)
+        sparse_a = (self._weighted(doc.terms), self._weighted(doc.names), self._weighted(doc.figures))
         centroids = np.stack([s.total for s in stories])
         norms = np.linalg.norm(centroids, axis=1)
         dense = (centroids @ doc.vector) / np.maximum(norms, 1e-12)
@@ -383,13 +428,14 @@ class StoryClusterer:
         top = np.sort(dense)[::-1]
         second = top[1] if len(top) > 1 else 0.0
         margins = np.where(dense >= top[0], dense - max(second, 0.0), dense - top[0])
-        sparse_gain = max(0.0, self.settings.lexical_weight) + max(0.0, self.settings.names_weight)
+        sparse_gain = sum(max(0.0, getattr(self.settings, f"{f}_weight")) for f in ("lexical", "names", "figures"))
         scored = []
         for story, d, c, m in zip(stories, dense, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            features = self._features(float(d), terms, names, story, gap, float(c), float(m), sparse=False)
+            nearest = max(float(d), float(np.max(np.stack(story.exemplars) @ doc.vector))) if story.exemplars else d
+            features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m), sparse=False)
             if exact or self.score(features) + sparse_gain > 0:
-                features = self._features(float(d), terms, names, story, gap, float(c), float(m))
+                features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m))
             scored.append((story, features))
         scored.sort(key=lambda sf: (-self.score(sf[1]), sf[0].seq))
         return scored
@@ -397,25 +443,38 @@ class StoryClusterer:
     def _features(
         self,
         dense: float,
-        terms_a: tuple[dict[str, float], float],
-        names_a: tuple[dict[str, float], float],
+        nearest: float,
+        sparse_a: tuple[tuple[dict[str, float], float], ...],
         story: _Story,
         gap: float | None,
         coherence: float,
         margin: float,
         sparse: bool = True,
     ) -> np.ndarray:
+        """Gate features in :data:`FEATURES` order. ``sparse_a`` = the article's (or story's) TF-IDF keywords, names
+        and figures with their norms. The ``*_both`` indicators say that both sides have names (figures): then a
+        low overlap is a disagreement (two different people, places or dates), not an absence of evidence."""
+        terms_a, names_a, figures_a = sparse_a
         time_sim = 0.0 if gap is None else math.exp(-gap / self.settings.time_decay_days)
-        lexical = names = 0.0
+        lexical = names = figures = names_support = figures_support = 0.0
         if sparse:
-            terms_norm, names_norm = self._story_norms(story)
+            terms_norm, names_norm, figures_norm = self._story_norms(story)
             lexical = self._cosine(terms_a, story.terms, terms_norm)
             names = self._cosine(names_a, story.names, names_norm)
+            figures = self._cosine(figures_a, story.figures, figures_norm)
+            names_support = _support(names_a[0], story.names_df, story.n)
+            figures_support = _support(figures_a[0], story.figures_df, story.n)
         return np.array(
             [
                 dense,
+                nearest,
                 lexical,
                 names,
+                1.0 if names_a[1] > 0 and story.names else 0.0,
+                names_support,
+                figures,
+                1.0 if figures_a[1] > 0 and story.figures else 0.0,
+                figures_support,
                 time_sim,
                 0.0 if gap is None else 1.0,
                 coherence,
@@ -441,8 +500,11 @@ class StoryClusterer:
         gap = None
         if a.first is not None and b.first is not None and a.last is not None and b.last is not None:
             gap = max(0.0, a.first - b.last, b.first - a.last)
-        terms, names = self._weighted(a.terms), self._weighted(a.names)
-        return self._features(dense, terms, names, b, gap, min(a.coherence, b.coherence), 0.0)
+        nearest = dense
+        if a.exemplars and b.exemplars:
+            nearest = max(dense, float(np.max(np.stack(a.exemplars) @ np.stack(b.exemplars).T)))
+        sparse_a = (self._weighted(a.terms), self._weighted(a.names), self._weighted(a.figures))
+        return self._features(dense, nearest, sparse_a, b, gap, min(a.coherence, b.coherence), 0.0)
 
     def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
         """Merge ``story`` with the closest other candidate if their gate score clears the merge margin."""
@@ -465,11 +527,12 @@ class StoryClusterer:
         keep.n += drop.n
         keep.norms = None
         keep.size += drop.size
-        for attr, cap in (("terms", self.settings.max_terms), ("names", self.settings.max_names)):
+        for attr, cap in (*self._counters(), *((a, c) for a, _, c in self._df_counters())):
             merged = dict(getattr(keep, attr))
             for k, v in getattr(drop, attr).items():
                 merged[k] = merged.get(k, 0.0) + v
             setattr(keep, attr, _prune(merged, cap))
+        keep.exemplars = self._keep_exemplars([*keep.exemplars, *drop.exemplars])
         if drop.first is not None and drop.last is not None:
             keep.first = drop.first if keep.first is None else min(keep.first, drop.first)
             keep.last = drop.last if keep.last is None else max(keep.last, drop.last)
@@ -535,15 +598,22 @@ class StoryClusterer:
             self._docs += 1
             if self._docs > self._epoch_docs * (1.0 + self.settings.idf_refresh):
                 self._epoch, self._epoch_docs = self._epoch + 1, self._docs
-            for term in set(doc.terms) | set(doc.names):
+            for term in set(doc.terms) | set(doc.names) | set(doc.figures):
                 self._df[term] = self._df.get(term, 0) + 1
-            cap_t, cap_n = self.settings.max_terms, self.settings.max_names
-            for attr, counts, cap in (("terms", doc.terms, cap_t), ("names", doc.names, cap_n)):
+            for attr, cap in self._counters():
+                counts = getattr(doc, attr)
                 current = getattr(story, attr)
                 for k, v in _normalized(counts).items():
                     current[k] = current.get(k, 0.0) + v
                 if len(current) > 2 * cap:
                     setattr(story, attr, _prune(current, cap))
+            for attr, source, cap in self._df_counters():
+                current = getattr(story, attr)
+                for k in getattr(doc, source):
+                    current[k] = current.get(k, 0.0) + 1.0
+                if len(current) > 2 * cap:
+                    setattr(story, attr, _prune(current, cap))
+            story.exemplars = self._keep_exemplars([*story.exemplars, doc.vector])
         if doc.time is not None:
             bucket = self._bucket(doc.time)
             story.indexed.setdefault(bucket, 0)
@@ -560,6 +630,24 @@ class StoryClusterer:
             elif story.first is None:
                 targets.append(_UNDATED)
             self._reindex(story, targets)
+
+    def _counters(self) -> tuple[tuple[str, int], ...]:
+        """The story's sparse counters and their caps."""
+        s = self.settings
+        return (("terms", s.max_terms), ("names", s.max_names), ("figures", s.max_figures))
+
+    def _df_counters(self) -> tuple[tuple[str, str, int], ...]:
+        """The story's member counts per name / figure: (story attribute, article attribute, cap)."""
+        return (("names_df", "names", self.settings.max_names), ("figures_df", "figures", self.settings.max_figures))
+
+    def _keep_exemplars(self, vectors: list[np.ndarray]) -> list[np.ndarray]:
+        """A story's exemplars: its first members and its latest ones (a story drifts; its start and its current
+        state both have to be found), ``exemplars`` in all."""
+        cap = self.settings.exemplars
+        if len(vectors) <= cap:
+            return vectors
+        head = (cap + 1) // 2
+        return vectors[:head] + vectors[len(vectors) - (cap - head) :]
 
     def _bucket(self, t: float) -> int:
         return math.floor(t / self.settings.window_days)
@@ -604,8 +692,8 @@ class StoryClusterer:
         if not self._dirty:
             return
         for story in sorted((self._stories[s] for s in self._dirty if s in self._stories), key=lambda s: s.seq):
-            story.terms = _prune(story.terms, self.settings.max_terms)
-            story.names = _prune(story.names, self.settings.max_names)
+            for attr, cap in (*self._counters(), *((a, c) for a, _, c in self._df_counters())):
+                setattr(story, attr, _prune(getattr(story, attr), cap))
             story.norms = None
             self._reindex(story, list(story.indexed), force=True)
         self._dirty.clear()

@@ -56,6 +56,7 @@ class OnnxMiniLM:
     name = "all-MiniLM-L6-v2-onnx-int8"
     dim = EMBEDDING_DIM
     max_tokens = 256  # the model was trained with 256-token inputs; longer ones are truncated
+    max_batch_tokens = 4096  # padded tokens per model call (64 sentences of 64 tokens, 16 texts of 256)
 
     def __init__(self, model_path: Path, tokenizer_path: Path, threads: int | None = None) -> None:
         import onnxruntime as ort
@@ -87,8 +88,16 @@ class OnnxMiniLM:
         encodings = self.tokenizer.encode_batch([t or " " for t in texts])
         # Sorting by length keeps padding small inside a batch: about 3x faster on news sentences.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
+        # Batches of at most ``batch_size`` texts and ``max_batch_tokens`` padded tokens: long texts go in smaller
+        # batches, which bounds the activations (and so the memory arena) without slowing the model down.
+        batches: list[list[int]] = []
+        for i in order:
+            width = len(encodings[i].ids)
+            if batches and len(batches[-1]) < batch_size and (len(batches[-1]) + 1) * width <= self.max_batch_tokens:
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        for idx in batches:
             width = max(len(encodings[i].ids) for i in idx)
             ids = np.zeros((len(idx), width), dtype=np.int64)
             mask = np.zeros((len(idx), width), dtype=np.int64)

@@ -6,14 +6,20 @@ script builds one Article per outlet (what ``tidings run stories.jsonl --group-b
 runs ``analyze_story`` + ``summarize_story``, and compares with sumy's LexRank, TextRank and LSA and with the lead
 sentences of the first listed article, all on the same sentences (tidings' splitter).
 
-Length: every system is cut to the same word budget, the reference's word count (systems choose sentences until
-the budget is reached, in their own ranking; the text is then truncated to exactly the budget). For tidings the
+Length: every system is cut to the same word budget, the reference's word count, by one rule: each system adds
+sentences in its own ranking until the budget is reached (the last sentence may pass it), its sentences are joined
+in its own order (sumy: document order; lead: article order; tidings: its reading order) and the text is truncated
+to exactly the budget, so the last sentence is cut the same way for all. For tidings the
 budget is its ``target_words`` (the product default, 110, stands in for a reference it does not have); its
 ``max_sentences`` stays the product's 7, the sumy systems and the lead have no sentence cap. A second table
 gives each system the number of sentences tidings chose, untruncated. ROUGE-1/2/L F1 (rouge-score, stemmed) x 100.
 
-    .venv/bin/python benchmarks/summarize.py [--split val] [--limit N]
-    .venv/bin/python benchmarks/summarize.py --tune --split train --limit 300   # coordinate ascent of the weights
+    .venv/bin/python benchmarks/summarize.py [--split val] [--offset K] [--limit N] [--set name=value ...]
+    .venv/bin/python benchmarks/summarize.py --tune --split train --limit 800   # coordinate ascent of the weights
+    .venv/bin/python benchmarks/summarize.py --split train --offset 800 --limit 800   # held-out train check
+
+``--set`` overrides a SummarizeSettings field for tidings (e.g. ``--set repeat_weight=0`` to see a change's
+effect); the other systems do not depend on it.
 
 Reads ../shared at run time; needs the "bench" extra (sumy, rouge-score).
 """
@@ -31,6 +37,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
+from tidings.settings import SummarizeSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -57,13 +65,15 @@ def _parse_item(item: str) -> tuple[str, str]:
     return title, m.group("text").strip()
 
 
-def load(split: str, limit: int | None) -> list[Example]:
+def load(split: str, limit: int | None, offset: int = 0) -> list[Example]:
     with (
         lzma.open(NEUS / f"{split}.source.xz", "rt", encoding="utf-8") as fs,
         lzma.open(NEUS / f"{split}.target.xz", "rt", encoding="utf-8") as ft,
     ):
         out: list[Example] = []
-        for src, tgt in zip(fs, ft, strict=True):
+        for line, (src, tgt) in enumerate(zip(fs, ft, strict=True)):
+            if line < offset:
+                continue
             items = [_parse_item(x) for x in src.split(" [SEP] ") if x.strip()]
             ref_title, reference = _parse_item(tgt)
             out.append(Example([t for t, _ in items], [x for _, x in items], ref_title, reference))
@@ -221,12 +231,10 @@ def prepare(examples: list[Example]) -> list[Story]:
 _ENCODER: list[object] = []
 
 
-def evaluate(stories: list[Story]) -> None:
+def evaluate(stories: list[Story], settings: SummarizeSettings) -> None:
     from tidings.resources import using_encoder
-    from tidings.settings import SummarizeSettings
 
     score = make_scorer()
-    settings = SummarizeSettings()
     variants = {f"tidings, {o} order": replace(settings, order=o) for o in ("lede", "position") if o != settings.order}
     systems = ["tidings", *variants, "LexRank", "TextRank", "LSA", "Lead (first article)"]
     runners = {name: sumy_system(name) for name in ("LexRank", "TextRank", "LSA")}
@@ -268,11 +276,10 @@ def evaluate(stories: list[Story]) -> None:
     table("Headline vs the reference headline", head_rows, head_words)
 
 
-def tune(stories: list[Story]) -> None:
+def tune(stories: list[Story], start: SummarizeSettings) -> None:
     """Coordinate ascent of the summary weights on the given stories (use the train split): each weight in turn
     takes the value of its grid that raises mean ROUGE-2 at the reference's word budget; two sweeps."""
     from tidings.resources import using_encoder
-    from tidings.settings import SummarizeSettings
 
     score = make_scorer()
     grid: dict[str, list[object]] = {
@@ -285,6 +292,10 @@ def tune(stories: list[Story]) -> None:
         "standalone_weight": [0.1, 0.25, 0.5, 1.0],
         "mmr_lambda": [0.5, 0.7, 0.85, 1.0],
         "redundancy_threshold": [0.6, 0.7, 0.8],
+        "repeat_weight": [0.0, 0.1, 0.2, 0.4, 0.8],
+        "lexical_centrality_weight": [0.0, 0.05, 0.1, 0.15, 0.25, 0.5],
+        "fill_same_fact": [False, True],
+        "fill_novelty": [0.2, 0.35, 0.5, 0.7],
         "order": ["relevance", "lede", "position"],
     }
 
@@ -296,7 +307,7 @@ def tune(stories: list[Story]) -> None:
             values.append(score(ref, truncate(summary, n_words(ref)))[1])
         return statistics.mean(values) * 100
 
-    current = SummarizeSettings()
+    current = start
     with using_encoder(_ENCODER[0]):  # type: ignore[arg-type]
         best = rouge2(current)
         print(f"\n### Coordinate ascent on {len(stories)} stories (ROUGE-2 at the reference's word budget)\n")
@@ -318,10 +329,25 @@ def tune(stories: list[Story]) -> None:
     print(f"\nbest: {current}")
 
 
+def override(settings: SummarizeSettings, assignments: list[str]) -> SummarizeSettings:
+    """``name=value`` pairs applied to the settings, each value parsed as the field's current type."""
+    for item in assignments:
+        name, _, raw = item.partition("=")
+        if not hasattr(settings, name):
+            sys.exit(f"--set: SummarizeSettings has no field {name!r}")
+        current = getattr(settings, name)
+        truth = raw.strip().lower() in ("1", "true", "yes")
+        value: object = truth if isinstance(current, bool) else type(current)(raw)
+        settings = replace(settings, **{name: value})
+    return settings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--split", default="val", choices=["train", "val"])
     parser.add_argument("--limit", type=int, default=None, help="first N stories only")
+    parser.add_argument("--offset", type=int, default=0, help="skip the first K stories (a held-out part of train)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a summary setting")
     parser.add_argument("--tune", action="store_true", help="tune the summary weights (use --split train)")
     args = parser.parse_args()
     if not NEUS.exists():
@@ -334,17 +360,19 @@ def main() -> None:
     from tidings.resources import get_embedder, get_nlp
 
     start = time.perf_counter()
-    examples = load(args.split, args.limit)
+    settings = override(SummarizeSettings(), args.set)
+    examples = load(args.split, args.limit, args.offset)
     stories = prepare(examples)
     prepared = time.perf_counter() - start
     print(
         f"NeuS/AllSides {args.split}: {len(stories)} stories, encoder {get_embedder().name}, "
         f"spaCy {'on' if get_nlp() is not None else 'off'}; analyze: {prepared:.0f} s"
+        + (f"; settings: {', '.join(args.set)}" if args.set else "")
     )
     if args.tune:
-        tune(stories)
+        tune(stories, settings)
     else:
-        evaluate(stories)
+        evaluate(stories, settings)
     print(f"\n({time.perf_counter() - start:.0f} s in all)")
 
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tidings import analyze
 from tidings.analyze import analyze_story
-from tidings.model import Article, Sentence, Story
+from tidings.model import Article, Fact, Sentence, Story
 from tidings.resources import HashingEncoder, get_embedder, using_encoder
 from tidings.settings import AnalyzeSettings, SummarizeSettings
 from tidings.summarize import (
     Candidate,
     clean_title,
+    lexical_centrality,
     select,
     standalone_penalty,
     strip_dateline,
@@ -191,7 +191,7 @@ def test_headline_of_untitled_articles_falls_back_to_the_summary():
 
 
 def test_summary_without_the_optional_models(monkeypatch):
-    monkeypatch.setattr(analyze, "get_nlp", lambda: None)
+    monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     articles = fire_articles()
     with using_encoder(HashingEncoder()):
         story = build(articles)
@@ -228,6 +228,9 @@ def test_clean_title(title, site, expected):
         ("(AP) A fire broke out.", "A fire broke out."),
         ("VIDEO: A fire broke out.", "A fire broke out."),
         ("The EU - and the council - agreed.", "The EU - and the council - agreed."),
+        ("Lakeport (CNN)A fire broke out.", "A fire broke out."),
+        ("Lakeport, Maine (CNN) - A fire broke out.", "A fire broke out."),
+        ("Lakeport (CNN) --", "Lakeport (CNN) --"),  # nothing would be left: kept whole
     ],
 )
 def test_summary_sentences_drop_a_leading_dateline(sentence, expected):
@@ -293,3 +296,48 @@ def test_short_summary_is_filled_with_new_sentences_never_paraphrases():
     assert chosen == [0, 1]
     strict = select(cands, emb, rel, replace(settings, fill_threshold=settings.redundancy_threshold))
     assert strict == [0]
+
+
+def test_filling_may_take_a_sentence_of_a_used_fact_that_adds_new_words():
+    """Two outlets' sentences aligned into one fact can still tell different things (who, how much); when the
+    summary is short of its budget, the one with mostly new words fills it, a reworded copy never does."""
+    settings = replace(SummarizeSettings(), fill_same_fact=True)
+    fact = Fact("The harbour bridge closed on Monday.", ["a", "b", "c"], 3)
+    cands = [
+        _candidate("The harbour bridge closed on Monday after engineers found cracks in two pillars.", "a"),
+        _candidate("Mayor Ilse Varga ordered the closure and promised ferries would run all night.", "b"),
+        _candidate("The harbour bridge was closed on Monday after engineers found cracks in pillars.", "c"),
+    ]
+    for c in cands:
+        c.fact = fact
+    emb = np.stack([_unit(1, 0, 0), _unit(0.6, 0.8, 0), _unit(0.6, 0, 0.8)])
+    rel = np.array([1.0, 0.9, 0.95])
+    assert select(cands, emb, rel, settings) == [0, 1]
+    assert select(cands, emb, rel, replace(settings, fill_same_fact=False)) == [0]
+
+
+def test_selection_prefers_new_word_pairs_over_repeated_ones():
+    settings = replace(SummarizeSettings(), max_sentences=2, repeat_weight=0.3)
+    cands = [
+        _candidate("The harbour bridge closed on Monday after engineers found cracks in two pillars.", "a"),
+        _candidate("Engineers found cracks in two pillars of the harbour bridge, which closed on Monday.", "b"),
+        _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "c"),
+    ]
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])  # the cosine alone sees no repetition
+    rel = np.array([1.0, 0.8, 0.75])
+    assert select(cands, emb, rel, settings) == [0, 2]
+    assert select(cands, emb, rel, replace(settings, repeat_weight=0.0)) == [0, 1]
+
+
+def test_lexical_centrality_ranks_what_the_story_keeps_saying():
+    cands = [
+        _candidate("The harbour bridge closed on Monday after engineers found cracks in two pillars.", "a"),
+        _candidate("Engineers say the cracks in the bridge pillars could take months to repair.", "b"),
+        _candidate("The closed harbour bridge carries forty thousand cars a day.", "c"),
+        _candidate("A choir from Lisbon sang at the cathedral for the first time.", "d"),
+    ]
+    centrality = lexical_centrality(cands)
+    assert centrality.max() == pytest.approx(1.0)
+    assert int(np.argmax(centrality)) == 0  # shares words with both other bridge sentences
+    assert centrality[3] == 0.0  # shares none
+    assert lexical_centrality([]).shape == (0,)

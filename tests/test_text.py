@@ -1,5 +1,17 @@
+import pytest
+
 from tidings.model import Article
-from tidings.text import content_hash, looks_like_heading, normalize_text, paragraphs, segment, split_sentences
+from tidings.resources import get_nlp
+from tidings.text import (
+    content_hash,
+    looks_like_heading,
+    normalize_text,
+    paragraphs,
+    read_paragraphs,
+    read_sentences,
+    segment,
+    split_sentences,
+)
 
 
 def test_normalize_folds_odd_spaces_and_nfc():
@@ -38,3 +50,25 @@ def test_segment_marks_headings():
     assert [s.is_heading for s in sents] == [False, False, True, False]
     assert sents[2].text == "What comes next"
     assert [s.index for s in sents] == [0, 1, 2, 3]
+
+
+def test_one_reading_serves_sentences_entities_and_sentence_views():
+    if get_nlp() is None:
+        pytest.skip("spaCy model not installed")
+    para = "Mayor Orla Venn met the dockers in Port Valen on Monday. The strike had lasted 12 days, she said."
+    [reading] = read_paragraphs([para])
+    assert [para[a:b] for a, b in reading.sentences] == split_sentences([para])[0]
+    assert any(e.text == "Orla Venn" and e.label == "PERSON" for e in reading.ents)
+    second = split_sentences([para])[0][1]
+    [view] = read_sentences([second])
+    assert view.text == second
+    # offsets of the view are into the sentence itself
+    assert all(view.text[a:b] for a, b, _ in view.tokens)
+    assert view.text[view.tokens[0][0] : view.tokens[0][1]] == "The"
+    assert not any(e.text == "Orla Venn" for e in view.ents)  # the first sentence's entity stays there
+
+
+def test_regex_sentences_without_the_model(monkeypatch):
+    monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
+    assert read_paragraphs(["Any text."]) is None
+    assert split_sentences(["Dr. Venn spoke. The port reopened."]) == [["Dr. Venn spoke.", "The port reopened."]]

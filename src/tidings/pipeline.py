@@ -22,7 +22,7 @@ from .model import Article, Document, RunResult, Sentence, Skip, Story, Timeline
 from .resources import CachedEncoder, get_embedder, using_encoder
 from .settings import Settings
 from .store import Store, now_iso
-from .text import paragraphs, read_paragraphs, segment, stable_id
+from .text import READING_CACHE_PARAGRAPHS, paragraphs, read_paragraphs, segment, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,9 @@ class Pipeline:
     def _prepare(self, articles: list[Article]) -> dict[str, list[Sentence]]:
         """Sentences of ``articles`` (one spaCy pass over all their paragraphs) with their embeddings cached."""
         with self.timer("analyze"):
-            read_paragraphs([p for a in articles for p in paragraphs(a.text)])
+            paras = [p for a in articles for p in paragraphs(a.text)]
+            if len(paras) <= READING_CACHE_PARAGRAPHS:  # a giant story is read article by article instead
+                read_paragraphs(paras)
             sentences = {a.id: segment(a) for a in articles}
             analyze_s, summarize_s = self.settings.analyze, self.settings.summarize
             limit = max(analyze_s.max_sentences_per_article, summarize_s.max_candidates_per_article)

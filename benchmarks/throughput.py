@@ -151,7 +151,16 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
         def timed(is_cached: bool) -> dict:
             pipeline = Pipeline(Settings(), db=str(db))
             start = time.perf_counter()
-            result = pipeline.run([str(f) for f in files], collect=False)
+            logged = {"stored": 0, "stories": 0}
+
+            def progress(stage: str, done: int, _total: int | None) -> None:
+                # a line to stderr every 2,500 articles stored / stories built: elapsed time and memory so far
+                if stage in logged and done - logged[stage] >= 2500:
+                    logged[stage] = done
+                    print(f"  {stage} {done}: {time.perf_counter() - start:.0f} s, peak {peak_rss_mb():.0f} MB",
+                          file=sys.stderr, flush=True)
+
+            result = pipeline.run([str(f) for f in files], collect=False, progress=progress)
             return {
                 "size": size,
                 "wall": time.perf_counter() - start,
@@ -284,10 +293,10 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--one", str(size)] + (["--cluster-only"] if args.cluster_only else [])
         cmd += ["--cached"] if args.cached else []
         print(f"running {size} articles ...", file=sys.stderr, flush=True)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())  # stderr: progress
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
-            sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+            sys.stderr.write(proc.stdout[-3000:])
             sys.exit(f"size {size} failed (exit {proc.returncode})")
         result = json.loads(line[len("RESULT ") :])
         if "first" in result:

@@ -74,20 +74,24 @@ _BOUNDARY = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|St|Jr|Sr|U\.S|U\.K|No|Inc|Corp|Co)\.$")
 
 
-def _split_fallback(paragraph: str) -> list[str]:
-    """Regex sentence splitter used when spaCy is not installed."""
-    parts: list[str] = []
+def _split_fallback(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans by regex: used without spaCy, and by copy detection."""
+    parts: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        parts.append(paragraph[start : match.end()].strip())
+        parts.append((start, match.end()))
         start = match.end()
-    parts.append(paragraph[start:].strip())
-    out: list[str] = []
-    for part in parts:
-        if out and _ABBREV.search(out[-1]):
-            out[-1] = out[-1] + " " + part
-        elif part:
-            out.append(part)
+    parts.append((start, len(paragraph)))
+    out: list[tuple[int, int]] = []
+    for a, b in parts:
+        while a < b and paragraph[a].isspace():
+            a += 1
+        while b > a and paragraph[b - 1].isspace():
+            b -= 1
+        if out and _ABBREV.search(paragraph[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], b)
+        elif b > a:
+            out.append((a, b))
     return out
 
 
@@ -99,18 +103,18 @@ def _quote_balance(text: str) -> int:
     return opens - closes + (straight % 2)
 
 
-def _merge_open_quotes(sentences: list[str]) -> list[str]:
+def _merge_open_quotes(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a sentence that opens a quotation with the following ones until it is closed, so that
     '“We are open. We prefer diplomacy,” he said.' stays one sentence (at most 3 joins, to survive typos)."""
-    out: list[str] = []
-    pending: str | None = None
+    out: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
     joins = 0
-    for s in sentences:
+    for start, end in spans:
         if pending is None:
-            pending, joins = s, 0
+            pending, joins = (start, end), 0
         else:
-            pending, joins = pending + " " + s, joins + 1
-        if _quote_balance(pending) <= 0 or joins >= 3:
+            pending, joins = (pending[0], end), joins + 1
+        if _quote_balance(text[pending[0] : pending[1]]) <= 0 or joins >= 3:
             out.append(pending)
             pending = None
     if pending is not None:
@@ -150,6 +154,13 @@ def _read(nlp: Any, texts: list[str]) -> list[Reading]:
             )
         )
     return out
+
+
+def clear_readings() -> None:
+    """Forget every cached reading (benchmarks time spaCy from a cold start)."""
+    with _readings_lock:
+        _readings.clear()
+        _sentence_at.clear()
 
 
 def read_paragraphs(texts: list[str]) -> list[Reading] | None:
@@ -195,36 +206,18 @@ def read_sentences(texts: list[str]) -> list[Reading] | None:
     return [r for r in out if r is not None]
 
 
-def _sentence_spans(reading: Reading) -> list[tuple[int, int]]:
-    """Sentence spans with quotations kept whole (see :func:`_merge_open_quotes`)."""
-    out: list[tuple[int, int]] = []
-    pending: tuple[int, int] | None = None
-    joins = 0
-    for start, end in reading.sentences:
-        if pending is None:
-            pending, joins = (start, end), 0
-        else:
-            pending, joins = (pending[0], end), joins + 1
-        if _quote_balance(reading.text[pending[0] : pending[1]]) <= 0 or joins >= 3:
-            out.append(pending)
-            pending = None
-    if pending is not None:
-        out.append(pending)
-    return out
-
-
 def split_sentences(paragraph_texts: list[str], model: bool = True) -> list[list[str]]:
     """Sentences of each paragraph. spaCy's senter, fed paragraph by paragraph (fed whole documents it merges
     across blank lines); the regex splitter without spaCy or with ``model=False`` (copy detection, which only
     needs the same cut on both sides, takes that fast path)."""
     readings = read_paragraphs(paragraph_texts) if model else None
     if readings is None:
-        return [_merge_open_quotes(_split_fallback(p)) for p in paragraph_texts]
+        return [[p[a:b] for a, b in _merge_open_quotes(p, _split_fallback(p))] for p in paragraph_texts]
     out: list[list[str]] = []
     with _readings_lock:
         for reading in readings:
             sentences = []
-            for start, end in _sentence_spans(reading):
+            for start, end in _merge_open_quotes(reading.text, reading.sentences):
                 text = reading.text[start:end]
                 sentences.append(text)
                 _sentence_at[text] = (reading, start, end)

@@ -132,13 +132,20 @@ class _Sentences:
         return [s.text for s in segment(article, model=False) if not s.is_heading and len(words(s.text)) >= min_words]
 
     @classmethod
-    def of(cls, article: Article, min_words: int) -> _Sentences:
-        return cls.from_texts(cls.texts_of(article, min_words))
+    def from_texts(cls, texts: list[str]) -> _Sentences:
+        return cls.many([texts])[0]
 
     @classmethod
-    def from_texts(cls, texts: list[str]) -> _Sentences:
-        vectors = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        return cls(vectors.astype(np.float16), [frozenset(words(t)) for t in texts])
+    def many(cls, groups: list[list[str]]) -> list[_Sentences]:
+        """One ``_Sentences`` per group of texts, all embedded in one encoder call."""
+        flat = [t for texts in groups for t in texts]
+        vectors = get_embedder().encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+        out, start = [], 0
+        for texts in groups:
+            part = vectors[start : start + len(texts)].astype(np.float16)
+            out.append(cls(part, [frozenset(words(t)) for t in texts]))
+            start += len(texts)
+        return out
 
 
 def sentence_similarity(a: _Sentences, b: _Sentences, lexical_weight: float) -> np.ndarray:
@@ -526,16 +533,11 @@ class CopyDetector:
             article = given or self._article(aid)
             if article is not None and article.text:
                 todo.append((aid, _Sentences.texts_of(article, self.settings.alignment_min_words)))
-        if not todo:
-            return
-        flat = [t for _, texts in todo for t in texts]
-        vectors = get_embedder().encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
-        start = 0
-        for aid, texts in todo:
-            self._sentences[aid] = _Sentences(
-                vectors[start : start + len(texts)].astype(np.float16), [frozenset(words(t)) for t in texts]
-            )
-            start += len(texts)
+        for (aid, _), found in zip(todo, _Sentences.many([texts for _, texts in todo]), strict=True):
+            self._keep_sentences(aid, found)
+
+    def _keep_sentences(self, article_id: str, found: _Sentences) -> None:
+        self._sentences[article_id] = found
         while len(self._sentences) > self.settings.sentence_cache_articles:
             self._sentences.popitem(last=False)
 
@@ -548,10 +550,8 @@ class CopyDetector:
         article = article or self._article(article_id)
         if article is None or not article.text:
             return None
-        found = _Sentences.of(article, self.settings.alignment_min_words)
-        self._sentences[article_id] = found
-        while len(self._sentences) > self.settings.sentence_cache_articles:
-            self._sentences.popitem(last=False)
+        found = _Sentences.from_texts(_Sentences.texts_of(article, self.settings.alignment_min_words))
+        self._keep_sentences(article_id, found)
         return found
 
     # -- provenance -------------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tidings.model import Article
@@ -72,3 +74,37 @@ def test_regex_sentences_without_the_model(monkeypatch):
     monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     assert read_paragraphs(["Any text."]) is None
     assert split_sentences(["Dr. Venn spoke. The port reopened."]) == [["Dr. Venn spoke.", "The port reopened."]]
+
+
+def test_a_large_batch_is_read_by_worker_processes_with_the_same_result(monkeypatch):
+    if get_nlp() is None:
+        pytest.skip("spaCy model not installed")
+    from dataclasses import replace
+
+    from tidings import text
+
+    paras = [
+        f"Pilot {name} guided the {ship} into Port Valen on day {day}. \u201cThe swell was high,\u201d {name} said."
+        for day, (name, ship) in enumerate(
+            [("Ines Caldo", "Marrow Star"), ("Piet Oduya", "Gull"), ("Lena Brask", "Tern"), ("Ovo Hale", "Kite")] * 3
+        )
+    ]
+    text.clear_readings()
+    alone = read_paragraphs(paras)
+    text.clear_readings()
+    monkeypatch.setenv("TIDINGS_SPACY_WORKERS", "2")
+    monkeypatch.setattr(text, "_ANALYZE", replace(text._ANALYZE, spacy_parallel_min_paragraphs=4, ner_batch_size=2))
+    here, real_read = os.getpid(), text._read
+
+    def read_elsewhere(nlp, texts):  # the forked workers inherit this: only they may read
+        assert os.getpid() != here, "read in the calling process"
+        return real_read(nlp, texts)
+
+    monkeypatch.setattr(text, "_read", read_elsewhere)
+    try:
+        shared = read_paragraphs(paras)
+    finally:
+        text.stop_workers()
+        text.clear_readings()
+    assert shared == alone
+    assert any(e.text == "Ines Caldo" for e in shared[0].ents)

@@ -235,11 +235,12 @@ def get_nlp() -> Any | None:
     or ``TIDINGS_NO_SPACY`` is set (checked on every call, so it can be switched off at any time)."""
     if os.environ.get("TIDINGS_NO_SPACY"):
         return None
-    return _load_nlp()
+    return load_nlp()
 
 
 @lru_cache(maxsize=1)
-def _load_nlp() -> Any | None:
+def load_nlp() -> Any | None:
+    """The spaCy pipeline, loaded once per process, whatever ``TIDINGS_NO_SPACY`` says (``get_nlp`` decides)."""
     with _lock:
         try:
             import spacy

@@ -411,6 +411,12 @@ class AnalyzeSettings:
     """Paragraphs per spaCy nlp.pipe batch."""
     ner_cache_paragraphs: int = 20000
     """Recognised entities are cached per paragraph text (quotes and entities share one spaCy pass per article)."""
+    spacy_workers: int = 0
+    """Processes that read a large batch of paragraphs with spaCy (0 = one per core, 1 = this process only; the
+    environment variable ``TIDINGS_SPACY_WORKERS`` overrides it). spaCy uses one core per process."""
+    spacy_parallel_min_paragraphs: int = 256
+    """A batch shorter than this is read in this process: handing it to the workers would cost more than it saves.
+    About one pipeline chunk of short articles (benchmarks/throughput.py)."""
 
 
 @dataclass

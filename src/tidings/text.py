@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
+import os
 import re
 import sys
 import threading
@@ -10,11 +13,14 @@ import unicodedata
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from .model import Article, EntSpan, Reading, Sentence
-from .resources import get_nlp
+from .resources import get_nlp, load_nlp
 from .settings import AnalyzeSettings
+
+log = logging.getLogger(__name__)
 
 # Every Unicode space that is not a plain space or newline folds to a plain space.
 _ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
@@ -128,12 +134,75 @@ def _merge_open_quotes(text: str, spans: Iterable[tuple[int, int]]) -> list[tupl
 _readings: OrderedDict[str, Reading] = OrderedDict()
 _sentence_at: OrderedDict[str, tuple[Reading, int, int]] = OrderedDict()
 _readings_lock = threading.Lock()
-READING_CACHE_PARAGRAPHS = AnalyzeSettings().ner_cache_paragraphs
+_ANALYZE = AnalyzeSettings()
+READING_CACHE_PARAGRAPHS = _ANALYZE.ner_cache_paragraphs
+
+# spaCy runs on one core. A large batch of paragraphs is shared out to worker processes, one per core, forked
+# from this one so that they start at once with the model already loaded. Forked, not spawned: a spawned worker
+# imports the caller's main module again, which re-runs any script without an ``if __name__ == "__main__"`` guard.
+# The workers only run spaCy; onnxruntime's threads, the one thing here that forking could upset, are idle
+# (never spinning, see resources.OnnxMiniLM) and never used in a worker.
+_pool: ProcessPoolExecutor | None = None
+_pool_workers = 0
+_pool_lock = threading.Lock()
+
+
+def spacy_workers() -> int:
+    """How many processes read large batches: ``TIDINGS_SPACY_WORKERS``, else the setting (0 = one per core)."""
+    env = os.environ.get("TIDINGS_SPACY_WORKERS", "")
+    workers = int(env) if env.isdigit() else _ANALYZE.spacy_workers
+    return workers or os.cpu_count() or 1
+
+
+def _read_in_worker(texts: list[str]) -> list[Reading]:
+    nlp = load_nlp()
+    if nlp is None:
+        raise RuntimeError("spaCy model unavailable in the worker process")
+    return _read(nlp, texts)
+
+
+def _reader_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_workers
+    with _pool_lock:
+        if _pool is None or _pool_workers != workers:
+            if _pool is not None:
+                _pool.shutdown(cancel_futures=True)
+            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            _pool_workers = workers
+        return _pool
+
+
+def stop_workers() -> None:
+    """Stop the spaCy worker processes (they also stop when this process exits)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
+
+
+def _read_many(nlp: Any, texts: list[str]) -> list[Reading]:
+    """``_read`` over worker processes when the batch is large enough to pay for it; in this process otherwise,
+    or when the workers fail (the run goes on, slower)."""
+    workers = spacy_workers()
+    if workers < 2 or len(texts) < _ANALYZE.spacy_parallel_min_paragraphs:
+        return _read(nlp, texts)
+    # several chunks per worker so that a chunk of long paragraphs does not leave the other worker idle
+    size = max(_ANALYZE.ner_batch_size, -(-len(texts) // (4 * workers)))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    try:
+        read = [r for part in _reader_pool(workers).map(_read_in_worker, chunks) for r in part]
+    except Exception as exc:  # a broken pool must not stop a run
+        log.warning("spaCy worker processes failed (%s); reading in this process", exc)
+        stop_workers()
+        return _read(nlp, texts)
+    # tags crossed a process boundary as new strings: intern them again (thousands of readings stay cached)
+    return [Reading(r.text, r.sentences, r.offsets, tuple(sys.intern(t) for t in r.tags), r.ents) for r in read]
 
 
 def _read(nlp: Any, texts: list[str]) -> list[Reading]:
     out = []
-    for doc in nlp.pipe(texts, batch_size=AnalyzeSettings().ner_batch_size):
+    for doc in nlp.pipe(texts, batch_size=_ANALYZE.ner_batch_size):
         sentences = []
         for sent in doc.sents:
             start, end = sent.start_char, sent.end_char
@@ -177,7 +246,7 @@ def read_paragraphs(texts: list[str]) -> list[Reading] | None:
                 found[t] = hit
     todo = list(dict.fromkeys(t for t in texts if t not in found))
     if todo:
-        new = dict(zip(todo, _read(nlp, todo), strict=True))
+        new = dict(zip(todo, _read_many(nlp, todo), strict=True))
         found.update(new)
         with _readings_lock:
             _readings.update(new)

@@ -2,13 +2,14 @@
 
 How the input is assembled (read from ../shared/corpora at run time, written as JSONL to a temporary folder):
   base pool = NeuS/AllSides outlet excerpts (train+val, ~8.3k, grouped by roundup) + ECB+ documents (982) + the
-  article-extraction-benchmark ground-truth bodies (181). Every base article gets a date: its crawl date when known,
+  article-extraction-benchmark ground-truth bodies (181), stories in a fixed random order (a story's articles stay
+  together; every size gets the same mix of sources). Every base article gets a date: its crawl date when known,
   else a day derived from its story (the articles of one story share a day, stories spread over 2021).
   generation 0 = the base pool as is; generation g >= 1 = the whole pool again, dated g years (365 days) later, each
   article perturbed so that it is new text and not a copy: sentences shuffled, one sentence dropped when there are
   more than three, and one word in five (at a random offset) dropped, which breaks most 5-word shingles, so MinHash
   does not short-circuit it as a near duplicate; ids/URLs unique. A size N takes the first N articles of
-  generation 0, 1, 2, ... in story order.
+  generation 0, 1, 2, ... in that order.
 
 Reported per size: wall time, articles/s for the whole run and per stage (Pipeline.timings), the rate of
 ingest+clean+dedupe+cluster (what runs when embeddings are already cached), and peak memory (ru_maxrss of the
@@ -47,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus
 
+POOL_SEED = 2021
 GENERATION_DAYS = 365  # a generation is the same news mix a year later: density per week stays that of real news
 STAGES = ("ingest", "clean", "embed", "dedupe", "cluster", "store", "analyze", "summarize")
 CACHED_STAGES = ("ingest", "clean", "dedupe", "cluster")
@@ -64,8 +66,13 @@ def base_pool() -> list[Item]:
                     first, _, rest = body.partition("\n")
                     items.append(Item(id=f"aeb-{key[:12]}", title=first[:200], text=rest or first, published=None,
                                       split="all", story=f"aeb-{key[:12]}", site=page.get("url")))
-    start = datetime(2021, 1, 1, 8, tzinfo=UTC)
+    # stories in a fixed random order (a story's articles stay together), so that a sample of any size holds the
+    # same mix of short excerpts, ECB+ documents and long articles, and time(10k)/time(1k) measures scale alone
     stories = list(dict.fromkeys(i.story for i in items))
+    random.Random(POOL_SEED).shuffle(stories)
+    rank = {story: n for n, story in enumerate(stories)}
+    items.sort(key=lambda i: rank[i.story])
+    start = datetime(2021, 1, 1, 8, tzinfo=UTC)
     day_of = {story: n % 300 for n, story in enumerate(stories)}
     for n, item in enumerate(items):
         if not item.published:

@@ -312,7 +312,12 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
         "/healthz",
     } <= set(spec["paths"])
     assert "ArticleIn" in spec["components"]["schemas"]
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    # the interactive docs work offline: every script and style sheet they load is served by this server
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', docs.text)
+    assert assets and all(a.startswith("/") for a in assets)
+    assert all(client.get(a).status_code == 200 for a in assets)
 
 
 # -- writes ---------------------------------------------------------------------------------------------------

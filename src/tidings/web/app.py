@@ -26,6 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -334,7 +335,8 @@ def create_app(
         writer.close()
         store.close()
 
-    app = FastAPI(
+    # /docs and /redoc with their scripts served from here, not a CDN: the server may run without internet access
+    app = FastAPIOffline(
         lifespan=lifespan,
         title="tidings",
         version=__version__,

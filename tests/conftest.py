@@ -14,6 +14,8 @@ SPEC = SHARED / "spec" / "stories.schema.json"
 
 # Tests never touch the user's ./tidings.db.
 os.environ.pop("TIDINGS_DB", None)
+# Test inputs are small: spaCy reads them in the test process (tests/test_text.py checks the worker processes).
+os.environ.setdefault("TIDINGS_SPACY_WORKERS", "1")
 
 
 def require_shared(path: Path) -> Path:

@@ -22,7 +22,7 @@ from .model import Article, Document, RunResult, Sentence, Skip, Story, Timeline
 from .resources import CachedEncoder, get_embedder, using_encoder
 from .settings import Settings
 from .store import Store, now_iso
-from .text import READING_CACHE_PARAGRAPHS, paragraphs, read_paragraphs, segment, stable_id
+from .text import READING_CACHE_PARAGRAPHS, paragraphs, read_paragraphs, segment, stable_id, start_workers
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ class Pipeline:
             if on_skip:
                 on_skip(item)
 
+        start_workers()  # before the indexes load: the workers are forked from a small process
         self._warm()
         with using_encoder(self.encoder):
             read = 0

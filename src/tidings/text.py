@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -141,7 +142,9 @@ READING_CACHE_PARAGRAPHS = _ANALYZE.ner_cache_paragraphs
 # from this one so that they start at once with the model already loaded. Forked, not spawned: a spawned worker
 # imports the caller's main module again, which re-runs any script without an ``if __name__ == "__main__"`` guard.
 # The workers only run spaCy; onnxruntime's threads, the one thing here that forking could upset, are idle
-# (never spinning, see resources.OnnxMiniLM) and never used in a worker.
+# (never spinning, see resources.OnnxMiniLM) and never used in a worker. The pipeline starts them before it loads
+# its indexes (``start_workers``), while this process is small: a worker's memory is then the model and its own
+# work, and freezing what it inherited keeps its garbage collector from copying the parent's pages.
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
 _pool_lock = threading.Lock()
@@ -167,9 +170,20 @@ def _reader_pool(workers: int) -> ProcessPoolExecutor:
         if _pool is None or _pool_workers != workers:
             if _pool is not None:
                 _pool.shutdown(cancel_futures=True)
-            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze)
             _pool_workers = workers
         return _pool
+
+
+def start_workers() -> None:
+    """Start the spaCy worker processes now, if large batches will use them (spaCy installed and on, more than one
+    worker), rather than at the first large batch."""
+    workers = spacy_workers()
+    if workers < 2 or get_nlp() is None:
+        return
+    pool = _reader_pool(workers)
+    for done in [pool.submit(os.getpid) for _ in range(workers)]:  # a fork-context pool forks on first use
+        done.result()
 
 
 def stop_workers() -> None:

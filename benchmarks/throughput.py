@@ -13,9 +13,9 @@ How the input is assembled (read from ../shared/corpora at run time, written as 
 
 Reported per size: wall time, articles/s for the whole run and per stage (Pipeline.timings), the rate of
 ingest+clean+dedupe+cluster (what runs when embeddings are already cached), and peak memory (ru_maxrss of the
-process running the pipeline: each size runs in a fresh subprocess) with, beside it, the peak of the largest of
-the spaCy worker processes (one per core, forked before the indexes load); the total is at most the process's
-peak plus one worker's per core.
+process running the pipeline: each size runs in a fresh subprocess) with, beside it, the private memory of the
+largest spaCy worker process at the end of the run (one worker per core, forked before the indexes load; what
+they share with the process is counted once, in its peak).
 
     .venv/bin/python benchmarks/throughput.py --sizes 1000 10000          # the default sizes are 1k and 10k
     .venv/bin/python benchmarks/throughput.py --sizes 100000              # about an hour or more on 2 cores
@@ -145,12 +145,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def worker_peak_mb() -> float:
-    """Peak memory of the largest spaCy worker process (stopped first: only ended children are counted)."""
+def worker_private_mb() -> float:
+    """Private memory (USS) of the largest spaCy worker process at the end of the run, then stop the workers. Not
+    their RSS: a forked worker's RSS also counts every page it still shares with this process."""
+    import psutil
+
     from tidings.text import stop_workers
 
+    sizes = [child.memory_full_info().uss for child in psutil.Process().children()]
     stop_workers()
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    return max(sizes, default=0) / 2**20
 
 
 def run_pipeline(size: int, cached: bool = False) -> dict:
@@ -191,7 +195,7 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
 
         first = timed(False)
         if not cached:
-            first["worker_peak_mb"] = worker_peak_mb()
+            first["worker_mb"] = worker_private_mb()
             return first
         # The same input into an emptied store that keeps its vector cache: every article and sentence
         # embedding is found in the cache, so this times the pipeline without model time.
@@ -206,7 +210,7 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
         clear_readings()
         second = timed(True)
         second["first"] = first
-        second["worker_peak_mb"] = first["worker_peak_mb"] = worker_peak_mb()
+        second["worker_mb"] = first["worker_mb"] = worker_private_mb()
         return second
 
 
@@ -266,13 +270,13 @@ def print_tables(results: list[dict], cluster_only: bool) -> None:
         cached_run = any(r.get("cached") for r in results)
         print("\n### End to end (`Pipeline.run`)" + (", embeddings cached" if cached_run else "") + "\n")
         print("| articles | new | stories | wall s | articles/s | ingest+clean+dedupe+cluster articles/s "
-              "| peak memory (MB) | each spaCy worker, peak MB |")
+              "| peak memory (MB) | + each spaCy worker, private MB at end |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in results:
             # in a cached run the embed stage (cache lookups) is part of it too
             cached = sum(r["timings"].get(s, 0.0) for s in CACHED_STAGES + (("embed",) if r.get("cached") else ()))
             print(f"| {r['size']} | {r['new']} | {r['stories']} | {r['wall']:.1f} | {r['size'] / r['wall']:.1f} | "
-                  f"{r['size'] / max(cached, 1e-9):.0f} | {r['peak_mb']:.0f} | {r.get('worker_peak_mb', 0):.0f} |")
+                  f"{r['size'] / max(cached, 1e-9):.0f} | {r['peak_mb']:.0f} | {r.get('worker_mb', 0):.0f} |")
         print("\n### Per stage: seconds (articles/s)\n")
         stages = [s for s in STAGES if any(s in r["timings"] for r in results)]
         extra = sorted({s for r in results for s in r["timings"]} - set(STAGES))

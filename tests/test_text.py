@@ -108,3 +108,15 @@ def test_a_large_batch_is_read_by_worker_processes_with_the_same_result(monkeypa
         text.clear_readings()
     assert shared == alone
     assert any(e.text == "Ines Caldo" for e in shared[0].ents)
+
+
+def test_a_quote_whose_closing_mark_was_lost_ends_at_its_attribution():
+    para = (
+        "The harbour master set out \u201ca clear plan for the fleet, Ines Caldo told reporters in Port Valen. "
+        "\u201cWe reopen at dawn. The tugs are ready.\u201d"
+    )
+    assert split_sentences([para], model=False)[0] == [
+        "The harbour master set out \u201ca clear plan for the fleet, Ines Caldo told reporters in Port Valen.",
+        "\u201cWe reopen at dawn. The tugs are ready.\u201d",
+    ]
+    assert split_sentences([para])[0] == split_sentences([para], model=False)[0]

@@ -110,9 +110,21 @@ def _quote_balance(text: str) -> int:
     return opens - closes + (straight % 2)
 
 
+# A sentence that ends in an attribution ('…, Blinken told reporters.', '…, he said.', '…, said Mr Roe.') has said
+# all it quotes, even when its closing mark was lost in scraping ('sets out “a serious path, Blinken said.').
+_ATTRIBUTION_END = re.compile(
+    r"[,;—–-]\s+(?:(?:[A-Z][\w’'.-]*|he|she|they|we|I)\s+){1,5}"
+    r"(?:said|says|told|tells|added|adds|stated|wrote|writes|explained|noted|insisted|warned|declared|argued|"
+    r"continued|asked|replied|recalled|acknowledged|announced)\b[^“”\",]{0,60}[.!?]$"
+    r"|[,;—–-]\s+(?:said|says|added|adds|wrote|writes|explained|noted|insisted|warned|declared|argued|continued|"
+    r"asked|replied)\s+(?:[A-Z][\w’'.-]*\s*){1,5}[^“”\",]{0,60}[.!?]$"
+)
+
+
 def _merge_open_quotes(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a sentence that opens a quotation with the following ones until it is closed, so that
-    '“We are open. We prefer diplomacy,” he said.' stays one sentence (at most 3 joins, to survive typos)."""
+    '“We are open. We prefer diplomacy,” he said.' stays one sentence (at most 3 joins, to survive typos); a
+    sentence that ends in an attribution closes it anyway."""
     out: list[tuple[int, int]] = []
     pending: tuple[int, int] | None = None
     joins = 0
@@ -121,7 +133,11 @@ def _merge_open_quotes(text: str, spans: Iterable[tuple[int, int]]) -> list[tupl
             pending, joins = (start, end), 0
         else:
             pending, joins = (pending[0], end), joins + 1
-        if _quote_balance(text[pending[0] : pending[1]]) <= 0 or joins >= 3:
+        if (
+            _quote_balance(text[pending[0] : pending[1]]) <= 0
+            or joins >= 3
+            or _ATTRIBUTION_END.search(text[start:end])
+        ):
             out.append(pending)
             pending = None
     if pending is not None:

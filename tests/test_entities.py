@@ -97,6 +97,26 @@ def test_type_vote_fixes_a_mistagged_mention_and_surnames_join_full_names() -> N
     assert by_forms[frozenset({"Washington"})].label == "GPE"  # the city is not the person
 
 
+def test_a_person_with_a_common_noun_in_it_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+    from tidings.model import EntSpan
+
+    ferries = ("Harpoon ferries", "PERSON")  # the tagger's mistake
+    texts = {
+        "Pilot Ursula von der Leyden steered the Harpoon ferries home.": [("Ursula von der Leyden", "PERSON"), ferries],
+        "Bashar al-Nouri and the Harpoon ferries docked.": [("Bashar al-Nouri", "PERSON"), ferries],
+    }
+
+    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagged)
+    found = story(*texts)
+    assert entity(found, "Ursula von der Leyden").type == "PERSON"
+    assert entity(found, "Bashar al-Nouri").type == "PERSON"
+    assert entity(found, "Harpoon ferries").type == "MISC"
+
+
 def test_shared_surname_goes_to_the_dominant_full_name_only() -> None:
     base = [("Donald Trump", "PERSON", "a1")] * 4 + [("Melania Trump", "PERSON", "a1")]
     groups = _merge([*base, ("Trump", "PERSON", "a2")], [], AnalyzeSettings())
@@ -161,3 +181,5 @@ def test_seed_story_entities() -> None:
     # no entity is named by a bare surname when the story gives the full name
     names = Counter(e.name.split()[-1] for e in people)
     assert all(n == 1 for n in names.values())
+    # a weapon the tagger calls a person is not listed among the people
+    assert not any("missiles" in e.name.lower() for e in people)

@@ -494,14 +494,21 @@ def _article_texts(article: Article, sentences: list[Sentence] | None) -> list[s
     return [s.text for s in sentences or []]
 
 
+# lower-case words that belong in people's names: 'Ursula von der Leyen', 'al-Assad', 'José dos Santos'
+_NAME_PARTICLES = _CONNECTORS | wordset("dos das do del della delle y e ter ten zu af bint ben abu d l o")
 _HONORIFICS = wordset("mr mrs ms miss dr prof sir dame president senator sen rep gov governor mayor minister")
 
 
 def _person_if_titled(text: str, span: EntSpan) -> str:
-    """An honorific right before a mention makes it a person whatever the tagger said ('Mr Zelenskyy' as ORG)."""
+    """An honorific right before a mention makes it a person whatever the tagger said ('Mr Zelenskyy' as ORG); a
+    'person' with a lower-case word in it that is no name particle is a thing ('Javelin missiles' as PERSON)."""
     before = text[: span.start].split()
     if before and before[-1].lower().strip(".") in _HONORIFICS and span.label in ("ORG", "GPE", "MISC", "NORP"):
         return "PERSON"
+    if span.label == "PERSON" and any(
+        w[:1].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES for w in span.text.split()
+    ):
+        return "MISC"
     return span.label
 
 

@@ -15,7 +15,9 @@ Reported per size: wall time, articles/s for the whole run and per stage (Pipeli
 ingest+clean+dedupe+cluster (what runs when embeddings are already cached), and peak memory (ru_maxrss of the
 process running the pipeline: each size runs in a fresh subprocess) with, beside it, the private memory of the
 largest spaCy worker process at the end of the run (one worker per core, forked before the indexes load; what
-they share with the process is counted once, in its peak).
+they share with the process is counted once, in its peak). Then, unless ``--then 0``, the stream case: a new
+Pipeline (a later ``tidings run``) adds the next 256 articles of the sequence to the filled store; its wall time
+includes loading the copy and story indexes from the store ("warm").
 
     .venv/bin/python benchmarks/throughput.py --sizes 1000 10000          # the default sizes are 1k and 10k
     .venv/bin/python benchmarks/throughput.py --sizes 100000              # about an hour or more on 2 cores
@@ -157,9 +159,10 @@ def worker_private_mb() -> float:
     return max(sizes, default=0) / 2**20
 
 
-def run_pipeline(size: int, cached: bool = False) -> dict:
+def run_pipeline(size: int, cached: bool = False, then: int = 0) -> dict:
     """One size, end to end, in this process (called in a fresh subprocess per size); ``cached``: time a second
-    run of the same input into a store that keeps the first run's vector cache."""
+    run of the same input into a store that keeps the first run's vector cache; ``then``: time a further run of
+    the next ``then`` articles into the filled store, as a new ``tidings run`` would (its own Pipeline)."""
     from tidings.pipeline import Pipeline
     from tidings.settings import Settings
 
@@ -169,7 +172,7 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
         files = build_input(size, folder, pool)
         db = folder / "bench.db"
 
-        def timed(is_cached: bool) -> dict:
+        def timed(is_cached: bool, files: list[Path] = files) -> dict:
             pipeline = Pipeline(Settings(), db=str(db))
             start = time.perf_counter()
             logged = {"stored": 0, "stories": 0}
@@ -194,6 +197,13 @@ def run_pipeline(size: int, cached: bool = False) -> dict:
             }
 
         first = timed(False)
+        if then:
+            # the articles that come next in the same sequence, as a later run of a stream would bring them
+            (folder / "next").mkdir()
+            lines = [x for f in build_input(size + then, folder / "next", pool) for x in f.read_text().splitlines()]
+            tail = folder / "then.jsonl"
+            tail.write_text("\n".join(lines[size:]) + "\n", encoding="utf-8")
+            first["then"] = timed(False, [tail])
         if not cached:
             first["worker_mb"] = worker_private_mb()
             return first
@@ -288,6 +298,14 @@ def print_tables(results: list[dict], cluster_only: bool) -> None:
                 t = r["timings"].get(s)
                 cells.append("-" if t is None else f"{t:.1f} ({r['size'] / max(t, 1e-9):.0f}/s)")
             print(f"| {r['size']} | " + " | ".join(cells) + " |")
+    later = [(r["size"], r["then"]) for r in results if r.get("then")]
+    if later:
+        print("\n### A later run: the next articles into the filled store (a new `Pipeline`, as `tidings run` would)\n")
+        print("| store holds | new articles | wall s | of which loading the indexes (warm) s | articles/s |")
+        print("|---:|---:|---:|---:|---:|")
+        for size, t in later:
+            warm = t["timings"].get("warm", 0.0)
+            print(f"| {size} | {t['new']} | {t['wall']:.1f} | {warm:.1f} | {t['new'] / max(t['wall'], 1e-9):.1f} |")
     if len(results) > 1:
         print()
         for a, b in itertools.pairwise(results):
@@ -301,19 +319,21 @@ def main() -> None:
     parser.add_argument("--cluster-only", action="store_true", help="time StoryClusterer alone on cached embeddings")
     parser.add_argument("--cached", action="store_true",
                         help="time a second run of each input whose embeddings are all in the store's vector cache")
+    parser.add_argument("--then", type=int, default=256, metavar="N",
+                        help="after each size, time a run of the next N articles into the filled store (0 = off)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: run one size, print JSON
     args = parser.parse_args()
     if not CORPORA.exists():
         sys.exit(f"{CORPORA} is absent: the benchmark reads ../shared/corpora at run time")
     if args.one is not None:
-        result = run_cluster_only(args.one) if args.cluster_only else run_pipeline(args.one, args.cached)
+        result = run_cluster_only(args.one) if args.cluster_only else run_pipeline(args.one, args.cached, args.then)
         print("RESULT " + json.dumps(result))
         return
     results: list[dict] = []
     first_runs: list[dict] = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size)] + (["--cluster-only"] if args.cluster_only else [])
-        cmd += ["--cached"] if args.cached else []
+        cmd += (["--cached"] if args.cached else []) + ["--then", str(args.then)]
         print(f"running {size} articles ...", file=sys.stderr, flush=True)
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=os.environ.copy())  # stderr: progress
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)

@@ -312,3 +312,25 @@ def test_a_copy_of_a_copy_whose_original_was_not_loaded_points_at_that_original(
     again = make(FIRE, "Fire again", "2024-05-07", url="https://c.example")
     assert detect(detector, [again]) == []
     assert (again.relation, again.copy_of) == ("duplicate", "a-not-loaded")
+
+
+@pytest.mark.parametrize(("window", "found"), [(2, False), (3, True)])
+def test_near_copies_are_looked_up_among_the_most_recent_lsh_window_articles(window: int, found: bool) -> None:
+    """Warmed from a store, the LSH holds the last ``lsh_window`` articles; older ones are reached by embedding."""
+    detector = CopyDetector(DedupeSettings(lsh_window=window))
+    no_embedding = np.zeros(0, dtype=np.float32)
+    stored = [
+        make(FIRE, "Fire destroys warehouse", "2024-05-05"),
+        make(MATCH, "Cup tie ends level", "2024-05-06"),
+        make(FIRE_OTHER_OUTLET, "Waterfront blaze", "2024-05-06"),
+    ]
+    for article in stored:
+        detector.add_known(article, detector.signature(article), no_embedding)
+    copy = make(edited_copy(FIRE), "Fire destroys warehouse", "2024-05-07")
+    detector.detect([copy], np.zeros((1, 0), dtype=np.float32), [detector.signature(copy)])
+    assert (copy.copy_of == stored[0].id) is found
+    # the window moves on as articles arrive: the copy is now among the most recent ones, and a copy of it is
+    # found (pointing at the root original when the first copy was linked to it)
+    again = make(edited_copy(FIRE) + "\n\nUpdated at noon.", "Fire destroys warehouse", "2024-05-07")
+    detector.detect([again], np.zeros((1, 0), dtype=np.float32), [detector.signature(again)])
+    assert again.copy_of == (stored[0].id if found else copy.id)

@@ -28,6 +28,7 @@ pairs: each new article meets its LSH bucket-mates and at most ``paraphrase_cand
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 from collections import OrderedDict, deque
 from collections.abc import Callable
@@ -236,7 +237,11 @@ class CopyDetector:
         self.settings = settings
         self._lookup: Callable[[str], Article | None] | None = None
         self._lsh = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm, hashfunc=_band_key)
-        self._lsh_rows: deque[int] = deque()  # rows in the LSH, oldest first (at most settings.lsh_window)
+        # The LSH holds the most recent ``lsh_window`` rows. Which rows belong there is kept here (``_lsh_rows``);
+        # the tables catch up only before a query (``_sync_lsh``): warming from a big store then inserts the last
+        # window once instead of inserting every row and removing all but the last window.
+        self._lsh_rows: deque[int] = deque()  # rows that belong in the LSH, oldest first
+        self._lsh_in: deque[int] = deque()  # rows in the LSH tables, oldest first
         self._sigs = np.zeros((0, settings.num_perm), dtype=np.uint32)
         self._ids: list[str] = []
         self._known: dict[str, _Known] = {}
@@ -317,11 +322,10 @@ class CopyDetector:
         if values is not None:
             self._sigs[row] = values
             if n_shingles:
-                self._lsh.insert(row, LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
                 self._lsh_rows.append(row)
                 if len(self._lsh_rows) > self.settings.lsh_window:
                     # older articles stay findable by hash and through the embedding index + alignment
-                    self._lsh.remove(self._lsh_rows.popleft())
+                    self._lsh_rows.popleft()
         self._known[article.id] = _Known(article, row, n_shingles, n_words)
         if article.content_hash and article.content_hash not in self._by_hash:
             self._by_hash[article.content_hash] = article.id
@@ -427,8 +431,21 @@ class CopyDetector:
         inter = jaccard / (1.0 + jaccard) * (n_a + n_b)
         return min(1.0, inter / max(n_a, 1)), min(1.0, inter / max(n_b, 1))
 
+    def _sync_lsh(self) -> None:
+        """Bring the LSH tables to ``_lsh_rows``: both are ascending and rows are only ever appended, so the tables
+        hold a prefix of the wanted rows once the rows that left the window are out."""
+        oldest = self._lsh_rows[0] if self._lsh_rows else len(self._ids)
+        while self._lsh_in and self._lsh_in[0] < oldest:
+            self._lsh.remove(self._lsh_in.popleft())
+        newest = self._lsh_in[-1] if self._lsh_in else -1
+        for row in itertools.islice(self._lsh_rows, len(self._lsh_in), None):
+            if row > newest:
+                self._lsh.insert(row, LeanMinHash(seed=self.settings.seed, hashvalues=self._sigs[row], scheme=_SCHEME))
+                self._lsh_in.append(row)
+
     def _near(self, parsed: _Parsed) -> _Match | None:
         values, n_shingles, _ = parsed
+        self._sync_lsh()
         rows = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
         self.stats["lsh_candidates"] += len(rows)
         best: _Match | None = None

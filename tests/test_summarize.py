@@ -341,3 +341,19 @@ def test_lexical_centrality_ranks_what_the_story_keeps_saying():
     assert int(np.argmax(centrality)) == 0  # shares words with both other bridge sentences
     assert centrality[3] == 0.0  # shares none
     assert lexical_centrality([]).shape == (0,)
+
+
+@pytest.mark.parametrize("degraded", [False, True], ids=["models", "no-spacy-hashing"])
+def test_corroborated_lead_fact_comes_before_one_source_asides(degraded, monkeypatch):
+    """The summary opens with a fact several independent outlets report, and leaves out the asides only one outlet
+    mentions (volunteers, residents watching), with or without the optional models."""
+    if degraded:
+        monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
+    articles = fire_articles()
+    echo, courier, riverside, copy = articles
+    with using_encoder(HashingEncoder() if degraded else get_embedder()):
+        story = build(articles)
+    independent = {echo.id: "echo", copy.id: "echo", courier.id: "courier", riverside.id: "riverside"}
+    assert len({independent[a] for a in story.summary[0].article_ids}) >= 2, story.summary[0]
+    texts = [s.text for s in story.summary]
+    assert not any(t.startswith(("Volunteers have offered", "Residents gathered")) for t in texts), texts

@@ -437,6 +437,12 @@ class SummarizeSettings:
     """Relevance vs novelty trade-off of maximal marginal relevance."""
     redundancy_threshold: float = 0.7
     """Two summary candidates more similar than this (cosine) say the same thing: keep one."""
+    min_novelty: float = 0.5
+    novelty_cosine: float = 0.6
+    """A sentence fairly close to a chosen one (cosine at least ``novelty_cosine``) whose content words are mostly in
+    the summary already (new share under ``min_novelty``) says the same thing in other words ('Investigators said
+    an electrical fault in the basement was the likely cause.' after 'The cause of the fire is thought to be a
+    fault in an electrical cabinet in the basement', cosine 0.66): it is set aside like a too-close one."""
     repeat_weight: float = 0.2
     """Penalty in maximal marginal relevance for the share of a sentence's word pairs ('harbour bridge') the summary
     already has: a second outlet's rewording of a chosen sentence adds no information even when its embedding

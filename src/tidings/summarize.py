@@ -315,6 +315,7 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     pairs = [_bigrams(c.text) for c in cands]
     said: set[tuple[str, str]] = set()
     repeated = np.zeros(len(cands))
+    covered: set[str] = set()
 
     def take(i: int) -> None:
         nonlocal words_so_far, max_sim
@@ -325,6 +326,11 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         max_sim = np.maximum(max_sim, emb @ emb[i])
         said.update(pairs[i])
         repeated[:] = [len(p & said) / len(p) if p else 0.0 for p in pairs]
+        covered.update(content_words(cands[i].text))
+
+    def novelty(i: int) -> float:
+        new_words = content_words(cands[i].text)
+        return len(new_words - covered) / len(new_words) if new_words else 0.0
 
     def full() -> bool:
         return len(chosen) >= settings.max_sentences or (
@@ -341,11 +347,11 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
             if settings.fill_same_fact:
                 set_aside.append(i)
             continue
-        if max_sim[i] >= settings.redundancy_threshold:
+        repeats = max_sim[i] >= settings.novelty_cosine and novelty(i) < settings.min_novelty
+        if max_sim[i] >= settings.redundancy_threshold or (chosen and repeats):
             set_aside.append(i)
             continue
         take(i)
-    covered: set[str] = set().union(*(content_words(cands[i].text) for i in chosen)) if chosen else set()
     for i in sorted(set_aside, key=lambda j: -rel[j]):
         if full():
             break
@@ -353,11 +359,9 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         same_fact = fact is not None and id(fact) in used_facts
         if (same_fact and not settings.fill_same_fact) or max_sim[i] >= settings.fill_threshold:
             continue
-        new_words = content_words(cands[i].text)
-        if not new_words or len(new_words - covered) / len(new_words) < settings.fill_novelty:
+        if novelty(i) < settings.fill_novelty:
             continue
         take(i)
-        covered |= new_words
     return chosen
 
 

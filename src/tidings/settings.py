@@ -442,7 +442,9 @@ class SummarizeSettings:
     """A sentence fairly close to a chosen one (cosine at least ``novelty_cosine``) whose content words are mostly in
     the summary already (new share under ``min_novelty``) says the same thing in other words ('Investigators said
     an electrical fault in the basement was the likely cause.' after 'The cause of the fire is thought to be a
-    fault in an electrical cabinet in the basement', cosine 0.66): it is set aside like a too-close one."""
+    fault in an electrical cabinet in the basement', cosine 0.66): it is set aside like a too-close one. Set for the
+    rule that a summary never says the same thing twice, at a small ROUGE-2 cost (NeuS train at the budget: stories
+    0-800 19.27 -> 19.25, 800-1600 18.88 -> 18.82; val 20.65 -> 20.59)."""
     repeat_weight: float = 0.2
     """Penalty in maximal marginal relevance for the share of a sentence's word pairs ('harbour bridge') the summary
     already has: a second outlet's rewording of a chosen sentence adds no information even when its embedding

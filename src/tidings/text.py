@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
 import threading
 import unicodedata
@@ -173,6 +174,11 @@ def spacy_workers() -> int:
     return workers or os.cpu_count() or 1
 
 
+def _worker_init() -> None:
+    gc.freeze()  # what the worker inherited is never collected here: its pages stay shared with the parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
+
+
 def _read_in_worker(texts: list[str]) -> list[Reading]:
     nlp = load_nlp()
     if nlp is None:
@@ -186,7 +192,8 @@ def _reader_pool(workers: int) -> ProcessPoolExecutor:
         if _pool is None or _pool_workers != workers:
             if _pool is not None:
                 _pool.shutdown(cancel_futures=True)
-            _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.freeze)
+            fork = multiprocessing.get_context("fork")
+            _pool = ProcessPoolExecutor(workers, mp_context=fork, initializer=_worker_init)
             _pool_workers = workers
         return _pool
 

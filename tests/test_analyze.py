@@ -349,3 +349,30 @@ def test_seed_story_facts_and_exclusives(seeds_dir: Path):
     for article in articles:
         assert any(f.exclusive_to == article.site for f in story.facts), article.site
     assert any(f.counts == "troops" and f.value == 100_000 for f in story.figures)
+
+
+def test_a_fact_another_outlet_echoes_in_other_words_is_no_exclusive():
+    """A fact takes one sentence per article. When one outlet says a thing twice and another once, the second
+    saying stays a one-source fact, but the other outlet reports it too: it is not 'only in' the first."""
+    gazette = make_article(
+        "The Marrowby council approved the new harbour budget on Monday.\n\n"
+        "Harbour master Ines Caldo welcomed the vote.\n\n"
+        "On Monday the harbour budget was approved by the town council, Caldo said.\n\n"
+        "A brass band played outside the town hall during the vote.",
+        "Council passes harbour budget",
+        "Harbour Gazette",
+        "2025-03-10T08:00:00+00:00",
+    )
+    ledger = make_article(
+        "The town council of Marrowby approved the harbour budget on Monday.\n\n"
+        "The budget pays for a new breakwater and two tugs.",
+        "Harbour budget approved",
+        "Coastal Ledger",
+        "2025-03-10T09:00:00+00:00",
+    )
+    story = run([gazette, ledger])
+    approved = [f for f in story.facts if any("approved" in m.text for m in f.mentions)]
+    assert any(f.independent_sources == 2 for f in approved)
+    assert all(f.exclusive_to is None for f in approved)  # the one-source saying is echoed by the Ledger
+    assert fact_with(story, "brass band").exclusive_to == "Harbour Gazette"
+    assert fact_with(story, "breakwater").exclusive_to == "Coastal Ledger"

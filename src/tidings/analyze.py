@@ -225,14 +225,11 @@ def _candidate_pairs(emb: np.ndarray, floor: float, block: int) -> list[tuple[in
     return out
 
 
-def align_facts(
+def same_fact_pairs(
     units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
-) -> tuple[list[list[int]], list[tuple[int, int, float]]]:
-    """Group sentences into facts (lists of unit indexes); also return the candidate node pairs (for conflicts).
-
-    Sentences with the same text start in one group (one per article). Then links between texts, strongest
-    first: two groups merge only when they share no article and their average cosine plus the link's bonus stays
-    at or above the fact threshold minus ``fact_link_margin``."""
+) -> tuple[list[tuple[float, int, int, float]], list[tuple[int, int, float]]]:
+    """Node pairs that report the same fact by the pairwise criterion (cosine plus name/figure bonus at or above
+    the fact threshold) as (score, p, q, bonus), strongest first; and every candidate pair (for conflicts)."""
     threshold = fact_threshold(settings)
     max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
     floor = min(threshold - max_bonus, settings.conflict_similarity)
@@ -245,6 +242,20 @@ def align_facts(
         if score >= threshold:
             scored.append((score, p, q, score - cos))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return scored, pairs
+
+
+def align_facts(
+    units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
+) -> tuple[list[list[int]], list[tuple[int, int, float]], list[tuple[float, int, int, float]]]:
+    """Group sentences into facts (lists of unit indexes); also return the candidate node pairs (for conflicts)
+    and the same-fact pairs of :func:`same_fact_pairs`.
+
+    Sentences with the same text start in one group (one per article). Then links between texts, strongest
+    first: two groups merge only when they share no article and their average cosine plus the link's bonus stays
+    at or above the fact threshold minus ``fact_link_margin``."""
+    threshold = fact_threshold(settings)
+    scored, pairs = same_fact_pairs(units, nodes, settings)
 
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {}
@@ -281,7 +292,7 @@ def align_facts(
         arts[a] |= arts.pop(b)
         sums[a] = sums[a] + sums.pop(b)
     clusters = [sorted(m, key=lambda k: (units[k].article_index, units[k].position)) for m in members.values()]
-    return clusters, pairs
+    return clusters, pairs, scored
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -293,6 +304,20 @@ def _source_name(article: Article) -> str:
     return article.site or article.title or article.id
 
 
+def _echoed_units(
+    units: list[Unit], nodes: Nodes, scored: list[tuple[float, int, int, float]]
+) -> set[int]:
+    """Units whose text another independent source also reports by the pairwise same-fact criterion, whether or
+    not the two could be aligned into one fact (a fact takes one sentence per article, and a group must hold
+    together on average): such a sentence is not an exclusive, even when its fact has one source."""
+    echoed: set[int] = set()
+    for _score, p, q, _bonus in scored:
+        for mine, theirs in ((p, q), (q, p)):
+            other_groups = {units[u].group for u in nodes.units[theirs]}
+            echoed.update(u for u in nodes.units[mine] if other_groups - {units[u].group})
+    return echoed
+
+
 def _build_facts(
     clusters: list[list[int]],
     units: list[Unit],
@@ -300,7 +325,11 @@ def _build_facts(
     articles: list[Article],
     groups: dict[str, str],
     settings: AnalyzeSettings,
+    echoed: set[int] | None = None,
 ) -> list[Fact]:
+    """Facts from the aligned clusters, most corroborated first, then exclusives in turn per source. A
+    one-source fact is marked exclusive (``exclusive_to``) only when none of its sentences is ``echoed``."""
+    echoed = echoed or set()
     by_id = {a.id: a for a in articles}
     ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
     for members in clusters:
@@ -319,7 +348,7 @@ def _build_facts(
         )
         rep = units[members[best]]
         exclusive_to = None
-        if len(group_ids) == 1:
+        if len(group_ids) == 1 and not echoed.intersection(members):
             root = by_id.get(rep.group, by_id[rep.article_id])
             exclusive_to = _source_name(root)
         fact = Fact(
@@ -494,9 +523,9 @@ def analyze_story(
         dates = _dates(units[node_units[0]].text)
         for u in node_units:
             units[u].names, units[u].figures, units[u].dates = names, figs, dates
-    clusters, pairs = align_facts(units, nodes, settings)
+    clusters, pairs, scored = align_facts(units, nodes, settings)
     emb = nodes.emb[nodes.of] if units else nodes.emb
-    story.facts = _build_facts(clusters, units, emb, articles, groups, settings)
+    story.facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, scored))
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
     story.figures = merge_figures((u.article_id, fm) for u in units for fm in u.figures)[: settings.max_figures]
     story.entities = extract_entities(articles, sentences, settings)

@@ -237,11 +237,12 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
     """One story: cited summary, facts and exclusives, conflicts, quotes, entities, timeline, sources."""
     cite = citation_numbers(story)
     shared = [f for f in story.facts if f.independent_sources > 1]
-    single = [f for f in story.facts if f.independent_sources <= 1] if story.independent_sources > 1 else []
+    # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
+    single = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
+    single = single if story.independent_sources > 1 else []
     exclusives: dict[str, list[Fact]] = {}
     for f in single:
-        site = f.exclusive_to or next((site_label(articles.get(a)) for a in f.article_ids), "unknown site")
-        exclusives.setdefault(site, []).append(f)
+        exclusives.setdefault(f.exclusive_to or "", []).append(f)
     timeline = sorted(story.timeline, key=lambda t: (t.published is None, t.published or ""))
     return (
         environment()

@@ -29,10 +29,11 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
     if shared:
         lines += ["", "### Reported by several sources", ""]
         lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in shared]
-    exclusives = [f for f in story.facts if f.independent_sources <= 1]
+    # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
+    exclusives = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
     if exclusives and len(story.article_ids) > 1:
         lines += ["", "### Only in one source", ""]
-        lines += [f"- only in {f.exclusive_to or '?'}: {f.text} {marks(f.article_ids)}" for f in exclusives]
+        lines += [f"- only in {f.exclusive_to}: {f.text} {marks(f.article_ids)}" for f in exclusives]
     if story.conflicts:
         lines += ["", "### Figures given differently", ""]
         for c in story.conflicts:

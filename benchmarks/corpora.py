@@ -42,6 +42,23 @@ class Item:
 _NEUS_ITEM = re.compile(r"TITLE=>\s*(.*?)\.\s+ARTICLE=>\s*(.*)", re.S)
 
 
+def published_from_text(title: str, paragraphs: list[str]) -> str | None:
+    """The date ``tidings run`` gives an article that comes without one: the clean stage's dateline finder over its
+    first lines (title, then text), as :class:`tidings.clean.Cleaner` applies it to a text document."""
+    from tidings.clean import dateline_date
+    from tidings.settings import CleanSettings
+
+    return dateline_date([title, *paragraphs], _CLEAN_SETTINGS.setdefault("s", CleanSettings()))
+
+
+_CLEAN_SETTINGS: dict = {}
+
+
+def _bare_dateline(line: str) -> bool:
+    """A short line that is a dateline ('December 16, 2008', '9 September 2013, 14:08')."""
+    return len(line.split()) <= 12 and published_from_text(line, []) is not None
+
+
 def _norm_title(title: str) -> str:
     return re.sub(r"\W+", " ", title.lower()).strip()
 
@@ -50,7 +67,8 @@ def load_neus(splits: tuple[str, ...] = ("train", "val")) -> list[Item]:
     """NeuS/AllSides roundups: one gold story per line, three outlets' excerpts each.
 
     Dates: the raw crawl (506 stories, Apr-Oct 2021) gives a date per story and the outlets' titles; an article whose
-    normalised title equals a crawled outlet title gets that story's date. The rest stay undated.
+    normalised title equals a crawled outlet title gets that story's date. The others get a dateline date when their
+    text opens with one (:func:`published_from_text`, as ``tidings run`` would), else stay undated.
     """
     base = CORPORA / "neus-allsides"
     dates: dict[str, str] = {}
@@ -77,7 +95,7 @@ def load_neus(splits: tuple[str, ...] = ("train", "val")) -> list[Item]:
                         id=f"neus-{split}-{n:04d}-{j}",
                         title=title,
                         text=text,
-                        published=dates.get(_norm_title(title)),
+                        published=dates.get(_norm_title(title)) or published_from_text(title, [text]),
                         split=split,
                         story=f"{split}-{n}",
                     )
@@ -90,8 +108,15 @@ ECB_TEST = set(range(36, 46))
 
 
 def _detok(text: str) -> str:
-    """Undo the corpus' tokenisation spaces ("word , word" -> "word, word")."""
+    """Undo the corpus' tokenisation spaces ("word , word" -> "word, word"), keeping numbers whole: the ecbplus
+    half splits "6.1" into "6 . 1", "3:00" into "3 : 00" and "13,000" into "13 , 000", and "U.S." into "U . S ."."""
     text = text.replace("``", '"').replace("''", '"')
+    text = re.sub(r"(?<![\d.,:])(\d+) ([.:]) (\d+)(?![\d])", r"\1\2\3", text)  # 6 . 1 -> 6.1, 3 : 00 -> 3:00
+    text = re.sub(r"(?<![\d/])(\d{1,2}) / (\d{1,2}) / (\d{2,4})(?![\d])", r"\1/\2/\3", text)  # 11 / 27 / 2005
+    text = re.sub(r"(?<![\d.,])(\d{1,3}) , (\d{3})(?![\d])", r"\1,\2", text)  # 13 , 000 -> 13,000
+    text = re.sub(r"(?<![\d,])(\d{1,3},\d{3}) , (\d{3})(?![\d])", r"\1,\2", text)  # 1 , 200 , 000
+    text = re.sub(r"\b([A-Z]) \. (?=[A-Z] \.)", r"\1.", text)  # U . S . -> U.S .
+    text = re.sub(r"\b([A-Z]\.[A-Z]) \.", r"\1.", text)
     text = re.sub(r"\s+([,.;:!?%)\]])", r"\1", text)
     text = re.sub(r"([(\[$])\s+", r"\1", text)
     return re.sub(r"\s+('s|n't|'re|'ve|'ll|'d|'m)\b", r"\1", text)
@@ -101,7 +126,9 @@ def load_ecbplus() -> list[Item]:
     """ECB+ documents: topic = story type, subtopic = seminal event (the gold story).
 
     For the ``ecbplus`` half, sentence 0 is the source URL: it is dropped (a page's URL is metadata, not text).
-    The first remaining sentence serves as title, the rest as text. Documents carry no dates.
+    The first remaining sentence that is not a bare dateline serves as title, the rest as text. Documents carry no
+    date metadata: they get the date of a dateline near their top when they have one (:func:`published_from_text`,
+    the clean stage's finder, as ``tidings run`` would apply it to these texts); the ecb half has none.
     """
     items: list[Item] = []
     seen: set[str] = set()
@@ -117,13 +144,18 @@ def load_ecbplus() -> list[Item]:
             if not sents:
                 continue
             topic = int(doc["topic"])
+            published = published_from_text(sents[0], sents[1:])
+            title_at = 0  # a bare dateline is not a title (the Cleaner's title choice skips date lines too)
+            while title_at < len(sents) - 1 and _bare_dateline(sents[title_at]):
+                title_at += 1
+            sents = [sents[title_at], *sents[:title_at], *sents[title_at + 1 :]]
             split = "test" if topic in ECB_TEST else "dev" if topic in ECB_DEV else "train"
             items.append(
                 Item(
                     id=f"ecb-{doc['doc_name'].removesuffix('.xml')}",
                     title=sents[0],
                     text="\n\n".join(sents[1:]),
-                    published=None,
+                    published=published,
                     split=split,
                     story=doc["subtopic"],
                     topic=str(topic),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tidings import resources
-from tidings.clean import Cleaner
+from tidings.clean import Cleaner, dateline_date
 from tidings.ingest import iter_documents
 from tidings.model import Article, Document, Skip
 from tidings.settings import CleanSettings, IngestSettings
@@ -393,3 +393,66 @@ def test_filter_works_without_the_sentence_model(mode: str, monkeypatch: pytest.
         assert start in article.text, start
     for junk in ("EN | DE | FR", "Friday, 3 March", "Also read:", "Comments are disabled for this article."):
         assert junk in article.removed, junk
+
+
+# ------------------------------------------------------------------------------------------ dateline dates
+
+HARBOUR_PAGE = """Harbour ferry service resumes after storm repairs
+Published: Tuesday, Aug. 6 2019 7:08 p.m. MDT
+
+The ferry between Portlow and Eastmere Island runs again from today, the harbour authority said.
+
+The crossing was suspended on July 30, 2019, after a storm damaged the landing stage at Eastmere.
+"""
+
+
+def test_undated_article_takes_the_date_of_its_dateline(cleaner: Cleaner) -> None:
+    article = clean_one(cleaner, text_doc(HARBOUR_PAGE))
+    assert article.published == "2019-08-06"
+    assert "Published: Tuesday, Aug. 6 2019 7:08 p.m. MDT" in article.removed  # page chrome, not article text
+
+
+def test_metadata_date_wins_over_the_dateline(cleaner: Cleaner) -> None:
+    article = clean_one(cleaner, text_doc(HARBOUR_PAGE, published="2019-08-07T09:00:00Z"))
+    assert article.published == "2019-08-07T09:00:00+00:00"
+
+
+def test_agency_dateline_opening_the_first_paragraph(cleaner: Cleaner) -> None:
+    page = (
+        "Quarry workers end two-week strike\n"
+        "DUNMERE, March 14, 2021 (Valley Wire) - Workers at the Dunmere quarry returned on Sunday after the "
+        "owners agreed to a new shift rota.\n\n"
+        "The strike had halted deliveries of gravel to three road projects in the county."
+    )
+    assert clean_one(cleaner, text_doc(page)).published == "2021-03-14"
+
+
+def test_dates_the_text_talks_about_are_not_publication_dates(cleaner: Cleaner) -> None:
+    # a date in a sentence, a date without a year, a date far down the text: none is a dateline
+    page = (
+        "Town council approves new library plans\n"
+        "Sunday, 22 December\n\n"
+        "The council voted on May 3, 2018, to approve the plans for a library on Mill Street.\n\n"
+        + "Residents had asked for a larger reading room and longer opening hours in the evenings. " * 8
+        + "\n\nJune 4, 2018\n\nBuilding work is expected to begin next spring."
+    )
+    assert clean_one(cleaner, text_doc(page)).published is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("23 July 2013 Last updated at 13:42 GMT", "2013-07-23"),
+        ("Posted on: 3:35 pm, December 23, 2012", "2012-12-23"),
+        ("Washington D.C., Jul 13, 2009 / 02:00 pm (CNA)", "2009-07-13"),
+        ("2016-11-02", "2016-11-02"),
+        ("Posted 11/27/2005 7:21 AM", "2005-11-27"),
+        ("27.09.2013", "2013-09-27"),
+        ("01/05/2011", None),  # 1 May or 5 January: ambiguous
+        ("He died on May 3, 2013.", None),
+        ("February 30, 2013", None),
+        ("March 3, 1850", None),
+    ],
+)
+def test_dateline_forms(line: str, expected: str | None) -> None:
+    assert dateline_date(["A headline about something", line], CleanSettings()) == expected

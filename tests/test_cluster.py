@@ -343,3 +343,61 @@ def test_story_state_stays_bounded_for_a_long_story() -> None:
     state = clusterer._stories[story]
     assert len(state.exemplars) == 4
     assert len(state.figures) <= 2 * settings.max_figures and len(state.figures_df) <= 2 * settings.max_figures
+
+
+# The same yearly event twice, a year apart: same town, same kind of report (fictional).
+REGATTAS = [
+    ("2030-06-14", "Lowmere harbour regatta draws record crowds",
+     "Thousands lined the Lowmere harbour on Saturday for the annual regatta, won by the Kessin rowing club."),
+    ("2030-06-15", "Kessin crew wins Lowmere regatta",
+     "The Kessin rowing club won the annual Lowmere harbour regatta on Saturday in front of record crowds."),
+    ("2031-06-13", "Record crowds at Lowmere harbour regatta",
+     "Record crowds watched the annual Lowmere harbour regatta on Saturday, won by the Kessin rowing club."),
+    ("2031-06-14", "Lowmere regatta: Kessin rowing club takes the cup",
+     "The Kessin rowing club took the cup at the annual Lowmere harbour regatta before record crowds on Saturday."),
+]
+
+
+def test_same_kind_of_event_a_year_apart_forms_two_stories() -> None:
+    """Words, names and embeddings say 'same story'; the dates a year apart say otherwise, and win."""
+    docs = [
+        Article(id=f"r{k}", origin=day[:4], title=title, text=text, published=day)
+        for k, (day, title, text) in enumerate(REGATTAS)
+    ]
+    assigned = StoryClusterer(ClusterSettings()).assign(docs, embed(docs))
+    assert partition(assigned) == {frozenset({"r0", "r1"}), frozenset({"r2", "r3"})}
+
+
+def test_a_story_with_few_dated_members_is_not_of_their_day() -> None:
+    """A dated article meeting a story of undated articles and one dated one: the time terms count only as far as
+    the story is dated, so one member's date does not pull in everything of that day."""
+    docs = [Article(id=f"u{k}", origin="u", title=t, text=x) for k, (_day, t, x) in enumerate(REGATTAS[:3])]
+    docs.append(Article(id="d", origin="d", title=REGATTAS[3][1], text=REGATTAS[3][2], published="2031-06-14"))
+    vectors = embed(docs)
+    clusterer = StoryClusterer(ClusterSettings())
+    story = None
+    for doc, vector in zip(docs, vectors, strict=True):
+        story = clusterer.place(doc, vector, story)
+    probe = Article(id="p", origin="p", title=REGATTAS[2][1], text=REGATTAS[2][2], published="2031-06-14")
+    (_sid, features), = clusterer.candidates(probe, embed([probe])[0])
+    named = dict(zip(FEATURES, features, strict=True))
+    assert named["dated"] == pytest.approx(0.25)  # one of four members dated
+    assert named["time"] == pytest.approx(0.25 * named["nearest"])  # same day, weighted by that share
+
+
+def test_second_chance_moves_an_article_to_the_story_that_formed_after_it() -> None:
+    """An article placed in the only story there was, before its own event's story formed, moves there at the end
+    of the batch (with the second-chance pass on); without the pass it stays."""
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}
+    e1, e2 = np.eye(8, dtype=np.float32)[:2]
+    x = (e1 + e2) / np.linalg.norm(e1 + e2)
+    t = (0.2 * e1 + e2) / np.linalg.norm(0.2 * e1 + e2)
+    docs = [
+        Article(id=f"a{k}", origin="x", title="", text="", published=f"2031-01-01T0{k}:00:00") for k in range(4)
+    ]
+    vectors = np.stack([e1, x, t, t])
+    moved = StoryClusterer(ClusterSettings(bias=-6.5, merge_margin=99.0, reassign_margin=0.5, **only_dense))
+    assert partition(moved.assign(docs, vectors)) == {frozenset({"a0"}), frozenset({"a1", "a2", "a3"})}
+    assert moved.reassigned == 1
+    kept = StoryClusterer(ClusterSettings(bias=-6.5, merge_margin=99.0, reassign_margin=99.0, **only_dense))
+    assert partition(kept.assign(docs, vectors)) == {frozenset({"a0", "a1"}), frozenset({"a2", "a3"})}

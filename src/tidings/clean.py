@@ -31,6 +31,7 @@ import itertools
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -399,6 +400,96 @@ def _iso_date(value: Any) -> str | None:
         return None
 
 
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATELINE_DATES = (
+    re.compile(rf"(?<![\w-]){_MONTH}\s+{_DAY}\s*,?\s+{_YEAR}(?!\d)", re.I),  # May 3, 2013 / Dec. 20 2005
+    re.compile(rf"(?<![\w-]){_DAY}\s+{_MONTH},?\s+{_YEAR}(?!\d)", re.I),  # 3 May 2013 / 27 NOVEMBER, 2005
+    re.compile(r"(?<![\w-])(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-])"),  # 2013-05-03
+    # 27/09/2013 or 11/27/2005: only when one number is above 12 (otherwise day and month are ambiguous)
+    re.compile(r"(?<![\w/.-])(?P<a>[0-3]?\d)\s?([/.])\s?(?P<b>[0-3]?\d)\s?\2\s?(?P<year>(?:19|20)\d\d)(?![\w/])"),
+)
+_DATELINE_TIME = re.compile(r"(?<!\d)\d{1,2}\s*[:.]\s*\d\d(?:\s*[:.]\s*\d\d)?(?:\s*[ap]\.?\s*m\b\.?)?", re.I)
+_DATELINE_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "published posted updated update last modified created time date on at am pm a p m by and the of "
+        "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun",
+    )
+)
+# A dateline opening a paragraph: 'WASHINGTON, May 3, 2013 (AP) - ...': capitalised place words, the date,
+# an optional agency in parentheses, a dash.
+_LEAD_PLACE = re.compile(r"^(?:[A-Z][\w.'’-]*,?\s+){1,4}$")
+_LEAD_AFTER = re.compile(r"^\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s")
+_MONTHS = {m[:3]: n for n, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+
+def _date_in(text: str, settings: CleanSettings) -> tuple[date, re.Match[str]] | None:
+    """The first full date (day, month and year) in ``text`` with a plausible publication year."""
+    for pattern in _DATELINE_DATES:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            if groups.get("a"):  # numeric day and month: the one above 12 is the day
+                a, b = int(groups["a"]), int(groups["b"])
+                if (a > 12) == (b > 12):
+                    continue
+                day_number, number = (a, b) if a > 12 else (b, a)
+            else:
+                month = groups["month"]
+                number = int(month) if month.isdigit() else _MONTHS[month[:3].lower()]
+                day_number = int(groups["day"])
+            try:
+                found = date(int(groups["year"]), number, day_number)
+            except ValueError:  # 31 February, month 13
+                continue
+            if settings.dateline_min_year <= found.year <= date.today().year + 1:
+                return found, match
+    return None
+
+
+def dateline_date(lines: Iterable[str], settings: CleanSettings) -> str | None:
+    """The publication date (ISO 8601, day precision) a text gives in a dateline near its top, or None.
+
+    Conservative, because a wrong date is worse than none (the cluster stage keeps stories apart by date): only
+    lines starting within ``dateline_search_chars`` of the top count, and only two forms, the first found wins:
+
+    - a line made of a full date (day, month, year) plus at most ``dateline_other_words`` words besides times,
+      weekdays, time zones and 'Published / Updated / Posted on' ('Published: Tuesday, Aug. 2 2011 7:08 p.m.',
+      '23 July 2013 Last updated at 13:42 GMT');
+    - a news-agency dateline opening a paragraph ('WASHINGTON, May 3, 2013 (Reuters) - The ...').
+
+    A sentence that mentions a date ('The vote was set for May 3, 2013, officials said.') is neither; dates
+    without a year ('Sunday, 22 December') or with an implausible one are not taken. English month names and ISO
+    dates only.
+    """
+    seen = 0
+    for line in lines:
+        if seen >= settings.dateline_search_chars:
+            break
+        seen += len(line) + 1
+        text = fold_whitespace(line)
+        found = _date_in(text, settings)
+        if found is None:
+            continue
+        day, match = found
+        before, after = text[: match.start()], text[match.end() :]
+        other = [
+            w for w in _WORD.findall(_DATELINE_TIME.sub(" ", before + " " + after))
+            if w.lower() not in _DATELINE_WORDS and not w.isdigit() and not (w.isupper() and len(w) <= 4)
+        ]
+        if len(other) <= settings.dateline_other_words and all(w[0].isupper() for w in other):
+            # (not 'He died on May 3, 2013.': a sentence that mentions a date)
+            return day.isoformat()
+        if _LEAD_PLACE.match(before) and _LEAD_AFTER.match(after):
+            return day.isoformat()
+    return None
+
+
 def _domain(url: str | None) -> str | None:
     if not url:
         return None
@@ -733,6 +824,7 @@ class Cleaner:
         units = [_features(u, s) for u in units if len(u.text.strip()) >= max(s.min_paragraph_chars, 1)]
         if not units:
             return Skip(doc.origin, "no text found in the document")
+        published = published or dateline_date((u.text for u in units), s)
         page = _Page(doc, units, title, choose_title, url, site or _domain(url), published, authors, from_html)
         page.anchors = [i for i, u in enumerate(units) if self._is_anchor(u)]
         page.centroid = self._centroid_text(page)

@@ -11,18 +11,25 @@ embeddings) and the best cosine with one of the story's exemplars (first and lat
 title+lead keywords, of capitalised-name tokens and of numbers (years, magnitudes, prices) against the story's
 bounded counters, with the *support* of the article's names and numbers (the share of the story's members that
 mention them: a new person, place or date, or one only a stray member brought in, speaks against the join) and
-whether both sides have any; time similarity to the story's span (and whether both are dated); the story's coherence
+whether both sides have any; time similarity to the story's span (times the best embedding cosine: being of the
+same day says nothing for unrelated articles) and whether both are dated, both weighted by the share of the story's
+members that have a date (one dated member does not make a story of undated ones 'of that
+day'; an undated article or story gets no time terms at all, neither for nor against); the story's coherence
 (mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
 candidate. A linear gate (weights fitted by ``benchmarks/clustering.py --fit``, stored in
 :class:`~tidings.settings.ClusterSettings`) ranks the candidates and joins the article to the best one when its
 score is positive, else opens a new story. After a join, the grown story is compared with the other candidates
 the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
-(recorded in :attr:`StoryClusterer.merged`).
+(recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
+scores each of the batch's articles again against the stories as they are then, without itself, and moves it when
+another story now beats its own: the article that joined a young story of another event before its own event's
+story existed goes where it belongs. Only the batch's own articles move; stored ones keep their story.
 
-Cost per article is bounded: a few index searches of ``candidates`` each, sparse features only for candidates that
-could still clear the gate, over capped counters, and index updates only when a centroid has moved (geometric
-schedule). Memory per story is bounded (capped counters, one index entry per active time bucket). Copies
-(``article.copy_of``) go to their original's story and do not move its centroid or counters.
+Cost per article is bounded: a few index searches of ``candidates`` each (twice with the second-chance pass),
+sparse features only for candidates that could still clear the gate, over capped counters, and index updates only
+when a centroid has moved (geometric schedule). Memory per story is bounded (capped counters, one index entry per
+active time bucket). Copies (``article.copy_of``) go to their original's story and do not move its centroid or
+counters.
 """
 
 from __future__ import annotations
@@ -198,6 +205,7 @@ class _Story:
     total: np.ndarray  # sum of member embeddings (copies excluded)
     n: int = 0  # members in the centroid (copies excluded)
     size: int = 0  # all members
+    dated: int = 0  # members in the centroid that have a date
     terms: dict[str, float] = field(default_factory=dict)
     names: dict[str, float] = field(default_factory=dict)
     figures: dict[str, float] = field(default_factory=dict)
@@ -208,6 +216,12 @@ class _Story:
     last: float | None = None
     indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
     norms: tuple[int, float, float, float] | None = None  # (IDF epoch, keyword, name and figure TF-IDF norms)
+
+    @property
+    def dated_share(self) -> float:
+        """Share of the members with a date: how far the story's span speaks for all of it (a story of ten undated
+        articles and one dated one is not 'of that day')."""
+        return self.dated / self.n if self.n > 0 else (1.0 if self.first is not None else 0.0)
 
     @property
     def coherence(self) -> float:
@@ -239,6 +253,12 @@ class StoryClusterer:
         self._next_key = 0
         self._global = False  # whether the index of all stories is kept (from the first undated article on)
         self._dirty: set[str] = set()
+        # the current assign batch, for the second-chance pass: its documents, their order, each story's members
+        self._batch_docs: dict[str, _Doc] = {}
+        self._batch_members: dict[str, list[str]] = {}
+        self._batch_rank: dict[str, int] = {}
+        self.reassigned = 0
+        """Articles moved to another story by the second-chance pass so far (see :meth:`_reassign_batch`)."""
         self._weights = np.array([getattr(settings, f"{name}_weight") for name in FEATURES], dtype=np.float64)
 
     # -- public API ---------------------------------------------------------------------------------------------
@@ -270,7 +290,10 @@ class StoryClusterer:
         originals = [i for i in order if not articles[i].copy_of]
         copies = [i for i in order if articles[i].copy_of]
         placed: dict[str, str] = {}
-        for i in originals + copies:
+        self._batch_docs, self._batch_members, self._batch_rank = {}, {}, {}
+        for n, i in enumerate(originals + copies):
+            if n == len(originals):  # all originals placed: a second chance for each of them
+                self._reassign_batch()
             article = articles[i]
             known = self._story_of(article.id)
             if known is not None:  # already placed (an earlier batch or add_known): never counted twice
@@ -285,8 +308,14 @@ class StoryClusterer:
                 if doc.copy_of:  # original unknown: cluster it like any article
                     doc.copy_of = None
                 story = self._decide(doc, self.candidates_for(doc, exact=False))
+                self._batch_docs[doc.id] = doc
+                self._batch_rank[doc.id] = len(self._batch_rank)
+                self._batch_members.setdefault(story.id, []).append(doc.id)
             placed[article.id] = story.id
-        return {aid: self._resolve(sid) for aid, sid in placed.items()}
+        if not copies:
+            self._reassign_batch()
+        self._batch_docs, self._batch_members, self._batch_rank = {}, {}, {}
+        return {aid: self._story_of(aid) or self._resolve(sid) for aid, sid in placed.items()}
 
     def candidates(self, article: Article, embedding: np.ndarray) -> list[tuple[str, np.ndarray]]:
         """Candidate stories for an article with their gate features (in :data:`FEATURES` order), best first.
@@ -450,12 +479,17 @@ class StoryClusterer:
         coherence: float,
         margin: float,
         sparse: bool = True,
+        share: float = 1.0,
     ) -> np.ndarray:
         """Gate features in :data:`FEATURES` order. ``sparse_a`` = the article's (or story's) TF-IDF keywords, names
         and figures with their norms. The ``*_both`` indicators say that both sides have names (figures): then a
         low overlap is a disagreement (two different people, places or dates), not an absence of evidence."""
         terms_a, names_a, figures_a = sparse_a
-        time_sim = 0.0 if gap is None else math.exp(-gap / self.settings.time_decay_days)
+        # the time terms count as far as both sides are dated: ``share`` of the article side (1 for a dated
+        # article, a story's dated share in story-to-story pairs), the story's dated share; and closeness in time
+        # speaks for a join only as far as the content is close too (a news day has many unrelated stories)
+        dated = 0.0 if gap is None else share * story.dated_share
+        time_sim = 0.0 if gap is None else dated * math.exp(-gap / self.settings.time_decay_days) * max(nearest, 0.0)
         lexical = names = figures = names_support = figures_support = 0.0
         if sparse:
             terms_norm, names_norm, figures_norm = self._story_norms(story)
@@ -476,7 +510,7 @@ class StoryClusterer:
                 1.0 if figures_a[1] > 0 and story.figures else 0.0,
                 figures_support,
                 time_sim,
-                0.0 if gap is None else 1.0,
+                dated,
                 coherence,
                 margin,
             ],
@@ -504,7 +538,9 @@ class StoryClusterer:
         if a.exemplars and b.exemplars:
             nearest = max(dense, float(np.max(np.stack(a.exemplars) @ np.stack(b.exemplars).T)))
         sparse_a = (self._weighted(a.terms), self._weighted(a.names), self._weighted(a.figures))
-        return self._features(dense, nearest, sparse_a, b, gap, min(a.coherence, b.coherence), 0.0)
+        return self._features(
+            dense, nearest, sparse_a, b, gap, min(a.coherence, b.coherence), 0.0, share=a.dated_share
+        )
 
     def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
         """Merge ``story`` with the closest other candidate if their gate score clears the merge margin."""
@@ -525,6 +561,7 @@ class StoryClusterer:
         """Move ``drop`` into ``keep``: sums, counters, span; ``drop`` leaves every index."""
         keep.total += drop.total
         keep.n += drop.n
+        keep.dated += drop.dated
         keep.norms = None
         keep.size += drop.size
         for attr, cap in (*self._counters(), *((a, c) for a, _, c in self._df_counters())):
@@ -547,6 +584,8 @@ class StoryClusterer:
             self._unindex(keep, _UNDATED)
         del self._stories[drop.id]
         del self._by_key[drop.key]
+        if drop.id in self._batch_members:
+            self._batch_members.setdefault(keep.id, []).extend(self._batch_members.pop(drop.id))
         self._alias[drop.id] = keep.id
         for old, new in list(self.merged.items()):
             if new == drop.id:
@@ -573,6 +612,113 @@ class StoryClusterer:
         sid = self._resolve(sid)
         return sid if sid in self._stories else None
 
+    # -- refinement: second chances ------------------------------------------------------------------------------
+    def _reassign_batch(self) -> None:
+        """A second chance for this batch's articles, in processing order: each one leaves its story for a moment
+        and is scored against the candidate stories as they are now (stories that formed after it was placed
+        included); it moves when another story beats its own by ``reassign_margin``. Repairs the stray article that
+        joined a young story of another event before its own event's story existed. One candidate search per
+        article, as in the first pass."""
+        margin = self.settings.reassign_margin
+        if margin >= 99.0:
+            return
+        order = sorted((d for members in self._batch_members.values() for d in members), key=self._batch_rank.get)
+        for doc_id in order:
+            doc = self._batch_docs[doc_id]
+            sid = self._story_of(doc_id)
+            story = self._stories.get(sid) if sid else None
+            if story is None or story.n <= 1:  # a story of its own: joining another is the merge step's call
+                continue
+            saved = self._snapshot(story)
+            self._subtract(story, doc)
+            # Sparse features only where they can matter (as in the first pass): a story whose score could not be
+            # positive even with them is no place to move to. Its own story's score is needed exactly, though.
+            scored = self.candidates_for(doc, exact=False)
+            best = next(((t, self.score(f)) for t, f in scored if t is not story), None)
+            if best is not None and best[1] > 0:
+                own = next((self.score(f) for t, f in self.candidates_for(doc, exact=True) if t is story), -math.inf)
+            if best is None or best[1] <= 0 or best[1] <= own + margin:
+                self._restore(story, saved)  # stays: exactly as it was
+                continue
+            self._batch_members[story.id].remove(doc.id)
+            if story.first is None:  # its dated members all left: back among the undated stories
+                story.indexed.setdefault(_UNDATED, 0)
+            self._reindex(story, list(story.indexed), force=True)
+            self._put_in(best[0], doc)
+            self.reassigned += 1
+
+    @staticmethod
+    def _snapshot(story: _Story) -> tuple:
+        return (story.total.copy(), story.n, story.dated, story.size, dict(story.terms), dict(story.names),
+                dict(story.figures), dict(story.names_df), dict(story.figures_df), list(story.exemplars),
+                story.first, story.last)
+
+    @staticmethod
+    def _restore(story: _Story, saved: tuple) -> None:
+        (story.total, story.n, story.dated, story.size, story.terms, story.names, story.figures, story.names_df,
+         story.figures_df, story.exemplars, story.first, story.last) = saved
+        story.norms = None
+
+    def _put_in(self, story: _Story, doc: _Doc) -> None:
+        """Add a batch article to another story (its IDF counts stay as they were)."""
+        self._accumulate(story, doc)
+        self._article_story[doc.id] = story.id
+        self._batch_members.setdefault(story.id, []).append(doc.id)
+        if doc.time is not None:
+            story.indexed.setdefault(self._bucket(doc.time), 0)
+            if _UNDATED in story.indexed:
+                self._unindex(story, _UNDATED)
+        self._reindex(story, list(story.indexed))
+
+    def _accumulate(self, story: _Story, doc: _Doc) -> None:
+        """Add a document's vector, counters and time to a story (no indexes, no IDF)."""
+        story.total = story.total + doc.vector
+        story.n += 1
+        story.dated += doc.time is not None
+        story.size += 1
+        story.norms = None
+        for attr, _cap in self._counters():
+            current = getattr(story, attr)
+            for k, v in _normalized(getattr(doc, attr)).items():
+                current[k] = current.get(k, 0.0) + v
+        for attr, source, _cap in self._df_counters():
+            current = getattr(story, attr)
+            for k in getattr(doc, source):
+                current[k] = current.get(k, 0.0) + 1.0
+        story.exemplars = self._keep_exemplars([*story.exemplars, doc.vector])
+        if doc.time is not None:
+            story.first = doc.time if story.first is None else min(story.first, doc.time)
+            story.last = doc.time if story.last is None else max(story.last, doc.time)
+
+    def _subtract(self, story: _Story, doc: _Doc) -> None:
+        """Take a batch article out of a story's sums and counters. Its span shrinks to what the story's other
+        batch members cover when it has no stored members (otherwise it stays: stored dates are not kept)."""
+        story.total = story.total - doc.vector
+        story.n -= 1
+        story.dated -= doc.time is not None
+        story.size -= 1
+        story.norms = None
+        for attr, _cap in self._counters():
+            current = getattr(story, attr)
+            for k, v in _normalized(getattr(doc, attr)).items():
+                if k in current:
+                    current[k] -= v
+                    if current[k] <= 1e-9:
+                        del current[k]
+        for attr, source, _cap in self._df_counters():
+            current = getattr(story, attr)
+            for k in getattr(doc, source):
+                if k in current:
+                    current[k] -= 1.0
+                    if current[k] <= 1e-9:
+                        del current[k]
+        story.exemplars = [v for v in story.exemplars if v is not doc.vector] or [story.centroid.copy()]
+        others = [d for d in self._batch_members.get(story.id, ()) if d != doc.id]
+        if story.n <= len(others):  # every remaining member is of this batch
+            times = [t for d in others if (t := self._batch_docs[d].time) is not None]
+            story.first = min(times) if times else None
+            story.last = max(times) if times else None
+
     # -- state and indexes -----------------------------------------------------------------------------------------
     def _new_story(self, story_id: str, dim: int) -> _Story:
         story_id = self._resolve(story_id)
@@ -594,6 +740,7 @@ class StoryClusterer:
         if doc.copy_of is None:
             story.total += doc.vector
             story.n += 1
+            story.dated += doc.time is not None
             story.norms = None
             self._docs += 1
             if self._docs > self._epoch_docs * (1.0 + self.settings.idf_refresh):

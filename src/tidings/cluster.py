@@ -216,6 +216,15 @@ class _Story:
     last: float | None = None
     indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
     norms: tuple[int, float, float, float] | None = None  # (IDF epoch, keyword, name and figure TF-IDF norms)
+    # the exemplars stacked into a matrix, with the list they were stacked from: every change of the exemplars
+    # assigns a new list, so the cache holds while ``stacked[0] is exemplars``
+    stacked: tuple[list[np.ndarray], np.ndarray] | None = None
+
+    @property
+    def exemplar_matrix(self) -> np.ndarray:
+        if self.stacked is None or self.stacked[0] is not self.exemplars:
+            self.stacked = (self.exemplars, np.stack(self.exemplars))
+        return self.stacked[1]
 
     @property
     def dated_share(self) -> float:
@@ -461,7 +470,7 @@ class StoryClusterer:
         scored = []
         for story, d, c, m in zip(stories, dense, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            nearest = max(float(d), float(np.max(np.stack(story.exemplars) @ doc.vector))) if story.exemplars else d
+            nearest = max(float(d), float(np.max(story.exemplar_matrix @ doc.vector))) if story.exemplars else d
             features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m), sparse=False)
             if exact or self.score(features) + sparse_gain > 0:
                 features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m))
@@ -536,7 +545,7 @@ class StoryClusterer:
             gap = max(0.0, a.first - b.last, b.first - a.last)
         nearest = dense
         if a.exemplars and b.exemplars:
-            nearest = max(dense, float(np.max(np.stack(a.exemplars) @ np.stack(b.exemplars).T)))
+            nearest = max(dense, float(np.max(a.exemplar_matrix @ b.exemplar_matrix.T)))
         sparse_a = (self._weighted(a.terms), self._weighted(a.names), self._weighted(a.figures))
         return self._features(
             dense, nearest, sparse_a, b, gap, min(a.coherence, b.coherence), 0.0, share=a.dated_share

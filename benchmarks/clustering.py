@@ -45,7 +45,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus
+from corpora import CORPORA, Item, article_embeddings, embed_text, load_ecbplus, load_neus
 from tidings.cluster import FEATURES, StoryClusterer
 from tidings.model import Article
 from tidings.settings import ClusterSettings
@@ -532,9 +532,9 @@ def main() -> None:
     warnings.filterwarnings("ignore")
 
     neus = load_neus()
-    neus_emb = embeddings("neus", [embed_text(i) for i in neus])
+    neus_emb = article_embeddings("neus", neus)
     ecb = load_ecbplus()
-    ecb_emb = embeddings("ecbplus", [embed_text(i) for i in ecb])
+    ecb_emb = article_embeddings("ecbplus", ecb)
 
     def subset(items: list[Item], emb: np.ndarray, keep: Callable[[Item], bool]) -> tuple[list[Item], np.ndarray]:
         chosen = limit_stories([i for i in items if keep(i)], args.limit)

@@ -415,9 +415,9 @@ def add_reworded(cs: CopySet, rng: random.Random, base: datetime, split: str, li
 
 # -- running ----------------------------------------------------------------------------------------------------
 def embed_articles(articles: list) -> np.ndarray:
-    from corpora import embeddings
+    from corpora import article_embeddings
 
-    return embeddings("copies", [(a.title or "") + "\n" + a.text[:1000] for a in articles])
+    return article_embeddings("copies", articles)
 
 
 @contextmanager

@@ -50,7 +50,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA, Item, embed_text, embeddings, load_ecbplus, load_neus
+from corpora import CORPORA, Item, article_embeddings, load_ecbplus, load_neus
 
 POOL_SEED = 2021
 GENERATION_DAYS = 365  # a generation is the same news mix a year later: density per week stays that of real news
@@ -237,7 +237,7 @@ def run_cluster_only(size: int, batch: int = 256) -> dict:
     for item in pool:
         parts["neus" if item.id.startswith("neus") else "ecbplus" if item.id.startswith("ecb") else "aeb"].append(item)
     pool = parts["neus"] + parts["ecbplus"] + parts["aeb"]
-    base = np.vstack([embeddings(name, [embed_text(i) for i in items]) for name, items in parts.items()])
+    base = np.vstack([article_embeddings(name, items) for name, items in parts.items()])
     rng = np.random.default_rng(0)
     clusterer = StoryClusterer(ClusterSettings())
     elapsed = 0.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tidings import pipeline as pipeline_module
@@ -153,9 +154,21 @@ def test_stage_timings_are_recorded(tmp_path, db):
     assert pipe.timer.counts["clean"] == 1
 
 
-def test_article_embedding_text_is_title_and_lead():
+def test_article_vector_is_title_and_lead_sentences():
+    """An article's vector is the mean of its title's (counted twice) and its lead sentences' vectors, so the copy
+    check and the analysis, which embed those sentences, find them in the vector cache."""
     from tidings.model import Article
+    from tidings.resources import get_embedder
 
-    a = Article(id="x", origin="o", title="Headline", text="word " * 500)
-    text = pipeline_module.article_embedding_text(a)
-    assert text.startswith("Headline\nword") and len(text) <= len("Headline\n") + 1000
+    encoder = get_embedder()
+    body = " ".join(f"Sentence number {n} of the port strike report goes here." for n in range(60))
+    a = Article(id="x", origin="o", title="Dockers strike in Port Valen", text=body)
+    lead = pipeline_module.article_lead(a, lead_chars=200)
+    assert lead[0] == "Sentence number 0 of the port strike report goes here."
+    assert 3 <= len(lead) <= 5 and sum(map(len, lead)) < 300  # whole sentences, about 200 characters
+    got = pipeline_module.article_vectors([a], encoder, lead_chars=200, title_weight=2.0)[0]
+    parts = encoder.encode(["Dockers strike in Port Valen", *lead])
+    want = 2.0 * parts[0] + parts[1:].sum(axis=0)
+    assert np.allclose(got, want / np.linalg.norm(want), atol=1e-5)
+    untitled = Article(id="y", origin="o", title=None, text="Too short.")  # no sentence of 3 words: the text itself
+    assert np.isclose(np.linalg.norm(pipeline_module.article_vectors([untitled], encoder)[0]), 1.0, atol=1e-5)

@@ -17,12 +17,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
+
 from . import analyze, clean, cluster, dedupe, ingest, summarize
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
-from .resources import CachedEncoder, get_embedder, using_encoder
+from .resources import CachedEncoder, TextEncoder, get_embedder, using_encoder
 from .settings import Settings
 from .store import Store, now_iso
-from .text import READING_CACHE_PARAGRAPHS, paragraphs, read_paragraphs, segment, stable_id, start_workers
+from .text import (
+    READING_CACHE_PARAGRAPHS,
+    paragraphs,
+    read_paragraphs,
+    segment,
+    stable_id,
+    start_workers,
+    words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +40,47 @@ Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): called as work advances (total None when unknown)."""
 
 
-def article_embedding_text(article: Article, lead_chars: int = 1000) -> str:
-    """What represents an article for clustering and copy search: its title and lead."""
-    return f"{article.title or ''}\n{article.text[:lead_chars]}"
+def article_lead(article: Article, lead_chars: int = 1000, min_words: int = 3) -> list[str]:
+    """An article's lead as sentences (rule-based segmentation, headings and sentences under ``min_words`` words left
+    out): whole sentences until about ``lead_chars`` characters, at least one."""
+    lead: list[str] = []
+    used = 0
+    for sentence in segment(article, model=False):
+        if used >= lead_chars:
+            break
+        if sentence.is_heading or len(words(sentence.text)) < min_words:
+            continue
+        lead.append(sentence.text)
+        used += len(sentence.text) + 1
+    return lead
+
+
+def article_vectors(
+    articles: list[Article], encoder: TextEncoder, lead_chars: int = 1000, title_weight: float = 2.0, min_words: int = 3
+) -> np.ndarray:
+    """What represents an article for clustering and copy search: the mean of the vectors of its title (weighted
+    ``title_weight``) and of its lead sentences (:func:`article_lead`), L2-normalised.
+
+    Built from sentence vectors rather than by embedding the lead as one text: the copy check and the analysis embed
+    those same sentences (and titles) anyway, through the vector cache, so an article costs the model nothing of its
+    own; one embedding of title + lead was 40% of the model's work. On the clustering benchmark's train streams the
+    two score alike (B-cubed F1 NeuS train .800 vs .805, ECB+ topics 1-35 .862 vs .860 with the gate fitted to the
+    old vectors)."""
+    parts = [([a.title] if a.title else [], article_lead(a, lead_chars, min_words) or [a.text[:lead_chars]])
+             for a in articles]
+    texts = list(dict.fromkeys(t for title, lead in parts for t in (*title, *lead) if t.strip()))
+    vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+    row = {t: i for i, t in enumerate(texts)}
+    out = np.zeros((len(articles), encoder.dim), dtype=np.float32)
+    for n, (title, lead) in enumerate(parts):
+        total = np.zeros(encoder.dim, dtype=np.float32)
+        for t in title:
+            total += title_weight * vectors[row[t]] if t in row else 0.0
+        for t in lead:
+            total += vectors[row[t]] if t in row else 0.0
+        norm = float(np.linalg.norm(total))
+        out[n] = total / norm if norm > 0 else total
+    return out
 
 
 @dataclass
@@ -180,8 +228,10 @@ class Pipeline:
         """Embed, dedupe and cluster new articles, then write them and their stories in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         with self.timer("embed", len(articles)):
-            # through the vector cache: rebuilding a store from inputs embedded before costs no model time
-            embeddings = self.encoder.encode([article_embedding_text(a) for a in articles])
+            # through the vector cache: the sentences are the ones dedupe and analyze embed, and rebuilding a store
+            # from inputs embedded before costs no model time
+            c, min_words = self.settings.cluster, self.settings.dedupe.alignment_min_words
+            embeddings = article_vectors(articles, self.encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
         with self.timer("dedupe", len(articles)):
             signatures = [self._copies.signature(a) for a in articles]
             changed_known = self._copies.detect(articles, embeddings, signatures)

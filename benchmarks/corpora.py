@@ -13,10 +13,15 @@ import lzma
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tidings.resources import TextEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -185,37 +190,36 @@ def article_embeddings(name: str, articles: list) -> np.ndarray:
             for a in articles]
     encoder = get_embedder()
     key = f"{lead_chars}\x1f{title_weight}\x1f{min_words}\x1e" + "\x1e".join(f"{a.title}\x1f{a.text}" for a in arts)
-    path = CACHE / f"{name}-articles-{encoder.name}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}.npy"
-    if path.exists():
-        return np.load(path)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    out = np.zeros((len(arts), encoder.dim), dtype=np.float32)
-    start = time.perf_counter()
-    for i in range(0, len(arts), 256):
-        out[i : i + 256] = article_vectors(arts[i : i + 256], encoder, lead_chars, title_weight, min_words)
-        rate = (i + 256) / max(time.perf_counter() - start, 1e-9)
-        print(f"  embedding {name}: {min(i + 256, len(arts))}/{len(arts)} ({rate:.0f}/s)", file=sys.stderr, flush=True)
-    np.save(path, out)
-    return out
+    return _cached_vectors(
+        f"{name}-articles", key, len(arts), encoder,
+        lambda part: article_vectors(arts[part], encoder, lead_chars, title_weight, min_words),
+    )
 
 
-def embeddings(name: str, texts: list[str], batch: int = 256) -> np.ndarray:
+def embeddings(name: str, texts: list[str]) -> np.ndarray:
     """Embeddings of ``texts`` with tidings' encoder, cached in benchmarks/.cache/<name>-<encoder>-<hash>.npy."""
     from tidings.resources import get_embedder
 
     encoder = get_embedder()
-    digest = hashlib.sha1("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = CACHE / f"{name}-{encoder.name}-{digest}.npy"
+    return _cached_vectors(name, "\x1e".join(texts), len(texts), encoder, lambda part: encoder.encode(texts[part]))
+
+
+def _cached_vectors(
+    name: str, key: str, count: int, encoder: TextEncoder, embed: Callable[[slice], np.ndarray], batch: int = 256
+) -> np.ndarray:
+    """``embed`` over ``count`` items in batches (progress on stderr), cached in benchmarks/.cache by ``name``, the
+    encoder and a hash of ``key``."""
+    path = CACHE / f"{name}-{encoder.name}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}.npy"
     if path.exists():
         return np.load(path)
     CACHE.mkdir(parents=True, exist_ok=True)
-    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    out = np.zeros((count, encoder.dim), dtype=np.float32)
     start = time.perf_counter()
-    for i in range(0, len(texts), batch):
-        out[i : i + batch] = encoder.encode(texts[i : i + batch])
-        done = min(i + batch, len(texts))
+    for i in range(0, count, batch):
+        out[i : i + batch] = embed(slice(i, i + batch))
+        done = min(i + batch, count)
         rate = done / max(time.perf_counter() - start, 1e-9)
-        print(f"  embedding {name}: {done}/{len(texts)} ({rate:.0f}/s)", file=sys.stderr, flush=True)
+        print(f"  embedding {name}: {done}/{count} ({rate:.0f}/s)", file=sys.stderr, flush=True)
     np.save(path, out)
     return out
 

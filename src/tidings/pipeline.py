@@ -74,10 +74,9 @@ def article_vectors(
     out = np.zeros((len(articles), encoder.dim), dtype=np.float32)
     for n, (title, lead) in enumerate(parts):
         total = np.zeros(encoder.dim, dtype=np.float32)
-        for t in title:
-            total += title_weight * vectors[row[t]] if t in row else 0.0
-        for t in lead:
-            total += vectors[row[t]] if t in row else 0.0
+        for text, weight in [(t, title_weight) for t in title] + [(t, 1.0) for t in lead]:
+            if text in row:  # a blank title or lead has no vector
+                total += weight * vectors[row[text]]
         norm = float(np.linalg.norm(total))
         out[n] = total / norm if norm > 0 else total
     return out

@@ -77,9 +77,9 @@ def quantized_model(source: Path) -> Path:
 
     The packaged model stores int8 weights but casts them to float and multiplies in float. Folding those casts and
     quantizing its matrix products dynamically, per output channel (onnxruntime's ``quantize_dynamic``), makes it
-    1.8x faster here with vectors at cosine 0.99 to the original's (pairwise similarities correlate at 0.993 on news
-    sentences). The copy is keyed by the source's content and the onnxruntime version, and written atomically, so
-    concurrent first runs cannot leave half a file."""
+    1.8x faster here with vectors at cosine 0.99 on average (0.98 at least) to the original's on 3,000 news
+    sentences, whose pairwise similarities correlate at 0.993. The copy is keyed by the source's content and the
+    onnxruntime version, and written atomically, so concurrent first runs cannot leave half a file."""
     import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
 

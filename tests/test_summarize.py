@@ -19,6 +19,7 @@ from tidings.settings import AnalyzeSettings, SummarizeSettings
 from tidings.summarize import (
     Candidate,
     clean_title,
+    is_broken,
     lexical_centrality,
     select,
     standalone_penalty,
@@ -244,6 +245,21 @@ def test_standalone_penalty_flags_fragments_and_dangling_starts():
     assert standalone_penalty("He said the budget was approved after a long debate.", settings) > 0
     assert standalone_penalty("and that the budget would be approved after the debate,” she said.", settings) > 0
     assert standalone_penalty("Budget approved", settings) > 0
+
+
+def test_broken_sentences_stay_out_of_the_summary_when_the_story_has_others():
+    settings = SummarizeSettings()
+    cands = [
+        _candidate("“The harbour bridge will stay closed, the engineer told reporters on Monday evening.", "a"),
+        _candidate("and the ferries will run every twenty minutes until the pillars are repaired,” she said.", "b"),
+        _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "c"),
+    ]
+    assert is_broken(cands[0].text) and is_broken(cands[1].text) and not is_broken(cands[2].text)
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])
+    rel = np.array([1.0, 0.9, 0.1])  # the broken ones rank highest: they are still left out
+    assert select(cands, emb, rel, settings) == [2]
+    # a story that has nothing else still gets a summary
+    assert select(cands[:2], emb[:2], rel[:2], settings) == [0, 1]
 
 
 @pytest.mark.corpus

@@ -6,13 +6,14 @@ other independent sources also use), corroboration (independent sources of its f
 alignment), centrality (cosine to the story's centroid, each article weighing the same, and the TextRank-style
 word-overlap degree among the story's sentences), closeness to the articles' titles and its place in its article
 (news leads first), minus penalties for sentences that do not stand alone (a dangling 'He said...', a quote
-fragment, unbalanced quotes, too short or too long) and for quotations. Maximal marginal relevance picks 4-7 of
-them, never two from one fact nor two closer than ``redundancy_threshold``, and marks down a sentence whose word
-pairs the summary already has (``repeat_weight``: an outlet's rewording of a chosen sentence). A summary left short
-of its word budget may then take a set-aside sentence (too close, or of a used fact when ``fill_same_fact``) that
-is no near-paraphrase, under ``fill_threshold``, and brings mostly new words. The summary is ordered as an inverted
-pyramid (most relevant first; ``order`` can put them by first appearance in the articles instead) and each sentence
-cites every article that reports it.
+fragment, unbalanced quotes, too short or too long) and for quotations; a broken sentence (the tail of a split
+quotation, quotation marks that do not pair up) is left out whenever the story has anything else. Maximal marginal
+relevance picks 4-7 of them, never two from one fact nor two closer than ``redundancy_threshold``, and marks down a
+sentence whose word pairs the summary already has (``repeat_weight``: an outlet's rewording of a chosen
+sentence). A summary left short of its word budget may then take a set-aside sentence (too close, or of a used fact
+when ``fill_same_fact``) that is no near-paraphrase, under ``fill_threshold``, and brings mostly new words. The
+summary is ordered as an inverted pyramid (most relevant first; ``order`` can put them by first appearance in the
+articles instead) and each sentence cites every article that reports it.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -120,6 +121,23 @@ def quoted_share(text: str) -> float:
     return min(1.0, inside / total)
 
 
+def _is_tail(t: str) -> bool:
+    """The tail of a split quotation or sentence: starts in lower case or with closing punctuation."""
+    return t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…'))
+
+
+def _unbalanced(t: str) -> bool:
+    """Quotation marks that do not pair up: a quote the source left open, or half of one."""
+    return t.count("“") + t.count("«") != t.count("”") + t.count("»") or t.count('"') % 2 == 1
+
+
+def is_broken(text: str) -> bool:
+    """A sentence no summary should show: the tail of a split quotation, or one whose quotation marks do not pair
+    up (a reader cannot tell where the quote ends or who speaks)."""
+    t = text.strip()
+    return _is_tail(t) or _unbalanced(t)
+
+
 def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
     """0 for a sentence a reader understands alone; up to 1 for a fragment, a dangling reference, or a sentence
     far too short or long."""
@@ -128,11 +146,9 @@ def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
     penalty = 0.0
     if _DANGLING.match(t):
         penalty += 0.5
-    if t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…')):
+    if _is_tail(t):
         penalty += 1.0  # the tail of a split quotation
-    opens = t.count("“") + t.count("«")
-    closes = t.count("”") + t.count("»")
-    if opens != closes or t.count('"') % 2:
+    if _unbalanced(t):
         penalty += 0.5
     if not _TERMINAL.search(t):
         penalty += 0.5
@@ -309,7 +325,10 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     chosen: list[int] = []
     used_facts: set[int] = set()
     words_so_far = 0
-    available = np.ones(len(cands), dtype=bool)
+    # Broken sentences (a split or unclosed quotation) are left out whenever the story has anything else: a short
+    # summary reads better than a garbled one (NeuS train: ROUGE-2 unchanged within 0.02).
+    broken = np.array([is_broken(c.text) for c in cands], dtype=bool)
+    available = ~broken if not broken.all() else np.ones(len(cands), dtype=bool)
     max_sim = np.zeros(len(cands))
     set_aside: list[int] = []
     pairs = [_bigrams(c.text) for c in cands]

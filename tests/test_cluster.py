@@ -401,3 +401,26 @@ def test_second_chance_moves_an_article_to_the_story_that_formed_after_it() -> N
     assert moved.reassigned == 1
     kept = StoryClusterer(ClusterSettings(bias=-6.5, merge_margin=99.0, reassign_margin=99.0, **only_dense))
     assert partition(kept.assign(docs, vectors)) == {frozenset({"a0", "a1"}), frozenset({"a2", "a3"})}
+
+
+def test_second_chance_lets_an_article_left_alone_join_the_story_its_event_formed_later() -> None:
+    """The first article of an event, passed by when the next ones formed a story of their own, joins that story
+    at the end of the batch once the story is close enough (``singleton_margin``); with the pass off it stays
+    alone."""
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}
+    e1, e2 = np.eye(8, dtype=np.float32)[:2]
+    first = e1
+    second = (0.6 * e1 + 0.8 * e2) / np.linalg.norm(0.6 * e1 + 0.8 * e2)  # cosine 0.6 with the first: a new story
+    third = (0.8 * e1 + 0.6 * e2) / np.linalg.norm(0.8 * e1 + 0.6 * e2)  # closest to the second: joins it
+    docs = [
+        Article(id=f"a{k}", origin="x", title="", text="", published=f"2031-01-01T0{k}:00:00") for k in range(3)
+    ]
+    vectors = np.stack([first, second, third])
+    settings = ClusterSettings(bias=-6.5, merge_margin=99.0, reassign_margin=0.5, singleton_margin=0.0, **only_dense)
+    joined = StoryClusterer(settings)
+    assignment = joined.assign(docs, vectors)
+    assert partition(assignment) == {frozenset({"a0", "a1", "a2"})}  # cosine 0.71 with the grown story
+    assert joined.reassigned == 1
+    assert assignment["a0"] == stable_id("a1", prefix="s")  # it joins the story; the story keeps its id
+    alone = StoryClusterer(dataclasses.replace(settings, singleton_margin=99.0))
+    assert partition(alone.assign(docs, vectors)) == {frozenset({"a0"}), frozenset({"a1", "a2"})}

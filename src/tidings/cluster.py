@@ -23,7 +23,9 @@ the article would also have joined, and merges with one whose story-to-story sco
 (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
 scores each of the batch's articles again against the stories as they are then, without itself, and moves it when
 another story now beats its own: the article that joined a young story of another event before its own event's
-story existed goes where it belongs. Only the batch's own articles move; stored ones keep their story.
+story existed goes where it belongs, and an article left alone in its story (its event's first, passed by when the
+next ones opened a story of their own) joins the story the gate now accepts it in (``singleton_margin``). Only the
+batch's own articles move; stored ones keep their story.
 
 Cost per article is bounded: a few index searches of ``candidates`` each (twice with the second-chance pass),
 sparse features only for candidates that could still clear the gate, over capped counters, and index updates only
@@ -626,20 +628,37 @@ class StoryClusterer:
         """A second chance for this batch's articles, in processing order: each one leaves its story for a moment
         and is scored against the candidate stories as they are now (stories that formed after it was placed
         included); it moves when another story beats its own by ``reassign_margin``. Repairs the stray article that
-        joined a young story of another event before its own event's story existed. One candidate search per
-        article, as in the first pass."""
+        joined a young story of another event before its own event's story existed.
+
+        An article still alone in its story gets the same second chance against ``singleton_margin`` (staying alone
+        scores 0, as a new story does in the first pass): the article that came before its event's other articles,
+        and that they then passed by for a story of their own, joins them now, with any copies of it. One candidate
+        search per article, as in the first pass."""
         margin = self.settings.reassign_margin
-        if margin >= 99.0:
+        alone_margin = self.settings.singleton_margin
+        if margin >= 99.0 and alone_margin >= 99.0:
             return
         order = sorted((d for members in self._batch_members.values() for d in members), key=self._batch_rank.get)
         for doc_id in order:
             doc = self._batch_docs[doc_id]
             sid = self._story_of(doc_id)
             story = self._stories.get(sid) if sid else None
-            if story is None or story.n <= 1:  # a story of its own: joining another is the merge step's call
+            if story is None:
+                continue
+            alone = story.n <= 1
+            if (alone and alone_margin >= 99.0) or (not alone and margin >= 99.0):
                 continue
             saved = self._snapshot(story)
             self._subtract(story, doc)
+            if alone:
+                # Features without itself (its own story would otherwise be the closest candidate, cosine 1).
+                scored = self.candidates_for(doc, exact=alone_margin < 0)
+                best = next(((t, self.score(f)) for t, f in scored if t is not story), None)
+                self._restore(story, saved)
+                if best is not None and best[1] > alone_margin:
+                    self._absorb(best[0], story)
+                    self.reassigned += 1
+                continue
             # Sparse features only where they can matter (as in the first pass): a story whose score could not be
             # positive even with them is no place to move to. Its own story's score is needed exactly, though.
             scored = self.candidates_for(doc, exact=False)

@@ -391,8 +391,9 @@ class StoryClusterer:
         return math.log((self._docs + 1.0) / (self._df.get(term, 0) + 1.0))
 
     def _weighted(self, counts: dict[str, float]) -> tuple[dict[str, float], float]:
-        """TF-IDF weights of a counter and their L2 norm."""
-        weighted = {t: w * self._idf(t) for t, w in counts.items()}
+        """TF-IDF weights of a counter and their L2 norm (:meth:`_idf` inlined: the stage's hottest loop)."""
+        docs, df, log = self._docs + 1.0, self._df, math.log
+        weighted = {t: w * log(docs / (df.get(t, 0) + 1.0)) for t, w in counts.items()}
         return weighted, math.sqrt(sum(w * w for w in weighted.values()))
 
     def _story_norms(self, story: _Story) -> tuple[float, float, float]:
@@ -414,11 +415,12 @@ class StoryClusterer:
         if norm <= 0 or norm_b <= 0 or not b:
             return 0.0
         small, large = (weighted, b) if len(weighted) <= len(b) else (b, weighted)
+        docs, df, log = self._docs + 1.0, self._df, math.log
         dot = 0.0
         for term, w in small.items():
             other = large.get(term)
             if other is not None:
-                dot += w * other * self._idf(term)
+                dot += w * other * log(docs / (df.get(term, 0) + 1.0))
         return min(1.0, max(0.0, dot / (norm * norm_b)))
 
     # -- candidates and the gate ----------------------------------------------------------------------------------
@@ -468,17 +470,26 @@ class StoryClusterer:
         top = np.sort(dense)[::-1]
         second = top[1] if len(top) > 1 else 0.0
         margins = np.where(dense >= top[0], dense - max(second, 0.0), dense - top[0])
+        # the best cosine with each story's exemplars: one product over all of them, a maximum per story
+        with_exemplars = [i for i, story in enumerate(stories) if story.exemplars]
+        nearest = dense.astype(np.float64)
+        if with_exemplars:
+            matrices = [stories[i].exemplar_matrix for i in with_exemplars]
+            starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
+            best = np.maximum.reduceat(np.vstack(matrices) @ doc.vector, starts)
+            nearest[with_exemplars] = np.maximum(nearest[with_exemplars], best)
         sparse_gain = sum(max(0.0, getattr(self.settings, f"{f}_weight")) for f in ("lexical", "names", "figures"))
         scored = []
-        for story, d, c, m in zip(stories, dense, coherence, margins, strict=True):
+        for story, d, n, c, m in zip(stories, dense, nearest, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            nearest = max(float(d), float(np.max(story.exemplar_matrix @ doc.vector))) if story.exemplars else d
-            features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m), sparse=False)
-            if exact or self.score(features) + sparse_gain > 0:
-                features = self._features(float(d), float(nearest), sparse_a, story, gap, float(c), float(m))
-            scored.append((story, features))
-        scored.sort(key=lambda sf: (-self.score(sf[1]), sf[0].seq))
-        return scored
+            features = self._features(float(d), float(n), sparse_a, story, gap, float(c), float(m), sparse=False)
+            score = self.score(features)
+            if exact or score + sparse_gain > 0:
+                features = self._features(float(d), float(n), sparse_a, story, gap, float(c), float(m))
+                score = self.score(features)
+            scored.append((score, story, features))
+        scored.sort(key=lambda ssf: (-ssf[0], ssf[1].seq))
+        return [(story, features) for _, story, features in scored]
 
     def _features(
         self,

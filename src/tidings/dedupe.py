@@ -236,6 +236,9 @@ class CopyDetector:
     def __init__(self, settings: DedupeSettings) -> None:
         self.settings = settings
         self._lookup: Callable[[str], Article | None] | None = None
+        self.lookup_many: Callable[[list[str]], list[Article]] | None = None
+        """``lookup_many(ids) -> articles``: fetch many stored articles at once (one query for a batch's paraphrase
+        candidates instead of one each); optional beside :attr:`lookup`."""
         self._lsh = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm, hashfunc=_band_key)
         # The LSH holds the most recent ``lsh_window`` rows. Which rows belong there is kept here (``_lsh_rows``);
         # the tables catch up only before a query (``_sync_lsh``): warming from a big store then inserts the last
@@ -547,10 +550,17 @@ class CopyDetector:
                 for other in known:
                     wanted.setdefault(other, None)
         todo: list[tuple[str, list[str]]] = []
+        fetched: dict[str, Article] = {}
+        if self.lookup_many is not None:
+            missing = [aid for aid, given in wanted.items() if given is None and aid not in self._sentences
+                       and not (aid in self._articles and self._articles[aid].text)]
+            if missing:
+                self.stats["lookups"] += len(missing)
+                fetched = {a.id: a for a in self.lookup_many(missing)}
         for aid, given in wanted.items():
             if aid in self._sentences:
                 continue
-            article = given or self._article(aid)
+            article = given or fetched.get(aid) or self._article(aid)
             if article is not None and article.text:
                 todo.append((aid, _Sentences.texts_of(article, self.settings.alignment_min_words)))
         for (aid, _), found in zip(todo, _Sentences.many([texts for _, texts in todo]), strict=True):

@@ -129,6 +129,7 @@ class Pipeline:
         with self.timer("warm"):
             self._copies = dedupe.CopyDetector(self.settings.dedupe)
             self._copies.lookup = self.store.get_article
+            self._copies.lookup_many = self.store.get_articles
             self._clusterer = cluster.StoryClusterer(self.settings.cluster)
             for article, signature, embedding in self.store.iter_index_rows():
                 if embedding is None:

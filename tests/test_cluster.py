@@ -195,6 +195,21 @@ def test_copies_follow_their_original(articles: list[Article], vectors: np.ndarr
     assert warm.assign([copy], embed([copy])) == {copy.id: assigned[chess.id]}
 
 
+def test_a_copy_put_out_a_year_later_does_not_make_its_story_of_that_year() -> None:
+    """The copy joins its original's story, but a new article of the copy's day, a year on, is not compared with
+    that story: the time window is the originals' span."""
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}
+    settings = ClusterSettings(bias=-6.5, **only_dense)
+    v = np.eye(8, dtype=np.float32)[:1]
+    original = Article(id="a0", origin="x", title="", text="", published="2031-01-01T09:00:00")
+    copy = Article(id="a1", origin="x", title="", text="", published="2032-01-01T09:00:00", copy_of="a0")
+    clusterer = StoryClusterer(settings)
+    first = clusterer.assign([original, copy], np.vstack([v, v]))
+    assert first["a1"] == first["a0"]
+    later = Article(id="a2", origin="x", title="", text="", published="2032-01-01T10:00:00")
+    assert clusterer.assign([later], v)["a2"] != first["a0"]
+
+
 def test_close_stories_merge_and_the_merge_is_recorded() -> None:
     """Two stories far apart, then articles that sit between them: the grown story absorbs the other."""
     only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}

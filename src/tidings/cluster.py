@@ -30,8 +30,8 @@ batch's own articles move; stored ones keep their story.
 Cost per article is bounded: a few index searches of ``candidates`` each (twice with the second-chance pass),
 sparse features only for candidates that could still clear the gate, over capped counters, and index updates only
 when a centroid has moved (geometric schedule). Memory per story is bounded (capped counters, one index entry per
-active time bucket). Copies (``article.copy_of``) go to their original's story and do not move its centroid or
-counters.
+active time bucket). Copies (``article.copy_of``) go to their original's story and do not move its centroid,
+counters or time span (a copy put out again a year later does not make its story of that year).
 """
 
 from __future__ import annotations
@@ -770,36 +770,39 @@ class StoryClusterer:
         return story
 
     def _add_member(self, story: _Story, doc: _Doc, index: bool) -> None:
-        """Add an article to a story's state; copies only extend its size and span."""
+        """Add an article to a story's state; a copy only adds to its size. Not to its span either: a copy put out
+        again months later says nothing of when the event is, and with its date in the span the story would be a
+        candidate (in the time window, at time similarity 1) for every new article of that later day."""
         self._article_story[doc.id] = story.id
         story.size += 1
+        if doc.copy_of is not None:
+            return
         if doc.time is not None:
             story.first = doc.time if story.first is None else min(story.first, doc.time)
             story.last = doc.time if story.last is None else max(story.last, doc.time)
-        if doc.copy_of is None:
-            story.total += doc.vector
-            story.n += 1
-            story.dated += doc.time is not None
-            story.norms = None
-            self._docs += 1
-            if self._docs > self._epoch_docs * (1.0 + self.settings.idf_refresh):
-                self._epoch, self._epoch_docs = self._epoch + 1, self._docs
-            for term in set(doc.terms) | set(doc.names) | set(doc.figures):
-                self._df[term] = self._df.get(term, 0) + 1
-            for attr, cap in self._counters():
-                counts = getattr(doc, attr)
-                current = getattr(story, attr)
-                for k, v in _normalized(counts).items():
-                    current[k] = current.get(k, 0.0) + v
-                if len(current) > 2 * cap:
-                    setattr(story, attr, _prune(current, cap))
-            for attr, source, cap in self._df_counters():
-                current = getattr(story, attr)
-                for k in getattr(doc, source):
-                    current[k] = current.get(k, 0.0) + 1.0
-                if len(current) > 2 * cap:
-                    setattr(story, attr, _prune(current, cap))
-            story.exemplars = self._keep_exemplars([*story.exemplars, doc.vector])
+        story.total += doc.vector
+        story.n += 1
+        story.dated += doc.time is not None
+        story.norms = None
+        self._docs += 1
+        if self._docs > self._epoch_docs * (1.0 + self.settings.idf_refresh):
+            self._epoch, self._epoch_docs = self._epoch + 1, self._docs
+        for term in set(doc.terms) | set(doc.names) | set(doc.figures):
+            self._df[term] = self._df.get(term, 0) + 1
+        for attr, cap in self._counters():
+            counts = getattr(doc, attr)
+            current = getattr(story, attr)
+            for k, v in _normalized(counts).items():
+                current[k] = current.get(k, 0.0) + v
+            if len(current) > 2 * cap:
+                setattr(story, attr, _prune(current, cap))
+        for attr, source, cap in self._df_counters():
+            current = getattr(story, attr)
+            for k in getattr(doc, source):
+                current[k] = current.get(k, 0.0) + 1.0
+            if len(current) > 2 * cap:
+                setattr(story, attr, _prune(current, cap))
+        story.exemplars = self._keep_exemplars([*story.exemplars, doc.vector])
         if doc.time is not None:
             bucket = self._bucket(doc.time)
             story.indexed.setdefault(bucket, 0)

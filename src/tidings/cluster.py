@@ -391,9 +391,8 @@ class StoryClusterer:
         return math.log((self._docs + 1.0) / (self._df.get(term, 0) + 1.0))
 
     def _weighted(self, counts: dict[str, float]) -> tuple[dict[str, float], float]:
-        """TF-IDF weights of a counter and their L2 norm (:meth:`_idf` inlined: the stage's hottest loop)."""
-        docs, df, log = self._docs + 1.0, self._df, math.log
-        weighted = {t: w * log(docs / (df.get(t, 0) + 1.0)) for t, w in counts.items()}
+        """TF-IDF weights of a counter and their L2 norm."""
+        weighted = {t: w * self._idf(t) for t, w in counts.items()}
         return weighted, math.sqrt(sum(w * w for w in weighted.values()))
 
     def _story_norms(self, story: _Story) -> tuple[float, float, float]:
@@ -415,12 +414,11 @@ class StoryClusterer:
         if norm <= 0 or norm_b <= 0 or not b:
             return 0.0
         small, large = (weighted, b) if len(weighted) <= len(b) else (b, weighted)
-        docs, df, log = self._docs + 1.0, self._df, math.log
         dot = 0.0
         for term, w in small.items():
             other = large.get(term)
             if other is not None:
-                dot += w * other * log(docs / (df.get(term, 0) + 1.0))
+                dot += w * other * self._idf(term)
         return min(1.0, max(0.0, dot / (norm * norm_b)))
 
     # -- candidates and the gate ----------------------------------------------------------------------------------

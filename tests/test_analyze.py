@@ -376,3 +376,25 @@ def test_a_fact_another_outlet_echoes_in_other_words_is_no_exclusive():
     assert all(f.exclusive_to is None for f in approved)  # the one-source saying is echoed by the Ledger
     assert fact_with(story, "brass band").exclusive_to == "Harbour Gazette"
     assert fact_with(story, "breakwater").exclusive_to == "Coastal Ledger"
+
+
+def test_a_fact_is_shown_by_a_mention_that_reads_whole():
+    # The Gazette, first, lost the closing quotation mark; the Ledger's whole version of the same sentence is shown.
+    gazette = make_article(
+        'The port authority called its offer of a 4 percent raise "final and generous, its chairman told reporters.'
+        "\n\nAbout 3,200 dockworkers walked off the job at the port of Marrowby on Monday.",
+        "Marrowby offer final",
+        "Harbour Gazette",
+        "2025-03-03T08:00:00+00:00",
+    )
+    ledger = make_article(
+        "Some 4,000 dockworkers walked off the job at Marrowby port on Monday to demand higher pay.\n\n"
+        'The port authority called its offer of a 4 percent raise "final and generous," its chairman told reporters.',
+        "Marrowby strike",
+        "Coastal Ledger",
+        "2025-03-03T09:00:00+00:00",
+    )
+    offer = fact_with(run([gazette, ledger]), "final and generous")
+    assert {m.article_id for m in offer.mentions} == {gazette.id, ledger.id}
+    assert offer.text == next(m.text for m in offer.mentions if m.article_id == ledger.id)
+    assert offer.text.count('"') == 2

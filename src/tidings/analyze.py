@@ -33,7 +33,7 @@ from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Sente
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import read_sentences, words
+from .text import is_broken, read_sentences, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -337,11 +337,13 @@ def _build_facts(
         article_ids = list(dict.fromkeys(units[k].article_id for k in members))
         vecs = emb[members]
         centrality = (vecs @ vecs.sum(axis=0)) if len(members) > 1 else np.ones(1)
-        # The representative: an original (not a copy), then the most central mention, then the earliest.
+        # The representative: an original (not a copy), then one that reads whole (not the tail of a split quote, no
+        # unpaired quotation mark), then the most central mention, then the earliest.
         best = max(
             range(len(members)),
             key=lambda r: (
                 by_id[units[members[r]].article_id].copy_of is None,
+                not is_broken(units[members[r]].text),
                 round(float(centrality[r]), 6),
                 -units[members[r]].position,
             ),

@@ -34,7 +34,7 @@ from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
-from .text import fold_whitespace, words
+from .text import fold_whitespace, is_broken, is_tail, unbalanced_quotes, words
 
 _DANGLING = re.compile(
     r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
@@ -121,23 +121,6 @@ def quoted_share(text: str) -> float:
     return min(1.0, inside / total)
 
 
-def _is_tail(t: str) -> bool:
-    """The tail of a split quotation or sentence: starts in lower case or with closing punctuation."""
-    return t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…'))
-
-
-def _unbalanced(t: str) -> bool:
-    """Quotation marks that do not pair up: a quote the source left open, or half of one."""
-    return t.count("“") + t.count("«") != t.count("”") + t.count("»") or t.count('"') % 2 == 1
-
-
-def is_broken(text: str) -> bool:
-    """A sentence no summary should show: the tail of a split quotation, or one whose quotation marks do not pair
-    up (a reader cannot tell where the quote ends or who speaks)."""
-    t = text.strip()
-    return _is_tail(t) or _unbalanced(t)
-
-
 def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
     """0 for a sentence a reader understands alone; up to 1 for a fragment, a dangling reference, or a sentence
     far too short or long."""
@@ -146,9 +129,9 @@ def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
     penalty = 0.0
     if _DANGLING.match(t):
         penalty += 0.5
-    if _is_tail(t):
+    if is_tail(t):
         penalty += 1.0  # the tail of a split quotation
-    if _unbalanced(t):
+    if unbalanced_quotes(t):
         penalty += 0.5
     if not _TERMINAL.search(t):
         penalty += 0.5

@@ -111,6 +111,23 @@ def _quote_balance(text: str) -> int:
     return opens - closes + (straight % 2)
 
 
+def is_tail(text: str) -> bool:
+    """The tail of a split quotation or sentence: starts in lower case or with closing punctuation."""
+    t = text.strip()
+    return t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…'))
+
+
+def unbalanced_quotes(text: str) -> bool:
+    """Quotation marks that do not pair up: a quote the source left open, or half of one."""
+    return text.count("“") + text.count("«") != text.count("”") + text.count("»") or text.count('"') % 2 == 1
+
+
+def is_broken(text: str) -> bool:
+    """A sentence no summary or fact list should show when there is another: the tail of a split quotation, or one
+    whose quotation marks do not pair up (a reader cannot tell where the quote ends or who speaks)."""
+    return is_tail(text) or unbalanced_quotes(text)
+
+
 # A sentence that ends in an attribution ('…, Blinken told reporters.', '…, he said.', '…, said Mr Roe.') has said
 # all it quotes, even when its closing mark was lost in scraping ('sets out “a serious path, Blinken said.').
 _ATTRIBUTION_END = re.compile(

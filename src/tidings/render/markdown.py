@@ -32,8 +32,12 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
     # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
     exclusives = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
     if exclusives and len(story.article_ids) > 1:
-        lines += ["", "### Only in one source", ""]
-        lines += [f"- only in {f.exclusive_to}: {f.text} {marks(f.article_ids)}" for f in exclusives]
+        lines += ["", "### Only in one source"]
+        by_source: dict[str, list[str]] = {}  # per outlet, in the order analyze ranked them (as the story page does)
+        for f in exclusives:
+            by_source.setdefault(f.exclusive_to or "", []).append(f"- {f.text} {marks(f.article_ids)}")
+        for source, items in by_source.items():
+            lines += ["", f"#### Only in {source}", "", *items]
     if story.conflicts:
         lines += ["", "### Figures given differently", ""]
         for c in story.conflicts:
@@ -54,9 +58,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
             continue
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
-        lines.append(
-            f"{cite[aid]}. {a.title or '(untitled)'} — {a.site or '?'}, {a.published or 'undated'} ({where}){rel}"
-        )
+        site, published = a.site or "site unknown", a.published or "undated"
+        lines.append(f"{cite[aid]}. {a.title or '(untitled)'} — {site}, {published} ({where}){rel}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,49 @@
+"""The Markdown briefing: every section a reader expects, with citation numbers that match the source list."""
+
+from __future__ import annotations
+
+import re
+
+from test_render_html import make_story
+from tidings.model import Fact, Story
+from tidings.render.markdown import citation_numbers, render_markdown, render_story_markdown
+
+
+def test_briefing_cites_by_source_number_and_lists_the_sources() -> None:
+    story, arts = make_story()
+    md = render_story_markdown(story, arts)
+    assert md.startswith("## Orrin bridge closed\n")
+    assert "- The Orrin bridge closed on Monday. [1][2][3]" in md
+    assert citation_numbers(story) == {"a1": 1, "a2": 2, "a3": 3}
+    sources = md.split("### Sources", 1)[1]
+    assert "1. Bridge closed — first.example, 2024-06-03T08:00:00+00:00 (one.txt) — original" in sources
+    assert "3. Bridge closed — third.example, 2024-06-03T10:00:00+00:00 (three.txt) — duplicate of [1]" in sources
+    # every citation mark names a listed source
+    listed = {int(n) for n in re.findall(r"^(\d+)\. ", sources, re.MULTILINE)}
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", md)} <= listed
+
+
+def test_exclusives_are_grouped_under_the_outlet_that_alone_reports_them() -> None:
+    story, arts = make_story()
+    facts = [
+        Fact("Both outlets say the bridge closed.", ["a1", "a2"], 2),
+        Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"),
+        Fact("The mayor visited.", ["a2"], 1, exclusive_to="second.example"),
+        Fact("Buses were rerouted.", ["a1"], 1, exclusive_to="first.example"),
+        Fact("Echoed elsewhere in other words.", ["a2"], 1),  # no exclusive_to: another source echoes it
+    ]
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts)
+    assert "- (2 sources) Both outlets say the bridge closed. [1][2]" in md
+    first = md.index("#### Only in first.example")
+    assert first < md.index("- A ferry ran instead. [1]") < md.index("- Buses were rerouted. [1]")
+    assert md.index("- Buses were rerouted. [1]") < md.index("#### Only in second.example")
+    assert md.count("#### Only in") == 2
+    assert "Echoed elsewhere" not in md
+
+
+def test_unknown_site_and_date_are_said_plainly() -> None:
+    story, arts = make_story()
+    arts["a2"].site, arts["a2"].published = None, None
+    md = render_markdown([story], list(arts.values()))
+    assert md.startswith("# tidings briefing\n")
+    assert "2. Orrin bridge shut — site unknown, undated" in md

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tidings.analyze import analyze_story
+from tidings.analyze import analyze_story, merge_conflicts
 from tidings.figures import extract_figures
-from tidings.model import Article, Fact, Story
+from tidings.model import Article, Claim, Conflict, Fact, Story
 from tidings.resources import HashingEncoder, get_nlp, using_encoder
 from tidings.settings import AnalyzeSettings
 from tidings.text import normalize_text, read_sentences, segment, stable_id
@@ -261,6 +261,8 @@ def test_conflicting_weekdays_in_one_fact():
         ("Eight Marines were hurt.", "Eight Marines", 8, "marines", "Marines"),
         ("It took three shipments to clear the backlog.", "three shipments", 3, "shipments", "shipments"),
         ("The fund lost £1.2bn last year.", "£1.2bn", 1_200_000_000, "GBP", None),
+        ("The port lost 200 jobs last month.", "200 jobs", 200, "jobs", "jobs"),
+        ("Police arrested 40 people last night.", "40 people", 40, "people", "people"),
     ],
 )
 def test_figures_are_parsed(sentence, text, value, unit, counts, use_spacy):
@@ -398,3 +400,112 @@ def test_a_fact_is_shown_by_a_mention_that_reads_whole():
     assert {m.article_id for m in offer.mentions} == {gazette.id, ledger.id}
     assert offer.text == next(m.text for m in offer.mentions if m.article_id == ledger.id)
     assert offer.text.count('"') == 2
+
+
+def _pair(first: str, second: str) -> list[Article]:
+    return [
+        make_article(first, "Marrowby", "North Desk", "2025-01-01T08:00:00+00:00"),
+        make_article(second, "Marrowby", "South Desk", "2025-01-01T09:00:00+00:00"),
+    ]
+
+
+def test_the_same_event_dated_differently_is_a_conflict_in_active_and_passive():
+    story = run(
+        _pair(
+            "The port authority on Tuesday ordered the Marrowby cranes shut for safety checks.",
+            "The Marrowby cranes were ordered shut for safety checks on Wednesday by the port authority.",
+        )
+    )
+    assert len(story.facts[0].article_ids) == 2
+    assert [sorted(x.value for x in c.claims) for c in story.conflicts] == [["tuesday", "wednesday"]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # the same verb, different things done: two events
+        (
+            "Marrowby councillors passed the budget on Tuesday after a long debate on the dock strike and the port.",
+            "Marrowby councillors passed a strike levy on Wednesday after a long debate on the dock strike and the"
+            " port.",
+        ),
+        # statements made on different days
+        (
+            "Port chief Tessa Hollin said on Tuesday that the Marrowby strike would end soon.",
+            "Port chief Tessa Hollin said on Wednesday that the Marrowby strike would end soon.",
+        ),
+        # a weekday that names a deadline, not when something happened
+        (
+            "Marrowby dockworkers face a Friday deadline to accept the port authority's offer.",
+            "Marrowby dockworkers must accept the port authority's offer, officials said on Monday.",
+        ),
+    ],
+)
+def test_dates_of_different_events_or_statements_are_no_conflict(first: str, second: str):
+    story = run(_pair(first, second))
+    assert len(story.facts[0].article_ids) == 2  # one fact, so their dates were compared
+    assert not [c for c in story.conflicts if c.about == "date"]
+
+
+def test_an_expected_figure_is_no_conflict_with_the_reported_one():
+    story = run(
+        _pair(
+            "Marrowby employers added 3,200 jobs in March, the statistics office said.",
+            "Economists had been expecting 4,000 jobs in March from Marrowby employers, the statistics office said.",
+        )
+    )
+    assert len(story.facts[0].article_ids) == 2  # one fact, so the figures were compared
+    assert not story.conflicts
+
+
+def test_conflicts_sharing_a_claim_are_one_conflict():
+    a = Claim("a1", "Some 3,200 workers struck.", "3,200 workers")
+    b = Claim("a2", "Some 4,000 workers struck.", "4,000 workers")
+    c = Claim("a3", "About 5,000 workers struck.", "5,000 workers")
+    other = Conflict("ships", [Claim("a1", "40 ships wait.", "40 ships"), Claim("a2", "60 ships wait.", "60 ships")])
+    pairs = [Conflict("workers", [a, b]), other, Conflict("workers", [b, c]), Conflict("workers", [a, c])]
+    merged = merge_conflicts(pairs)
+    assert [(m.about, [x.value for x in m.claims]) for m in merged] == [
+        ("workers", ["3,200 workers", "4,000 workers", "5,000 workers"]),
+        ("ships", ["40 ships", "60 ships"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        # amounts of the same thing
+        (
+            "The Marrowby council approved a $2 million harbour budget on Tuesday after a long debate.",
+            "The Marrowby council approved a $2.5 million harbour budget on Tuesday after a long debate.",
+            [["$2 million", "$2.5 million"]],
+        ),
+        # amounts of two things: a budget and a scheme
+        (
+            "The Marrowby council approved a $2 million harbour budget on Tuesday after a long debate.",
+            "The Marrowby council approved a $5 million parking scheme on Tuesday after a long debate.",
+            [],
+        ),
+        # a rate is no count
+        (
+            "Marrowby recorded 52 births per 1,000 women last year, a record low, the statistics office said.",
+            "Marrowby recorded 3,400 births last year, a record low, the statistics office said.",
+            [],
+        ),
+    ],
+)
+def test_amounts_conflict_only_when_they_are_of_the_same_thing(first: str, second: str, expected: list[list[str]]):
+    story = run(_pair(first, second))
+    assert len(story.facts[0].article_ids) == 2  # one fact, so the figures were compared
+    assert [sorted(x.value for x in c.claims) for c in story.conflicts] == expected
+
+
+def test_disagreements_are_not_merged_when_an_article_would_give_two_values():
+    july = Claim("a1", "Employers added 943,000 jobs in July.", "943,000 jobs")
+    august = Claim("a2", "Employers added 235,000 jobs last month.", "235,000 jobs")
+    revised = Claim("a2", "July saw more than 1 million jobs, after revision.", "more than 1 million jobs")
+    merged = merge_conflicts([Conflict("jobs", [july, august]), Conflict("jobs", [july, revised])])
+    assert [[x.value for x in m.claims] for m in merged] == [
+        ["943,000 jobs", "235,000 jobs"],
+        ["943,000 jobs", "more than 1 million jobs"],
+    ]

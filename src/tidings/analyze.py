@@ -9,7 +9,10 @@ counts with its original). A fact with one independent source is an exclusive of
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
-(``conflict_similarity``); dates (weekday, day of month) given differently in one fact likewise.
+(``conflict_similarity``); a figure someone expected ('economists were expecting 4,000 jobs') is no claim. Dates
+(weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
+thing after it ('ordered the cranes shut on Tuesday' / 'were ordered shut on Wednesday'), not a statement ('said on
+Monday') nor a date that names something ('a Friday deadline'). Conflicts that share a claim are merged into one.
 
 All work is bounded by the story's size: similarities are computed block by block over at most
 ``max_sentences_per_article`` sentences per article.
@@ -28,8 +31,17 @@ import numpy as np
 
 from .dedupe import independent_groups
 from .entities import canonical_name, extract_entities
-from .figures import MONTHS, WEEKDAYS, FigureMention, describe_value, extract_figures, merge_figures, singular
-from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Sentence, Story
+from .figures import (
+    MONTHS,
+    WEEKDAYS,
+    FigureMention,
+    describe_value,
+    extract_figures,
+    merge_figures,
+    parse_number,
+    singular,
+)
+from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Reading, Sentence, Story
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
@@ -49,6 +61,17 @@ _MONTH_DAY_RE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class DateMention:
+    """The one weekday or day of month a sentence names, with the event it dates: the verbs it goes with, crudely
+    stemmed ('on Tuesday ordered the cranes shut' -> order, shut), and the content words after the closest one
+    (what the event is about). No verbs when none was found in its clause or the closest is a verb of saying."""
+
+    value: str
+    verbs: tuple[str, ...] = ()  # the closest first
+    what: frozenset[str] = frozenset()
+
+
 @dataclass
 class Unit:
     """One body sentence taking part in fact alignment, with what we know about it."""
@@ -59,7 +82,7 @@ class Unit:
     position: int
     names: frozenset[str] = frozenset()
     figures: list[FigureMention] = field(default_factory=list)
-    dates: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, DateMention] = field(default_factory=dict)
 
     @property
     def article_id(self) -> str:
@@ -79,25 +102,121 @@ def _name_tokens(text: str) -> set[str]:
     return {w for w in words(text) if w not in _NAME_STOP and len(w) > 1}
 
 
-def _dates(text: str) -> dict[str, str]:
-    """The weekday and day of month a sentence names, when it names exactly one of each."""
-    out: dict[str, str] = {}
-    days = {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
-    if len(days) == 1:
-        out["weekday"] = days.pop()
-    month_days = set()
+# A date that names something rather than when it happened: 'a Tuesday deadline', 'the Jan. 6 riot', "Friday's
+# vote", 'by Friday', 'until Monday'.
+_DATE_AS_NAME_BEFORE = re.compile(r"\b(?:a|an|the|by|until|till|before|through|next|every)\s+$", re.IGNORECASE)
+_DATE_AS_NAME_AFTER = re.compile(r"^(?:['’]s\b|\s*(?:[-–]|to|through)\s*\d)")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-\s")
+_AUXILIARIES = {
+    "be", "is", "are", "was", "were", "been", "being", "am", "has", "have", "had", "having", "do", "does", "did",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'s", "’s", "'re", "’re",
+}  # fmt: skip
+_IRREGULAR_VERBS = {
+    "said": "say", "says": "say", "told": "tell", "tells": "tell", "took": "take", "met": "meet", "made": "make",
+    "gave": "give", "won": "win", "lost": "lose", "held": "hold", "left": "leave", "began": "begin",
+    "came": "come", "went": "go", "saw": "see", "got": "get", "sent": "send", "spent": "spend", "found": "find",
+    "fell": "fall", "rose": "rise", "ran": "run", "brought": "bring", "bought": "buy", "sold": "sell",
+    "paid": "pay", "led": "lead", "kept": "keep", "struck": "strike", "shot": "shoot", "hit": "hit", "cut": "cut",
+    "set": "set", "put": "put", "wrote": "write", "spoke": "speak", "chose": "choose", "broke": "break",
+    "stood": "stand", "drew": "draw", "threw": "throw", "fled": "flee", "swore": "swear", "sank": "sink",
+}  # fmt: skip
+_EVENT_STOP = {
+    "the", "and", "for", "with", "from", "that", "this", "their", "its", "his", "her", "our", "they", "them",
+    "into", "onto", "over", "under", "about", "after", "before", "more", "than", "most", "some", "all", "any",
+    "early", "late", "morning", "afternoon", "evening", "night", "million", "billion", "trillion", "thousand",
+    "hundred", "percent", "not", "also", "will", "would", "could", "been", "have", "has", "had", "was", "were",
+}  # fmt: skip
+_UNTAGGED_VERB = re.compile(r"^[a-z]{3,}ed$")
+# A date on a saying tells when it was said; two outlets quoting two statements made on different days do not
+# disagree. Such verbs date no event here.
+_REPORTING_VERBS = {"say", "tell", "add", "note", "stat", "writ", "report", "accord", "claim", "explain", "insist"}
+_ADJUNCT_STARTS = {
+    "after", "before", "during", "amid", "despite", "following", "since", "because", "while", "when", "until", "as",
+}  # fmt: skip
+_EVENT_WINDOW = 6  # words after the verb that say what the event is about ('passed a $1 trillion bill')
+
+
+def _event_stem(verb: str) -> str:
+    """A crude stem that lets 'ordered', 'orders' and 'order' meet, and 'said' meet 'says'."""
+    w = verb.lower()
+    if w in _IRREGULAR_VERBS:
+        return _IRREGULAR_VERBS[w]
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 2 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            break
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
+
+
+def _date_event(text: str, start: int, end: int, reading: Reading | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The verbs a date at ``[start, end)`` goes with (the two closest of its clause: no comma, dash or quotation
+    mark between; auxiliaries left out; tagged by spaCy when there is a reading, else past forms) and the content
+    words after the closest one."""
+    if reading is not None:
+        verbs = [(a, b) for a, b, tag in reading.tokens if tag.startswith("VB")]
+    else:
+        verbs = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", text)]
+        verbs = [(a, b) for a, b in verbs if _UNTAGGED_VERB.match(text[a:b].lower()) or text[a:b].lower() in
+                 _IRREGULAR_VERBS]  # fmt: skip
+    near: list[tuple[int, str, int]] = []
+    for a, b in verbs:
+        word = text[a:b]
+        if word.lower() in _AUXILIARIES:
+            continue
+        between = text[b:start] if b <= start else text[end:a]
+        if not _CLAUSE_BREAK.search(between):
+            near.append((len(between.split()), _event_stem(word), b))
+    near.sort()
+    if not near or near[0][1] in _REPORTING_VERBS:
+        return (), frozenset()
+    closest = near[0][2]
+    after = (text[closest:start] + " " + text[end:]) if closest <= start else text[closest:]
+    following: list[str] = []
+    for w in words(_CLAUSE_BREAK.split(after, maxsplit=1)[0]):
+        if w in _ADJUNCT_STARTS or len(following) == _EVENT_WINDOW:
+            break  # 'passed the budget after a long debate': what was passed ends there
+        if w not in WEEKDAYS and w not in MONTHS and w not in ("on", "late", "early"):
+            following.append(w)
+    what = {
+        _event_stem(w)
+        for w in following
+        if len(w) > 2 and not w.isdigit() and w not in _EVENT_STOP and parse_number(w) is None
+    }
+    return tuple(stem for _, stem, _ in near[:2]), frozenset(what)
+
+
+def _dates(text: str, reading: Reading | None = None) -> dict[str, DateMention]:
+    """The weekday and the day of month a sentence gives as when something happened, when it gives exactly one of
+    each, with the verb each dates."""
+    found: dict[str, list[tuple[str, int, int]]] = {"weekday": [], "day": []}
+    for m in _WEEKDAY_RE.finditer(text):
+        found["weekday"].append((m.group(1).lower(), m.start(), m.end()))
     for m in _MONTH_DAY_RE.finditer(text):
         month = (m.group(1) or m.group(4)).lower()[:3]  # "Jan 5" and "January 5" are the same day
         day = m.group(2) or m.group(3)
-        month_days.add(f"{month} {int(day)}")
-    if len(month_days) == 1:
-        out["day"] = month_days.pop()
+        found["day"].append((f"{month} {int(day)}", m.start(), m.end()))
+    out: dict[str, DateMention] = {}
+    for kind, mentions in found.items():
+        if len({v for v, _, _ in mentions}) != 1:
+            continue
+        when = [
+            (v, a, b)
+            for v, a, b in mentions
+            if not _DATE_AS_NAME_BEFORE.search(text[max(0, a - 12) : a]) and not _DATE_AS_NAME_AFTER.match(text[b:])
+        ]
+        if when:
+            value, a, b = when[0]
+            verbs, what = _date_event(text, a, b, reading)
+            out[kind] = DateMention(value, verbs, what)
     return out
 
 
-def sentence_features(texts: list[str]) -> list[tuple[frozenset[str], list[FigureMention]]]:
-    """Name tokens and figures of each sentence: from spaCy's reading (NER + tags) when available, rules otherwise."""
-    out: list[tuple[frozenset[str], list[FigureMention]]] = []
+def sentence_features(
+    texts: list[str],
+) -> list[tuple[frozenset[str], list[FigureMention], dict[str, DateMention]]]:
+    """Name tokens, figures and dates of each sentence: from spaCy's reading (NER + tags) when available, rules
+    otherwise."""
+    out: list[tuple[frozenset[str], list[FigureMention], dict[str, DateMention]]] = []
     readings = read_sentences(texts)
     if readings is not None:
         for text, reading in zip(texts, readings, strict=True):
@@ -105,7 +224,7 @@ def sentence_features(texts: list[str]) -> list[tuple[frozenset[str], list[Figur
             for ent in reading.ents:
                 if ent.label in _NAME_LABELS:
                     names |= _name_tokens(ent.text)
-            out.append((frozenset(names), extract_figures(text, reading)))
+            out.append((frozenset(names), extract_figures(text, reading), _dates(text, reading)))
         return out
     for text in texts:
         # Without NER: capitalised words not opening the sentence, and acronyms.
@@ -113,7 +232,7 @@ def sentence_features(texts: list[str]) -> list[tuple[frozenset[str], list[Figur
         for m in _CAPITALISED.finditer(text):
             if m.start() > 0 or m.group().isupper():
                 names |= _name_tokens(m.group())
-        out.append((frozenset(names), extract_figures(text, None)))
+        out.append((frozenset(names), extract_figures(text, None), _dates(text)))
     return out
 
 
@@ -399,52 +518,124 @@ def _compatible(a: FigureMention, b: FigureMention, tolerance: float) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
+# A figure someone expected rather than reported ('economists were expecting 870,000 jobs') is no claim about the
+# quantity: it is left out of conflicts (the cue must be in the figure's clause).
+_FORECAST = re.compile(
+    r"\b(?:expect\w*|forecast\w*|predict\w*|project(?:ed|ing|ions?)|anticipat\w*|looking\s+for|hop(?:e|es|ed|ing)"
+    r"\s+for|consensus|estimates?\s+(?:of|for)|targets?|aim(?:s|ed|ing)?\s+(?:for|at))\b[^,;:.]*$",
+    re.IGNORECASE,
+)
+
+
+def is_forecast(fm: FigureMention) -> bool:
+    """Whether a figure is given as an expectation, forecast or target rather than as what happened."""
+    return bool(_FORECAST.search(fm.sentence[: fm.start]))
+
+
+def _words_after(fm: FigureMention, n: int = 3) -> list[str]:
+    """The next ``n`` words after a figure, within its clause."""
+    return words(_CLAUSE_BREAK.split(fm.sentence[fm.end :], maxsplit=1)[0])[:n]
+
+
+# Words after an amount that say only that it is some plan: '$1 trillion plan' and '$3.5 trillion plan' need more
+# ('infrastructure', 'budget') to be of the same thing.
+_GENERIC_THINGS = {
+    "plan", "bill", "package", "proposal", "deal", "measure", "program", "programme", "legislation", "fund",
+    "law", "agreement", "effort", "initiative", "project", "scheme", "version", "total", "figure", "sum",
+}  # fmt: skip
+
+
+def _thing(fm: FigureMention) -> frozenset[str]:
+    """What an amount that names no counted noun is of, from the words after it: '$1 trillion infrastructure bill'
+    -> {infrastructure}; two such amounts are the same quantity only when they share one of these."""
+    return frozenset(
+        _event_stem(w)
+        for w in _words_after(fm)
+        if len(w) > 2 and w not in _EVENT_STOP and singular(w) not in _GENERIC_THINGS
+    )
+
+
+def _linked_groups(items: list[tuple[Unit, FigureMention]]) -> list[list[tuple[Unit, FigureMention]]]:
+    """Amounts with no counted noun, grouped by what they are of (shared words after them, transitively)."""
+    things = [_thing(fm) for _, fm in items]
+    label = list(range(len(items)))
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if things[i] & things[j] and label[i] != label[j]:
+                old = label[j]
+                label = [label[i] if x == old else x for x in label]
+    out: dict[int, list[tuple[Unit, FigureMention]]] = defaultdict(list)
+    for item, lab in zip(items, label, strict=True):
+        out[lab].append(item)
+    return list(out.values())
+
+
 def _figure_conflicts(
     members: list[int], units: list[Unit], settings: AnalyzeSettings, need_counts: bool
 ) -> list[Conflict]:
-    """Conflicts among the figures of a set of sentences (one fact, or a pair of near-identical sentences)."""
+    """Conflicts among the figures of a set of sentences (one fact, or a pair of near-identical sentences). Left
+    out: forecasts, rates ('55.8 births per 1,000 women' is no count of births), and amounts that name nothing they
+    count unless another source's amount is of the same thing ('$1 trillion infrastructure bill' / '$1.2 trillion
+    infrastructure package', but not '$3.5 trillion budget blueprint')."""
     by_key: dict[tuple[str | None, str | None], list[tuple[Unit, FigureMention]]] = defaultdict(list)
     for k in members:
         for fm in units[k].figures:
-            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None):
+            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None) or is_forecast(fm):
+                continue
+            if _words_after(fm, 1) == ["per"]:
                 continue
             by_key[fm.key].append((units[k], fm))
     out: list[Conflict] = []
-    for claims in by_key.values():
-        per_group: dict[str, list[FigureMention]] = defaultdict(list)
-        for unit, fm in claims:
-            per_group[unit.group].append(fm)
-        # A source giving two values of the same thing in one sentence is ambiguous: it is left out.
-        single = {g: v[0] for g, v in per_group.items() if len({f.value for f in v}) == 1}
-        if len(single) < 2:
-            continue
-        values = list(single.values())
-        if all(_compatible(a, b, settings.conflict_tolerance) for a in values for b in values):
-            continue
-        out.append(
-            Conflict(
-                about=_about(claims[0][1]),
-                claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in claims if u.group in single],
+    for key, items in by_key.items():
+        for claims in _linked_groups(items) if key[0] is None else [items]:
+            per_group: dict[str, list[FigureMention]] = defaultdict(list)
+            for unit, fm in claims:
+                per_group[unit.group].append(fm)
+            # A source giving two values of the same thing in one sentence is ambiguous: it is left out.
+            single = {g: v[0] for g, v in per_group.items() if len({f.value for f in v}) == 1}
+            if len(single) < 2:
+                continue
+            values = list(single.values())
+            if all(_compatible(a, b, settings.conflict_tolerance) for a in values for b in values):
+                continue
+            out.append(
+                Conflict(
+                    about=_about(claims[0][1]),
+                    claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in claims if u.group in single],
+                )
             )
-        )
     return out
 
 
 def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:
+    """Sources dating the same event differently: in one fact, sentences whose weekday (or day of month) goes with
+    the same verb (the closest to one date is one of the two closest to the other), followed by a word in common
+    ('ordered troops to get the vaccine on Wednesday' / 'were ordered Tuesday to start getting their troops
+    vaccinated'), giving different days. A fact's sentences may date different
+    events ('the Senate passed the infrastructure bill on Tuesday' / 'passed a budget blueprint on Wednesday'), and
+    statements are made on many days: those are no conflict."""
     out: list[Conflict] = []
     for kind in ("weekday", "day"):
-        per_group: dict[str, set[str]] = defaultdict(set)
-        for k in members:
-            if kind in units[k].dates:
-                per_group[units[k].group].add(units[k].dates[kind])
-        values = {next(iter(v)) for v in per_group.values() if len(v) == 1}
-        if len(values) > 1:
-            claims = [
-                Claim(units[k].article_id, units[k].text, units[k].dates[kind])
-                for k in members
-                if kind in units[k].dates
-            ]
-            out.append(Conflict(about="date", claims=claims))
+        dated = [k for k in members if (m := units[k].dates.get(kind)) is not None and m.verbs]
+        event_of = {k: k for k in dated}  # each dated sentence's event, named by one of its sentences
+        for i, k in enumerate(dated):
+            for j in dated[i + 1 :]:  # a fact holds one sentence per article: a handful of pairs
+                a, b = units[k].dates[kind], units[j].dates[kind]
+                same_verb = a.verbs[0] in b.verbs or b.verbs[0] in a.verbs
+                if same_verb and a.what & b.what and event_of[j] != event_of[k]:
+                    old, new = event_of[j], event_of[k]
+                    event_of = {u: new if e == old else e for u, e in event_of.items()}
+        events: dict[int, list[int]] = defaultdict(list)
+        for k in dated:
+            events[event_of[k]].append(k)
+        for event_units in events.values():
+            per_group: dict[str, set[str]] = defaultdict(set)
+            for k in event_units:
+                per_group[units[k].group].add(units[k].dates[kind].value)
+            values = {next(iter(v)) for v in per_group.values() if len(v) == 1}
+            if len(values) > 1:
+                claims = [Claim(units[k].article_id, units[k].text, units[k].dates[kind].value) for k in event_units]
+                out.append(Conflict(about="date", claims=claims))
     return out
 
 
@@ -470,15 +661,49 @@ def find_conflicts(
         if cos < settings.conflict_similarity or fact_of[i] == fact_of[j]:
             continue
         conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=True)
-    # The same disagreement found twice (in a fact and in a pair) is reported once.
-    seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
-    unique: list[Conflict] = []
-    for c in conflicts:
-        key = (c.about, frozenset((x.article_id, x.text) for x in c.claims))
-        if key not in seen and not any(k[0] == c.about and key[1] <= k[1] for k in seen):
-            seen.add(key)
-            unique.append(c)
-    return unique[: settings.max_conflicts]
+    return merge_conflicts(conflicts)[: settings.max_conflicts]
+
+
+def merge_conflicts(conflicts: list[Conflict]) -> list[Conflict]:
+    """One conflict per disagreement: conflicts about the same thing that share a claim (the same figure of the same
+    sentence, found in a fact and again in a pair, or in pairs A-B, B-C and A-C) become one listing every claim
+    once, in the order found, unless an article would then give two values."""
+    parent = list(range(len(conflicts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # Each group's value per article: two disagreements are not merged when an article would give two values in
+    # the result (943,000 jobs in July against 235,000 in August, and 943,000 against the revised 1 million).
+    values: list[dict[str, str]] = [{x.article_id: x.value for x in c.claims} for c in conflicts]
+    owner: dict[tuple[str, str, str, str], int] = {}
+    for i, c in enumerate(conflicts):
+        for x in c.claims:
+            key = (c.about, x.article_id, x.text, x.value)
+            if key not in owner:
+                owner[key] = i
+                continue
+            a, b = find(i), find(owner[key])
+            if a != b and all(values[b].get(art, v) == v for art, v in values[a].items()):
+                parent[a] = b
+                values[b].update(values[a])
+    members: dict[int, list[int]] = {}
+    for i in range(len(conflicts)):
+        members.setdefault(find(i), []).append(i)
+    out: list[Conflict] = []
+    for group in sorted(members.values()):
+        claims: list[Claim] = []
+        seen: set[tuple[str, str, str]] = set()
+        for i in group:
+            for x in conflicts[i].claims:
+                if (x.article_id, x.text, x.value) not in seen:
+                    seen.add((x.article_id, x.text, x.value))
+                    claims.append(x)
+        out.append(Conflict(conflicts[group[0]].about, claims))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -521,8 +746,7 @@ def analyze_story(
     units = _units(articles, sentences, groups, settings)
     nodes, texts = make_nodes(units)
     nodes.emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-    for node_units, (names, figs) in zip(nodes.units, sentence_features(texts), strict=True):
-        dates = _dates(units[node_units[0]].text)
+    for node_units, (names, figs, dates) in zip(nodes.units, sentence_features(texts), strict=True):
         for u in node_units:
             units[u].names, units[u].figures, units[u].dates = names, figs, dates
     clusters, pairs, scored = align_facts(units, nodes, settings)

@@ -259,10 +259,15 @@ def _after(words: Sequence[_Word], pos: int) -> list[_Word]:
     return [w for w in words if w.start >= pos]
 
 
+_PHRASE_BREAKS = {"last", "next", "past", "previous", "coming", "per"}
+
+
 def _noun_phrase(words: Sequence[_Word], tagged: bool) -> list[_Word]:
     """The words naming what a number counts: adjectives/nouns right after it, up to the head noun."""
     out: list[_Word] = []
     for w in words[:5]:
+        if w.text.lower() in _PHRASE_BREAKS:
+            break  # '200 jobs last month' counts jobs, not months
         if tagged:
             if w.tag in _MODIFIER_TAGS or (w.tag == "CD" and out == []):
                 if w.tag == "CD":

@@ -52,7 +52,7 @@ def features(pairs: list[tuple[int, str, str]]) -> dict[str, object]:
     index = {t: i for i, t in enumerate(texts)}
     emb = get_embedder().encode(texts)
     feats = sentence_features(texts)
-    idf = name_idf(names for names, _ in feats)
+    idf = name_idf(f[0] for f in feats)
     ia = np.array([index[a] for _, a, _ in pairs])
     ib = np.array([index[b] for _, _, b in pairs])
     cos = np.sum(emb[ia] * emb[ib], axis=1)

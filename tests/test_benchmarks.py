@@ -1,0 +1,41 @@
+"""The benchmark scripts still run against the pipeline's current interfaces (on a few items; their numbers are
+reported from full runs, not here). Only the scripts that need no "bench" extra are run; each reads ../shared."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SHARED, require_shared
+
+pytestmark = pytest.mark.corpus
+
+
+def run_benchmark(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_fact_alignment_benchmark_reports_test_scores_of_the_train_choice() -> None:
+    require_shared(SHARED / "corpora" / "msrp")
+    out = run_benchmark("tune_facts.py", "--limit", "120")
+    assert re.search(r"best on train: name bonus [\d.]+, figure bonus [\d.]+, threshold [\d.]+", out)
+    rows = re.findall(r"^\| (0\.\d+) \| (0\.\d+) \| (0\.\d+) \| (0\.\d+) \| (0\.\d+) \|$", out, re.MULTILINE)
+    assert rows and all(0.0 <= float(v) <= 1.0 for row in rows for v in row)
+
+
+def test_quote_benchmark_reports_precision_recall_and_speaker_accuracy() -> None:
+    require_shared(SHARED / "corpora" / "polnear")
+    out = run_benchmark("quotes.py", "--limit", "2")
+    assert "| Jaccard >= 0.5 |" in out
+    assert re.search(r"\| all, anaphors strict \| \d+ \| [01]\.\d{3} \|", out)

@@ -20,6 +20,7 @@ from tidings.summarize import (
     Candidate,
     clean_title,
     is_broken,
+    is_fragment,
     lexical_centrality,
     select,
     standalone_penalty,
@@ -252,14 +253,29 @@ def test_broken_sentences_stay_out_of_the_summary_when_the_story_has_others():
     cands = [
         _candidate("“The harbour bridge will stay closed, the engineer told reporters on Monday evening.", "a"),
         _candidate("and the ferries will run every twenty minutes until the pillars are repaired,” she said.", "b"),
+        _candidate("Harbour...", "d"),  # an excerpt cut off by its source
         _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "c"),
     ]
-    assert is_broken(cands[0].text) and is_broken(cands[1].text) and not is_broken(cands[2].text)
-    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])
-    rel = np.array([1.0, 0.9, 0.1])  # the broken ones rank highest: they are still left out
-    assert select(cands, emb, rel, settings) == [2]
+    assert [is_broken(c.text) for c in cands] == [True, True, True, False]
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 1, 1), _unit(0, 0, 1)])
+    rel = np.array([1.0, 0.9, 0.8, 0.1])  # the broken ones rank highest: they are still left out
+    assert select(cands, emb, rel, settings) == [3]
     # a story that has nothing else still gets a summary
     assert select(cands[:2], emb[:2], rel[:2], settings) == [0, 1]
+
+
+def test_fragments_and_questions_stay_out_of_the_summary_when_the_story_has_others():
+    settings = SummarizeSettings()
+    cands = [
+        _candidate("Zilch.", "a"),
+        _candidate("What is the harbour levy for?", "b"),
+        _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "c"),
+    ]
+    assert [is_fragment(c.text, settings) for c in cands] == [True, True, False]
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])
+    rel = np.array([1.0, 0.9, 0.1])
+    assert select(cands, emb, rel, settings) == [2]
+    assert select(cands[:2], emb[:2], rel[:2], settings) == [0, 1]  # nothing else: a summary all the same
 
 
 @pytest.mark.corpus

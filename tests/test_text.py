@@ -6,6 +6,7 @@ from tidings.model import Article
 from tidings.resources import get_nlp
 from tidings.text import (
     content_hash,
+    is_broken,
     looks_like_heading,
     normalize_text,
     paragraphs,
@@ -120,3 +121,21 @@ def test_a_quote_whose_closing_mark_was_lost_ends_at_its_attribution():
         "\u201cWe reopen at dawn. The tugs are ready.\u201d",
     ]
     assert split_sentences([para])[0] == split_sentences([para], model=False)[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "broken"),
+    [
+        ("The harbour bridge reopened on Monday after six months of repairs.", False),
+        ("“We are ready,” the mayor said.", False),
+        ('"We are ready," the mayor said.', False),
+        ("and the ferries will run until the pillars are repaired,” she said.", True),  # the tail of a quote
+        ("“The bridge will stay closed, the engineer said.", True),  # a quote left open
+        ('The engineer said the bridge "will stay closed.', True),
+        ("Harbour...", True),  # cut off by the source
+        ("The mayor said the ferries would run,…", True),
+        ("… and the ferries ran all night.", True),
+    ],
+)
+def test_broken_sentences_are_recognised(sentence: str, broken: bool):
+    assert is_broken(sentence) is broken

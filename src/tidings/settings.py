@@ -530,6 +530,10 @@ class SummarizeSettings:
     """Weight of the share of the sentence's words inside quotation marks (a summary reports, it does not quote)."""
     min_words: int = 8
     """Sentences shorter than this are penalised as not standing alone."""
+    fragment_words: int = 5
+    """Sentences shorter than this ('Zilch.', 'Remote instruction.', 'The vote was 254-175.') and questions are
+    fragments: a summary takes one only when the story has no other sentence. On NeuS (1,600 train stories, 307
+    val) they were 1.7% of summary sentences; leaving them out costs ROUGE-2 0.04, 0.09 and 0.04 at the budget."""
     max_words: int = 50
     """Sentences longer than this are penalised (run-ons, merged paragraphs)."""
     max_candidates_per_article: int = 60

@@ -7,7 +7,8 @@ alignment), centrality (cosine to the story's centroid, each article weighing th
 word-overlap degree among the story's sentences), closeness to the articles' titles and its place in its article
 (news leads first), minus penalties for sentences that do not stand alone (a dangling 'He said...', a quote
 fragment, unbalanced quotes, too short or too long) and for quotations; a broken sentence (the tail of a split
-quotation, quotation marks that do not pair up) is left out whenever the story has anything else. Maximal marginal
+quotation, quotation marks that do not pair up, an ellipsis where the source cut it off) and then a fragment (under
+``fragment_words`` words, or a question) are left out whenever the story has anything else. Maximal marginal
 relevance picks 4-7 of them, never two from one fact nor two closer than ``redundancy_threshold``, and marks down a
 sentence whose word pairs the summary already has (``repeat_weight``: an outlet's rewording of a chosen
 sentence). A summary left short of its word budget may then take a set-aside sentence (too close, or of a used fact
@@ -119,6 +120,12 @@ def quoted_share(text: str) -> float:
         return 0.0
     inside = sum(len(m.group(1).split()) for m in _QUOTED.finditer(text))
     return min(1.0, inside / total)
+
+
+def is_fragment(text: str, settings: SummarizeSettings) -> bool:
+    """A sentence too short to report anything alone, or a question."""
+    t = text.strip()
+    return len(t.split()) < settings.fragment_words or t.rstrip("\"”’') ").endswith("?")
 
 
 def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
@@ -311,7 +318,12 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     # Broken sentences (a split or unclosed quotation) are left out whenever the story has anything else: a short
     # summary reads better than a garbled one (NeuS train ROUGE-2 at the budget: -0.03 and -0.07 on the two parts).
     broken = np.array([is_broken(c.text) for c in cands], dtype=bool)
-    available = ~broken if not broken.all() else np.ones(len(cands), dtype=bool)
+    # So are fragments and questions ('Zilch.', 'What is the lawsuit about?'): MMR's novelty term favours them, as
+    # a sentence of two words is far from every other.
+    fragment = np.array([is_fragment(c.text, settings) for c in cands], dtype=bool)
+    available = next(
+        (ok for ok in (~(broken | fragment), ~broken) if ok.any()), np.ones(len(cands), dtype=bool)
+    )
     max_sim = np.zeros(len(cands))
     set_aside: list[int] = []
     pairs = [_bigrams(c.text) for c in cands]

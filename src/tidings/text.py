@@ -122,10 +122,20 @@ def unbalanced_quotes(text: str) -> bool:
     return text.count("“") + text.count("«") != text.count("”") + text.count("»") or text.count('"') % 2 == 1
 
 
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"”’')\]]*$")
+
+
+def is_truncated(text: str) -> bool:
+    """A sentence cut off by its source: it ends in an ellipsis ('Senate...', 'she added in the letter,...'), as
+    excerpts, teasers and feed summaries do."""
+    return bool(_TRUNCATED.search(text.strip()))
+
+
 def is_broken(text: str) -> bool:
-    """A sentence no summary or fact list should show when there is another: the tail of a split quotation, or one
-    whose quotation marks do not pair up (a reader cannot tell where the quote ends or who speaks)."""
-    return is_tail(text) or unbalanced_quotes(text)
+    """A sentence no summary or fact list should show when there is another: the tail of a split quotation, one
+    whose quotation marks do not pair up (a reader cannot tell where the quote ends or who speaks), or one cut off
+    by its source."""
+    return is_tail(text) or unbalanced_quotes(text) or is_truncated(text)
 
 
 # A sentence that ends in an attribution ('…, Blinken told reporters.', '…, he said.', '…, said Mr Roe.') has said

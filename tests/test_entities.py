@@ -128,6 +128,39 @@ def test_shared_surname_goes_to_the_dominant_full_name_only() -> None:
     assert len(_merge(even, [], AnalyzeSettings())) == 3  # ambiguous: the surname stays on its own
 
 
+def test_people_with_different_middle_initials_stay_apart() -> None:
+    mentions = [
+        ("Harold J. Penrose", "PERSON", "a1"),  # the father
+        ("Harold K. Penrose", "PERSON", "a2"),  # the son
+        ("Harold Penrose", "PERSON", "a3"),
+        ("Edith M. Quayle", "PERSON", "a1"),
+        ("Edith Quayle", "PERSON", "a2"),
+    ]
+    groups = [set(g.surfaces) for g in _merge(mentions, [], AnalyzeSettings())]
+    assert {"Harold J. Penrose"} <= next(g for g in groups if "Harold J. Penrose" in g)
+    assert not any({"Harold J. Penrose", "Harold K. Penrose"} <= g for g in groups)
+    assert {"Edith M. Quayle", "Edith Quayle"} in groups  # one initial more or less is the same person
+
+
+@pytest.mark.parametrize(
+    ("mentions", "apart"),
+    [
+        # an organisation's acronym is no surname of a person
+        ([("Lee Tae Un", "PERSON", "a1"), ("UN", "ORG", "a2")], ("Lee Tae Un", "UN")),
+        # a place's initials name no organisation
+        ([("D.C.", "GPE", "a1"), ("District Court", "ORG", "a2")], ("D.C.", "District Court")),
+        # a mistagged organisation is no full name for its first word
+        ([("U.S. Senate", "PERSON", "a1"), ("U.S.", "GPE", "a2")], ("U.S. Senate", "U.S.")),
+        # a span that runs past an owner's name is no full name for either part
+        ([("Pfizer’s COVID-19", "PERSON", "a1"), ("Pfizer", "ORG", "a2"), ("COVID-19", "ORG", "a2")],
+         ("Pfizer", "COVID-19")),
+    ],
+)
+def test_names_of_different_things_do_not_merge(mentions: list[tuple[str, str, str]], apart: tuple[str, str]) -> None:
+    groups = [set(g.surfaces) for g in _merge(mentions, [], AnalyzeSettings())]
+    assert not any(set(apart) <= g for g in groups)
+
+
 def test_skeleton_folds_spelling() -> None:
     assert skeleton("Zelenskyy") == skeleton("Zelenskiy") == skeleton("Zelensky")
     assert skeleton("Sergei") == skeleton("Sergey")

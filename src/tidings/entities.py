@@ -244,6 +244,18 @@ def key_of(surface: str, person: bool = True) -> str:
     return " ".join(skeleton(t) for t in name_tokens(surface, person))
 
 
+def middle_initials(surface: str) -> tuple[str, ...]:
+    """The single-letter initials of a person's name: 'George H. W. Bush' -> ('H', 'W'); () for 'George Bush'."""
+    toks = name_tokens(surface, person=False)
+    cut = max((i + 1 for i, t in enumerate(toks[:-1]) if t.lower() in TITLES), default=0)
+    return tuple(t for t in toks[cut:] if len(t) == 1 and t.isupper())
+
+
+def _has_inner_possessive(surface: str) -> bool:
+    """'Pfizer’s COVID-19', 'Harvard’s T.H. Chan School': a span that runs past an owner's name."""
+    return bool(re.search(r"\w['’]s\s+\S", clean_surface(surface)))
+
+
 def initials(surface: str) -> str:
     """Initials of the capitalised words ('North Atlantic Treaty Organization' -> 'NATO')."""
     return "".join(w[0] for w in _TOKEN.findall(surface) if w[0].isupper() and w.lower() not in _CONNECTORS)
@@ -310,8 +322,12 @@ def _confusable(a: str, b: str) -> bool:
 
 
 class _UnionFind:
-    def __init__(self, n: int) -> None:
+    """Union-find over name forms that never joins two people with different middle initials ('George H. W. Bush',
+    'George W. Bush'); a form without initials joins either."""
+
+    def __init__(self, n: int, initials: list[tuple[str, ...]] | None = None) -> None:
         self.parent = list(range(n))
+        self.initials = list(initials) if initials is not None else [()] * n  # per root
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -321,8 +337,14 @@ class _UnionFind:
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return
+        ia, ib = self.initials[ra], self.initials[rb]
+        if ia and ib and ia != ib:
+            return
+        root, child = min(ra, rb), max(ra, rb)
+        self.parent[child] = root
+        self.initials[root] = ia or ib
 
 
 _EXPANSION = re.compile(
@@ -368,16 +390,15 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         form_articles[i].add(article_id)
         form_count[i] += 1
     n = len(form_surface)
-    uf = _UnionFind(n)
     family = [_FAMILY.get(_vote(form_labels[i]), _vote(form_labels[i])) for i in range(n)]
     is_person = [f == "PERSON" for f in family]
+    uf = _UnionFind(n, [middle_initials(form_surface[i]) if is_person[i] else () for i in range(n)])
 
-    # 1. Same key (case, diacritics, titles, transliteration endings).
+    # 1. Same key (case, diacritics, titles, transliteration endings). Middle initials are not in the key ('Antony
+    # J. Blinken' = 'Antony Blinken'); the union-find keeps people with different ones apart.
     by_key: dict[str, int] = {}
-    keys: list[str] = []
     for i in range(n):
         k = key_of(form_surface[i], person=is_person[i])
-        keys.append(k)
         if not k:
             continue
         if k in by_key:
@@ -417,6 +438,8 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         s = form_surface[i]
         if _is_acronym(s) and not is_person[i]:
             roots = by_initials.get(s.replace(".", "").upper(), set()) - {uf.find(i)}
+            # a place's initials name no organisation: 'D.C.' is not 'District Court'
+            roots = {r for r in roots if family[r] == family[i] or "MISC" in (family[r], family[i])}
             if len(roots) == 1:
                 uf.union(i, next(iter(roots)))
 
@@ -440,7 +463,8 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
             continue
         for i in members:
             toks = name_tokens(form_surface[i])
-            if len(toks) >= 2:
+            # 'U.S. Senate' or 'Pfizer’s COVID-19' tagged PERSON is no full name for 'U.S.' or 'COVID-19' to join
+            if len(toks) >= 2 and not _is_acronym(toks[0]) and not _has_inner_possessive(form_surface[i]):
                 full_by_word["last " + skeleton(toks[-1])].add(root)
                 full_by_word["first " + skeleton(toks[0])].add(root)
     for root, members in list(groups.items()):
@@ -450,6 +474,9 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         toks_all = [name_tokens(form_surface[i]) for i in members]
         if any(len(t) >= 2 for t in toks_all) or not toks_all or not toks_all[0]:
             continue
+        votes = sum(form_labels[i]["PERSON"] for i in members)
+        if not votes and all(_is_acronym(form_surface[i]) for i in members):
+            continue  # 'UN' is not the last name of Kim Jong Un
         word = skeleton(toks_all[0][0])
         targets = full_by_word.get("last " + word, set()) - {root}
         if not targets:
@@ -457,7 +484,6 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         if not targets:
             continue
         ranked = sorted(targets, key=lambda r: -group_count(r))
-        votes = sum(form_labels[i]["PERSON"] for i in members)
         if label != "PERSON" and not votes and group_count(root) > group_count(ranked[0]):
             continue  # never a person, and more frequent than the full name: "Washington" the city
         if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):

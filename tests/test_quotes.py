@@ -215,6 +215,26 @@ def test_speech_verb_coordinated_with_an_earlier_verb() -> None:
     assert (q.text, q.speaker, q.cue) == ("We are done here.", "Marta Keller", "said")
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "speaker"),
+    [
+        # a noun in -ly after a determiner is the speaker, not an adverb before the verb
+        ('"We have lost a kind and loving father," his family said.', "his family"),
+        ('"We have lost a kind and loving father," the family said.', "the family"),
+        ('"The talks will go on," an ally said.', "an ally"),
+        ('"The talks will go on," Keller quickly said.', "Marta Keller"),
+        # the speaker before 'of <place>', not the place
+        ("Councillor Ivo Brandt of Valen County said: \u201cThe harbour stays open.\u201d", "Ivo Brandt"),
+        # a party or chamber in the speaker's title
+        ('"The harbour stays open," said Liberal Councillor Ivo Brandt.', "Ivo Brandt"),
+        ('"It stays open," said Senate Majority Leader Ivo Brandt (L-Valen), who led the talks.', "Ivo Brandt"),
+    ],
+)
+def test_speaker_phrases_in_their_usual_forms(paragraph: str, speaker: str) -> None:
+    [q] = quotes_of(INTRO, paragraph)
+    assert q.speaker == speaker
+
+
 def test_a_date_before_the_verb_is_not_the_speaker() -> None:
     [q] = quotes_of(
         INTRO,

@@ -670,7 +670,7 @@ class _Extractor:
         """The subject right before a speech verb: pronoun, name (titles included), or a descriptive phrase."""
         para = self.paras[k]
         toks = _drop_parentheses(toks)
-        while toks and (toks[-1].low in _AUX or (toks[-1].low.endswith("ly") and toks[-1].text.islower())):
+        while toks and (toks[-1].low in _AUX or self._adverb(toks)):
             toks.pop()
         when = para.ent_ending_at(toks[-1].end) if toks else None
         if when is not None and when.label in ("DATE", "TIME") and when.start > toks[0].start:
@@ -689,6 +689,13 @@ class _Extractor:
         if last.low in _PRONOUNS:
             return _Phrase(k, last.start, last.end, last.text, "pronoun")
         ent = para.ent_ending_at(last.end)
+        if ent is not None and ent.label in ("GPE", "LOC"):
+            # 'Jim Clyburn of South Carolina said', 'a senator from Ohio said': the speaker is before the place
+            idx = next((n for n, t in enumerate(toks) if t.start >= ent.start), len(toks))
+            if idx >= 2 and toks[idx - 1].low in ("of", "from"):
+                person = para.ent_ending_at(toks[idx - 2].end)
+                if person is not None and person.label == "PERSON" and person.start >= toks[0].start:
+                    return self._name_phrase(k, toks[: idx - 1], person.start, person.end, "PERSON")
         if ent is not None and ent.start >= toks[0].start and ent.label not in ("DATE", "TIME", "CARDINAL"):
             phrase = self._name_phrase(k, toks, ent.start, last.end, ent.label)
             if phrase is not None:
@@ -702,6 +709,15 @@ class _Extractor:
             if j < len(toks):
                 return self._name_phrase(k, toks, toks[j].start, last.end, None)
         return self._nominal_before(k, toks)
+
+    @staticmethod
+    def _adverb(toks: list[_Tok]) -> bool:
+        """The last word is an adverb before the verb ('Roe quickly said'), not a noun in -ly after a determiner
+        ('his family said', 'an ally said')."""
+        last = toks[-1]
+        if not (last.low.endswith("ly") and last.text.islower()):
+            return False
+        return len(toks) < 2 or toks[-2].low not in _NOMINAL_START
 
     def _name_phrase(self, k: int, toks: list[_Tok], start: int, end: int, label: str | None) -> _Phrase | None:
         """A name, or a descriptive phrase when the capitalised words are only titles ('the Secretary of State')
@@ -760,6 +776,17 @@ class _Extractor:
         while ent is None and j + 1 < len(toks) and (toks[j].low.strip(".") in TITLES or toks[j].text in ".of"):
             j += 1
             ent = para.ent_starting_at(toks[j].start)
+        if ent is not None and ent.label in ("NORP", "ORG", "GPE"):
+            # a party, chamber or country in the title of a person: 'said Republican Sen. Shelley Moore Capito',
+            # 'said House Majority Leader Steny Hoyer', 'said U.S. Ambassador Jane Roe'
+            n = j
+            while n < len(toks) and n - j < self.settings.quote_name_max_words + 2:
+                person = para.ent_starting_at(toks[n].start)
+                if person is not None and person.label == "PERSON":
+                    return _Phrase(k, first.start, person.end, para.text[first.start : person.end], "name", "PERSON")
+                if not (toks[n].text[:1].isupper() or toks[n].text in ".-" or toks[n].low.strip(".") in TITLES):
+                    break
+                n += 1
         if ent is not None and ent.label not in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
             return _Phrase(k, first.start, ent.end, para.text[first.start : ent.end], "name", ent.label)
         if first.low not in _NOMINAL_START and (ent is not None or first.low in FUNCTION_WORDS):

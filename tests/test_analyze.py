@@ -509,3 +509,22 @@ def test_disagreements_are_not_merged_when_an_article_would_give_two_values():
         ["943,000 jobs", "235,000 jobs"],
         ["943,000 jobs", "more than 1 million jobs"],
     ]
+
+
+def test_a_sentence_cut_off_by_its_source_is_no_exclusive():
+    teaser = make_article(
+        "About 3,200 dockworkers walked off the job at the port of Marrowby on Monday.\n\n"
+        "The port authority said it would meet the union leaders on...",
+        "Marrowby strike",
+        "Harbour Gazette",
+        "2025-03-03T08:00:00+00:00",
+    )
+    other = make_article(
+        "Some 4,000 dockworkers walked off the job at Marrowby port on Monday to demand higher pay.",
+        "Marrowby strike",
+        "Coastal Ledger",
+        "2025-03-03T09:00:00+00:00",
+    )
+    story = run([teaser, other])
+    assert [f.independent_sources for f in story.facts] == [2]
+    assert not any("union leaders" in m.text for f in story.facts for m in f.mentions)

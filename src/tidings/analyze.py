@@ -5,7 +5,8 @@ copies once); pairs of sentences from different articles whose cosine, plus a bo
 figures, passes ``fact_similarity`` are linked, strongest first, into groups holding at most one sentence per
 article (average-link check against chaining). A group is
 one fact; its independent sources are its articles with copies counted once (an article whose ``copy_of`` is set
-counts with its original). A fact with one independent source is an exclusive of that source's site.
+counts with its original). A fact with one independent source is an exclusive of that source's site, unless its
+sentence was cut off by the source (an excerpt's last 'The Senate voted to...') or is the tail of one.
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
@@ -45,7 +46,7 @@ from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Readi
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import is_broken, read_sentences, words
+from .text import is_broken, is_tail, is_truncated, read_sentences, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -453,6 +454,8 @@ def _build_facts(
     ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
     for members in clusters:
         group_ids = {units[k].group for k in members}
+        if len(group_ids) == 1 and all(is_truncated(units[k].text) or is_tail(units[k].text) for k in members):
+            continue  # one source's cut-off sentence ('The Senate voted to...', '...who are balking') is no fact
         article_ids = list(dict.fromkeys(units[k].article_id for k in members))
         vecs = emb[members]
         centrality = (vecs @ vecs.sum(axis=0)) if len(members) > 1 else np.ones(1)

@@ -498,6 +498,7 @@ def test_amounts_conflict_only_when_they_are_of_the_same_thing(first: str, secon
     story = run(_pair(first, second))
     assert len(story.facts[0].article_ids) == 2  # one fact, so the figures were compared
     assert [sorted(x.value for x in c.claims) for c in story.conflicts] == expected
+    assert all(c.about == "harbour budget (USD)" for c in story.conflicts)  # what the amounts are of
 
 
 def test_disagreements_are_not_merged_when_an_article_would_give_two_values():

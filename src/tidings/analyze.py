@@ -126,6 +126,7 @@ _EVENT_STOP = {
     "into", "onto", "over", "under", "about", "after", "before", "more", "than", "most", "some", "all", "any",
     "early", "late", "morning", "afternoon", "evening", "night", "million", "billion", "trillion", "thousand",
     "hundred", "percent", "not", "also", "will", "would", "could", "been", "have", "has", "had", "was", "were",
+    "next", "last", "per", "each", "every", "year", "years", "decade", "month", "months", "week", "weeks", "day",
 }  # fmt: skip
 _UNTAGGED_VERB = re.compile(r"^[a-z]{3,}ed$")
 # A date on a saying tells when it was said; two outlets quoting two statements made on different days do not
@@ -603,11 +604,20 @@ def _figure_conflicts(
                 continue
             out.append(
                 Conflict(
-                    about=_about(claims[0][1]),
+                    about=_about(claims[0][1]) if key[0] is not None else _about_amount(claims),
                     claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in claims if u.group in single],
                 )
             )
     return out
+
+
+def _about_amount(claims: list[tuple[Unit, FigureMention]]) -> str:
+    """What amounts that name no counted noun are of, from the words after them that every claim shares
+    ('$1 trillion infrastructure bill', '$1.2 trillion infrastructure package' -> 'infrastructure (USD)')."""
+    shared = frozenset.intersection(*(_thing(fm) for _, fm in claims))
+    fm = claims[0][1]
+    named = [w for w in _words_after(fm) if _event_stem(w) in shared]
+    return f"{' '.join(named)} ({fm.unit})" if named else _about(fm)
 
 
 def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:

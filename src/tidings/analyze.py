@@ -108,6 +108,9 @@ def _name_tokens(text: str) -> set[str]:
 _DATE_AS_NAME_BEFORE = re.compile(r"\b(?:a|an|the|by|until|till|before|through|next|every)\s+$", re.IGNORECASE)
 _DATE_AS_NAME_AFTER = re.compile(r"^(?:['’]s\b|\s*(?:[-–]|to|through)\s*\d)")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-\s")
+# What follows a verb may be quoted ('ordered Tuesday to “immediately” start'): quotation marks do not end it.
+_PHRASE_BREAK = re.compile(r"[,;:—–()]|\s-\s")
+
 _AUXILIARIES = {
     "be", "is", "are", "was", "were", "been", "being", "am", "has", "have", "had", "having", "do", "does", "did",
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "'s", "’s", "'re", "’re",
@@ -174,7 +177,7 @@ def _date_event(text: str, start: int, end: int, reading: Reading | None) -> tup
     closest = near[0][2]
     after = (text[closest:start] + " " + text[end:]) if closest <= start else text[closest:]
     following: list[str] = []
-    for w in words(_CLAUSE_BREAK.split(after, maxsplit=1)[0]):
+    for w in words(_PHRASE_BREAK.split(after, maxsplit=1)[0]):
         if w in _ADJUNCT_STARTS or len(following) == _EVENT_WINDOW:
             break  # 'passed the budget after a long debate': what was passed ends there
         if w not in WEEKDAYS and w not in MONTHS and w not in ("on", "late", "early"):

@@ -86,6 +86,14 @@ def test_pronoun_follows_the_last_named_speaker_of_matching_gender() -> None:
     assert [(q.speaker, q.cue) for q in quotes] == [("Jon Brandt", "said"), ("Marta Keller", "replied")]
 
 
+def test_a_name_inside_the_quotation_is_not_who_he_is() -> None:
+    [q] = quotes_of(
+        "Governor Jon Brandt signed the harbour order on Monday.",
+        "\u201cI thank Tomas Keller and the crews for their patience,\u201d he said in a statement.",
+    )
+    assert q.speaker == "Jon Brandt"
+
+
 def test_she_goes_to_a_recent_speaker_known_to_be_a_woman() -> None:
     # 'widow' tells Moritz's gender; Olsen, who spoke last, has none known: 'she' is Moritz.
     paras = (

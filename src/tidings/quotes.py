@@ -117,6 +117,7 @@ _CLOSERS = "”»"
 _MARK_CHARS = _OPENERS + _CLOSERS + '"'
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[\w’'‘]+(?:[-.][\w’'‘]+)*|[^\w\s]")
 _ABBREV = wordset("mr mrs ms dr prof sen rep gov gen lt col st jr sr no vs capt sgt adm rev")
+_QUOTED_SPAN = re.compile(r"[“«][^”»]*[”»]|\"[^\"]*\"")
 _LABEL = re.compile(r"^([A-Z][A-Z.'’ -]{1,40}[A-Z])\s*:\s+")
 """A transcript speaker label at the start of a quotation ('PENCE: Well, …')."""
 
@@ -1091,7 +1092,10 @@ class _People:
         self.roles: dict[str, set[str]] = defaultdict(set)
         self.gender_votes: dict[str, Counter[str]] = defaultdict(Counter)
         singles: list[tuple[int, _Para, EntSpan, str]] = []
+        quoted: set[tuple[int, int]] = set()  # mentions inside quotation marks name no antecedent for he/she
         for k, para in enumerate(paras):
+            spans = [m.span() for m in _QUOTED_SPAN.finditer(para.text)]
+            quoted |= {(k, e.start) for e in para.ents if any(a < e.start < b for a, b in spans)}
             for e in para.ents:
                 if e.label != "PERSON":
                     e = _titled_person(e)
@@ -1111,7 +1115,7 @@ class _People:
             key = self._unique(word) or "word " + skeleton(word)
             self._learn(para, e, key)
             self.mentions.append(((k, e.start), key))
-        self.mentions.sort()
+        self.mentions = sorted(m for m in self.mentions if m[0] not in quoted)
 
     def _unique(self, word: str) -> str | None:
         for side in ("last ", "first "):

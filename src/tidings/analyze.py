@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -562,19 +562,25 @@ def _thing(fm: FigureMention) -> frozenset[str]:
     )
 
 
+def _components(n: int, linked: Callable[[int, int], bool]) -> list[list[int]]:
+    """Indexes 0..n-1 grouped by ``linked`` taken transitively, each group in index order, groups by their first
+    index (n is the handful of sentences or figures of one fact: all pairs are fine)."""
+    label = list(range(n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            if label[i] != label[j] and linked(i, j):
+                old = label[j]
+                label = [label[i] if x == old else x for x in label]
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, lab in enumerate(label):
+        groups[lab].append(i)
+    return list(groups.values())
+
+
 def _linked_groups(items: list[tuple[Unit, FigureMention]]) -> list[list[tuple[Unit, FigureMention]]]:
     """Amounts with no counted noun, grouped by what they are of (shared words after them, transitively)."""
     things = [_thing(fm) for _, fm in items]
-    label = list(range(len(items)))
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if things[i] & things[j] and label[i] != label[j]:
-                old = label[j]
-                label = [label[i] if x == old else x for x in label]
-    out: dict[int, list[tuple[Unit, FigureMention]]] = defaultdict(list)
-    for item, lab in zip(items, label, strict=True):
-        out[lab].append(item)
-    return list(out.values())
+    return [[items[i] for i in group] for group in _components(len(items), lambda i, j: bool(things[i] & things[j]))]
 
 
 def _figure_conflicts(
@@ -623,28 +629,25 @@ def _about_amount(claims: list[tuple[Unit, FigureMention]]) -> str:
     return f"{' '.join(named)} ({fm.unit})" if named else _about(fm)
 
 
+def _same_event(a: DateMention, b: DateMention) -> bool:
+    """Two dates go with the same verb (the closest to one is one of the two closest to the other) followed by a
+    word in common."""
+    return (a.verbs[0] in b.verbs or b.verbs[0] in a.verbs) and bool(a.what & b.what)
+
+
 def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:
     """Sources dating the same event differently: in one fact, sentences whose weekday (or day of month) goes with
-    the same verb (the closest to one date is one of the two closest to the other), followed by a word in common
-    ('ordered troops to get the vaccine on Wednesday' / 'were ordered Tuesday to start getting their troops
-    vaccinated'), giving different days. A fact's sentences may date different
-    events ('the Senate passed the infrastructure bill on Tuesday' / 'passed a budget blueprint on Wednesday'), and
-    statements are made on many days: those are no conflict."""
+    the same verb followed by a word in common (``_same_event``: 'ordered troops to get the vaccine on Wednesday' /
+    'were ordered Tuesday to start getting their troops vaccinated') and differs between sources. A fact's sentences
+    may date different events ('the Senate passed the infrastructure bill on Tuesday' / 'passed a budget blueprint
+    on Wednesday'), and statements are made on many days: those are no conflict."""
     out: list[Conflict] = []
     for kind in ("weekday", "day"):
         dated = [k for k in members if (m := units[k].dates.get(kind)) is not None and m.verbs]
-        event_of = {k: k for k in dated}  # each dated sentence's event, named by one of its sentences
-        for i, k in enumerate(dated):
-            for j in dated[i + 1 :]:  # a fact holds one sentence per article: a handful of pairs
-                a, b = units[k].dates[kind], units[j].dates[kind]
-                same_verb = a.verbs[0] in b.verbs or b.verbs[0] in a.verbs
-                if same_verb and a.what & b.what and event_of[j] != event_of[k]:
-                    old, new = event_of[j], event_of[k]
-                    event_of = {u: new if e == old else e for u, e in event_of.items()}
-        events: dict[int, list[int]] = defaultdict(list)
-        for k in dated:
-            events[event_of[k]].append(k)
-        for event_units in events.values():
+        mentions = [units[k].dates[kind] for k in dated]
+        groups = _components(len(dated), lambda i, j, m=mentions: _same_event(m[i], m[j]))  # type: ignore[misc]
+        events = [[dated[i] for i in group] for group in groups]
+        for event_units in events:
             per_group: dict[str, set[str]] = defaultdict(set)
             for k in event_units:
                 per_group[units[k].group].add(units[k].dates[kind].value)

@@ -47,6 +47,17 @@ def test_failed_transaction_leaves_store_unchanged(db):
     assert store.count_stories() == 0
 
 
+def test_dirty_stories_come_in_a_fixed_order(db):
+    # Rebuilt in this order, in chunks embedded together: a fixed order makes a run reproducible.
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1), make_article(2), make_article(3)])
+    for article_id, story_id in (("a1", "s9"), ("a2", "s1"), ("a3", "s5")):  # created in this order
+        with store.transaction() as conn:
+            store.assign_stories(conn, {article_id: story_id}, {})
+    assert store.dirty_story_ids() == ["s1", "s5", "s9"]
+
+
 def test_assign_and_merge_stories_mark_them_dirty(db):
     store = Store(db)
     with store.transaction() as conn:

@@ -294,7 +294,10 @@ class Store:
 
     def dirty_story_ids(self) -> list[str]:
         with self.engine.connect() as conn:
-            return list(conn.execute(select(stories_table.c.id).where(stories_table.c.dirty == 1)).scalars())
+            # In id order: stories are rebuilt in chunks whose sentences are embedded together, and the quantized
+            # encoder's vectors depend a little on what shares their batch; a fixed order makes a run reproducible.
+            query = select(stories_table.c.id).where(stories_table.c.dirty == 1).order_by(stories_table.c.id)
+            return list(conn.execute(query).scalars())
 
     def save_story(self, conn: Connection, story: Story, search_text: str = "") -> None:
         """Write a story's briefing (replacing the previous one) and clear its dirty flag."""

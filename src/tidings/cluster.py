@@ -21,7 +21,8 @@ by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.Clust
 its score is positive and some member of the story is at least ``min_cosine`` close; the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
 days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
-unrelated stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared with the other candidates
+unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
+After a join, the grown story is compared with the other candidates
 the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
 (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
 scores each of the batch's articles again against the stories as they are then, without itself, and moves it when

@@ -55,7 +55,7 @@ from corpora import (
     load_ecbplus,
     load_neus,
 )
-from tidings.cluster import FEATURES, StoryClusterer
+from tidings.cluster import FEATURES, RANK_ONLY, StoryClusterer
 from tidings.model import Article
 from tidings.settings import ClusterSettings
 
@@ -335,6 +335,10 @@ def fit_gate(
     from sklearn.linear_model import LogisticRegression
 
     data = [teacher_forced_pairs(items, emb, base) for items, emb in streams]
+    # the time terms only rank (tidings.cluster.RANK_ONLY): the gate is fitted on the content features alone
+    rank_only = [k for k, name in enumerate(FEATURES) if name in RANK_ONLY]
+    for x, _y, _g in data:
+        x[:, rank_only] = 0.0
 
     def logistic(rows: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, float]:
         x = np.vstack([r[0] for r in rows])
@@ -356,7 +360,7 @@ def fit_gate(
         print(f"gate data: {len(y)} candidate pairs, {len(rows)} top candidates ({int(y[rows].sum())} right)",
               file=sys.stderr)
     coef, bias = logistic(top_rows)
-    weights = {f"{name}_weight": float(v) for name, v in zip(FEATURES, coef, strict=True)}
+    weights = {f"{name}_weight": float(v) for name, v in zip(FEATURES, coef, strict=True) if name not in RANK_ONLY}
     fitted = dataclasses.replace(base, bias=bias, merge_margin=99.0, **weights)
     print("gate:", {k: round(v, 3) for k, v in weights.items()}, "bias", round(bias, 3), file=sys.stderr)
 
@@ -364,7 +368,7 @@ def fit_gate(
         return float(np.mean([bcubed(run_tidings(it, e, settings), [i.story for i in it])[2] for it, e in streams]))
 
     best_fit = (-1.0, fitted)
-    for shift in np.arange(-2.0, 2.01, 0.25):
+    for shift in np.arange(-2.0, 2.01, 0.5):
         candidate = dataclasses.replace(fitted, bias=fitted.bias + float(shift))
         f1 = mean_f1(candidate)
         print(f"  bias {candidate.bias:+.2f}: mean F1 {f1:.4f}", file=sys.stderr)
@@ -377,6 +381,8 @@ def fit_gate(
         print(f"  merge margin {margin}: mean F1 {f1:.4f}", file=sys.stderr)
         if f1 > best_fit[0]:
             best_fit = (f1, candidate)
+    if passes == 0:
+        return best_fit[1]
     searched = coordinate_search([limit_stream(it, e, search_limit) for it, e in streams], best_fit[1], passes, pieces)
     return tune_reassign(streams, searched)
 
@@ -610,6 +616,8 @@ def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fit", action="store_true", help="refit the gate on the train splits and print it")
+    parser.add_argument("--fit-quick", action="store_true",
+                        help="with --fit: no coordinate search, and the tuning streams (with the crawl's first half)")
     parser.add_argument("--tune", action="store_true",
                         help="choose window_days and the bias on the train streams + the crawl's first half")
     parser.add_argument("--refine", action="store_true",
@@ -656,7 +664,10 @@ def main() -> None:
         if args.tune:
             pass
         elif args.fit:
-            settings = fit_gate(streams, settings)
+            if args.fit_quick:  # the logistic fit and the bias / merge margin only, on the tuning streams
+                streams = [limit_stream(*streams[0], 3000), streams[1],
+                           subset(crawl, crawl_emb, lambda i: (i.published or "") < crawl_split)]
+            settings = fit_gate(streams, settings, passes=0 if args.fit_quick else 1)
         else:
             settings = tune_reassign(streams, coordinate_search(streams, settings, passes=1))
         print("\nFitted ClusterSettings (paste into src/tidings/settings.py):")

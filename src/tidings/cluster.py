@@ -18,7 +18,8 @@ day'; an undated article or story gets no time terms at all, neither for nor aga
 (mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
 candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights fitted
 by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a candidate when
-its score is positive and some member of the story is at least ``min_cosine`` close; the time terms
+its score is positive, some member of the story is at least ``min_cosine`` close and the story's centroid at least
+``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
 days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
 unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
@@ -75,6 +76,7 @@ RANK_ONLY = ("time", "dated")
 of unrelated stories, so being of the same day is no evidence that two articles report one event."""
 
 _NEAREST = FEATURES.index("nearest")
+_DENSE = FEATURES.index("dense")
 _UNDATED = "u"
 _GLOBAL = "g"
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -364,8 +366,9 @@ class StoryClusterer:
 
     def score(self, features: np.ndarray) -> float:
         """The gate's score for one feature vector (join when > 0): content only (see :data:`RANK_ONLY`), and never
-        positive when no member of the story is as close as ``min_cosine`` (the similarity of unrelated news)."""
-        if features[_NEAREST] < self.settings.min_cosine:
+        positive when no member of the story is as close as ``min_cosine`` (the similarity of unrelated news), nor when
+        the story as a whole (its centroid) is farther than ``min_centroid_cosine``."""
+        if features[_NEAREST] < self.settings.min_cosine or features[_DENSE] < self.settings.min_centroid_cosine:
             return -math.inf
         return float(self.settings.bias + features @ self._weights)
 

@@ -400,3 +400,14 @@ def test_the_summary_does_not_say_the_same_thing_twice_in_other_words(fire):
     story, _ = fire
     about_the_cause = [s.text for s in story.summary if "electrical" in s.text]
     assert len(about_the_cause) == 1, about_the_cause
+
+
+def test_page_furniture_never_opens_a_summary():
+    articles = [
+        make_article("Hide Caption 1 of 9 Photos\n\nPhotos:\n\n" + a.text, a.title or "", a.site or "",
+                     a.published or "")
+        for a in fire_articles()[:3]
+    ]
+    story = build(articles)
+    assert story.summary
+    assert not any("Caption" in s.text or s.text.strip() == "Photos:" for s in story.summary)

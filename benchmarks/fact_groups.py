@@ -12,7 +12,8 @@ Each topic is then run through the fact alignment of ``tidings.analyze`` (the sa
 complete-link grouping as a story): pairwise precision and recall over the cross-document sentence pairs placed in
 one fact. ``fact_probability`` and ``fact_link_margin`` are chosen on topics 1-35 (the highest recall at
 precision >= 0.9) and reported once on the held-out topics 36-45, next to the cosine + bonus fallback and to the
-model fit on MSRP train (benchmarks/tune_facts.py).
+model fit on MSRP train (benchmarks/tune_facts.py). settings.py then raised fact_probability to 0.8 after a read
+dev sample of real facts (see its docstring); the last line reports held-out topics at the settings in force.
 
     PYTHONPATH=src .venv/bin/python benchmarks/fact_groups.py [--topics N]
 """

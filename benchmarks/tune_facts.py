@@ -12,8 +12,9 @@ paraphrase" (all-positive F1 0.80), while inside a story most sentence pairs are
     .venv/bin/python benchmarks/tune_facts.py [--limit N] [--hashing]
 
 The first table is the logistic model over analyze.FACT_FEATURES, fit on train (scikit-learn, only needed here);
-its probability threshold is the train-accuracy best; test is reported once. It prints the weights to paste into
-settings.py. The later tables are the cosine + bonus fallback.
+its probability threshold is the train-accuracy best; test is reported once. The weights in settings.py (fit on
+ECB+ topics 1-35 by benchmarks/fact_groups.py) are reported the same way, and at their fact_probability. The later
+tables are the cosine + bonus fallback.
 
 ``--hashing`` tunes for the hashing fallback encoder (AnalyzeSettings.fact_similarity_lexical).
 Reads ../shared/corpora/msrp at run time.
@@ -77,7 +78,11 @@ def features(pairs: list[tuple[int, str, str]]) -> dict[str, object]:
 
 def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
     """Fit the logistic same-fact model on train, pick its threshold on train, report train and test."""
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        print("(scikit-learn is absent: install the 'bench' extra to fit the same-fact model)\n")
+        return
 
     from tidings.analyze import FACT_FEATURES, fact_probability
     from tidings.settings import AnalyzeSettings
@@ -113,7 +118,7 @@ def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
         p, r, f1, a = scores(test["labels"], prob_te >= th)  # type: ignore[arg-type]
         print(f"| {th:.2f} | {p:.3f} | {r:.3f} | {f1:.3f} | {a:.3f} |")
     print()
-    print("weights (settings.py):")
+    print("MSRP-fit weights (settings.py holds the ECB+ fit of benchmarks/fact_groups.py):")
     for name, w in zip(FACT_FEATURES, weights, strict=True):
         print(f"    {name:>20}: {w:+.4f}")
     print(f"fact_weights = {weights}\nfact_bias = {bias}\nfact_probability (train best accuracy) = {t:.2f}")

@@ -1,4 +1,5 @@
-"""Tune the fact-alignment threshold (AnalyzeSettings.fact_similarity and its name/figure bonuses) on MSRP.
+"""Fit the same-fact model (AnalyzeSettings.fact_weights, fact_bias, fact_probability) and tune the cosine
+threshold of the fallback (fact_similarity and its name/figure bonuses) on MSRP.
 
 MSRP pairs are sentences from news clusters on the same story, labelled by people as saying the same thing or
 not: the question fact alignment asks of two sentences of different articles. For each setting of the bonuses
@@ -9,6 +10,11 @@ The criterion is accuracy, not F1: MSRP is two-thirds positive and its F1 peaks 
 paraphrase" (all-positive F1 0.80), while inside a story most sentence pairs are different statements.
 
     .venv/bin/python benchmarks/tune_facts.py [--limit N] [--hashing]
+
+The first table is the logistic model over analyze.FACT_FEATURES, fit on train (scikit-learn, only needed here);
+its probability threshold is the train-accuracy best; test is reported once. The weights in settings.py (fit on
+ECB+ topics 1-35 by benchmarks/fact_groups.py) are reported the same way, and at their fact_probability. The later
+tables are the cosine + bonus fallback.
 
 ``--hashing`` tunes for the hashing fallback encoder (AnalyzeSettings.fact_similarity_lexical).
 Reads ../shared/corpora/msrp at run time.
@@ -56,7 +62,67 @@ def features(pairs: list[tuple[int, str, str]]) -> dict[str, object]:
     ia = np.array([index[a] for _, a, _ in pairs])
     ib = np.array([index[b] for _, _, b in pairs])
     cos = np.sum(emb[ia] * emb[ib], axis=1)
-    return {"cos": cos, "feats": feats, "ia": ia, "ib": ib, "idf": idf, "labels": np.array([y for y, _, _ in pairs])}
+    from tidings.analyze import fact_features
+
+    x = np.array(
+        [
+            fact_features(float(c), a, b, feats[index[a]][0], feats[index[b]][0])
+            for c, (_, a, b) in zip(cos, pairs, strict=True)
+        ]
+    )
+    return {
+        "cos": cos, "feats": feats, "ia": ia, "ib": ib, "idf": idf, "x": x,
+        "labels": np.array([y for y, _, _ in pairs]),
+    }  # fmt: skip
+
+
+def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
+    """Fit the logistic same-fact model on train, pick its threshold on train, report train and test."""
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        print("(scikit-learn is absent: install the 'bench' extra to fit the same-fact model)\n")
+        return
+
+    from tidings.analyze import FACT_FEATURES, fact_probability
+    from tidings.settings import AnalyzeSettings
+
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(train["x"], train["labels"])  # type: ignore[arg-type]
+    weights = tuple(round(float(w), 4) for w in model.coef_[0])
+    bias = round(float(model.intercept_[0]), 4)
+    s = replace(AnalyzeSettings(), fact_weights=weights, fact_bias=bias)
+    prob_tr = np.array([fact_probability(list(f), s) for f in train["x"]])  # type: ignore[attr-defined]
+    prob_te = np.array([fact_probability(list(f), s) for f in test["x"]])  # type: ignore[attr-defined]
+    grid = np.round(np.arange(0.2, 0.91, 0.01), 2)
+    sweep = [(scores(train["labels"], prob_tr >= t), t) for t in grid]  # type: ignore[arg-type]
+    (_p, _r, _f1, acc), t = max(sweep, key=lambda x: (round(x[0][3], 3), x[0][0]))
+    print("| same-fact model | threshold (train best acc) | train acc | test P | test R | test F1 | test acc |")
+    print("|---|---|---|---|---|---|---|")
+    tp, tr, tf1, tacc = scores(test["labels"], prob_te >= t)  # type: ignore[arg-type]
+    print(f"| logistic fit on MSRP train | {t:.2f} | {acc:.3f} | {tp:.3f} | {tr:.3f} | {tf1:.3f} | {tacc:.3f} |")
+    deployed = AnalyzeSettings()
+    dep_tr = np.array([fact_probability(list(f), deployed) for f in train["x"]])  # type: ignore[attr-defined]
+    dep_te = np.array([fact_probability(list(f), deployed) for f in test["x"]])  # type: ignore[attr-defined]
+    dsweep = [(scores(train["labels"], dep_tr >= th), th) for th in grid]  # type: ignore[arg-type]
+    (_p, _r, _f1, dacc), dt = max(dsweep, key=lambda x: (round(x[0][3], 3), x[0][0]))
+    dp, dr, df1, dtacc = scores(test["labels"], dep_te >= dt)  # type: ignore[arg-type]
+    print(f"| settings.py (fit on ECB+ 1-35) | {dt:.2f} | {dacc:.3f} | {dp:.3f} | {dr:.3f} | {df1:.3f} | {dtacc:.3f} |")
+    p7, r7, f7, a7 = scores(test["labels"], dep_te >= deployed.fact_probability)  # type: ignore[arg-type]
+    print(f"| settings.py at its fact_probability | {deployed.fact_probability:.2f} | - | {p7:.3f} | {r7:.3f} | "
+          f"{f7:.3f} | {a7:.3f} |")
+    print()
+    print("MSRP-fit model along its probability:")
+    print("| probability | test P | test R | test F1 | test acc |")
+    print("|---|---|---|---|---|")
+    for th in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        p, r, f1, a = scores(test["labels"], prob_te >= th)  # type: ignore[arg-type]
+        print(f"| {th:.2f} | {p:.3f} | {r:.3f} | {f1:.3f} | {a:.3f} |")
+    print()
+    print("MSRP-fit weights (settings.py holds the ECB+ fit of benchmarks/fact_groups.py):")
+    for name, w in zip(FACT_FEATURES, weights, strict=True):
+        print(f"    {name:>20}: {w:+.4f}")
+    print(f"fact_weights = {weights}\nfact_bias = {bias}\nfact_probability (train best accuracy) = {t:.2f}")
+    print()
 
 
 def bonuses(data: dict[str, object], name_bonus: float, figure_bonus: float) -> np.ndarray:
@@ -98,6 +164,8 @@ def main() -> None:
     start = time.perf_counter()
     train = features(load_pairs("train", args.limit))
     test = features(load_pairs("test", args.limit))
+    if not args.hashing:
+        fit_model(train, test)
     grid_names = [0.0, 0.05, 0.1, 0.15]
     grid_figures = [0.0, 0.05, 0.1]
     thresholds = np.round(np.arange(0.3, 0.96, 0.01), 2)

@@ -13,12 +13,13 @@ from urllib.parse import unquote
 import pytest
 
 from test_web import INJECTION, build_store
-from tidings.model import Article, Claim, Conflict, Entity, Fact, Quote, Story, SummarySentence
+from tidings.model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Story, SummarySentence
 from tidings.pipeline import Pipeline
 from tidings.render import write_outputs
 from tidings.render.html import (
     ENTITIES_SHOWN,
     EXCLUSIVES_OPEN_MAX,
+    SHARED_FACTS_SHOWN,
     ExportUrls,
     Page,
     article_blocks,
@@ -287,3 +288,21 @@ def test_long_lists_fold_away() -> None:
     assert "only in second.example" in html
     assert "<summary>3 more</summary>" in html
     assert html.index("Person 14") < html.index("3 more") < html.index("Person 15")
+
+
+def test_every_mention_of_a_shared_fact_is_on_the_page_folded() -> None:
+    story, arts = make_story()
+    page = Page(ExportUrls(1))
+    mentions = [Mention("a1", "The Orrin bridge closed on Monday.", "first.example"),
+                Mention("a2", "The Orrin bridge was shut on Monday.", "second.example")]
+    facts = [Fact("The Orrin bridge closed on Monday.", ["a1", "a2"], 2, mentions)]
+    facts += [Fact(f"Shared detail {i}.", ["a1", "a2"], 2, [Mention("a1", f"Shared detail {i}.", "first.example"),
+                                                          Mention("a2", f"Detail {i}, shared.", "second.example")])
+              for i in range(SHARED_FACTS_SHOWN + 4)]
+    html = render_story(Story(**{**story.__dict__, "facts": facts}), arts, page)
+    facts_html = html[html.index('id="facts"') :]
+    assert '<details class="mentions">' in facts_html
+    assert "The Orrin bridge was shut on Monday." in facts_html and "second.example" in facts_html
+    assert 'href="../articles/a2.html"' in facts_html
+    assert "5 more facts reported by several sources" in facts_html  # folded, not dropped
+    assert f"Detail {SHARED_FACTS_SHOWN + 3}, shared." in facts_html

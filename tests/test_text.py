@@ -7,6 +7,7 @@ from tidings.resources import get_nlp
 from tidings.text import (
     content_hash,
     is_broken,
+    is_furniture,
     looks_like_heading,
     normalize_text,
     paragraphs,
@@ -139,3 +140,34 @@ def test_a_quote_whose_closing_mark_was_lost_ends_at_its_attribution():
 )
 def test_broken_sentences_are_recognised(sentence: str, broken: bool):
     assert is_broken(sentence) is broken
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hide Caption 24 of 25 Photos",
+        "Photos:",
+        "CLOSE",
+        "Related: Council approves harbour budget",
+        "Photo: Jane Roe/Getty Images",
+        "Dockworkers march on Monday. (Photo by Jane Roe/AFP via Getty Images)",
+        "Opinion",
+        "Image 3 of 12",
+    ],
+)
+def test_page_furniture_is_recognised(line: str):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Photos of the flooded harbour were shared widely on Monday.",
+        "Close allies of the mayor said the deal was near.",
+        "Opinion polls show the mayor ahead by 12 points.",
+        "The video showed police officers at the gate.",
+        "More than 8,500 troops were put on alert.",
+    ],
+)
+def test_sentences_of_the_article_are_not_furniture(sentence: str):
+    assert not is_furniture(sentence)

@@ -1,12 +1,14 @@
 """Cross-check the articles of one story: corroborated facts, exclusives, conflicting figures, quotes, entities.
 
-Facts: the distinct body sentences of the story are embedded in one batch (a sentence repeated verbatim by
-copies once); pairs of sentences from different articles whose cosine, plus a bonus for shared names and shared
-figures, passes ``fact_similarity`` are linked, strongest first, into groups holding at most one sentence per
-article (average-link check against chaining). A group is
-one fact; its independent sources are its articles with copies counted once (an article whose ``copy_of`` is set
-counts with its original). A fact with one independent source is an exclusive of that source's site, unless its
-sentence was cut off by the source (an excerpt's last 'The Senate voted to...') or is the tail of one.
+Facts: the distinct body sentences of the story (page furniture left out) are embedded in one batch (a sentence
+repeated verbatim by copies once); pairs of sentences from different articles whose cosine, plus a bonus for shared
+names and shared figures, passes ``fact_similarity`` are linked, strongest first, into groups holding at most one
+sentence per article. Two groups merge only when every sentence of one states the same fact as every sentence of the
+other (complete link: no chaining through a middle sentence). A group is one fact, shown by its most central
+mention; its independent sources are its outlets: copies count with their original, and the pages of one site
+count once. A fact with one source is an exclusive of that site, unless its sentence was cut off by the source
+(an excerpt's last 'The Senate voted to...') or is the tail of one. Every fact is kept: nothing a source reports is
+cut.
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
@@ -26,6 +28,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -46,7 +49,7 @@ from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Readi
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import is_broken, is_tail, is_truncated, read_sentences, words
+from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -79,8 +82,9 @@ class Unit:
 
     sentence: Sentence
     article_index: int
-    group: str
+    group: str  # the copy group (its root original's id)
     position: int
+    source: str = ""  # the outlet: the copy group's site, or the group when no site is known
     names: frozenset[str] = frozenset()
     figures: list[FigureMention] = field(default_factory=list)
     dates: dict[str, DateMention] = field(default_factory=dict)
@@ -285,10 +289,100 @@ def pair_bonus(
     return bonus
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Same-fact score: a logistic model over the cosine and what the two sentences share (fit on MSRP train)
+# ---------------------------------------------------------------------------------------------------------------
+
+_FUNCTION_WORDS_TEXT = (
+    "the a an and or but of to in on at by for with from as is are was were be been being has have had do does did "
+    "that this these those it its he she they them his her their we our you your i me my not no will would can could "
+    "should may might must said says say also than then there here which who whom what when where while after before "
+    "about into over under more most some any all such only just so very"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+_NEGATION = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "neither", "without"})
+_NUMBER = re.compile(r"(?<![\w-])(?:\d[\d,.]*\d|\d)(?![\w-])")  # not in names (COVID-19, G7, 737-MAX)
+FACT_FEATURES = (
+    "cosine", "content jaccard", "content share of the shorter", "bigram jaccard", "length ratio", "same numbers",
+    "negation differs", "name jaccard", "unmatched names", "content share of the longer", "word share of the longer",
+    "word share of the shorter", "bigram share of the shorter", "cosine squared", "trigram share of the shorter",
+    "log length difference", "cosine x content difference",
+)  # fmt: skip
+# A figure given differently is no feature: it must not split a fact, or conflicting reports could never be found.
+
+
+def _content(tokens: list[str]) -> set[str]:
+    return {t[:-1] if t.endswith("s") and len(t) > 4 else t for t in tokens if t not in _FUNCTION_WORDS and len(t) > 1}
+
+
+def _numbers(text: str) -> set[str]:
+    return {m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
+
+
+def _jaccard(a: set[Any] | frozenset[Any], b: set[Any] | frozenset[Any]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _share(a: set[Any], b: set[Any], of: Callable[[int, int], int]) -> float:
+    return len(a & b) / max(of(len(a), len(b)), 1)
+
+
+def fact_features(
+    cos: float, text_a: str, text_b: str, names_a: frozenset[str], names_b: frozenset[str]
+) -> list[float]:
+    """The features of :data:`FACT_FEATURES` for two sentences of cosine ``cos``: word, bigram and trigram overlap,
+    lengths, the same numbers on both sides, a negation on one side only, shared and unmatched names."""
+    ta, tb = words(text_a), words(text_b)
+    ua, ub = set(ta), set(tb)
+    ca, cb = _content(ta), _content(tb)
+    ba, bb = set(pairwise(ta)), set(pairwise(tb))
+    tra, trb = set(zip(ta, ta[1:], ta[2:], strict=False)), set(zip(tb, tb[1:], tb[2:], strict=False))
+    na, nb = _numbers(text_a), _numbers(text_b)
+    return [
+        cos,
+        _jaccard(ca, cb),
+        _share(ca, cb, min),
+        _jaccard(ba, bb),
+        min(len(ta), len(tb)) / max(len(ta), len(tb), 1),
+        float(bool(na) and na == nb),
+        float(bool(_NEGATION.intersection(ta)) != bool(_NEGATION.intersection(tb))),
+        _jaccard(names_a, names_b),
+        float(bool(names_a) and bool(names_b) and not (names_a <= names_b or names_b <= names_a)),
+        _share(ca, cb, max),
+        _share(ua, ub, max),
+        _share(ua, ub, min),
+        _share(ba, bb, min),
+        cos * cos,
+        _share(tra, trb, min),
+        math.log1p(abs(len(ta) - len(tb))),
+        len(ca ^ cb) / max(len(ca | cb), 1) * cos,
+    ]
+
+
+def fact_probability(features: list[float], settings: AnalyzeSettings) -> float:
+    """Probability that two sentences state the same fact, by the logistic model of ``fact_weights``."""
+    z = settings.fact_bias + sum(w * x for w, x in zip(settings.fact_weights, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def uses_fact_model(settings: AnalyzeSettings) -> bool:
+    """Whether same-fact decisions use the logistic model (fit for MiniLM cosines) or cosine plus bonus (the
+    hashing fallback encoder, or ``fact_weights`` emptied)."""
+    return bool(settings.fact_weights) and get_embedder().name != HashingEncoder.name
+
+
 def fact_threshold(settings: AnalyzeSettings) -> float:
-    """The fact threshold for the encoder in use (the hashing fallback's cosines run lower)."""
-    lexical = get_embedder().name == HashingEncoder.name
-    return settings.fact_similarity_lexical if lexical else settings.fact_similarity
+    """The same-fact threshold for the scorer and encoder in use (the hashing fallback's cosines run lower)."""
+    if get_embedder().name == HashingEncoder.name:
+        return settings.fact_similarity_lexical
+    return settings.fact_probability if settings.fact_weights else settings.fact_similarity
+
+
+def pair_score(cos: float, a: Unit, b: Unit, idf: dict[str, float], settings: AnalyzeSettings, model: bool) -> float:
+    """Same-fact score of two units: the model's probability, or cosine plus name/figure bonus."""
+    if model:
+        return fact_probability(fact_features(cos, a.text, b.text, a.names, b.names), settings)
+    return cos + pair_bonus(a.names, b.names, a.figures, b.figures, idf, settings)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -296,15 +390,40 @@ def fact_threshold(settings: AnalyzeSettings) -> float:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _site_key(site: str | None) -> str:
+    site = (site or "").strip().lower()
+    return site[4:] if site.startswith("www.") else site
+
+
+def outlets(articles: list[Article], groups: dict[str, str]) -> dict[str, str]:
+    """Article id -> its independent source: the site of its copy group's original (a copy counts with it, and two
+    pages of one site count once: a live page and its update, or one outlet's page furniture), or the group's id
+    when no site is known."""
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for a in articles:
+        root = by_id.get(groups[a.id], a)
+        site = _site_key(root.site) or _site_key(a.site)
+        out[a.id] = f"site:{site}" if site else groups[a.id]
+    return out
+
+
 def _units(
     articles: list[Article], sentences: dict[str, list[Sentence]], groups: dict[str, str], settings: AnalyzeSettings
 ) -> list[Unit]:
+    """The body sentences taking part in facts: no headings, no page furniture, none shorter than
+    ``min_fact_words``; at most ``max_sentences_per_article`` per article and ``max_story_sentences`` per story
+    (past which the rest of the story's sentences, in article order, take no part: a memory bound no news story
+    reaches)."""
+    source = outlets(articles, groups)
     units: list[Unit] = []
     for ai, article in enumerate(articles):
-        body = [s for s in sentences.get(article.id, []) if not s.is_heading]
+        body = [s for s in sentences.get(article.id, []) if not s.is_heading and not is_furniture(s.text)]
         kept = [s for s in body if len(s.text.split()) >= settings.min_fact_words]
         for pos, s in enumerate(kept[: settings.max_sentences_per_article]):
-            units.append(Unit(s, ai, groups[article.id], pos))
+            if len(units) >= settings.max_story_sentences:
+                return units
+            units.append(Unit(s, ai, groups[article.id], pos, source=source[article.id]))
     return units
 
 
@@ -350,21 +469,25 @@ def _candidate_pairs(emb: np.ndarray, floor: float, block: int) -> list[tuple[in
 
 
 def same_fact_pairs(
-    units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
+    units: list[Unit], nodes: Nodes, settings: AnalyzeSettings, margin: float = 0.0
 ) -> tuple[list[tuple[float, int, int, float]], list[tuple[int, int, float]]]:
     """Node pairs that report the same fact by the pairwise criterion (cosine plus name/figure bonus at or above
-    the fact threshold) as (score, p, q, bonus), strongest first; and every candidate pair (for conflicts)."""
-    threshold = fact_threshold(settings)
+    the fact threshold minus ``margin``) as (score, p, q, bonus), strongest first; and every candidate pair (for
+    conflicts)."""
+    threshold = fact_threshold(settings) - margin
+    model = uses_fact_model(settings)
     max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
-    floor = min(threshold - max_bonus, settings.conflict_similarity)
+    floor = min(settings.fact_min_cosine if model else threshold - max_bonus, settings.conflict_similarity)
     pairs = _candidate_pairs(nodes.emb, floor, settings.similarity_block)
     idf = name_idf(units[m[0]].names for m in nodes.units)
     scored: list[tuple[float, int, int, float]] = []
     for p, q, cos in pairs:
         a, b = units[nodes.units[p][0]], units[nodes.units[q][0]]
-        score = cos + pair_bonus(a.names, b.names, a.figures, b.figures, idf, settings)
+        if cos < floor:
+            continue
+        score = pair_score(cos, a, b, idf, settings, model)
         if score >= threshold:
-            scored.append((score, p, q, score - cos))
+            scored.append((score, p, q, 0.0 if model else score - cos))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     return scored, pairs
 
@@ -376,25 +499,30 @@ def align_facts(
     and the same-fact pairs of :func:`same_fact_pairs`.
 
     Sentences with the same text start in one group (one per article). Then links between texts, strongest
-    first: two groups merge only when they share no article and their average cosine plus the link's bonus stays
-    at or above the fact threshold minus ``fact_link_margin``."""
+    first: two groups merge only when they share no article and every pair of their texts scores at least the
+    fact threshold minus ``fact_link_margin`` (``fact_link_margin_lexical`` for the hashing encoder): complete link,
+    so each mention states the fact and none joins through a middle sentence."""
     threshold = fact_threshold(settings)
-    scored, pairs = same_fact_pairs(units, nodes, settings)
+    lexical = get_embedder().name == HashingEncoder.name
+    margin = settings.fact_link_margin_lexical if lexical else settings.fact_link_margin
+    supported, pairs = same_fact_pairs(units, nodes, settings, margin=margin)
+    support = {(p, q) for _score, p, q, _bonus in supported}
+    scored = [t for t in supported if t[0] >= threshold]
 
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {}
     arts: dict[int, set[int]] = {}
-    for node_units in nodes.units:
+    texts: dict[int, set[int]] = {}
+    for n, node_units in enumerate(nodes.units):
         head = node_units[0]
-        members[head], arts[head] = [], set()
+        members[head], arts[head], texts[head] = [], set(), {n}
         for u in node_units:
             if units[u].article_index in arts[head]:
-                members[u], arts[u] = [u], {units[u].article_index}  # a sentence repeated in one article
+                members[u], arts[u], texts[u] = [u], {units[u].article_index}, {n}  # repeated in one article
             else:
                 parent[u] = head
                 members[head].append(u)
                 arts[head].add(units[u].article_index)
-    sums = {r: nodes.emb[nodes.of[r]].astype(np.float64) * len(m) for r, m in members.items()}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -402,19 +530,19 @@ def align_facts(
             i = parent[i]
         return i
 
-    for _score, p, q, bonus in scored:
+    def all_linked(a: int, b: int) -> bool:
+        return all(x == y or (min(x, y), max(x, y)) in support for x in texts[a] for y in texts[b])
+
+    for _score, p, q, _bonus in scored:
         a, b = find(nodes.units[p][0]), find(nodes.units[q][0])
-        if a == b or arts[a] & arts[b]:
-            continue
-        mean_cos = float(sums[a] @ sums[b]) / (len(members[a]) * len(members[b]))
-        if mean_cos + bonus < threshold - settings.fact_link_margin:
+        if a == b or arts[a] & arts[b] or not all_linked(a, b):
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
         parent[b] = a
         members[a] += members.pop(b)
         arts[a] |= arts.pop(b)
-        sums[a] = sums[a] + sums.pop(b)
+        texts[a] |= texts.pop(b)
     clusters = [sorted(m, key=lambda k: (units[k].article_index, units[k].position)) for m in members.values()]
     return clusters, pairs, scored
 
@@ -437,8 +565,8 @@ def _echoed_units(
     echoed: set[int] = set()
     for _score, p, q, _bonus in scored:
         for mine, theirs in ((p, q), (q, p)):
-            other_groups = {units[u].group for u in nodes.units[theirs]}
-            echoed.update(u for u in nodes.units[mine] if other_groups - {units[u].group})
+            other_sources = {units[u].source for u in nodes.units[theirs]}
+            echoed.update(u for u in nodes.units[mine] if other_sources - {units[u].source})
     return echoed
 
 
@@ -451,20 +579,22 @@ def _build_facts(
     settings: AnalyzeSettings,
     echoed: set[int] | None = None,
 ) -> list[Fact]:
-    """Facts from the aligned clusters, most corroborated first, then exclusives in turn per source. A
+    """Every fact of the aligned clusters, most corroborated first, then exclusives in turn per source (nothing is
+    cut). A fact's count is its outlets (:func:`outlets`); its text the mention closest to all the others. A
     one-source fact is marked exclusive (``exclusive_to``) only when none of its sentences is ``echoed``."""
     echoed = echoed or set()
     by_id = {a.id: a for a in articles}
     ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
     for members in clusters:
-        group_ids = {units[k].group for k in members}
-        if len(group_ids) == 1 and all(is_truncated(units[k].text) or is_tail(units[k].text) for k in members):
+        sources = {units[k].source for k in members}
+        if len(sources) == 1 and all(is_truncated(units[k].text) or is_tail(units[k].text) for k in members):
             continue  # one source's cut-off sentence ('The Senate voted to...', '...who are balking') is no fact
         article_ids = list(dict.fromkeys(units[k].article_id for k in members))
         vecs = emb[members]
         centrality = (vecs @ vecs.sum(axis=0)) if len(members) > 1 else np.ones(1)
         # The representative: an original (not a copy), then one that reads whole (not the tail of a split quote, no
-        # unpaired quotation mark), then the most central mention, then the earliest.
+        # unpaired quotation mark), then the most central mention (the one the others support most), then the
+        # earliest.
         best = max(
             range(len(members)),
             key=lambda r: (
@@ -476,33 +606,28 @@ def _build_facts(
         )
         rep = units[members[best]]
         exclusive_to = None
-        if len(group_ids) == 1 and not echoed.intersection(members):
+        if len(sources) == 1 and not echoed.intersection(members):
             root = by_id.get(rep.group, by_id[rep.article_id])
             exclusive_to = _source_name(root)
         fact = Fact(
             text=rep.text,
             article_ids=article_ids,
-            independent_sources=len(group_ids),
-            mentions=[Mention(units[k].article_id, units[k].text) for k in members],
+            independent_sources=len(sources),
+            mentions=[Mention(units[k].article_id, units[k].text, by_id[units[k].article_id].site) for k in members],
             exclusive_to=exclusive_to,
         )
         first = min(units[k].position for k in members)
-        ranked.append(((-len(group_ids), first, rep.article_index), fact, rep.article_index))
+        ranked.append(((-len(sources), first, rep.article_index), fact, rep.article_index))
     ranked.sort(key=lambda t: t[0])
     shared = [f for _, f, _ in ranked if f.independent_sources > 1]
-    # Exclusives fill the remaining room, taken in turn from each source so that every outlet is represented.
-    room = max(0, settings.max_facts - len(shared))
+    # Exclusives taken in turn from each source, so that every outlet is represented near the top.
     per_source: dict[int, list[Fact]] = defaultdict(list)
     for _, f, ai in ranked:
         if f.independent_sources == 1:
             per_source[ai].append(f)
     exclusives: list[Fact] = []
-    depth = 0
-    while len(exclusives) < room and any(depth < len(v) for v in per_source.values()):
-        for ai in sorted(per_source):
-            if depth < len(per_source[ai]) and len(exclusives) < room:
-                exclusives.append(per_source[ai][depth])
-        depth += 1
+    for depth in range(max((len(v) for v in per_source.values()), default=0)):
+        exclusives += [per_source[ai][depth] for ai in sorted(per_source) if depth < len(per_source[ai])]
     return shared + exclusives
 
 

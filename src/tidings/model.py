@@ -118,8 +118,11 @@ class Reading:
 
 @dataclass
 class Mention:
+    """One article's sentence stating a fact (``site``: the outlet, so a reader can check a fact's source count)."""
+
     article_id: str
     text: str
+    site: str | None = None
 
 
 @dataclass
@@ -128,7 +131,7 @@ class Fact:
 
     text: str
     article_ids: list[str]
-    independent_sources: int
+    independent_sources: int  # outlets whose own mention states it (copies and one outlet's pages count once)
     mentions: list[Mention] = field(default_factory=list)
     exclusive_to: str | None = None  # the site, when only one independent source reports it
 

@@ -356,18 +356,47 @@ class AnalyzeSettings:
     fact_similarity_lexical: float = 0.45
     """fact_similarity for the hashing fallback encoder (MSRP train with TIDINGS_EMBEDDER=hashing: test
     precision 0.737, recall 0.868, accuracy 0.706)."""
+    fact_weights: tuple[float, ...] = (
+        0.2167, 0.5287, 0.737, 0.3054, 2.295, 2.3873, -0.1505, -0.1619, -0.3609, 0.1561, -0.5452, 1.4329, -0.3017,
+        2.6808, -0.1274, 0.3907, -1.1847,
+    )  # fmt: skip
+    """Weights of the same-fact logistic model over analyze.FACT_FEATURES (cosine, word and bigram overlap, lengths,
+    numbers, negation, names), fit on the cross-document sentence pairs of ECB+ topics 1-35 (same event mention =
+    same fact) by benchmarks/fact_groups.py. A fit on MSRP train reaches higher MSRP test accuracy (0.746 vs 0.726,
+    each at its MSRP-train threshold; benchmarks/tune_facts.py), but MSRP calls a sentence with one more detail no
+    paraphrase, and so that fit split the outlets' rewordings of one news fact (the seed story's lead sentences,
+    cosine 0.82-0.83, scored 0.19-0.44). Empty: cosine plus bonus (fact_similarity)."""
+    fact_bias: float = -3.0801
+    """Intercept of the same-fact logistic model (with ``fact_weights``)."""
+    fact_probability: float = 0.8
+    """Probability of the same-fact model at or above which two sentences state the same fact. ECB+ topics 1-35
+    alone would choose 0.65 (the highest recall at pairwise precision >= 0.9: 0.902 / 0.145; benchmarks/
+    fact_groups.py), but a read dev sample of the AllSides crawl (benchmarks/fact_sample.py --seed 2021) found only
+    36 of 50 multi-source facts truly one fact at 0.65, the errors mostly among pairs below 0.8 (news leads that
+    share a topic, not a claim). At 0.8: ECB+ 1-35 precision 0.947, recall 0.085; held-out 36-45 0.874 / 0.065
+    (about half of its 'errors' are same-fact pairs the annotation leaves unlinked); the held-out AllSides sample
+    (seed 7) is reported in benchmarks/fact_judgements.tsv."""
+    fact_min_cosine: float = 0.45
+    """Sentence pairs below this cosine are not scored by the model (a bound on the work, not a decision)."""
     fact_link_margin: float = 0.0
-    """Two groups of aligned sentences merge only when their average cosine (plus the link's bonus) is at least
-    the fact threshold minus this: stops chains of pairwise links from gluing different facts together (at 0.05
-    the seed story got a five-source 'fact' of five different statements; not tuned on labelled data)."""
+    """Two groups of aligned sentences merge only when every pair of their sentences scores at least the fact
+    threshold minus this (complete link: no chaining of different statements through a middle sentence).
+    Chosen on ECB+ topics 1-35 (benchmarks/fact_groups.py); held-out topics 36-45 reported there."""
+    fact_link_margin_lexical: float = 0.1
+    """fact_link_margin for the hashing fallback encoder, whose cosines of paraphrases spread wider (the lead
+    sentences of the strike story in tests/test_analyze.py: 0.37-0.61); a judgement call, not tuned."""
     min_fact_words: int = 4
     """Body sentences shorter than this ('Reuters.', 'Read more:') take no part in facts."""
-    max_sentences_per_article: int = 80
-    """Sentences of each article aligned (the first ones): bounds the per-story cost on very long articles."""
+    max_sentences_per_article: int = 400
+    """Sentences of each article aligned (the first ones): bounds the per-story cost on a giant page (a live blog);
+    news articles have far fewer (the seed articles 30-70), so an exclusive late in a long article is kept."""
     similarity_block: int = 1024
     """Rows of the sentence similarity matrix computed at a time (memory bound: block x story sentences)."""
-    max_facts: int = 60
-    """Facts kept per story: every fact with two or more independent sources, then exclusives in turn per source."""
+    max_story_sentences: int = 20000
+    """Memory bound of fact alignment: sentences of one story aligned at most (in article order; past it, the rest
+    of the story's sentences take no part in facts). No story of the AllSides crawl comes near (largest: a few
+    hundred); 20,000 distinct sentences hold 30 MB of embeddings and a 1024 x 20,000 block of similarities (80 MB).
+    Every fact found is kept, shared or exclusive: nothing is cut after alignment."""
     max_figures: int = 50
     """Figures kept per story (those given by the most articles first)."""
     conflict_similarity: float = 0.6

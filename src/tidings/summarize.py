@@ -35,7 +35,7 @@ from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
-from .text import fold_whitespace, is_broken, is_tail, unbalanced_quotes, words
+from .text import fold_whitespace, is_broken, is_furniture, is_tail, unbalanced_quotes, words
 
 _DANGLING = re.compile(
     r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
@@ -183,6 +183,8 @@ def _candidates(
             continue  # the original's sentence is preferred; the copy is cited through the fact
         body = [s for s in sentences.get(article.id, []) if not s.is_heading]
         for pos, s in enumerate(body[: settings.max_candidates_per_article]):
+            if is_furniture(s.text):
+                continue  # page furniture ('Hide Caption 3 of 9 Photos', 'Photos:') never opens a summary
             key = _key(s.text)
             if not key:
                 continue

@@ -131,6 +131,36 @@ def is_truncated(text: str) -> bool:
     return bool(_TRUNCATED.search(text.strip()))
 
 
+# Page furniture: lines of a page's layout that reach an article's text (gallery counters, photo captions and
+# credits, buttons, section labels). A sentence matching one of these patterns (whole sentence, case-insensitive)
+# is never a fact nor a summary sentence. One named pattern per row, so a new kind is one line.
+FURNITURE: tuple[tuple[str, str], ...] = (
+    ("gallery counter", r"(?:hide|show|expand|close)?\s*caption\s*\d+\s*(?:of|/)\s*\d+(?:\s*photos?)?"),
+    ("gallery counter", r"(?:photo|image|picture|slide)s?\s*\d+\s*(?:of|/)\s*\d+"),
+    ("caption button", r"(?:hide|show|expand|close)\s+caption"),
+    ("gallery label", r"(?:photos?|images?|pictures?|gallery|video|watch|listen|audio)\s*:?"),
+    ("gallery label", r"(?:photos?|in pictures|gallery|video)\s*:.{0,80}"),
+    ("button", r"(?:close|open|menu|share|share this|print|email|comments?|read more|see more|more|advertisement|"
+     r"skip advertisement|sign up|subscribe|continue reading|back to top|next|previous|play|replay|enlarge this "
+     r"image|toggle caption|loading)[.:…]*"),
+    ("credit", r"(?:photo|image|picture|video|graphic|illustration)s?\s*(?:credit)?\s*(?:by|:)\s*.{0,80}"),
+    ("credit", r".{0,120}\((?:photo|image|picture)\s*(?:by|:|credit)[^)]{0,80}\)\.?"),
+    ("credit", r".{0,160}(?:getty images|/\s*getty|\bAFP via getty|\bAP photo|/\s*AP\b|/\s*reuters\b|/\s*AFP\b|"
+     r"shutterstock|\bEPA-EFE\b|pool photo)\s*\)?\.?"),
+    ("section label", r"(?:related|related coverage|related articles?|more on this story|more from [\w ]{1,30}|"
+     r"recommended|trending|most read|latest|top stories|opinion|analysis|breaking news|live updates?|"
+     r"what we know|read next|also read|see also|editor'?s note)\s*[:|]?"),
+    ("section label", r"(?:related|read more|see also|also read|more)\s*:.{0,120}"),
+)
+_FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in FURNITURE), re.IGNORECASE)
+
+
+def is_furniture(text: str) -> bool:
+    """A line of the page's layout, not of the article ('Hide Caption 24 of 25 Photos', 'Photos:', 'CLOSE',
+    'Related:', '(Photo by X/Getty Images)'): see :data:`FURNITURE`."""
+    return bool(_FURNITURE.fullmatch(text.strip()))
+
+
 def is_broken(text: str) -> bool:
     """A sentence no summary or fact list should show when there is another: the tail of a split quotation, one
     whose quotation marks do not pair up (a reader cannot tell where the quote ends or who speaks), or one cut off

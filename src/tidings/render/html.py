@@ -165,6 +165,8 @@ def _base_context(page: Page) -> dict[str, Any]:
 # Long stories: how much of each list the story page shows before folding the rest into <details>.
 EXCLUSIVES_OPEN_MAX = 6
 """Single-source facts shown unfolded when there are at most this many (grouped by site, folded, above)."""
+SHARED_FACTS_SHOWN = 20
+"""Facts of several sources shown before the rest are folded (all of them are on the page)."""
 ENTITIES_SHOWN = 15
 """Entity rows shown before the 'more' fold (entities come most-mentioned first)."""
 FIGURES_SHOWN = 10
@@ -255,6 +257,7 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
             shared_facts=shared,
             exclusives=list(exclusives.items()),
             exclusives_open=len(single) <= EXCLUSIVES_OPEN_MAX,
+            shared_shown=SHARED_FACTS_SHOWN,
             entities_shown=ENTITIES_SHOWN,
             figures_shown=FIGURES_SHOWN,
             quote_groups=quotes_by_speaker(story.quotes),

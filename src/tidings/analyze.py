@@ -520,10 +520,25 @@ def _about(fm: FigureMention) -> str:
     return {"percent": "percentage"}.get(fm.unit or "", f"amount ({fm.unit})" if fm.unit else "number")
 
 
-def _compatible(a: FigureMention, b: FigureMention, tolerance: float) -> bool:
-    lo_a, hi_a = a.interval(tolerance)
-    lo_b, hi_b = b.interval(tolerance)
+def _compatible(a: FigureMention, b: FigureMention, tolerance: float, approx: float | None = None) -> bool:
+    lo_a, hi_a = a.interval(tolerance, approx)
+    lo_b, hi_b = b.interval(tolerance, approx)
     return lo_a <= hi_b and lo_b <= hi_a
+
+
+def values_disagree(a: FigureMention, b: FigureMention, settings: AnalyzeSettings) -> bool:
+    """Two figures' values tell of one quantity differently: incompatible (beyond rounding and qualifiers) yet no
+    more than ``conflict_max_ratio`` apart."""
+    return not _compatible(a, b, settings.conflict_tolerance, settings.conflict_approx_tolerance) and (
+        _comparable_values(a, b, settings.conflict_max_ratio)
+    )
+
+
+def _comparable_values(a: FigureMention, b: FigureMention, max_ratio: float) -> bool:
+    """Values close enough to be two reports of one quantity ('nearly 80' / '84'), not of two things that share a
+    noun ('11 billion doses' needed / 'two doses' each)."""
+    lo, hi = sorted((abs(a.value or 0.0), abs(b.value or 0.0)))
+    return lo > 0 and hi / lo <= max_ratio
 
 
 def is_forecast(fm: FigureMention) -> bool:
@@ -611,15 +626,13 @@ def _disagreements(
 
     def disagree(i: int, j: int) -> bool:
         (ui, fi), (uj, fj) = kept[i], kept[j]
-        return (
-            ui.group != uj.group
-            and same_scope(scopes[i], scopes[j])
-            and not _compatible(fi, fj, settings.conflict_tolerance)
-        )
+        return ui.group != uj.group and same_scope(scopes[i], scopes[j]) and values_disagree(fi, fj, settings)
 
     def same_claim(i: int, j: int) -> bool:  # agreeing sources are listed with the disagreement they take part in
         fi, fj = kept[i][1], kept[j][1]
-        return same_scope(scopes[i], scopes[j]) and _compatible(fi, fj, settings.conflict_tolerance)
+        return same_scope(scopes[i], scopes[j]) and _compatible(
+            fi, fj, settings.conflict_tolerance, settings.conflict_approx_tolerance
+        )
 
     out: list[Conflict] = []
     for group in _components(len(kept), disagree):

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .figures import MONTHS, WEEKDAYS, FigureMention, number_start, singular
+from .figures import MONTHS, FigureMention, number_start, singular
 from .text import words
 
 Where = Literal["before", "number", "after"]
@@ -65,6 +65,10 @@ CUES: tuple[Cue, ...] = (
     _cue("forecast or target", "before", r"\b(?:expect\w*|forecast\w*|predict\w*|project(?:ed|ing|ions?)|"
          r"anticipat\w*|looking\s+for|hop(?:e|es|ed|ing)\s+for|consensus|estimates?\s+(?:of|for)|targets?|goals?|"
          r"aim(?:s|ed|ing)?\s+(?:for|at))\b[^.]*$", NOT_A_QUANTITY),
+    _cue("requirement", "before", r"\b(?:need(?:s|ed)?|requir(?:e|es|ed|ing)|majority\s+of|threshold\s+of)\s*$",
+         NOT_A_QUANTITY),
+    _cue("requirement after", "after", r"^\s*(?:(?:are|is|were|was|would\s+be|will\s+be)\s+)?(?:needed|required|"
+         r"necessary)\b", NOT_A_QUANTITY),
     # -- a part of a total --
     _cue("partitive", "number", rf"^\S+(?:\s+(?:hundred|thousand|million|billion))?\s+(?:out\s+)?of\s+"
          rf"{_DETERMINERS}\b", "part"),
@@ -102,11 +106,12 @@ _QUALIFIER_STOP = {
     "their", "our", "them", "those", "these", "this", "that", "all", "some", "other", "more", "new", "additional",
     "further", "extra", "fresh", "whom", "which", "us", "u.s", "about", "than",
 }  # fmt: skip
+# Times a figure can be of: years, months and periods ('last month'). Weekdays and 'this week' are left out: in news
+# they mostly date the statement ('officials said on Thursday'), and outlets writing on different days name
+# different ones for the same figure.
 _TIME_RE = re.compile(
-    r"\b(?:(?:19|20)\d\d|(?:last|this|next|past|previous|coming)\s+(?:week(?:end)?|month|year|quarter|decade|"
-    r"spring|summer|fall|autumn|winter)|yesterday|today|tonight|overnight|"
-    + "|".join(sorted(MONTHS | WEEKDAYS, key=len, reverse=True))
-    + r")\b\.?",
+    r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|coming)\s+(?:month|year|quarter|decade|spring|summer|fall|"
+    r"autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?",
     re.IGNORECASE,
 )
 
@@ -158,13 +163,18 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
     if not (complement[:1] == ["of"] and _is_count(fm)):
         complement = []
     qualifiers = frozenset(
-        w
+        _stem(w)
         for w in inside + complement[:5]
         if w not in _QUALIFIER_STOP and w not in _NUMBER_WORDS and singular(w) != head and not w.isdigit()
         and w not in {"million", "billion"}
     )
     times = frozenset(_time_key(m.group()) for m in _TIME_RE.finditer(fm.sentence))
     return ClaimScope(scope, qualifiers, times)
+
+
+def _stem(word: str) -> str:
+    """'poorest', 'poorer' and 'poor' meet; 'states' and 'state' too."""
+    return re.sub(r"(?:est|er|s)$", "", word) if len(word) > 4 else word
 
 
 def _time_key(text: str) -> str:

@@ -144,7 +144,7 @@ _WORD_NUM = (
 )
 _SCALE = r"(?:hundred|thousand|million|billion|trillion)"
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.,$£€¥-])(?P<cur>US\$|\$|£|€|¥|(?:USD|EUR|GBP)\s?)?"
+    rf"(?<![\w.,/$£€¥-])(?P<cur>US\$|\$|£|€|¥|(?:USD|EUR|GBP)\s?)?"
     rf"(?P<num>{_NUMERAL}|\b{_WORD_NUM}\b)"
     rf"(?:(?P<att>bn|mn|mln|tn|[kmb])\b|\s+(?P<scale>{_SCALE})\b)?"
     rf"(?:\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b))?",
@@ -180,8 +180,9 @@ class FigureMention:
         """What is being counted, comparable across sources: (counted noun, singular and lower-cased; unit)."""
         return (singular(self.counts) if self.counts else None, self.unit.lower() if self.unit else None)
 
-    def interval(self, tolerance: float) -> tuple[float, float]:
-        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``."""
+    def interval(self, tolerance: float, approx: float | None = None) -> tuple[float, float]:
+        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``; an
+        'about' figure +- ``approx`` (default 3 x ``tolerance``)."""
         v = self.value or 0.0
         kind = _QUALIFIERS.get((self.qualifier or "").lower())
         if kind == "min":
@@ -191,7 +192,8 @@ class FigureMention:
         if kind == "below":
             return (v * (1 - 3 * tolerance), v)
         if kind == "approx":
-            return (v * (1 - 3 * tolerance), v * (1 + 3 * tolerance))
+            a = 3 * tolerance if approx is None else approx
+            return (v * (1 - a), v * (1 + a))
         return (v * (1 - tolerance), v * (1 + tolerance))
 
 

@@ -94,7 +94,9 @@ def read_labels(path: Path = LABELS) -> list[Label]:
 # -- one run, in a child process whose PYTHONPATH is the tree under test --------------------------------------------
 
 
-def _child(jsonl: str, db: str, out: str, similarity: float | None, group_by: str | None) -> None:
+def _child(
+    jsonl: str, db: str, out: str, similarity: float | None, group_by: str | None, fact_similarity: float | None
+) -> None:
     """Run the pipeline on the crawl; write each figure conflict's disagreeing pairs (their sentences, figure texts
     and spans) and the count of date conflicts."""
     from tidings.figures import extract_figures
@@ -106,6 +108,8 @@ def _child(jsonl: str, db: str, out: str, similarity: float | None, group_by: st
     if similarity is not None:  # the permissive candidate generator: more sentence pairs compared, no cap
         settings.analyze.conflict_similarity = similarity
         settings.analyze.max_conflicts = 10_000
+    if fact_similarity is not None:  # bigger facts: more figures compared inside one fact
+        settings.analyze.fact_similarity = fact_similarity
     result = Pipeline(settings=settings, db=db).run([jsonl], group_by=group_by)
     urls = {a.id: a.url for a in result.articles}
     tolerance = settings.analyze.conflict_tolerance
@@ -138,7 +142,14 @@ def _child(jsonl: str, db: str, out: str, similarity: float | None, group_by: st
     Path(out).write_text(json.dumps({"stories": len(result.stories), "conflicts": conflicts}), encoding="utf-8")
 
 
-def run_tree(src: Path, jsonl: Path, workdir: Path, similarity: float | None, group_by: str | None = None) -> dict:
+def run_tree(
+    src: Path,
+    jsonl: Path,
+    workdir: Path,
+    similarity: float | None,
+    group_by: str | None = None,
+    fact_similarity: float | None = None,
+) -> dict:
     out, db = workdir / "conflicts.json", workdir / "tidings.db"
     env = {**os.environ, "PYTHONPATH": str(src)}
     env.setdefault("TIDINGS_SPACY_WORKERS", "1")
@@ -148,6 +159,8 @@ def run_tree(src: Path, jsonl: Path, workdir: Path, similarity: float | None, gr
         args += ["--similarity", str(similarity)]
     if group_by:
         args += ["--group-by", group_by]
+    if fact_similarity is not None:
+        args += ["--fact-similarity", str(fact_similarity)]
     subprocess.run(args, env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -212,6 +225,50 @@ def score(run: dict, labels: list[Label], url_to_item: dict[str, str], errors: i
     return rows
 
 
+def all_pairs_sheet(items: list, path: Path, min_overlap: float, limit: int) -> None:
+    """A generator that needs no pipeline: in each roundup of the crawl, every two sentences of different articles
+    with figures of the same noun or unit whose values are incompatible, when the sentences share at least
+    ``min_overlap`` of their words (Jaccard); the ``limit`` most similar, for reading."""
+    import re
+
+    from tidings.figures import extract_figures
+    from tidings.model import Article
+    from tidings.text import read_sentences, segment, words
+
+    by_story: dict[str, list] = {}
+    for i in items:
+        by_story.setdefault(i.story, []).append(i)
+    sents = []
+    for story, members in by_story.items():
+        for i in members:
+            article = Article(id=i.id, origin="crawl", title=i.title, text=i.text)
+            for s in segment(article, model=False):
+                if not s.is_heading and re.search(r"\d", s.text):
+                    sents.append((story, i.id, s.text))
+    readings = read_sentences([t for _, _, t in sents]) or [None] * len(sents)
+    figs: dict[str, list] = {}
+    for (story, item, text), reading in zip(sents, readings, strict=True):
+        for fm in extract_figures(text, reading):
+            if fm.unit and fm.value:
+                figs.setdefault(story, []).append((item, text, fm, set(words(text))))
+    found = []
+    for rows in figs.values():
+        for n, (ia, ta, fa, wa) in enumerate(rows):
+            for ib, tb, fb, wb in rows[n + 1 :]:
+                if ia == ib or fa.key != fb.key:
+                    continue
+                (lo_a, hi_a), (lo_b, hi_b) = fa.interval(0.01), fb.interval(0.01)
+                overlap = len(wa & wb) / len(wa | wb)
+                if (lo_a > hi_b or lo_b > hi_a) and overlap >= min_overlap:
+                    found.append((overlap, (ia, ta, fa), (ib, tb, fb)))
+    found.sort(key=lambda t: -t[0])
+    with open(path, "w", encoding="utf-8") as fh:
+        for _, (ia, ta, fa), (ib, tb, fb) in found[:limit]:
+            ka = ClaimKey(ia, sentence_key(ta), fa.start, fa.end)
+            kb = ClaimKey(ib, sentence_key(tb), fb.start, fb.end)
+            fh.write(f"{ka.field()}\t{kb.field()}\n  A: {fa.text!r}: {ta}\n  B: {fb.text!r}: {tb}\n")
+
+
 def write_sheet(run: dict, url_to_item: dict[str, str], path: Path) -> None:
     """Every distinct pair, with both sentences: what a person reads to label (kept out of the repository)."""
     seen: set[tuple] = set()
@@ -230,18 +287,25 @@ def main() -> None:
     parser.add_argument("--base", default=BASE, help="commit with the rules to compare with ('none': skip)")
     parser.add_argument("--ref", default=None, help="score this commit instead of the working tree")
     parser.add_argument("--similarity", type=float, default=None, help="conflict_similarity (default: settings)")
+    parser.add_argument("--fact-similarity", type=float, default=None, help="fact_similarity (default: settings)")
     parser.add_argument("--group-by", default=None, help="'story': the crawl's roundups as stories, not clustering")
     parser.add_argument("--sheet", type=Path, default=None, help="write the pairs found, with sentences, here")
+    parser.add_argument("--all-pairs", type=Path, default=None, help="write the no-pipeline candidate pairs here")
+    parser.add_argument("--min-overlap", type=float, default=0.1, help="--all-pairs: least word overlap (Jaccard)")
+    parser.add_argument("--runs", type=Path, default=None, help="keep each run's conflicts here and reuse them")
     parser.add_argument("--errors", type=int, default=0, help="print this many false and unlabelled pairs")
     args = parser.parse_args()
     if args.child:
-        _child(*args.child, args.similarity, args.group_by)
+        _child(*args.child, args.similarity, args.group_by, args.fact_similarity)
         return
     crawl_path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
     if not crawl_path.exists():
         sys.exit(f"{crawl_path} is absent: this benchmark reads the AllSides crawl at run time")
     items = load_allsides_crawl()
     url_to_item = {i.url: i.id for i in items if i.url}
+    if args.all_pairs:
+        all_pairs_sheet(items, args.all_pairs, args.min_overlap, limit=400)
+        return
     labels = read_labels() if LABELS.exists() else []
     counts = Counter(lab.label for lab in labels)
     print(f"labels: {len(labels)} pairs ({counts[1]} true, {counts[0]} false) in {LABELS.relative_to(ROOT)}")
@@ -257,8 +321,15 @@ def main() -> None:
             trees.append((f"before ({args.base})", extract_ref(args.base, Path(tmp) / "base")))
         rows = []
         for name, src in trees:
-            work = Path(tempfile.mkdtemp(dir=tmp))
-            run = run_tree(src, jsonl, work, args.similarity, args.group_by)
+            saved = args.runs / f"{name.split()[-1].strip('()')}.json" if args.runs else None
+            if saved is not None and saved.exists():
+                run = json.loads(saved.read_text(encoding="utf-8"))
+            else:
+                work = Path(tempfile.mkdtemp(dir=tmp))
+                run = run_tree(src, jsonl, work, args.similarity, args.group_by, args.fact_similarity)
+                if saved is not None:
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    saved.write_text(json.dumps(run), encoding="utf-8")
             dates = sum(1 for c in run["conflicts"] if c["about"] == "date")
             figures = len(run["conflicts"]) - dates
             print(f"{name}: {run['stories']} stories, {figures} figure conflicts, {dates} date conflicts")

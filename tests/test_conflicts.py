@@ -5,6 +5,9 @@ figures are compared."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tidings.analyze import analyze_story
@@ -150,6 +153,8 @@ def test_a_count_of_people_is_a_quantity():
         ("The flood hit 3,000 homes, including 400 farms.", "400", {"part"}),
         ("Twelve leaders and 128 other politicians signed.", "128", {"additional"}),
         ("Another 40 people were hurt in Varden.", "40", {"additional"}),
+        ("Mira Holt and three gymnasts testified.", "three", {"additional"}),
+        ("The strike killed an aid worker and nine members of his family.", "nine", {"additional"}),
         ("Rescuers have found 60 bodies so far.", "60", {"total"}),
         ("A total of 140 politicians signed.", "140", {"total"}),
         ("Vale withdrew all five appointees.", "five", {"whole"}),
@@ -173,3 +178,15 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
     plain = claim_scope(_figure("Four gymnasts testified.", "Four"))
     assert not same_scope(fellow, olympic)
     assert same_scope(olympic, plain)
+
+
+def test_the_conflict_labels_hold_keys_not_article_text():
+    labels = Path(__file__).resolve().parents[1] / "benchmarks" / "conflict_labels.tsv"
+    rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(rows) >= 150
+    for row in rows:
+        assert len(row) == 8
+        assert re.fullmatch(r"allsides-\d+-\w+", row[0]) and re.fullmatch(r"allsides-\d+-\w+", row[3])
+        assert re.fullmatch(r"[0-9a-f]{12}", row[1]) and re.fullmatch(r"[0-9a-f]{12}", row[4])
+        assert re.fullmatch(r"\d+-\d+", row[2]) and re.fullmatch(r"\d+-\d+", row[5])
+        assert row[6] in ("0", "1") and row[7]

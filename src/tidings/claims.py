@@ -80,6 +80,8 @@ CUES: tuple[Cue, ...] = (
          r"additional|new|further|extra|fresh)\b", "additional"),
     _cue("another", "before", r"\b(?:another|an?\s+(?:additional|further|extra|new)|added|adds|adding)\s*$",
          "additional"),
+    Cue("someone and", "before", re.compile(r"(?:\b[A-Z][a-z]+|\b(?:a|an)\s+(?:[a-z]+\s+){0,3}[a-z]+)\s+and$"),
+        "additional"),  # 'Simone Vale and three fellow gymnasts', 'an aid worker and nine members of his family'
     # -- a total, or all of a group --
     _cue("total", "before", r"\b(?:total(?:ing|led|s)?|totalling|in\s+all|altogether|overall|cumulative|combined|"
          r"tally\s+of|toll\s+(?:of|to|at)|since)\b[^.]*$", "total"),

@@ -78,7 +78,7 @@ CUES: tuple[Cue, ...] = (
     # -- more of it --
     _cue("other or more", "number", r"^\S+(?:\s+(?:hundred|thousand|million|billion))?\s+(?:\w+\s+)?(?:other|more|"
          r"additional|new|further|extra|fresh)\b", "additional"),
-    _cue("another", "before", r"\b(?:another|an?\s+(?:additional|further|extra|new)|added|adds|adding)\s*$",
+    _cue("another", "before", r"\b(?:another|an?\s+(?:additional|further|extra|new))\s*$",
          "additional"),
     Cue("someone and", "before", re.compile(r"(?:\b[A-Z][a-z]+|\b(?:a|an)\s+(?:[a-z]+\s+){0,3}[a-z]+)\s+and$"),
         "additional"),  # 'Simone Vale and three fellow gymnasts', 'an aid worker and nine members of his family'
@@ -88,8 +88,9 @@ CUES: tuple[Cue, ...] = (
     _cue("so far", "after", r"\b(?:so\s+far|to\s+date|in\s+all|in\s+total|altogether|overall|since)\b", "total"),
     _cue("all of a group", "before", r"\b(?:all|the\s+entire|every\s+one\s+of)\s*(?:of\s+the\s+)?$", "whole"),
     # -- a change, an earlier value, a rate --
-    _cue("change", "before", r"\b(?:by|up|down|rose|fell|increased|decreased|jumped|dropped|gained|lost|"
-         r"shed|(?:increase|decrease|drop|jump|rise|fall|gain|loss)\s+of)\s*$", "change"),
+    _cue("change", "before", r"\b(?:(?:rose|fell|increased|decreased|grew|jumped|dropped|climbed|declined|"
+         r"revised\s+\w+)(?:\s+by)?|(?:gained|lost|shed)\s+by|up|down|(?:increase|decrease|drop|jump|rise|fall|"
+         r"gain|loss)\s+of)\s*$", "change"),  # not a bare 'by': 'the strike by 4,000 workers
     _cue("earlier value", "before", r"\b(?:up|down)\s+from\s*$|\bfrom\s*$", "earlier"),
     _cue("per period", "after", r"^\s*(?:a|an|each|every|per)\s+(?:day|week|month|year|hour|minute|second)\b",
          "rate"),

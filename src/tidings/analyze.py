@@ -10,7 +10,9 @@ sentence was cut off by the source (an excerpt's last 'The Senate voted to...') 
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
-(``conflict_similarity``); a figure someone expected ('economists were expecting 4,000 jobs') is no claim. Dates
+(``conflict_similarity``), when both are the same quantity at the same time (:mod:`tidings.claims`: a version, rank,
+rate, range or forecast is no quantity; a part, 'other', 'so far' or another month is another scope) and their
+values are neither within rounding nor more than ``conflict_max_ratio`` apart. Dates
 (weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
 thing after it ('ordered the cranes shut on Tuesday' / 'were ordered shut on Wednesday'), not a statement ('said on
 Monday') nor a date that names something ('a Friday deadline'). Conflicts that share a claim are merged into one.

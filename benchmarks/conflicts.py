@@ -269,6 +269,60 @@ def all_pairs_sheet(items: list, path: Path, min_overlap: float, limit: int) -> 
             fh.write(f"{ka.field()}\t{kb.field()}\n  A: {fa.text!r}: {ta}\n  B: {fb.text!r}: {tb}\n")
 
 
+def rules_only(items: list, labels: list[Label]) -> list[str]:
+    """This tree's rules on every labelled pair, without the pipeline's choice of which sentences to compare: both
+    figures are quantities of the same thing, of the same scope, with values that disagree. Rows per split."""
+    from tidings.analyze import values_disagree
+    from tidings.claims import claim_scope, not_a_quantity, same_scope
+    from tidings.figures import extract_figures
+    from tidings.model import Article
+    from tidings.settings import AnalyzeSettings
+    from tidings.text import read_sentences, segment
+
+    wanted = {k.article for lab in labels for k in (lab.a, lab.b)}
+    sentences: dict[tuple[str, str], str] = {}
+    for i in items:
+        if i.id in wanted:
+            for s in segment(Article(id=i.id, origin="crawl", title=i.title, text=i.text)):
+                sentences[(i.id, sentence_key(s.text))] = s.text
+    texts = sorted(set(sentences.values()))
+    readings = dict(zip(texts, read_sentences(texts) or [None] * len(texts), strict=True))
+    settings = AnalyzeSettings()
+
+    def figure(k: ClaimKey):
+        text = sentences.get((k.article, k.sentence))
+        if text is None:
+            return None
+        return next((f for f in extract_figures(text, readings[text]) if f.start < k.end and k.start < f.end), None)
+
+    rows = []
+    for split in ("dev", "test"):
+        tp = fp = fn = missing = 0
+        for lab in labels:
+            if split_of(lab.a.article, lab.b.article) != split:
+                continue
+            fa, fb = figure(lab.a), figure(lab.b)
+            if fa is None or fb is None:
+                missing += 1
+                said = False
+            else:
+                said = (
+                    not not_a_quantity(fa)
+                    and not not_a_quantity(fb)
+                    and fa.key == fb.key
+                    and same_scope(claim_scope(fa), claim_scope(fb))
+                    and values_disagree(fa, fb, settings)
+                )
+            tp += said and lab.label == 1
+            fp += said and lab.label == 0
+            fn += not said and lab.label == 1
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        scores = f"{precision:.3f} | {tp}/{tp + fn} = {recall:.3f}"
+        rows.append(f"| rules only | {split} | {tp + fp} | {scores} | {missing} |")
+    return rows
+
+
 def write_sheet(run: dict, url_to_item: dict[str, str], path: Path) -> None:
     """Every distinct pair, with both sentences: what a person reads to label (kept out of the repository)."""
     seen: set[tuple] = set()
@@ -293,6 +347,7 @@ def main() -> None:
     parser.add_argument("--all-pairs", type=Path, default=None, help="write the no-pipeline candidate pairs here")
     parser.add_argument("--min-overlap", type=float, default=0.1, help="--all-pairs: least word overlap (Jaccard)")
     parser.add_argument("--runs", type=Path, default=None, help="keep each run's conflicts here and reuse them")
+    parser.add_argument("--rules-only", action="store_true", help="this tree's rules on the labelled pairs alone")
     parser.add_argument("--errors", type=int, default=0, help="print this many false and unlabelled pairs")
     args = parser.parse_args()
     if args.child:
@@ -303,12 +358,17 @@ def main() -> None:
         sys.exit(f"{crawl_path} is absent: this benchmark reads the AllSides crawl at run time")
     items = load_allsides_crawl()
     url_to_item = {i.url: i.id for i in items if i.url}
-    if args.all_pairs:
-        all_pairs_sheet(items, args.all_pairs, args.min_overlap, limit=400)
-        return
     labels = read_labels() if LABELS.exists() else []
     counts = Counter(lab.label for lab in labels)
     print(f"labels: {len(labels)} pairs ({counts[1]} true, {counts[0]} false) in {LABELS.relative_to(ROOT)}")
+    if args.rules_only:
+        print("| rules | split | pairs said to disagree | precision | recall | figure not re-read |")
+        print("|---|---|---|---|---|---|")
+        print("\n".join(rules_only(items, labels)))
+        return
+    if args.all_pairs:
+        all_pairs_sheet(items, args.all_pairs, args.min_overlap, limit=400)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         jsonl = Path(tmp) / "allsides.jsonl"
         write_jsonl(items, jsonl)

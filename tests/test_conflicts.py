@@ -190,3 +190,11 @@ def test_the_conflict_labels_hold_keys_not_article_text():
         assert re.fullmatch(r"[0-9a-f]{12}", row[1]) and re.fullmatch(r"[0-9a-f]{12}", row[4])
         assert re.fullmatch(r"\d+-\d+", row[2]) and re.fullmatch(r"\d+-\d+", row[5])
         assert row[6] in ("0", "1") and row[7]
+
+
+def test_two_shares_of_one_group_are_of_what_follows_them():
+    fully = claim_scope(_figure("In Quillon, 37% of adults were fully vaccinated by May.", "37%"))
+    once = claim_scope(_figure("In Quillon, 55% of adults have received one dose.", "55%"))
+    also_fully = claim_scope(_figure("In Quillon, 41% of adults are fully vaccinated.", "41%"))
+    assert not same_scope(fully, once)
+    assert same_scope(fully, also_fully)

@@ -12,8 +12,10 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   day'). Figures conflict only within one scope.
 - *Qualifiers*: the words between the number and the noun and the 'of' phrase after it ('three fellow gymnasts',
   'four Olympic gymnasts'); two figures whose qualifiers share no word count different groups.
-- *Time*: the years, months, weekdays and relative periods ('last month') the sentence names; two figures dated
-  differently are of different times.
+- *Time*: the years, months and periods ('last month') the sentence names; two figures dated differently are of
+  different times.
+- *Predicate*: what a share is of, from the words after it ('37% of adults were fully vaccinated' / '55% of adults
+  have received one dose'); two shares whose next words share none are of different things.
 """
 
 from __future__ import annotations
@@ -112,6 +114,12 @@ _QUALIFIER_STOP = {
 # Times a figure can be of: years, months and periods ('last month'). Weekdays and 'this week' are left out: in news
 # they mostly date the statement ('officials said on Thursday'), and outlets writing on different days name
 # different ones for the same figure.
+# A share is of what its sentence says next: two shares of one group whose next words share none are of two things.
+_PREDICATE_WORDS = 4
+_PREDICATE_STOP = {
+    "were", "was", "are", "is", "have", "has", "had", "been", "will", "would", "could", "the", "and", "who", "that",
+    "which", "least", "against", "with", "for", "from", "than", "more", "less", "about", "now", "still", "say", "said",
+}  # fmt: skip
 _TIME_RE = re.compile(
     r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|coming)\s+(?:month|year|quarter|decade|spring|summer|fall|"
     r"autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?",
@@ -126,6 +134,7 @@ class ClaimScope:
     scope: frozenset[str]
     qualifiers: frozenset[str]
     times: frozenset[str]
+    predicate: frozenset[str] = frozenset()  # a share's first words after it ('were fully vaccinated')
 
 
 def _parts(fm: FigureMention) -> dict[Where, str]:
@@ -172,7 +181,11 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
         and w not in {"million", "billion"}
     )
     times = frozenset(_time_key(m.group()) for m in _TIME_RE.finditer(fm.sentence))
-    return ClaimScope(scope, qualifiers, times)
+    predicate: frozenset[str] = frozenset()
+    if fm.unit == "percent":  # '37% of adults were fully vaccinated' / '55% of adults have received one dose'
+        first = words(parts["after"])[:_PREDICATE_WORDS]
+        predicate = frozenset(_stem(w) for w in first if len(w) > 2 and w not in _PREDICATE_STOP)
+    return ClaimScope(scope, qualifiers, times, predicate)
 
 
 def _stem(word: str) -> str:
@@ -192,5 +205,7 @@ def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
     if a.scope != b.scope:
         return False
     if a.qualifiers and b.qualifiers and not a.qualifiers & b.qualifiers:
+        return False
+    if a.predicate and b.predicate and not a.predicate & b.predicate:
         return False
     return not (a.times and b.times and a.times != b.times)

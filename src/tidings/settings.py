@@ -356,7 +356,8 @@ class AnalyzeSettings:
     """Figures kept per story (those given by the most articles first)."""
     conflict_similarity: float = 0.6
     """Two sentences of different facts this similar (cosine) are compared for conflicting figures too, when the
-    figures say what they count (a judgement call below fact_similarity; no labelled conflict data here)."""
+    figures say what they count (a judgement call below fact_similarity, not tuned; benchmarks/conflicts.py scores
+    the conflicts it gives on the AllSides crawl against hand labels)."""
     conflict_tolerance: float = 0.01
     """Relative difference under which two exact figures agree (rounding); 'nearly' widens it 3x below the value."""
     conflict_approx_tolerance: float = 0.1

@@ -12,7 +12,9 @@ cut.
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
-(``conflict_similarity``); a figure someone expected ('economists were expecting 4,000 jobs') is no claim. Dates
+(``conflict_similarity``), when both are the same quantity at the same time (:mod:`tidings.claims`: a version, rank,
+rate, range or forecast is no quantity; a part, 'other', 'so far' or another month is another scope) and their
+values are neither within rounding nor more than ``conflict_max_ratio`` apart. Dates
 (weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
 thing after it ('ordered the cranes shut on Tuesday' / 'were ordered shut on Wednesday'), not a statement ('said on
 Monday') nor a date that names something ('a Friday deadline'). Conflicts that share a claim are merged into one.
@@ -33,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from .claims import claim_scope, not_a_quantity, same_scope
 from .dedupe import independent_groups
 from .entities import canonical_name, extract_entities
 from .figures import (
@@ -644,25 +647,30 @@ def _about(fm: FigureMention) -> str:
     return {"percent": "percentage"}.get(fm.unit or "", f"amount ({fm.unit})" if fm.unit else "number")
 
 
-def _compatible(a: FigureMention, b: FigureMention, tolerance: float) -> bool:
-    lo_a, hi_a = a.interval(tolerance)
-    lo_b, hi_b = b.interval(tolerance)
+def _compatible(a: FigureMention, b: FigureMention, tolerance: float, approx: float | None = None) -> bool:
+    lo_a, hi_a = a.interval(tolerance, approx)
+    lo_b, hi_b = b.interval(tolerance, approx)
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-# A figure someone expected or aims for rather than reported ('economists were expecting 870,000 jobs', 'a goal to
-# vaccinate 70 percent of adults') is no claim about the quantity: it is left out of conflicts (the cue must be in
-# the figure's clause).
-_FORECAST = re.compile(
-    r"\b(?:expect\w*|forecast\w*|predict\w*|project(?:ed|ing|ions?)|anticipat\w*|looking\s+for|hop(?:e|es|ed|ing)"
-    r"\s+for|consensus|estimates?\s+(?:of|for)|targets?|goals?|aim(?:s|ed|ing)?\s+(?:for|at))\b[^,;:.]*$",
-    re.IGNORECASE,
-)
+def values_disagree(a: FigureMention, b: FigureMention, settings: AnalyzeSettings) -> bool:
+    """Two figures' values tell of one quantity differently: incompatible (beyond rounding and qualifiers) yet no
+    more than ``conflict_max_ratio`` apart."""
+    return not _compatible(a, b, settings.conflict_tolerance, settings.conflict_approx_tolerance) and (
+        _comparable_values(a, b, settings.conflict_max_ratio)
+    )
+
+
+def _comparable_values(a: FigureMention, b: FigureMention, max_ratio: float) -> bool:
+    """Values close enough to be two reports of one quantity ('nearly 80' / '84'), not of two things that share a
+    noun ('11 billion doses' needed / 'two doses' each)."""
+    lo, hi = sorted((abs(a.value or 0.0), abs(b.value or 0.0)))
+    return lo > 0 and hi / lo <= max_ratio
 
 
 def is_forecast(fm: FigureMention) -> bool:
     """Whether a figure is given as an expectation, forecast or target rather than as what happened."""
-    return bool(_FORECAST.search(fm.sentence[: fm.start]))
+    return not_a_quantity(fm) == "forecast or target"
 
 
 def _words_after(fm: FigureMention, n: int = 3) -> list[str]:
@@ -713,36 +721,61 @@ def _figure_conflicts(
     members: list[int], units: list[Unit], settings: AnalyzeSettings, need_counts: bool
 ) -> list[Conflict]:
     """Conflicts among the figures of a set of sentences (one fact, or a pair of near-identical sentences). Left
-    out: forecasts, rates ('55.8 births per 1,000 women' is no count of births), and amounts that name nothing they
-    count unless another source's amount is of the same thing ('$1 trillion infrastructure bill' / '$1.2 trillion
-    infrastructure package', but not '$3.5 trillion budget blueprint')."""
+    out: figures that are no quantity (forecasts, rates, versions, ranks: :func:`tidings.claims.not_a_quantity`),
+    and amounts that name nothing they count unless another source's amount is of the same thing ('$1 trillion
+    infrastructure bill' / '$1.2 trillion infrastructure package', but not '$3.5 trillion budget blueprint'). Two
+    figures disagree only when they have the same scope (:func:`tidings.claims.same_scope`: '21 of the
+    schoolgirls' is a part of '276 schoolgirls', '128 other politicians' are more than the leaders, 'in 2020' is
+    not 'in 2021')."""
     by_key: dict[tuple[str | None, str | None], list[tuple[Unit, FigureMention]]] = defaultdict(list)
     for k in members:
         for fm in units[k].figures:
-            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None) or is_forecast(fm):
-                continue
-            if _words_after(fm, 1) == ["per"]:
+            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None) or not_a_quantity(fm):
                 continue
             by_key[fm.key].append((units[k], fm))
     out: list[Conflict] = []
     for key, items in by_key.items():
         for claims in _linked_groups(items) if key[0] is None else [items]:
-            per_group: dict[str, list[FigureMention]] = defaultdict(list)
-            for unit, fm in claims:
-                per_group[unit.group].append(fm)
-            # A source giving two values of the same thing in one sentence is ambiguous: it is left out.
-            single = {g: v[0] for g, v in per_group.items() if len({f.value for f in v}) == 1}
-            if len(single) < 2:
-                continue
-            values = list(single.values())
-            if all(_compatible(a, b, settings.conflict_tolerance) for a in values for b in values):
-                continue
-            out.append(
-                Conflict(
-                    about=_about(claims[0][1]) if key[0] is not None else _about_amount(claims),
-                    claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in claims if u.group in single],
-                )
+            out += _disagreements(claims, key[0] is not None, settings)
+    return out
+
+
+def _disagreements(
+    claims: list[tuple[Unit, FigureMention]], counted: bool, settings: AnalyzeSettings
+) -> list[Conflict]:
+    """The claims of one thing grouped by pairs that disagree: sources whose figures have the same scope and
+    incompatible values. A source giving two values of the thing in one sentence is ambiguous: it is left out."""
+    per_group: dict[tuple[str, str], set[float | None]] = defaultdict(set)
+    for unit, fm in claims:
+        per_group[(unit.group, unit.text)].add(fm.value)
+    kept = [(u, fm) for u, fm in claims if len(per_group[(u.group, u.text)]) == 1]
+    scopes = [claim_scope(fm) for _, fm in kept]
+
+    def disagree(i: int, j: int) -> bool:
+        (ui, fi), (uj, fj) = kept[i], kept[j]
+        return ui.group != uj.group and same_scope(scopes[i], scopes[j]) and values_disagree(fi, fj, settings)
+
+    def same_claim(i: int, j: int) -> bool:  # agreeing sources are listed with the disagreement they take part in
+        fi, fj = kept[i][1], kept[j][1]
+        return same_scope(scopes[i], scopes[j]) and _compatible(
+            fi, fj, settings.conflict_tolerance, settings.conflict_approx_tolerance
+        )
+
+    out: list[Conflict] = []
+    for group in _components(len(kept), disagree):
+        if len(group) < 2:
+            continue
+        members = set(group)
+        members |= {j for j in range(len(kept)) for i in group if j not in members and same_claim(i, j)}
+        ordered = [kept[i] for i in sorted(members)]
+        if len({u.group for u, _ in ordered}) < 2:
+            continue
+        out.append(
+            Conflict(
+                about=_about(ordered[0][1]) if counted else _about_amount(ordered),
+                claims=[Claim(u.article_id, u.text, describe_value(fm)) for u, fm in ordered],
             )
+        )
     return out
 
 

@@ -133,7 +133,10 @@ _SINGULAR_EXCEPTIONS = {
     "species": "species",
 }
 
-_NUMERAL = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A thousands separator may be followed by a stray space ('1, 600 officers' in text re-joined from tokens): the group
+# after it has exactly three digits. A day of month before a year ('March 1, 2021') is no such number
+# (:func:`extract_figures` reads the number after it alone).
+_NUMERAL = r"\d{1,3}(?:, ?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD_NUM = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|"
     r"eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -141,12 +144,14 @@ _WORD_NUM = (
 )
 _SCALE = r"(?:hundred|thousand|million|billion|trillion)"
 _NUMBER_RE = re.compile(
-    rf"(?<![\w.,$£€¥-])(?P<cur>US\$|\$|£|€|¥|(?:USD|EUR|GBP)\s?)?"
+    rf"(?<![\w.,/$£€¥-])(?P<cur>US\$|\$|£|€|¥|(?:USD|EUR|GBP)\s?)?"
     rf"(?P<num>{_NUMERAL}|\b{_WORD_NUM}\b)"
     rf"(?:(?P<att>bn|mn|mln|tn|[kmb])\b|\s+(?P<scale>{_SCALE})\b)?"
     rf"(?:\s*(?P<pct>%|percent\b|per cent\b|percentage points?\b))?",
     re.IGNORECASE,
 )
+# A plural noun right after '60m' says it counts millions of something ('60m doses', '5k runners').
+_COUNTED_AFTER = re.compile(r"\s+(?:[A-Za-z-]+\s+)?(?!miles\b|metres\b|meters\b|feet\b)[A-Za-z-]{3,}s\b")
 _QUALIFIER_RE = re.compile(
     r"(?:^|\b)(" + "|".join(sorted((re.escape(q) for q in _QUALIFIERS), key=len, reverse=True)) + r")\s*$",
     re.IGNORECASE,
@@ -175,8 +180,9 @@ class FigureMention:
         """What is being counted, comparable across sources: (counted noun, singular and lower-cased; unit)."""
         return (singular(self.counts) if self.counts else None, self.unit.lower() if self.unit else None)
 
-    def interval(self, tolerance: float) -> tuple[float, float]:
-        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``."""
+    def interval(self, tolerance: float, approx: float | None = None) -> tuple[float, float]:
+        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``; an
+        'about' figure +- ``approx`` (default 3 x ``tolerance``)."""
         v = self.value or 0.0
         kind = _QUALIFIERS.get((self.qualifier or "").lower())
         if kind == "min":
@@ -186,7 +192,8 @@ class FigureMention:
         if kind == "below":
             return (v * (1 - 3 * tolerance), v)
         if kind == "approx":
-            return (v * (1 - 3 * tolerance), v * (1 + 3 * tolerance))
+            a = 3 * tolerance if approx is None else approx
+            return (v * (1 - a), v * (1 + a))
         return (v * (1 - tolerance), v * (1 + tolerance))
 
 
@@ -206,7 +213,7 @@ def singular(noun: str) -> str:
 
 def parse_number(text: str) -> float | None:
     """'100,000' -> 100000; 'twenty-five' -> 25; 'a dozen' -> 12; '3.5' -> 3.5; None when not a number."""
-    t = text.lower().replace(",", "").strip()
+    t = re.sub(r"(?<=\d), ?(?=\d)", "", text.lower()).strip()
     try:
         return float(t)
     except ValueError:
@@ -340,8 +347,13 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
         return None
     scale = m.group("scale") or m.group("att")
     if scale:
-        if m.group("att") and not m.group("cur") and m.group("att").lower() not in ("bn", "mn", "mln", "tn"):
-            scale = None  # '5m' without a currency is more likely metres
+        if (
+            m.group("att")
+            and not m.group("cur")
+            and m.group("att").lower() not in ("bn", "mn", "mln", "tn")
+            and not _COUNTED_AFTER.match(sentence, m.end())
+        ):
+            scale = None  # '5m' without a currency is more likely metres; '60m doses' is 60 million
         else:
             value *= _SCALES[scale.lower()]
     fig_start, fig_end = m.start(), m.end()
@@ -417,9 +429,18 @@ def extract_figures(sentence: str, reading: Reading | None = None) -> list[Figur
         if any(m.start("num") < be and m.end("num") > bs for bs, be in blocked):
             continue
         fig = _mention(sentence, words, m.start(), m.end(), tagged)
+        if fig is None and ", " in m.group("num"):  # 'on March 1, 600 officers': a date, then the number
+            tail = _NUMBER_RE.match(sentence, m.start("num") + m.group("num").rindex(", ") + 2)
+            fig = _mention(sentence, words, tail.start(), tail.end(), tagged) if tail else None
         if fig is not None and not any(fig.start < o.end and fig.end > o.start for o in out):
             out.append(fig)
     return out
+
+
+def number_start(fm: FigureMention) -> int:
+    """Where the figure's number (with its currency sign) starts in its sentence, after any qualifier."""
+    m = _NUMBER_RE.search(fm.sentence, fm.start, fm.end)
+    return m.start() if m else fm.start
 
 
 def merge_figures(mentions: Iterable[tuple[str, FigureMention]]) -> list[Figure]:

@@ -1,0 +1,407 @@
+"""Conflicting figures on the AllSides 2021 crawl: precision and recall against hand labels.
+
+Reads ``../shared/corpora/neus-allsides`` at run time (nothing from it is copied here) and runs the whole pipeline
+(``tidings run`` with its default clustering) on the crawl's 1,479 articles, once with this tree's code and once
+with an older commit's (``--base``, extracted with ``git archive`` into a temporary folder), each in its own
+process and database. Each figure conflict is cut into pairs of claims from two articles whose figures disagree
+(date conflicts are counted, not scored); a pair is matched to the labelled pairs of
+``benchmarks/conflict_labels.tsv`` (see its header: how the candidates were made and labelled, and the keys).
+
+Scores per split (the crawl's even story numbers chose the rules, the odd ones are held out):
+precision = labelled-true pairs / labelled pairs found (pairs found but never labelled are counted apart);
+recall = labelled-true pairs found / labelled-true pairs.
+
+Usage::
+
+    .venv/bin/python benchmarks/conflicts.py                        # this tree and the rules before (73ca879)
+    .venv/bin/python benchmarks/conflicts.py --base none --errors 20
+    .venv/bin/python benchmarks/conflicts.py --ref 73ca879 --similarity 0.15 --sheet /tmp/sheet.txt
+        # the permissive candidate generator the labels were made from: the pairs with both sentences, for reading
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpora import CORPORA, load_allsides_crawl, write_jsonl  # noqa: E402
+
+LABELS = ROOT / "benchmarks" / "conflict_labels.tsv"
+BASE = "73ca879"  # the conflict rules before this benchmark existed
+
+
+def sentence_key(text: str) -> str:
+    """A sentence's stable key: the first 12 hex digits of the SHA-1 of its words joined by single spaces."""
+    return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def split_of(a: str, b: str) -> str:
+    """The split of a pair of claims from articles ``a`` and ``b`` (crawl item ids): 'dev' when the crawl's story
+    number of the first of them (in id order) is even (rules chosen there), 'test' when it is odd (held out)."""
+    return "dev" if int(min(a, b).split("-")[1]) % 2 == 0 else "test"
+
+
+@dataclass(frozen=True)
+class ClaimKey:
+    article: str  # the crawl's item id: allsides-<story>-<side>
+    sentence: str  # sentence_key of the claim's sentence
+    start: int  # the figure's characters in the sentence
+    end: int
+
+    def matches(self, other: ClaimKey) -> bool:
+        same = self.article == other.article and self.sentence == other.sentence
+        return same and self.start < other.end and other.start < self.end
+
+    def field(self) -> str:
+        return f"{self.article}\t{self.sentence}\t{self.start}-{self.end}"
+
+
+@dataclass
+class Label:
+    a: ClaimKey
+    b: ClaimKey
+    label: int
+    reason: str
+
+    def matches(self, a: ClaimKey, b: ClaimKey) -> bool:
+        return (self.a.matches(a) and self.b.matches(b)) or (self.a.matches(b) and self.b.matches(a))
+
+
+def read_labels(path: Path = LABELS) -> list[Label]:
+    out: list[Label] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split("\t")
+        a = ClaimKey(f[0], f[1], *map(int, f[2].split("-")))
+        b = ClaimKey(f[3], f[4], *map(int, f[5].split("-")))
+        out.append(Label(a, b, int(f[6]), f[7] if len(f) > 7 else ""))
+    return out
+
+
+# -- one run, in a child process whose PYTHONPATH is the tree under test --------------------------------------------
+
+
+def _child(
+    jsonl: str, db: str, out: str, similarity: float | None, group_by: str | None, fact_similarity: float | None
+) -> None:
+    """Run the pipeline on the crawl; write each figure conflict's disagreeing pairs (their sentences, figure texts
+    and spans) and the count of date conflicts."""
+    from tidings.figures import extract_figures
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+    from tidings.text import read_sentences
+
+    settings = Settings()
+    if similarity is not None:  # the permissive candidate generator: more sentence pairs compared, no cap
+        settings.analyze.conflict_similarity = similarity
+        settings.analyze.max_conflicts = 10_000
+    if fact_similarity is not None:  # bigger facts: more figures compared inside one fact
+        settings.analyze.fact_similarity = fact_similarity
+    result = Pipeline(settings=settings, db=db).run([jsonl], group_by=group_by)
+    urls = {a.id: a.url for a in result.articles}
+    tolerance = settings.analyze.conflict_tolerance
+
+    texts = sorted({x.text for story in result.stories for c in story.conflicts for x in c.claims})
+    readings = dict(zip(texts, read_sentences(texts) or [None] * len(texts), strict=True))
+
+    def figure(text: str, value: str):  # the claim's figure, re-read from its sentence as the pipeline read it
+        return next((fm for fm in extract_figures(text, readings[text]) if fm.text == value), None)
+
+    conflicts = []
+    for story in result.stories:
+        for c in story.conflicts:
+            claims = [(urls[x.article_id], x.text, x.value, x.text.find(x.value)) for x in c.claims]
+            pairs = []
+            if c.about != "date":
+                for i, (ua, ta, va, sa) in enumerate(claims):
+                    for ub, tb, vb, sb in claims[i + 1 :]:
+                        if ua == ub:
+                            continue
+                        fa, fb = figure(ta, va), figure(tb, vb)
+                        if fa is not None and fb is not None:
+                            (lo_a, hi_a), (lo_b, hi_b) = fa.interval(tolerance), fb.interval(tolerance)
+                            if lo_a <= hi_b and lo_b <= hi_a:
+                                continue  # an agreeing source listed with the disagreement
+                        elif va == vb:
+                            continue
+                        pairs.append(((ua, ta, va, sa), (ub, tb, vb, sb)))
+            conflicts.append({"about": c.about, "pairs": pairs})
+    Path(out).write_text(json.dumps({"stories": len(result.stories), "conflicts": conflicts}), encoding="utf-8")
+
+
+def run_tree(
+    src: Path,
+    jsonl: Path,
+    workdir: Path,
+    similarity: float | None,
+    group_by: str | None = None,
+    fact_similarity: float | None = None,
+) -> dict:
+    out, db = workdir / "conflicts.json", workdir / "tidings.db"
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    env.setdefault("TIDINGS_SPACY_WORKERS", "1")
+    env.setdefault("TIDINGS_ONNX_THREADS", "1")
+    args = [sys.executable, __file__, "--child", str(jsonl), str(db), str(out)]
+    if similarity is not None:
+        args += ["--similarity", str(similarity)]
+    if group_by:
+        args += ["--group-by", group_by]
+    if fact_similarity is not None:
+        args += ["--fact-similarity", str(fact_similarity)]
+    subprocess.run(args, env=env, check=True)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def extract_ref(ref: str, into: Path) -> Path:
+    """The ``src`` folder of commit ``ref`` of this repository, written under ``into``."""
+    into.mkdir(parents=True, exist_ok=True)
+    archive = into / "src.tar"
+    with open(archive, "wb") as fh:
+        subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src"], stdout=fh, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
+
+
+# -- scoring ----------------------------------------------------------------------------------------------------------
+
+
+def keyed_pairs(run: dict, url_to_item: dict[str, str]) -> list[tuple[ClaimKey, ClaimKey, tuple, tuple]]:
+    out = []
+    for c in run["conflicts"]:
+        for a, b in c["pairs"]:
+            keys = [ClaimKey(url_to_item[u], sentence_key(t), s, s + len(v)) for u, t, v, s in (a, b)]
+            out.append((keys[0], keys[1], tuple(a), tuple(b)))
+    return out
+
+
+def score(run: dict, labels: list[Label], url_to_item: dict[str, str], errors: int, name: str) -> list[str]:
+    pairs = keyed_pairs(run, url_to_item)
+    rows = []
+    for split in ("dev", "test"):
+        found = [(ka, kb, a, b) for ka, kb, a, b in pairs if split_of(ka.article, kb.article) == split]
+        conflicts = sum(
+            1
+            for c in run["conflicts"]
+            if c["pairs"] and split_of(*(url_to_item[claim[0]] for claim in c["pairs"][0])) == split
+        )
+        labelled = [lab for lab in labels if split_of(lab.a.article, lab.b.article) == split]
+        hits: list[tuple[Label, tuple, tuple]] = []
+        unlabelled = []
+        for ka, kb, a, b in found:
+            lab = next((x for x in labelled if x.matches(ka, kb)), None)
+            if lab is None:
+                unlabelled.append((ka, kb, a, b))
+            else:
+                hits.append((lab, a, b))
+        true_found = {id(lab) for lab, _, _ in hits if lab.label == 1}
+        n_true = sum(lab.label for lab in labelled)
+        precision = len([1 for lab, _, _ in hits if lab.label == 1]) / len(hits) if hits else float("nan")
+        recall = len(true_found) / n_true if n_true else float("nan")
+        rows.append(
+            f"| {name} | {split} | {conflicts} | {len(found)} | {len(hits)} | {len(unlabelled)} | "
+            f"{precision:.3f} | {len(true_found)}/{n_true} = {recall:.3f} |"
+        )
+        if errors:
+            for lab, a, b in [h for h in hits if h[0].label == 0][:errors]:
+                print(f"  [{name} {split}] false: {a[2]!r} / {b[2]!r} ({lab.reason})", file=sys.stderr)
+            for ka, kb, a, b in unlabelled[:errors]:
+                print(
+                    f"  [{name} {split}] unlabelled: {ka.field()}\t{kb.field()}\t{a[2]!r} / {b[2]!r}", file=sys.stderr
+                )
+    return rows
+
+
+def all_pairs_sheet(items: list, path: Path, min_overlap: float, limit: int) -> None:
+    """A generator that needs no pipeline: in each roundup of the crawl, every two sentences of different articles
+    with figures of the same noun or unit whose values are incompatible, when the sentences share at least
+    ``min_overlap`` of their words (Jaccard); the ``limit`` most similar, for reading."""
+    import re
+
+    from tidings.figures import extract_figures
+    from tidings.model import Article
+    from tidings.text import read_sentences, segment, words
+
+    by_story: dict[str, list] = {}
+    for i in items:
+        by_story.setdefault(i.story, []).append(i)
+    sents = []
+    for story, members in by_story.items():
+        for i in members:
+            article = Article(id=i.id, origin="crawl", title=i.title, text=i.text)
+            for s in segment(article, model=False):
+                if not s.is_heading and re.search(r"\d", s.text):
+                    sents.append((story, i.id, s.text))
+    readings = read_sentences([t for _, _, t in sents]) or [None] * len(sents)
+    figs: dict[str, list] = {}
+    for (story, item, text), reading in zip(sents, readings, strict=True):
+        for fm in extract_figures(text, reading):
+            if fm.unit and fm.value:
+                figs.setdefault(story, []).append((item, text, fm, set(words(text))))
+    found = []
+    for rows in figs.values():
+        for n, (ia, ta, fa, wa) in enumerate(rows):
+            for ib, tb, fb, wb in rows[n + 1 :]:
+                if ia == ib or fa.key != fb.key:
+                    continue
+                (lo_a, hi_a), (lo_b, hi_b) = fa.interval(0.01), fb.interval(0.01)
+                overlap = len(wa & wb) / len(wa | wb)
+                if (lo_a > hi_b or lo_b > hi_a) and overlap >= min_overlap:
+                    found.append((overlap, (ia, ta, fa), (ib, tb, fb)))
+    found.sort(key=lambda t: -t[0])
+    with open(path, "w", encoding="utf-8") as fh:
+        for _, (ia, ta, fa), (ib, tb, fb) in found[:limit]:
+            ka = ClaimKey(ia, sentence_key(ta), fa.start, fa.end)
+            kb = ClaimKey(ib, sentence_key(tb), fb.start, fb.end)
+            fh.write(f"{ka.field()}\t{kb.field()}\n  A: {fa.text!r}: {ta}\n  B: {fb.text!r}: {tb}\n")
+
+
+def rules_only(items: list, labels: list[Label]) -> list[str]:
+    """This tree's rules on every labelled pair, without the pipeline's choice of which sentences to compare: both
+    figures are quantities of the same thing, of the same scope, with values that disagree. Rows per split."""
+    from tidings.analyze import values_disagree
+    from tidings.claims import claim_scope, not_a_quantity, same_scope
+    from tidings.figures import extract_figures
+    from tidings.model import Article
+    from tidings.settings import AnalyzeSettings
+    from tidings.text import read_sentences, segment
+
+    wanted = {k.article for lab in labels for k in (lab.a, lab.b)}
+    sentences: dict[tuple[str, str], str] = {}
+    for i in items:
+        if i.id in wanted:
+            for s in segment(Article(id=i.id, origin="crawl", title=i.title, text=i.text)):
+                sentences[(i.id, sentence_key(s.text))] = s.text
+    texts = sorted(set(sentences.values()))
+    readings = dict(zip(texts, read_sentences(texts) or [None] * len(texts), strict=True))
+    settings = AnalyzeSettings()
+
+    def figure(k: ClaimKey):
+        text = sentences.get((k.article, k.sentence))
+        if text is None:
+            return None
+        return next((f for f in extract_figures(text, readings[text]) if f.start < k.end and k.start < f.end), None)
+
+    rows = []
+    for split in ("dev", "test"):
+        tp = fp = fn = missing = 0
+        for lab in labels:
+            if split_of(lab.a.article, lab.b.article) != split:
+                continue
+            fa, fb = figure(lab.a), figure(lab.b)
+            if fa is None or fb is None:
+                missing += 1
+                said = False
+            else:
+                said = (
+                    not not_a_quantity(fa)
+                    and not not_a_quantity(fb)
+                    and fa.key == fb.key
+                    and same_scope(claim_scope(fa), claim_scope(fb))
+                    and values_disagree(fa, fb, settings)
+                )
+            tp += said and lab.label == 1
+            fp += said and lab.label == 0
+            fn += not said and lab.label == 1
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        scores = f"{precision:.3f} | {tp}/{tp + fn} = {recall:.3f}"
+        rows.append(f"| rules only | {split} | {tp + fp} | {scores} | {missing} |")
+    return rows
+
+
+def write_sheet(run: dict, url_to_item: dict[str, str], path: Path) -> None:
+    """Every distinct pair, with both sentences: what a person reads to label (kept out of the repository)."""
+    seen: set[tuple] = set()
+    with open(path, "w", encoding="utf-8") as fh:
+        for ka, kb, a, b in keyed_pairs(run, url_to_item):
+            key = tuple(sorted((ka.field(), kb.field())))
+            if key in seen:
+                continue
+            seen.add(key)
+            fh.write(f"{ka.field()}\t{kb.field()}\n  A: {a[2]!r}: {a[1]}\n  B: {b[2]!r}: {b[1]}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--base", default=BASE, help="commit with the rules to compare with ('none': skip)")
+    parser.add_argument("--ref", default=None, help="score this commit instead of the working tree")
+    parser.add_argument("--similarity", type=float, default=None, help="conflict_similarity (default: settings)")
+    parser.add_argument("--fact-similarity", type=float, default=None, help="fact_similarity (default: settings)")
+    parser.add_argument("--group-by", default=None, help="'story': the crawl's roundups as stories, not clustering")
+    parser.add_argument("--sheet", type=Path, default=None, help="write the pairs found, with sentences, here")
+    parser.add_argument("--all-pairs", type=Path, default=None, help="write the no-pipeline candidate pairs here")
+    parser.add_argument("--min-overlap", type=float, default=0.1, help="--all-pairs: least word overlap (Jaccard)")
+    parser.add_argument("--runs", type=Path, default=None, help="keep each run's conflicts here and reuse them")
+    parser.add_argument("--rules-only", action="store_true", help="this tree's rules on the labelled pairs alone")
+    parser.add_argument("--errors", type=int, default=0, help="print this many false and unlabelled pairs")
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child, args.similarity, args.group_by, args.fact_similarity)
+        return
+    crawl_path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
+    if not crawl_path.exists():
+        sys.exit(f"{crawl_path} is absent: this benchmark reads the AllSides crawl at run time")
+    items = load_allsides_crawl()
+    url_to_item = {i.url: i.id for i in items if i.url}
+    labels = read_labels() if LABELS.exists() else []
+    counts = Counter(lab.label for lab in labels)
+    print(f"labels: {len(labels)} pairs ({counts[1]} true, {counts[0]} false) in {LABELS.relative_to(ROOT)}")
+    if args.rules_only:
+        print("| rules | split | pairs said to disagree | precision | recall | figure not re-read |")
+        print("|---|---|---|---|---|---|")
+        print("\n".join(rules_only(items, labels)))
+        return
+    if args.all_pairs:
+        all_pairs_sheet(items, args.all_pairs, args.min_overlap, limit=400)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        jsonl = Path(tmp) / "allsides.jsonl"
+        write_jsonl(items, jsonl)
+        trees: list[tuple[str, Path]] = []
+        if args.ref:
+            trees.append((args.ref, extract_ref(args.ref, Path(tmp) / "ref")))
+        else:
+            trees.append(("this tree", ROOT / "src"))
+        if args.base != "none" and not args.sheet:
+            trees.append((f"before ({args.base})", extract_ref(args.base, Path(tmp) / "base")))
+        rows = []
+        for name, src in trees:
+            saved = args.runs / f"{name.split()[-1].strip('()')}.json" if args.runs else None
+            if saved is not None and saved.exists():
+                run = json.loads(saved.read_text(encoding="utf-8"))
+            else:
+                work = Path(tempfile.mkdtemp(dir=tmp))
+                run = run_tree(src, jsonl, work, args.similarity, args.group_by, args.fact_similarity)
+                if saved is not None:
+                    saved.parent.mkdir(parents=True, exist_ok=True)
+                    saved.write_text(json.dumps(run), encoding="utf-8")
+            dates = sum(1 for c in run["conflicts"] if c["about"] == "date")
+            figures = len(run["conflicts"]) - dates
+            print(f"{name}: {run['stories']} stories, {figures} figure conflicts, {dates} date conflicts")
+            if args.sheet:
+                write_sheet(run, url_to_item, args.sheet)
+                print(f"pairs with their sentences -> {args.sheet}")
+            rows += score(run, labels, url_to_item, args.errors, name)
+    print()
+    print("| rules | split | figure conflicts | disagreeing pairs | labelled | unlabelled | precision | recall |")
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""What a figure claims: whether it is a quantity at all, and the scope two figures must share to disagree.
+
+Two sources disagree about a figure only when both give the same quantity of the same thing at the same time.
+The rules below are data: each names a cue (a pattern on the figure's clause) and what the cue means.
+
+- *Not a quantity*: a number that labels something ('the 5.50 update', 'No. 3', 'the 14th Amendment', 'aged 84'),
+  a count that is no whole number or names one thing ('5.50 update' counts no updates), a rate ('52 births per
+  1,000 women'), a range ('between 70 and 72'), a forecast or target ('expecting 4,000 jobs').
+- *Scope*: a part of a total ('21 of the schoolgirls', 'including 12 leaders'), more of it ('128 other
+  politicians', 'six more bodies', 'another 40'), a total ('a total of 140', 'so far'), all of a group ('all five
+  appointees'), a change or an earlier value ('rose by 235,000', 'up from 8,200'), a rate ('25,000 new cases a
+  day'). Figures conflict only within one scope.
+- *Qualifiers*: the words between the number and the noun and the 'of' phrase after it ('three fellow gymnasts',
+  'four Olympic gymnasts'); two figures whose qualifiers share no word count different groups.
+- *Time*: the years, months and periods ('last month') the sentence names; two figures dated differently are of
+  different times.
+- *Predicate*: what a share is of, from the words after it ('37% of adults were fully vaccinated' / '55% of adults
+  have received one dose'); two shares whose next words share none are of different things.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .figures import MONTHS, FigureMention, number_start, singular
+from .text import words
+
+Where = Literal["before", "number", "after"]
+
+# The clause of a figure ends at these (a comma, a semicolon, a dash, a parenthesis, a quotation mark).
+_CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-\s")
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One rule: ``pattern`` searched in one part of the figure's clause (``before`` the figure, lower-cased and
+    ending where the figure starts; the ``number`` with what follows it inside the figure, 'other politicians';
+    ``after`` the figure, starting where it ends); ``means`` is 'not a quantity' or the scope it gives."""
+
+    name: str
+    where: Where
+    pattern: re.Pattern[str]
+    means: str
+
+
+def _cue(name: str, where: Where, pattern: str, means: str) -> Cue:
+    return Cue(name, where, re.compile(pattern, re.IGNORECASE), means)
+
+
+NOT_A_QUANTITY = "not a quantity"
+_DETERMINERS = r"(?:the|them|those|these|its|their|his|her|our|your|all|whom|which|us)"
+
+CUES: tuple[Cue, ...] = (
+    # -- numbers that label, rank or identify --
+    _cue("label word before", "before", r"\b(?:versions?|v|no|nos|number|model|rank(?:ed)?|route|flight|levels?|phase|"
+         r"grade|seed(?:ed)?|chapter|section|article|page|episode|season|round|tier|category|class|stage|channel|"
+         r"gate|room|district|precinct|amendment|item|paragraph|volume|issue|aged?|ages|code|id|ios|windows|"
+         r"android|firmware|score|scored)\.?\s*#?$", NOT_A_QUANTITY),
+    _cue("version or release after", "number", r"^\S+\s+(?:updates?|versions?|patch(?:es)?|releases?|builds?|"
+         r"editions?|firmware|models?|series|generation)\b", NOT_A_QUANTITY),
+    _cue("ordinal", "number", r"^\d+(?:st|nd|rd|th)\b", NOT_A_QUANTITY),
+    _cue("rate per", "after", r"^\s*(?:per\b|(?:a|an|each|every)\s+(?:capita|head|person)\b)", NOT_A_QUANTITY),
+    _cue("range", "before", r"\b(?:between|from\s+(?:about|around|roughly)?)\s*$", NOT_A_QUANTITY),
+    _cue("range end", "after", r"^\s*(?:to|-|–)\s*(?:\$|£|€)?\d", NOT_A_QUANTITY),
+    _cue("forecast or target", "before", r"\b(?:expect\w*|forecast\w*|predict\w*|project(?:ed|ing|ions?)|"
+         r"anticipat\w*|looking\s+for|hop(?:e|es|ed|ing)\s+for|consensus|estimates?\s+(?:of|for)|targets?|goals?|"
+         r"aim(?:s|ed|ing)?\s+(?:for|at))\b[^.]*$", NOT_A_QUANTITY),
+    _cue("requirement", "before", r"\b(?:need(?:s|ed)?|requir(?:e|es|ed|ing)|majority\s+of|threshold\s+of)\s*$",
+         NOT_A_QUANTITY),
+    _cue("requirement after", "after", r"^\s*(?:(?:are|is|were|was|would\s+be|will\s+be)\s+)?(?:needed|required|"
+         r"necessary)\b", NOT_A_QUANTITY),
+    # -- a part of a total --
+    _cue("partitive", "number", rf"^\S+(?:\s+(?:hundred|thousand|million|billion))?\s+(?:out\s+)?of\s+"
+         rf"{_DETERMINERS}\b", "part"),
+    _cue("listed part", "before", r"\b(?:including|includes|include|among\s+them|among\s+whom|of\s+whom|of\s+which|"
+         r"of\s+them|of\s+those|incl\.?)\s*$", "part"),
+    _cue("part follows", "after", r"^\s*(?:of\s+(?:whom|which|them)|were\s+among|are\s+among)\b", "part"),
+    # -- more of it --
+    _cue("other or more", "number", r"^\S+(?:\s+(?:hundred|thousand|million|billion))?\s+(?:\w+\s+)?(?:other|more|"
+         r"additional|new|further|extra|fresh)\b", "additional"),
+    _cue("another", "before", r"\b(?:another|an?\s+(?:additional|further|extra|new))\s*$",
+         "additional"),
+    Cue("someone and", "before", re.compile(r"(?:\b[A-Z][a-z]+|\b(?:a|an)\s+(?:[a-z]+\s+){0,3}[a-z]+)\s+and$"),
+        "additional"),  # 'Simone Vale and three fellow gymnasts', 'an aid worker and nine members of his family'
+    # -- a total, or all of a group --
+    _cue("total", "before", r"\b(?:total(?:ing|led|s)?|totalling|in\s+all|altogether|overall|cumulative|combined|"
+         r"tally\s+of|toll\s+(?:of|to|at)|since)\b[^.]*$", "total"),
+    _cue("so far", "after", r"\b(?:so\s+far|to\s+date|in\s+all|in\s+total|altogether|overall|since)\b", "total"),
+    _cue("all of a group", "before", r"\b(?:all|the\s+entire|every\s+one\s+of)\s*(?:of\s+the\s+)?$", "whole"),
+    # -- a change, an earlier value, a rate --
+    _cue("change", "before", r"\b(?:(?:rose|fell|increased|decreased|grew|jumped|dropped|climbed|declined|"
+         r"revised\s+\w+)(?:\s+by)?|(?:gained|lost|shed)\s+by|up|down|(?:increase|decrease|drop|jump|rise|fall|"
+         r"gain|loss)\s+of)\s*$", "change"),  # not a bare 'by': 'the strike by 4,000 workers
+    _cue("earlier value", "before", r"\b(?:up|down)\s+from\s*$|\bfrom\s*$", "earlier"),
+    _cue("per period", "after", r"^\s*(?:a|an|each|every|per)\s+(?:day|week|month|year|hour|minute|second)\b",
+         "rate"),
+    _cue("periodic", "number", r"\b(?:daily|weekly|monthly|yearly|annual|average)\b", "rate"),
+)
+
+# Counted nouns that are plural without an -s: '40 police', '300 staff'.
+_UNMARKED_PLURALS = {
+    "police", "staff", "personnel", "aircraft", "sheep", "deer", "fish", "offspring", "crew", "cattle", "livestock",
+    "clergy", "infantry", "youth", "people", "military", "media", "data", "faithful", "elderly", "wounded", "dead",
+    "injured", "homeless", "poor", "unemployed", "vaccinated", "unvaccinated", "public",
+}  # fmt: skip
+_NUMBER_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen", "of", "out", "a", "an", "the"}
+_QUALIFIER_STOP = {
+    "of", "the", "a", "an", "and", "or", "in", "on", "at", "to", "for", "from", "with", "by", "its", "his", "her",
+    "their", "our", "them", "those", "these", "this", "that", "all", "some", "other", "more", "new", "additional",
+    "further", "extra", "fresh", "whom", "which", "us", "u.s", "about", "than",
+}  # fmt: skip
+# Times a figure can be of: years, months and periods ('last month'). Weekdays and 'this week' are left out: in news
+# they mostly date the statement ('officials said on Thursday'), and outlets writing on different days name
+# different ones for the same figure.
+# A share is of what its sentence says next: two shares of one group whose next words share none are of two things.
+_PREDICATE_WORDS = 4
+_PREDICATE_STOP = {
+    "were", "was", "are", "is", "have", "has", "had", "been", "will", "would", "could", "the", "and", "who", "that",
+    "which", "least", "against", "with", "for", "from", "than", "more", "less", "about", "now", "still", "say", "said",
+}  # fmt: skip
+_TIME_RE = re.compile(
+    r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|coming)\s+(?:month|year|quarter|decade|spring|summer|fall|"
+    r"autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ClaimScope:
+    """What a figure is a quantity of, beyond its counted noun: its scope tags, qualifiers and time references."""
+
+    scope: frozenset[str]
+    qualifiers: frozenset[str]
+    times: frozenset[str]
+    predicate: frozenset[str] = frozenset()  # a share's first words after it ('were fully vaccinated')
+
+
+def _parts(fm: FigureMention) -> dict[Where, str]:
+    """The three places a cue is looked for: the clause before the figure, the figure from its number on, and the
+    clause after it."""
+    before = _CLAUSE_BREAK.split(fm.sentence[: fm.start])[-1]
+    after = _CLAUSE_BREAK.split(fm.sentence[fm.end :], maxsplit=1)[0]
+    return {"before": before.rstrip(), "number": fm.sentence[number_start(fm) : fm.end], "after": after}
+
+
+def _is_count(fm: FigureMention) -> bool:
+    """A figure counting a noun ('21 schoolgirls'), not an amount of a unit ('$5 million', '3 tons')."""
+    return bool(fm.counts) and fm.unit == (fm.counts or "").lower()
+
+
+def not_a_quantity(fm: FigureMention) -> str | None:
+    """The name of the rule by which a figure is no quantity that sources could disagree about, or None."""
+    parts = _parts(fm)
+    for cue in CUES:
+        if cue.means == NOT_A_QUANTITY and cue.pattern.search(parts[cue.where]):
+            return cue.name
+    if _is_count(fm) and fm.value is not None:
+        if fm.value != int(fm.value):
+            return "fractional count"  # '5.50 update': a count is a whole number
+        head = (fm.counts or "").lower()
+        if fm.value > 1 and singular(head) == head and head not in _UNMARKED_PLURALS:
+            return "singular noun"  # '737 jet', 'a 10 point lead': the number names or sizes one thing
+    return None
+
+
+def claim_scope(fm: FigureMention) -> ClaimScope:
+    """Scope tags, qualifiers and time references of a figure (see the module docstring)."""
+    parts = _parts(fm)
+    scope = frozenset(c.means for c in CUES if c.means != NOT_A_QUANTITY and c.pattern.search(parts[c.where]))
+    head = singular(fm.counts) if fm.counts else None
+    inside = words(parts["number"])[1:]
+    complement = words(re.split(r"\b(?:who|that|which|were|was|are|is|have|has|had)\b", parts["after"])[0])
+    if not (complement[:1] == ["of"] and _is_count(fm)):
+        complement = []
+    qualifiers = frozenset(
+        _stem(w)
+        for w in inside + complement[:5]
+        if w not in _QUALIFIER_STOP and w not in _NUMBER_WORDS and singular(w) != head and not w.isdigit()
+        and w not in {"million", "billion"}
+    )
+    times = frozenset(_time_key(m.group()) for m in _TIME_RE.finditer(fm.sentence))
+    predicate: frozenset[str] = frozenset()
+    if fm.unit == "percent":  # '37% of adults were fully vaccinated' / '55% of adults have received one dose'
+        first = words(parts["after"])[:_PREDICATE_WORDS]
+        predicate = frozenset(_stem(w) for w in first if len(w) > 2 and w not in _PREDICATE_STOP)
+    return ClaimScope(scope, qualifiers, times, predicate)
+
+
+def _stem(word: str) -> str:
+    """'poorest', 'poorer' and 'poor' meet; 'states' and 'state' too."""
+    return re.sub(r"(?:est|er|s)$", "", word) if len(word) > 4 else word
+
+
+def _time_key(text: str) -> str:
+    """'Sept.' and 'September' are one month; 'last  week' is 'last week'."""
+    t = " ".join(text.lower().rstrip(".").split())
+    return t[:3] if t in MONTHS else t
+
+
+def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
+    """Whether two figures of the same thing can be the same quantity: the same scope tags, qualifiers that share
+    a word (or one figure has none), and the same time references (or none on one side)."""
+    if a.scope != b.scope:
+        return False
+    if a.qualifiers and b.qualifiers and not a.qualifiers & b.qualifiers:
+        return False
+    if a.predicate and b.predicate and not a.predicate & b.predicate:
+        return False
+    return not (a.times and b.times and a.times != b.times)

@@ -1,0 +1,200 @@
+"""Conflicting figures a reader can trust: figures disagree only when they are the same quantity of the same thing
+at the same time. Each defect class found on real news has a made-up pair of sentences here (fictional places and
+people); the sentences of a pair are nearly the same words, so that they are one fact on any encoder and their
+figures are compared."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tidings.analyze import analyze_story
+from tidings.claims import claim_scope, not_a_quantity, same_scope
+from tidings.figures import extract_figures
+from tidings.model import Article, Story
+from tidings.settings import AnalyzeSettings
+from tidings.text import segment, stable_id
+
+
+def _article(text: str, site: str, hour: int) -> Article:
+    return Article(
+        id=stable_id(site, "Marrowby", text, prefix="a"),
+        origin=f"test:{site}",
+        title="Marrowby",
+        text=text,
+        site=site,
+        published=f"2025-01-01T{hour:02d}:00:00+00:00",
+    )
+
+
+def _conflicts(first: str, second: str) -> tuple[Story, list[list[str]]]:
+    articles = [_article(first, "North Desk", 8), _article(second, "South Desk", 9)]
+    story = Story(id="s-test", headline="", article_ids=[a.id for a in articles])
+    story = analyze_story(story, articles, {a.id: segment(a) for a in articles}, AnalyzeSettings())
+    return story, [sorted(x.value for x in c.claims) for c in story.conflicts if c.about != "date"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        pytest.param(  # a part of the total
+            "Gunmen released 276 schoolgirls from the Vellmar school on Sunday, the Ostrava police said.",
+            "Gunmen released 21 of the schoolgirls from the Vellmar school on Sunday, the Ostrava police said.",
+            id="partitive",
+        ),
+        pytest.param(  # 'other': the rest besides the 12 leaders
+            "A total of 140 Quillon politicians signed the open letter against the Brindle dam on Friday.",
+            "Twelve party leaders and 128 other Quillon politicians signed the open letter against the Brindle dam on "
+            "Friday.",
+            id="other",
+        ),
+        pytest.param(  # a thousands separator followed by a space is one number
+            "About 1, 600 officers patrolled the Varden carnival on Saturday night, the city said.",
+            "About 1,600 officers patrolled the Varden carnival on Saturday night, the city said.",
+            id="thousands-space",
+        ),
+        pytest.param(  # a software version is no quantity
+            "The 5.50 update of the Brindle banking app fixed the login fault, the company said on Monday.",
+            "The 5.00 update of the Brindle banking app fixed the login fault, the company said on Monday.",
+            id="version",
+        ),
+        pytest.param(  # an ordinal names a rank
+            "The Varden Falcons won their 5th league title with a late goal against Ostrava on Sunday.",
+            "The Varden Falcons won their 6th league title with a late goal against Ostrava on Sunday.",
+            id="ordinal",
+        ),
+        pytest.param(  # qualifiers that share no word: different groups
+            "Mira Holt and three fellow gymnasts testified before the Varden council about the coach on Wednesday.",
+            "The four Olympic gymnasts testified before the Varden council about the coach on Wednesday.",
+            id="scope-qualifiers",
+        ),
+        pytest.param(  # new ones against the total so far
+            "Rescuers at the collapsed Corvale tower have recovered 60 bodies so far, officials said on Thursday.",
+            "Rescuers at the collapsed Corvale tower recovered six more bodies, officials said on Thursday.",
+            id="cumulative-vs-new",
+        ),
+        pytest.param(  # two months
+            "Marrowby employers added 943,000 jobs in July, the Quillon statistics office said in its report.",
+            "Marrowby employers added 235,000 jobs in August, the Quillon statistics office said in its report.",
+            id="different-months",
+        ),
+        pytest.param(  # a share against a count
+            "In Quillon, 62 percent of voters backed the Brindle dam in the referendum on Sunday.",
+            "In Quillon, 62,000 voters backed the Brindle dam in the referendum on Sunday.",
+            id="percent-vs-count",
+        ),
+    ],
+)
+def test_figures_of_different_quantities_are_no_conflict(first: str, second: str):
+    story, conflicts = _conflicts(first, second)
+    assert len(story.facts[0].article_ids) == 2  # one fact, so the figures were compared
+    assert conflicts == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        pytest.param(
+            "Nearly 80 people died in the Corvale floods, the regional governor said on Monday.",
+            "At least 84 people died in the Corvale floods, the regional governor said on Monday.",
+            ["At least 84 people", "Nearly 80 people"],
+            id="death-toll",
+        ),
+        pytest.param(
+            "About 1, 600 officers patrolled the Varden carnival on Saturday night, the city said.",
+            "About 2,400 officers patrolled the Varden carnival on Saturday night, the city said.",
+            ["About 1, 600 officers", "About 2,400 officers"],
+            id="thousands-space-still-disagrees",
+        ),
+        pytest.param(
+            "Gunmen released 21 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
+            "Gunmen released 35 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
+            ["21 of the schoolgirls", "35 of the schoolgirls"],
+            id="two-parts-of-one-total",
+        ),
+    ],
+)
+def test_counts_of_the_same_thing_at_the_same_time_still_conflict(first: str, second: str, expected: list[str]):
+    story, conflicts = _conflicts(first, second)
+    assert len(story.facts[0].article_ids) == 2
+    assert conflicts == [expected]
+
+
+def _figure(sentence: str, text: str):
+    return next(fm for fm in extract_figures(sentence) if fm.text.startswith(text))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "rule"),
+    [
+        ("The 5.50 update fixed the fault.", "5.50", "version or release after"),
+        ("Brindle runs version 12 of the software on 40 servers.", "12", "label word before"),
+        ("Vale, aged 84 people say, retired.", "84", "label word before"),
+        ("The 737 jet landed safely at Corvale.", "737", "singular noun"),
+        ("Quillon recorded 52 births per 1,000 women.", "52", "rate per"),
+        ("Brindle expects to earn between 70 and 72 million euros.", "70", "range"),
+        ("Economists were expecting 4,000 jobs in March.", "4,000", "forecast or target"),
+    ],
+)
+def test_numbers_that_label_or_rate_are_no_quantity(sentence: str, figure: str, rule: str):
+    assert not_a_quantity(_figure(sentence, figure)) == rule
+
+
+def test_a_count_of_people_is_a_quantity():
+    assert not_a_quantity(_figure("At least 84 people died in the Corvale floods.", "At least 84")) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "scope"),
+    [
+        ("Gunmen freed 21 of the schoolgirls.", "21", {"part"}),
+        ("The flood hit 3,000 homes, including 400 farms.", "400", {"part"}),
+        ("Twelve leaders and 128 other politicians signed.", "128", {"additional"}),
+        ("Another 40 people were hurt in Varden.", "40", {"additional"}),
+        ("Mira Holt and three gymnasts testified.", "three", {"additional"}),
+        ("The strike killed an aid worker and nine members of his family.", "nine", {"additional"}),
+        ("Rescuers have found 60 bodies so far.", "60", {"total"}),
+        ("A total of 140 politicians signed.", "140", {"total"}),
+        ("Vale withdrew all five appointees.", "five", {"whole"}),
+        ("Payrolls rose by 235,000 jobs.", "235,000", {"change"}),
+        ("Quillon reports 25,000 cases a day.", "25,000", {"rate"}),
+        ("About 84 people died in Corvale.", "About 84", set()),
+    ],
+)
+def test_the_scope_of_a_figure(sentence: str, figure: str, scope: set[str]):
+    assert claim_scope(_figure(sentence, figure)).scope == scope
+
+
+def test_figures_dated_differently_or_qualified_differently_have_different_scopes():
+    july = claim_scope(_figure("Employers added 943,000 jobs in July.", "943,000"))
+    august = claim_scope(_figure("Employers added 235,000 jobs in Aug. last year.", "235,000"))
+    undated = claim_scope(_figure("Employers added 235,000 jobs.", "235,000"))
+    assert not same_scope(july, august)
+    assert same_scope(july, undated)  # one side names no time: the same time is not ruled out
+    fellow = claim_scope(_figure("Holt and three fellow gymnasts testified.", "three"))
+    olympic = claim_scope(_figure("The four Olympic gymnasts testified.", "four"))
+    plain = claim_scope(_figure("Four gymnasts testified.", "Four"))
+    assert not same_scope(fellow, olympic)
+    assert same_scope(olympic, plain)
+
+
+def test_the_conflict_labels_hold_keys_not_article_text():
+    labels = Path(__file__).resolve().parents[1] / "benchmarks" / "conflict_labels.tsv"
+    rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert len(rows) >= 150
+    for row in rows:
+        assert len(row) == 8
+        assert re.fullmatch(r"allsides-\d+-\w+", row[0]) and re.fullmatch(r"allsides-\d+-\w+", row[3])
+        assert re.fullmatch(r"[0-9a-f]{12}", row[1]) and re.fullmatch(r"[0-9a-f]{12}", row[4])
+        assert re.fullmatch(r"\d+-\d+", row[2]) and re.fullmatch(r"\d+-\d+", row[5])
+        assert row[6] in ("0", "1") and row[7]
+
+
+def test_two_shares_of_one_group_are_of_what_follows_them():
+    fully = claim_scope(_figure("In Quillon, 37% of adults were fully vaccinated by May.", "37%"))
+    once = claim_scope(_figure("In Quillon, 55% of adults have received one dose.", "55%"))
+    also_fully = claim_scope(_figure("In Quillon, 41% of adults are fully vaccinated.", "41%"))
+    assert not same_scope(fully, once)
+    assert same_scope(fully, also_fully)

@@ -491,3 +491,9 @@ def test_time_ranks_but_does_not_decide() -> None:
     vector = np.zeros((1, 384), dtype=np.float32)
     vector[0, 200] = 1.0
     assert clusterer.assign([far], vector)["far"] not in {"s-old", "s-new"}
+
+
+def test_a_date_without_a_time_is_its_midday() -> None:
+    """'2031-03-04' means some time that day: a report the next morning is less than a day away."""
+    assert parse_time("2031-03-04") == pytest.approx(parse_time("2031-03-04T12:00:00Z"))  # type: ignore[arg-type]
+    assert parse_time("2031-03-05T07:20:00Z") - parse_time("2031-03-04") < 1.0  # type: ignore[operator]

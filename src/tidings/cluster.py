@@ -94,19 +94,24 @@ except Exception:  # pragma: no cover - spaCy is optional
 
 
 def parse_time(published: str | None) -> float | None:
-    """Days since the Unix epoch of an ISO 8601 date or datetime (naive = UTC), or None when absent or unparseable."""
+    """Days since the Unix epoch of an ISO 8601 date or datetime (naive = UTC), or None when absent or unparseable.
+
+    A date without a time ('2026-04-14') is taken at its midday: it means some time that day, and read as midnight it
+    put a next-morning report of the same event 1.3 days away, past a one-day window."""
     if not published:
         return None
+    text = published.strip()
+    date_only = len(text) == 10
     try:
-        moment = datetime.fromisoformat(published.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         try:
-            moment = datetime.fromisoformat(published.strip()[:10])
+            moment, date_only = datetime.fromisoformat(text[:10]), True
         except ValueError:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp() / 86400.0
+    return moment.timestamp() / 86400.0 + (0.5 if date_only else 0.0)
 
 
 def _keywords(title: str, lead: str, title_weight: float) -> dict[str, float]:

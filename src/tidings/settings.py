@@ -38,7 +38,26 @@ class CleanSettings:
     repeated_block_min_site_docs: int = 2
     """The same, for articles of one site: a line in two of its articles is the site's template."""
     repeat_memory_lines: int = 500_000
-    """Lines remembered across batches of one run; past this, lines seen once are forgotten (lossy counting)."""
+    """Lines remembered by a cleaner used alone (``clean.LineMemory``); past this, lines seen once are forgotten
+    (lossy counting). The pipeline keeps the memory in its store instead, complete, so that a run sees what
+    earlier runs saw: a line becomes template text once the whole input (any split into runs, any order) shows it
+    often enough, and the stored articles that hold it are cleaned again (their ids never change)."""
+    chrome_max_words: int = 12
+    """Longest line that ``clean.CHROME_PATTERNS`` can take for page chrome (a caption counter, a photo credit,
+    a button, a section label): longer lines are prose even when they start like one."""
+    non_article_max_words: int = 80
+    """A cleaned page of at most this many words is judged by what it says: when lines matching
+    ``clean.NON_ARTICLE_PATTERNS`` (error, search, login, paywall, cookie, delivery-area notices) hold half its
+    words, it is skipped as no article. Longer texts are articles even if they mention cookies or a zip code."""
+    non_article_title_max_words: int = 25
+    """The same patterns in the title alone skip a page only when its text is this short ('Page not found')."""
+    list_min_headlines: int = 6
+    """A page with this many headline-like lines (no sentence ending, ``headline_min_words`` or more) ..."""
+    list_max_sentences: int = 2
+    """... and at most this many body sentences is a list of headlines (a section front, a search page) ..."""
+    list_headline_share: float = 2.0
+    """... when its headlines have at least this many times the words of its sentences (a short brief with a
+    related-links block stays an article)."""
     anchor_min_words: int = 6
     """A line ending like a sentence with at least this many words anchors the article body; the body runs
     from the first to the last anchor, junk concentrates outside (seeds: shortest body sentence has 9 words)."""

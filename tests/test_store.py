@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 
 from tidings.model import Article, Story, SummarySentence
-from tidings.store import SchemaError, Store, meta_table
+from tidings.store import SCHEMA_VERSION, SchemaError, Store, meta_table
 
 
 def make_article(n: int, **kw) -> Article:
@@ -16,7 +16,7 @@ def make_article(n: int, **kw) -> Article:
 
 def test_schema_is_versioned(db):
     store = Store(db)
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     with store.transaction() as conn:
         conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="99"))
     with pytest.raises(SchemaError, match="newer"):

@@ -119,6 +119,30 @@ CHROME_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|investigations?|video|videos|photos|gallery|podcasts?|education|climate|environment|crime|justice|media)"),
 )
 _CHROME = re.compile("|".join(f"(?:{p})" for _, p in CHROME_PATTERNS), re.I)
+# Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
+# happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
+PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("contact us", r"\b(?:chat with us|message us|contact us|talk to us|write to us"
+     r"|send us (?:a|your) (?:tip|message))"),
+    ("follow us", r"\b(?:follow us|like us on|find us on|join us on|connect with us)\b"),
+    ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
+     r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
+    ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
+    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|watch live|listen live"
+     r"|share this (?:story|article|page)|support (?:our|independent|local) journalism)\b"),
+)
+_PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
+
+
+def is_boilerplate(text: str, ui_share: float, max_words: int = 30) -> bool:
+    """A line or paragraph that is no article content whatever its context: mostly interface words (at least
+    ``ui_share`` of them), or short (``max_words``) and page chrome or the site's promotion of itself."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return True
+    if sum(tokens.count(t) for t in set(tokens) & UI_LEXICON) >= ui_share * len(tokens):
+        return True
+    return len(tokens) <= max_words and bool(_CHROME.fullmatch(text.strip()) or _PROMO.search(text))
 
 # Pages that are not articles: what their text says, one named pattern per kind. A page is skipped as one when its
 # cleaned text is short (``CleanSettings.non_article_max_words``) and such lines make up most of it or its title.
@@ -232,7 +256,7 @@ class _Unit:
     repeated: bool = False
     dated: bool = False  # mentions a date (datelines, 'Updated: ...')
     legal: bool = False  # copyright notices and photo credits ('© 2024 ...', '... © AFP')
-    chrome: bool = False  # a caption, photo credit, button or section label (CHROME_PATTERNS)
+    chrome: bool = False  # a caption, photo credit, button, section label or promotion (CHROME_, PROMO_PATTERNS)
     _content: frozenset[str] | None = None
 
     def content(self, settings: CleanSettings) -> frozenset[str]:
@@ -323,7 +347,9 @@ def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
     if match and len(match.group(1).split()) <= settings.prefix_cue_max_words and not _SENT_END.search(match.group(2)):
         prefix = _WORD.findall(match.group(1).lower())
         unit.prefix_cue = any(t in UI_LEXICON for t in prefix)
-    unit.chrome = unit.n_words <= settings.chrome_max_words and bool(_CHROME.fullmatch(text.strip()))
+    unit.chrome = (unit.n_words <= settings.chrome_max_words and bool(_CHROME.fullmatch(text.strip()))) or (
+        unit.n_words <= settings.promo_max_words and bool(_PROMO.search(text))
+    )
     unit.key = line_key(" ".join(tokens))
     return unit
 
@@ -1096,7 +1122,9 @@ class Cleaner:
         s, units, labels = self.settings, page.units, decision.labels
         anchor_set = set(page.anchors)
         sentences = [i for i, label in enumerate(labels) if label == "body" and i in anchor_set]
-        headlines = [u for u in units if u.titleish(s) and u.n_words >= s.headline_min_words and not u.chrome]
+        headlines = [  # a schedule or a list of results is content: its lines carry dates
+            u for u in units if u.titleish(s) and u.n_words >= s.headline_min_words and not (u.chrome or u.dated)
+        ]
         sentence_words = sum(units[i].n_words for i in sentences)
         if (
             len(sentences) <= s.list_max_sentences
@@ -1105,6 +1133,7 @@ class Cleaner:
         ):
             return f"a list of headlines ({len(headlines)} headlines, {len(sentences)} sentences)"
         body = [u for u, label in zip(units, labels, strict=True) if label in ("body", "heading")]
+        body = body or units  # nothing kept: what the page said tells what it was
         n_words = sum(u.n_words for u in body)
         if n_words > s.non_article_max_words:
             return None
@@ -1136,11 +1165,11 @@ class Cleaner:
                 credits.append(text)
             elif label == "removed":
                 removed.append(text)
-        if not any(label == "body" for label in decision.labels):
-            return Skip(page.doc.origin, "no article text left after cleaning")
         reason = self._non_article(page, decision)
         if reason:
             return Skip(page.doc.origin, f"not an article: {reason}")
+        if not any(label == "body" for label in decision.labels):
+            return Skip(page.doc.origin, "no article text left after cleaning")
         text = "\n\n".join(body)
         meta = page.doc.meta or {}
         title = decision.title

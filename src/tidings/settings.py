@@ -45,6 +45,9 @@ class CleanSettings:
     chrome_max_words: int = 12
     """Longest line that ``clean.CHROME_PATTERNS`` can take for page chrome (a caption counter, a photo credit,
     a button, a section label): longer lines are prose even when they start like one."""
+    promo_max_words: int = 30
+    """Longest line that ``clean.PROMO_PATTERNS`` can take for the site's promotion of itself ('Chat with us in
+    Facebook Messenger...', 'Sign up for our newsletter'): a longer line that mentions one is prose."""
     non_article_max_words: int = 80
     """A cleaned page of at most this many words is judged by what it says: when lines matching
     ``clean.NON_ARTICLE_PATTERNS`` (error, search, login, paywall, cookie, delivery-area notices) hold half its
@@ -52,7 +55,8 @@ class CleanSettings:
     non_article_title_max_words: int = 25
     """The same patterns in the title alone skip a page only when its text is this short ('Page not found')."""
     list_min_headlines: int = 6
-    """A page with this many headline-like lines (no sentence ending, ``headline_min_words`` or more) ..."""
+    """A page with this many headline-like lines (no sentence ending, ``headline_min_words`` or more, no date:
+    a race calendar is content) ..."""
     list_max_sentences: int = 2
     """... and at most this many body sentences is a list of headlines (a section front, a search page) ..."""
     list_headline_share: float = 2.0
@@ -219,6 +223,13 @@ class DedupeSettings:
     (templated recurring reports, e.g. weekly jobless claims, align sentence by sentence)."""
     paraphrase_min_sentences: int = 3
     """Articles with fewer body sentences than this are never called reworded copies (too little evidence)."""
+    copy_min_words: int = 30
+    """An article is a copy, or has copies, only with at least this many words of real content (paragraphs that
+    ``clean.is_boilerplate`` calls boilerplate left out): two pages whose text is only 'Chat with us in Facebook
+    Messenger...' are no copies of each other. The shortest copy in the dedupe benchmark's pairs is longer."""
+    boilerplate_ui_share: float = 0.4
+    """A paragraph with at least this share of interface words is boilerplate for copy detection (its shingles and
+    sentences do not count). Higher than the cleaner's ``ui_density``: 'Facebook shares fell 5%' is news."""
     alignment_min_words: int = 3
     """Sentences with fewer words than this (datelines, stray quote marks) are left out of the alignment."""
     near_sentence_sim: float = 0.9

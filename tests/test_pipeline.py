@@ -251,3 +251,19 @@ def test_same_input_gives_same_articles_and_stories_however_it_is_split_into_run
         assert again.new_articles == 0 and not again.skipped, name  # re-run into the same store: nothing new
         assert _state(db) == (texts, stories, count), name
         assert {a.relation for a in again.articles} <= {None, "original"}, name  # never its own near-duplicate
+
+
+def test_pages_that_are_not_articles_are_listed_as_skipped_not_made_stories(tmp_path, db):
+    promo = "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds."
+    rows = [
+        ("Fresh Basket Grocers", "freshbasket.example", "2026-03-02",
+         "Sorry, this zipcode is not in our deliverable area.\n\nEnter another zipcode"),
+        ("Ferry strike enters third day", "tarnbycourier.example", "2026-03-02", promo),
+        ("Orchard harvest starts early", "tarnbycourier.example", "2026-08-19", promo),
+        BAKE,
+    ]
+    result = Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", rows))])
+    assert [a.title for a in result.articles] == [BAKE[0]] and len(result.stories) == 1
+    reasons = sorted(s.reason for s in result.skipped)
+    assert len(reasons) == 3 and all("\n" not in r for r in reasons)
+    assert reasons[-1].startswith("not an article: an availability notice")

@@ -13,12 +13,17 @@ pass the same junk filter, which works on lines and combines signals that do not
   with such words goes only when it is also off-topic, a long one only when they are dense.
 - cue blocks: a short cue line ('...:', or a short line followed by headlines) and the run of headline-like
   lines under it.
-- repetition: a non-anchor line seen next to different text in several articles of the run (or two of the
-  same site) is template text. The counter lives in the :class:`Cleaner`, so it spans batches.
+- repetition: a non-anchor line seen next to different text in several articles (or two of the same site) is
+  template text. The memory is a :class:`LineMemory` (in this process), or the pipeline's, kept in its store so
+  that it spans runs; what a page adds to it depends on the page alone, so it ends the same whatever the order.
+- form: page chrome (``CHROME_PATTERNS``: gallery captions, photo credits, buttons, section labels) and a site's
+  promotion of itself (``PROMO_PATTERNS``) go wherever they stand; a page that is a list of headlines or a short
+  notice (``NON_ARTICLE_PATTERNS``: error, search, login, paywall, cookie, delivery area) is skipped with the reason.
 - topical distance: shared content words with the body say a line is on-topic; otherwise the cosine of its
   MiniLM embedding to the article's title (or lead) decides. Embeddings are computed only for the few lines
   whose fate depends on them, only in languages the encoder knows, and cached for the run.
 
+An article's id is :func:`document_id` of its raw document, so that it never depends on the memory.
 In-body subheadings stay (also listed in ``Article.headings``); credit lines go to ``Article.credits``,
 bylines to ``Article.authors``; everything removed is kept in ``Article.removed``. The thresholds live in
 :class:`~tidings.settings.CleanSettings`; benchmarks/extraction.py measures the result against trafilatura

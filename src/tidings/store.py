@@ -1,8 +1,10 @@
 """Everything SQL: articles, stories and cached vectors in SQLite (default) or PostgreSQL, through SQLAlchemy 2.
 
 Every write happens inside one transaction (``with store.transaction() as tx``), so an interrupted run leaves the
-database as it was before the batch it was writing. Rows are keyed by content-derived ids, so writing the same
-input twice changes nothing.
+database as it was before the batch it was writing. Articles are keyed by ids derived from their raw input
+(``clean.document_id``), so writing the same input twice changes nothing. The cleaner's memory of repeated lines and
+the raw documents live here too (``line_memory``, ``article_sources``): every run sees what earlier runs saw and can
+clean a stored article again.
 """
 
 from __future__ import annotations

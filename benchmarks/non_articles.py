@@ -8,6 +8,8 @@ Every page of these corpora is an article (read at run time from ../shared/corpo
 
     .venv/bin/python benchmarks/non_articles.py               # all three corpora (~3 min on 2 cores)
     .venv/bin/python benchmarks/non_articles.py --limit 60    # quick run
+    .venv/bin/python benchmarks/non_articles.py --jsonl /tmp/a.jsonl   # also any JSONL input, e.g. the AllSides
+                                                          # articles written by benchmarks/corpora.py --allsides-jsonl
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import sys
 import tarfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,18 +45,25 @@ def load_rtp(limit: int | None) -> list[Page]:
     return pages[:limit]
 
 
-def skips(pages: list[Page], batch: int = 16) -> list[Skip]:
+def load_jsonl(path: str) -> list[Document]:
+    from tidings.ingest import iter_documents
+    from tidings.settings import IngestSettings
+
+    return [d for d in iter_documents([path], IngestSettings()) if isinstance(d, Document)]
+
+
+def skips(docs: list[Document], batch: int = 16) -> list[Skip]:
     cleaner = Cleaner(CleanSettings())
     out: list[Skip] = []
-    for start in range(0, len(pages), batch):
-        docs = [Document(p.id, p.html, "html", {}) for p in pages[start : start + batch]]
-        out += [r for r in cleaner.clean(docs) if isinstance(r, Skip)]
+    for start in range(0, len(docs), batch):
+        out += [r for r in cleaner.clean(docs[start : start + batch]) if isinstance(r, Skip)]
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="pages per corpus")
+    parser.add_argument("--jsonl", action="append", default=[], help="also count the skips of this JSONL input")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     corpora = {
@@ -63,9 +73,14 @@ def main() -> None:
     }
     print("| corpus | pages | skipped | not an article | reasons |")
     print("|---|---:|---:|---:|---|")
-    for name, load in corpora.items():
+    inputs: dict[str, Callable[[], list[Document]]] = {
+        name: (lambda load=load: [Document(p.id, p.html, "html", {}) for p in load(args.limit)])
+        for name, load in corpora.items()
+    }
+    inputs.update({path: (lambda path=path: load_jsonl(path)[: args.limit]) for path in args.jsonl})
+    for name, load_docs in inputs.items():
         try:
-            pages = load(args.limit)
+            pages = load_docs()
         except FileNotFoundError as exc:
             print(f"| {name} | - | - | - | absent: {exc.filename} |")
             continue

@@ -493,6 +493,7 @@ def test_a_list_of_headlines_is_not_an_article(cleaner: Cleaner) -> None:
         "Storm damages roofs in the old fishing quarter",
         "Market traders protest over rising stall fees",
         "Lighthouse museum reopens with a new exhibition",
+        "Council delays vote on the new harbour car park",
     ]
     html = "<html><body><h1>Latest news</h1><ul>" + "".join(
         f'<li><a href="/n/{n}">{h}</a></li>' for n, h in enumerate(headlines)) + "</ul></body></html>"

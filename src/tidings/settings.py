@@ -54,11 +54,13 @@ class CleanSettings:
     words, it is skipped as no article. Longer texts are articles even if they mention cookies or a zip code."""
     non_article_title_max_words: int = 25
     """The same patterns in the title alone skip a page only when its text is this short ('Page not found')."""
-    list_min_headlines: int = 6
+    list_min_headlines: int = 8
     """A page with this many headline-like lines (no sentence ending, ``headline_min_words`` or more, no date:
     a race calendar is content) ..."""
-    list_max_sentences: int = 2
-    """... and at most this many body sentences is a list of headlines (a section front, a search page) ..."""
+    list_max_sentences: int = 1
+    """... and at most this many body sentences is a list of headlines (a section front, a search page) ...
+    benchmarks/non_articles.py: 6 and 2 skipped 6 of trafilatura-eval's 990 pages (fact sheets, a photo story,
+    a product page); 8 and 1 skip 2 (a law firm's home page, a blog post that is a list of links)."""
     list_headline_share: float = 2.0
     """... when its headlines have at least this many times the words of its sentences (a short brief with a
     related-links block stays an article)."""

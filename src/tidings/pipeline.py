@@ -296,11 +296,13 @@ class Pipeline:
         old = {a.id: a for a in self.store.get_articles(list(sources))}
         out: list[Article] = []
         with self.timer("clean", len(sources)):
-            for item in self.cleaner.clean(list(sources.values()), remember=False):
+            for article_id, item in zip(sources, self.cleaner.clean(list(sources.values()), remember=False),
+                                        strict=True):
                 if isinstance(item, Skip):  # a stored article stays one (its text is left as it was)
                     log.info("cleaned again, %s: kept as stored", item)
                     continue
-                before = old[item.id]
+                before = old[article_id]
+                item.id = article_id
                 if (item.title, item.text, item.removed) == (before.title, before.text, before.removed):
                     continue
                 item.origin, item.story_id = before.origin, before.story_id

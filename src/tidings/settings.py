@@ -60,8 +60,9 @@ class CleanSettings:
     list_max_sentences: int = 1
     """... and at most this many body sentences is a list of headlines (a section front, a search page) ...
     benchmarks/non_articles.py: 6 and 2 skipped 6 of trafilatura-eval's 990 pages (fact sheets, a photo story,
-    a product page); 8 and 1 skip 3 (a law firm's home page, a blog post that is a list of links, a lyrics page that had no text
-    left anyway); the article-extraction-benchmark's 181 news pages and the 1,479 AllSides articles: none."""
+    a product page); 8 and 1 skip 3 (a law firm's home page, a blog post that is a list of links, a lyrics page
+    that had no text left anyway); of the article-extraction-benchmark's 181 news pages and the 1,479 AllSides
+    articles, none."""
     list_headline_share: float = 2.0
     """... when its headlines have at least this many times the words of its sentences (a short brief with a
     related-links block stays an article)."""

@@ -116,7 +116,8 @@ CHROME_PATTERNS: tuple[tuple[str, str], ...] = (
     ("photo credit", r"[^.!?]{1,60}/\s*(?:getty images|afp|reuters|ap|epa|shutterstock|afp via getty images)\)?"
      r"|\(?(?:ap|afp|reuters|epa)\s+photos?\s*/\s*[^.!?]{1,40}"),
     ("button", r"(?:close|close x|x|×|✕|✖|open|expand|collapse|toggle|back to top|skip to (?:main )?content"
-     r"|skip ad|skip advertisement|replay|play video|watch video|mute|unmute|load more|show more|see more)"),
+     r"|skip ad|skip advertisement|replay|play video|watch video|watch live|listen live|mute|unmute|load more"
+     r"|show more|see more)"),
     ("section label", r"(?:[\w.&'’-]+\s*[|/>»›•·]\s*){0,3}"
      r"(?:news|world|u\.?s\.?|us|uk|politics|business|markets|money|economy|tech|technology|science|health|sports?|opinion|opinions|analysis|entertainment|culture|arts|lifestyle|style"
      r"|travel|food|weather|local|national|international|europe|asia|americas|africa|middle east|australia|china"
@@ -127,14 +128,15 @@ _CHROME = re.compile("|".join(f"(?:{p})" for _, p in CHROME_PATTERNS), re.I)
 # Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
 # happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
 PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("contact us", r"\b(?:chat with us|message us|contact us|talk to us|write to us"
-     r"|send us (?:a|your) (?:tip|message))"),
-    ("follow us", r"\b(?:follow us|like us on|find us on|join us on|connect with us)\b"),
+    ("contact us", r"\b(?:chat with us (?:on|in|via)|message us (?:on|in|via)|contact us (?:at|on|via|today)"
+     r"|send us (?:a|your) (?:news )?(?:tip|message)s?)\b"),
+    ("follow us", r"\b(?:follow us|like us|find us|join us|connect with us) on (?:facebook|twitter|x|instagram"
+     r"|linkedin|youtube|tiktok|telegram|whatsapp|social media)\b"),
     ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
      r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
     ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
-    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|watch live|listen live"
-     r"|share this (?:story|article|page)|support (?:our|independent|local) journalism)\b"),
+    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
+     r"|support (?:our|independent|local) journalism)\b"),
 )
 _PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
 

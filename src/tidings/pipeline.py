@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,9 +24,6 @@ from .model import Article, Document, RunResult, Sentence, Skip, Story, Timeline
 from .resources import CachedEncoder, TextEncoder, get_embedder, using_encoder
 from .settings import CleanSettings, Settings
 from .store import Store, now_iso
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
 from .text import (
     READING_CACHE_PARAGRAPHS,
     paragraphs,
@@ -36,6 +33,9 @@ from .text import (
     start_workers,
     words,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -117,9 +117,9 @@ class StoredLineMemory:
             self.pending[(row[0], row[2])] = row
 
     def _counts(
-        self, pairs: set[tuple[str, int]], with_pending: bool
+        self, pairs: set[tuple[str, int]], with_pending: bool, stored: Any = None
     ) -> dict[tuple[str, int], tuple[int, int]]:
-        across, on_site = self.store.line_contexts(pairs, self.cap)
+        across, on_site = stored or self.store.line_contexts(pairs, self.cap)
         extra: dict[int, set[int]] = {}
         extra_site: dict[tuple[str, int], set[int]] = {}
         if with_pending:
@@ -148,7 +148,8 @@ class StoredLineMemory:
         pairs = {(site, key) for _doc, site, key, _ctx in self.pending.values()}
         if not pairs:
             return set(), set()
-        before, after = self._counts(pairs, with_pending=False), self._counts(pairs, with_pending=True)
+        stored = self.store.line_contexts(pairs, self.cap)
+        before, after = self._counts(pairs, False, stored), self._counts(pairs, True, stored)
         keys = {p[1] for p, (n, _) in before.items() if n < s.repeated_block_min_sites <= after[p][0]}
         site_keys = {p for p, (_, n) in before.items() if p[0] and n < s.repeated_block_min_site_docs <= after[p][1]}
         return keys, site_keys

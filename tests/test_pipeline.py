@@ -209,18 +209,23 @@ def _ledger_inputs() -> list[tuple[str, str, str, str]]:
         text = (f"Millbrook Ledger Weekend Edition\n\n{first}\n\n{second}\n\nStory continues below\n\n{third}\n\n"
                 "Get the Ledger morning briefing every weekday")
         rows.append((title, LEDGER, day, text))
-    return [*rows, OTHER_SITE]
+    rowing = LEDGER_ROWS[3]
+    wire_copy = (rowing[0], "valleywire.example", rowing[1], "\n\n".join(rowing[2:]))  # a copy, without the template
+    return [*rows, OTHER_SITE, wire_copy]
 
 
-def _state(db: str) -> tuple[dict[str, str], set[frozenset[str]], int]:
-    """Every stored article's text by id, the stories as sets of article ids, and the number of article rows."""
+def _state(db: str) -> tuple[dict[str, str], set[frozenset[str]], int, dict[str, tuple[str | None, str | None]]]:
+    """Every stored article's text by id, the stories as sets of article ids, the number of article rows and every
+    article's copy relation."""
     p = Pipeline(db=db)
     ids = [a.id for a, _, _ in p.store.iter_index_rows()]
     articles = p.store.get_articles(ids)
     stories: dict[str, set[str]] = {}
     for a in articles:
         stories.setdefault(a.story_id or a.id, set()).add(a.id)
-    return {a.id: a.text for a in articles}, {frozenset(s) for s in stories.values()}, p.store.count_articles()
+    texts = {a.id: a.text for a in articles}
+    relations = {a.id: (a.relation, a.copy_of) for a in articles}
+    return texts, {frozenset(s) for s in stories.values()}, p.store.count_articles(), relations
 
 
 def _run_in_parts(tmp_path: Path, name: str, parts: list[list[tuple[str, str, str, str]]]) -> str:
@@ -233,10 +238,11 @@ def _run_in_parts(tmp_path: Path, name: str, parts: list[list[tuple[str, str, st
 def test_same_input_gives_same_articles_and_stories_however_it_is_split_into_runs(tmp_path):
     rows = _ledger_inputs()
     whole = _run_in_parts(tmp_path, "whole", [rows])
-    texts, stories, count = _state(whole)
+    reference = texts, stories, count, relations = _state(whole)
     assert count == len(rows) and len(texts) == len(rows)
     # the site's template lines are gone from every article, the first one of the site included
     assert not any("Story continues below" in t or "Weekend Edition" in t for t in texts.values())
+    assert sorted(r for r, _ in relations.values() if r not in (None, "original")) == ["duplicate"]  # the wire copy
     depot = {i for i, t in texts.items() if "bus depot" in t}
     assert len(depot) == 2 and any(depot <= s for s in stories)
     splits = {
@@ -246,11 +252,12 @@ def test_same_input_gives_same_articles_and_stories_however_it_is_split_into_run
     }
     for name, parts in splits.items():
         db = _run_in_parts(tmp_path, name, parts)
-        assert _state(db) == (texts, stories, count), name
+        assert _state(db) == reference, name
         again = Pipeline(db=db).run([str(write_jsonl(tmp_path / f"{name}-again.jsonl", rows))])
         assert again.new_articles == 0 and not again.skipped, name  # re-run into the same store: nothing new
-        assert _state(db) == (texts, stories, count), name
-        assert {a.relation for a in again.articles} <= {None, "original"}, name  # never its own near-duplicate
+        assert _state(db) == reference, name
+        # the re-run reports the stored articles, none of them a copy of itself
+        assert {a.id: (a.relation, a.copy_of) for a in again.articles} == relations, name
 
 
 def test_pages_that_are_not_articles_are_listed_as_skipped_not_made_stories(tmp_path, db):

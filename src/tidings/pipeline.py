@@ -249,7 +249,8 @@ class Pipeline:
                 cleaned = {a.id for a in new}
                 input_ids += [doc_id for doc_id in docs if doc_id in existing or doc_id in cleaned]
                 recleaned = self._clean_again(set(docs))
-                self._add_batch(new, group_by, {a.id: docs[a.id] for a in new}, recleaned)
+                relabelled = self._exact_copies(recleaned)
+                self._add_batch(new, group_by, {a.id: docs[a.id] for a in new}, recleaned, relabelled)
                 new_count += len(new)
                 progress("stored", new_count, None)
             self._rebuild_dirty_stories(progress)
@@ -311,12 +312,31 @@ class Pipeline:
                 out.append(item)
         return out
 
+    def _exact_copies(self, recleaned: list[Article]) -> list[Article]:
+        """Near duplicates that the new cleaning made word for word the same are duplicates, as a run that saw them
+        cleaned so from the start would have found (``recleaned`` are relabelled in place; the other articles whose
+        relation changes are returned)."""
+        if not recleaned:
+            return []
+        mine = {a.id: a for a in recleaned}
+        linked = {a.copy_of for a in recleaned if a.copy_of} | set(self.store.copies_of(mine))
+        group = {**{a.id: a for a in self.store.get_articles(sorted(linked - set(mine)))}, **mine}
+        changed = []
+        for a in group.values():
+            root = group.get(a.copy_of or "")
+            if a.relation == "near_duplicate" and root is not None and a.content_hash == root.content_hash:
+                a.relation = "duplicate"
+                if a.id not in mine:
+                    changed.append(a)
+        return changed
+
     def _add_batch(
         self,
         articles: list[Article],
         group_by: str | None,
         sources: dict[str, Document] | None = None,
         recleaned: list[Article] | None = None,
+        relabelled: list[Article] | None = None,
     ) -> None:
         """Embed, dedupe and cluster new articles, then write them, their raw documents, what the cleaner learned
         and the articles it cleaned again, with their stories, in one transaction."""
@@ -331,6 +351,7 @@ class Pipeline:
                 self.memory.flush(conn)
                 if recleaned:
                     self.store.update_cleaned(conn, recleaned, again_signatures, again)
+                    self.store.update_relations(conn, relabelled or [])
             if recleaned:
                 self._copies = self._clusterer = None  # their indexes hold the old texts' signatures and vectors
                 self._warm()
@@ -361,6 +382,7 @@ class Pipeline:
             self.memory.flush(conn)
             if recleaned:
                 self.store.update_cleaned(conn, recleaned, again_signatures, again)
+                self.store.update_relations(conn, relabelled or [])
             self.store.update_relations(conn, changed_known)
             self.store.assign_stories(conn, assignments, merged)
         if recleaned:

@@ -250,6 +250,16 @@ class Store:
                 ).scalars()
             )
 
+    def copies_of(self, article_ids: Iterable[str]) -> list[str]:
+        """Stored articles that point at one of these as their original."""
+        ids = sorted(set(article_ids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(articles_table.c.id).where(articles_table.c.copy_of.in_(ids[start : start + 500]))
+                found.update(conn.execute(query).scalars())
+        return sorted(found)
+
     def story_ids_of(self, article_ids: list[str]) -> list[str]:
         """The stories of these articles, in the order their first article appears."""
         story_of: dict[str, str] = {}
@@ -509,10 +519,9 @@ class Store:
     def update_cleaned(
         self, conn: Connection, articles: list[Article], signatures: list[bytes], embeddings: np.ndarray
     ) -> None:
-        """Write what a new cleaning of stored articles gave (same ids, stories and copy relations) and mark their
-        stories dirty."""
+        """Write what a new cleaning of stored articles gave (same ids and stories) and mark their stories dirty."""
         for i, a in enumerate(articles):
-            values: dict[str, Any] = {f: getattr(a, f) for f in _CLEANED_FIELDS}
+            values: dict[str, Any] = {f: getattr(a, f) for f in (*_CLEANED_FIELDS, "relation", "copy_of")}
             values.update({f: json.dumps(getattr(a, f), ensure_ascii=False) for f in _JSON_LIST_FIELDS})
             values["signature"] = signatures[i]
             values["embedding"] = embeddings[i].astype(np.float32).tobytes()

@@ -230,7 +230,7 @@ class DedupeSettings:
     copy_min_words: int = 30
     """An article is a copy, or has copies, only with at least this many words of real content (paragraphs that
     ``clean.is_boilerplate`` calls boilerplate left out): two pages whose text is only 'Chat with us in Facebook
-    Messenger...' are no copies of each other. The shortest copy in the dedupe benchmark's pairs is longer."""
+    Messenger...' are no copies of each other."""
     boilerplate_ui_share: float = 0.4
     """A paragraph with at least this share of interface words is boilerplate for copy detection (its shingles and
     sentences do not count). Higher than the cleaner's ``ui_density``: 'Facebook shares fell 5%' is news."""

@@ -230,7 +230,8 @@ class DedupeSettings:
     copy_min_words: int = 30
     """An article is a copy, or has copies, only with at least this many words of real content (paragraphs that
     ``clean.is_boilerplate`` calls boilerplate left out): two pages whose text is only 'Chat with us in Facebook
-    Messenger...' are no copies of each other."""
+    Messenger...' are no copies of each other. benchmarks/copies.py (test half, --no-msrp): P/R .996/.970 (F1 .983),
+    with 0 .994/.972 (.983); before boilerplate was left out and the original's tie-break fixed, .992/.970 (.981)."""
     boilerplate_ui_share: float = 0.4
     """A paragraph with at least this share of interface words is boilerplate for copy detection (its shingles and
     sentences do not count). Higher than the cleaner's ``ui_density``: 'Facebook shares fell 5%' is news."""

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tidings import resources
-from tidings.clean import Cleaner, dateline_date
+from tidings.clean import Cleaner, dateline_date, document_id
 from tidings.ingest import iter_documents
 from tidings.model import Article, Document, Skip
 from tidings.settings import CleanSettings, IngestSettings
-from tidings.text import content_hash, fold_whitespace, paragraphs, stable_id
+from tidings.text import content_hash, fold_whitespace, paragraphs
 
 SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -225,7 +225,7 @@ def test_seeds_titles_headings_credits_metadata(seed_results: list[tuple[Path, A
         # the title is the first line that reads like a headline, not the chrome above it
         assert article.title == next(line for line in lines if len(line.split()) >= 4), path.name
         assert article.language == "en"
-        assert article.id == stable_id(article.url or "", article.title or "", article.text, prefix="a")
+        assert article.id.startswith("a") and len(article.id) == 17  # from the raw input (document_id)
         assert article.content_hash == content_hash(article.text)
         for heading in article.headings:
             assert heading in paragraphs(article.text)
@@ -312,7 +312,7 @@ def test_metadata_from_json_fields(cleaner: Cleaner) -> None:
     assert article.authors == ["Lena Holt"]
     assert article.origin == "feed.jsonl:3"
     assert article.removed == []
-    assert article.id == stable_id(article.url, article.title, article.text, prefix="a")
+    assert article.id == document_id(doc)  # from the raw input, not from what cleaning made of it
 
 
 def test_feed_fragment_html_becomes_paragraphs(cleaner: Cleaner) -> None:
@@ -456,3 +456,75 @@ def test_dates_the_text_talks_about_are_not_publication_dates(cleaner: Cleaner) 
 )
 def test_dateline_forms(line: str, expected: str | None) -> None:
     assert dateline_date(["A headline about something", line], CleanSettings()) == expected
+
+
+# ------------------------------------------------------------------------------------------ not articles, chrome
+
+NOT_ARTICLES = {
+    "an availability notice": "Fresh Basket Grocers\n\nSorry, this zipcode is not in our deliverable area.\n\n"
+    "Enter another zipcode\n\nHome\nAbout us",
+    "a search page": "Search results for \u201charbour ferry\u201d\n\n"
+    "Showing 1-10 of 212 results for \u201charbour ferry\u201d.\n\nSort by relevance\nFilter by date",
+    "a login page": "Sign in\n\nSign in to your Tarnby Courier account to keep reading.\n\n"
+    "Forgot your password?\n\nDon't have an account? Create an account",
+    "a paywall": "Subscriber exclusive\n\nSubscribe now to continue reading this story.\n\n"
+    "Already a subscriber? Log in",
+    "a cookie notice": "Your privacy\n\nWe use cookies to improve your experience on our site.\n\n"
+    "Accept all cookies\nManage cookie settings",
+    "an error page": "Page not found\n\nSorry, the page you were looking for could not be found.\n\n"
+    "Go to the homepage",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_ARTICLES))
+def test_pages_that_are_not_articles_are_skipped_with_a_reason(cleaner: Cleaner, kind: str) -> None:
+    doc = text_doc(NOT_ARTICLES[kind], site="pages.example")
+    [result] = cleaner.clean([doc])
+    assert isinstance(result, Skip), result
+    assert result.reason.startswith(f"not an article: {kind}") and "\n" not in result.reason
+
+
+def test_a_list_of_headlines_is_not_an_article(cleaner: Cleaner) -> None:
+    headlines = [
+        "Ferry timetable changes for the summer season",
+        "Harbour master retires after thirty years at sea",
+        "New cycle lane opens along the Tarn embankment",
+        "School choir wins the county music festival",
+        "Storm damages roofs in the old fishing quarter",
+        "Market traders protest over rising stall fees",
+        "Lighthouse museum reopens with a new exhibition",
+        "Council delays vote on the new harbour car park",
+    ]
+    html = "<html><body><h1>Latest news</h1><ul>" + "".join(
+        f'<li><a href="/n/{n}">{h}</a></li>' for n, h in enumerate(headlines)) + "</ul></body></html>"
+    [result] = cleaner.clean([Document("latest.html", html, "html", {"url": "https://tarnbycourier.example/latest"})])
+    assert isinstance(result, Skip) and result.reason.startswith("not an article: a list of headlines"), result
+
+
+def test_short_articles_that_mention_cookies_or_zip_codes_stay_articles(cleaner: Cleaner) -> None:
+    brief = text_doc("Ferry back\n\nThe Gullholm ferry resumed on Thursday.")
+    assert clean_one(cleaner, brief).text == "The Gullholm ferry resumed on Thursday."
+    bakery = text_doc(
+        "Bakery wins cookie prize\n\nA bakery in Tarnby won the regional prize for its oat cookies on Friday.\n\n"
+        "The owners said the cookie recipe came from a grandmother who baked for the whole street.\n\n"
+        "The bakery will now deliver to every zip code in the county, they said."
+    )
+    assert "oat cookies" in clean_one(cleaner, bakery).text
+
+
+def test_captions_photo_credits_buttons_and_section_labels_are_removed(cleaner: Cleaner) -> None:
+    junk = ["Politics", "Hide Caption 24 of 25 Photos", "Photo: Rhea Tamm/Getty Images", "CLOSE",
+            "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds."]
+    doc = Document("vote.txt", (
+        "Politics\n\nHide Caption 24 of 25 Photos\n\nPhoto: Rhea Tamm/Getty Images\n\n"
+        "The Tarnby assembly passed the harbour budget by a single vote on Tuesday night.\n\n"
+        "CLOSE\n\n"
+        "Opposition members said the plan left too little money for flood defences along the river.\n\n"
+        "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.\n\n"
+        "The budget now goes to the regional council, which meets again in May."
+    ), "text", {"site": "tarnbycourier.example"})
+    article = clean_one(cleaner, doc)
+    assert article.text.startswith("The Tarnby assembly passed")
+    assert article.title != "Politics"
+    for line in junk:
+        assert line not in article.text

@@ -334,3 +334,16 @@ def test_near_copies_are_looked_up_among_the_most_recent_lsh_window_articles(win
     again = make(edited_copy(FIRE) + "\n\nUpdated at noon.", "Fire destroys warehouse", "2024-05-07")
     detector.detect([again], np.zeros((1, 0), dtype=np.float32), [detector.signature(again)])
     assert again.copy_of == (stored[0].id if found else copy.id)
+
+
+def test_pages_that_share_only_boilerplate_are_not_copies(detector: CopyDetector) -> None:
+    promo = "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds."
+    first = make(promo, "Ferry strike enters third day", "2024-05-05", url="https://tarnby.example/ferry")
+    second = make(promo, "Orchard harvest starts early", "2024-08-19", url="https://tarnby.example/orchard")
+    # a little real text beside the same plugs is still too little content to call two pages copies
+    plugs = "\n\n".join([promo, "Sign up for our Morning Brief newsletter.", "Follow us on Facebook and Instagram."])
+    third = make(f"The ferry strike ended.\n\n{plugs}", "Ferry strike ends", "2024-05-08", url="https://t.example/3")
+    fourth = make(f"Apples are in.\n\n{plugs}", "Apple harvest", "2024-08-20", url="https://t.example/4")
+    detect(detector, [first, third])
+    detect(detector, [second, fourth])
+    assert all(a.copy_of is None and a.relation in (None, "original") for a in (first, second, third, fourth))

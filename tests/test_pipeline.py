@@ -172,3 +172,105 @@ def test_article_vector_is_title_and_lead_sentences():
     assert np.allclose(got, want / np.linalg.norm(want), atol=1e-5)
     untitled = Article(id="y", origin="o", title=None, text="Too short.")  # no sentence of 3 words: the text itself
     assert np.isclose(np.linalg.norm(pipeline_module.article_vectors([untitled], encoder)[0]), 1.0, atol=1e-5)
+
+
+# -- same input, same output --------------------------------------------------------------------------------------
+# Four articles of one fictional site share its template lines (a masthead, a 'Story continues below' marker inside
+# the body, a newsletter plug after it); a second site reports one of the same events. Only the memory of repeated
+# lines can tell the template lines from the text, and only once two articles of the site have been seen.
+LEDGER = "millbrookledger.example"
+LEDGER_ROWS = [
+    ("Millbrook council approves new bus depot", "2026-04-06",
+     "The Millbrook town council approved plans for a new electric bus depot on Monday evening.",
+     "Councillors voted seven to two in favour after a three-hour debate in the town hall.",
+     "Construction is due to start in the autumn and should take about eighteen months."),
+    ("Heavy rain floods Millbrook high street", "2026-04-07",
+     "Heavy rain flooded shops along the Millbrook high street early on Tuesday morning.",
+     "Firefighters pumped water out of a dozen basements as the river rose above its banks.",
+     "The county weather office expects more showers until the end of the week."),
+    ("Millbrook library reopens after roof repairs", "2026-04-08",
+     "The Millbrook public library reopened on Wednesday after nine months of roof repairs.",
+     "Readers queued outside the doors before the librarians unlocked them at nine o'clock.",
+     "The repairs cost the town about four hundred thousand pounds, the council said."),
+    ("Millbrook rowing club wins regional title", "2026-04-09",
+     "The Millbrook rowing club won the regional eights title on the river Lune on Thursday.",
+     "The crew finished two lengths ahead of the defending champions from Kestrel Bay.",
+     "Coach Ilse Varga said the young rowers had trained through the winter floods."),
+]
+OTHER_SITE = ("Bus depot gets green light in Millbrook", "lunevalleynews.example", "2026-04-06",
+              "Millbrook councillors approved a new electric bus depot on Monday after a long debate.\n\n"
+              "Seven councillors voted for the plans and two against at the town hall meeting.\n\n"
+              "Work on the depot is expected to begin in the autumn.")
+
+
+def _ledger_inputs() -> list[tuple[str, str, str, str]]:
+    rows = []
+    for title, day, first, second, third in LEDGER_ROWS:
+        text = (f"Millbrook Ledger Weekend Edition\n\n{first}\n\n{second}\n\nStory continues below\n\n{third}\n\n"
+                "Get the Ledger morning briefing every weekday")
+        rows.append((title, LEDGER, day, text))
+    rowing = LEDGER_ROWS[3]
+    wire_copy = (rowing[0], "valleywire.example", rowing[1], "\n\n".join(rowing[2:]))  # a copy, without the template
+    return [*rows, OTHER_SITE, wire_copy]
+
+
+def _state(db: str) -> tuple[dict[str, str], set[frozenset[str]], int, dict[str, tuple[str | None, str | None]]]:
+    """Every stored article's text by id, the stories as sets of article ids, the number of article rows and every
+    article's copy relation."""
+    p = Pipeline(db=db)
+    ids = [a.id for a, _, _ in p.store.iter_index_rows()]
+    articles = p.store.get_articles(ids)
+    stories: dict[str, set[str]] = {}
+    for a in articles:
+        stories.setdefault(a.story_id or a.id, set()).add(a.id)
+    texts = {a.id: a.text for a in articles}
+    relations = {a.id: (a.relation, a.copy_of) for a in articles}
+    return texts, {frozenset(s) for s in stories.values()}, p.store.count_articles(), relations
+
+
+def _run_in_parts(tmp_path: Path, name: str, parts: list[list[tuple[str, str, str, str]]]) -> str:
+    db = str(tmp_path / f"{name}.db")
+    for n, part in enumerate(parts):
+        Pipeline(db=db).run([str(write_jsonl(tmp_path / f"{name}-{n}.jsonl", part))])
+    return db
+
+
+def test_same_input_gives_same_articles_and_stories_however_it_is_split_into_runs(tmp_path):
+    rows = _ledger_inputs()
+    whole = _run_in_parts(tmp_path, "whole", [rows])
+    reference = texts, stories, count, relations = _state(whole)
+    assert count == len(rows) and len(texts) == len(rows)
+    # the site's template lines are gone from every article, the first one of the site included
+    assert not any("Story continues below" in t or "Weekend Edition" in t for t in texts.values())
+    assert sorted(r for r, _ in relations.values() if r not in (None, "original")) == ["duplicate"]  # the wire copy
+    depot = {i for i, t in texts.items() if "bus depot" in t}
+    assert len(depot) == 2 and any(depot <= s for s in stories)
+    splits = {
+        "one-per-run": [[row] for row in rows],
+        "one-per-run-reversed": [[row] for row in reversed(rows)],
+        "four-runs-shuffled": [rows[2:4], rows[4:], rows[:1], rows[1:2]],
+    }
+    for name, parts in splits.items():
+        db = _run_in_parts(tmp_path, name, parts)
+        assert _state(db) == reference, name
+        again = Pipeline(db=db).run([str(write_jsonl(tmp_path / f"{name}-again.jsonl", rows))])
+        assert again.new_articles == 0 and not again.skipped, name  # re-run into the same store: nothing new
+        assert _state(db) == reference, name
+        # the re-run reports the stored articles, none of them a copy of itself
+        assert {a.id: (a.relation, a.copy_of) for a in again.articles} == relations, name
+
+
+def test_pages_that_are_not_articles_are_listed_as_skipped_not_made_stories(tmp_path, db):
+    promo = "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds."
+    rows = [
+        ("Fresh Basket Grocers", "freshbasket.example", "2026-03-02",
+         "Sorry, this zipcode is not in our deliverable area.\n\nEnter another zipcode"),
+        ("Ferry strike enters third day", "tarnbycourier.example", "2026-03-02", promo),
+        ("Orchard harvest starts early", "tarnbycourier.example", "2026-08-19", promo),
+        BAKE,
+    ]
+    result = Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", rows))])
+    assert [a.title for a in result.articles] == [BAKE[0]] and len(result.stories) == 1
+    reasons = sorted(s.reason for s in result.skipped)
+    assert len(reasons) == 3 and all("\n" not in r for r in reasons)
+    assert reasons[-1].startswith("not an article: an availability notice")

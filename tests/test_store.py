@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
-from tidings.model import Article, Story, SummarySentence
-from tidings.store import SchemaError, Store, meta_table
+from tidings.model import Article, Document, Story, SummarySentence
+from tidings.store import SCHEMA_VERSION, SchemaError, Store, meta_table
 
 
 def make_article(n: int, **kw) -> Article:
@@ -16,7 +16,7 @@ def make_article(n: int, **kw) -> Article:
 
 def test_schema_is_versioned(db):
     store = Store(db)
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     with store.transaction() as conn:
         conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="99"))
     with pytest.raises(SchemaError, match="newer"):
@@ -98,3 +98,22 @@ def test_vector_cache(db):
     got = store.get_vectors(["k1", "k2", "k3"])
     assert set(got) == {"k1", "k2"}
     assert got["k1"].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_raw_documents_and_the_memory_of_repeated_lines_are_kept(db):
+    store = Store(db)
+    doc = Document("in.jsonl:1", "<p>Ferry back</p>", "html", {"url": "https://isles.example/ferry"})
+    big = 2**62 + 5  # line keys are 63-bit
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1, site="isles.example")])
+        store.add_sources(conn, {"a1": doc})
+        store.add_line_rows(conn, [("a1", "isles.example", big, 7), ("a1", "isles.example", 11, 7)])
+        store.add_line_rows(conn, [("x2", "", big, 8), ("x3", "other.example", big, 9)])
+        store.add_line_rows(conn, [("a1", "isles.example", big, 99)])  # a page's rows are written once
+    [got] = store.get_sources(["a1"]).values()
+    assert (got.content, got.kind, got.meta, got.origin) == (doc.content, "html", doc.meta, "file1.txt")
+    across, on_site = store.line_contexts({("isles.example", big), ("isles.example", 11)}, cap=3)
+    assert across == {big: None, 11: {7}}  # three contexts: as many as the cleaner asks for
+    assert on_site == {("isles.example", big): {7}, ("isles.example", 11): {7}}
+    assert store.articles_with_lines({big}, set()) == ["a1"]  # x2 and x3 were pages, not stored articles
+    assert store.articles_with_lines(set(), {("isles.example", 11)}) == ["a1"]

@@ -13,12 +13,17 @@ pass the same junk filter, which works on lines and combines signals that do not
   with such words goes only when it is also off-topic, a long one only when they are dense.
 - cue blocks: a short cue line ('...:', or a short line followed by headlines) and the run of headline-like
   lines under it.
-- repetition: a non-anchor line seen next to different text in several articles of the run (or two of the
-  same site) is template text. The counter lives in the :class:`Cleaner`, so it spans batches.
+- repetition: a non-anchor line seen next to different text in several articles (or two of the same site) is
+  template text. The memory is a :class:`LineMemory` (in this process), or the pipeline's, kept in its store so
+  that it spans runs; what a page adds to it depends on the page alone, so it ends the same whatever the order.
+- form: page chrome (``CHROME_PATTERNS``: gallery captions, photo credits, buttons, section labels) and a site's
+  promotion of itself (``PROMO_PATTERNS``) go wherever they stand; a page that is a list of headlines or a short
+  notice (``NON_ARTICLE_PATTERNS``: error, search, login, paywall, cookie, delivery area) is skipped with the reason.
 - topical distance: shared content words with the body say a line is on-topic; otherwise the cosine of its
   MiniLM embedding to the article's title (or lead) decides. Embeddings are computed only for the few lines
   whose fate depends on them, only in languages the encoder knows, and cached for the run.
 
+An article's id is :func:`document_id` of its raw document, so that it never depends on the memory.
 In-body subheadings stay (also listed in ``Article.headings``); credit lines go to ``Article.credits``,
 bylines to ``Article.authors``; everything removed is kept in ``Article.removed``. The thresholds live in
 :class:`~tidings.settings.CleanSettings`; benchmarks/extraction.py measures the result against trafilatura
@@ -27,7 +32,9 @@ alone, readability-lxml and jusText.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import logging
 import re
 from collections import Counter
@@ -94,6 +101,79 @@ _CREDIT = re.compile(
     re.I,
 )
 _CREDIT_HINTS = ("contribut", "reporting", " by ", "material", "información", "afp")
+
+# Page chrome recognised by form alone, one named pattern per kind (matched against the whole line, case
+# ignored): gallery captions and their counters, photo credits, buttons, and bare section labels. Such a line is
+# removed wherever it stands, never taken for a title, and never opens a summary.
+CHROME_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("gallery caption", r"(?:hide|show|view|expand|close) caption"
+     r"(?:\s+\d+\s+of\s+\d+(?:\s+(?:photos?|images?|slides?))?)?"),
+    ("gallery counter", r"(?:(?:photo|image|picture|slide)s?\s+)?\d+\s+(?:of|/)\s+\d+"
+     r"(?:\s+(?:photos?|images?|slides?|pictures?))?"),
+    ("photo credit", r"\(?(?:photo|photograph|image|picture|pictured|video|graphic|illustration)s?(?:\s+credit)?"
+     r"\s*(?:[:|]|by)\s*[^.!?]{1,80}?(?:/|\b(?:getty|images?|reuters|afp|ap|epa|shutterstock|courtesy|file|pool)\b)"
+     r"[^.!?]{0,40}\)?"),
+    ("photo credit", r"[^.!?]{1,60}/\s*(?:getty images|afp|reuters|ap|epa|shutterstock|afp via getty images)\)?"
+     r"|\(?(?:ap|afp|reuters|epa)\s+photos?\s*/\s*[^.!?]{1,40}"),
+    ("button", r"(?:close|close x|x|×|✕|✖|open|expand|collapse|toggle|back to top|skip to (?:main )?content"
+     r"|skip ad|skip advertisement|replay|play video|watch video|watch live|listen live|mute|unmute|load more"
+     r"|show more|see more)"),
+    ("section label", r"(?:[\w.&'’-]+\s*[|/>»›•·]\s*){0,3}"
+     r"(?:news|world|u\.?s\.?|us|uk|politics|business|markets|money|economy|tech|technology|science|health|sports?|opinion|opinions|analysis|entertainment|culture|arts|lifestyle|style"
+     r"|travel|food|weather|local|national|international|europe|asia|americas|africa|middle east|australia|china"
+     r"|india|top stories|latest news|breaking news|live|live updates|exclusive|editorial|commentary|features?"
+     r"|investigations?|video|videos|photos|gallery|podcasts?|education|climate|environment|crime|justice|media)"),
+)
+_CHROME = re.compile("|".join(f"(?:{p})" for _, p in CHROME_PATTERNS), re.I)
+# Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
+# happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
+PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("contact us", r"\b(?:chat with us (?:on|in|via)|message us (?:on|in|via)|contact us (?:at|on|via|today)"
+     r"|send us (?:a|your) (?:news )?(?:tip|message)s?)\b"),
+    ("follow us", r"\b(?:follow us|like us|find us|join us|connect with us) on (?:facebook|twitter|x|instagram"
+     r"|linkedin|youtube|tiktok|telegram|whatsapp|social media)\b"),
+    ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
+     r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
+    ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
+    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
+     r"|support (?:our|independent|local) journalism)\b"),
+)
+_PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
+
+
+def is_boilerplate(text: str, ui_share: float, max_words: int = 30) -> bool:
+    """A line or paragraph that is no article content whatever its context: mostly interface words (at least
+    ``ui_share`` of them), or short (``max_words``) and page chrome or the site's promotion of itself."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return True
+    if sum(tokens.count(t) for t in set(tokens) & UI_LEXICON) >= ui_share * len(tokens):
+        return True
+    return len(tokens) <= max_words and bool(_CHROME.fullmatch(text.strip()) or _PROMO.search(text))
+
+# Pages that are not articles: what their text says, one named pattern per kind. A page is skipped as one when its
+# cleaned text is short (``CleanSettings.non_article_max_words``) and such lines make up most of it or its title.
+NON_ARTICLE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("an error page", r"\b(?:error 404|404 (?:error|not found|page)|(?:page|article|story|content) (?:you (?:were|are) "
+     r"looking for )?(?:was |could )?not (?:be )?found|(?:this|the) page (?:does not|doesn't|no longer) exists?"
+     r"|internal server error|service unavailable|something went wrong|access denied|403 forbidden|bad gateway"
+     r"|page (?:has been )?(?:removed|moved))\b"),
+    ("a search page", r"\b(?:search results|results for\b|no results (?:were )?found|your search (?:for .{1,60} )?"
+     r"(?:did not|didn't) match|refine your search|showing (?:\d+|results)|sort by relevance)"),
+    ("an availability notice", r"\b(?:not (?:in|within) our (?:deliverable|delivery|service) area|zip ?code|postcode"
+     r"|(?:is )?not available in your (?:country|region|area|location)|unavailable in your (?:country|region|area)"
+     r"|outside (?:of )?(?:the|our) (?:delivery|service) area)\b"),
+    ("a login page", r"\b(?:sign in to|log in to|login to|forgot (?:your )?password|create (?:an|your|a free) account"
+     r"|(?:don't|do not) have an account|sign in with|log in with|remember me)\b"),
+    ("a paywall", r"\b(?:subscribe (?:now )?to (?:continue|keep) reading|to continue reading|subscribers? only"
+     r"|already a subscriber|you have reached (?:your|the) (?:limit|maximum)|free articles? (?:left|remaining)"
+     r"|this (?:article|content) is (?:for|available to) (?:subscribers|members))\b"),
+    ("a cookie notice", r"\b(?:we use cookies|(?:use|uses) of cookies|cookie (?:policy|settings|preferences|consent)"
+     r"|accept (?:all )?cookies|manage (?:your )?(?:cookie|privacy) (?:settings|preferences)|privacy choices)\b"),
+    ("a browser check", r"\b(?:enable javascript|javascript is (?:disabled|required)|(?:update|upgrade) your browser"
+     r"|(?:browser|device) is not supported|are you a robot|verify (?:that )?you are (?:a )?human|captcha)\b"),
+)
+_NON_ARTICLE = [(reason, re.compile(p, re.I)) for reason, p in NON_ARTICLE_PATTERNS]
 _BYLINE = re.compile(
     r"^(?:by|von|par|por|di|door|av|przez|автор|від)\s+([A-ZÀ-ÖØ-ÞА-ЯІЇЄ][\w.'’-]*(?:[\s,&]+[\w.'’-]+){0,7})$",
     re.I,
@@ -183,6 +263,7 @@ class _Unit:
     repeated: bool = False
     dated: bool = False  # mentions a date (datelines, 'Updated: ...')
     legal: bool = False  # copyright notices and photo credits ('© 2024 ...', '... © AFP')
+    chrome: bool = False  # a caption, photo credit, button, section label or promotion (CHROME_, PROMO_PATTERNS)
     _content: frozenset[str] | None = None
 
     def content(self, settings: CleanSettings) -> frozenset[str]:
@@ -273,8 +354,29 @@ def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
     if match and len(match.group(1).split()) <= settings.prefix_cue_max_words and not _SENT_END.search(match.group(2)):
         prefix = _WORD.findall(match.group(1).lower())
         unit.prefix_cue = any(t in UI_LEXICON for t in prefix)
-    unit.key = hash(" ".join(tokens))
+    unit.chrome = (unit.n_words <= settings.chrome_max_words and bool(_CHROME.fullmatch(text.strip()))) or (
+        unit.n_words <= settings.promo_max_words and bool(_PROMO.search(text))
+    )
+    unit.key = line_key(" ".join(tokens))
     return unit
+
+
+def line_key(text: str) -> int:
+    """A line's key in the memory of repeated lines: stable across processes and machines (Python's ``hash`` of a
+    string is salted per process), 63 bits so that it fits a signed 64-bit SQL integer."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big") >> 1
+
+
+_VOLATILE_META = frozenset({"feed"})  # where a document was found, not what it is
+
+
+def document_id(doc: Document) -> str:
+    """An article's id, from its raw input alone: kind, metadata (title, url, date, site...) and content, never
+    its path (the same input has the same id on any machine) nor what cleaning made of it (the text may change
+    when the store learns a template line; the id does not)."""
+    meta = {k: v for k, v in (doc.meta or {}).items() if k not in _VOLATILE_META}
+    return stable_id(doc.kind, json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str), doc.content,
+                     prefix="a")
 
 
 def _split_block(text: str, kind: str, wrap_min_chars: int) -> list[_Unit]:
@@ -533,6 +635,7 @@ class _Page:
     vocabulary: Counter[str] = field(default_factory=Counter)
     cos: dict[int, float] = field(default_factory=dict)
     centroid: str = ""
+    id: str = ""  # document_id of the raw document
 
 
 @dataclass
@@ -603,7 +706,7 @@ class _Judge:
         """Junk by form alone. Inside the body, codes and numbers of extracted HTML are table or list
         content, and only short repeated lines ('Advertisement') are template text."""
         u, s = self.units[i], self.s
-        if u.prefix_cue or u.date or u.legal:
+        if u.prefix_cue or u.date or u.legal or u.chrome:
             return True
         if u.code and (zone == "top" or not self.page.from_html):
             return True
@@ -769,25 +872,63 @@ class _Judge:
         return out
 
 
-class Cleaner:
-    """Documents in, articles (or skips) out. Keeps a run-wide memory of lines seen, so template lines
-    repeated across articles are recognised across batches."""
+LineRow = tuple[str, str, int, int]
+"""What one page tells the memory of repeated lines: (document id, site or '', line key, body context key)."""
+
+
+class LineMemory:
+    """The memory of repeated lines, in this process: for each line key, the distinct body contexts it was seen next
+    to, across sites and on each site (capped at the thresholds, which is all the cleaner asks). Lossy past
+    ``repeat_memory_lines`` (lines seen once are forgotten). The pipeline gives its cleaner one kept in the store
+    (:class:`tidings.pipeline.StoredLineMemory`) instead, so that a run sees what earlier runs saw."""
 
     def __init__(self, settings: CleanSettings) -> None:
-        self.settings = settings
+        self.cap = max(settings.repeated_block_min_sites, settings.repeated_block_min_site_docs)
+        self.limit = settings.repeat_memory_lines
         self._seen: dict[int, set[int]] = {}
         self._seen_site: dict[tuple[str, int], set[int]] = {}
+
+    def add(self, rows: Iterable[LineRow]) -> None:
+        for _doc, site, key, context in rows:
+            seen = self._seen.setdefault(key, set())
+            if len(seen) < self.cap:
+                seen.add(context)
+            if site:
+                seen_site = self._seen_site.setdefault((site, key), set())
+                if len(seen_site) < self.cap:
+                    seen_site.add(context)
+        if len(self._seen) > self.limit:
+            self._seen = {k: v for k, v in self._seen.items() if len(v) > 1}
+        if len(self._seen_site) > self.limit:
+            self._seen_site = {k: v for k, v in self._seen_site.items() if len(v) > 1}
+
+    def counts(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], tuple[int, int]]:
+        """For each (site, line key): distinct contexts across sites and on that site (both capped)."""
+        return {
+            (site, key): (len(self._seen.get(key, ())), len(self._seen_site.get((site, key), ())) if site else 0)
+            for site, key in pairs
+        }
+
+
+class Cleaner:
+    """Documents in, articles (or skips) out. Template lines repeated across articles are recognised through a
+    :class:`LineMemory` (in this process by default; the pipeline passes one kept in its store)."""
+
+    def __init__(self, settings: CleanSettings, memory: LineMemory | Any | None = None) -> None:
+        self.settings = settings
+        self.memory = memory if memory is not None else LineMemory(settings)
         self._vectors: dict[str, np.ndarray] = {}
 
     # -- public ---------------------------------------------------------------------------------
 
-    def clean(self, docs: list[Document]) -> list[Article | Skip]:
+    def clean(self, docs: list[Document], remember: bool = True) -> list[Article | Skip]:
+        """Clean ``docs``. Their lines are first added to the memory (``remember=False`` when the memory already
+        holds them: cleaning stored documents again after it learned a template line)."""
         pages: list[_Page | Skip] = [self._prepare(doc) for doc in docs]
         real = [p for p in pages if isinstance(p, _Page)]
-        for page in real:
-            self._remember(page)
-        for page in real:
-            self._mark_repeats(page)
+        if remember:
+            self.memory.add([row for page in real for row in self.line_rows(page)])
+        self._mark_repeats(real)
         self._measure_topics(real)
         return [p if isinstance(p, Skip) else self._finish(p) for p in pages]
 
@@ -826,6 +967,7 @@ class Cleaner:
             return Skip(doc.origin, "no text found in the document")
         published = published or dateline_date((u.text for u in units), s)
         page = _Page(doc, units, title, choose_title, url, site or _domain(url), published, authors, from_html)
+        page.id = document_id(doc)
         page.anchors = [i for i, u in enumerate(units) if self._is_anchor(u)]
         page.centroid = self._centroid_text(page)
         cap = s.language_sample_chars
@@ -871,6 +1013,7 @@ class Cleaner:
             and u.ui < s.ui_density
             and not u.credit
             and not u.prefix_cue
+            and not u.chrome
             and u.kind != "table"
         )
 
@@ -897,7 +1040,7 @@ class Cleaner:
         s = self.settings
         return (
             s.title_min_words <= u.n_words <= s.title_max_words
-            and not (u.code or u.date or u.cue or u.repeated or u.prefix_cue)
+            and not (u.code or u.date or u.cue or u.repeated or u.prefix_cue or u.chrome)
             and u.ui < s.ui_density
             and not _BYLINE.match(u.text)
         )
@@ -907,7 +1050,7 @@ class Cleaner:
     def _contexts(self, page: _Page) -> list[int]:
         """For each unit, a key of the body text next to it (the previous anchor, or the first one)."""
         anchors = page.anchors
-        last = page.units[anchors[0]].key if anchors else hash(page.doc.origin)
+        last = page.units[anchors[0]].key if anchors else line_key(page.id)
         anchor_set = set(anchors)
         out: list[int] = []
         for i, u in enumerate(page.units):
@@ -916,39 +1059,32 @@ class Cleaner:
             out.append(last)
         return out
 
-    def _remember(self, page: _Page) -> None:
-        """Count each non-anchor line once per article, with the body text next to it (so that copies of
-        one article, which share the neighbours too, count once)."""
-        s = self.settings
-        cap = max(s.repeated_block_min_sites, s.repeated_block_min_site_docs)
+    def _candidates(self, page: _Page) -> list[int]:
+        """Units whose fate repetition can decide: not body anchors, not the title line."""
         anchor_set = set(page.anchors)
-        contexts = self._contexts(page)
-        done: set[int] = set()
-        for i, u in enumerate(page.units):
-            if i in anchor_set or u.kind == "title_line" or u.key in done:
-                continue
-            done.add(u.key)
-            seen = self._seen.setdefault(u.key, set())
-            if len(seen) < cap:
-                seen.add(contexts[i])
-            if page.site:
-                seen_site = self._seen_site.setdefault((page.site, u.key), set())
-                if len(seen_site) < cap:
-                    seen_site.add(contexts[i])
-        if len(self._seen) > s.repeat_memory_lines:
-            self._seen = {k: v for k, v in self._seen.items() if len(v) > 1}
-        if len(self._seen_site) > s.repeat_memory_lines:
-            self._seen_site = {k: v for k, v in self._seen_site.items() if len(v) > 1}
+        return [i for i, u in enumerate(page.units) if i not in anchor_set and u.kind != "title_line"]
 
-    def _mark_repeats(self, page: _Page) -> None:
+    def line_rows(self, page: _Page) -> list[LineRow]:
+        """Each candidate line once per article, with the body text next to it (so that copies of one article,
+        which share the neighbours too, count once). Depends on the page alone, so the memory is the same
+        whatever order pages come in."""
+        contexts = self._contexts(page)
+        rows: dict[int, LineRow] = {}
+        for i in self._candidates(page):
+            key = page.units[i].key
+            if key not in rows:
+                rows[key] = (page.id, page.site or "", key, contexts[i])
+        return list(rows.values())
+
+    def _mark_repeats(self, pages: list[_Page]) -> None:
         s = self.settings
-        anchor_set = set(page.anchors)
-        for i, u in enumerate(page.units):
-            if i in anchor_set or u.kind == "title_line":
-                continue
-            across = len(self._seen.get(u.key, ()))
-            on_site = len(self._seen_site.get((page.site, u.key), ())) if page.site else 0
-            u.repeated = across >= s.repeated_block_min_sites or on_site >= s.repeated_block_min_site_docs
+        wanted = {(page.site or "", page.units[i].key) for page in pages for i in self._candidates(page)}
+        counts = self.memory.counts(wanted) if wanted else {}
+        for page in pages:
+            for i in self._candidates(page):
+                u = page.units[i]
+                across, on_site = counts.get((page.site or "", u.key), (0, 0))
+                u.repeated = across >= s.repeated_block_min_sites or on_site >= s.repeated_block_min_site_docs
 
     # -- topical distance --------------------------------------------------------------------------
 
@@ -984,6 +1120,39 @@ class Cleaner:
             for i in needs:
                 page.cos[i] = float(np.dot(self._vectors[page.units[i].text[:cut]], centroid))
 
+    # -- pages that are not articles ----------------------------------------------------------------
+
+    def _non_article(self, page: _Page, decision: _Decision) -> str | None:
+        """Why a page is no article (a list of headlines, an error, search, login, paywall, cookie or delivery
+        notice), or None. Only short texts are judged by what they say (NON_ARTICLE_PATTERNS): an article may
+        mention cookies or a zip code."""
+        s, units, labels = self.settings, page.units, decision.labels
+        anchor_set = set(page.anchors)
+        sentences = [i for i, label in enumerate(labels) if label == "body" and i in anchor_set]
+        headlines = [  # a schedule or a list of results is content: its lines carry dates
+            u for u in units if u.titleish(s) and u.n_words >= s.headline_min_words and not (u.chrome or u.dated)
+        ]
+        sentence_words = sum(units[i].n_words for i in sentences)
+        if (
+            len(sentences) <= s.list_max_sentences
+            and len(headlines) >= s.list_min_headlines
+            and sum(u.n_words for u in headlines) >= s.list_headline_share * sentence_words
+        ):
+            return f"a list of headlines ({len(headlines)} headlines, {len(sentences)} sentences)"
+        body = [u for u, label in zip(units, labels, strict=True) if label in ("body", "heading")]
+        body = body or units  # nothing kept: what the page said tells what it was
+        n_words = sum(u.n_words for u in body)
+        if n_words > s.non_article_max_words:
+            return None
+        title = decision.title or ""
+        for reason, pattern in _NON_ARTICLE:
+            hits = [u for u in body if pattern.search(u.text)]
+            by_title = n_words <= s.non_article_title_max_words and pattern.search(title)
+            if by_title or (hits and sum(u.n_words for u in hits) * 2 >= n_words):
+                quoted = fold_whitespace(hits[0].text if hits else title)
+                return f"{reason} ({quoted[:60]!r})"
+        return None
+
     # -- output ----------------------------------------------------------------------------------------
 
     def _finish(self, page: _Page) -> Article | Skip:
@@ -1003,6 +1172,9 @@ class Cleaner:
                 credits.append(text)
             elif label == "removed":
                 removed.append(text)
+        reason = self._non_article(page, decision)
+        if reason:
+            return Skip(page.doc.origin, f"not an article: {reason}")
         if not any(label == "body" for label in decision.labels):
             return Skip(page.doc.origin, "no article text left after cleaning")
         text = "\n\n".join(body)
@@ -1011,7 +1183,7 @@ class Cleaner:
         url = page.url
         language = page.language or resources.detect_language(text)
         return Article(
-            id=stable_id(url or "", title or "", text, prefix="a"),
+            id=page.id,
             origin=page.doc.origin,
             title=title,
             text=text,

@@ -12,8 +12,9 @@ Three kinds of copy, cheapest test first:
   sentence-similarity matrix of the two articles only).
 
 The original is the earliest published; without dates, the one whose text contains the other's, then the one
-with a credit line, then the fuller one, then the one seen first. Copies point at the root original of their
-group (never at another copy); the original gets ``relation="original"``.
+with a credit line, then the fuller one, then the dated one, then the smaller id (never the order of arrival, so
+that any split of the input into runs gives the same originals). Copies point at the root original of their group
+(never at another copy); the original gets ``relation="original"``.
 
 Scale (100k articles, ~2.5 KB each): per article the detector keeps its MinHash row (4 bytes per permutation),
 one half-precision vector in the usearch index (768 bytes + graph links), its content hash and a small record
@@ -39,6 +40,7 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 from usearch.index import Index
 
+from .clean import is_boilerplate
 from .model import Article, Relation
 from .resources import HashingEncoder, get_embedder
 from .settings import DedupeSettings
@@ -129,8 +131,10 @@ class _Sentences:
     words: list[frozenset[str]]
 
     @staticmethod
-    def texts_of(article: Article, min_words: int) -> list[str]:
-        return [s.text for s in segment(article, model=False) if not s.is_heading and len(words(s.text)) >= min_words]
+    def texts_of(article: Article, min_words: int, ui_share: float) -> list[str]:
+        """The sentences to align: not headings, not too short, not boilerplate."""
+        return [s.text for s in segment(article, model=False)
+                if not s.is_heading and len(words(s.text)) >= min_words and not is_boilerplate(s.text, ui_share)]
 
     @classmethod
     def from_texts(cls, texts: list[str]) -> _Sentences:
@@ -278,13 +282,24 @@ class CopyDetector:
         so a changed page-chrome line weighs only its own words; a paragraph shorter than a shingle is one)."""
         k = self.settings.shingle_words
         out: set[bytes] = set()
-        for para in paragraphs(article.text):
+        for para in self.content(article):
             toks = words(para)
             if 0 < len(toks) <= k:
                 out.add(" ".join(toks).encode("utf-8"))
             else:
                 out.update(" ".join(toks[i : i + k]).encode("utf-8") for i in range(len(toks) - k + 1))
         return out
+
+    def _texts_of(self, article: Article) -> list[str]:
+        return _Sentences.texts_of(article, self.settings.alignment_min_words, self.settings.boilerplate_ui_share)
+
+    def content(self, article: Article) -> list[str]:
+        """The paragraphs that are article content: boilerplate never makes two articles copies."""
+        share = self.settings.boilerplate_ui_share
+        return [p for p in paragraphs(article.text) if not is_boilerplate(p, share)]
+
+    def content_words(self, article: Article) -> int:
+        return sum(len(words(p)) for p in self.content(article))
 
     def signature(self, article: Article) -> bytes:
         """The article's MinHash, serialized compactly: a header (shingle and word counts) + 4 bytes per
@@ -295,7 +310,7 @@ class CopyDetector:
         if shingles:
             mh.update_batch(sorted(shingles))
         values = np.asarray(mh.hashvalues, dtype="<u4")
-        return _HEADER.pack(len(shingles), len(words(article.text))) + values.tobytes()
+        return _HEADER.pack(len(shingles), self.content_words(article)) + values.tobytes()
 
     def _parse_signature(self, signature: bytes) -> _Parsed | None:
         if len(signature) != _HEADER.size + 4 * self.settings.num_perm:
@@ -319,7 +334,7 @@ class CopyDetector:
 
     def _register(self, article: Article, parsed: _Parsed | None, embedding: np.ndarray) -> None:
         row = len(self._ids)
-        values, n_shingles, n_words = parsed if parsed is not None else (None, 0, len(words(article.text)))
+        values, n_shingles, n_words = parsed if parsed is not None else (None, 0, self.content_words(article))
         self._ids.append(article.id)
         if row >= self._sigs.shape[0]:
             grown = np.zeros((max(64, 2 * self._sigs.shape[0]), self.settings.num_perm), dtype=np.uint32)
@@ -422,10 +437,15 @@ class CopyDetector:
         return (0, when.moment, index) if when else (1, datetime.min.replace(tzinfo=UTC), index)
 
     def _find(self, article: Article, parsed: _Parsed | None, embedding: np.ndarray) -> _Match | None:
-        """The strongest copy relation of a new article to a known one, or None."""
+        """The strongest copy relation of a new article to a known one, or None (always None for an article
+        with too little content: ``copy_min_words``)."""
+        n_words = parsed[2] if parsed is not None else self.content_words(article)
+        if n_words < self.settings.copy_min_words:
+            return None
         if article.content_hash and article.content_hash in self._by_hash:
             other = self._known[self._by_hash[article.content_hash]]
-            return _Match(other, "duplicate", 1.0, 0.0, 0.0, 0.0)
+            if other.n_words >= self.settings.copy_min_words:
+                return _Match(other, "duplicate", 1.0, 0.0, 0.0, 0.0)
         if parsed is not None and parsed[1]:
             near = self._near(parsed)
             if near is not None:
@@ -457,6 +477,8 @@ class CopyDetector:
         best: _Match | None = None
         for row in sorted(rows):
             other = self._known[self._ids[row]]
+            if other.n_words < self.settings.copy_min_words:
+                continue
             jaccard = float(np.mean(self._sigs[row] == values))
             in_other, in_new = self._containment(jaccard, n_shingles, other.n_shingles)
             shorter = in_other if n_shingles <= other.n_shingles else in_new
@@ -493,6 +515,8 @@ class CopyDetector:
             if 1.0 - dist < candidate_sim:
                 break
             other = self._known[self._ids[int(row)]]
+            if other.n_words < s.copy_min_words:
+                continue
             if when and other.when and abs((when.moment - other.when.moment).days) > s.paraphrase_max_days:
                 continue  # a recurring report (weekly figures, a yearly event) reworded from last time's
             self.stats["ann_candidates"] += 1
@@ -562,7 +586,7 @@ class CopyDetector:
                 continue
             article = given or fetched.get(aid) or self._article(aid)
             if article is not None and article.text:
-                todo.append((aid, _Sentences.texts_of(article, self.settings.alignment_min_words)))
+                todo.append((aid, self._texts_of(article)))
         for (aid, _), found in zip(todo, _Sentences.many([texts for _, texts in todo]), strict=True):
             self._keep_sentences(aid, found)
 
@@ -580,7 +604,7 @@ class CopyDetector:
         article = article or self._article(article_id)
         if article is None or not article.text:
             return None
-        found = _Sentences.from_texts(_Sentences.texts_of(article, self.settings.alignment_min_words))
+        found = _Sentences.from_texts(self._texts_of(article))
         self._keep_sentences(article_id, found)
         return found
 
@@ -588,7 +612,7 @@ class CopyDetector:
     def _new_is_original(self, new: _Known, match: _Match) -> bool:
         """Whether the new article, rather than the root original of the matched group, is the original:
         the earlier published; without dates, the one with a credit line, then the one whose text contains the
-        other's, then the fuller one; else the one seen first stays."""
+        other's, then the fuller one; else the dated one, then the smaller id (never the order of arrival)."""
         s = self.settings
         root = self._root(match.other)
         if new.when and root.when:
@@ -613,7 +637,15 @@ class CopyDetector:
             return True
         if own_other - own_new >= needed:
             return False
-        return new.n_words >= root.n_words * s.fuller_ratio
+        if new.n_words >= root.n_words * s.fuller_ratio:
+            return True
+        if root.n_words >= new.n_words * s.fuller_ratio:
+            return False
+        # alike: a tie-break that does not depend on which came first, so that the same input gives the same
+        # original however it is split into runs: the dated text (a batch meets dated articles first), then the id
+        if bool(new.when) != bool(root.when):
+            return bool(new.when)
+        return new.id < root.id
 
     def _root(self, rec: _Known) -> _Known:
         """The root original of a known article's group."""

@@ -41,7 +41,8 @@ class Skip:
 
 @dataclass
 class Article:
-    """A cleaned article. ``id`` is derived from its content, so re-reading the same input gives the same id."""
+    """A cleaned article. ``id`` is derived from its raw input (``clean.document_id``), so re-reading the same input
+    gives the same id, on any machine, even when the cleaner later removes more of its text."""
 
     id: str
     origin: str

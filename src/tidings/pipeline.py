@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import analyze, clean, cluster, dedupe, ingest, summarize
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
 from .resources import CachedEncoder, TextEncoder, get_embedder, using_encoder
-from .settings import Settings
+from .settings import CleanSettings, Settings
 from .store import Store, now_iso
 from .text import (
     READING_CACHE_PARAGRAPHS,
@@ -33,6 +33,9 @@ from .text import (
     start_workers,
     words,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,66 @@ class StageTimer:
             self.counts[stage] = self.counts.get(stage, 0) + items
 
 
+class StoredLineMemory:
+    """The cleaner's memory of repeated lines (:class:`tidings.clean.LineMemory`), kept in the store: what this
+    batch saw waits in ``pending`` and is written with the batch; counts are the union of both. The stored rows are
+    the same whatever order and split the input came in, so a line becomes template text once the whole input shows
+    it often enough, whichever run that is."""
+
+    def __init__(self, store: Store, settings: CleanSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.cap = max(settings.repeated_block_min_sites, settings.repeated_block_min_site_docs)
+        self.pending: dict[tuple[str, int], clean.LineRow] = {}
+
+    def add(self, rows: Iterable[clean.LineRow]) -> None:
+        for row in rows:
+            self.pending[(row[0], row[2])] = row
+
+    def _counts(
+        self, pairs: set[tuple[str, int]], with_pending: bool, stored: Any = None
+    ) -> dict[tuple[str, int], tuple[int, int]]:
+        across, on_site = stored or self.store.line_contexts(pairs, self.cap)
+        extra: dict[int, set[int]] = {}
+        extra_site: dict[tuple[str, int], set[int]] = {}
+        if with_pending:
+            for _doc, site, key, context in self.pending.values():
+                extra.setdefault(key, set()).add(context)
+                if site:
+                    extra_site.setdefault((site, key), set()).add(context)
+
+        def size(stored: set[int] | None, more: set[int]) -> int:
+            return self.cap if stored is None else min(self.cap, len(stored | more))
+
+        return {
+            (site, key): (
+                size(across.get(key, set()), extra.get(key, set())),
+                size(on_site.get((site, key), set()), extra_site.get((site, key), set())) if site else 0,
+            )
+            for site, key in pairs
+        }
+
+    def counts(self, pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], tuple[int, int]]:
+        return self._counts(set(pairs), with_pending=True)
+
+    def flipped(self) -> tuple[set[int], set[tuple[str, int]]]:
+        """Lines that the pending rows make template text: across sites (keys) and on one site (site, key)."""
+        s = self.settings
+        pairs = {(site, key) for _doc, site, key, _ctx in self.pending.values()}
+        if not pairs:
+            return set(), set()
+        stored = self.store.line_contexts(pairs, self.cap)
+        before, after = self._counts(pairs, False, stored), self._counts(pairs, True, stored)
+        keys = {p[1] for p, (n, _) in before.items() if n < s.repeated_block_min_sites <= after[p][0]}
+        site_keys = {p for p, (_, n) in before.items() if p[0] and n < s.repeated_block_min_site_docs <= after[p][1]}
+        return keys, site_keys
+
+    def flush(self, conn: Connection) -> None:
+        """Write the pending rows (inside the batch's transaction)."""
+        self.store.add_line_rows(conn, self.pending.values())
+        self.pending.clear()
+
+
 class Pipeline:
     """Reads sources into a store and builds cited story briefings.
 
@@ -112,7 +175,8 @@ class Pipeline:
         self.store = Store(db)
         self.batch_size = batch_size
         self.timer = StageTimer()
-        self.cleaner = clean.Cleaner(self.settings.clean)
+        self.memory = StoredLineMemory(self.store, self.settings.clean)
+        self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
         self._clusterer: cluster.StoryClusterer | None = None
         self.encoder = CachedEncoder(get_embedder(), self.store.get_vectors, self.store.put_vectors)
@@ -176,19 +240,18 @@ class Pipeline:
             for batch in self._batches(sources, skip, stdin):
                 read += len(batch)
                 progress("read", read, None)
-                articles = self._clean(batch, skip)
-                seen_in_batch: set[str] = set()
-                unique = []
-                for a in articles:
-                    if a.id not in seen_in_batch:
-                        seen_in_batch.add(a.id)
-                        unique.append(a)
-                        input_ids.append(a.id)
-                existing = self.store.existing_ids(a.id for a in unique)
-                new = [a for a in unique if a.id not in existing]
-                if new:
-                    self._add_batch(new, group_by)
-                    new_count += len(new)
+                # an article is recognised by its raw input before any cleaning: a stored one is never re-inserted
+                docs: dict[str, Document] = {}
+                for doc in batch:
+                    docs.setdefault(clean.document_id(doc), doc)  # the first of equal inputs
+                existing = self.store.existing_ids(docs)
+                new = self._clean([doc for doc_id, doc in docs.items() if doc_id not in existing], skip)
+                cleaned = {a.id for a in new}
+                input_ids += [doc_id for doc_id in docs if doc_id in existing or doc_id in cleaned]
+                recleaned = self._clean_again(set(docs))
+                relabelled = self._exact_copies(recleaned)
+                self._add_batch(new, group_by, {a.id: docs[a.id] for a in new}, recleaned, relabelled)
+                new_count += len(new)
                 progress("stored", new_count, None)
             self._rebuild_dirty_stories(progress)
         return self._result(input_ids, skipped, new_count, collect)
@@ -224,9 +287,75 @@ class Pipeline:
                     out.append(item)
             return out
 
-    def _add_batch(self, articles: list[Article], group_by: str | None) -> None:
-        """Embed, dedupe and cluster new articles, then write them and their stories in one transaction."""
+    def _clean_again(self, batch_ids: set[str]) -> list[Article]:
+        """Stored articles cleaned again because this batch taught the memory one of their lines is template text
+        (so their text is what it would be had they come with this batch). Ids, stories and copy relations stay."""
+        keys, site_keys = self.memory.flipped()
+        if not keys and not site_keys:
+            return []
+        ids = [i for i in self.store.articles_with_lines(keys, site_keys) if i not in batch_ids]
+        sources = self.store.get_sources(ids)
+        old = {a.id: a for a in self.store.get_articles(list(sources))}
+        out: list[Article] = []
+        with self.timer("clean", len(sources)):
+            for article_id, item in zip(sources, self.cleaner.clean(list(sources.values()), remember=False),
+                                        strict=True):
+                if isinstance(item, Skip):  # a stored article stays one (its text is left as it was)
+                    log.info("cleaned again, %s: kept as stored", item)
+                    continue
+                before = old[article_id]
+                item.id = article_id
+                if (item.title, item.text, item.removed) == (before.title, before.text, before.removed):
+                    continue
+                item.origin, item.story_id = before.origin, before.story_id
+                item.copy_of, item.relation = before.copy_of, before.relation
+                out.append(item)
+        return out
+
+    def _exact_copies(self, recleaned: list[Article]) -> list[Article]:
+        """Near duplicates that the new cleaning made word for word the same are duplicates, as a run that saw them
+        cleaned so from the start would have found (``recleaned`` are relabelled in place; the other articles whose
+        relation changes are returned)."""
+        if not recleaned:
+            return []
+        mine = {a.id: a for a in recleaned}
+        linked = {a.copy_of for a in recleaned if a.copy_of} | set(self.store.copies_of(mine))
+        group = {**{a.id: a for a in self.store.get_articles(sorted(linked - set(mine)))}, **mine}
+        changed = []
+        for a in group.values():
+            root = group.get(a.copy_of or "")
+            if a.relation == "near_duplicate" and root is not None and a.content_hash == root.content_hash:
+                a.relation = "duplicate"
+                if a.id not in mine:
+                    changed.append(a)
+        return changed
+
+    def _add_batch(
+        self,
+        articles: list[Article],
+        group_by: str | None,
+        sources: dict[str, Document] | None = None,
+        recleaned: list[Article] | None = None,
+        relabelled: list[Article] | None = None,
+    ) -> None:
+        """Embed, dedupe and cluster new articles, then write them, their raw documents, what the cleaner learned
+        and the articles it cleaned again, with their stories, in one transaction."""
         assert self._copies is not None and self._clusterer is not None
+        recleaned = recleaned or []
+        if recleaned:
+            c, min_words = self.settings.cluster, self.settings.dedupe.alignment_min_words
+            again = article_vectors(recleaned, self.encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
+            again_signatures = [self._copies.signature(a) for a in recleaned]
+        if not articles:
+            with self.timer("store"), self.store.transaction() as conn:
+                self.memory.flush(conn)
+                if recleaned:
+                    self.store.update_cleaned(conn, recleaned, again_signatures, again)
+                    self.store.update_relations(conn, relabelled or [])
+            if recleaned:
+                self._copies = self._clusterer = None  # their indexes hold the old texts' signatures and vectors
+                self._warm()
+            return
         with self.timer("embed", len(articles)):
             # through the vector cache: the sentences are the ones dedupe and analyze embed, and rebuilding a store
             # from inputs embedded before costs no model time
@@ -249,8 +378,16 @@ class Pipeline:
                     a.story_id = assignments.get(a.id, a.story_id)
         with self.timer("store", len(articles)), self.store.transaction() as conn:
             self.store.add_articles(conn, articles, signatures, embeddings)
+            self.store.add_sources(conn, sources or {})
+            self.memory.flush(conn)
+            if recleaned:
+                self.store.update_cleaned(conn, recleaned, again_signatures, again)
+                self.store.update_relations(conn, relabelled or [])
             self.store.update_relations(conn, changed_known)
             self.store.assign_stories(conn, assignments, merged)
+        if recleaned:
+            self._copies = self._clusterer = None  # their indexes hold the old texts' signatures and vectors
+            self._warm()
 
     # -- stories ----------------------------------------------------------------------------------------------
     def _rebuild_dirty_stories(self, progress: Progress) -> None:

@@ -38,7 +38,34 @@ class CleanSettings:
     repeated_block_min_site_docs: int = 2
     """The same, for articles of one site: a line in two of its articles is the site's template."""
     repeat_memory_lines: int = 500_000
-    """Lines remembered across batches of one run; past this, lines seen once are forgotten (lossy counting)."""
+    """Lines remembered by a cleaner used alone (``clean.LineMemory``); past this, lines seen once are forgotten
+    (lossy counting). The pipeline keeps the memory in its store instead, complete, so that a run sees what
+    earlier runs saw: a line becomes template text once the whole input (any split into runs, any order) shows it
+    often enough, and the stored articles that hold it are cleaned again (their ids never change)."""
+    chrome_max_words: int = 12
+    """Longest line that ``clean.CHROME_PATTERNS`` can take for page chrome (a caption counter, a photo credit,
+    a button, a section label): longer lines are prose even when they start like one."""
+    promo_max_words: int = 30
+    """Longest line that ``clean.PROMO_PATTERNS`` can take for the site's promotion of itself ('Chat with us in
+    Facebook Messenger...', 'Sign up for our newsletter'): a longer line that mentions one is prose."""
+    non_article_max_words: int = 80
+    """A cleaned page of at most this many words is judged by what it says: when lines matching
+    ``clean.NON_ARTICLE_PATTERNS`` (error, search, login, paywall, cookie, delivery-area notices) hold half its
+    words, it is skipped as no article. Longer texts are articles even if they mention cookies or a zip code."""
+    non_article_title_max_words: int = 25
+    """The same patterns in the title alone skip a page only when its text is this short ('Page not found')."""
+    list_min_headlines: int = 8
+    """A page with this many headline-like lines (no sentence ending, ``headline_min_words`` or more, no date:
+    a race calendar is content) ..."""
+    list_max_sentences: int = 1
+    """... and at most this many body sentences is a list of headlines (a section front, a search page) ...
+    benchmarks/non_articles.py: 6 and 2 skipped 6 of trafilatura-eval's 990 pages (fact sheets, a photo story,
+    a product page); 8 and 1 skip 3 (a law firm's home page, a blog post that is a list of links, a lyrics page
+    that had no text left anyway); of the article-extraction-benchmark's 181 news pages and the 1,479 AllSides
+    articles, none."""
+    list_headline_share: float = 2.0
+    """... when its headlines have at least this many times the words of its sentences (a short brief with a
+    related-links block stays an article)."""
     anchor_min_words: int = 6
     """A line ending like a sentence with at least this many words anchors the article body; the body runs
     from the first to the last anchor, junk concentrates outside (seeds: shortest body sentence has 9 words)."""
@@ -200,6 +227,14 @@ class DedupeSettings:
     (templated recurring reports, e.g. weekly jobless claims, align sentence by sentence)."""
     paraphrase_min_sentences: int = 3
     """Articles with fewer body sentences than this are never called reworded copies (too little evidence)."""
+    copy_min_words: int = 30
+    """An article is a copy, or has copies, only with at least this many words of real content (paragraphs that
+    ``clean.is_boilerplate`` calls boilerplate left out): two pages whose text is only 'Chat with us in Facebook
+    Messenger...' are no copies of each other. benchmarks/copies.py (test half, --no-msrp): P/R .996/.970 (F1 .983),
+    with 0 .994/.972 (.983); before boilerplate was left out and the original's tie-break fixed, .992/.970 (.981)."""
+    boilerplate_ui_share: float = 0.4
+    """A paragraph with at least this share of interface words is boilerplate for copy detection (its shingles and
+    sentences do not count). Higher than the cleaner's ``ui_density``: 'Facebook shares fell 5%' is news."""
     alignment_min_words: int = 3
     """Sentences with fewer words than this (datelines, stray quote marks) are left out of the alignment."""
     near_sentence_sim: float = 0.9

@@ -1,13 +1,16 @@
 """Everything SQL: articles, stories and cached vectors in SQLite (default) or PostgreSQL, through SQLAlchemy 2.
 
 Every write happens inside one transaction (``with store.transaction() as tx``), so an interrupted run leaves the
-database as it was before the batch it was writing. Rows are keyed by content-derived ids, so writing the same
-input twice changes nothing.
+database as it was before the batch it was writing. Articles are keyed by ids derived from their raw input
+(``clean.document_id``), so writing the same input twice changes nothing. The cleaner's memory of repeated lines and
+the raw documents live here too (``line_memory``, ``article_sources``): every run sees what earlier runs saw and can
+clean a stored article again.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,8 +19,10 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import (
+    BigInteger,
     Column,
     Connection,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -35,9 +40,9 @@ from sqlalchemy import (
     update,
 )
 
-from .model import Article, Story
+from .model import Article, Document, Story
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
 
 metadata = MetaData()
 
@@ -96,6 +101,29 @@ vectors_table = Table(
     Column("vector", LargeBinary, nullable=False),
 )
 
+line_memory_table = Table(
+    "line_memory",
+    metadata,
+    Column("doc_id", String(40), primary_key=True),  # document_id of the page the line was seen on
+    Column("key", BigInteger, primary_key=True),  # clean.line_key of the line
+    Column("site", String(255), nullable=False, default=""),
+    Column("context", BigInteger, nullable=False),  # key of the body text next to it
+    Index("ix_line_memory_key", "key"),
+    Index("ix_line_memory_site_key", "site", "key"),
+)
+
+sources_table = Table(
+    "article_sources",
+    metadata,
+    Column("id", String(40), primary_key=True),  # the article id (document_id of this raw document)
+    Column("kind", String(8), nullable=False),
+    Column("meta", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),  # zlib-compressed UTF-8
+)
+
+_CLEANED_FIELDS = (
+    "title", "text", "url", "site", "published", "language", "content_hash",
+)  # fmt: skip
 _JSON_LIST_FIELDS = ("removed", "headings", "authors", "credits")
 _ARTICLE_FIELDS = (
     "id", "origin", "url", "site", "title", "published", "language", "text", "story_key", "story_id",
@@ -221,6 +249,16 @@ class Store:
                     .order_by(articles_table.c.published.is_(None), articles_table.c.published, articles_table.c.seq)
                 ).scalars()
             )
+
+    def copies_of(self, article_ids: Iterable[str]) -> list[str]:
+        """Stored articles that point at one of these as their original."""
+        ids = sorted(set(article_ids))
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(articles_table.c.id).where(articles_table.c.copy_of.in_(ids[start : start + 500]))
+                found.update(conn.execute(query).scalars())
+        return sorted(found)
 
     def story_ids_of(self, article_ids: list[str]) -> list[str]:
         """The stories of these articles, in the order their first article appears."""
@@ -373,6 +411,124 @@ class Store:
     def count_stories(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(stories_table)).scalar() or 0)
+
+    # -- what cleaning needs: raw documents and the memory of repeated lines ---------------------------------------
+    def add_sources(self, conn: Connection, docs: dict[str, Document]) -> None:
+        """Keep the raw documents of new articles (compressed), to clean them again when the memory of repeated
+        lines learns one of their lines."""
+        existing = self._existing(conn, sources_table.c.id, list(docs))
+        rows = [
+            {
+                "id": doc_id,
+                "kind": doc.kind,
+                "meta": json.dumps(doc.meta or {}, ensure_ascii=False, default=str),
+                "content": zlib.compress(doc.content.encode("utf-8")),
+            }
+            for doc_id, doc in docs.items()
+            if doc_id not in existing
+        ]
+        if rows:
+            conn.execute(insert(sources_table), rows)
+
+    def get_sources(self, ids: Iterable[str]) -> dict[str, Document]:
+        """The raw documents of stored articles (origin: the article's), by article id."""
+        ids = list(ids)
+        out: dict[str, Document] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                query = select(sources_table, articles_table.c.origin).join(
+                    articles_table, articles_table.c.id == sources_table.c.id
+                ).where(sources_table.c.id.in_(chunk))
+                for row in conn.execute(query).mappings():
+                    content = zlib.decompress(row["content"]).decode("utf-8")
+                    out[row["id"]] = Document(row["origin"], content, row["kind"], json.loads(row["meta"]))
+        return out
+
+    @staticmethod
+    def _existing(conn: Connection, column: Any, values: list[Any]) -> set[Any]:
+        found: set[Any] = set()
+        for start in range(0, len(values), 500):
+            found.update(conn.execute(select(column).where(column.in_(values[start : start + 500]))).scalars())
+        return found
+
+    def add_line_rows(self, conn: Connection, rows: Iterable[tuple[str, str, int, int]]) -> None:
+        """Remember (document id, site, line key, context key) rows; rows already stored are left alone."""
+        by_doc: dict[str, list[tuple[str, str, int, int]]] = {}
+        for row in rows:
+            by_doc.setdefault(row[0], []).append(row)
+        known = self._existing(conn, line_memory_table.c.doc_id, list(by_doc))
+        fresh = [
+            {"doc_id": d, "site": site, "key": key, "context": context}
+            for doc_id, doc_rows in by_doc.items()
+            if doc_id not in known  # a page's rows are written together, once
+            for d, site, key, context in doc_rows
+        ]
+        if fresh:
+            conn.execute(insert(line_memory_table), fresh)
+
+    def line_contexts(
+        self, pairs: Iterable[tuple[str, int]], cap: int
+    ) -> tuple[dict[int, set[int] | None], dict[tuple[str, int], set[int] | None]]:
+        """The stored contexts of lines, across sites (by key) and on a site (by (site, key)); None for a line
+        already seen in ``cap`` or more contexts (all the cleaner needs to know, and cheap for template lines
+        seen a hundred thousand times)."""
+        pairs = set(pairs)
+        keys = sorted({key for _, key in pairs})
+        t = line_memory_table
+        n_contexts = func.count(func.distinct(t.c.context))
+        across: dict[int, set[int] | None] = {}
+        on_site: dict[tuple[str, int], set[int] | None] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                small: list[int] = []
+                for key, n in conn.execute(select(t.c.key, n_contexts).where(t.c.key.in_(chunk)).group_by(t.c.key)):
+                    across[key] = None if n >= cap else set()
+                    if n < cap:
+                        small.append(key)
+                if small:
+                    for key, context in conn.execute(select(t.c.key, t.c.context).where(t.c.key.in_(small))):
+                        across[key].add(context)  # type: ignore[union-attr]
+                query = select(t.c.site, t.c.key, n_contexts).where(t.c.key.in_(chunk), t.c.site != "")
+                small_sites: list[tuple[str, int]] = []
+                for site, key, n in conn.execute(query.group_by(t.c.site, t.c.key)):
+                    if (site, key) in pairs:
+                        on_site[(site, key)] = None if n >= cap else set()
+                        if n < cap:
+                            small_sites.append((site, key))
+                for site, key in small_sites:
+                    query = select(t.c.context).where(t.c.site == site, t.c.key == key)
+                    on_site[(site, key)].update(conn.execute(query).scalars())  # type: ignore[union-attr]
+        return across, on_site
+
+    def articles_with_lines(self, keys: set[int], site_keys: set[tuple[str, int]]) -> list[str]:
+        """Stored articles whose pages hold one of the lines ``keys`` (any site) or ``site_keys`` (on that site)."""
+        t, a = line_memory_table, articles_table
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            listed = sorted(keys)
+            for start in range(0, len(listed), 500):
+                query = select(a.c.id).join(t, t.c.doc_id == a.c.id).where(t.c.key.in_(listed[start : start + 500]))
+                found.update(conn.execute(query).scalars())
+            for site, key in sorted(site_keys):
+                query = select(a.c.id).join(t, t.c.doc_id == a.c.id).where(t.c.site == site, t.c.key == key)
+                found.update(conn.execute(query).scalars())
+        return sorted(found)
+
+    def update_cleaned(
+        self, conn: Connection, articles: list[Article], signatures: list[bytes], embeddings: np.ndarray
+    ) -> None:
+        """Write what a new cleaning of stored articles gave (same ids and stories) and mark their stories dirty."""
+        for i, a in enumerate(articles):
+            values: dict[str, Any] = {f: getattr(a, f) for f in (*_CLEANED_FIELDS, "relation", "copy_of")}
+            values.update({f: json.dumps(getattr(a, f), ensure_ascii=False) for f in _JSON_LIST_FIELDS})
+            values["signature"] = signatures[i]
+            values["embedding"] = embeddings[i].astype(np.float32).tobytes()
+            conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
+        stories = sorted({a.story_id for a in articles if a.story_id})
+        if stories:
+            conn.execute(update(stories_table).where(stories_table.c.id.in_(stories)).values(dirty=1))
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:

@@ -191,7 +191,7 @@ LEDGER_ROWS = [
     ("Millbrook library reopens after roof repairs", "2026-04-08",
      "The Millbrook public library reopened on Wednesday after nine months of roof repairs.",
      "Readers queued outside the doors before the librarians unlocked them at nine o'clock.",
-     "The repairs cost the town about four hundred thousand pounds, the council said."),
+     "New shelves for the children's books were paid for by a bequest from a former teacher."),
     ("Millbrook rowing club wins regional title", "2026-04-09",
      "The Millbrook rowing club won the regional eights title on the river Lune on Thursday.",
      "The crew finished two lengths ahead of the defending champions from Kestrel Bay.",

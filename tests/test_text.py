@@ -171,3 +171,25 @@ def test_page_furniture_is_recognised(line: str):
 )
 def test_sentences_of_the_article_are_not_furniture(sentence: str):
     assert not is_furniture(sentence)
+
+
+def test_a_paragraph_longer_than_spacy_takes_is_read_in_pieces(monkeypatch):
+    """A huge single paragraph (past spaCy's max_length) is read in pieces cut at sentence ends and joined: every
+    sentence and entity keeps its offsets into the whole paragraph, and nothing fails."""
+    from tidings import text as text_module
+
+    nlp = text_module.get_nlp()
+    if nlp is None:
+        pytest.skip("spaCy model not installed")
+    monkeypatch.setattr(text_module._ANALYZE, "spacy_max_chars", 200)
+    sentence = "Mayor Odile Tamsin closed the Lowmere harbour bridge on Tuesday. "
+    paragraph = sentence * 12
+    reading = text_module._read(nlp, [paragraph])[0]
+    assert reading.text == paragraph
+    assert [paragraph[a:b] for a, b in reading.sentences] == [sentence.strip()] * 12
+    assert reading.ents and all(paragraph[e.start : e.end] == e.text for e in reading.ents)
+    starts = [a for a, _b, _t in reading.tokens]
+    assert starts == sorted(starts)
+    assert [paragraph[a:b] for a, b, _t in reading.tokens][:3] == ["Mayor", "Odile", "Tamsin"]
+    unbroken = "x" * 450  # no sentence end, no space: cut anyway
+    assert text_module._read(nlp, [unbroken])[0].text == unbroken

@@ -538,6 +538,10 @@ class AnalyzeSettings:
     many times more often than the next; otherwise it stays its own entity."""
     ner_batch_size: int = 64
     """Paragraphs per spaCy nlp.pipe batch."""
+    spacy_max_chars: int = 20_000
+    """A paragraph longer than this is read by spaCy in pieces of at most this many characters, cut at sentence ends,
+    and the readings joined: spaCy refuses a text over its max_length (1,000,000) and its memory grows with length (a
+    1.3 MB paragraph once left a story dirty for good). News paragraphs are far shorter; a design choice."""
     ner_cache_paragraphs: int = 20000
     """Recognised entities are cached per paragraph text (quotes and entities share one spaCy pass per article)."""
     spacy_workers: int = 0

@@ -294,7 +294,53 @@ def _read_many(nlp: Any, texts: list[str]) -> list[Reading]:
     return [Reading(r.text, r.sentences, r.offsets, tuple(sys.intern(t) for t in r.tags), r.ents) for r in read]
 
 
+def _pieces(text: str, cap: int) -> list[tuple[int, str]]:
+    """A paragraph cut into pieces of at most ``cap`` characters, at sentence ends when there are any (else at
+    spaces, else anywhere), each with its offset: spaCy refuses texts over its ``max_length`` and its memory grows
+    with a text's length."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > cap:
+        window = text[start : start + cap]
+        cut = max((m.end() for m in _PIECE_BREAK.finditer(window)), default=0)
+        if cut < cap // 4:
+            cut = window.rfind(" ") + 1 or cap
+        out.append((start, text[start : start + cut]))
+        start += cut
+    out.append((start, text[start:]))
+    return out
+
+
+_PIECE_BREAK = re.compile(r"[.!?…][\"”’)]*\s+")
+
+
+def _joined(text: str, parts: list[tuple[int, Reading]]) -> Reading:
+    """One reading of ``text`` from the readings of its pieces (offsets shifted by each piece's start)."""
+    return Reading(
+        text,
+        tuple((a + at, b + at) for at, r in parts for a, b in r.sentences),
+        array("I", [x + at for at, r in parts for x in r.offsets]),
+        tuple(t for _, r in parts for t in r.tags),
+        tuple(EntSpan(e.start + at, e.end + at, e.label, e.text) for at, r in parts for e in r.ents),
+    )
+
+
 def _read(nlp: Any, texts: list[str]) -> list[Reading]:
+    """spaCy's reading of each text; a text longer than ``spacy_max_chars`` is read in pieces cut at sentence ends
+    and joined again, so no paragraph can make spaCy fail or its memory run away."""
+    cap = _ANALYZE.spacy_max_chars
+    if all(len(t) <= cap for t in texts):
+        return _read_short(nlp, texts)
+    pieces = [_pieces(t, cap) for t in texts]
+    flat = _read_short(nlp, [piece for ps in pieces for _, piece in ps])
+    out, k = [], 0
+    for text, ps in zip(texts, pieces, strict=True):
+        out.append(_joined(text, [(at, flat[k + n]) for n, (at, _) in enumerate(ps)]))
+        k += len(ps)
+    return out
+
+
+def _read_short(nlp: Any, texts: list[str]) -> list[Reading]:
     out = []
     for doc in nlp.pipe(texts, batch_size=_ANALYZE.ner_batch_size):
         sentences = []

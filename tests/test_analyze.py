@@ -634,3 +634,25 @@ def test_a_sentence_cut_off_by_its_source_is_no_exclusive():
     story = run([teaser, other])
     assert [f.independent_sources for f in story.facts] == [2]
     assert not any("union leaders" in m.text for f in story.facts for m in f.mentions)
+
+
+def test_fact_features_tell_whether_two_sentences_report_the_same_act() -> None:
+    """The act features read verbs and counted numbers by rules (no tagger): one feature per name, and two
+    sentences about one plan that report different acts (released vs passed) share no verb."""
+    from tidings.analyze import FACT_FEATURES, _acts, _counted, fact_features
+    from tidings.text import words
+
+    released = "Democrats on Tuesday released the $3.5 trillion spending plan for 1,200 schools."
+    passed = "The Senate passed the $3.5 trillion spending plan on Tuesday."
+    unveiled = "Senate Democrats unveiled the $3.5 trillion plan late Tuesday, officials said."
+    verbs, subject = _acts(words(released))
+    assert verbs == {"releas"} and subject == {"democrat", "tuesday"}
+    assert _acts(words("Lawmakers will vote to approve the bill, he said."))[0] == {"vot", "approv"}
+    assert _counted(released) == {("3.5", "spend"), ("1200", "school")}
+    features = dict(zip(FACT_FEATURES, fact_features(0.8, released, passed, frozenset(), frozenset()), strict=True))
+    assert features["no shared verb"] == 1.0 and features["verb jaccard"] == 0.0
+    assert features["counted numbers share"] == 1.0
+    again = dict(zip(FACT_FEATURES, fact_features(0.8, released, released, frozenset(), frozenset()), strict=True))
+    assert again["no shared verb"] == 0.0 and again["verb jaccard"] == 1.0 and again["subject jaccard"] == 1.0
+    other = dict(zip(FACT_FEATURES, fact_features(0.8, unveiled, passed, frozenset(), frozenset()), strict=True))
+    assert other["counted numbers share"] == 0.0  # '3.5 plan' vs '3.5 spending': the numbers count other words

@@ -309,7 +309,8 @@ FACT_FEATURES = (
     "cosine", "content jaccard", "content share of the shorter", "bigram jaccard", "length ratio", "same numbers",
     "negation differs", "name jaccard", "unmatched names", "content share of the longer", "word share of the longer",
     "word share of the shorter", "bigram share of the shorter", "cosine squared", "trigram share of the shorter",
-    "log length difference", "cosine x content difference",
+    "log length difference", "cosine x content difference", "verb jaccard", "no shared verb",
+    "counted numbers share", "subject jaccard",
 )  # fmt: skip
 # A figure given differently is no feature: it must not split a fact, or conflicting reports could never be found.
 
@@ -320,6 +321,59 @@ def _content(tokens: list[str]) -> set[str]:
 
 def _numbers(text: str) -> set[str]:
     return {m.group().replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
+
+
+# The act a sentence reports, by rules kept as data (no tagger: the features must be the same with or without
+# spaCy). A verb is an irregular form of _IRREGULAR_VERBS, a word of a past or progressive form (_VERB_FORM, less
+# the nouns of _NOT_VERBS), or a word after an auxiliary or 'to' ('will pass', 'to approve'). Verbs of saying
+# and auxiliaries tell no act. The subject is the content words before the first verb.
+_VERB_FORM = re.compile(r"^[a-z]{3,}(?:ed|ing)$")
+_VERB_AFTER = frozenset(_AUXILIARIES | {"to", "not", "never", "also", "won't", "didn't", "wasn't", "hasn't"})
+_NOT_VERBS = frozenset({
+    "hundred", "need", "speed", "seed", "feed", "bed", "red", "united", "limited", "during", "morning", "evening",
+    "thing", "nothing", "something", "anything", "everything", "king", "ring", "spring", "building", "wedding",
+    "ceiling", "shed", "bred", "sled", "breed", "creed", "greed",
+})  # fmt: skip
+_NOT_ACTS = frozenset(_REPORTING_VERBS | {_event_stem(w) for w in _AUXILIARIES} | {"accord", "includ", "according"})
+# A number counts what the first word after it names, past scale words ('$3.5 trillion plan' -> plan).
+_COUNTED = re.compile(r"(?<![\w-])(\d[\d,.]*\d|\d)([a-z]{0,2}\b)?(?=((?:\W+\w+){0,3}))", re.IGNORECASE)
+_SCALE_WORDS = frozenset({
+    "million", "millions", "billion", "billions", "trillion", "trillions", "thousand", "thousands", "hundred",
+    "hundreds", "percent", "per", "cent", "of", "a", "an", "the", "to", "and", "or", "than", "more", "less",
+})  # fmt: skip
+
+
+# After these a past or -ing form modifies a noun ('the proposed plan', '$3.5 trillion spending bill').
+_MODIFIER_BEFORE = frozenset(
+    {"the", "a", "an", "its", "their", "his", "her", "our", "your", "this", "that", "these", "those", "of", "for",
+     "in", "on", "at", "by", "with", "from", "into", "newly", "so-called"} | _SCALE_WORDS - {"to", "and", "or"}
+)  # fmt: skip
+
+
+def _is_verb(word: str, before: str) -> bool:
+    return (
+        word in _IRREGULAR_VERBS
+        or (bool(_VERB_FORM.match(word)) and before not in _MODIFIER_BEFORE and not before.isdigit())
+        or before in _VERB_AFTER
+    ) and not (word in _NOT_VERBS or word in _FUNCTION_WORDS or word in _AUXILIARIES or word.isdigit())
+
+
+def _acts(tokens: list[str]) -> tuple[set[str], set[str]]:
+    """(verb stems naming acts, content words of the subject: those before the first verb) of a tokenised
+    sentence."""
+    flags = [_is_verb(w, p) for w, p in zip(tokens, ["", *tokens], strict=False)]
+    verbs = {_event_stem(w) for w, f in zip(tokens, flags, strict=True) if f} - _NOT_ACTS
+    first = flags.index(True) if True in flags else 0
+    return verbs, _content(tokens[:first])
+
+
+def _counted(text: str) -> set[tuple[str, str]]:
+    """(number, the word it counts) of each number of a sentence: '1,200 people' -> ('1200', 'people')."""
+    out: set[tuple[str, str]] = set()
+    for m in _COUNTED.finditer(text):
+        noun = next((w for w in words(m.group(3)) if w not in _SCALE_WORDS), "")
+        out.add((m.group(1).replace(",", "").rstrip("."), _event_stem(noun)))
+    return out
 
 
 def _jaccard(a: set[Any] | frozenset[Any], b: set[Any] | frozenset[Any]) -> float:
@@ -334,13 +388,16 @@ def fact_features(
     cos: float, text_a: str, text_b: str, names_a: frozenset[str], names_b: frozenset[str]
 ) -> list[float]:
     """The features of :data:`FACT_FEATURES` for two sentences of cosine ``cos``: word, bigram and trigram overlap,
-    lengths, the same numbers on both sides, a negation on one side only, shared and unmatched names."""
+    lengths, the same numbers on both sides, a negation on one side only, shared and unmatched names, and whether
+    both report the same act: shared verbs, the same numbers of the same things, the same subject."""
     ta, tb = words(text_a), words(text_b)
     ua, ub = set(ta), set(tb)
     ca, cb = _content(ta), _content(tb)
     ba, bb = set(pairwise(ta)), set(pairwise(tb))
     tra, trb = set(zip(ta, ta[1:], ta[2:], strict=False)), set(zip(tb, tb[1:], tb[2:], strict=False))
     na, nb = _numbers(text_a), _numbers(text_b)
+    (va, sa), (vb, sb) = _acts(ta), _acts(tb)
+    ka, kb = _counted(text_a), _counted(text_b)
     return [
         cos,
         _jaccard(ca, cb),
@@ -359,6 +416,10 @@ def fact_features(
         _share(tra, trb, min),
         math.log1p(abs(len(ta) - len(tb))),
         len(ca ^ cb) / max(len(ca | cb), 1) * cos,
+        _jaccard(va, vb),
+        float(bool(va) and bool(vb) and not va & vb),
+        _share(ka, kb, min) if ka and kb else 0.0,
+        _jaccard(sa, sb),
     ]
 
 

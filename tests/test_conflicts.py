@@ -136,6 +136,8 @@ def _figure(sentence: str, text: str):
         ("Quillon recorded 52 births per 1,000 women.", "52", "rate per"),
         ("Brindle expects to earn between 70 and 72 million euros.", "70", "range"),
         ("Economists were expecting 4,000 jobs in March.", "4,000", "forecast or target"),
+        # the comma inside '845,000' ends no clause: the cue before it still holds for the rate
+        ("Brindle's staff were looking for 845,000 new jobs and a jobless rate of 5.7%.", "5.7", "forecast or target"),
     ],
 )
 def test_numbers_that_label_or_rate_are_no_quantity(sentence: str, figure: str, rule: str):

@@ -29,8 +29,10 @@ from .text import words
 
 Where = Literal["before", "number", "after"]
 
-# The clause of a figure ends at these (a comma, a semicolon, a dash, a parenthesis, a quotation mark).
-_CLAUSE_BREAK = re.compile(r"[,;:—–()\"“”]|\s-\s")
+# The clause of a figure ends at these (a comma, a semicolon, a dash, a parenthesis, a quotation mark), but not at
+# the comma inside a number: 'had been looking for 845,000 new jobs and a headline unemployment rate of 5.7%' keeps
+# its forecast cue.
+_CLAUSE_BREAK = re.compile(r"[;:—–()\"“”]|,(?!\d{3}(?!\d))|\s-\s")
 
 
 @dataclass(frozen=True)

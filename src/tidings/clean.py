@@ -16,7 +16,7 @@ pass the same junk filter, which works on lines and combines signals that do not
 - repetition: a non-anchor line seen next to different text in several articles (or two of the same site) is
   template text. The memory is a :class:`LineMemory` (in this process), or the pipeline's, kept in its store so
   that it spans runs; what a page adds to it depends on the page alone, so it ends the same whatever the order.
-- form: page chrome (``CHROME_PATTERNS``: gallery captions, photo credits, buttons, section labels) and a site's
+- form: page chrome (``text.FURNITURE``: gallery captions, photo credits, buttons, section labels) and a site's
   promotion of itself (``PROMO_PATTERNS``) go wherever they stand; a page that is a list of headlines or a short
   notice (``NON_ARTICLE_PATTERNS``: error, search, login, paywall, cookie, delivery area) is skipped with the reason.
 - topical distance: shared content words with the body say a line is on-topic; otherwise the cosine of its
@@ -51,7 +51,7 @@ import numpy as np
 from . import resources
 from .model import Article, Document, Skip
 from .settings import CleanSettings
-from .text import content_hash, fold_whitespace, normalize_text, stable_id
+from .text import FURNITURE, content_hash, fold_whitespace, normalize_text, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -102,29 +102,7 @@ _CREDIT = re.compile(
 )
 _CREDIT_HINTS = ("contribut", "reporting", " by ", "material", "información", "afp")
 
-# Page chrome recognised by form alone, one named pattern per kind (matched against the whole line, case
-# ignored): gallery captions and their counters, photo credits, buttons, and bare section labels. Such a line is
-# removed wherever it stands, never taken for a title, and never opens a summary.
-CHROME_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("gallery caption", r"(?:hide|show|view|expand|close) caption"
-     r"(?:\s+\d+\s+of\s+\d+(?:\s+(?:photos?|images?|slides?))?)?"),
-    ("gallery counter", r"(?:(?:photo|image|picture|slide)s?\s+)?\d+\s+(?:of|/)\s+\d+"
-     r"(?:\s+(?:photos?|images?|slides?|pictures?))?"),
-    ("photo credit", r"\(?(?:photo|photograph|image|picture|pictured|video|graphic|illustration)s?(?:\s+credit)?"
-     r"\s*(?:[:|]|by)\s*[^.!?]{1,80}?(?:/|\b(?:getty|images?|reuters|afp|ap|epa|shutterstock|courtesy|file|pool)\b)"
-     r"[^.!?]{0,40}\)?"),
-    ("photo credit", r"[^.!?]{1,60}/\s*(?:getty images|afp|reuters|ap|epa|shutterstock|afp via getty images)\)?"
-     r"|\(?(?:ap|afp|reuters|epa)\s+photos?\s*/\s*[^.!?]{1,40}"),
-    ("button", r"(?:close|close x|x|×|✕|✖|open|expand|collapse|toggle|back to top|skip to (?:main )?content"
-     r"|skip ad|skip advertisement|replay|play video|watch video|watch live|listen live|mute|unmute|load more"
-     r"|show more|see more)"),
-    ("section label", r"(?:[\w.&'’-]+\s*[|/>»›•·]\s*){0,3}"
-     r"(?:news|world|u\.?s\.?|us|uk|politics|business|markets|money|economy|tech|technology|science|health|sports?|opinion|opinions|analysis|entertainment|culture|arts|lifestyle|style"
-     r"|travel|food|weather|local|national|international|europe|asia|americas|africa|middle east|australia|china"
-     r"|india|top stories|latest news|breaking news|live|live updates|exclusive|editorial|commentary|features?"
-     r"|investigations?|video|videos|photos|gallery|podcasts?|education|climate|environment|crime|justice|media)"),
-)
-_CHROME = re.compile("|".join(f"(?:{p})" for _, p in CHROME_PATTERNS), re.I)
+_CHROME = re.compile("|".join(f"(?:{p})" for _, p in FURNITURE), re.I)
 # Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
 # happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
 PROMO_PATTERNS: tuple[tuple[str, str], ...] = (

@@ -43,7 +43,7 @@ class CleanSettings:
     earlier runs saw: a line becomes template text once the whole input (any split into runs, any order) shows it
     often enough, and the stored articles that hold it are cleaned again (their ids never change)."""
     chrome_max_words: int = 12
-    """Longest line that ``clean.CHROME_PATTERNS`` can take for page chrome (a caption counter, a photo credit,
+    """Longest line that ``text.FURNITURE`` can take for page chrome (a caption counter, a photo credit,
     a button, a section label): longer lines are prose even when they start like one."""
     promo_max_words: int = 30
     """Longest line that ``clean.PROMO_PATTERNS`` can take for the site's promotion of itself ('Chat with us in

@@ -132,9 +132,27 @@ def is_truncated(text: str) -> bool:
 
 
 # Page furniture: lines of a page's layout that reach an article's text (gallery counters, photo captions and
-# credits, buttons, section labels). A sentence matching one of these patterns (whole sentence, case-insensitive)
-# is never a fact nor a summary sentence. One named pattern per row, so a new kind is one line.
+# credits, buttons, section labels). The cleaner removes a short line matching one of these patterns (whole line,
+# case-insensitive) as page chrome; a sentence matching one that survives cleaning is never a fact nor a summary
+# sentence. One named pattern per row, so a new kind is one line, in one table.
 FURNITURE: tuple[tuple[str, str], ...] = (
+    ("gallery caption", r"(?:hide|show|view|expand|close) caption"
+     r"(?:\s+\d+\s+of\s+\d+(?:\s+(?:photos?|images?|slides?))?)?"),
+    ("gallery counter", r"(?:(?:photo|image|picture|slide)s?\s+)?\d+\s+(?:of|/)\s+\d+"
+     r"(?:\s+(?:photos?|images?|slides?|pictures?))?"),
+    ("photo credit", r"\(?(?:photo|photograph|image|picture|pictured|video|graphic|illustration)s?(?:\s+credit)?"
+     r"\s*(?:[:|]|by)\s*[^.!?]{1,80}?(?:/|\b(?:getty|images?|reuters|afp|ap|epa|shutterstock|courtesy|file|pool)\b)"
+     r"[^.!?]{0,40}\)?"),
+    ("photo credit", r"[^.!?]{1,60}/\s*(?:getty images|afp|reuters|ap|epa|shutterstock|afp via getty images)\)?"
+     r"|\(?(?:ap|afp|reuters|epa)\s+photos?\s*/\s*[^.!?]{1,40}"),
+    ("button", r"(?:close|close x|x|×|✕|✖|open|expand|collapse|toggle|back to top|skip to (?:main )?content"
+     r"|skip ad|skip advertisement|replay|play video|watch video|watch live|listen live|mute|unmute|load more"
+     r"|show more|see more)"),
+    ("section label", r"(?:[\w.&'’-]+\s*[|/>»›•·]\s*){0,3}"
+     r"(?:news|world|u\.?s\.?|us|uk|politics|business|markets|money|economy|tech|technology|science|health|sports?|opinion|opinions|analysis|entertainment|culture|arts|lifestyle|style"
+     r"|travel|food|weather|local|national|international|europe|asia|americas|africa|middle east|australia|china"
+     r"|india|top stories|latest news|breaking news|live|live updates|exclusive|editorial|commentary|features?"
+     r"|investigations?|video|videos|photos|gallery|podcasts?|education|climate|environment|crime|justice|media)"),
     ("gallery counter", r"(?:hide|show|expand|close)?\s*caption\s*\d+\s*(?:of|/)\s*\d+(?:\s*photos?)?"),
     ("gallery counter", r"(?:photo|image|picture|slide)s?\s*\d+\s*(?:of|/)\s*\d+"),
     ("caption button", r"(?:hide|show|expand|close)\s+caption"),

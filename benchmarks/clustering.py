@@ -85,6 +85,39 @@ def mixed(pred: Sequence[object], gold: Sequence[object]) -> tuple[float, float]
     return len(bad) / max(len(multi), 1), sum(len(m) for m in bad) / max(len(gold), 1)
 
 
+JUDGEMENTS = Path(__file__).resolve().parent / "story_judgements.tsv"
+
+
+def read_judgements(path: Path = JUDGEMENTS) -> dict[frozenset[str], str]:
+    """Read verdicts on pairs of gold stories ('same' developing story or 'distinct' events), see the file's header."""
+    out: dict[frozenset[str], str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("gold_a") or not line.strip():
+            continue
+        a, b, verdict, *_ = line.split("\t")
+        out[frozenset((a, b))] = verdict
+    return out
+
+
+def mixed_read(pred: Sequence[object], gold: Sequence[str], judged: dict[frozenset[str], str]) -> tuple[int, int, int]:
+    """Multi-article stories, those that mix events a reader calls distinct (a pair of their gold stories judged
+    'distinct'), and those holding a pair of gold stories nobody judged (not counted as either)."""
+    members: dict[object, set[str]] = {}
+    for p, g in zip(pred, gold, strict=True):
+        members.setdefault(p, set()).add(g)
+    sizes = Counter(pred)
+    distinct = unread = 0
+    for p, golds in members.items():
+        if sizes[p] < 2 or len(golds) < 2:
+            continue
+        verdicts = [judged.get(frozenset((a, b))) for a in golds for b in golds if a < b]
+        if "distinct" in verdicts:
+            distinct += 1
+        elif None in verdicts:
+            unread += 1
+    return sum(1 for n in sizes.values() if n > 1), distinct, unread
+
+
 # -- tidings ---------------------------------------------------------------------------------------------------------
 def to_article(item: Item) -> Article:
     return Article(id=item.id, origin=item.id, title=item.title, text=item.text, published=item.published)
@@ -549,6 +582,7 @@ def evaluate(
     baselines: set[str],
     runs: int,
     train: TrainChoice | None = None,
+    judged: dict[frozenset[str], str] | None = None,
 ) -> None:
     """tidings (one batch, and split into runs) and the baselines, scored against each gold level. Each baseline
     appears twice: with its parameters chosen on the scored labels (oracle, optimistic) and, with ``train``, with
@@ -599,6 +633,13 @@ def evaluate(
     for level, gold in golds.items():
         rows = [score_row(name, labels, gold, note, secs) for name, labels, note, secs in per_level[level]]
         print_table(f"{title}, {level}" if len(golds) > 1 else title, rows, len(items), len(set(gold)))
+        if judged:
+            print(f"Read ({JUDGEMENTS.name}: pairs of gold stories judged one developing story or distinct events): "
+                  "multi-article stories that mix distinct events")
+            for name, labels, _note, _secs in per_level[level]:
+                multi, distinct, unread = mixed_read(labels, gold, judged)
+                print(f"- {name}: {distinct} of {multi} ({distinct / max(multi, 1):.1%}); "
+                      f"{unread} more hold a pair not judged")
 
 
 def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
@@ -690,7 +731,7 @@ def main() -> None:
             days = len({(i.published or "")[:10] for i in items})
             evaluate(f"AllSides 2021 crawl, dated stream ({label}; {days} days, {len(items) / max(days, 1):.1f} "
                      "articles a day)", items, emb, settings, {"stories": [i.story for i in items]}, baselines,
-                     args.runs, neus_train)
+                     args.runs, neus_train, judged=read_judgements() if JUDGEMENTS.exists() else None)
     if args.only in (None, "neus"):
         train = neus_train
         items, emb = subset(neus, neus_emb, lambda i: i.split == "val")

@@ -534,6 +534,11 @@ def test_the_same_event_dated_differently_is_a_conflict_in_active_and_passive():
             "Port chief Tessa Hollin said on Tuesday that the Marrowby strike would end soon.",
             "Port chief Tessa Hollin said on Wednesday that the Marrowby strike would end soon.",
         ),
+        # the date goes with the finite verb, not with the purpose after 'to': the plan's unveiling and its vote
+        (
+            "Marrowby councillors unveiled a plan on Monday to close the old Marrowby dock for repairs.",
+            "Marrowby councillors on Wednesday approved a plan to close the old Marrowby dock for repairs.",
+        ),
         # a weekday that names a deadline, not when something happened
         (
             "Marrowby dockworkers face a Friday deadline to accept the port authority's offer.",

@@ -13,7 +13,7 @@ import pytest
 from tidings.analyze import analyze_story
 from tidings.claims import claim_scope, not_a_quantity, same_scope
 from tidings.figures import extract_figures
-from tidings.model import Article, Story
+from tidings.model import Article, Conflict, Story
 from tidings.settings import AnalyzeSettings
 from tidings.text import segment, stable_id
 
@@ -200,3 +200,27 @@ def test_two_shares_of_one_group_are_of_what_follows_them():
     also_fully = claim_scope(_figure("In Quillon, 41% of adults are fully vaccinated.", "41%"))
     assert not same_scope(fully, once)
     assert same_scope(fully, also_fully)
+
+
+def test_two_pledges_of_one_kind_by_different_parties_are_no_conflict():
+    """Sentences of different facts are compared only when the same-fact model still finds them one report: a
+    league's pledge and one member's purchase count the same doses, but they are two acts, not one figure given two
+    ways (seen on real news: a G7 pledge of 1 billion doses against one country's 500 million)."""
+    pledge = (
+        "The Brindle League of seven wealthy nations on Friday pledged to deliver more than 1 billion doses of the "
+        "Varden vaccine to poorer countries beginning this summer."
+    )
+    purchase = (
+        "On the eve of the summit, President Tessa Hollin announced that Quillon will purchase 500 million doses of "
+        "the Varden vaccine and will supply half of the doses to be shared."
+    )
+    articles = [_article(pledge, "North Desk", 8), _article(purchase, "South Desk", 9)]
+    sentences = {a.id: segment(a) for a in articles}
+
+    def conflicts(settings: AnalyzeSettings) -> list[Conflict]:
+        story = Story(id="s-test", headline="", article_ids=[a.id for a in articles])
+        return analyze_story(story, articles, sentences, settings).conflicts
+
+    assert conflicts(AnalyzeSettings()) == []
+    # without the same-fact floor the pair is compared and its counts disagree: the floor is what tells them apart
+    assert len(conflicts(AnalyzeSettings(conflict_fact_probability=0.0))) == 1

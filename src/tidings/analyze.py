@@ -145,6 +145,7 @@ _REPORTING_VERBS = {"say", "tell", "add", "note", "stat", "writ", "report", "acc
 _ADJUNCT_STARTS = {
     "after", "before", "during", "amid", "despite", "following", "since", "because", "while", "when", "until", "as",
 }  # fmt: skip
+_INFINITIVE_MARK = re.compile(r"\bto\s+$", re.IGNORECASE)
 _EVENT_WINDOW = 6  # words after the verb that say what the event is about ('passed a $1 trillion bill')
 
 
@@ -165,7 +166,13 @@ def _date_event(text: str, start: int, end: int, reading: Reading | None) -> tup
     mark between; auxiliaries left out; tagged by spaCy when there is a reading, else past forms) and the content
     words after the closest one."""
     if reading is not None:
-        verbs = [(a, b) for a, b, tag in reading.tokens if tag.startswith("VB")]
+        # an infinitive ('revealed a bill on Monday to create a committee') is a purpose, not the act the date
+        # dates: two outlets dating the reveal and the vote on the creation would otherwise disagree
+        verbs = [
+            (a, b)
+            for a, b, tag in reading.tokens
+            if tag.startswith("VB") and not (tag == "VB" and _INFINITIVE_MARK.search(text[max(0, a - 4) : a]))
+        ]
     else:
         verbs = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]+", text)]
         verbs = [(a, b) for a, b in verbs if _UNTAGGED_VERB.match(text[a:b].lower()) or text[a:b].lower() in
@@ -888,6 +895,7 @@ def find_conflicts(
     """Figures and dates given differently: within each multi-source fact, and between near-identical sentences
     of different facts (there only for figures that say what they count)."""
     conflicts: list[Conflict] = []
+    model = uses_fact_model(settings)
     fact_of: dict[int, int] = {}
     for ci, members in enumerate(clusters):
         for k in members:
@@ -898,6 +906,8 @@ def find_conflicts(
     for p, q, cos in sorted(pairs, key=lambda t: -t[2]):
         i, j = nodes.units[p][0], nodes.units[q][0]
         if cos < settings.conflict_similarity or fact_of[i] == fact_of[j]:
+            continue
+        if model and pair_score(cos, units[i], units[j], {}, settings, True) < settings.conflict_fact_probability:
             continue
         conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=True)
     return merge_conflicts(conflicts)[: settings.max_conflicts]

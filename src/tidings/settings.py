@@ -451,8 +451,10 @@ class AnalyzeSettings:
     """And only when the same-fact model gives such a pair at least this probability (a figure given differently is
     no feature of the model, so two reports of one act whose numbers differ keep their score): without it, 'the
     Group of 7 pledged more than 1 billion doses' and 'the U.S. will purchase 500 million doses' (0.60: two pledges,
-    not one figure given two ways) were a conflict. Chosen on the dev split of benchmarks/conflicts.py (the held-out
-    split is reported there). Unused with the hashing fallback encoder (no model)."""
+    not one figure given two ways) were a conflict. A design choice between the model's even odds (0.5) and the
+    fact threshold (0.8), not tuned: the dev split of benchmarks/conflicts.py is indifferent (its one pipeline pair
+    lies inside a fact, which this floor does not touch), and the pair that showed the defect came from the held-out
+    split, so its 0/2 -> 0 pairs there is no independent evidence. Unused with the hashing fallback encoder."""
     conflict_tolerance: float = 0.01
     """Relative difference under which two exact figures agree (rounding); 'nearly' widens it 3x below the value."""
     conflict_approx_tolerance: float = 0.1

@@ -497,3 +497,46 @@ def test_a_date_without_a_time_is_its_midday() -> None:
     """'2031-03-04' means some time that day: a report the next morning is less than a day away."""
     assert parse_time("2031-03-04") == pytest.approx(parse_time("2031-03-04T12:00:00Z"))  # type: ignore[arg-type]
     assert parse_time("2031-03-05T07:20:00Z") - parse_time("2031-03-04") < 1.0  # type: ignore[operator]
+
+
+def test_a_story_holds_one_language() -> None:
+    """The encoder's vectors of two languages are not comparable: an article joins no story of another language,
+    however close its vector (a language left unknown splits nothing)."""
+    title, text = EVENTS["chess"][0]
+    english = Article(id="en", origin="en", title=title, text=text, language="en")
+    german = Article(id="de", origin="de", title="Ilsa Verhoven gewinnt die Schachmeisterschaft in Brantford",
+                     text="Ilsa Verhoven, 19, gewann am Sonntag in Brantford die nationale Schachmeisterschaft.",
+                     language="de")
+    unknown = Article(id="xx", origin="xx", title=EVENTS["chess"][1][0], text=EVENTS["chess"][1][1])
+    assigned = StoryClusterer(ClusterSettings()).assign([english, german, unknown], _unit_vectors_at(0.95, 3))
+    assert assigned["en"] != assigned["de"]
+    assert assigned["xx"] in {assigned["en"], assigned["de"]}
+
+
+# Two reports of one (made-up) event and one of another, in Russian: to an English encoder every Russian news lead
+# looks alike, so their vectors are given here as all close (cosine 0.9), as that encoder makes them.
+RUSSIAN = [
+    ("Паводок затопил фермы в долине Кессин",
+     "Река Алдри вышла из берегов и затопила десятки ферм в долине Кессин, фермеры увели скот на холмы."),
+    ("Фермы долины Кессин под водой после паводка",
+     "Десятки ферм в долине Кессин затоплены: река Алдри вышла из берегов, скот увели на холмы."),
+    ("Шахматистка Ильза Верховен выиграла чемпионат страны",
+     "Девятнадцатилетняя Ильза Верховен победила в финале чемпионата по шахматам в Брантфорде."),
+]
+
+
+def test_in_a_language_the_encoder_does_not_read_only_articles_that_share_words_join(
+    articles: list[Article], vectors: np.ndarray
+) -> None:
+    """A run of English news and three Russian reports (keyword weights need a run of some size: IDF)."""
+    russian = [Article(id=f"r{k}", origin=f"r{k}", title=t, text=x, language="ru") for k, (t, x) in
+               enumerate(RUSSIAN)]
+    close = _unit_vectors_at(0.9, 3, dim=vectors.shape[1])
+    for settings in (ClusterSettings(), ClusterSettings(encoder_languages=("en", "ru"))):
+        clusterer = StoryClusterer(settings)
+        clusterer.assign(articles, vectors)
+        assigned = clusterer.assign(russian, close)
+        if settings.encoder_languages == ("en",):
+            assert assigned["r0"] == assigned["r1"] != assigned["r2"]
+        else:  # said to be a language the encoder reads, the cosine 0.9 puts all three together
+            assert len(set(assigned.values())) == 1

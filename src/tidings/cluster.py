@@ -32,6 +32,11 @@ story existed goes where it belongs, and an article left alone in its story (its
 next ones opened a story of their own) joins the story the gate now accepts it in (``singleton_margin``). Only the
 batch's own articles move; stored ones keep their story.
 
+A story holds one language (its first member's): the encoder's vectors of two languages are not comparable. In a
+language the encoder does not read (``encoder_languages``) its cosines are no evidence at all (to an English model
+every Russian news lead looks alike), so only stories sharing the article's keywords (``min_lexical_unread``) are
+candidates there.
+
 Cost per article is bounded: a few index searches of ``candidates`` each (twice with the second-chance pass),
 sparse features only for candidates that could still clear the gate, over capped counters, and index updates only
 when a centroid has moved (geometric schedule). Memory per story is bounded (capped counters, one index entry per
@@ -91,6 +96,14 @@ try:  # spaCy's list when it is installed; IDF alone down-weights function words
     _STOP: frozenset[str] = frozenset(_SPACY_STOP)
 except Exception:  # pragma: no cover - spaCy is optional
     _STOP = frozenset()
+
+
+def primary_language(tag: str | None) -> str | None:
+    """The primary subtag of a language tag, in lower case ('en-GB' -> 'en'); None for none or 'und'."""
+    if not tag:
+        return None
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    return primary if primary and primary != "und" else None
 
 
 def parse_time(published: str | None) -> float | None:
@@ -211,6 +224,7 @@ class _Doc:
     figures: dict[str, float]
     time: float | None
     copy_of: str | None
+    language: str | None = None  # primary subtag, lower case ('en', 'ru'); None when unknown
 
 
 @dataclass
@@ -232,6 +246,7 @@ class _Story:
     exemplars: list[np.ndarray] = field(default_factory=list)  # first and latest member vectors (bounded)
     first: float | None = None
     last: float | None = None
+    language: str | None = None  # of its first member with a known language: stories hold one language
     indexed: dict[int | str, int] = field(default_factory=dict)  # index name -> n when the vector was put there
     norms: tuple[int, float, float, float] | None = None  # (IDF epoch, keyword, name and figure TF-IDF norms)
     # the exemplars stacked into a matrix, with the list they were stacked from: every change of the exemplars
@@ -412,6 +427,7 @@ class StoryClusterer:
             figures=_figures(title, lead, self.settings.title_weight),
             time=parse_time(article.published),
             copy_of=article.copy_of,
+            language=primary_language(article.language),
         )
 
     def _idf(self, term: str) -> float:
@@ -433,6 +449,10 @@ class StoryClusterer:
                 self._weighted(story.figures)[1],
             )
         return story.norms[1], story.norms[2], story.norms[3]
+
+    def _lexical(self, terms: tuple[dict[str, float], float], story: _Story) -> float:
+        """TF-IDF cosine of an article's weighted keywords with a story's keyword counter (the 'lexical' feature)."""
+        return self._cosine(terms, story.terms, self._story_norms(story)[0])
 
     def _cosine(self, a: tuple[dict[str, float], float], b: dict[str, float], norm_b: float) -> float:
         """TF-IDF cosine of a weighted counter (with its norm) and a raw one (with its TF-IDF norm); both are
@@ -482,10 +502,18 @@ class StoryClusterer:
             gap = self._story_time_gap(doc.time, story)
             if gap is not None and gap > self.settings.window_days:
                 continue
+            if doc.language and story.language and doc.language != story.language:
+                continue  # the encoder's vectors of two languages are not comparable (see the module docstring)
             stories.append(story)
         if not stories:
             return []
         sparse_a = (self._weighted(doc.terms), self._weighted(doc.names), self._weighted(doc.figures))
+        if doc.language and doc.language not in self.settings.encoder_languages:
+            # the encoder does not read this language: its cosines say nothing (every Russian news lead looks
+            # alike to an English model), so only stories that share the article's words are candidates
+            stories = [s for s in stories if self._lexical(sparse_a[0], s) >= self.settings.min_lexical_unread]
+            if not stories:
+                return []
         centroids = np.stack([s.total for s in stories])
         norms = np.linalg.norm(centroids, axis=1)
         dense = (centroids @ doc.vector) / np.maximum(norms, 1e-12)
@@ -612,6 +640,7 @@ class StoryClusterer:
         keep.dated += drop.dated
         keep.norms = None
         keep.size += drop.size
+        keep.language = keep.language or drop.language
         for attr, cap in (*self._counters(), *((a, c) for a, _, c in self._df_counters())):
             merged = dict(getattr(keep, attr))
             for k, v in getattr(drop, attr).items():
@@ -801,6 +830,8 @@ class StoryClusterer:
         candidate (in the time window, at time similarity 1) for every new article of that later day."""
         self._article_story[doc.id] = story.id
         story.size += 1
+        if story.language is None:
+            story.language = doc.language
         if doc.copy_of is not None:
             return
         if doc.time is not None:

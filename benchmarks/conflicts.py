@@ -109,7 +109,6 @@ def _child(
     group_by: str | None,
     fact_similarity: float | None,
     fact_probability: float | None = None,
-    conflict_fact_probability: float | None = None,
 ) -> None:
     """Run the pipeline on the crawl; write each figure conflict's disagreeing pairs (their sentences, figure texts
     and spans) and the count of date conflicts."""
@@ -126,8 +125,6 @@ def _child(
         settings.analyze.fact_similarity = fact_similarity  # only read without the same-fact model (fact_weights)
     if fact_probability is not None:  # bigger facts with the same-fact model (the default)
         settings.analyze.fact_probability = fact_probability
-    if conflict_fact_probability is not None:  # the same-fact floor of sentence pairs of different facts
-        settings.analyze.conflict_fact_probability = conflict_fact_probability
     result = Pipeline(settings=settings, db=db).run([jsonl], group_by=group_by)
     urls = {a.id: a.url for a in result.articles}
     tolerance = settings.analyze.conflict_tolerance
@@ -168,7 +165,6 @@ def run_tree(
     group_by: str | None = None,
     fact_similarity: float | None = None,
     fact_probability: float | None = None,
-    conflict_fact_probability: float | None = None,
 ) -> dict:
     out, db = workdir / "conflicts.json", workdir / "tidings.db"
     env = {**os.environ, "PYTHONPATH": str(src)}
@@ -183,8 +179,6 @@ def run_tree(
         args += ["--fact-similarity", str(fact_similarity)]
     if fact_probability is not None:
         args += ["--fact-probability", str(fact_probability)]
-    if conflict_fact_probability is not None:
-        args += ["--conflict-fact-probability", str(conflict_fact_probability)]
     subprocess.run(args, env=env, check=True)
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -371,8 +365,6 @@ def main() -> None:
     parser.add_argument("--similarity", type=float, default=None, help="conflict_similarity (default: settings)")
     parser.add_argument("--fact-similarity", type=float, default=None, help="fact_similarity (default: settings)")
     parser.add_argument("--fact-probability", type=float, default=None, help="fact_probability (default: settings)")
-    parser.add_argument("--conflict-fact-probability", type=float, default=None,
-                        help="conflict_fact_probability (default: settings; 0 = off)")
     parser.add_argument("--group-by", default=None, help="'story': the crawl's roundups as stories, not clustering")
     parser.add_argument("--sheet", type=Path, default=None, help="write the pairs found, with sentences, here")
     parser.add_argument("--all-pairs", type=Path, default=None, help="write the no-pipeline candidate pairs here")
@@ -382,8 +374,7 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=0, help="print this many false and unlabelled pairs")
     args = parser.parse_args()
     if args.child:
-        _child(*args.child, args.similarity, args.group_by, args.fact_similarity, args.fact_probability,
-               args.conflict_fact_probability)
+        _child(*args.child, args.similarity, args.group_by, args.fact_similarity, args.fact_probability)
         return
     crawl_path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
     if not crawl_path.exists():
@@ -419,8 +410,7 @@ def main() -> None:
             else:
                 work = Path(tempfile.mkdtemp(dir=tmp))
                 run = run_tree(
-                    src, jsonl, work, args.similarity, args.group_by, args.fact_similarity, args.fact_probability,
-                    args.conflict_fact_probability,
+                    src, jsonl, work, args.similarity, args.group_by, args.fact_similarity, args.fact_probability
                 )
                 if saved is not None:
                     saved.parent.mkdir(parents=True, exist_ok=True)

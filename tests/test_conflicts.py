@@ -104,14 +104,14 @@ def test_figures_of_different_quantities_are_no_conflict(first: str, second: str
         ),
         pytest.param(
             "About 1, 600 officers patrolled the Varden carnival on Saturday night, the city said.",
-            "About 2,400 officers patrolled the Varden carnival on Saturday night, the city said.",
-            ["About 1, 600 officers", "About 2,400 officers"],
+            "About 2,000 officers patrolled the Varden carnival on Saturday night, the city said.",
+            ["About 1, 600 officers", "About 2,000 officers"],
             id="thousands-space-still-disagrees",
         ),
         pytest.param(
             "Gunmen released 21 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
-            "Gunmen released 35 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
-            ["21 of the schoolgirls", "35 of the schoolgirls"],
+            "Gunmen released 27 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
+            ["21 of the schoolgirls", "27 of the schoolgirls"],
             id="two-parts-of-one-total",
         ),
     ],
@@ -203,9 +203,9 @@ def test_two_shares_of_one_group_are_of_what_follows_them():
 
 
 def test_two_pledges_of_one_kind_by_different_parties_are_no_conflict():
-    """Sentences of different facts are compared only when the same-fact model still finds them one report: a
-    league's pledge and one member's purchase count the same doses, but they are two acts, not one figure given two
-    ways (seen on real news: a G7 pledge of 1 billion doses against one country's 500 million)."""
+    """Outlets that give one quantity differently are rarely twice apart: a league's pledge of a billion doses and
+    one member's purchase of 500 million count the same doses, but they are two acts, not one figure given two ways
+    (seen on real news: a G7 pledge against one country's share)."""
     pledge = (
         "The Brindle League of seven wealthy nations on Friday pledged to deliver more than 1 billion doses of the "
         "Varden vaccine to poorer countries beginning this summer."
@@ -222,5 +222,5 @@ def test_two_pledges_of_one_kind_by_different_parties_are_no_conflict():
         return analyze_story(story, articles, sentences, settings).conflicts
 
     assert conflicts(AnalyzeSettings()) == []
-    # without the same-fact floor the pair is compared and its counts disagree: the floor is what tells them apart
-    assert len(conflicts(AnalyzeSettings(conflict_fact_probability=0.0))) == 1
+    # the two sentences are compared and their counts of doses differ: the ratio is what tells them apart
+    assert len(conflicts(AnalyzeSettings(conflict_max_ratio=3.0))) == 1

@@ -895,7 +895,6 @@ def find_conflicts(
     """Figures and dates given differently: within each multi-source fact, and between near-identical sentences
     of different facts (there only for figures that say what they count)."""
     conflicts: list[Conflict] = []
-    model = uses_fact_model(settings)
     fact_of: dict[int, int] = {}
     for ci, members in enumerate(clusters):
         for k in members:
@@ -906,8 +905,6 @@ def find_conflicts(
     for p, q, cos in sorted(pairs, key=lambda t: -t[2]):
         i, j = nodes.units[p][0], nodes.units[q][0]
         if cos < settings.conflict_similarity or fact_of[i] == fact_of[j]:
-            continue
-        if model and pair_score(cos, units[i], units[j], {}, settings, True) < settings.conflict_fact_probability:
             continue
         conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=True)
     return merge_conflicts(conflicts)[: settings.max_conflicts]

@@ -222,9 +222,24 @@ def independent_groups(articles: list[Article]) -> dict[str, str]:
     return out
 
 
+def source_groups(articles: list[Article], groups: dict[str, str] | None = None) -> dict[str, str]:
+    """Article id -> its independent source: the outlet (:attr:`Article.outlet`, the registered domain) of its copy
+    group's original, so a copy counts with its original and the pages of one outlet count once (a live page and
+    its update, www.x.com and x.com); the copy group's id when no site is known. ``groups`` are the copy groups
+    (:func:`independent_groups`) when already computed. Every count of "independent sources" is of these values."""
+    groups = groups if groups is not None else independent_groups(articles)
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for a in articles:
+        root = by_id.get(groups[a.id], a)
+        outlet = root.outlet or a.outlet
+        out[a.id] = f"site:{outlet.lower()}" if outlet else groups[a.id]
+    return out
+
+
 def count_independent(articles: list[Article]) -> int:
-    """Number of independent sources among ``articles`` (a group of copies counts once)."""
-    return len(set(independent_groups(articles).values()))
+    """Number of independent sources among ``articles``: outlets, a group of copies counting once."""
+    return len(set(source_groups(articles).values()))
 
 
 class CopyDetector:

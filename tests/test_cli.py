@@ -278,3 +278,18 @@ def test_commands_that_do_no_model_work_load_no_model(good_file, db, http_server
     assert _modules_loaded_by("show", story_id, "--db", db) == (0, set())
     # a run whose only input answers 404 reads nothing: no model, no index library
     assert _modules_loaded_by("run", f"{http_server}/missing", "--db", db) == (2, set())
+
+
+def test_on_a_terminal_the_progress_line_says_what_was_read_and_what_runs(good_file, db, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from tidings import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=160))
+    assert tidings("run", str(good_file), "--db", db).exit_code == 0
+    shown = screen.getvalue()
+    assert "read 1, stored 1 new" in shown  # counted per input, with the stage it is in
+    assert "briefings" in shown

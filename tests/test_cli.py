@@ -202,7 +202,9 @@ def test_a_read_command_on_a_missing_database_is_an_error_naming_it_and_creates_
 def test_output_that_is_not_a_terminal_is_not_wrapped(tmp_path, db):
     path = tmp_path / "ferry.txt"
     path.write_text(LONG_TITLE + "\n\n" + ARTICLE.split("\n\n", 1)[1], encoding="utf-8")
-    assert tidings("run", str(path), "--db", db).exit_code == 0
+    ran = tidings("run", str(path), "--db", db, "--out", str(tmp_path / "out"))
+    assert ran.exit_code == 0
+    assert any(line.startswith("read 1 articles") and line.endswith("stories.md)") for line in ran.output.splitlines())
     listing = tidings("stories", "--db", db)
     assert listing.exit_code == 0
     assert any(LONG_TITLE in line for line in listing.output.splitlines())  # one row, not cut at 80 columns

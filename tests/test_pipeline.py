@@ -294,3 +294,11 @@ def test_a_run_that_reads_nothing_loads_no_index_nor_model(tmp_path, db):
     result = Pipeline(db=db).run([str(tmp_path / "missing.txt")], progress=lambda stage, *_: events.append(stage))
     assert result.article_ids == [] and len(result.skipped) == 1
     assert "warm" not in events and "workers" not in events and "embed" not in events
+
+
+def test_a_storys_sites_are_its_outlets_and_count_like_its_sources(tmp_path, db):
+    rows = [(title, site, day, text) for (title, _, day, text), site in
+            zip(STRIKE, ["www.harbourgazette.co.uk", "harbourgazette.co.uk"], strict=True)]  # fmt: skip
+    story = Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", rows))]).stories[0]
+    assert story.sites == ["harbourgazette.co.uk"]
+    assert story.independent_sources == 1  # two pages of one outlet

@@ -459,7 +459,7 @@ class Pipeline:
         story.first_seen = dates[0] if dates else None
         story.last_seen = dates[-1] if dates else None
         story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in articles]
-        story.sites = sorted({a.site for a in articles if a.site})
+        story.sites = sorted({a.outlet for a in articles if a.outlet})  # outlets: www.x.com and x.com are one
         story.updated_at = now_iso()
         return story
 

@@ -106,4 +106,3 @@ def test_copies_and_pages_of_one_outlet_count_once() -> None:
         art("g", None), art("h", None),  # two site-less articles: two sources we cannot tell apart
     ]  # fmt: skip
     assert count_independent(articles) == 5  # washingtonpost, cnn, apnews (with its copy), g, h
-

@@ -53,8 +53,11 @@ _NAME = r"(?P<outlet>(?:The |the )?[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,4})"
 
 # Named rules that find the outlet a credit line or byline names, tried in order (each is searched in one line).
 CREDIT_OUTLET_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("contributed", _NAME + r"(?:'s? [\w ]{1,40}?)? contributed(?: (?:to )?(?:this |the )?(?:report|reporting|story|"
-     r"article))?"),
+    (
+        "contributed",
+        _NAME + r"(?:'s? [\w ]{1,40}?)? contributed(?: (?:to )?(?:this |the )?(?:report|reporting|story|"
+        r"article))?",
+    ),
     ("reporting by", r"(?i:reporting|writing|editing) by [^;.]*?\b(?:of|for|from) " + _NAME),
     ("outlet alone", r"^(?:By )?" + _NAME + r"$"),
     ("byline outlet", r"^(?:By )?[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}(?:,| \|| -| –| for| of) " + _NAME + r"\s*$"),

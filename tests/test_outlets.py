@@ -25,6 +25,8 @@ from tidings.settings import Settings
         ("news.bbc.co.uk", "bbc.co.uk"),  # a two-label public suffix
         ("www.isles.example", "isles.example"),  # under no public suffix: the last two labels
         ("localhost", "localhost"),
+        ("https://edition.cnn.com/2024/05/06/world/story.html", "cnn.com"),  # a URL given as the site
+        ("www.example.com:8080", "example.com"),
         ("CBS News", "cbsnews.com"),  # a name from a credit line, known
         ("Harbour Gazette", "Harbour Gazette"),  # a name, kept as written
         (None, None),
@@ -42,11 +44,13 @@ def test_the_public_suffix_list_is_read_offline(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     _extractor.cache_clear()
+    outlet_of_site.cache_clear()
     try:
         assert outlet_of_site("edition.cnn.com") == "cnn.com"
         assert outlet_of_site("www.theguardian.co.uk") == "theguardian.co.uk"
     finally:
         _extractor.cache_clear()
+        outlet_of_site.cache_clear()
 
 
 @pytest.mark.parametrize(

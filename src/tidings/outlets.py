@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from contextlib import suppress
+from functools import cache, lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 UNKNOWN_SITE = "unknown site"
 """What an article without a site is called where a source is named ("only in unknown site")."""
@@ -75,11 +77,16 @@ def _extractor() -> Any:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
+@lru_cache(maxsize=4096)  # a story's articles ask again and again for the same few sites
 def outlet_of_site(site: str | None) -> str | None:
-    """The outlet a site belongs to: its registered domain ('edition.cnn.com' -> 'cnn.com'), lower case. A host
-    under no public suffix ('isles.example', 'localhost') keeps its last two labels; a name that is no host ('CBS
-    News', from a credit line) is the outlet as written; None when there is no site."""
+    """The outlet a site belongs to: its registered domain ('edition.cnn.com' -> 'cnn.com'), lower case. A site
+    given as a URL counts by its host; a host under no public suffix ('isles.example', 'localhost') keeps its last
+    two labels; a name that is no host ('CBS News', from a credit line) is the outlet as written; None when there
+    is no site."""
     name = " ".join((site or "").split()).rstrip(".")
+    if "://" in name:
+        with suppress(ValueError):  # a malformed URL ('http://[x') is taken as a name
+            name = urlsplit(name).hostname or ""
     if not name:
         return None
     if " " in name or "/" in name:

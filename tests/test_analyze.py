@@ -152,11 +152,35 @@ def test_exclusives_name_the_site_that_alone_reports_them(strike):
     assert market.independent_sources == 1 and len(market.article_ids) == 2
 
 
-def test_exclusive_falls_back_to_the_title_without_a_site():
+def test_exclusive_without_a_site_is_credited_to_an_unknown_site_not_the_title():
     a = make_article(HARBOUR, "Dock strike", None, "2025-03-03T08:00:00+00:00")
     b = make_article(TIDEWATER, "Strike at the docks", "Tidewater Times", "2025-03-03T09:00:00+00:00")
     story = run([a, b])
-    assert fact_with(story, "fish market").exclusive_to == "Dock strike"
+    assert fact_with(story, "fish market").exclusive_to == "unknown site"
+
+
+def test_exclusives_of_site_less_articles_are_listed_once_under_unknown_site():
+    from tidings.render.markdown import render_story_markdown
+
+    a = make_article(HARBOUR, "Dock strike", None, "2025-03-03T08:00:00+00:00")
+    b = make_article(LEDGER, "Strike at the docks", None, "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    assert story.independent_sources == 2  # two site-less files are two sources
+    text = render_story_markdown(story, {a.id: a, b.id: b})
+    assert text.count("Only in unknown site") == 1
+    assert "Only in Dock strike" not in text and "Only in Strike at the docks" not in text
+
+
+def test_the_pages_of_one_outlet_are_one_source_under_any_subdomain():
+    # www.x.com and x.com, edition.cnn.com and cnn.com: one registered domain each, so two outlets in all
+    harbour = make_article(HARBOUR, "Dock strike", "www.washingtonpost.com", "2025-03-03T08:00:00+00:00")
+    ledger = make_article(LEDGER, "Strike", "washingtonpost.com", "2025-03-03T09:00:00+00:00")
+    tide = make_article(TIDEWATER, "Strike at the docks", "edition.cnn.com", "2025-03-03T10:00:00+00:00")
+    story = run([harbour, ledger, tide])
+    assert story.independent_sources == 2
+    assert all(f.independent_sources <= 2 for f in story.facts)
+    assert fact_with(story, "hauliers").exclusive_to == "cnn.com"
+    assert {f.exclusive_to for f in story.facts} - {None} <= {"washingtonpost.com", "cnn.com"}
 
 
 def test_every_exclusive_is_kept_however_many_facts_a_story_has():
@@ -432,7 +456,7 @@ def test_seed_story_facts_and_exclusives(seeds_dir: Path):
     shared = [f for f in story.facts if f.independent_sources >= 2]
     assert len(shared) >= 5
     for article in articles:
-        assert any(f.exclusive_to == article.site for f in story.facts), article.site
+        assert any(f.exclusive_to == article.outlet for f in story.facts), article.site
     assert any(f.counts == "troops" and f.value == 100_000 for f in story.figures)
 
 

@@ -181,3 +181,117 @@ def test_kill_during_run_leaves_database_consistent(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from articles").fetchone()[0] == 120
     assert con.execute("select count(*) from stories where dirty = 1").fetchone()[0] == 0
+
+
+LONG_TITLE = (
+    "Ferry service to Gullholm resumes after a storm that kept every boat of the Brackwater line in port for days"
+)
+
+
+@pytest.mark.parametrize("command", [["stories"], ["show", "s123"], ["serve", "--port", "0"]])
+def test_a_read_command_on_a_missing_database_is_an_error_naming_it_and_creates_nothing(tmp_path, command):
+    missing = tmp_path / "nope.db"
+    res = tidings(*command, "--db", str(missing))
+    assert res.exit_code == 2
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and str(missing) in lines[0]
+    assert not missing.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_that_is_not_a_terminal_is_not_wrapped(tmp_path, db):
+    path = tmp_path / "ferry.txt"
+    path.write_text(LONG_TITLE + "\n\n" + ARTICLE.split("\n\n", 1)[1], encoding="utf-8")
+    ran = tidings("run", str(path), "--db", db, "--out", str(tmp_path / "out"))
+    assert ran.exit_code == 0
+    assert any(line.startswith("read 1 articles") and line.endswith("stories.md)") for line in ran.output.splitlines())
+    listing = tidings("stories", "--db", db)
+    assert listing.exit_code == 0
+    assert any(LONG_TITLE in line for line in listing.output.splitlines())  # one row, not cut at 80 columns
+    from tidings.store import Store
+
+    story_id = Store(db).list_stories()[0].id
+    shown = tidings("show", story_id, "--db", db)
+    assert f"## {LONG_TITLE}" in shown.output.splitlines()  # the Markdown itself, headline on one line
+
+
+def test_stories_json_and_limit(tmp_path, db):
+    for n, title in enumerate(("Ferry service to Gullholm resumes", "Ashcombe bake sale raises funds")):
+        line = {"title": title, "text": ARTICLE.split("\n\n", 1)[1] if n == 0 else
+                "A bake sale at Ashcombe primary school raised money for the village library roof on Saturday.\n\n"
+                "Volunteers sold lemon cakes, scones and apple pies to hundreds of visitors.",
+                "site": f"site{n}.example", "published": f"2026-03-0{n + 1}"}  # fmt: skip
+        assert tidings("run", "-", "--db", db, input=json.dumps(line) + "\n").exit_code == 0
+    listed = json.loads(tidings("stories", "--db", db, "--json").output)
+    assert [s["headline"] for s in listed] == ["Ashcombe bake sale raises funds", "Ferry service to Gullholm resumes"]
+    assert set(listed[0]) >= {"id", "headline", "articles", "independent_sources", "sites", "last_seen"}
+    assert listed[0]["articles"] == 1 and listed[0]["sites"] == ["site1.example"]
+    one = json.loads(tidings("stories", "--db", db, "--json", "--limit", "1").output)
+    assert one == listed[:1]
+    assert tidings("stories", "--db", db, "--limit", "0").exit_code == 2
+
+
+def _options(command) -> list[tuple[str, bool]]:
+    """(option string, is a flag) of every option of a click command (typer vendors click: no isinstance)."""
+    return [(opt, bool(p.is_flag)) for p in command.params if p.param_type_name == "option" for opt in p.opts]
+
+
+def test_flags_show_as_flags_and_every_option_is_in_the_readme():
+    import re
+
+    import typer
+
+    root = typer.main.get_command(app)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    commands = {"": (root, tidings("--help").output)}
+    commands |= {name: (command, tidings(name, "--help").output) for name, command in root.commands.items()}
+    for name, (command, help_text) in commands.items():
+        assert "<bool>" not in help_text, name
+        for opt, is_flag in _options(command):
+            if opt == "--help" or not opt.startswith("--"):
+                continue
+            line = next(line for line in help_text.splitlines() if re.search(rf"{opt}\b", line))
+            takes_value = re.search(rf"{opt} <", line) is not None
+            assert takes_value != is_flag, (name, line)  # '--strict', but '--db <str>'
+            assert f"`{opt}" in readme, f"`tidings {name} {opt}` is not in README.md"
+
+
+HEAVY = ("spacy", "onnxruntime", "datasketch", "usearch", "trafilatura", "fastapi", "uvicorn")
+
+
+def _modules_loaded_by(*args: str) -> tuple[int, set[str]]:
+    """Run `tidings ARGS` in a fresh interpreter; its exit code and which heavy libraries it imported."""
+    code = (
+        "import sys\nfrom tidings.cli import app\n"
+        f"try:\n    app({list(args)!r})\nexcept SystemExit as exc:\n    status = exc.code\n"
+        f"print('loaded:', status, *sorted(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    _, status, *loaded = done.stdout.splitlines()[-1].split()
+    return int(status), set(loaded)
+
+
+def test_commands_that_do_no_model_work_load_no_model(good_file, db, http_server):
+    assert tidings("run", str(good_file), "--db", db).exit_code == 0
+    assert _modules_loaded_by("stories", "--db", db) == (0, set())
+    from tidings.store import Store
+
+    story_id = Store(db).list_stories()[0].id
+    assert _modules_loaded_by("show", story_id, "--db", db) == (0, set())
+    # a run whose only input answers 404 reads nothing: no model, no index library
+    assert _modules_loaded_by("run", f"{http_server}/missing", "--db", db) == (2, set())
+
+
+def test_on_a_terminal_the_progress_line_says_what_was_read_and_what_runs(good_file, db, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from tidings import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=160))
+    assert tidings("run", str(good_file), "--db", db).exit_code == 0
+    shown = screen.getvalue()
+    assert "read 1, stored 1 new" in shown  # counted per input, with the stage it is in
+    assert "briefings" in shown

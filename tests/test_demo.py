@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -15,12 +16,36 @@ TRUTH = json.loads((samples_dir() / "truth.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def demo_export(tmp_path_factory) -> dict:
+def demo_dir(tmp_path_factory) -> Path:
+    """A folder where `tidings demo` ran as `make demo` runs it: no --db, so into the default store."""
     tmp = tmp_path_factory.mktemp("demo")
-    res = CliRunner().invoke(app, ["demo", "--out", str(tmp / "out"), "--db", str(tmp / "demo.db")])
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    try:
+        res = CliRunner().invoke(app, ["demo", "--out", "out"])
+    finally:
+        os.chdir(cwd)
     assert res.exit_code == 0, res.output
     assert "index.html" in res.output
-    return json.loads((tmp / "out" / "stories.json").read_text(encoding="utf-8"))
+    return tmp
+
+
+@pytest.fixture(scope="module")
+def demo_export(demo_dir: Path) -> dict:
+    return json.loads((demo_dir / "out" / "stories.json").read_text(encoding="utf-8"))
+
+
+def test_after_the_demo_the_default_store_holds_its_stories(demo_dir: Path, demo_export: dict, monkeypatch) -> None:
+    """`make demo` then `tidings stories` / `tidings show ID`, as the README says, with no --db."""
+    monkeypatch.chdir(demo_dir)
+    assert (demo_dir / "tidings.db").exists()
+    listing = CliRunner().invoke(app, ["stories"])
+    assert listing.exit_code == 0, listing.output
+    for story in demo_export["stories"]:
+        assert story["id"] in listing.output
+    first = demo_export["stories"][0]
+    shown = CliRunner().invoke(app, ["show", first["id"]])
+    assert shown.exit_code == 0 and first["headline"] in shown.output
 
 
 def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:

@@ -274,3 +274,31 @@ def test_pages_that_are_not_articles_are_listed_as_skipped_not_made_stories(tmp_
     reasons = sorted(s.reason for s in result.skipped)
     assert len(reasons) == 3 and all("\n" not in r for r in reasons)
     assert reasons[-1].startswith("not an article: an availability notice")
+
+
+def test_progress_counts_each_input_as_it_is_read_and_names_each_stage(tmp_path, db):
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE])
+    events: list[tuple[str, int, int | None]] = []
+    Pipeline(db=db).run([str(src)], progress=lambda stage, done, total: events.append((stage, done, total)))
+    stages = [stage for stage, _, _ in events]
+    reads = [done for stage, done, _ in events if stage == "read"]
+    assert reads == [1, 2, 3]  # one event per input, not one per batch
+    assert stages.index("clean") > max(i for i, s in enumerate(stages) if s == "read")  # the batch is read first
+    assert {"warm", "clean", "embed", "dedupe", "cluster", "store", "analyze", "summarize"} <= set(stages)
+    assert ("clean", 3, None) in events  # a stage says how many articles it works on
+    assert events[-1][0] == "stories"
+
+
+def test_a_run_that_reads_nothing_loads_no_index_nor_model(tmp_path, db):
+    events: list[str] = []
+    result = Pipeline(db=db).run([str(tmp_path / "missing.txt")], progress=lambda stage, *_: events.append(stage))
+    assert result.article_ids == [] and len(result.skipped) == 1
+    assert "warm" not in events and "workers" not in events and "embed" not in events
+
+
+def test_a_storys_sites_are_its_outlets_and_count_like_its_sources(tmp_path, db):
+    rows = [(title, site, day, text) for (title, _, day, text), site in
+            zip(STRIKE, ["www.harbourgazette.co.uk", "harbourgazette.co.uk"], strict=True)]  # fmt: skip
+    story = Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", rows))]).stories[0]
+    assert story.sites == ["harbourgazette.co.uk"]
+    assert story.independent_sources == 1  # two pages of one outlet

@@ -1,11 +1,7 @@
 """tidings: turn a flood of news articles into deduplicated, cross-checked, cited stories."""
 
-import contextlib
-
-# onnxruntime's native module must load before usearch's (used by dedupe and cluster): the other order segfaults
-# in onnxruntime's import (usearch 2.26 + onnxruntime 1.32 wheels). Loading it here makes the order hold for every
-# entry point; without onnxruntime installed nothing is needed.
-with contextlib.suppress(ImportError):
-    import onnxruntime  # noqa: F401
+# Heavy libraries (onnxruntime, usearch, spaCy, datasketch) load when first used, not here: a command that does
+# no model work (`tidings stories`) starts in a fraction of a second. usearch loads through
+# `resources.ann_index_class`, which keeps onnxruntime first (the other order segfaults).
 
 __version__ = "0.1.0"

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from .claims import claim_scope, not_a_quantity, same_scope
-from .dedupe import independent_groups
+from .dedupe import independent_groups, source_groups
 from .entities import canonical_name, extract_entities
 from .figures import (
     MONTHS,
@@ -49,6 +49,7 @@ from .figures import (
     singular,
 )
 from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Reading, Sentence, Story
+from .outlets import UNKNOWN_SITE
 from .quotes import extract_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
@@ -461,24 +462,6 @@ def pair_score(cos: float, a: Unit, b: Unit, idf: dict[str, float], settings: An
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _site_key(site: str | None) -> str:
-    site = (site or "").strip().lower()
-    return site[4:] if site.startswith("www.") else site
-
-
-def outlets(articles: list[Article], groups: dict[str, str]) -> dict[str, str]:
-    """Article id -> its independent source: the site of its copy group's original (a copy counts with it, and two
-    pages of one site count once: a live page and its update, or one outlet's page furniture), or the group's id
-    when no site is known."""
-    by_id = {a.id: a for a in articles}
-    out: dict[str, str] = {}
-    for a in articles:
-        root = by_id.get(groups[a.id], a)
-        site = _site_key(root.site) or _site_key(a.site)
-        out[a.id] = f"site:{site}" if site else groups[a.id]
-    return out
-
-
 def _units(
     articles: list[Article], sentences: dict[str, list[Sentence]], groups: dict[str, str], settings: AnalyzeSettings
 ) -> list[Unit]:
@@ -486,7 +469,7 @@ def _units(
     ``min_fact_words``; at most ``max_sentences_per_article`` per article and ``max_story_sentences`` per story
     (past which the rest of the story's sentences, in article order, take no part: a memory bound no news story
     reaches)."""
-    source = outlets(articles, groups)
+    source = source_groups(articles, groups)
     units: list[Unit] = []
     for ai, article in enumerate(articles):
         body = [s for s in sentences.get(article.id, []) if not s.is_heading and not is_furniture(s.text)]
@@ -624,7 +607,8 @@ def align_facts(
 
 
 def _source_name(article: Article) -> str:
-    return article.site or article.title or article.id
+    """How an exclusive names its source: the outlet, else 'unknown site' (never the article's title)."""
+    return article.outlet or UNKNOWN_SITE
 
 
 def _echoed_units(
@@ -651,8 +635,9 @@ def _build_facts(
     echoed: set[int] | None = None,
 ) -> list[Fact]:
     """Every fact of the aligned clusters, most corroborated first, then exclusives in turn per source (nothing is
-    cut). A fact's count is its outlets (:func:`outlets`); its text the mention closest to all the others. A
-    one-source fact is marked exclusive (``exclusive_to``) only when none of its sentences is ``echoed``."""
+    cut). A fact's count is its outlets (:func:`tidings.dedupe.source_groups`); its text the mention closest to all
+    the others. A one-source fact is marked exclusive (``exclusive_to``) only when none of its sentences is
+    ``echoed``."""
     echoed = echoed or set()
     by_id = {a.id: a for a in articles}
     ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
@@ -988,7 +973,7 @@ def analyze_story(
 ) -> Story:
     """Fill the story's facts, conflicts, quotes, entities, figures and independent source count."""
     groups = independent_groups(articles)
-    story.independent_sources = len(set(groups.values()))
+    story.independent_sources = len(set(source_groups(articles, groups).values()))
     units = _units(articles, sentences, groups, settings)
     nodes, texts = make_nodes(units)
     nodes.emb = get_embedder().encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)

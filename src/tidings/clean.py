@@ -50,6 +50,7 @@ import numpy as np
 
 from . import resources
 from .model import Article, Document, Skip
+from .outlets import outlet_from_credits
 from .settings import CleanSettings
 from .text import FURNITURE, content_hash, fold_whitespace, normalize_text, stable_id
 
@@ -1166,7 +1167,7 @@ class Cleaner:
             title=title,
             text=text,
             url=url,
-            site=page.site,
+            site=page.site or outlet_from_credits(credits + decision.authors),  # "CBS News contributed to ..."
             published=page.published,
             language=str(language) if language else None,
             removed=removed,

@@ -2,31 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
 import time
 from importlib import resources as importlib_resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from . import __version__
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .store import Store
 
 app = typer.Typer(
     help="tidings: turn a flood of news articles into deduplicated, cross-checked, cited stories.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's help: a flag shows as a flag ('--strict'), not as '--strict <bool>'
 )
 console = Console()
 err = Console(stderr=True)
+NO_WRAP_WIDTH = 10_000
+"""Width of output that is not a terminal (a pipe, a file): no line is wrapped at 80 columns."""
 
 DbOption = Annotated[str, typer.Option("--db", help="SQLite file or SQLAlchemy URL (postgresql+psycopg://...).")]
 DEFAULT_DB = os.environ.get("TIDINGS_DB", "tidings.db")
@@ -46,6 +52,42 @@ def main(
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    for out in (console, err):
+        out.width = None if out.is_terminal else NO_WRAP_WIDTH  # type: ignore[assignment]
+
+
+def _open_store(db: str) -> Store:
+    """The store a read command reads. A SQLite file that does not exist is a one-line error naming it (exit 2),
+    never a new empty database."""
+    from sqlalchemy.engine import make_url
+
+    from .store import SchemaError, Store, db_url_for
+
+    url = make_url(db_url_for(db))
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not path.startswith("file:") and not Path(path).exists():
+        hint = "make one with `tidings run` or `tidings demo`, or pass --db"
+        err.print(f"no database at {path}: {hint}", highlight=False)
+        raise typer.Exit(2)
+    try:
+        return Store(db)
+    except SchemaError as exc:
+        err.print(str(exc), highlight=False)
+        raise typer.Exit(2) from None
+
+
+STAGE_LABELS = {
+    "workers": "starting the spaCy workers",
+    "warm": "loading the copy and story indexes",
+    "clean": "cleaning {n} articles",
+    "embed": "embedding {n} articles",
+    "dedupe": "looking for copies among {n} articles",
+    "cluster": "grouping {n} articles into stories",
+    "store": "writing to the store",
+    "analyze": "cross-checking the stories",
+    "summarize": "summarising the stories",
+}
+"""What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 
 
 def _run(
@@ -76,17 +118,31 @@ def _run(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[count]}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        # one line that counts what was read and stored and says what the run waits for now; a bar for briefings
+        status = bar.add_task("starting", total=None, count="")
+        counts = {"read": 0, "stored": 0}
+        now = ["reading the inputs"]
+        briefings: list[int] = []
 
         def progress(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                label = {"read": "reading", "stored": "new articles", "stories": "briefings"}.get(stage, stage)
-                tasks[stage] = bar.add_task(label, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            if stage in counts:
+                counts[stage] = done
+                if stage == "stored":
+                    now[0] = "reading the inputs"
+            elif stage == "stories":
+                if not briefings:
+                    briefings.append(bar.add_task("briefings", total=total, count=""))
+                bar.update(briefings[0], completed=done, total=total, count=f"{done}/{total}")
+                now[0] = "writing briefings"
+            else:
+                label = STAGE_LABELS.get(stage, stage)
+                now[0] = label.format(n=done) if done else label.replace("{n} ", "")
+            description = f"read {counts['read']}, stored {counts['stored']} new · {now[0]}"
+            bar.update(status, description=description)
 
         try:
             result = pipeline.run(
@@ -145,13 +201,18 @@ def run(
 @app.command()
 def stories(
     db: DbOption = DEFAULT_DB,
-    limit: Annotated[int, typer.Option(help="How many stories.")] = 30,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many stories.")] = 30,
     q: Annotated[str | None, typer.Option("--search", "-s", help="Full-text search.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
 ) -> None:
     """The stories in the store, newest first."""
-    from .store import Store
+    store = _open_store(db)
+    found = store.list_stories(limit=limit, q=q)
+    if as_json:
+        from .render.json import story_brief
 
-    store = Store(db)
+        sys.stdout.write(json.dumps([story_brief(s) for s in found], ensure_ascii=False, indent=2) + "\n")
+        return
     table = Table(title=f"stories in {db}", show_lines=False)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("headline")
@@ -159,7 +220,7 @@ def stories(
     table.add_column("sources", justify="right")
     table.add_column("last seen", no_wrap=True)
     table.add_column("sites")
-    for s in store.list_stories(limit=limit, q=q):
+    for s in found:
         table.add_row(
             s.id, s.headline, str(len(s.article_ids)), str(s.independent_sources), (s.last_seen or "")[:10],
             ", ".join(s.sites[:4]) + (" …" if len(s.sites) > 4 else ""),
@@ -172,11 +233,10 @@ def show(
     story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix of one).")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """One story's briefing in the terminal."""
+    """One story's briefing in the terminal (its Markdown as it is when the output is not a terminal)."""
     from .render.markdown import render_story_markdown
-    from .store import Store
 
-    store = Store(db)
+    store = _open_store(db)
     story = store.get_story(story_id)
     if story is None:
         matches = [s for s in store.list_stories(limit=10_000) if s.id.startswith(story_id)]
@@ -185,7 +245,13 @@ def show(
             raise typer.Exit(1)
         story = matches[0]
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
-    console.print(Markdown(render_story_markdown(story, articles)))
+    text = render_story_markdown(story, articles)
+    if not console.is_terminal:  # a pipe or a file gets the Markdown itself, unwrapped
+        sys.stdout.write(text)
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(text))
 
 
 def samples_dir() -> Path:
@@ -195,12 +261,15 @@ def samples_dir() -> Path:
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("demo-out"),
-    db: DbOption = "demo.db",
+    db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Run the bundled sample corpus (fictional outlets and events) and print where the output is."""
+    """Run the bundled sample corpus (fictional outlets and events) into the store and print where the output is."""
     code = _run([str(samples_dir() / "articles")], out, db, None, False)
     if code == 0:
-        console.print(f"open {out.resolve() / 'index.html'} or run: tidings serve --db {db}")
+        where = "" if db == DEFAULT_DB else f" --db {db}"
+        console.print(
+            f"open {out.resolve() / 'index.html'} or run: tidings stories{where}, tidings serve{where}", highlight=False
+        )
     raise typer.Exit(code)
 
 
@@ -214,6 +283,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the web pages and the JSON API (OpenAPI at /docs)."""
+    _open_store(db).close()  # a database that does not exist is an error here, not an empty site
     import uvicorn
 
     from .web.app import create_app

@@ -51,13 +51,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from usearch.index import Index  # after onnxruntime: see tidings/__init__.py
 
 from .model import Article
+from .resources import ann_index_class
 from .settings import ClusterSettings
 from .text import stable_id
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 FEATURES = (
     "dense",
@@ -90,12 +95,15 @@ _NAME_WORD = re.compile(r"[A-Z][\w'’.\-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 _FIGURE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
 
-try:  # spaCy's list when it is installed; IDF alone down-weights function words otherwise
-    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY_STOP
-
-    _STOP: frozenset[str] = frozenset(_SPACY_STOP)
-except Exception:  # pragma: no cover - spaCy is optional
-    _STOP = frozenset()
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words when it is installed (IDF alone down-weights function words otherwise); read on
+    first use, since importing spaCy costs half a second that commands reading no text should not pay."""
+    try:
+        from spacy.lang.en.stop_words import STOP_WORDS
+    except Exception:  # pragma: no cover - spaCy is optional
+        return frozenset()
+    return frozenset(STOP_WORDS)
 
 
 def primary_language(tag: str | None) -> str | None:
@@ -130,10 +138,11 @@ def parse_time(published: str | None) -> float | None:
 def _keywords(title: str, lead: str, title_weight: float) -> dict[str, float]:
     """Term frequencies of title (boosted) and lead words, minus stop words and one-letter tokens."""
     out: dict[str, float] = {}
+    stop = _stop_words()
     for text, weight in ((title, title_weight), (lead, 1.0)):
         for w in _WORD.findall(text.lower()):
             w = _POSSESSIVE.sub("", w)  # "kerry's" counts as "kerry"
-            if len(w) < 2 or w in _STOP or (w.isdigit() and len(w) < 3):
+            if len(w) < 2 or w in stop or (w.isdigit() and len(w) < 3):
                 continue
             out[w] = out.get(w, 0.0) + weight
     return out
@@ -152,6 +161,7 @@ def _names(title: str, lead: str, title_weight: float) -> dict[str, float]:
     not in Headline Case.
     """
     out: dict[str, float] = {}
+    stop = _stop_words()
     sources = [(lead, 1.0)] if _is_title_case(title) else [(title, title_weight), (lead, 1.0)]
     for text, weight in sources:
         for sentence in _SENTENCE_END.split(text):
@@ -169,7 +179,7 @@ def _names(title: str, lead: str, title_weight: float) -> dict[str, float]:
                 if run and (len(run) > 1 or not starts_sentence):
                     for name in run:
                         key = _POSSESSIVE.sub("", name).strip(".-").lower()
-                        if len(key) > 1 and key not in _STOP:
+                        if len(key) > 1 and key not in stop:
                             out[key] = out.get(key, 0.0) + weight
                 run = []
     return out
@@ -901,7 +911,7 @@ class StoryClusterer:
     def _index(self, name: int | str, dim: int) -> Index:
         index = self._indexes.get(name)
         if index is None:
-            index = self._indexes[name] = Index(ndim=dim, metric="cos", dtype="f32")
+            index = self._indexes[name] = ann_index_class()(ndim=dim, metric="cos", dtype="f32")
         return index
 
     def _reindex(self, story: _Story, names: Iterable[int | str], force: bool = False) -> None:

@@ -35,16 +35,18 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
-from usearch.index import Index
 
 from .clean import is_boilerplate
 from .model import Article, Relation
-from .resources import HashingEncoder, get_embedder
+from .resources import HashingEncoder, ann_index_class, get_embedder
 from .settings import DedupeSettings
 from .text import paragraphs, segment, words
+
+if TYPE_CHECKING:
+    from usearch.index import Index
 
 _SCHEME = "affine32"  # datasketch's 32-bit permutation scheme: hash values fit in 4 bytes
 _HEADER = struct.Struct("<II")  # signature header: number of distinct shingles, number of words
@@ -222,9 +224,24 @@ def independent_groups(articles: list[Article]) -> dict[str, str]:
     return out
 
 
+def source_groups(articles: list[Article], groups: dict[str, str] | None = None) -> dict[str, str]:
+    """Article id -> its independent source: the outlet (:attr:`Article.outlet`, the registered domain) of its copy
+    group's original, so a copy counts with its original and the pages of one outlet count once (a live page and
+    its update, www.x.com and x.com); the copy group's id when no site is known. ``groups`` are the copy groups
+    (:func:`independent_groups`) when already computed. Every count of "independent sources" is of these values."""
+    groups = groups if groups is not None else independent_groups(articles)
+    by_id = {a.id: a for a in articles}
+    out: dict[str, str] = {}
+    for a in articles:
+        root = by_id.get(groups[a.id], a)
+        outlet = root.outlet or a.outlet
+        out[a.id] = f"site:{outlet.lower()}" if outlet else groups[a.id]
+    return out
+
+
 def count_independent(articles: list[Article]) -> int:
-    """Number of independent sources among ``articles`` (a group of copies counts once)."""
-    return len(set(independent_groups(articles).values()))
+    """Number of independent sources among ``articles``: outlets, a group of copies counting once."""
+    return len(set(source_groups(articles).values()))
 
 
 class CopyDetector:
@@ -243,6 +260,8 @@ class CopyDetector:
         self.lookup_many: Callable[[list[str]], list[Article]] | None = None
         """``lookup_many(ids) -> articles``: fetch many stored articles at once (one query for a batch's paraphrase
         candidates instead of one each); optional beside :attr:`lookup`."""
+        from datasketch import MinHash, MinHashLSH  # imported here: datasketch loads scipy (~0.5 s)
+
         self._lsh = MinHashLSH(threshold=settings.near_threshold, num_perm=settings.num_perm, hashfunc=_band_key)
         # The LSH holds the most recent ``lsh_window`` rows. Which rows belong there is kept here (``_lsh_rows``);
         # the tables catch up only before a query (``_sync_lsh``): warming from a big store then inserts the last
@@ -304,6 +323,8 @@ class CopyDetector:
     def signature(self, article: Article) -> bytes:
         """The article's MinHash, serialized compactly: a header (shingle and word counts) + 4 bytes per
         permutation. Stored with the article so that warming the detector never re-reads texts."""
+        from datasketch import MinHash
+
         shingles = self.shingles(article)
         mh = MinHash(num_perm=self.settings.num_perm, seed=self.settings.seed, scheme=_SCHEME,
                      permutations=self._permutations)
@@ -365,7 +386,7 @@ class CopyDetector:
         if self._pending:
             if self._index is None:
                 ndim = int(self._pending[0][1].shape[-1])
-                self._index = Index(ndim=ndim, metric="cos", dtype=self.settings.index_dtype)
+                self._index = ann_index_class()(ndim=ndim, metric="cos", dtype=self.settings.index_dtype)
             keys = np.array([row for row, _ in self._pending], dtype=np.uint64)
             self._index.add(keys, np.stack([v for _, v in self._pending]), threads=1)
             self._pending.clear()
@@ -460,6 +481,8 @@ class CopyDetector:
     def _sync_lsh(self) -> None:
         """Bring the LSH tables to ``_lsh_rows``: both are ascending and rows are only ever appended, so the tables
         hold a prefix of the wanted rows once the rows that left the window are out."""
+        from datasketch import LeanMinHash
+
         oldest = self._lsh_rows[0] if self._lsh_rows else len(self._ids)
         while self._lsh_in and self._lsh_in[0] < oldest:
             self._lsh.remove(self._lsh_in.popleft())
@@ -470,6 +493,8 @@ class CopyDetector:
                 self._lsh_in.append(row)
 
     def _near(self, parsed: _Parsed) -> _Match | None:
+        from datasketch import LeanMinHash
+
         values, n_shingles, _ = parsed
         self._sync_lsh()
         rows = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))

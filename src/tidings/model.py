@@ -10,6 +10,8 @@ from array import array
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .outlets import outlet_of_site
+
 Relation = Literal["original", "duplicate", "near_duplicate", "paraphrase"]
 
 
@@ -61,6 +63,12 @@ class Article:
     copy_of: str | None = None
     relation: Relation | None = None
     content_hash: str = ""  # hash of the normalized body text: equal hashes = exact duplicates
+
+    @property
+    def outlet(self) -> str | None:
+        """The outlet this article's site belongs to (its registered domain: 'edition.cnn.com' -> 'cnn.com'), the
+        unit that independent sources count; None without a site."""
+        return outlet_of_site(self.site)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -19,9 +19,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import analyze, clean, cluster, dedupe, ingest, summarize
+from . import clean, cluster, dedupe, ingest
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
-from .resources import CachedEncoder, TextEncoder, get_embedder, using_encoder
+from .resources import CachedEncoder, TextEncoder, embedder_or_loader, using_encoder
 from .settings import CleanSettings, Settings
 from .store import Store, now_iso
 from .text import (
@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]
-"""progress(stage, done, total): called as work advances (total None when unknown)."""
+"""progress(stage, done, total): called as work advances (total None when unknown). ``read`` after each input item,
+``stored`` after each batch, ``stories`` after each briefing; and, when a stage of :class:`StageTimer` starts
+(``workers``, ``warm``, ``clean``, ``embed``, ``dedupe``, ``cluster``, ``store``, ``analyze``, ``summarize``), its
+name with the number of articles it works on (0 when not counted), so a display can say what it waits for."""
 
 
 def article_lead(article: Article, lead_chars: int = 1000, min_words: int = 3) -> list[str]:
@@ -89,9 +92,12 @@ def article_vectors(
 class StageTimer:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    on_start: Callable[[str, int], None] | None = None  # told (stage, items) when a stage starts
 
     @contextmanager
     def __call__(self, stage: str, items: int = 0) -> Iterator[None]:
+        if self.on_start is not None and stage != "ingest":  # ingest is per item: "read" progress tells it
+            self.on_start(stage, items)
         start = time.perf_counter()
         try:
             yield
@@ -179,7 +185,8 @@ class Pipeline:
         self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
         self._clusterer: cluster.StoryClusterer | None = None
-        self.encoder = CachedEncoder(get_embedder(), self.store.get_vectors, self.store.put_vectors)
+        # the model loads when a text is first embedded: a run that reads nothing new never pays for it
+        self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
     @property
     def timings(self) -> dict[str, float]:
@@ -233,13 +240,13 @@ class Pipeline:
             if on_skip:
                 on_skip(item)
 
-        start_workers()  # before the indexes load: the workers are forked from a small process
-        self._warm()
+        self.timer.on_start = lambda stage, items: progress(stage, items, None)
         with using_encoder(self.encoder):
-            read = 0
-            for batch in self._batches(sources, skip, stdin):
-                read += len(batch)
-                progress("read", read, None)
+            for batch in self._batches(sources, skip, stdin, progress):
+                if self._copies is None:  # at the first batch: a run that reads nothing loads no model nor index
+                    with self.timer("workers"):
+                        start_workers()  # before the indexes load: the workers are forked from a small process
+                    self._warm()
                 # an article is recognised by its raw input before any cleaning: a stored one is never re-inserted
                 docs: dict[str, Document] = {}
                 for doc in batch:
@@ -257,15 +264,18 @@ class Pipeline:
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
-        self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None
+        self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None, progress: Progress
     ) -> Iterator[list[Document]]:
         batch: list[Document] = []
+        read = 0
         it = iter(ingest.iter_documents(sources, self.settings.ingest, stdin=stdin))
         while True:
             with self.timer("ingest"):
                 item = next(it, None)
             if item is None:
                 break
+            read += 1
+            progress("read", read, None)  # per item: a batch takes minutes to read from slow sites
             if isinstance(item, Skip):
                 skip(item)
                 continue
@@ -437,6 +447,8 @@ class Pipeline:
             articles = self.store.get_articles(self.store.story_article_ids(story_id))
         if not articles:
             return None
+        from . import analyze, summarize  # here: a run that builds no story never loads them
+
         with self.timer("analyze", len(articles)):
             sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
             story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in articles])
@@ -447,7 +459,7 @@ class Pipeline:
         story.first_seen = dates[0] if dates else None
         story.last_seen = dates[-1] if dates else None
         story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in articles]
-        story.sites = sorted({a.site for a in articles if a.site})
+        story.sites = sorted({a.outlet for a in articles if a.outlet})  # outlets: www.x.com and x.com are one
         story.updated_at = now_iso()
         return story
 

@@ -207,16 +207,34 @@ class CachedEncoder:
 
     def __init__(
         self,
-        base: TextEncoder,
+        base: TextEncoder | Callable[[], TextEncoder],
         get: Callable[[list[str]], dict[str, np.ndarray]],
         put: Callable[[dict[str, np.ndarray]], None],
         memory: int = 20000,
     ) -> None:
-        self.base, self._get, self._put = base, get, put
-        self.name, self.dim = base.name, base.dim
+        # ``base`` may be a loader (``load_embedder``), called at the first use: a run that embeds nothing (all its
+        # inputs failed or are stored already) never loads the model
+        self._base: TextEncoder | None = base if hasattr(base, "encode") else None  # type: ignore[assignment]
+        self._load = None if self._base is not None else base
+        self._get, self._put = get, put
         self.memory = memory
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
         self._recent_lock = threading.Lock()
+
+    @property
+    def base(self) -> TextEncoder:
+        if self._base is None:
+            assert self._load is not None
+            self._base = self._load()  # type: ignore[call-arg]
+        return self._base
+
+    @property
+    def name(self) -> str:
+        return self.base.name
+
+    @property
+    def dim(self) -> int:
+        return self.base.dim
 
     def key(self, text: str) -> str:
         return hashlib.sha1(f"{self.name}\x1f{text}".encode()).hexdigest()
@@ -263,9 +281,28 @@ def using_encoder(encoder: TextEncoder) -> Iterator[TextEncoder]:
         _active_encoder = previous
 
 
+def ann_index_class() -> Any:
+    """usearch's ``Index`` class, imported on first use. onnxruntime's native module must load before usearch's:
+    the other order segfaults in onnxruntime's import (usearch 2.26 + onnxruntime 1.32 wheels); without
+    onnxruntime installed nothing is needed."""
+    import contextlib
+
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
+
+
 def get_embedder() -> TextEncoder:
     """The sentence encoder in use: the pipeline's cached one inside a run, else the base model."""
     return _active_encoder or load_embedder()
+
+
+def embedder_or_loader() -> TextEncoder | Callable[[], TextEncoder]:
+    """What :func:`get_embedder` would give, without loading the model yet: the encoder installed by
+    :func:`using_encoder`, else the loader of the base model (for :class:`CachedEncoder` to call at first use)."""
+    return _active_encoder or load_embedder
 
 
 @lru_cache(maxsize=1)

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -41,6 +40,9 @@ from sqlalchemy import (
 )
 
 from .model import Article, Document, Story
+
+if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
+    import numpy as np
 
 SCHEMA_VERSION = 2  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
 
@@ -213,7 +215,7 @@ class Store:
             row = {f: getattr(a, f) for f in _ARTICLE_FIELDS}
             row.update({f: json.dumps(getattr(a, f), ensure_ascii=False) for f in _JSON_LIST_FIELDS})
             row["signature"] = signatures[i] if signatures else None
-            row["embedding"] = embeddings[i].astype(np.float32).tobytes() if embeddings is not None else None
+            row["embedding"] = embeddings[i].astype("float32").tobytes() if embeddings is not None else None
             row["seq"] = seq + i + 1
             row["created_at"] = now_iso()
             rows.append(row)
@@ -284,6 +286,8 @@ class Store:
                 )
             if not rows:
                 return
+            import numpy as np
+
             for row in rows:
                 emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
                 yield _row_to_article({**row, "text": "", "removed": "[]"}), row["signature"], emb
@@ -524,7 +528,7 @@ class Store:
             values: dict[str, Any] = {f: getattr(a, f) for f in (*_CLEANED_FIELDS, "relation", "copy_of")}
             values.update({f: json.dumps(getattr(a, f), ensure_ascii=False) for f in _JSON_LIST_FIELDS})
             values["signature"] = signatures[i]
-            values["embedding"] = embeddings[i].astype(np.float32).tobytes()
+            values["embedding"] = embeddings[i].astype("float32").tobytes()
             conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
         stories = sorted({a.story_id for a in articles if a.story_id})
         if stories:
@@ -532,6 +536,8 @@ class Store:
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
         out: dict[str, np.ndarray] = {}
         with self.engine.connect() as conn:
             for start in range(0, len(keys), 500):
@@ -554,7 +560,7 @@ class Store:
                     conn.execute(select(vectors_table.c.key).where(vectors_table.c.key.in_(chunk))).scalars()
                 )
             rows = [
-                {"key": k, "vector": v.astype(np.float32).tobytes()} for k, v in vectors.items() if k not in existing
+                {"key": k, "vector": v.astype("float32").tobytes()} for k, v in vectors.items() if k not in existing
             ]
             if rows:
                 conn.execute(insert(vectors_table), rows)

@@ -30,7 +30,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from .dedupe import independent_groups
+from .dedupe import source_groups
 from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
@@ -163,7 +163,7 @@ def _key(text: str) -> str:
 def _candidates(
     story: Story, articles: list[Article], sentences: dict[str, list[Sentence]], settings: SummarizeSettings
 ) -> list[Candidate]:
-    groups = independent_groups(articles)
+    groups = source_groups(articles)  # a candidate's sources are outlets, as a fact's are
     fact_of: dict[tuple[str, str], Fact] = {}
     for fact in story.facts:
         for m in fact.mentions:
@@ -417,7 +417,7 @@ def summary_sentences(
     titles = [a.title for a in articles if a.title]
     vectors = encoder.encode([c.text for c in cands] + titles)
     emb, title_emb = vectors[: len(cands)], vectors[len(cands) :]
-    n_sources = len(set(independent_groups(articles).values()))
+    n_sources = len(set(source_groups(articles).values()))
     rel = _relevance(cands, emb, title_emb if titles else None, n_sources, settings)
     chosen = select(cands, emb, rel, settings)
     return [cands[i] for i in _reading_order(chosen, cands, articles, settings)]

@@ -22,6 +22,20 @@ def article_dict(article: Article) -> dict[str, Any]:
     return {f: getattr(article, f) for f in ARTICLE_FIELDS}
 
 
+def story_brief(story: Story) -> dict[str, Any]:
+    """The short form of a story in a list (``tidings stories --json``): no briefing, no articles."""
+    return {
+        "id": story.id,
+        "headline": story.headline,
+        "articles": len(story.article_ids),
+        "independent_sources": story.independent_sources,
+        "sites": story.sites,
+        "first_seen": story.first_seen,
+        "last_seen": story.last_seen,
+        "updated_at": story.updated_at,
+    }
+
+
 def export_dict(stories: list[Story], articles: list[Article], skipped: list[Skip] | None = None) -> dict[str, Any]:
     return {
         "version": __version__,

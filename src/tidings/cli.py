@@ -171,8 +171,12 @@ def stories(
 def show(
     story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix of one).")],
     db: DbOption = DEFAULT_DB,
+    full: Annotated[
+        bool, typer.Option("--full", help="Everything: every fact, exclusive, quote, entity, figure and source.")
+    ] = False,
 ) -> None:
-    """One story's briefing in the terminal."""
+    """One story's briefing in the terminal: the digest (summary, best-corroborated facts, disagreements, who said
+    what), or everything with --full."""
     from .render.markdown import render_story_markdown
     from .store import Store
 
@@ -185,7 +189,7 @@ def show(
             raise typer.Exit(1)
         story = matches[0]
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
-    console.print(Markdown(render_story_markdown(story, articles)))
+    console.print(Markdown(render_story_markdown(story, articles, full=full)))
 
 
 def samples_dir() -> Path:

@@ -154,10 +154,18 @@ class Conflict:
 
 @dataclass
 class Quote:
+    """What a speaker said, once: ``article_ids`` lists every article that carries it (``article_id`` is the first,
+    kept for readers of older exports)."""
+
     speaker: str | None
     text: str
     article_id: str
     cue: str | None = None  # the attribution verb ("said", "told")
+    article_ids: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.article_ids:
+            self.article_ids = [self.article_id]
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""What a reader sees first of a story, and where everything else goes: shared by the story page, ``stories.md``
+and ``tidings show``, so the three give the same order.
+
+The digest is the headline, the first ``SUMMARY_MAX`` summary sentences (the summary is ordered most relevant
+first), the ``TOP_FACTS`` facts with the most independent sources, the disagreements (conflicts), and one line per
+named speaker. Everything else (the other shared facts, the exclusives grouped per outlet, every quote, entities,
+figures, sources) follows, folded by section. Nothing is dropped: the digest only chooses what comes first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Conflict, Fact, Quote, Story, SummarySentence
+
+SUMMARY_MAX = 5
+"""Summary sentences in the digest: the issue asks for a summary read in seconds (3-5 sentences)."""
+TOP_FACTS = 5
+"""Best-corroborated facts in the digest (facts of at least two independent sources, most sources first)."""
+
+
+@dataclass
+class SpeakerLine:
+    """One named speaker in the digest: the quote carried by the most articles (the first on a tie) and how many
+    quotes the speaker has in all."""
+
+    speaker: str
+    quote: Quote
+    quotes: int
+
+
+@dataclass
+class Digest:
+    summary: list[SummarySentence]
+    top_facts: list[Fact]
+    conflicts: list[Conflict]
+    speakers: list[SpeakerLine]
+    other_shared: list[Fact] = field(default_factory=list)  # the shared facts not in ``top_facts``, in story order
+    exclusives: list[tuple[str, list[Fact]]] = field(default_factory=list)  # per outlet, outlets by first fact
+
+
+def quote_sources(q: Quote) -> list[str]:
+    """The articles that carry a quote (a quote stored before quotes were merged has only ``article_id``)."""
+    return q.article_ids or [q.article_id]
+
+
+def exclusives_by_outlet(story: Story) -> list[tuple[str, list[Fact]]]:
+    """Single-source facts grouped by the outlet that alone reports them, in the order analyze ranked them. A
+    one-source fact another source echoes in other words has no ``exclusive_to``: it is no exclusive. A story of
+    one source has no exclusives (everything is)."""
+    if story.independent_sources <= 1:
+        return []
+    groups: dict[str, list[Fact]] = {}
+    for f in story.facts:
+        if f.independent_sources <= 1 and f.exclusive_to:
+            groups.setdefault(f.exclusive_to, []).append(f)
+    return list(groups.items())
+
+
+def speaker_lines(quotes: list[Quote]) -> list[SpeakerLine]:
+    """One line per named speaker, in order of first appearance."""
+    by_speaker: dict[str, list[Quote]] = {}
+    for q in quotes:
+        if q.speaker:
+            by_speaker.setdefault(q.speaker, []).append(q)
+    lines = []
+    for speaker, said in by_speaker.items():
+        best = max(said, key=lambda q: len(quote_sources(q)))  # max keeps the first of equals
+        lines.append(SpeakerLine(speaker, best, len(said)))
+    return lines
+
+
+def make_digest(story: Story) -> Digest:
+    """The story's digest and the rest of its facts, split the same way for every renderer."""
+    shared = [f for f in story.facts if f.independent_sources > 1]
+    ranked = sorted(shared, key=lambda f: (-f.independent_sources, -len(f.article_ids)))  # stable: ties keep order
+    top = ranked[:TOP_FACTS]
+    chosen = {id(f) for f in top}
+    return Digest(
+        summary=story.summary[:SUMMARY_MAX],
+        top_facts=top,
+        conflicts=story.conflicts,
+        speakers=speaker_lines(story.quotes),
+        other_shared=[f for f in shared if id(f) not in chosen],
+        exclusives=exclusives_by_outlet(story),
+    )

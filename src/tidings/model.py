@@ -187,6 +187,7 @@ class Figure:
     article_ids: list[str] = field(default_factory=list)
     counts: str | None = None
     sentence: str | None = None
+    aliases: list[str] = field(default_factory=list)  # other wordings of the same figure ('47 ships' of '47 vessels')
 
 
 @dataclass

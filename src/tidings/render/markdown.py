@@ -81,8 +81,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     if story.figures:
         lines += ["", "#### Figures", ""]
         for fig in story.figures:
-            counts = f" ({fig.counts})" if fig.counts else ""
-            lines.append(f"- {fig.text}{counts} {marks(fig.article_ids)}")
+            also = f" (also {'; '.join(fig.aliases)})" if fig.aliases else ""
+            lines.append(f"- {fig.text}{also} {marks(fig.article_ids)}")
     lines += ["", "#### Sources", ""]
     for aid in story.article_ids:
         a = articles.get(aid)

@@ -346,6 +346,9 @@ def test_conflicting_weekdays_in_one_fact():
         ("The fund lost £1.2bn last year.", "£1.2bn", 1_200_000_000, "GBP", None),
         ("The port lost 200 jobs last month.", "200 jobs", 200, "jobs", "jobs"),
         ("Police arrested 40 people last night.", "40 people", 40, "people", "people"),
+        ("It released 420 cubic metres of water per second.", "420 cubic metres of water", 420, "cubic m", "water"),
+        ("The flood covered 12 square miles.", "12 square miles", 12, "square miles", None),
+        ("The bank cut rates by 50 basis points.", "50 basis points", 50, "basis points", None),
     ],
 )
 def test_figures_are_parsed(sentence, text, value, unit, counts, use_spacy):

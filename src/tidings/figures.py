@@ -54,8 +54,10 @@ _MEASURES = {
     "liter": "litres", "liters": "litres", "degree": "degrees", "degrees": "degrees", "megawatt": "MW",
     "megawatts": "MW", "mw": "MW", "gigawatt": "GW", "gigawatts": "GW", "gw": "GW", "sq": "sq",
     "square": "square", "cubic": "cubic", "percent": "percent", "per": "percent", "%": "percent",
-    "points": "points", "basis": "basis points",
+    "points": "points", "basis": "basis",
 }  # fmt: skip
+# Measure words that take a second unit word: '420 cubic metres', '12 square miles', '50 basis points'.
+_MEASURE_PREFIXES = {"cubic", "square", "sq", "basis"}
 # What a duration or a date counts: such numbers are dates/durations, not figures.
 _TIME_NOUNS = {
     "second",
@@ -374,6 +376,11 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
             unit = _MEASURES[first]
             fig_end = following[0].end
             following = following[1:]
+            # A unit of two words ('cubic metres', 'square miles', 'basis points') is read whole.
+            if first in _MEASURE_PREFIXES and following and following[0].text.lower() in _MEASURES:
+                unit = f"{unit} {_MEASURES[following[0].text.lower()]}"
+                fig_end = following[0].end
+                following = following[1:]
     if unit is not None:
         money = unit in _CURRENCY_WORDS.values()
         counts_words = _counts_after_of(following, tagged, ("of", "in", "for", "worth") if money else ("of",))

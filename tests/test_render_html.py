@@ -13,7 +13,19 @@ from urllib.parse import unquote
 import pytest
 
 from test_web import INJECTION, build_store
-from tidings.model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Story, SummarySentence
+from tidings.model import (
+    Article,
+    Claim,
+    Conflict,
+    Entity,
+    Event,
+    Fact,
+    Mention,
+    Quote,
+    Story,
+    SummarySentence,
+    TimelineEntry,
+)
 from tidings.pipeline import Pipeline
 from tidings.render import write_outputs
 from tidings.render.digest import TOP_FACTS
@@ -313,10 +325,30 @@ def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> N
     assert speakers.count("Mara Lind") == 1 and "+1 more quote" in speakers
     assert "It was chaos" not in speakers  # unattributed quotes are in the full list only
     # everything else: each section a closed <details>, nothing dropped
-    for section in ("facts", "exclusives", "quotes", "figures", "timeline", "sources"):
-        if section != "figures":
-            assert f'<details class="fold" id="{section}">' in rest, section
+    for section in ("facts", "exclusives", "quotes", "sources"):
+        assert f'<details class="fold" id="{section}">' in rest, section
     for i in range(TOP_FACTS, TOP_FACTS + 3):
         assert f"Shared detail {i}." in rest and f"Shared detail {i}." not in digest
     assert "only in first.example" in rest and "1 fact from 1 outlet" in rest
     assert "It was chaos" in rest and "It will reopen soon" in rest
+
+
+def test_timeline_puts_events_and_publications_on_one_date_scale() -> None:
+    story, arts = make_story()
+    arts["a2"].published = "2024-06-04T09:30:00+00:00"
+    story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in arts.values()]
+    story.timeline.append(TimelineEntry("a4", None, None, "Undated"))
+    story.events = [
+        Event("2024-05-31", "The council voted on Friday to close the bridge.", ["a2"], "Friday"),
+        Event("2024-06-03", "The Orrin bridge closed on Monday.", ["a1", "a3"], "Monday"),
+    ]
+    html = render_story(story, arts, Page(ExportUrls(1)))
+    timeline = html[html.index('id="timeline"') : html.index('id="quotes"')]
+    days = re.findall(r'<time class="day-date" datetime="([\d-]+)">([^<]+)</time>', timeline)
+    assert days == [("2024-05-31", "Fri 31 May 2024"), ("2024-06-03", "Mon 3 Jun 2024"),
+                    ("2024-06-04", "Tue 4 Jun 2024")]
+    monday = timeline[timeline.index("2024-06-03") : timeline.index("2024-06-04")]
+    # the day's event, cited, beside the articles published that day with their times
+    assert monday.index("The Orrin bridge closed on Monday.") < monday.index("first.example") < monday.index("08:00")
+    assert 'href="../articles/a1.html"' in monday and "third.example" in monday
+    assert "undated" in timeline[timeline.index("2024-06-04") :]

@@ -38,6 +38,7 @@ import numpy as np
 from .claims import claim_scope, not_a_quantity, same_scope
 from .dedupe import independent_groups
 from .entities import canonical_name, extract_entities
+from .events import dated_events
 from .figures import (
     MONTHS,
     WEEKDAYS,
@@ -988,6 +989,7 @@ def analyze_story(
         ((u.article_id, fm, fact_of.get(k, -1 - k)) for k, u in enumerate(units) for fm in u.figures),
         settings.figure_merge_min_value,
     )[: settings.max_figures]
+    story.events = dated_events(story.facts, articles, settings)
     story.entities = extract_entities(articles, sentences, settings)
     story.quotes = _quotes(articles, sentences, story.entities, settings)
     return story

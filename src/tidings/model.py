@@ -205,6 +205,18 @@ class TimelineEntry:
 
 
 @dataclass
+class Event:
+    """A dated fact on the story's timeline: the day it happened (ISO date, resolved against the publication date of
+    each article saying it), what happened (the fact's text), the articles that date it so, and the words that did
+    ('on Wednesday', 'January 26')."""
+
+    date: str
+    text: str
+    article_ids: list[str]
+    expression: str
+
+
+@dataclass
 class Story:
     id: str
     headline: str
@@ -219,6 +231,7 @@ class Story:
     entities: list[Entity] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # the timeline of events (dated facts), in date order
     sites: list[str] = field(default_factory=list)
     updated_at: str | None = None
 
@@ -254,6 +267,7 @@ class Story:
             entities=[Entity(**e) for e in data.get("entities", [])],
             figures=[Figure(**f) for f in data.get("figures", [])],
             timeline=[TimelineEntry(**t) for t in data.get("timeline", [])],
+            events=[Event(**e) for e in data.get("events", [])],
             sites=list(data.get("sites", [])),
             updated_at=data.get("updated_at"),
         )

@@ -443,6 +443,9 @@ class AnalyzeSettings:
     Every fact found is kept, shared or exclusive: nothing is cut after alignment."""
     max_figures: int = 50
     """Figures kept per story (those given by the most articles first)."""
+    max_events: int = 40
+    """Dated facts kept on a story's timeline of events (:mod:`tidings.events`); past it, the most corroborated are
+    kept. A page reads in minutes: a long story's dozens of dated exclusives stay in its facts."""
     figure_merge_min_value: float = 100.0
     """Two counts of things with the same value in one story are one figure, whatever noun each source counts
     ('about 6,500 people' / 'about 6,500 residents', '2.3 million workers' / '2.3 million employees'), when the value

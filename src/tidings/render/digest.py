@@ -10,8 +10,10 @@ figures, sources) follows, folded by section. Nothing is dropped: the digest onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from ..model import Conflict, Fact, Quote, Story, SummarySentence
+from ..events import published_day
+from ..model import Conflict, Event, Fact, Quote, Story, SummarySentence, TimelineEntry
 
 SUMMARY_MAX = 5
 """Summary sentences in the digest: the issue asks for a summary read in seconds (3-5 sentences)."""
@@ -84,3 +86,37 @@ def make_digest(story: Story) -> Digest:
         other_shared=[f for f in shared if id(f) not in chosen],
         exclusives=exclusives_by_outlet(story),
     )
+
+
+@dataclass
+class Day:
+    """One day of a story's timeline: the events that happened on it and the articles published on it."""
+
+    date: str  # ISO date
+    events: list[Event] = field(default_factory=list)
+    published: list[TimelineEntry] = field(default_factory=list)
+
+
+def day_label(iso: str) -> str:
+    """'2026-04-14' -> 'Tue 14 Apr 2026' (the raw string if it does not parse)."""
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b %Y')}"
+
+
+def timeline_days(story: Story) -> tuple[list[Day], list[TimelineEntry]]:
+    """The story's events and its articles' publication times on one date scale, day by day (earliest first), and
+    the articles with no publication date."""
+    days: dict[str, Day] = {}
+    for e in story.events:
+        days.setdefault(e.date, Day(e.date)).events.append(e)
+    undated: list[TimelineEntry] = []
+    for t in sorted(story.timeline, key=lambda t: t.published or ""):
+        day = published_day(t.published)
+        if day is None:
+            undated.append(t)
+        else:
+            days.setdefault(day.isoformat(), Day(day.isoformat())).published.append(t)
+    return [days[d] for d in sorted(days)], undated

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from ..model import Article, Quote, Story
 from ..text import paragraphs
-from .digest import make_digest
+from .digest import day_label, make_digest, timeline_days
 from .markdown import citation_numbers
 
 
@@ -143,6 +143,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["date"] = format_date
+    env.filters["day"] = day_label
     env.filters["safe_href"] = safe_href
     env.filters["site"] = site_label
     env.globals["plural"] = plural
@@ -237,7 +238,7 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
     else folded by section (other shared facts, exclusives per outlet, quotes, entities, figures, timeline,
     sources)."""
     digest = make_digest(story)
-    timeline = sorted(story.timeline, key=lambda t: (t.published is None, t.published or ""))
+    days, undated = timeline_days(story)
     exclusive_count = sum(len(facts) for _, facts in digest.exclusives)
     return (
         environment()
@@ -253,7 +254,8 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
             exclusives_open=exclusive_count <= EXCLUSIVES_OPEN_MAX,
             entities_shown=ENTITIES_SHOWN,
             quote_groups=quotes_by_speaker(story.quotes),
-            timeline=timeline,
+            days=days,
+            undated=undated,
             sources=story_sources(story, articles),
         )
     )

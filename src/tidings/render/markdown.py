@@ -1,11 +1,12 @@
 """A Markdown briefing per story: the digest first (summary, best-corroborated facts, disagreements, who said what),
-then, when ``full``, everything else by section (other shared facts, exclusives per outlet, quotes, entities,
-figures, sources). ``stories.md`` is the full briefing; ``tidings show`` prints the digest unless ``--full``."""
+then, when ``full``, everything else by section (the timeline of events, other shared facts, exclusives per outlet,
+quotes, entities, figures, sources). ``stories.md`` is the full briefing; ``tidings show`` prints the digest unless
+``--full``."""
 
 from __future__ import annotations
 
 from ..model import Article, Story
-from .digest import make_digest, quote_sources
+from .digest import day_label, make_digest, quote_sources, timeline_days
 
 
 def citation_numbers(story: Story) -> dict[str, int]:
@@ -52,6 +53,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             _plural(len(digest.other_shared), "more shared fact"),
             _plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
             + f" from {_plural(len(digest.exclusives), 'outlet')}",
+            _plural(len(story.events), "dated event"),
             _plural(len(story.quotes), "quote"),
             _plural(len(story.figures), "figure"),
             _plural(len(story.article_ids), "source"),
@@ -60,6 +62,18 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         return "\n".join(lines) + "\n"
 
     lines += ["", "### Everything else"]
+    days, undated = timeline_days(story)
+    if days or undated:
+        lines += ["", "#### Timeline", ""]
+        for day in days:
+            for e in day.events:
+                lines.append(f"- **{day_label(day.date)}**: {e.text} {marks(e.article_ids)}")
+            if day.published:
+                pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in day.published)
+                lines.append(f"- **{day_label(day.date)}**: published {pubs}")
+        if undated:
+            pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in undated)
+            lines.append(f"- undated: published {pubs}")
     if digest.other_shared:
         lines += ["", "#### More facts reported by several sources", ""]
         lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in digest.other_shared]

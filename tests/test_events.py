@@ -84,3 +84,15 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
     # a bounded list: the most corroborated are kept
     capped = dated_events(facts, articles, AnalyzeSettings(max_events=1))
     assert [e.date for e in capped] == ["2022-01-31"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("The library will reopen in June after the council approved the repairs on Thursday evening.", "2022-01-27"),
+        ("The review will cover 38 dams, the minister told parliament on Thursday.", "2022-01-27"),
+        ("The minister said she would visit the port on Friday.", "2022-02-04"),
+    ],
+)
+def test_only_the_clause_of_the_date_says_whether_it_is_in_the_future(sentence, day):
+    assert resolve_date(sentence, WED_2022)[0] == date.fromisoformat(day)

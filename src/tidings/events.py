@@ -94,6 +94,27 @@ _FUTURE = re.compile(
 )
 
 
+# Where the clause that a date belongs to starts: punctuation (but not the comma of 'Thursday, March 5') or a word
+# that opens a clause of its own ('will reopen in June after the council approved it on Thursday').
+_CLAUSE_START = re.compile(
+    r"(?:[;:—–()\"“”]|,(?!\s*$)|\b(?:after|when|because|since|while|as|before|once)\b)", re.IGNORECASE
+)
+_PAST_VERB = re.compile(
+    r"\b(?:[a-z]{3,}ed|said|told|met|gave|took|made|won|held|began|came|went|sent|struck|fell|rose|broke)\b",
+    re.IGNORECASE,
+)
+
+
+def _speaks_of_future(before: str) -> bool:
+    """Whether the clause leading to a date is about the future: a future word ('will', 'is due to') in it, with
+    no past verb after that word."""
+    before = re.sub(rf",?\s*{_WEEKDAY},?\s*$", "", before)  # 'on Thursday, March 5': the date's own weekday
+    starts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = before[starts[-1] :] if starts else before
+    marks = list(_FUTURE.finditer(clause))
+    return bool(marks) and not _PAST_VERB.search(clause[marks[-1].end() :])
+
+
 def published_day(value: str | None) -> date | None:
     """The calendar day of an ISO 8601 publication date or timestamp (in its own time zone), or None."""
     if not value:
@@ -107,10 +128,10 @@ def published_day(value: str | None) -> date | None:
 def resolve_date(sentence: str, published: date | None) -> tuple[date, str] | None:
     """The day a sentence dates what it tells, with the words that say it, or None: no date, a date that names a
     thing, two different days, or a relative date in an article with no publication date."""
-    future = bool(_FUTURE.search(sentence))
     for _name, pattern, resolve in DATE_RULES:
         found: list[tuple[date, str]] = []
         for m in pattern.finditer(sentence):
+            future = _speaks_of_future(sentence[: m.start()])
             if _NAMES_BEFORE.search(sentence[max(0, m.start() - 10) : m.start()]) or _NAMES_AFTER.match(
                 sentence[m.end() :]
             ):

@@ -305,12 +305,12 @@ def test_long_lists_fold_away() -> None:
 def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> None:
     story, arts = make_story()
     page = Page(ExportUrls(1))
-    mentions = [Mention("a1", "The Orrin bridge closed on Monday.", "first.example"),
-                Mention("a2", "The Orrin bridge was shut on Monday.", "second.example")]
+    mentions = [Mention("a1", "The Orrin bridge stays shut for a week.", "first.example"),
+                Mention("a2", "The Orrin bridge will be shut all week.", "second.example")]
     facts = [Fact(f"Shared detail {i}.", ["a1", "a2"], 2, [Mention("a1", f"Shared detail {i}.", "first.example"),
                                                           Mention("a2", f"Detail {i}, shared.", "second.example")])
              for i in range(TOP_FACTS + 3)]
-    facts.insert(2, Fact("The Orrin bridge closed on Monday.", ["a1", "a2", "a3"], 3, mentions))
+    facts.insert(2, Fact("The Orrin bridge stays shut for a week.", ["a1", "a2", "a3"], 3, mentions))
     facts.append(Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"))
     html = render_story(Story(**{**story.__dict__, "facts": facts}), arts, page)
     digest, rest = html.split('id="everything-else"')
@@ -318,9 +318,9 @@ def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> N
     assert digest.index('id="summary"') < digest.index('id="key-facts"') < digest.index('id="conflicts"')
     assert digest.index('id="conflicts"') < digest.index('id="speakers"')
     key = digest[digest.index('id="key-facts"') : digest.index('id="conflicts"')]
-    assert key.index("The Orrin bridge closed on Monday.") < key.index("Shared detail 0.")
+    assert key.index("The Orrin bridge stays shut for a week.") < key.index("Shared detail 0.")
     assert key.count("<meter") == TOP_FACTS == key.count('<details class="mentions">')  # folded mentions
-    assert "The Orrin bridge was shut on Monday." in key  # how each source says it
+    assert "The Orrin bridge will be shut all week." in key  # how each source says it
     speakers = digest[digest.index('id="speakers"') :]
     assert speakers.count("Mara Lind") == 1 and "+1 more quote" in speakers
     assert "It was chaos" not in speakers  # unattributed quotes are in the full list only

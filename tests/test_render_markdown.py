@@ -71,3 +71,13 @@ def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() ->
     assert digest.startswith(md.split("### Everything else")[0].rstrip("\n"))
     assert "### Everything else" not in digest and "A ferry ran instead." not in digest
     assert "3 more shared facts, 1 exclusive from 1 outlet" in digest and "--full" in digest
+
+
+def test_the_digest_does_not_state_a_summary_sentence_again_as_a_top_fact() -> None:
+    story, arts = make_story()
+    said = Fact("The Orrin bridge closed on Monday.", ["a1", "a2"], 2)  # the summary's own sentence
+    other = Fact("Cars queued for kilometres.", ["a1", "a2"], 2)
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": [said, other]}), arts)
+    top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
+    assert "Cars queued" in top and "The Orrin bridge closed" not in top
+    assert "(2 sources) The Orrin bridge closed on Monday. [1][2]" in md.split("### Everything else")[1]  # kept

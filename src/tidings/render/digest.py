@@ -2,9 +2,10 @@
 and ``tidings show``, so the three give the same order.
 
 The digest is the headline, the first ``SUMMARY_MAX`` summary sentences (the summary is ordered most relevant
-first), the ``TOP_FACTS`` facts with the most independent sources, the disagreements (conflicts), and one line per
-named speaker. Everything else (the other shared facts, the exclusives grouped per outlet, every quote, entities,
-figures, sources) follows, folded by section. Nothing is dropped: the digest only chooses what comes first.
+first), the ``TOP_FACTS`` facts with the most independent sources that the summary does not already state, the
+disagreements (conflicts), and one line per named speaker. Everything else (the timeline, the other shared facts,
+the exclusives grouped per outlet, every quote, entities, figures, sources) follows, folded by section. Nothing is
+dropped: the digest only chooses what comes first.
 """
 
 from __future__ import annotations
@@ -74,12 +75,15 @@ def speaker_lines(quotes: list[Quote]) -> list[SpeakerLine]:
 
 def make_digest(story: Story) -> Digest:
     """The story's digest and the rest of its facts, split the same way for every renderer."""
+    summary = story.summary[:SUMMARY_MAX]
+    said = {s.text for s in summary}
     shared = [f for f in story.facts if f.independent_sources > 1]
     ranked = sorted(shared, key=lambda f: (-f.independent_sources, -len(f.article_ids)))  # stable: ties keep order
-    top = ranked[:TOP_FACTS]
+    # A fact the summary already states in one of its wordings is not said twice in the digest (it stays below).
+    top = [f for f in ranked if f.text not in said and not any(m.text in said for m in f.mentions)][:TOP_FACTS]
     chosen = {id(f) for f in top}
     return Digest(
-        summary=story.summary[:SUMMARY_MAX],
+        summary=summary,
         top_facts=top,
         conflicts=story.conflicts,
         speakers=speaker_lines(story.quotes),

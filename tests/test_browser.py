@@ -199,6 +199,10 @@ def test_story_page_digest_first_then_folded_sections(
     assert tops == sorted(tops)
     assert page.locator("#key-facts .facts > li").count() == TOP_FACTS
     assert page.locator("#speakers li").count() == 1  # one line per named speaker
+    quotes = page.locator("details.fold#quotes")
+    assert quotes.get_attribute("open") is None
+    page.get_by_role("link", name="+1 more quote").click()  # opens the speaker's quotes in the fold
+    assert quotes.get_attribute("open") is not None and quotes.get_by_text("It will reopen soon").is_visible()
     # everything else is folded: closed until its summary is clicked, and nothing in it is lost
     for fold, text in (("#facts", "Shared detail 6 of the closure."), ("#exclusives", "Detail 2 only one outlet")):
         details = page.locator(f"details.fold{fold}")

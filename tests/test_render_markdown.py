@@ -56,9 +56,17 @@ def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() ->
     facts.append(Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"))
     story = Story(**{**story.__dict__, "facts": facts})
     md = render_story_markdown(story, arts)
-    order = ["## Orrin bridge closed", "### Best-corroborated facts", "### Disagreements", "### Who said what",
-             "### Everything else", "#### More facts reported by several sources", "#### Only in one source",
-             "#### All quotes", "#### Sources"]
+    order = [
+        "## Orrin bridge closed",
+        "### Best-corroborated facts",
+        "### Disagreements",
+        "### Who said what",
+        "### Everything else",
+        "#### More facts reported by several sources",
+        "#### Only in one source",
+        "#### All quotes",
+        "#### Sources",
+    ]
     assert [md.index(h) for h in order] == sorted(md.index(h) for h in order)
     top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
     assert top.strip().splitlines()[0] == "- (3 sources) Most sources say this. [1][2][3]"

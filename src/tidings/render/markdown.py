@@ -84,9 +84,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             lines += [f"- {f.text} {marks(f.article_ids)}" for f in facts]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
-        lines += [
-            f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks(quote_sources(q))}" for q in story.quotes
-        ]
+        lines += [f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks(quote_sources(q))}" for q in story.quotes]
     if story.entities:
         lines += ["", "#### People, places, organisations", ""]
         for e in story.entities:

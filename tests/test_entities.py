@@ -216,3 +216,17 @@ def test_seed_story_entities() -> None:
     assert all(n == 1 for n in names.values())
     # a weapon the tagger calls a person is not listed among the people
     assert not any("missiles" in e.name.lower() for e in people)
+
+
+def test_the_words_around_a_name_type_it_whatever_the_tagger_says() -> None:
+    text = (
+        "Agnes Threlfall, the mayor of Millbrook Ford, said the town was ready.\n\n"
+        "A criminal group calling itself Greyfin demanded a ransom, the security firm Blackthorn Labs said.\n\n"
+        "Ingrid Solberg-Hale, regional director of the carrier Tessaly Line, said three sailings had moved."
+    )
+    article = Article("a1", "t.txt", "Town ready", text)
+    types = {e.name: e.type for e in extract_entities([article], {}, AnalyzeSettings())}
+    assert types.get("Agnes Threlfall") == "PERSON"  # 'X, the mayor of': a person
+    assert types.get("Greyfin") == "ORG"  # 'a group calling itself X'
+    assert types.get("Blackthorn Labs") == "ORG"  # a name ending in 'Labs'
+    assert types.get("Tessaly Line") == "ORG"  # 'the carrier X'

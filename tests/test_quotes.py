@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tidings.model import Article, Quote
-from tidings.quotes import extract_quotes
+from tidings.quotes import extract_quotes, merge_quotes
 from tidings.settings import AnalyzeSettings
 from tidings.text import normalize_text, segment
 
@@ -308,3 +308,26 @@ def test_seed_quotes_carry_the_right_speakers() -> None:
     assert named.count("Antony Blinken") > 0.75 * len(named)
     # every seed article quotes the secretary of state, including those with broken quotation marks
     assert {q.article_id for q in quotes if q.speaker == "Antony Blinken"} == {p.stem for p in SEEDS.glob("*.txt")}
+
+
+def test_a_quote_carried_by_several_articles_is_one_quote_listing_them_all() -> None:
+    settings = AnalyzeSettings()
+    quotes = [
+        Quote("Helena Strand", "Inflation is no longer the main danger to households; weak demand is.", "a1"),
+        Quote("Clara Voss", "I expect another cut in June, probably a smaller one", "a1"),
+        Quote("Helena Strand", "Inflation is no longer the main danger to households; weak demand is", "a2"),
+        Quote(None, "Inflation is no longer the main danger to households", "a3"),  # a fragment, unattributed
+        Quote("Clara Voss", "Inflation is no longer the main danger to households", "a4"),  # someone else
+        Quote("Helena Strand", "We have room to move, and we will use it", "a2"),
+        Quote("Helena Strand", "We have room", "a3"),  # a fragment too short to merge on
+    ]
+    merged = merge_quotes(quotes, settings)
+    strand = [q for q in merged if q.speaker == "Helena Strand"]
+    assert [q.text for q in strand] == [
+        "Inflation is no longer the main danger to households; weak demand is.",
+        "We have room to move, and we will use it",
+        "We have room",
+    ]
+    assert strand[0].article_ids == ["a1", "a2", "a3"] and strand[0].article_id == "a1"
+    assert [q.article_ids for q in merged if q.speaker == "Clara Voss"] == [["a1"], ["a4"]]
+    assert len(merged) == 5

@@ -13,13 +13,25 @@ from urllib.parse import unquote
 import pytest
 
 from test_web import INJECTION, build_store
-from tidings.model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Story, SummarySentence
+from tidings.model import (
+    Article,
+    Claim,
+    Conflict,
+    Entity,
+    Event,
+    Fact,
+    Mention,
+    Quote,
+    Story,
+    SummarySentence,
+    TimelineEntry,
+)
 from tidings.pipeline import Pipeline
 from tidings.render import write_outputs
+from tidings.render.digest import TOP_FACTS
 from tidings.render.html import (
     ENTITIES_SHOWN,
     EXCLUSIVES_OPEN_MAX,
-    SHARED_FACTS_SHOWN,
     ExportUrls,
     Page,
     article_blocks,
@@ -290,19 +302,53 @@ def test_long_lists_fold_away() -> None:
     assert html.index("Person 14") < html.index("3 more") < html.index("Person 15")
 
 
-def test_every_mention_of_a_shared_fact_is_on_the_page_folded() -> None:
+def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> None:
     story, arts = make_story()
     page = Page(ExportUrls(1))
-    mentions = [Mention("a1", "The Orrin bridge closed on Monday.", "first.example"),
-                Mention("a2", "The Orrin bridge was shut on Monday.", "second.example")]
-    facts = [Fact("The Orrin bridge closed on Monday.", ["a1", "a2"], 2, mentions)]
-    facts += [Fact(f"Shared detail {i}.", ["a1", "a2"], 2, [Mention("a1", f"Shared detail {i}.", "first.example"),
+    mentions = [Mention("a1", "The Orrin bridge stays shut for a week.", "first.example"),
+                Mention("a2", "The Orrin bridge will be shut all week.", "second.example")]
+    facts = [Fact(f"Shared detail {i}.", ["a1", "a2"], 2, [Mention("a1", f"Shared detail {i}.", "first.example"),
                                                           Mention("a2", f"Detail {i}, shared.", "second.example")])
-              for i in range(SHARED_FACTS_SHOWN + 4)]
+             for i in range(TOP_FACTS + 3)]
+    facts.insert(2, Fact("The Orrin bridge stays shut for a week.", ["a1", "a2", "a3"], 3, mentions))
+    facts.append(Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"))
     html = render_story(Story(**{**story.__dict__, "facts": facts}), arts, page)
-    facts_html = html[html.index('id="facts"') :]
-    assert '<details class="mentions">' in facts_html
-    assert "The Orrin bridge was shut on Monday." in facts_html and "second.example" in facts_html
-    assert 'href="../articles/a2.html"' in facts_html
-    assert "5 more facts reported by several sources" in facts_html  # folded, not dropped
-    assert f"Detail {SHARED_FACTS_SHOWN + 3}, shared." in facts_html
+    digest, rest = html.split('id="everything-else"')
+    # the digest: summary, then the best-corroborated facts (most sources first), disagreements, one line a speaker
+    assert digest.index('id="summary"') < digest.index('id="key-facts"') < digest.index('id="conflicts"')
+    assert digest.index('id="conflicts"') < digest.index('id="speakers"')
+    key = digest[digest.index('id="key-facts"') : digest.index('id="conflicts"')]
+    assert key.index("The Orrin bridge stays shut for a week.") < key.index("Shared detail 0.")
+    assert key.count("<meter") == TOP_FACTS == key.count('<details class="mentions">')  # folded mentions
+    assert "The Orrin bridge will be shut all week." in key  # how each source says it
+    speakers = digest[digest.index('id="speakers"') :]
+    assert speakers.count("Mara Lind") == 1 and "+1 more quote" in speakers
+    assert "It was chaos" not in speakers  # unattributed quotes are in the full list only
+    # everything else: each section a closed <details>, nothing dropped
+    for section in ("facts", "exclusives", "quotes", "sources"):
+        assert f'<details class="fold" id="{section}">' in rest, section
+    for i in range(TOP_FACTS, TOP_FACTS + 3):
+        assert f"Shared detail {i}." in rest and f"Shared detail {i}." not in digest
+    assert "only in first.example" in rest and "1 fact from 1 outlet" in rest
+    assert "It was chaos" in rest and "It will reopen soon" in rest
+
+
+def test_timeline_puts_events_and_publications_on_one_date_scale() -> None:
+    story, arts = make_story()
+    arts["a2"].published = "2024-06-04T09:30:00+00:00"
+    story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in arts.values()]
+    story.timeline.append(TimelineEntry("a4", None, None, "Undated"))
+    story.events = [
+        Event("2024-05-31", "The council voted on Friday to close the bridge.", ["a2"], "Friday"),
+        Event("2024-06-03", "The Orrin bridge closed on Monday.", ["a1", "a3"], "Monday"),
+    ]
+    html = render_story(story, arts, Page(ExportUrls(1)))
+    timeline = html[html.index('id="timeline"') : html.index('id="quotes"')]
+    days = re.findall(r'<time class="day-date" datetime="([\d-]+)">([^<]+)</time>', timeline)
+    assert days == [("2024-05-31", "Fri 31 May 2024"), ("2024-06-03", "Mon 3 Jun 2024"),
+                    ("2024-06-04", "Tue 4 Jun 2024")]
+    monday = timeline[timeline.index("2024-06-03") : timeline.index("2024-06-04")]
+    # the day's event, cited, beside the articles published that day with their times
+    assert monday.index("The Orrin bridge closed on Monday.") < monday.index("first.example") < monday.index("08:00")
+    assert 'href="../articles/a1.html"' in monday and "third.example" in monday
+    assert "undated" in timeline[timeline.index("2024-06-04") :]

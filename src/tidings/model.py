@@ -162,10 +162,18 @@ class Conflict:
 
 @dataclass
 class Quote:
+    """What a speaker said, once: ``article_ids`` lists every article that carries it (``article_id`` is the first,
+    kept for readers of older exports)."""
+
     speaker: str | None
     text: str
     article_id: str
     cue: str | None = None  # the attribution verb ("said", "told")
+    article_ids: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.article_ids:
+            self.article_ids = [self.article_id]
 
 
 @dataclass
@@ -187,6 +195,7 @@ class Figure:
     article_ids: list[str] = field(default_factory=list)
     counts: str | None = None
     sentence: str | None = None
+    aliases: list[str] = field(default_factory=list)  # other wordings of the same figure ('47 ships' of '47 vessels')
 
 
 @dataclass
@@ -204,6 +213,18 @@ class TimelineEntry:
 
 
 @dataclass
+class Event:
+    """A dated fact on the story's timeline: the day it happened (ISO date, resolved against the publication date of
+    each article saying it), what happened (the fact's text), the articles that date it so, and the words that did
+    ('on Wednesday', 'January 26')."""
+
+    date: str
+    text: str
+    article_ids: list[str]
+    expression: str
+
+
+@dataclass
 class Story:
     id: str
     headline: str
@@ -218,6 +239,7 @@ class Story:
     entities: list[Entity] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     timeline: list[TimelineEntry] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # the timeline of events (dated facts), in date order
     sites: list[str] = field(default_factory=list)
     updated_at: str | None = None
 
@@ -253,6 +275,7 @@ class Story:
             entities=[Entity(**e) for e in data.get("entities", [])],
             figures=[Figure(**f) for f in data.get("figures", [])],
             timeline=[TimelineEntry(**t) for t in data.get("timeline", [])],
+            events=[Event(**e) for e in data.get("events", [])],
             sites=list(data.get("sites", [])),
             updated_at=data.get("updated_at"),
         )

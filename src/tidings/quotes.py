@@ -46,11 +46,12 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from .entities import FUNCTION_WORDS, TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
 from .model import Article, Quote, Sentence
 from .settings import AnalyzeSettings
-from .text import paragraphs
+from .text import paragraphs, words
 
 # ---------------------------------------------------------------------------------------------------------------
 # Lexicon: speech verbs and the small words around them (English grammar, no names)
@@ -1297,3 +1298,61 @@ def extract_quotes(article: Article, sentences: list[Sentence], settings: Analyz
     if article.language and not article.language.lower().startswith("en"):
         return []
     return _Extractor(article, sentences, settings or AnalyzeSettings()).extract()
+
+
+_SHINGLE = 4  # words per shingle: quotes that share no run of this many words are never compared
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def merge_quotes(quotes: list[Quote], settings: AnalyzeSettings) -> list[Quote]:
+    """One quote said once: quotes of the same speaker (or one unattributed) with near-identical words
+    (``quote_merge_similarity``) or one inside the other (``quote_merge_min_words``) become one, keeping the longer
+    text, the first speaker named and every article that carries it, in the order found. Only quotes sharing a run
+    of four words (or equal when shorter) are compared: an index of word shingles, no all-pairs loop."""
+    tokens = [words(q.text) for q in quotes]
+    parent = list(range(len(quotes)))
+    speaker = [q.speaker for q in quotes]  # per group root: the speaker the group is of (an unattributed quote
+    # joins one speaker's group, never two)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def same(i: int, j: int) -> bool:
+        a, b = speaker[find(i)], speaker[find(j)]
+        if a and b and a != b:
+            return False
+        short, long_ = sorted((tokens[i], tokens[j]), key=len)
+        if len(short) >= settings.quote_merge_min_words and _contains(long_, short):
+            return True
+        return SequenceMatcher(None, tokens[i], tokens[j], autojunk=False).ratio() >= settings.quote_merge_similarity
+
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, toks in enumerate(tokens):
+        shingles = {tuple(toks[k : k + _SHINGLE]) for k in range(max(1, len(toks) - _SHINGLE + 1))}
+        candidates = {j for sh in shingles for j in index[sh]}
+        for j in sorted(candidates):
+            if find(i) != find(j) and same(i, j):
+                root = find(j)
+                speaker[root] = speaker[root] or speaker[find(i)]
+                parent[find(i)] = root
+        for sh in shingles:
+            index[sh].append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(quotes)):
+        groups.setdefault(find(i), []).append(i)
+    out: list[Quote] = []
+    for members in sorted(groups.values()):
+        first = quotes[members[0]]
+        text = max((quotes[k].text for k in members), key=lambda t: len(words(t)))  # max keeps the first of equals
+        speaker = next((quotes[k].speaker for k in members if quotes[k].speaker), None)
+        cue = next((quotes[k].cue for k in members if quotes[k].cue), None)
+        ids = list(dict.fromkeys(aid for k in members for aid in quotes[k].article_ids))
+        out.append(Quote(speaker, text, first.article_id, cue, ids))
+    return out

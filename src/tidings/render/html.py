@@ -24,8 +24,9 @@ from urllib.parse import quote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from ..model import Article, Fact, Quote, Story
+from ..model import Article, Quote, Story
 from ..text import paragraphs
+from .digest import day_label, make_digest, timeline_days
 from .markdown import citation_numbers
 
 
@@ -142,6 +143,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["date"] = format_date
+    env.filters["day"] = day_label
     env.filters["safe_href"] = safe_href
     env.filters["site"] = site_label
     env.globals["plural"] = plural
@@ -162,15 +164,11 @@ def _base_context(page: Page) -> dict[str, Any]:
     return ctx
 
 
-# Long stories: how much of each list the story page shows before folding the rest into <details>.
+# Long stories: the digest comes first (render.digest); every other section is folded into <details>.
 EXCLUSIVES_OPEN_MAX = 6
-"""Single-source facts shown unfolded when there are at most this many (grouped by site, folded, above)."""
-SHARED_FACTS_SHOWN = 20
-"""Facts of several sources shown before the rest are folded (all of them are on the page)."""
+"""Inside the folded exclusives, the per-outlet groups are open when there are at most this many facts in all."""
 ENTITIES_SHOWN = 15
 """Entity rows shown before the 'more' fold (entities come most-mentioned first)."""
-FIGURES_SHOWN = 10
-"""Figures shown before the 'more' fold."""
 
 
 # -- view models ----------------------------------------------------------------------------------------------
@@ -236,15 +234,12 @@ def render_index(
 
 
 def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
-    """One story: cited summary, facts and exclusives, conflicts, quotes, entities, timeline, sources."""
-    cite = citation_numbers(story)
-    shared = [f for f in story.facts if f.independent_sources > 1]
-    # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
-    single = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to and story.independent_sources > 1]
-    exclusives: dict[str, list[Fact]] = {}
-    for f in single:
-        exclusives.setdefault(str(f.exclusive_to), []).append(f)
-    timeline = sorted(story.timeline, key=lambda t: (t.published is None, t.published or ""))
+    """One story: the digest (cited summary, best-corroborated facts, disagreements, who said what), then everything
+    else folded by section (other shared facts, exclusives per outlet, quotes, entities, figures, timeline,
+    sources)."""
+    digest = make_digest(story)
+    days, undated = timeline_days(story)
+    exclusive_count = sum(len(facts) for _, facts in digest.exclusives)
     return (
         environment()
         .get_template("story.html")
@@ -253,15 +248,14 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
             title=story.headline,
             story=story,
             articles=articles,
-            cite=cite,
-            shared_facts=shared,
-            exclusives=list(exclusives.items()),
-            exclusives_open=len(single) <= EXCLUSIVES_OPEN_MAX,
-            shared_shown=SHARED_FACTS_SHOWN,
+            cite=citation_numbers(story),
+            digest=digest,
+            exclusive_count=exclusive_count,
+            exclusives_open=exclusive_count <= EXCLUSIVES_OPEN_MAX,
             entities_shown=ENTITIES_SHOWN,
-            figures_shown=FIGURES_SHOWN,
             quote_groups=quotes_by_speaker(story.quotes),
-            timeline=timeline,
+            days=days,
+            undated=undated,
             sources=story_sources(story, articles),
         )
     )

@@ -1,8 +1,12 @@
-"""A Markdown briefing per story: summary with citation marks, facts, exclusives, conflicts, quotes, entities."""
+"""A Markdown briefing per story: the digest first (summary, best-corroborated facts, disagreements, who said what),
+then, when ``full``, everything else by section (the timeline of events, other shared facts, exclusives per outlet,
+quotes, entities, figures, sources). ``stories.md`` is the full briefing; ``tidings show`` prints the digest unless
+``--full``."""
 
 from __future__ import annotations
 
 from ..model import Article, Story
+from .digest import day_label, make_digest, quote_sources, timeline_days
 
 
 def citation_numbers(story: Story) -> dict[str, int]:
@@ -10,8 +14,14 @@ def citation_numbers(story: Story) -> dict[str, int]:
     return {aid: i for i, aid in enumerate(story.article_ids, 1)}
 
 
-def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def render_story_markdown(story: Story, articles: dict[str, Article], full: bool = True) -> str:
+    """One story's briefing: the digest, then (``full``) every other finding, nothing left out."""
     cite = citation_numbers(story)
+    digest = make_digest(story)
 
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
@@ -23,35 +33,69 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
         + "*"
     )
     lines.append("")
-    for s in story.summary:
+    for s in digest.summary:
         lines.append(f"- {s.text} {marks(s.article_ids)}")
-    shared = [f for f in story.facts if f.independent_sources > 1]
-    if shared:
-        lines += ["", "### Reported by several sources", ""]
-        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in shared]
-    # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
-    exclusives = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
-    if exclusives and len(story.article_ids) > 1:
-        lines += ["", "### Only in one source"]
-        by_source: dict[str, list[str]] = {}  # per outlet, in the order analyze ranked them (as the story page does)
-        for f in exclusives:
-            by_source.setdefault(f.exclusive_to or "", []).append(f"- {f.text} {marks(f.article_ids)}")
-        for source, items in by_source.items():
-            lines += ["", f"#### Only in {source}", "", *items]
-    if story.conflicts:
-        lines += ["", "### Figures given differently", ""]
-        for c in story.conflicts:
+    if digest.top_facts:
+        lines += ["", "### Best-corroborated facts", ""]
+        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in digest.top_facts]
+    if digest.conflicts:
+        lines += ["", "### Disagreements", ""]
+        for c in digest.conflicts:
             claims = "; ".join(f"{x.value} {marks([x.article_id])}" for x in c.claims)
             lines.append(f"- {c.about}: {claims}")
-    if story.quotes:
+    if digest.speakers:
         lines += ["", "### Who said what", ""]
-        lines += [f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks([q.article_id])}" for q in story.quotes]
+        for sp in digest.speakers:
+            more = f" (+{_plural(sp.quotes - 1, 'more quote')})" if sp.quotes > 1 else ""
+            lines.append(f"- **{sp.speaker}**: “{sp.quote.text}” {marks(quote_sources(sp.quote))}{more}")
+    if not full:
+        rest = [
+            _plural(len(digest.other_shared), "more shared fact"),
+            _plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
+            + f" from {_plural(len(digest.exclusives), 'outlet')}",
+            _plural(len(story.events), "dated event"),
+            _plural(len(story.quotes), "quote"),
+            _plural(len(story.figures), "figure"),
+            _plural(len(story.article_ids), "source"),
+        ]
+        lines += ["", f"*Everything else: {', '.join(rest)}. `tidings show {story.id} --full` shows it all.*"]
+        return "\n".join(lines) + "\n"
+
+    lines += ["", "### Everything else"]
+    days, undated = timeline_days(story)
+    if days or undated:
+        lines += ["", "#### Timeline", ""]
+        for day in days:
+            for e in day.events:
+                lines.append(f"- **{day_label(day.date)}**: {e.text} {marks(e.article_ids)}")
+            if day.published:
+                pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in day.published)
+                lines.append(f"- **{day_label(day.date)}**: published {pubs}")
+        if undated:
+            pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in undated)
+            lines.append(f"- undated: published {pubs}")
+    if digest.other_shared:
+        lines += ["", "#### More facts reported by several sources", ""]
+        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in digest.other_shared]
+    if digest.exclusives:
+        lines += ["", "#### Only in one source"]
+        for source, facts in digest.exclusives:
+            lines += ["", f"##### Only in {source} ({_plural(len(facts), 'fact')})", ""]
+            lines += [f"- {f.text} {marks(f.article_ids)}" for f in facts]
+    if story.quotes:
+        lines += ["", "#### All quotes", ""]
+        lines += [f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks(quote_sources(q))}" for q in story.quotes]
     if story.entities:
-        lines += ["", "### People, places, organisations", ""]
-        for e in story.entities[:30]:
+        lines += ["", "#### People, places, organisations", ""]
+        for e in story.entities:
             aka = f" (also {', '.join(e.aliases)})" if e.aliases else ""
             lines.append(f"- {e.name} — {e.type}{aka}")
-    lines += ["", "### Sources", ""]
+    if story.figures:
+        lines += ["", "#### Figures", ""]
+        for fig in story.figures:
+            also = f" (also {'; '.join(fig.aliases)})" if fig.aliases else ""
+            lines.append(f"- {fig.text}{also} {marks(fig.article_ids)}")
+    lines += ["", "#### Sources", ""]
     for aid in story.article_ids:
         a = articles.get(aid)
         if a is None:

@@ -222,5 +222,127 @@ def serve(
     uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
 
 
+# -- watched sources ----------------------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="The feeds, pages and folders that `tidings watch` follows (kept in the store).",
+                          no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+def _add_sources(db: str, values: list[str]) -> tuple[int, int]:
+    """Add sources to the store; (added, already watched). A bad one is reported and the others still added."""
+    from .sources import SourceError, normalize_source, source_kind
+    from .store import Store
+
+    store = Store(db)
+    added = known = 0
+    for value in values:
+        try:
+            url = normalize_source(value)
+            kind = source_kind(url)
+        except SourceError as exc:
+            err.print(f"[yellow]skipped[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            continue
+        if store.add_watch_source(url, kind):
+            added += 1
+        else:
+            known += 1
+    store.close()
+    return added, known
+
+
+@sources_app.command("add")
+def sources_add(
+    sources: Annotated[list[str], typer.Argument(help="Feed or page URLs, local folders or files.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Watch feeds, pages or folders."""
+    added, known = _add_sources(db, sources)
+    console.print(f"{added} source(s) added, {known} already watched", highlight=False, soft_wrap=True)
+    if not added and not known:
+        raise typer.Exit(2)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = DEFAULT_DB) -> None:
+    """The watched sources with their status: last success, last error, articles seen, next poll."""
+    from .store import Store
+
+    table = Table(title=f"sources in {db}")
+    table.add_column("source", overflow="fold")
+    table.add_column("kind")
+    table.add_column("status")
+    table.add_column("last success", no_wrap=True)
+    table.add_column("articles", justify="right")
+    table.add_column("next poll", no_wrap=True)
+    table.add_column("last error", overflow="fold")
+    for s in Store(db).watch_sources():
+        status = "new" if not s.last_success and not s.last_error else ("ok" if not s.error_count else
+                                                                           f"failing ({s.error_count}x)")
+        table.add_row(s.url, s.kind, status, (s.last_success or "")[:19], str(s.articles_seen),
+                      (s.next_poll or "due")[:19], s.last_error or "")
+    console.print(table)
+
+
+@sources_app.command("remove")
+def sources_remove(
+    sources: Annotated[list[str], typer.Argument(help="Sources as listed by `tidings sources list`.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Stop watching sources (the articles read from them stay in the store)."""
+    from .sources import SourceError, normalize_source
+    from .store import Store
+
+    store = Store(db)
+    missing = 0
+    for value in sources:
+        try:
+            url = normalize_source(value)
+        except SourceError as exc:
+            err.print(str(exc), highlight=False, soft_wrap=True)
+            missing += 1
+            continue
+        if not store.remove_watch_source(url) and not store.remove_watch_source(value):
+            err.print(f"{value}: not a watched source", highlight=False, soft_wrap=True)
+            missing += 1
+    if missing:
+        raise typer.Exit(1)
+
+
+@sources_app.command("import")
+def sources_import(
+    opml: Annotated[Path, typer.Argument(help="An OPML file (the export format of RSS readers).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Watch every feed of an OPML file."""
+    from .settings import IngestSettings
+    from .sources import SourceError, read_opml
+
+    try:
+        found = read_opml(opml, IngestSettings().max_bytes)
+    except SourceError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    added, known = _add_sources(db, found)
+    console.print(f"{opml}: {len(found)} source(s), {added} added, {known} already watched", highlight=False,
+                  soft_wrap=True)
+
+
+@sources_app.command("export")
+def sources_export(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """The watched sources as OPML (to import into an RSS reader or another tidings store)."""
+    from .sources import write_opml
+    from .store import Store
+
+    text = write_opml(Store(db).watch_sources())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

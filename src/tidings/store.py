@@ -40,9 +40,12 @@ from sqlalchemy import (
     update,
 )
 
-from .model import Article, Document, Story
+from .model import Article, Document, Story, WatchSource
 
-SCHEMA_VERSION = 2  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
+SCHEMA_VERSION = 3  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
+# 3: the sources `tidings watch` polls and the feed entries it has read (two new tables: a version-2 store is
+# upgraded in place, as create_all adds them)
+_UPGRADABLE = {2}  # versions that reach SCHEMA_VERSION by create_all alone
 
 metadata = MetaData()
 
@@ -121,6 +124,36 @@ sources_table = Table(
     Column("content", LargeBinary, nullable=False),  # zlib-compressed UTF-8
 )
 
+watch_sources_table = Table(
+    "sources",
+    metadata,
+    Column("url", String(2048), primary_key=True),  # an http(s) URL or an absolute local path
+    Column("kind", String(8), nullable=False),  # feed, page or folder
+    Column("added", String(40), nullable=False),
+    Column("etag", Text),  # validators of the last 200 response, sent back as If-None-Match / If-Modified-Since
+    Column("last_modified", Text),
+    Column("last_success", String(40)),
+    Column("last_error", Text),
+    Column("error_count", Integer, nullable=False, default=0),  # failed polls in a row: sets the back-off
+    Column("next_poll", String(40), index=True),
+    Column("articles_seen", Integer, nullable=False, default=0),
+)
+
+seen_entries_table = Table(
+    "source_entries",
+    metadata,
+    # document_id of an entry as read from its source (before its linked page is fetched): an entry read once is
+    # not read again, so a summary-only entry's page is fetched once
+    Column("id", String(40), primary_key=True),
+    Column("source", String(2048), nullable=False),
+    Column("seen_at", String(40), nullable=False),
+)
+
+_WATCH_FIELDS = (
+    "url", "kind", "added", "etag", "last_modified", "last_success", "last_error", "error_count", "next_poll",
+    "articles_seen",
+)  # fmt: skip
+
 _CLEANED_FIELDS = (
     "title", "text", "url", "site", "published", "language", "content_hash",
 )  # fmt: skip
@@ -166,6 +199,10 @@ class Store:
             elif int(version) > SCHEMA_VERSION:
                 raise SchemaError(
                     f"{self.url}: database schema version {version} is newer than this tidings ({SCHEMA_VERSION})"
+                )
+            elif int(version) in _UPGRADABLE:
+                conn.execute(
+                    update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
                 )
             if self.is_sqlite:
                 conn.exec_driver_sql(
@@ -558,6 +595,53 @@ class Store:
             ]
             if rows:
                 conn.execute(insert(vectors_table), rows)
+
+    # -- watched sources (tidings watch) -----------------------------------------------------------------------
+    def add_watch_source(self, url: str, kind: str) -> bool:
+        """Watch a source (due at once); False when it is already watched (its state is left as it is)."""
+        with self.transaction() as conn:
+            if self._existing(conn, watch_sources_table.c.url, [url]):
+                return False
+            conn.execute(insert(watch_sources_table).values(url=url, kind=kind, added=now_iso(), error_count=0,
+                                                            articles_seen=0))
+        return True
+
+    def remove_watch_source(self, url: str) -> bool:
+        """Stop watching a source (its articles stay); False when it was not watched."""
+        with self.transaction() as conn:
+            gone = conn.execute(delete(watch_sources_table).where(watch_sources_table.c.url == url)).rowcount
+            conn.execute(delete(seen_entries_table).where(seen_entries_table.c.source == url))
+        return bool(gone)
+
+    def watch_sources(self, due_at: str | None = None) -> list[WatchSource]:
+        """Watched sources in the order they were added; with ``due_at``, only those due then (never polled, or
+        their next poll at or before it)."""
+        t = watch_sources_table
+        query = select(t).order_by(t.c.added, t.c.url)
+        if due_at is not None:
+            query = query.where(or_(t.c.next_poll.is_(None), t.c.next_poll <= due_at))
+        with self.engine.connect() as conn:
+            return [WatchSource(**{f: row[f] for f in _WATCH_FIELDS}) for row in conn.execute(query).mappings()]
+
+    def update_watch_source(self, conn: Connection, url: str, **values: Any) -> None:
+        """Set polling state of a watched source inside the caller's transaction (``articles_seen`` is added to)."""
+        values = {k: v for k, v in values.items() if k in _WATCH_FIELDS and k != "url"}
+        if "articles_seen" in values:
+            values["articles_seen"] = watch_sources_table.c.articles_seen + values["articles_seen"]
+        conn.execute(update(watch_sources_table).where(watch_sources_table.c.url == url).values(**values))
+
+    def seen_entries(self, ids: Iterable[str]) -> set[str]:
+        """The ids among ``ids`` of entries a watched source has already given."""
+        with self.engine.connect() as conn:
+            return self._existing(conn, seen_entries_table.c.id, list(dict.fromkeys(ids)))
+
+    def add_seen_entries(self, conn: Connection, source: str, ids: Iterable[str]) -> None:
+        """Remember entries read from ``source`` (inside the caller's transaction; known ones are left alone)."""
+        ids = list(dict.fromkeys(ids))
+        known = self._existing(conn, seen_entries_table.c.id, ids)
+        rows = [{"id": i, "source": source, "seen_at": now_iso()} for i in ids if i not in known]
+        if rows:
+            conn.execute(insert(seen_entries_table), rows)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -6,15 +6,23 @@ Feed content is the bundled fictional sample corpus (src/tidings/samples); the H
 
 from __future__ import annotations
 
+import html
+import http.server
 import sqlite3
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text, update
+import pytest
+from sqlalchemy import select, text, update
 from typer.testing import CliRunner
 
 from tidings.cli import app
+from tidings.pipeline import Pipeline
+from tidings.settings import Settings, WatchSettings
 from tidings.sources import read_opml
-from tidings.store import SCHEMA_VERSION, Store, meta_table
+from tidings.store import SCHEMA_VERSION, Store, articles_table, meta_table
+from tidings.watch import backoff_seconds, watch_once
 
 runner = CliRunner()
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "tidings" / "samples" / "articles"
@@ -94,3 +102,244 @@ def test_a_bad_opml_file_is_one_line_naming_it(db, tmp_path):
     html.write_text("<html><body/></html>", encoding="utf-8")
     assert "not an OPML file" in tidings("sources", "import", str(html), "--db", db).output
     assert Store(db).watch_sources() == []
+
+
+# -- the watch loop against a local HTTP server -------------------------------------------------------------------
+
+T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+EVERY = 300.0
+
+
+def sample_item(name: str, published: str, link: str | None = None, summary_only: bool = False) -> str:
+    """An RSS item from a bundled sample article: its first line is the title, the rest the full text (or, with
+    ``summary_only``, only its first sentence as the description)."""
+    title, _, body = (SAMPLES / name).read_text(encoding="utf-8").partition("\n")
+    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
+    full = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    link = link or f"https://samples.example/{name}"
+    content = (f"<description>{html.escape(paragraphs[-1][:160])}</description>" if summary_only else
+               f"<description>{html.escape(paragraphs[0][:80])}</description>"
+               f"<content:encoded>{html.escape(full)}</content:encoded>")
+    return (f"<item><title>{html.escape(title)}</title><link>{link}</link><guid>{link}</guid>"
+            f"<pubDate>{published}</pubDate>{content}</item>")
+
+
+def rss(*items: str) -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Samples</title>'
+            "<link>https://samples.example/</link><language>en</language>"
+            + "".join(items) + "</channel></rss>").encode("utf-8")
+
+
+class FeedServer:
+    """A local HTTP server: ``routes`` maps a path to (status, body, content type); feeds carry an ETag (a hash of
+    the body) and answer 304 to a matching If-None-Match. ``requests`` records (path, If-None-Match) per GET."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, bytes, str]] = {}
+        self.requests: list[tuple[str, str | None]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                given = self.headers.get("If-None-Match")
+                owner.requests.append((self.path, given))
+                status, body, ctype = owner.routes.get(self.path, (404, b"not found", "text/plain"))
+                etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+                if status == 200 and given == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                if status == 200:
+                    self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def fetched(self, path: str) -> list[str | None]:
+        """The If-None-Match of every GET of ``path`` so far."""
+        return [given for p, given in self.requests if p == path]
+
+
+def all_articles(store: Store) -> list:
+    with store.engine.connect() as conn:
+        return store.get_articles(conn.execute(select(articles_table.c.id)).scalars())
+
+
+@pytest.fixture
+def feeds():
+    server = FeedServer()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture
+def pipeline(db):
+    pipe = Pipeline(Settings(watch=WatchSettings(every=EVERY)), db=db)
+    yield pipe
+    pipe.store.close()
+
+
+DAM = sample_item("dam-flood_cpsnews.txt", "Tue, 14 Apr 2026 09:00:00 +0000")
+STRIKE = sample_item("port-strike_harbourgazette.txt", "Mon, 02 Mar 2026 08:00:00 +0000")
+DAM_LATER = sample_item("dam-flood_nationalchronicle.txt", "Thu, 16 Apr 2026 10:00:00 +0000")
+
+
+def test_a_feed_is_read_then_answers_304_then_grows(feeds, pipeline):
+    store = pipeline.store
+    feeds.routes["/feed.xml"] = (200, rss(DAM, STRIKE), "application/rss+xml")
+    url = f"{feeds.base}/feed.xml"
+    store.add_watch_source(url, "feed")
+
+    first = watch_once(pipeline, now=T0)
+    assert (first.polled, first.documents, first.new_articles, first.failed) == (1, 2, 2, 0)
+    assert store.count_articles() == 2 and not store.dirty_story_ids()
+    (source,) = store.watch_sources()
+    assert source.etag and source.articles_seen == 2 and source.last_success == T0.isoformat()
+
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=EVERY / 2)).polled == 0  # not due yet
+    second = watch_once(pipeline, now=T0 + timedelta(seconds=EVERY + 1))
+    assert feeds.fetched("/feed.xml") == [None, source.etag]  # the second poll was conditional ...
+    assert (second.polled, second.not_modified, second.documents) == (1, 1, 0)  # ... and got a 304
+    assert store.count_articles() == 2
+
+    feeds.routes["/feed.xml"] = (200, rss(DAM_LATER, DAM, STRIKE), "application/rss+xml")  # one new entry on top
+    third = watch_once(pipeline, now=T0 + timedelta(seconds=2 * EVERY + 2))
+    assert (third.documents, third.new_articles) == (1, 1)  # the two entries read before are not fed again
+    assert store.count_articles() == 3 and not store.dirty_story_ids()
+    new = [a for a in all_articles(store) if a.title.startswith("Minister orders review")]
+    assert len(new) == 1
+    story = store.get_story(new[0].story_id)
+    assert story is not None and new[0].id in story.article_ids and story.summary  # briefed with the new article
+    assert new[0].story_id in third.story_ids
+    (source,) = store.watch_sources()
+    assert source.articles_seen == 3 and source.etag != feeds.fetched("/feed.xml")[1]
+
+
+def test_a_failing_source_backs_off_and_recovers(feeds, pipeline):
+    store = pipeline.store
+    url = f"{feeds.base}/broken.xml"
+    feeds.routes["/broken.xml"] = (500, b"oops", "text/plain")
+    store.add_watch_source(url, "feed")
+    settings = pipeline.settings.watch
+
+    report = watch_once(pipeline, now=T0)
+    (source,) = store.watch_sources()
+    assert report.failed == 1 and "500" in report.errors[url]
+    assert source.error_count == 1 and "HTTP 500" in (source.last_error or "") and source.last_success is None
+    first_wait = datetime.fromisoformat(source.next_poll) - T0
+    assert first_wait.total_seconds() == backoff_seconds(1, settings) > EVERY
+
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=EVERY + 1)).polled == 0  # backing off: not polled
+    later = T0 + first_wait
+    watch_once(pipeline, now=later)
+    (source,) = store.watch_sources()
+    assert source.error_count == 2
+    assert datetime.fromisoformat(source.next_poll) - later > first_wait  # the wait grows
+
+    feeds.routes["/broken.xml"] = (200, rss(STRIKE), "application/rss+xml")
+    back = datetime.fromisoformat(source.next_poll)
+    assert watch_once(pipeline, now=back).new_articles == 1
+    (source,) = store.watch_sources()
+    assert source.error_count == 0 and source.last_success == back.isoformat()
+    assert datetime.fromisoformat(source.next_poll) - back == timedelta(seconds=EVERY)
+    assert len(feeds.fetched("/broken.xml")) == 3
+
+
+def test_back_off_is_capped():
+    settings = WatchSettings(every=300, backoff_factor=2, backoff_max=3600)
+    assert [backoff_seconds(n, settings) for n in (1, 2, 3, 4, 50)] == [600, 1200, 2400, 3600, 3600]
+
+
+def test_a_summary_only_entry_gets_its_page_fetched_once(feeds, pipeline):
+    store = pipeline.store
+    page = (SAMPLES / "port-strike_kestrelmouthpost.html").read_bytes()
+    feeds.routes["/news/strike-day-two"] = (200, page, "text/html; charset=utf-8")
+    link = f"{feeds.base}/news/strike-day-two"
+    teaser = sample_item("port-strike_shippingdaily.txt", "Tue, 03 Mar 2026 09:00:00 +0000", link=link,
+                         summary_only=True)
+    feeds.routes["/teasers.xml"] = (200, rss(teaser), "application/rss+xml")
+    store.add_watch_source(f"{feeds.base}/teasers.xml", "feed")
+
+    assert watch_once(pipeline, now=T0).new_articles == 1
+    (article,) = all_articles(store)
+    assert len(article.text.split()) > WatchSettings().summary_max_words  # the page's text, not the teaser
+    assert "picket" in article.text and article.url == link
+    assert len(feeds.fetched("/news/strike-day-two")) == 1
+
+    feeds.routes["/teasers.xml"] = (200, rss(teaser, DAM), "application/rss+xml")  # the feed changes
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=EVERY)).documents == 1  # only the new entry
+    assert len(feeds.fetched("/news/strike-day-two")) == 1  # the page is not fetched again
+
+
+def test_a_watched_folder_reads_only_new_files(tmp_path, pipeline):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SAMPLES / "data-breach_techpulse.txt").read_text(encoding="utf-8"))
+    pipeline.store.add_watch_source(str(folder), "folder")
+    assert watch_once(pipeline, now=T0).new_articles == 1
+    (folder / "b.txt").write_text((SAMPLES / "rate-decision_valdoriantimes.txt").read_text(encoding="utf-8"))
+    report = watch_once(pipeline, now=T0 + timedelta(seconds=EVERY))
+    assert (report.documents, report.new_articles) == (1, 1)
+    (source,) = pipeline.store.watch_sources()
+    assert source.kind == "folder" and source.articles_seen == 2
+
+
+def test_sigterm_between_cycles_stops_the_loop(tmp_path, pipeline):
+    import os
+    import signal
+
+    from tidings.watch import watch
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SAMPLES / "data-breach_techpulse.txt").read_text(encoding="utf-8"))
+    pipeline.store.add_watch_source(str(folder), "folder")
+    stop, reports = threading.Event(), []
+    before = signal.getsignal(signal.SIGTERM)
+
+    def on_cycle(report) -> None:
+        reports.append(report)
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd would, while the loop waits for the next cycle
+
+    watch(pipeline, stop, on_cycle=on_cycle)  # returns instead of waiting EVERY seconds
+    assert stop.is_set() and len(reports) == 1 and reports[0].new_articles == 1
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sigterm_while_writing_rolls_the_batch_back_and_a_restart_resumes(feeds, pipeline, db):
+    import os
+    import signal
+
+    from tidings.watch import watch
+
+    empty = ("<item><title>Photo of the day</title><link>https://samples.example/photo</link>"
+             "<content:encoded>&lt;img src=\"photo.jpg\"&gt;</content:encoded></item>")
+    feeds.routes["/feed.xml"] = (200, rss(DAM, empty, STRIKE), "application/rss+xml")
+    url = f"{feeds.base}/feed.xml"
+    pipeline.store.add_watch_source(url, "feed")
+    stop = threading.Event()
+
+    def on_skip(skip) -> None:  # called by the clean stage, inside the pipeline's batch
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    watch(pipeline, stop, on_skip=on_skip)
+    store = Store(db)
+    assert store.count_articles() == 0  # the batch was rolled back ...
+    (source,) = store.watch_sources()
+    assert source.next_poll is None and source.etag is None and source.articles_seen == 0  # ... and stays due
+    restarted = Pipeline(Settings(watch=WatchSettings(every=EVERY)), db=db)
+    report = watch_once(restarted, now=T0)
+    assert report.documents == 3 and report.new_articles == 2 and not restarted.store.dirty_story_ids()
+    restarted.store.close()
+

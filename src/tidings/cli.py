@@ -344,5 +344,101 @@ def sources_export(
         out.write_text(text, encoding="utf-8")
 
 
+# -- the watch loop ------------------------------------------------------------------------------------------------
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str) -> float:
+    """'90', '90s', '5m', '1h', '1d' -> seconds."""
+    raw = value.strip().lower()
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in _UNITS else (raw, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a duration (e.g. 90s, 5m, 1h)") from None
+    if seconds <= 0:
+        raise typer.BadParameter(f"{value!r}: must be more than zero")
+    return seconds
+
+
+@app.command()
+def watch(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Feeds, pages, folders or OPML files to add to the watched sources first (optional)."),
+    ] = None,
+    every: Annotated[str, typer.Option("--every", help="Poll interval of a healthy source: 90s, 5m, 1h.")] = "5m",
+    db: DbOption = DEFAULT_DB,
+    serve: Annotated[bool, typer.Option("--serve", help="Also serve the web pages and API from this process.")] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on (with --serve).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (with --serve).")] = 8000,
+    token: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_TOKEN", help="Bearer token that allows POST /api/articles.")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit (for cron).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Follow the watched sources: poll them on a schedule in one long-lived process that keeps the models and
+    indexes warm, store new articles and re-brief the stories they touch. SIGTERM/SIGINT stop it cleanly."""
+    import threading
+    from contextlib import nullcontext
+
+    from .pipeline import Pipeline
+    from .settings import WatchSettings
+    from .sources import OPML_EXTENSIONS, SourceError, read_opml
+    from .store import SchemaError
+    from .watch import CycleReport, serving, watch_once
+    from .watch import watch as watch_loop
+
+    settings = Settings(watch=WatchSettings(every=parse_duration(every)))
+    plain: list[str] = []
+    for value in sources or []:
+        if Path(value).suffix.lower() in OPML_EXTENSIONS and not value.startswith(("http://", "https://")):
+            try:
+                plain += read_opml(value, settings.ingest.max_bytes)
+            except SourceError as exc:
+                err.print(str(exc), highlight=False, soft_wrap=True)
+                raise typer.Exit(2) from None
+        else:
+            plain.append(value)
+    try:
+        if plain:
+            _add_sources(db, plain)
+        pipeline = Pipeline(settings=settings, db=db)
+    except SchemaError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if not pipeline.store.watch_sources():
+        err.print(f"no sources to watch in {db}: name some, or add them with `tidings sources add`")
+        raise typer.Exit(2)
+
+    def on_skip(skip: object) -> None:
+        if not quiet:
+            err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False, soft_wrap=True)
+
+    def on_cycle(report: CycleReport) -> None:
+        for url, reason in report.errors.items():
+            err.print(f"[red]failed[/] {url}: {reason}", markup=True, highlight=False, soft_wrap=True)
+        if not quiet and (report.polled or report.errors):
+            console.print(f"{time.strftime('%H:%M:%S')} {report.line()}", highlight=False)
+
+    if once:
+        try:
+            on_cycle(watch_once(pipeline, on_skip=on_skip))
+        except KeyboardInterrupt:
+            err.print("interrupted: the store keeps every batch committed before the interruption")
+            raise typer.Exit(130) from None
+        raise typer.Exit(0)
+    stop = threading.Event()
+    with serving(db, host, port, token, settings) if serve else nullcontext():
+        if serve:
+            console.print(f"serving {db} on http://{host}:{port}/")
+        console.print(f"watching {len(pipeline.store.watch_sources())} source(s) every {every}; "
+                      "Ctrl-C or SIGTERM stops", highlight=False)
+        watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip)
+    console.print("stopped")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -9,6 +9,7 @@ interrupted).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -212,6 +213,7 @@ class Pipeline:
         on_skip: Callable[[Skip], None] | None = None,
         stdin: IO[bytes] | None = None,
         collect: bool = True,
+        documents: Iterable[Document | Skip] | None = None,
     ) -> RunResult:
         """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
 
@@ -219,7 +221,8 @@ class Pipeline:
         Returns every article of this input (new or already stored) and every story that contains one.
         ``stdin`` replaces standard input for the source '-' (the web server feeds POSTed JSONL this way).
         ``collect=False`` returns only ids (``article_ids``, ``story_ids``): a 100k-article run then never holds
-        every text in memory.
+        every text in memory. ``documents`` are items already read (the watch loop fetches its sources itself, with
+        conditional GETs) and go through the same stages as ``sources`` would.
         """
         if group_by not in (None, "story"):
             raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
@@ -237,7 +240,7 @@ class Pipeline:
         self._warm()
         with using_encoder(self.encoder):
             read = 0
-            for batch in self._batches(sources, skip, stdin):
+            for batch in self._batches(sources, skip, stdin, documents):
                 read += len(batch)
                 progress("read", read, None)
                 # an article is recognised by its raw input before any cleaning: a stored one is never re-inserted
@@ -257,10 +260,15 @@ class Pipeline:
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
-        self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None
+        self,
+        sources: Iterable[str],
+        skip: Callable[[Skip], None],
+        stdin: IO[bytes] | None,
+        documents: Iterable[Document | Skip] | None = None,
     ) -> Iterator[list[Document]]:
         batch: list[Document] = []
-        it = iter(ingest.iter_documents(sources, self.settings.ingest, stdin=stdin))
+        read = ingest.iter_documents(sources, self.settings.ingest, stdin=stdin)
+        it = iter(read if documents is None else itertools.chain(documents, read))
         while True:
             with self.timer("ingest"):
                 item = next(it, None)

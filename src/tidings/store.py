@@ -615,11 +615,12 @@ class Store:
 
     def watch_sources(self, due_at: str | None = None) -> list[WatchSource]:
         """Watched sources in the order they were added; with ``due_at``, only those due then (never polled, or
-        their next poll at or before it)."""
+        their next poll at or before it), longest overdue first."""
         t = watch_sources_table
         query = select(t).order_by(t.c.added, t.c.url)
-        if due_at is not None:
-            query = query.where(or_(t.c.next_poll.is_(None), t.c.next_poll <= due_at))
+        if due_at is not None:  # the longest overdue first (never polled before any)
+            query = select(t).where(or_(t.c.next_poll.is_(None), t.c.next_poll <= due_at)).order_by(
+                t.c.next_poll.is_not(None), t.c.next_poll, t.c.added, t.c.url)
         with self.engine.connect() as conn:
             return [WatchSource(**{f: row[f] for f in _WATCH_FIELDS}) for row in conn.execute(query).mappings()]
 

@@ -1,0 +1,350 @@
+"""The watch loop: poll the store's sources on a schedule and feed what is new to one warm :class:`Pipeline`.
+
+One cycle (:func:`watch_once`) polls every due source with a conditional GET (ETag / Last-Modified; a 304 costs
+nothing), reads the answer with ingest's own readers (feedparser for feeds), leaves out entries read before,
+fetches the linked page of a summary-only entry (the clean stage extracts it with trafilatura), and hands the new
+documents to ``Pipeline.run``, which stores them and re-briefs the stories they touch. Only then is each source's
+state written (validators, status, next poll, entries seen), in one transaction: a cycle that is interrupted or
+fails leaves the sources as they were, so the next start polls them again and the store recognises what it
+already holds. A failing source waits longer after each failure (``WatchSettings.backoff_*``).
+
+:func:`watch` runs cycles until it is told to stop (SIGTERM/SIGINT), optionally serving the web app from the same
+process (uvicorn in a thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from . import ingest
+from .clean import document_id
+from .model import Document, Skip, WatchSource
+from .settings import IngestSettings, Settings, WatchSettings
+from .sources import is_url
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+NO_ENTRIES = "feed has no entries"  # ingest's reason for a well-formed empty feed: healthy, not an error
+
+
+@dataclass
+class Poll:
+    """What polling one source gave: new documents (with the keys that mark them seen) or why it failed."""
+
+    source: WatchSource
+    documents: list[Document] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # seen-entry ids of ``documents``, in the same order
+    skipped: list[Skip] = field(default_factory=list)
+    error: str | None = None
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class CycleReport:
+    """One cycle: sources polled, answered 304, failed; documents handed to the pipeline; articles it stored."""
+
+    polled: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    documents: int = 0
+    new_articles: int = 0
+    story_ids: list[str] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (f"polled {self.polled} source(s) ({self.not_modified} unchanged, {self.failed} failed): "
+                f"{self.documents} new item(s), {self.new_articles} new article(s), {len(self.story_ids)} stories")
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def backoff_seconds(error_count: int, settings: WatchSettings) -> float:
+    """The wait after ``error_count`` failed polls in a row: ``every * backoff_factor ** error_count``, capped."""
+    return min(settings.backoff_max, settings.every * settings.backoff_factor ** min(error_count, 64))
+
+
+# -- one source -----------------------------------------------------------------------------------------------
+
+
+def poll_source(source: WatchSource, client: httpx.Client, settings: IngestSettings) -> Poll:
+    """Read one source: a URL with a conditional GET, a local folder or file as ingest reads it."""
+    poll = Poll(source)
+    if not is_url(source.url):
+        items = list(ingest.iter_documents([source.url], settings))
+    else:
+        headers = {}
+        if source.etag:
+            headers["If-None-Match"] = source.etag
+        if source.last_modified:
+            headers["If-Modified-Since"] = source.last_modified
+        seen: dict[str, Any] = {}
+
+        def on_response(response: httpx.Response) -> None:
+            seen["status"] = response.status_code
+            seen["etag"] = response.headers.get("ETag")
+            seen["last_modified"] = response.headers.get("Last-Modified")
+
+        items = list(ingest.iter_url(source.url, client, settings, headers, on_response))
+        if seen.get("status") == 304:
+            poll.not_modified = True
+            return poll
+        poll.etag, poll.last_modified = seen.get("etag"), seen.get("last_modified")
+    for item in items:
+        if isinstance(item, Document):
+            poll.documents.append(item)
+        elif item.origin == source.url and item.reason != NO_ENTRIES:
+            poll.error = item.reason  # the source itself could not be read (HTTP error, timeout, size cap ...)
+        elif item.origin != source.url:
+            poll.skipped.append(item)
+    if poll.error is None and poll.documents:
+        poll.kind = "feed" if any(d.meta.get("fragment") for d in poll.documents) else (
+            "page" if is_url(source.url) else "folder")
+    return poll
+
+
+def _word_count(doc: Document) -> int:
+    if doc.kind != "html":
+        return len(doc.content.split())
+    import lxml.html
+
+    try:
+        return len(lxml.html.fromstring(doc.content).text_content().split())
+    except (ValueError, lxml.etree.ParserError):  # nothing parseable: no text either
+        return 0
+
+
+def wants_page(doc: Document, settings: WatchSettings) -> bool:
+    """A feed entry whose text is a summary (under ``summary_max_words``) and that links to a web page."""
+    url = doc.meta.get("url")
+    return bool(doc.meta.get("fragment") and isinstance(url, str) and is_url(url)
+                and _word_count(doc) < settings.summary_max_words)
+
+
+def fetch_page(entry: Document, client: httpx.Client, settings: IngestSettings) -> Document:
+    """The entry's linked page as an HTML document with the entry's metadata (title, date, author, feed), for the
+    clean stage to extract; the entry itself when the page cannot be had (the reason is logged)."""
+    url = entry.meta["url"]
+    for item in ingest.iter_url(url, client, settings):
+        if isinstance(item, Document) and item.kind == "html" and not item.meta.get("fragment"):
+            meta = {k: v for k, v in entry.meta.items() if k != "fragment"}
+            return Document(item.origin, item.content, "html", meta)
+        if isinstance(item, Skip):
+            log.info("linked page of %s not used: %s", entry.origin, item.reason)
+            return entry
+    log.info("linked page of %s not used: not an HTML page", entry.origin)
+    return entry
+
+
+# -- one cycle ------------------------------------------------------------------------------------------------
+
+
+def watch_once(
+    pipeline: Pipeline,
+    client: httpx.Client | None = None,
+    now: datetime | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    running: threading.Event | None = None,
+    stop: threading.Event | None = None,
+) -> CycleReport:
+    """Poll the due sources of ``pipeline``'s store once, run the new documents through ``pipeline`` and write
+    each source's new state. ``now`` replaces the clock (tests); ``running`` is set while the pipeline writes
+    (the only phase a stop must interrupt by rolling back); once ``stop`` is set, what was fetched is dropped
+    (its sources stay due)."""
+    settings, store = pipeline.settings, pipeline.store
+    ws = settings.watch
+    now = now or datetime.now(UTC)
+    due = store.watch_sources(due_at=iso(now))[: ws.max_sources_per_cycle]
+    report = CycleReport(polled=len(due))
+    if not due:
+        return report
+    own = client is None
+    client = client or ingest.make_client(settings.ingest)
+    try:
+        with ThreadPoolExecutor(ws.max_concurrency, thread_name_prefix="tidings-poll") as pool:
+            polls = list(pool.map(lambda s: poll_source(s, client, settings.ingest), due))
+            _drop_seen(polls, store)
+            _fetch_pages(polls, pool, client, settings)
+    finally:
+        if own:
+            client.close()
+    if stop is not None and stop.is_set():
+        return report
+    documents = [d for p in polls for d in p.documents]
+    report.documents = len(documents)
+    for p in polls:
+        report.skipped += p.skipped
+        if on_skip:
+            for item in p.skipped:
+                on_skip(item)
+    if documents:
+        if running is not None:
+            running.set()
+        try:
+            result = pipeline.run([], documents=documents, collect=False, on_skip=on_skip)
+        finally:
+            if running is not None:
+                running.clear()
+        report.new_articles = result.new_articles
+        report.story_ids = result.story_ids
+        report.skipped += result.skipped
+    _record(polls, store, ws, now, report)
+    return report
+
+
+def _drop_seen(polls: list[Poll], store: Any) -> None:
+    """Leave out documents read before (from any source) or twice in this cycle."""
+    keyed = [(p, d, document_id(d)) for p in polls for d in p.documents]
+    seen = store.seen_entries(k for _, _, k in keyed)
+    for p in polls:
+        p.documents, p.keys = [], []
+    for p, doc, key in keyed:
+        if key not in seen:
+            seen.add(key)
+            p.documents.append(doc)
+            p.keys.append(key)
+
+
+def _fetch_pages(polls: list[Poll], pool: ThreadPoolExecutor, client: httpx.Client, settings: Settings) -> None:
+    """Replace summary-only entries by their linked pages (at most ``max_pages_per_poll`` per source)."""
+    jobs = []
+    for p in polls:
+        wanted = [i for i, d in enumerate(p.documents) if wants_page(d, settings.watch)]
+        for i in wanted[: settings.watch.max_pages_per_poll]:
+            jobs.append((p, i, pool.submit(fetch_page, p.documents[i], client, settings.ingest)))
+    for p, i, job in jobs:
+        p.documents[i] = job.result()
+
+
+def _record(polls: list[Poll], store: Any, ws: WatchSettings, now: datetime, report: CycleReport) -> None:
+    """Each source's new state, in one transaction, once its documents are stored."""
+    with store.transaction() as conn:
+        for p in polls:
+            url = p.source.url
+            if p.error is not None:
+                count = p.source.error_count + 1
+                report.failed += 1
+                report.errors[url] = p.error
+                store.update_watch_source(conn, url, error_count=count, last_error=p.error,
+                                          next_poll=iso(now + timedelta(seconds=backoff_seconds(count, ws))))
+                continue
+            values: dict[str, Any] = {"error_count": 0, "last_success": iso(now),
+                                      "next_poll": iso(now + timedelta(seconds=ws.every)),
+                                      "articles_seen": len(p.documents)}
+            if p.not_modified:
+                report.not_modified += 1
+            elif is_url(url):  # a 200: its validators replace the old ones (absent ones clear them)
+                values.update(etag=p.etag, last_modified=p.last_modified)
+            if p.kind:
+                values["kind"] = p.kind
+            store.update_watch_source(conn, url, **values)
+            store.add_seen_entries(conn, url, p.keys)
+
+
+# -- the long-lived process -----------------------------------------------------------------------------------
+
+
+def seconds_to_next_poll(store: Any, every: float, now: datetime | None = None) -> float:
+    """Seconds until the earliest next poll of any source (at most ``every``, at least one)."""
+    now = now or datetime.now(UTC)
+    polls = [s.next_poll for s in store.watch_sources()]
+    if not polls:
+        return every
+    if any(p is None for p in polls):
+        return 1.0
+    earliest = min(datetime.fromisoformat(p) for p in polls if p)
+    return max(1.0, min(every, (earliest - now).total_seconds()))
+
+
+@contextmanager
+def stop_on_signals(stop: threading.Event, running: threading.Event) -> Iterator[None]:
+    """SIGTERM/SIGINT set ``stop``; while the pipeline writes (``running``), or at a second signal, they also raise
+    KeyboardInterrupt, which rolls back the batch being written (the store keeps every batch committed before)."""
+
+    def handle(signum: int, _frame: Any) -> None:
+        again = stop.is_set()
+        stop.set()
+        log.warning("%s: stopping", signal.Signals(signum).name)
+        if running.is_set() or again:
+            raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextmanager
+def serving(db: str, host: str, port: int, token: str | None, settings: Settings) -> Iterator[Any]:
+    """The web app (``tidings serve``) on ``db`` in a thread of this process, stopped on leaving the block."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    server = uvicorn.Server(uvicorn.Config(create_app(db, token=token, settings=settings), host=host, port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="tidings-serve", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def watch(
+    pipeline: Pipeline,
+    stop: threading.Event,
+    on_cycle: Callable[[CycleReport], None] | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+) -> None:
+    """Run cycles until ``stop`` is set, sleeping until the next source is due. A cycle that fails for an
+    unexpected reason is logged and the next one starts from a fresh pipeline (its warm indexes may hold articles
+    whose batch rolled back); KeyboardInterrupt (a stop) propagates."""
+    from .pipeline import Pipeline as PipelineClass
+    from .text import start_workers, stop_workers
+
+    start_workers()  # forked before the stop handlers are installed: a worker keeps the default SIGTERM (it ends)
+    running = threading.Event()
+    client = ingest.make_client(pipeline.settings.ingest)
+    try:
+        with stop_on_signals(stop, running):
+            while not stop.is_set():
+                try:
+                    report = watch_once(pipeline, client, on_skip=on_skip, running=running, stop=stop)
+                except KeyboardInterrupt:
+                    log.warning("stopped: the batch being written was rolled back; a restart polls its sources again")
+                    break
+                except Exception:
+                    log.exception("watch cycle failed; the sources it polled will be polled again")
+                    pipeline.store.close()
+                    pipeline = PipelineClass(pipeline.settings, pipeline.store.url, pipeline.batch_size)
+                    stop.wait(pipeline.settings.watch.every)
+                    continue
+                if on_cycle:
+                    on_cycle(report)
+                stop.wait(seconds_to_next_poll(pipeline.store, pipeline.settings.watch.every))
+    finally:
+        client.close()
+        with suppress(Exception):
+            stop_workers()  # the spaCy worker processes go with us

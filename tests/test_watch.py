@@ -343,3 +343,52 @@ def test_sigterm_while_writing_rolls_the_batch_back_and_a_restart_resumes(feeds,
     assert report.documents == 3 and report.new_articles == 2 and not restarted.store.dirty_story_ids()
     restarted.store.close()
 
+
+# -- the Atom feed of stories -------------------------------------------------------------------------------------
+
+
+def test_the_atom_feed_has_one_entry_per_story_updated_when_it_grows(feeds, pipeline, db):
+    import feedparser
+    from fastapi.testclient import TestClient
+
+    from tidings.web.app import create_app
+
+    store = pipeline.store
+    feeds.routes["/feed.xml"] = (200, rss(DAM, STRIKE), "application/rss+xml")
+    store.add_watch_source(f"{feeds.base}/feed.xml", "feed")
+    watch_once(pipeline, now=T0)
+    yesterday = "2026-05-31T12:00:00+00:00"
+    with store.transaction() as conn:  # as if briefed yesterday: an update must show as a later time
+        for story in store.list_stories():
+            story.updated_at = yesterday
+            store.save_story(conn, story)
+    client = TestClient(create_app(db))
+
+    def read(path: str) -> feedparser.FeedParserDict:
+        response = client.get(path)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.version == "atom10"
+        return parsed
+
+    before = read("/feeds/stories.atom")
+    stories = store.list_stories()
+    assert len(before.entries) == len(stories) == 2
+    assert {e.id for e in before.entries} == {f"http://testserver/stories/{s.id}" for s in stories}
+    assert all(e.updated.startswith(yesterday[:19]) and e.summary and e.link == e.id for e in before.entries)
+    assert client.get(before.entries[0].link).status_code == 200  # the entry links to the story page
+
+    copy = sample_item("dam-flood_riverbendobserver_syndicated.txt", "Tue, 14 Apr 2026 11:00:00 +0000")
+    feeds.routes["/feed.xml"] = (200, rss(copy, DAM, STRIKE), "application/rss+xml")
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=EVERY)).new_articles == 1
+    after = read("/feeds/stories.atom")
+    assert {e.id for e in after.entries} == {e.id for e in before.entries}  # the copy joined its original's story
+    grown = [e for e in after.entries if not e.updated.startswith(yesterday[:19])]
+    assert len(grown) == 1 and "Corran" in grown[0].title + grown[0].summary
+    assert "2 articles" in grown[0].content[0].value
+
+    search = read("/feeds/stories.atom?q=dockers")
+    assert [e.id for e in search.entries] == [e.id for e in after.entries if e.id != grown[0].id]
+    assert "dockers" in search.feed.title
+    assert client.get("/feeds/stories.atom?limit=0").status_code == 400  # a page-like path: an HTML error

@@ -46,6 +46,8 @@ DEFAULT_PAGE_SIZE = 20
 """Stories per page of the list (API and HTML) when the client does not ask for a size."""
 MAX_PAGE_SIZE = 200
 """Largest page a client may ask for: bounds the work of one request."""
+DEFAULT_FEED_SIZE = 50
+"""Entries of the Atom feed of stories when the client does not ask: about a day of news for a reader."""
 DEFAULT_MAX_BODY_BYTES = 5_000_000
 """Request bodies above this are refused with 413 (5 MB: a few hundred articles per POST)."""
 
@@ -525,6 +527,27 @@ def create_app(
             story = None
         copy_of = store.get_article(article.copy_of) if article.copy_of else None
         return _html(render_article(article, story, PAGE, copy_of))
+
+    # -- feeds -------------------------------------------------------------------------------------------------
+    @app.get("/feeds/stories.atom", tags=["feeds"], response_class=Response,
+             responses={200: {"content": {"application/atom+xml": {}}}})
+    def stories_feed(
+        request: Request,
+        q: Annotated[str | None, Query(max_length=500, description="only stories matching this search")] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="entries")] = DEFAULT_FEED_SIZE,
+    ) -> Response:
+        """An Atom feed of the newest stories (or of a search): one entry per story, `updated` when it grows."""
+        from ..render.atom import stories_atom
+
+        q = (q or "").strip() or None
+        base = str(request.base_url).rstrip("/")
+        body = stories_atom(
+            store.list_stories(limit=limit, q=q),
+            self_url=str(request.url),
+            story_url=lambda story_id: base + PAGE.urls.story(story_id),
+            title=f"tidings: {q}" if q else "tidings: stories",
+        )
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
 
     return app
 

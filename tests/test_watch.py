@@ -29,7 +29,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "src" / "tidings" / "samples" / 
 
 
 def tidings(*args: str):
-    return runner.invoke(app, list(args), env={"COLUMNS": "250"})
+    return runner.invoke(app, list(args))
 
 
 # -- sources in the store ---------------------------------------------------------------------------------------
@@ -51,7 +51,10 @@ def test_a_version_2_store_is_upgraded_with_the_sources_tables(db):
         assert conn.execute(text("SELECT count(*) FROM source_entries")).scalar() == 0
 
 
-def test_sources_add_list_remove(db, tmp_path):
+def test_sources_add_list_remove(db, tmp_path, monkeypatch):
+    from tidings import cli
+
+    monkeypatch.setattr(cli.console, "width", 250)  # the table on one line per source, whatever runs the test
     res = tidings("sources", "add", "https://example.org/rss.xml", str(SAMPLES), str(tmp_path / "nope"), "--db", db)
     assert res.exit_code == 0, res.output
     assert "2 source(s) added" in res.output

@@ -107,6 +107,33 @@ def test_a_bad_opml_file_is_one_line_naming_it(db, tmp_path):
     assert Store(db).watch_sources() == []
 
 
+
+def test_watch_once_from_the_command_line(db, tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SAMPLES / "data-breach_techpulse.txt").read_text(encoding="utf-8"))
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(f'<opml version="2.0"><body><outline type="link" url="{folder}"/></body></opml>')
+    assert tidings("watch", "--once", "--db", db).exit_code == 2  # nothing to watch yet
+    res = tidings("watch", str(opml), "--once", "--every", "10m", "--db", db)
+    assert res.exit_code == 0, res.output
+    assert "polled 1 source(s)" in res.output and "1 new article(s)" in res.output
+    (source,) = Store(db).watch_sources()
+    assert source.url == str(folder) and source.articles_seen == 1
+    assert datetime.fromisoformat(source.next_poll) - datetime.fromisoformat(source.last_success) == timedelta(
+        minutes=10)
+    again = tidings("watch", "--once", "--db", db)  # not due for ten minutes
+    assert again.exit_code == 0 and "polled" not in again.output
+    bad = tidings("watch", "--once", "--every", "soon", "--db", db)
+    assert bad.exit_code == 2 and "not a duration" in bad.output
+
+
+def test_durations():
+    from tidings.cli import parse_duration
+
+    assert [parse_duration(v) for v in ("90", "90s", "5m", "1.5h", "1d")] == [90, 90, 300, 5400, 86400]
+
+
 # -- the watch loop against a local HTTP server -------------------------------------------------------------------
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -345,6 +372,39 @@ def test_sigterm_while_writing_rolls_the_batch_back_and_a_restart_resumes(feeds,
     report = watch_once(restarted, now=T0)
     assert report.documents == 3 and report.new_articles == 2 and not restarted.store.dirty_story_ids()
     restarted.store.close()
+
+
+
+def test_articles_another_process_stored_are_known_to_the_next_cycle(feeds, pipeline, db, tmp_path):
+    from tidings.watch import watch
+
+    feeds.routes["/feed.xml"] = (200, rss(STRIKE), "application/rss+xml")
+    url = f"{feeds.base}/feed.xml"
+    pipeline.store.add_watch_source(url, "feed")
+    elsewhere = tmp_path / "dam.xml"
+    elsewhere.write_bytes(rss(DAM))
+    stop, cycles = threading.Event(), []
+
+    def on_cycle(report) -> None:
+        cycles.append(report)
+        if len(cycles) == 1:  # meanwhile `tidings run` stores the original, and the feed publishes a copy of it
+            other = Pipeline(db=db)
+            assert other.run([str(elsewhere)]).new_articles == 1
+            other.store.close()
+            copy = sample_item("dam-flood_riverbendobserver_syndicated.txt", "Tue, 14 Apr 2026 11:00:00 +0000")
+            feeds.routes["/feed.xml"] = (200, rss(copy, STRIKE), "application/rss+xml")
+            with pipeline.store.transaction() as conn:
+                pipeline.store.update_watch_source(conn, url, next_poll=T0.isoformat())  # due again now
+        else:
+            stop.set()
+
+    watch(pipeline, stop, on_cycle=on_cycle)
+    assert [c.new_articles for c in cycles] == [1, 1]
+    store = Store(db)
+    by_url = {a.url: a for a in all_articles(store)}
+    copy = by_url["https://samples.example/dam-flood_riverbendobserver_syndicated.txt"]
+    original = by_url["https://samples.example/dam-flood_cpsnews.txt"]
+    assert copy.copy_of == original.id and copy.story_id == original.story_id  # the reloaded index found it
 
 
 # -- the Atom feed of stories -------------------------------------------------------------------------------------

@@ -382,7 +382,7 @@ def watch(
     """Follow the watched sources: poll them on a schedule in one long-lived process that keeps the models and
     indexes warm, store new articles and re-brief the stories they touch. SIGTERM/SIGINT stop it cleanly."""
     import threading
-    from contextlib import nullcontext
+    from contextlib import nullcontext, suppress
 
     from .pipeline import Pipeline
     from .settings import WatchSettings
@@ -421,7 +421,7 @@ def watch(
         for url, reason in report.errors.items():
             err.print(f"[red]failed[/] {url}: {reason}", markup=True, highlight=False, soft_wrap=True)
         if not quiet and (report.polled or report.errors):
-            console.print(f"{time.strftime('%H:%M:%S')} {report.line()}", highlight=False)
+            console.print(f"{time.strftime('%H:%M:%S')} {report.line()}", highlight=False, soft_wrap=True)
 
     if once:
         try:
@@ -436,7 +436,8 @@ def watch(
             console.print(f"serving {db} on http://{host}:{port}/")
         console.print(f"watching {len(pipeline.store.watch_sources())} source(s) every {every}; "
                       "Ctrl-C or SIGTERM stops", highlight=False)
-        watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip)
+        with suppress(KeyboardInterrupt):  # a second signal outside a cycle's write: nothing was being written
+            watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip)
     console.print("stopped")
 
 

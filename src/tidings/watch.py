@@ -180,9 +180,14 @@ def watch_once(
     client = client or ingest.make_client(settings.ingest)
     try:
         with ThreadPoolExecutor(ws.max_concurrency, thread_name_prefix="tidings-poll") as pool:
-            polls = list(pool.map(lambda s: poll_source(s, client, settings.ingest), due))
+            def poll(source: WatchSource) -> Poll:
+                # a stop skips the requests still queued: it never waits for hundreds of timeouts
+                return Poll(source) if stop is not None and stop.is_set() else poll_source(source, client,
+                                                                                           settings.ingest)
+
+            polls = list(pool.map(poll, due))
             _drop_seen(polls, store)
-            _fetch_pages(polls, pool, client, settings)
+            _fetch_pages(polls, pool, client, settings, stop)
     finally:
         if own:
             client.close()
@@ -223,13 +228,19 @@ def _drop_seen(polls: list[Poll], store: Any) -> None:
             p.keys.append(key)
 
 
-def _fetch_pages(polls: list[Poll], pool: ThreadPoolExecutor, client: httpx.Client, settings: Settings) -> None:
+def _fetch_pages(
+    polls: list[Poll], pool: ThreadPoolExecutor, client: httpx.Client, settings: Settings, stop: threading.Event | None
+) -> None:
     """Replace summary-only entries by their linked pages (at most ``max_pages_per_poll`` per source)."""
+
+    def fetch(entry: Document) -> Document:
+        return entry if stop is not None and stop.is_set() else fetch_page(entry, client, settings.ingest)
+
     jobs = []
     for p in polls:
         wanted = [i for i, d in enumerate(p.documents) if wants_page(d, settings.watch)]
         for i in wanted[: settings.watch.max_pages_per_poll]:
-            jobs.append((p, i, pool.submit(fetch_page, p.documents[i], client, settings.ingest)))
+            jobs.append((p, i, pool.submit(fetch, p.documents[i])))
     for p, i, job in jobs:
         p.documents[i] = job.result()
 
@@ -272,6 +283,14 @@ def seconds_to_next_poll(store: Any, every: float, now: datetime | None = None) 
         return 1.0
     earliest = min(datetime.fromisoformat(p) for p in polls if p)
     return max(1.0, min(every, (earliest - now).total_seconds()))
+
+
+def _fresh(pipeline: Pipeline) -> Pipeline:
+    """A new pipeline on the same store and settings: the models stay loaded (cached), the indexes load again."""
+    from .pipeline import Pipeline
+
+    pipeline.store.close()
+    return Pipeline(pipeline.settings, pipeline.store.url, pipeline.batch_size)
 
 
 @contextmanager
@@ -320,16 +339,21 @@ def watch(
 ) -> None:
     """Run cycles until ``stop`` is set, sleeping until the next source is due. A cycle that fails for an
     unexpected reason is logged and the next one starts from a fresh pipeline (its warm indexes may hold articles
-    whose batch rolled back); KeyboardInterrupt (a stop) propagates."""
-    from .pipeline import Pipeline as PipelineClass
+    whose batch rolled back), as does a cycle after another process wrote to the store."""
     from .text import start_workers, stop_workers
 
     start_workers()  # forked before the stop handlers are installed: a worker keeps the default SIGTERM (it ends)
     running = threading.Event()
     client = ingest.make_client(pipeline.settings.ingest)
+    known = pipeline.store.count_articles()
     try:
         with stop_on_signals(stop, running):
             while not stop.is_set():
+                if pipeline.store.count_articles() != known:
+                    # another writer (tidings run, a POST to a server) added articles: the warm copy and story
+                    # indexes do not hold them, so they are loaded again (as the web app's writer does)
+                    log.info("the store changed outside this process: reloading the indexes")
+                    pipeline = _fresh(pipeline)
                 try:
                     report = watch_once(pipeline, client, on_skip=on_skip, running=running, stop=stop)
                 except KeyboardInterrupt:
@@ -337,10 +361,11 @@ def watch(
                     break
                 except Exception:
                     log.exception("watch cycle failed; the sources it polled will be polled again")
-                    pipeline.store.close()
-                    pipeline = PipelineClass(pipeline.settings, pipeline.store.url, pipeline.batch_size)
+                    pipeline = _fresh(pipeline)  # its indexes may hold articles whose batch rolled back
+                    known = pipeline.store.count_articles()
                     stop.wait(pipeline.settings.watch.every)
                     continue
+                known = pipeline.store.count_articles()
                 if on_cycle:
                     on_cycle(report)
                 stop.wait(seconds_to_next_poll(pipeline.store, pipeline.settings.watch.every))

@@ -167,6 +167,7 @@ class FeedServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, bytes, str]] = {}
+        self.headers: dict[str, dict[str, str]] = {}  # extra response headers by path
         self.requests: list[tuple[str, str | None]] = []
         owner = self
 
@@ -186,6 +187,8 @@ class FeedServer:
                 self.send_header("Content-Length", str(len(body)))
                 if status == 200:
                     self.send_header("ETag", etag)
+                for name, value in owner.headers.get(self.path, {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -284,6 +287,25 @@ def test_a_failing_source_backs_off_and_recovers(feeds, pipeline):
     assert source.error_count == 0 and source.last_success == back.isoformat()
     assert datetime.fromisoformat(source.next_poll) - back == timedelta(seconds=EVERY)
     assert len(feeds.fetched("/broken.xml")) == 3
+
+
+def test_a_server_that_says_retry_after_is_left_alone_that_long(feeds, pipeline):
+    url = f"{feeds.base}/busy.xml"
+    feeds.routes["/busy.xml"] = (503, b"busy", "text/plain")
+    feeds.headers["/busy.xml"] = {"Retry-After": "7200"}
+    pipeline.store.add_watch_source(url, "feed")
+    watch_once(pipeline, now=T0)
+    (source,) = pipeline.store.watch_sources()
+    assert "HTTP 503" in (source.last_error or "")
+    assert datetime.fromisoformat(source.next_poll) - T0 == timedelta(hours=2)  # not the 10 minutes of back-off
+
+
+def test_retry_after_in_seconds_or_as_a_date():
+    from tidings.watch import retry_after_seconds
+
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("Mon, 01 Jun 2026 13:30:00 GMT", now=T0) == 5400
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
 
 
 def test_back_off_is_capped():

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -53,6 +54,7 @@ class Poll:
     etag: str | None = None
     last_modified: str | None = None
     kind: str | None = None
+    retry_after: float | None = None  # seconds the server asked for (Retry-After of a 429/503)
 
 
 @dataclass
@@ -82,6 +84,22 @@ def backoff_seconds(error_count: int, settings: WatchSettings) -> float:
     return min(settings.backoff_max, settings.every * settings.backoff_factor ** min(error_count, 64))
 
 
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None when absent or unreadable."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
 # -- one source -----------------------------------------------------------------------------------------------
 
 
@@ -102,12 +120,14 @@ def poll_source(source: WatchSource, client: httpx.Client, settings: IngestSetti
             seen["status"] = response.status_code
             seen["etag"] = response.headers.get("ETag")
             seen["last_modified"] = response.headers.get("Last-Modified")
+            seen["retry_after"] = retry_after_seconds(response.headers.get("Retry-After"))
 
         items = list(ingest.iter_url(source.url, client, settings, headers, on_response))
         if seen.get("status") == 304:
             poll.not_modified = True
             return poll
         poll.etag, poll.last_modified = seen.get("etag"), seen.get("last_modified")
+        poll.retry_after = seen.get("retry_after")
     for item in items:
         if isinstance(item, Document):
             poll.documents.append(item)
@@ -254,8 +274,11 @@ def _record(polls: list[Poll], store: Any, ws: WatchSettings, now: datetime, rep
                 count = p.source.error_count + 1
                 report.failed += 1
                 report.errors[url] = p.error
+                wait = backoff_seconds(count, ws)
+                if p.retry_after is not None:  # the server said when to come back (within the cap)
+                    wait = min(ws.backoff_max, max(wait, p.retry_after))
                 store.update_watch_source(conn, url, error_count=count, last_error=p.error,
-                                          next_poll=iso(now + timedelta(seconds=backoff_seconds(count, ws))))
+                                          next_poll=iso(now + timedelta(seconds=wait)))
                 continue
             values: dict[str, Any] = {"error_count": 0, "last_success": iso(now),
                                       "next_poll": iso(now + timedelta(seconds=ws.every)),

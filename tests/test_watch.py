@@ -477,3 +477,28 @@ def test_the_atom_feed_has_one_entry_per_story_updated_when_it_grows(feeds, pipe
     assert [e.id for e in search.entries] == [e.id for e in after.entries if e.id != grown[0].id]
     assert "dockers" in search.feed.title
     assert client.get("/feeds/stories.atom?limit=0").status_code == 400  # a page-like path: an HTML error
+
+
+def test_sources_through_the_api_need_the_token_and_a_url(db, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    monkeypatch.delenv("TIDINGS_TOKEN", raising=False)
+
+    from tidings.web.app import create_app
+
+    client = TestClient(create_app(db, token="s3cret"))
+    auth = {"Authorization": "Bearer s3cret"}
+    assert client.get("/api/sources").json() == {"sources": []}
+    assert client.post("/api/sources", json={"url": "https://a.example/rss"}).status_code == 401
+    added = client.post("/api/sources", json={"url": "https://a.example/rss"}, headers=auth)
+    assert added.status_code == 200 and added.json()["added"] is True
+    assert client.post("/api/sources", json={"url": "https://a.example/rss"}, headers=auth).json()["added"] is False
+    refused = client.post("/api/sources", json={"url": "/etc/passwd"}, headers=auth)
+    assert refused.status_code == 422 and "only http(s) URLs" in refused.json()["detail"]
+    listed = client.get("/api/sources").json()["sources"]
+    assert [(s["url"], s["kind"], s["error_count"]) for s in listed] == [("https://a.example/rss", "feed", 0)]
+    assert [s.url for s in Store(db).watch_sources()] == ["https://a.example/rss"]  # what tidings watch polls
+    assert client.delete("/api/sources", params={"url": "https://a.example/rss"}).status_code == 401
+    assert client.delete("/api/sources", params={"url": "https://a.example/rss"}, headers=auth).status_code == 200
+    assert client.delete("/api/sources", params={"url": "https://a.example/rss"}, headers=auth).status_code == 404
+    assert TestClient(create_app(db)).post("/api/sources", json={"url": "https://b.example/"}).status_code == 403

@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlencode
@@ -27,7 +28,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -120,6 +121,14 @@ class ArticleIn(BaseModel):
         if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
             raise ValueError("an article needs a non-empty 'text' or 'html'")
         return self
+
+
+class SourceIn(BaseModel):
+    """A source for ``tidings watch`` to follow: a feed or page URL."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"url": "https://example.org/rss.xml"}]})
+
+    url: Annotated[str, Field(min_length=1, max_length=2048)]
 
 
 def parse_articles(data: Any) -> list[ArticleIn]:
@@ -548,6 +557,34 @@ def create_app(
             title=f"tidings: {q}" if q else "tidings: stories",
         )
         return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    # -- watched sources (tidings watch) -------------------------------------------------------------------------
+    @app.get("/api/sources", tags=["sources"])
+    def list_sources() -> dict[str, Any]:
+        """The sources `tidings watch` follows, with their status (last success, last error, articles seen)."""
+        return {"sources": [asdict(source) for source in store.watch_sources()]}
+
+    @app.post("/api/sources", tags=["sources"], responses={401: {"description": "missing or wrong token"},
+                                                           403: {"description": "writes disabled"}})
+    def add_source(body: SourceIn, _auth: None = Depends(require_token)) -> dict[str, Any]:
+        """Watch a feed or page URL (only http(s): a client may not make the server read its own files)."""
+        url = body.url.strip()
+        if not url.startswith(("http://", "https://")):
+            raise HTTPException(422, f"url {url[:200]!r}: only http(s) URLs can be watched through the API")
+        added = store.add_watch_source(url, "feed")
+        source = next(s for s in store.watch_sources() if s.url == url)
+        return {"added": added, "source": asdict(source)}
+
+    @app.delete("/api/sources", tags=["sources"], responses={401: {"description": "missing or wrong token"},
+                                                             403: {"description": "writes disabled"}})
+    def remove_source(
+        url: Annotated[str, Query(max_length=2048, description="the source as listed")],
+        _auth: None = Depends(require_token),
+    ) -> dict[str, Any]:
+        """Stop watching a source (its articles stay)."""
+        if not store.remove_watch_source(url):
+            raise HTTPException(404, f"not a watched source: {url[:200]!r}")
+        return {"removed": url}
 
     return app
 

@@ -225,6 +225,9 @@ def watch_once(
             running.set()
         try:
             result = pipeline.run([], documents=documents, collect=False, on_skip=on_skip)
+        except BaseException:
+            _remember_stored(polls, store)
+            raise
         finally:
             if running is not None:
                 running.clear()
@@ -246,6 +249,18 @@ def _drop_seen(polls: list[Poll], store: Any) -> None:
             seen.add(key)
             p.documents.append(doc)
             p.keys.append(key)
+
+
+def _remember_stored(polls: list[Poll], store: Any) -> None:
+    """After an interrupted or failed run: mark seen the entries whose articles the batches committed before it
+    stopped, so that a restart does not fetch their linked pages again (a page that changed since would be a new
+    article). Their sources keep their old state and are polled again."""
+    with store.transaction() as conn:
+        for p in polls:
+            ids = [document_id(d) for d in p.documents]
+            stored = store.existing_ids(ids)
+            store.add_seen_entries(conn, p.source.url,
+                                   [key for key, i in zip(p.keys, ids, strict=True) if i in stored])
 
 
 def _fetch_pages(

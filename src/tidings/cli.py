@@ -265,23 +265,29 @@ def sources_add(
 
 @sources_app.command("list")
 def sources_list(db: DbOption = DEFAULT_DB) -> None:
-    """The watched sources with their status: last success, last error, articles seen, next poll."""
+    """The watched sources with their status: last success, articles seen, next poll, last error."""
     from .store import Store
 
-    table = Table(title=f"sources in {db}")
+    def when(value: str | None) -> str:
+        return value[5:16].replace("T", " ") if value else ""  # MM-DD HH:MM: a status, not a record
+
+    table = Table(title=f"sources in {db} (times UTC)")
     table.add_column("source", overflow="fold")
     table.add_column("kind")
     table.add_column("status")
-    table.add_column("last success", no_wrap=True)
     table.add_column("articles", justify="right")
+    table.add_column("last success", no_wrap=True)
     table.add_column("next poll", no_wrap=True)
-    table.add_column("last error", overflow="fold")
+    errors = []
     for s in Store(db).watch_sources():
-        status = "new" if not s.last_success and not s.last_error else ("ok" if not s.error_count else
-                                                                           f"failing ({s.error_count}x)")
-        table.add_row(s.url, s.kind, status, (s.last_success or "")[:19], str(s.articles_seen),
-                      (s.next_poll or "due")[:19], s.last_error or "")
+        status = "new" if not s.last_success and not s.last_error else (
+            "ok" if not s.error_count else f"failing {s.error_count}x")
+        table.add_row(s.url, s.kind, status, str(s.articles_seen), when(s.last_success), when(s.next_poll) or "due")
+        if s.last_error:
+            errors.append(f"{s.url}: {'' if s.error_count else '(before the last success) '}{s.last_error}")
     console.print(table)
+    for line in errors:
+        console.print(f"last error of {line}", highlight=False, soft_wrap=True)
 
 
 @sources_app.command("remove")

@@ -135,9 +135,8 @@ def poll_source(source: WatchSource, client: httpx.Client, settings: IngestSetti
             poll.error = item.reason  # the source itself could not be read (HTTP error, timeout, size cap ...)
         elif item.origin != source.url:
             poll.skipped.append(item)
-    if poll.error is None and poll.documents:
-        poll.kind = "feed" if any(d.meta.get("fragment") for d in poll.documents) else (
-            "page" if is_url(source.url) else "folder")
+    if poll.error is None and poll.documents and is_url(source.url):  # a local source keeps the kind it was added as
+        poll.kind = "feed" if any(d.meta.get("fragment") for d in poll.documents) else "page"
     return poll
 
 

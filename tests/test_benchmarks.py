@@ -39,3 +39,10 @@ def test_quote_benchmark_reports_precision_recall_and_speaker_accuracy() -> None
     out = run_benchmark("quotes.py", "--limit", "2")
     assert "| Jaccard >= 0.5 |" in out
     assert re.search(r"\| all, anaphors strict \| \d+ \| [01]\.\d{3} \|", out)
+
+
+def test_watch_benchmark_reports_warm_latency_and_unchanged_feeds() -> None:
+    require_shared(SHARED / "corpora" / "ecbplus")
+    out = run_benchmark("watch.py", "--store", "3", "--new", "2", "--cold", "0", "--feeds", "2")
+    assert re.search(r"^\| warm: a new entry to its story's briefing \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)
+    assert re.search(r"^\| a cycle of 3 unchanged feeds \(304\) \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)

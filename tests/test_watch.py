@@ -507,3 +507,40 @@ def test_sources_through_the_api_need_the_token_and_a_url(db, monkeypatch):
     assert client.delete("/api/sources", params={"url": "https://a.example/rss"}, headers=auth).status_code == 200
     assert client.delete("/api/sources", params={"url": "https://a.example/rss"}, headers=auth).status_code == 404
     assert TestClient(create_app(db)).post("/api/sources", json={"url": "https://b.example/"}).status_code == 403
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_watch_loop_on_postgres(feeds):
+    import os
+    import uuid
+
+    url = os.environ.get("TIDINGS_TEST_PG_URL")
+    if not url:
+        pytest.skip("no PostgreSQL server (TIDINGS_TEST_PG_URL unset; make test starts one)")
+    import psycopg
+
+    name = "tidings_" + uuid.uuid4().hex[:10]
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        pipeline = Pipeline(Settings(watch=WatchSettings(every=EVERY)), db=url.rsplit("/", 1)[0] + "/" + name)
+        store = pipeline.store
+        feeds.routes["/feed.xml"] = (200, rss(STRIKE), "application/rss+xml")
+        feeds.routes["/broken.xml"] = (500, b"oops", "text/plain")
+        assert store.add_watch_source(f"{feeds.base}/broken.xml", "feed")
+        assert store.add_watch_source(f"{feeds.base}/feed.xml", "feed")
+        assert watch_once(pipeline, now=T0).new_articles == 1
+        second = watch_once(pipeline, now=T0 + timedelta(seconds=EVERY))
+        assert (second.polled, second.not_modified) == (1, 1)  # the broken one is backing off
+        by_url = {s.url: s for s in store.watch_sources()}
+        assert by_url[f"{feeds.base}/feed.xml"].articles_seen == 1
+        assert by_url[f"{feeds.base}/broken.xml"].error_count == 1
+        assert store.remove_watch_source(f"{feeds.base}/feed.xml")
+        store.close()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

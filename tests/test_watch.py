@@ -509,6 +509,95 @@ def test_sources_through_the_api_need_the_token_and_a_url(db, monkeypatch):
     assert TestClient(create_app(db)).post("/api/sources", json={"url": "https://b.example/"}).status_code == 403
 
 
+# -- webhooks -----------------------------------------------------------------------------------------------------
+
+
+class Receiver:
+    """A local webhook receiver: answers each POST with the next of ``statuses`` (then 200) and records it."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = list(statuses)
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                owner.received.append((dict(self.headers.items()), body))
+                self.send_response(owner.statuses.pop(0) if owner.statuses else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_webhooks_are_signed_retried_and_tell_created_from_grown(feeds, db):
+    import hashlib
+    import hmac
+    import json
+
+    receiver = Receiver([500])
+    settings = Settings(watch=WatchSettings(every=EVERY, webhook_url=receiver.url, webhook_secret="k3y",
+                                            webhook_retry_seconds=60))
+    pipeline = Pipeline(settings, db=db)
+    store = pipeline.store
+    feeds.routes["/feed.xml"] = (200, rss(DAM), "application/rss+xml")
+    store.add_watch_source(f"{feeds.base}/feed.xml", "feed")
+
+    first = watch_once(pipeline, now=T0)
+    assert (first.webhook_events, first.webhooks_delivered, first.webhooks_failed) == (1, 0, 1)
+    (pending,) = store.webhook_events()
+    assert pending["attempts"] == 1 and "HTTP 500" in pending["last_error"]
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=30)).webhooks_delivered == 0  # not due before a minute
+    assert len(receiver.received) == 1
+    assert watch_once(pipeline, now=T0 + timedelta(seconds=60)).webhooks_delivered == 1
+    assert store.webhook_events() == []  # delivered events are not kept
+
+    headers, body = receiver.received[1]
+    assert receiver.received[0][1] == body and headers["X-Tidings-Event"] == "story.created"
+    expected = "sha256=" + hmac.new(b"k3y", body, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["X-Tidings-Signature"], expected)
+    event = json.loads(body)
+    (article,) = all_articles(store)
+    assert event["story"]["id"] == article.story_id and event["new_article_ids"] == [article.id]
+
+    copy = sample_item("dam-flood_riverbendobserver_syndicated.txt", "Tue, 14 Apr 2026 11:00:00 +0000")
+    feeds.routes["/feed.xml"] = (200, rss(copy, DAM), "application/rss+xml")
+    grown = watch_once(pipeline, now=T0 + timedelta(seconds=EVERY + 60))
+    assert (grown.webhook_events, grown.webhooks_delivered) == (1, 1)
+    headers, body = receiver.received[-1]
+    event = json.loads(body)
+    assert headers["X-Tidings-Event"] == event["event"] == "story.updated"
+    assert event["story"]["id"] == article.story_id and event["story"]["articles"] == 2
+    assert len(event["new_article_ids"]) == 1 and event["new_article_ids"] != [article.id]
+    pipeline.store.close()
+
+
+def test_a_webhook_that_keeps_failing_is_given_up(db):
+    import httpx
+
+    from tidings.webhooks import deliver_due
+
+    receiver = Receiver([503, 503, 503])
+    settings = WatchSettings(webhook_url=receiver.url, webhook_attempts=2, webhook_retry_seconds=10)
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_webhook_events(conn, [("story.created", "s1", '{"event": "story.created"}')], due=T0.isoformat())
+    with httpx.Client() as client:
+        assert deliver_due(store, client, settings, T0) == (0, 1)
+        assert deliver_due(store, client, settings, T0 + timedelta(seconds=5)) == (0, 0)  # waits 10 s
+        assert deliver_due(store, client, settings, T0 + timedelta(seconds=10)) == (0, 1)
+        assert deliver_due(store, client, settings, T0 + timedelta(days=1)) == (0, 0)  # given up
+    (event,) = store.webhook_events()
+    assert event["status"] == "failed" and event["attempts"] == 2 and "HTTP 503" in event["last_error"]
+    assert "X-Tidings-Signature" not in receiver.received[0][0]  # no secret, no signature
+
+
 # -- PostgreSQL ---------------------------------------------------------------------------------------------------
 
 

@@ -382,6 +382,12 @@ def watch(
     token: Annotated[
         str | None, typer.Option(envvar="TIDINGS_TOKEN", help="Bearer token that allows POST /api/articles.")
     ] = None,
+    webhook: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_WEBHOOK_URL", help="POST an event here when a story is new or grows.")
+    ] = None,
+    webhook_secret: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_WEBHOOK_SECRET", help="Sign webhook bodies (HMAC-SHA256) with this.")
+    ] = None,
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit (for cron).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
@@ -397,7 +403,11 @@ def watch(
     from .watch import CycleReport, serving, watch_once
     from .watch import watch as watch_loop
 
-    settings = Settings(watch=WatchSettings(every=parse_duration(every)))
+    if webhook and not webhook.startswith(("http://", "https://")):
+        err.print(f"--webhook: {webhook!r} is not an http(s) URL")
+        raise typer.Exit(2)
+    settings = Settings(watch=WatchSettings(every=parse_duration(every), webhook_url=webhook or None,
+                                            webhook_secret=webhook_secret or None))
     plain: list[str] = []
     for value in sources or []:
         if Path(value).suffix.lower() in OPML_EXTENSIONS and not value.startswith(("http://", "https://")):

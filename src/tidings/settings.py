@@ -673,6 +673,21 @@ class WatchSettings:
     """Due sources polled in one cycle (the longest overdue first); the rest wait for the next cycle, so one cycle
     (and what a stop has to wait for or roll back) stays bounded."""
 
+    webhook_url: str | None = None
+    """POST a JSON event here when a story is created or grows (``--webhook``); None: no webhooks."""
+    webhook_secret: str | None = None
+    """Key of the HMAC-SHA256 signature of each body, sent as ``X-Tidings-Signature: sha256=<hex>`` (GitHub's
+    scheme) so the receiver can tell the POST comes from this watcher; None: unsigned."""
+    webhook_attempts: int = 6
+    """Deliveries tried per event before it is given up (kept in the store as failed, with its last error)."""
+    webhook_retry_seconds: float = 60.0
+    """Wait before the first retry; it doubles with each failure (1, 2, 4, 8, 16 minutes: about half an hour of
+    receiver downtime is ridden out). Events wait in the store, so a restart does not lose them."""
+    webhook_timeout: float = 10.0
+    """Seconds for one delivery: a slow receiver must not hold up the watch loop for long."""
+    webhook_max_per_cycle: int = 100
+    """Deliveries tried per cycle (oldest first); the rest wait for the next cycle."""
+
     def __post_init__(self) -> None:
         if self.every <= 0:
             raise ValueError(f"watch every={self.every!r}: must be a positive number of seconds")

@@ -43,8 +43,8 @@ from sqlalchemy import (
 from .model import Article, Document, Story, WatchSource
 
 SCHEMA_VERSION = 3  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
-# 3: the sources `tidings watch` polls and the feed entries it has read (two new tables: a version-2 store is
-# upgraded in place, as create_all adds them)
+# 3: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables only: a
+# version-2 store is upgraded in place, as create_all adds them)
 _UPGRADABLE = {2}  # versions that reach SCHEMA_VERSION by create_all alone
 
 metadata = MetaData()
@@ -147,6 +147,20 @@ seen_entries_table = Table(
     Column("id", String(40), primary_key=True),
     Column("source", String(2048), nullable=False),
     Column("seen_at", String(40), nullable=False),
+)
+
+webhook_outbox_table = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event", String(40), nullable=False),  # story.created / story.updated
+    Column("story_id", String(40), nullable=False),
+    Column("payload", Text, nullable=False),  # the JSON body, fixed when the event happened
+    Column("created_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", String(40), index=True),
+    Column("status", String(12), nullable=False, default="pending"),  # pending or failed (delivered: deleted)
+    Column("last_error", Text),
 )
 
 _WATCH_FIELDS = (
@@ -643,6 +657,36 @@ class Store:
         rows = [{"id": i, "source": source, "seen_at": now_iso()} for i in ids if i not in known]
         if rows:
             conn.execute(insert(seen_entries_table), rows)
+
+    # -- webhook events (tidings watch) ------------------------------------------------------------------------
+    def add_webhook_events(self, conn: Connection, events: Iterable[tuple[str, str, str]], due: str) -> None:
+        """Queue (event, story id, JSON body) for delivery, inside the caller's transaction."""
+        rows = [{"event": e, "story_id": s, "payload": p, "created_at": now_iso(), "attempts": 0, "next_attempt": due,
+                 "status": "pending"} for e, s, p in events]
+        if rows:
+            conn.execute(insert(webhook_outbox_table), rows)
+
+    def due_webhook_events(self, at: str, limit: int) -> list[dict[str, Any]]:
+        """Pending events whose next attempt is due, oldest first."""
+        t = webhook_outbox_table
+        query = select(t).where(t.c.status == "pending", t.c.next_attempt <= at).order_by(t.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def webhook_events(self) -> list[dict[str, Any]]:
+        """Every pending or failed event (delivered ones are deleted), oldest first."""
+        with self.engine.connect() as conn:
+            query = select(webhook_outbox_table).order_by(webhook_outbox_table.c.id)
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def update_webhook_event(self, event_id: int, **values: Any) -> None:
+        """Record a failed attempt (``values``), or with no values, forget a delivered event."""
+        t = webhook_outbox_table
+        with self.transaction() as conn:
+            if values:
+                conn.execute(update(t).where(t.c.id == event_id).values(**values))
+            else:
+                conn.execute(delete(t).where(t.c.id == event_id))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -32,6 +32,7 @@ from .clean import document_id
 from .model import Document, Skip, WatchSource
 from .settings import IngestSettings, Settings, WatchSettings
 from .sources import is_url
+from .webhooks import deliver_due, story_event
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
@@ -69,10 +70,16 @@ class CycleReport:
     story_ids: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    webhook_events: int = 0  # stories created or grown, queued for the webhook
+    webhooks_delivered: int = 0
+    webhooks_failed: int = 0  # failed attempts (retried later, or given up after webhook_attempts)
 
     def line(self) -> str:
+        hooks = (f"; webhooks: {self.webhooks_delivered} delivered, {self.webhooks_failed} failed"
+                 if self.webhooks_delivered or self.webhooks_failed else "")
         return (f"polled {self.polled} source(s) ({self.not_modified} unchanged, {self.failed} failed): "
-                f"{self.documents} new item(s), {self.new_articles} new article(s), {len(self.story_ids)} stories")
+                f"{self.documents} new item(s), {self.new_articles} new article(s), {len(self.story_ids)} stories"
+                + hooks)
 
 
 def iso(moment: datetime) -> str:
@@ -184,34 +191,50 @@ def watch_once(
     running: threading.Event | None = None,
     stop: threading.Event | None = None,
 ) -> CycleReport:
-    """Poll the due sources of ``pipeline``'s store once, run the new documents through ``pipeline`` and write
-    each source's new state. ``now`` replaces the clock (tests); ``running`` is set while the pipeline writes
-    (the only phase a stop must interrupt by rolling back); once ``stop`` is set, what was fetched is dropped
-    (its sources stay due)."""
+    """Poll the due sources of ``pipeline``'s store once, run the new documents through ``pipeline``, write each
+    source's new state (and the webhook events of the stories that grew), then deliver the due webhook events.
+    ``now`` replaces the clock (tests); ``running`` is set while the pipeline writes (the only phase a stop must
+    interrupt by rolling back); once ``stop`` is set, what was fetched is dropped (its sources stay due)."""
     settings, store = pipeline.settings, pipeline.store
     ws = settings.watch
     now = now or datetime.now(UTC)
     due = store.watch_sources(due_at=iso(now))[: ws.max_sources_per_cycle]
     report = CycleReport(polled=len(due))
-    if not due:
-        return report
     own = client is None
     client = client or ingest.make_client(settings.ingest)
     try:
-        with ThreadPoolExecutor(ws.max_concurrency, thread_name_prefix="tidings-poll") as pool:
-            def poll(source: WatchSource) -> Poll:
-                # a stop skips the requests still queued: it never waits for hundreds of timeouts
-                return Poll(source) if stop is not None and stop.is_set() else poll_source(source, client,
-                                                                                           settings.ingest)
-
-            polls = list(pool.map(poll, due))
-            _drop_seen(polls, store)
-            _fetch_pages(polls, pool, client, settings, stop)
+        if due:
+            _cycle(pipeline, due, client, now, report, on_skip, running, stop)
+        if ws.webhook_url and not (stop is not None and stop.is_set()):
+            report.webhooks_delivered, report.webhooks_failed = deliver_due(store, client, ws, now)
     finally:
         if own:
             client.close()
+    return report
+
+
+def _cycle(
+    pipeline: Pipeline,
+    due: list[WatchSource],
+    client: httpx.Client,
+    now: datetime,
+    report: CycleReport,
+    on_skip: Callable[[Skip], None] | None,
+    running: threading.Event | None,
+    stop: threading.Event | None,
+) -> None:
+    settings, store = pipeline.settings, pipeline.store
+    with ThreadPoolExecutor(settings.watch.max_concurrency, thread_name_prefix="tidings-poll") as pool:
+        def poll(source: WatchSource) -> Poll:
+            # a stop skips the requests still queued: it never waits for hundreds of timeouts
+            return Poll(source) if stop is not None and stop.is_set() else poll_source(source, client,
+                                                                                       settings.ingest)
+
+        polls = list(pool.map(poll, due))
+        _drop_seen(polls, store)
+        _fetch_pages(polls, pool, client, settings, stop)
     if stop is not None and stop.is_set():
-        return report
+        return
     documents = [d for p in polls for d in p.documents]
     report.documents = len(documents)
     for p in polls:
@@ -219,7 +242,10 @@ def watch_once(
         if on_skip:
             for item in p.skipped:
                 on_skip(item)
+    events: list[tuple[str, str, str]] = []
     if documents:
+        ids = {document_id(d) for d in documents}
+        new_ids = ids - store.existing_ids(ids) if settings.watch.webhook_url else set()
         if running is not None:
             running.set()
         try:
@@ -233,8 +259,14 @@ def watch_once(
         report.new_articles = result.new_articles
         report.story_ids = result.story_ids
         report.skipped += result.skipped
-    _record(polls, store, ws, now, report)
-    return report
+        if new_ids:
+            for story in store.get_stories(result.story_ids):
+                grew = [a for a in story.article_ids if a in new_ids]
+                if grew:
+                    events.append(story_event(story, created=len(grew) == len(story.article_ids),
+                                              new_article_ids=grew))
+    report.webhook_events = len(events)
+    _record(polls, store, settings.watch, now, report, events)
 
 
 def _drop_seen(polls: list[Poll], store: Any) -> None:
@@ -279,9 +311,17 @@ def _fetch_pages(
         p.documents[i] = job.result()
 
 
-def _record(polls: list[Poll], store: Any, ws: WatchSettings, now: datetime, report: CycleReport) -> None:
-    """Each source's new state, in one transaction, once its documents are stored."""
+def _record(
+    polls: list[Poll],
+    store: Any,
+    ws: WatchSettings,
+    now: datetime,
+    report: CycleReport,
+    events: list[tuple[str, str, str]],
+) -> None:
+    """Each source's new state and the cycle's webhook events, in one transaction, once its documents are stored."""
     with store.transaction() as conn:
+        store.add_webhook_events(conn, events, due=iso(now))
         for p in polls:
             url = p.source.url
             if p.error is not None:
@@ -405,7 +445,11 @@ def watch(
                 known = pipeline.store.count_articles()
                 if on_cycle:
                     on_cycle(report)
-                stop.wait(seconds_to_next_poll(pipeline.store, pipeline.settings.watch.every))
+                ws = pipeline.settings.watch
+                wait = seconds_to_next_poll(pipeline.store, ws.every)
+                if ws.webhook_url and pipeline.store.due_webhook_events("9999", 1):  # events wait for a retry
+                    wait = min(wait, max(1.0, ws.webhook_retry_seconds))
+                stop.wait(wait)
     finally:
         client.close()
         with suppress(Exception):

@@ -616,7 +616,9 @@ def test_the_watch_loop_on_postgres(feeds):
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     try:
-        pipeline = Pipeline(Settings(watch=WatchSettings(every=EVERY)), db=url.rsplit("/", 1)[0] + "/" + name)
+        receiver = Receiver([500])
+        settings = Settings(watch=WatchSettings(every=EVERY, webhook_url=receiver.url, webhook_retry_seconds=EVERY))
+        pipeline = Pipeline(settings, db=url.rsplit("/", 1)[0] + "/" + name)
         store = pipeline.store
         feeds.routes["/feed.xml"] = (200, rss(STRIKE), "application/rss+xml")
         feeds.routes["/broken.xml"] = (500, b"oops", "text/plain")
@@ -625,6 +627,7 @@ def test_the_watch_loop_on_postgres(feeds):
         assert watch_once(pipeline, now=T0).new_articles == 1
         second = watch_once(pipeline, now=T0 + timedelta(seconds=EVERY))
         assert (second.polled, second.not_modified) == (1, 1)  # the broken one is backing off
+        assert second.webhooks_delivered == 1 and store.webhook_events() == []  # retried after a failure
         by_url = {s.url: s for s in store.watch_sources()}
         assert by_url[f"{feeds.base}/feed.xml"].articles_seen == 1
         assert by_url[f"{feeds.base}/broken.xml"].error_count == 1

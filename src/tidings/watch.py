@@ -111,7 +111,16 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
 
 
 def poll_source(source: WatchSource, client: httpx.Client, settings: IngestSettings) -> Poll:
-    """Read one source: a URL with a conditional GET, a local folder or file as ingest reads it."""
+    """Read one source: a URL with a conditional GET, a local folder or file as ingest reads it. Whatever goes
+    wrong is the source's error (it backs off); the other sources of the cycle go on."""
+    try:
+        return _poll(source, client, settings)
+    except Exception as exc:  # a reader's bug on one odd source must not stop the cycle of all the others
+        log.exception("polling %s failed", source.url)
+        return Poll(source, error=f"unexpected error ({type(exc).__name__}: {str(exc)[:120]})")
+
+
+def _poll(source: WatchSource, client: httpx.Client, settings: IngestSettings) -> Poll:
     poll = Poll(source)
     if not is_url(source.url):
         items = list(ingest.iter_documents([source.url], settings))
@@ -169,7 +178,12 @@ def fetch_page(entry: Document, client: httpx.Client, settings: IngestSettings) 
     """The entry's linked page as an HTML document with the entry's metadata (title, date, author, feed), for the
     clean stage to extract; the entry itself when the page cannot be had (the reason is logged)."""
     url = entry.meta["url"]
-    for item in ingest.iter_url(url, client, settings):
+    try:
+        items = list(ingest.iter_url(url, client, settings))
+    except Exception:  # as in poll_source: the entry's own text is still an article
+        log.exception("fetching the linked page %s failed", url)
+        return entry
+    for item in items:
         if isinstance(item, Document) and item.kind == "html" and not item.meta.get("fragment"):
             meta = {k: v for k, v in entry.meta.items() if k != "fragment"}
             return Document(item.origin, item.content, "html", meta)

@@ -388,6 +388,8 @@ def watch(
     webhook_secret: Annotated[
         str | None, typer.Option(envvar="TIDINGS_WEBHOOK_SECRET", help="Sign webhook bodies (HMAC-SHA256) with this.")
     ] = None,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Drop responses larger than this many megabytes.")] = 10.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")] = 20.0,
     once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit (for cron).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
@@ -408,6 +410,8 @@ def watch(
         raise typer.Exit(2)
     settings = Settings(watch=WatchSettings(every=parse_duration(every), webhook_url=webhook or None,
                                             webhook_secret=webhook_secret or None))
+    settings.ingest.max_bytes = int(max_mb * 1024 * 1024)
+    settings.ingest.http_timeout = timeout
     plain: list[str] = []
     for value in sources or []:
         if Path(value).suffix.lower() in OPML_EXTENSIONS and not value.startswith(("http://", "https://")):

@@ -451,13 +451,15 @@ def watch(
             raise typer.Exit(130) from None
         raise typer.Exit(0)
     stop = threading.Event()
-    with serving(db, host, port, token, settings) if serve else nullcontext():
+    with serving(db, host, port, token, settings) if serve else nullcontext() as server:
+        # with --serve, the web app's writer (POST /api/articles) and the loop take turns to run a pipeline
+        lock = server.config.app.state.writer.lock if server is not None else None
         if serve:
             console.print(f"serving {db} on http://{host}:{port}/")
         console.print(f"watching {len(pipeline.store.watch_sources())} source(s) every {every}; "
                       "Ctrl-C or SIGTERM stops", highlight=False)
         with suppress(KeyboardInterrupt):  # a second signal outside a cycle's write: nothing was being written
-            watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip)
+            watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip, write_lock=lock)
     console.print("stopped")
 
 

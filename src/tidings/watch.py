@@ -19,7 +19,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -204,11 +204,14 @@ def watch_once(
     on_skip: Callable[[Skip], None] | None = None,
     running: threading.Event | None = None,
     stop: threading.Event | None = None,
+    write_lock: threading.Lock | None = None,
 ) -> CycleReport:
     """Poll the due sources of ``pipeline``'s store once, run the new documents through ``pipeline``, write each
     source's new state (and the webhook events of the stories that grew), then deliver the due webhook events.
     ``now`` replaces the clock (tests); ``running`` is set while the pipeline writes (the only phase a stop must
-    interrupt by rolling back); once ``stop`` is set, what was fetched is dropped (its sources stay due)."""
+    interrupt by rolling back); once ``stop`` is set, what was fetched is dropped (its sources stay due);
+    ``write_lock`` is held while the pipeline runs (the lock of the web app's writer, with ``--serve``: one
+    pipeline run at a time in the process)."""
     settings, store = pipeline.settings, pipeline.store
     ws = settings.watch
     now = now or datetime.now(UTC)
@@ -218,7 +221,7 @@ def watch_once(
     client = client or ingest.make_client(settings.ingest)
     try:
         if due:
-            _cycle(pipeline, due, client, now, report, on_skip, running, stop)
+            _cycle(pipeline, due, client, now, report, on_skip, running, stop, write_lock)
         if ws.webhook_url and not (stop is not None and stop.is_set()):
             report.webhooks_delivered, report.webhooks_failed = deliver_due(store, client, ws, now)
     finally:
@@ -236,6 +239,7 @@ def _cycle(
     on_skip: Callable[[Skip], None] | None,
     running: threading.Event | None,
     stop: threading.Event | None,
+    write_lock: threading.Lock | None = None,
 ) -> None:
     settings, store = pipeline.settings, pipeline.store
     with ThreadPoolExecutor(settings.watch.max_concurrency, thread_name_prefix="tidings-poll") as pool:
@@ -263,7 +267,8 @@ def _cycle(
         if running is not None:
             running.set()
         try:
-            result = pipeline.run([], documents=documents, collect=False, on_skip=on_skip)
+            with write_lock or nullcontext():
+                result = pipeline.run([], documents=documents, collect=False, on_skip=on_skip)
         except BaseException:
             _remember_stored(polls, store)
             raise
@@ -427,6 +432,7 @@ def watch(
     stop: threading.Event,
     on_cycle: Callable[[CycleReport], None] | None = None,
     on_skip: Callable[[Skip], None] | None = None,
+    write_lock: threading.Lock | None = None,
 ) -> None:
     """Run cycles until ``stop`` is set, sleeping until the next source is due. A cycle that fails for an
     unexpected reason is logged and the next one starts from a fresh pipeline (its warm indexes may hold articles
@@ -446,7 +452,8 @@ def watch(
                     log.info("the store changed outside this process: reloading the indexes")
                     pipeline = _fresh(pipeline)
                 try:
-                    report = watch_once(pipeline, client, on_skip=on_skip, running=running, stop=stop)
+                    report = watch_once(pipeline, client, on_skip=on_skip, running=running, stop=stop,
+                                        write_lock=write_lock)
                 except KeyboardInterrupt:
                     log.warning("stopped: the batch being written was rolled back; a restart polls its sources again")
                     break

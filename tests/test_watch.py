@@ -369,6 +369,51 @@ def test_sigterm_between_cycles_stops_the_loop(tmp_path, pipeline):
     assert signal.getsignal(signal.SIGTERM) is before
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_sigterm_stops_a_real_watch_process_with_its_spacy_workers(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "a.txt").write_text((SAMPLES / "data-breach_techpulse.txt").read_text(encoding="utf-8"))
+    db = tmp_path / "watch.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TIDINGS_SPACY_WORKERS": "2"}  # the worker processes of a server
+    proc = subprocess.Popen([sys.executable, "-m", "tidings.cli", "watch", str(folder), "--every", "1h", "--db",
+                             str(db)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "polled" not in line:  # the first cycle is done: the loop waits an hour for the next
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, proc.stderr.read()
+        workers = _children(proc.pid)
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    time.sleep(0.5)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()]  # the spaCy workers went with it
+    assert "stopped" in proc.stdout.read()
+
+
 def test_sigterm_while_writing_rolls_the_batch_back_and_a_restart_resumes(feeds, db):
     import os
     import signal

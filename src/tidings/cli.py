@@ -296,5 +296,246 @@ def serve(
     uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
 
 
+# -- watched sources ----------------------------------------------------------------------------------------------
+
+sources_app = typer.Typer(help="The feeds, pages and folders that `tidings watch` follows (kept in the store).",
+                          no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+def _add_sources(db: str, values: list[str]) -> tuple[int, int]:
+    """Add sources to the store; (added, already watched). A bad one is reported and the others still added."""
+    from .sources import SourceError, normalize_source, source_kind
+    from .store import Store
+
+    store = Store(db)
+    added = known = 0
+    for value in values:
+        try:
+            url = normalize_source(value)
+            kind = source_kind(url)
+        except SourceError as exc:
+            err.print(f"[yellow]skipped[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            continue
+        if store.add_watch_source(url, kind):
+            added += 1
+        else:
+            known += 1
+    store.close()
+    return added, known
+
+
+@sources_app.command("add")
+def sources_add(
+    sources: Annotated[list[str], typer.Argument(help="Feed or page URLs, local folders or files.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Watch feeds, pages or folders."""
+    added, known = _add_sources(db, sources)
+    console.print(f"{added} source(s) added, {known} already watched", highlight=False, soft_wrap=True)
+    if not added and not known:
+        raise typer.Exit(2)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = DEFAULT_DB) -> None:
+    """The watched sources with their status: last success, articles seen, next poll, last error."""
+    from .store import Store
+
+    def when(value: str | None) -> str:
+        return value[5:16].replace("T", " ") if value else ""  # MM-DD HH:MM: a status, not a record
+
+    table = Table(title=f"sources in {db} (times UTC)")
+    table.add_column("source", overflow="fold")
+    table.add_column("kind")
+    table.add_column("status")
+    table.add_column("articles", justify="right")
+    table.add_column("last success", no_wrap=True)
+    table.add_column("next poll", no_wrap=True)
+    errors = []
+    for s in Store(db).watch_sources():
+        status = "new" if not s.last_success and not s.last_error else (
+            "ok" if not s.error_count else f"failing {s.error_count}x")
+        table.add_row(s.url, s.kind, status, str(s.articles_seen), when(s.last_success), when(s.next_poll) or "due")
+        if s.last_error:
+            errors.append(f"{s.url}: {'' if s.error_count else '(before the last success) '}{s.last_error}")
+    console.print(table)
+    for line in errors:
+        console.print(f"last error of {line}", highlight=False, soft_wrap=True)
+
+
+@sources_app.command("remove")
+def sources_remove(
+    sources: Annotated[list[str], typer.Argument(help="Sources as listed by `tidings sources list`.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Stop watching sources (the articles read from them stay in the store)."""
+    from .sources import SourceError, normalize_source
+    from .store import Store
+
+    store = Store(db)
+    missing = 0
+    for value in sources:
+        try:
+            url = normalize_source(value)
+        except SourceError as exc:
+            err.print(str(exc), highlight=False, soft_wrap=True)
+            missing += 1
+            continue
+        if not store.remove_watch_source(url) and not store.remove_watch_source(value):
+            err.print(f"{value}: not a watched source", highlight=False, soft_wrap=True)
+            missing += 1
+    if missing:
+        raise typer.Exit(1)
+
+
+@sources_app.command("import")
+def sources_import(
+    opml: Annotated[Path, typer.Argument(help="An OPML file (the export format of RSS readers).")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Watch every feed of an OPML file."""
+    from .settings import IngestSettings
+    from .sources import SourceError, read_opml
+
+    try:
+        found = read_opml(opml, IngestSettings().max_bytes)
+    except SourceError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    added, known = _add_sources(db, found)
+    console.print(f"{opml}: {len(found)} source(s), {added} added, {known} already watched", highlight=False,
+                  soft_wrap=True)
+
+
+@sources_app.command("export")
+def sources_export(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """The watched sources as OPML (to import into an RSS reader or another tidings store)."""
+    from .sources import write_opml
+    from .store import Store
+
+    text = write_opml(Store(db).watch_sources())
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+# -- the watch loop ------------------------------------------------------------------------------------------------
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: str) -> float:
+    """'90', '90s', '5m', '1h', '1d' -> seconds."""
+    raw = value.strip().lower()
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in _UNITS else (raw, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a duration (e.g. 90s, 5m, 1h)") from None
+    if seconds <= 0:
+        raise typer.BadParameter(f"{value!r}: must be more than zero")
+    return seconds
+
+
+@app.command()
+def watch(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Feeds, pages, folders or OPML files to add to the watched sources first (optional)."),
+    ] = None,
+    every: Annotated[str, typer.Option("--every", help="Poll interval of a healthy source: 90s, 5m, 1h.")] = "5m",
+    db: DbOption = DEFAULT_DB,
+    serve: Annotated[bool, typer.Option("--serve", help="Also serve the web pages and API from this process.")] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on (with --serve).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (with --serve).")] = 8000,
+    token: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_TOKEN", help="Bearer token that allows POST /api/articles.")
+    ] = None,
+    webhook: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_WEBHOOK_URL", help="POST an event here when a story is new or grows.")
+    ] = None,
+    webhook_secret: Annotated[
+        str | None, typer.Option(envvar="TIDINGS_WEBHOOK_SECRET", help="Sign webhook bodies (HMAC-SHA256) with this.")
+    ] = None,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Drop responses larger than this many megabytes.")] = 10.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a URL.")] = 20.0,
+    once: Annotated[bool, typer.Option("--once", help="Poll the due sources once and exit (for cron).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Follow the watched sources: poll them on a schedule in one long-lived process that keeps the models and
+    indexes warm, store new articles and re-brief the stories they touch. SIGTERM/SIGINT stop it cleanly."""
+    import threading
+    from contextlib import nullcontext, suppress
+
+    from .pipeline import Pipeline
+    from .settings import WatchSettings
+    from .sources import OPML_EXTENSIONS, SourceError, read_opml
+    from .store import SchemaError
+    from .watch import CycleReport, serving, watch_once
+    from .watch import watch as watch_loop
+
+    if webhook and not webhook.startswith(("http://", "https://")):
+        err.print(f"--webhook: {webhook!r} is not an http(s) URL")
+        raise typer.Exit(2)
+    settings = Settings(watch=WatchSettings(every=parse_duration(every), webhook_url=webhook or None,
+                                            webhook_secret=webhook_secret or None))
+    settings.ingest.max_bytes = int(max_mb * 1024 * 1024)
+    settings.ingest.http_timeout = timeout
+    plain: list[str] = []
+    for value in sources or []:
+        if Path(value).suffix.lower() in OPML_EXTENSIONS and not value.startswith(("http://", "https://")):
+            try:
+                plain += read_opml(value, settings.ingest.max_bytes)
+            except SourceError as exc:
+                err.print(str(exc), highlight=False, soft_wrap=True)
+                raise typer.Exit(2) from None
+        else:
+            plain.append(value)
+    try:
+        if plain:
+            _add_sources(db, plain)
+        pipeline = Pipeline(settings=settings, db=db)
+    except SchemaError as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if not pipeline.store.watch_sources():
+        err.print(f"no sources to watch in {db}: name some, or add them with `tidings sources add`")
+        raise typer.Exit(2)
+
+    def on_skip(skip: object) -> None:
+        if not quiet:
+            err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False, soft_wrap=True)
+
+    def on_cycle(report: CycleReport) -> None:
+        for url, reason in report.errors.items():
+            err.print(f"[red]failed[/] {url}: {reason}", markup=True, highlight=False, soft_wrap=True)
+        if not quiet and (report.polled or report.errors):
+            console.print(f"{time.strftime('%H:%M:%S')} {report.line()}", highlight=False, soft_wrap=True)
+
+    if once:
+        try:
+            on_cycle(watch_once(pipeline, on_skip=on_skip))
+        except KeyboardInterrupt:
+            err.print("interrupted: the store keeps every batch committed before the interruption")
+            raise typer.Exit(130) from None
+        raise typer.Exit(0)
+    stop = threading.Event()
+    with serving(db, host, port, token, settings) if serve else nullcontext() as server:
+        # with --serve, the web app's writer (POST /api/articles) and the loop take turns to run a pipeline
+        lock = server.config.app.state.writer.lock if server is not None else None
+        if serve:
+            console.print(f"serving {db} on http://{host}:{port}/")
+        console.print(f"watching {len(pipeline.store.watch_sources())} source(s) every {every}; "
+                      "Ctrl-C or SIGTERM stops", highlight=False)
+        with suppress(KeyboardInterrupt):  # a second signal outside a cycle's write: nothing was being written
+            watch_loop(pipeline, stop, on_cycle=on_cycle, on_skip=on_skip, write_lock=lock)
+    console.print("stopped")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

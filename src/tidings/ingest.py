@@ -17,7 +17,7 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -462,9 +462,32 @@ def _iter_warc(stream: IO[bytes], origin: str, settings: IngestSettings) -> Iter
 # ------------------------------------------------------------------------------------------------ URLs
 
 
-def _iter_url(url: str, client: httpx.Client, settings: IngestSettings) -> Iterator[Item]:
+def iter_url(
+    url: str,
+    client: httpx.Client,
+    settings: IngestSettings,
+    headers: dict[str, str] | None = None,
+    on_response: Callable[[httpx.Response], None] | None = None,
+) -> Iterator[Item]:
+    """Documents (or skips) of one URL, as ``iter_documents`` reads it. ``headers`` are added to the request and
+    ``on_response`` sees the response (status, headers) before its body is read: the watch loop's conditional GET
+    (If-None-Match / If-Modified-Since; a 304 yields nothing)."""
+    return _iter_url(url, client, settings, headers, on_response)
+
+
+def _iter_url(
+    url: str,
+    client: httpx.Client,
+    settings: IngestSettings,
+    headers: dict[str, str] | None = None,
+    on_response: Callable[[httpx.Response], None] | None = None,
+) -> Iterator[Item]:
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, headers=headers) as response:
+            if on_response is not None:
+                on_response(response)
+            if response.status_code == 304:  # not modified since the caller's conditional GET: nothing new
+                return
             if response.status_code >= 400:
                 yield Skip(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
                 return

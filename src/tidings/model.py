@@ -291,3 +291,23 @@ class RunResult:
     new_articles: int = 0
     article_ids: list[str] = field(default_factory=list)  # every input article, also when not collected
     story_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WatchSource:
+    """A source that ``tidings watch`` polls, with its polling state (the ``sources`` table of the store).
+
+    ``kind``: 'feed' (RSS/Atom), 'page' (one web page or data file) or 'folder' (a local folder or file, re-read
+    each cycle). ``etag``/``last_modified`` are the validators of the last 200 response (conditional GET);
+    ``error_count`` is the number of failed polls in a row (it sets the back-off); times are ISO 8601 UTC."""
+
+    url: str
+    kind: Literal["feed", "page", "folder"]
+    added: str
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    next_poll: str | None = None
+    articles_seen: int = 0

@@ -9,6 +9,7 @@ interrupted).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -219,6 +220,7 @@ class Pipeline:
         on_skip: Callable[[Skip], None] | None = None,
         stdin: IO[bytes] | None = None,
         collect: bool = True,
+        documents: Iterable[Document | Skip] | None = None,
     ) -> RunResult:
         """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
 
@@ -226,7 +228,8 @@ class Pipeline:
         Returns every article of this input (new or already stored) and every story that contains one.
         ``stdin`` replaces standard input for the source '-' (the web server feeds POSTed JSONL this way).
         ``collect=False`` returns only ids (``article_ids``, ``story_ids``): a 100k-article run then never holds
-        every text in memory.
+        every text in memory. ``documents`` are items already read (the watch loop fetches its sources itself, with
+        conditional GETs) and go through the same stages as ``sources`` would.
         """
         if group_by not in (None, "story"):
             raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
@@ -242,7 +245,7 @@ class Pipeline:
 
         self.timer.on_start = lambda stage, items: progress(stage, items, None)
         with using_encoder(self.encoder):
-            for batch in self._batches(sources, skip, stdin, progress):
+            for batch in self._batches(sources, skip, stdin, progress, documents):
                 if self._copies is None:  # at the first batch: a run that reads nothing loads no model nor index
                     with self.timer("workers"):
                         start_workers()  # before the indexes load: the workers are forked from a small process
@@ -264,11 +267,17 @@ class Pipeline:
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
-        self, sources: Iterable[str], skip: Callable[[Skip], None], stdin: IO[bytes] | None, progress: Progress
+        self,
+        sources: Iterable[str],
+        skip: Callable[[Skip], None],
+        stdin: IO[bytes] | None,
+        progress: Progress,
+        documents: Iterable[Document | Skip] | None = None,
     ) -> Iterator[list[Document]]:
         batch: list[Document] = []
         read = 0
-        it = iter(ingest.iter_documents(sources, self.settings.ingest, stdin=stdin))
+        stream = ingest.iter_documents(sources, self.settings.ingest, stdin=stdin)
+        it = iter(stream if documents is None else itertools.chain(documents, stream))
         while True:
             with self.timer("ingest"):
                 item = next(it, None)

@@ -683,6 +683,56 @@ class SummarizeSettings:
 
 
 @dataclass
+class WatchSettings:
+    """The ``tidings watch`` loop (src/tidings/watch.py). Fetches go through ingest, so its ``http_timeout``
+    (seconds to connect/read one URL), ``max_bytes`` (a response past it is dropped with an error) and
+    ``max_redirects`` bound every request of the loop too. Design choices, not benchmark results."""
+
+    every: float = 300.0
+    """Seconds between two polls of a healthy source (``--every``, e.g. 5m): what RSS readers use by default."""
+    max_concurrency: int = 8
+    """Requests in flight at once, over all sources (feeds and linked pages): bounds threads, sockets and the load
+    a watcher puts on the network; past it, requests wait their turn."""
+    backoff_factor: float = 2.0
+    """After the n-th failed poll in a row a source waits ``every * backoff_factor ** n`` (5 min: 10, 20, 40 min
+    ...) so that a broken source is not hammered; one success resets it."""
+    backoff_max: float = 6 * 3600.0
+    """Longest wait after errors (6 hours): a source that comes back is seen again the same day."""
+    summary_max_words: int = 120
+    """A feed entry with fewer words than this (a summary or teaser) gets its linked page fetched and cleaned
+    (trafilatura, in the clean stage) instead; full-text entries are used as they are."""
+    max_pages_per_poll: int = 50
+    """Linked pages fetched for one feed in one poll: a first poll of a long summary-only feed costs at most this
+    many requests; its other entries are kept as their summaries."""
+    max_sources_per_cycle: int = 500
+    """Due sources polled in one cycle (the longest overdue first); the rest wait for the next cycle, so one cycle
+    (and what a stop has to wait for or roll back) stays bounded."""
+
+    webhook_url: str | None = None
+    """POST a JSON event here when a story is created or grows (``--webhook``); None: no webhooks."""
+    webhook_secret: str | None = None
+    """Key of the HMAC-SHA256 signature of each body, sent as ``X-Tidings-Signature: sha256=<hex>`` (GitHub's
+    scheme) so the receiver can tell the POST comes from this watcher; None: unsigned."""
+    webhook_attempts: int = 6
+    """Deliveries tried per event before it is given up (kept in the store as failed, with its last error)."""
+    webhook_retry_seconds: float = 60.0
+    """Wait before the first retry; it doubles with each failure (1, 2, 4, 8, 16 minutes: about half an hour of
+    receiver downtime is ridden out). Events wait in the store, so a restart does not lose them."""
+    webhook_timeout: float = 10.0
+    """Seconds for one delivery: a slow receiver must not hold up the watch loop for long."""
+    webhook_max_per_cycle: int = 100
+    """Deliveries tried per cycle (oldest first); the rest wait for the next cycle."""
+
+    def __post_init__(self) -> None:
+        if self.every <= 0:
+            raise ValueError(f"watch every={self.every!r}: must be a positive number of seconds")
+        if self.max_concurrency < 1:
+            raise ValueError(f"watch max_concurrency={self.max_concurrency!r}: must be at least 1")
+        if self.backoff_factor < 1:
+            raise ValueError(f"watch backoff_factor={self.backoff_factor!r}: must be at least 1")
+
+
+@dataclass
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -690,3 +740,4 @@ class Settings:
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
+    watch: WatchSettings = field(default_factory=WatchSettings)

@@ -39,12 +39,15 @@ from sqlalchemy import (
     update,
 )
 
-from .model import Article, Document, Story
+from .model import Article, Document, Story, WatchSource
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
 
-SCHEMA_VERSION = 2  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
+SCHEMA_VERSION = 3  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
+# 3: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables only: a
+# version-2 store is upgraded in place, as create_all adds them)
+_UPGRADABLE = {2}  # versions that reach SCHEMA_VERSION by create_all alone
 
 metadata = MetaData()
 
@@ -123,6 +126,50 @@ sources_table = Table(
     Column("content", LargeBinary, nullable=False),  # zlib-compressed UTF-8
 )
 
+watch_sources_table = Table(
+    "sources",
+    metadata,
+    Column("url", String(2048), primary_key=True),  # an http(s) URL or an absolute local path
+    Column("kind", String(8), nullable=False),  # feed, page or folder
+    Column("added", String(40), nullable=False),
+    Column("etag", Text),  # validators of the last 200 response, sent back as If-None-Match / If-Modified-Since
+    Column("last_modified", Text),
+    Column("last_success", String(40)),
+    Column("last_error", Text),
+    Column("error_count", Integer, nullable=False, default=0),  # failed polls in a row: sets the back-off
+    Column("next_poll", String(40), index=True),
+    Column("articles_seen", Integer, nullable=False, default=0),
+)
+
+seen_entries_table = Table(
+    "source_entries",
+    metadata,
+    # document_id of an entry as read from its source (before its linked page is fetched): an entry read once is
+    # not read again, so a summary-only entry's page is fetched once
+    Column("id", String(40), primary_key=True),
+    Column("source", String(2048), nullable=False),
+    Column("seen_at", String(40), nullable=False),
+)
+
+webhook_outbox_table = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event", String(40), nullable=False),  # story.created / story.updated
+    Column("story_id", String(40), nullable=False),
+    Column("payload", Text, nullable=False),  # the JSON body, fixed when the event happened
+    Column("created_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", String(40), index=True),
+    Column("status", String(12), nullable=False, default="pending"),  # pending or failed (delivered: deleted)
+    Column("last_error", Text),
+)
+
+_WATCH_FIELDS = (
+    "url", "kind", "added", "etag", "last_modified", "last_success", "last_error", "error_count", "next_poll",
+    "articles_seen",
+)  # fmt: skip
+
 _CLEANED_FIELDS = (
     "title", "text", "url", "site", "published", "language", "content_hash",
 )  # fmt: skip
@@ -168,6 +215,10 @@ class Store:
             elif int(version) > SCHEMA_VERSION:
                 raise SchemaError(
                     f"{self.url}: database schema version {version} is newer than this tidings ({SCHEMA_VERSION})"
+                )
+            elif int(version) in _UPGRADABLE:
+                conn.execute(
+                    update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
                 )
             if self.is_sqlite:
                 conn.exec_driver_sql(
@@ -564,6 +615,84 @@ class Store:
             ]
             if rows:
                 conn.execute(insert(vectors_table), rows)
+
+    # -- watched sources (tidings watch) -----------------------------------------------------------------------
+    def add_watch_source(self, url: str, kind: str) -> bool:
+        """Watch a source (due at once); False when it is already watched (its state is left as it is)."""
+        with self.transaction() as conn:
+            if self._existing(conn, watch_sources_table.c.url, [url]):
+                return False
+            conn.execute(insert(watch_sources_table).values(url=url, kind=kind, added=now_iso(), error_count=0,
+                                                            articles_seen=0))
+        return True
+
+    def remove_watch_source(self, url: str) -> bool:
+        """Stop watching a source (its articles stay); False when it was not watched."""
+        with self.transaction() as conn:
+            gone = conn.execute(delete(watch_sources_table).where(watch_sources_table.c.url == url)).rowcount
+            conn.execute(delete(seen_entries_table).where(seen_entries_table.c.source == url))
+        return bool(gone)
+
+    def watch_sources(self, due_at: str | None = None) -> list[WatchSource]:
+        """Watched sources in the order they were added; with ``due_at``, only those due then (never polled, or
+        their next poll at or before it), longest overdue first."""
+        t = watch_sources_table
+        query = select(t).order_by(t.c.added, t.c.url)
+        if due_at is not None:  # the longest overdue first (never polled before any)
+            query = select(t).where(or_(t.c.next_poll.is_(None), t.c.next_poll <= due_at)).order_by(
+                t.c.next_poll.is_not(None), t.c.next_poll, t.c.added, t.c.url)
+        with self.engine.connect() as conn:
+            return [WatchSource(**{f: row[f] for f in _WATCH_FIELDS}) for row in conn.execute(query).mappings()]
+
+    def update_watch_source(self, conn: Connection, url: str, **values: Any) -> None:
+        """Set polling state of a watched source inside the caller's transaction (``articles_seen`` is added to)."""
+        values = {k: v for k, v in values.items() if k in _WATCH_FIELDS and k != "url"}
+        if "articles_seen" in values:
+            values["articles_seen"] = watch_sources_table.c.articles_seen + values["articles_seen"]
+        conn.execute(update(watch_sources_table).where(watch_sources_table.c.url == url).values(**values))
+
+    def seen_entries(self, ids: Iterable[str]) -> set[str]:
+        """The ids among ``ids`` of entries a watched source has already given."""
+        with self.engine.connect() as conn:
+            return self._existing(conn, seen_entries_table.c.id, list(dict.fromkeys(ids)))
+
+    def add_seen_entries(self, conn: Connection, source: str, ids: Iterable[str]) -> None:
+        """Remember entries read from ``source`` (inside the caller's transaction; known ones are left alone)."""
+        ids = list(dict.fromkeys(ids))
+        known = self._existing(conn, seen_entries_table.c.id, ids)
+        rows = [{"id": i, "source": source, "seen_at": now_iso()} for i in ids if i not in known]
+        if rows:
+            conn.execute(insert(seen_entries_table), rows)
+
+    # -- webhook events (tidings watch) ------------------------------------------------------------------------
+    def add_webhook_events(self, conn: Connection, events: Iterable[tuple[str, str, str]], due: str) -> None:
+        """Queue (event, story id, JSON body) for delivery, inside the caller's transaction."""
+        rows = [{"event": e, "story_id": s, "payload": p, "created_at": now_iso(), "attempts": 0, "next_attempt": due,
+                 "status": "pending"} for e, s, p in events]
+        if rows:
+            conn.execute(insert(webhook_outbox_table), rows)
+
+    def due_webhook_events(self, at: str, limit: int) -> list[dict[str, Any]]:
+        """Pending events whose next attempt is due, oldest first."""
+        t = webhook_outbox_table
+        query = select(t).where(t.c.status == "pending", t.c.next_attempt <= at).order_by(t.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def webhook_events(self) -> list[dict[str, Any]]:
+        """Every pending or failed event (delivered ones are deleted), oldest first."""
+        with self.engine.connect() as conn:
+            query = select(webhook_outbox_table).order_by(webhook_outbox_table.c.id)
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def update_webhook_event(self, event_id: int, **values: Any) -> None:
+        """Record a failed attempt (``values``), or with no values, forget a delivered event."""
+        t = webhook_outbox_table
+        with self.transaction() as conn:
+            if values:
+                conn.execute(update(t).where(t.c.id == event_id).values(**values))
+            else:
+                conn.execute(delete(t).where(t.c.id == event_id))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlencode
@@ -27,7 +28,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -46,6 +47,8 @@ DEFAULT_PAGE_SIZE = 20
 """Stories per page of the list (API and HTML) when the client does not ask for a size."""
 MAX_PAGE_SIZE = 200
 """Largest page a client may ask for: bounds the work of one request."""
+DEFAULT_FEED_SIZE = 50
+"""Entries of the Atom feed of stories when the client does not ask: about a day of news for a reader."""
 DEFAULT_MAX_BODY_BYTES = 5_000_000
 """Request bodies above this are refused with 413 (5 MB: a few hundred articles per POST)."""
 
@@ -118,6 +121,14 @@ class ArticleIn(BaseModel):
         if not (self.text and self.text.strip()) and not (self.html and self.html.strip()):
             raise ValueError("an article needs a non-empty 'text' or 'html'")
         return self
+
+
+class SourceIn(BaseModel):
+    """A source for ``tidings watch`` to follow: a feed or page URL."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"url": "https://example.org/rss.xml"}]})
+
+    url: Annotated[str, Field(min_length=1, max_length=2048)]
 
 
 def parse_articles(data: Any) -> list[ArticleIn]:
@@ -525,6 +536,55 @@ def create_app(
             story = None
         copy_of = store.get_article(article.copy_of) if article.copy_of else None
         return _html(render_article(article, story, PAGE, copy_of))
+
+    # -- feeds -------------------------------------------------------------------------------------------------
+    @app.get("/feeds/stories.atom", tags=["feeds"], response_class=Response,
+             responses={200: {"content": {"application/atom+xml": {}}}})
+    def stories_feed(
+        request: Request,
+        q: Annotated[str | None, Query(max_length=500, description="only stories matching this search")] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="entries")] = DEFAULT_FEED_SIZE,
+    ) -> Response:
+        """An Atom feed of the newest stories (or of a search): one entry per story, `updated` when it grows."""
+        from ..render.atom import stories_atom
+
+        q = (q or "").strip() or None
+        base = str(request.base_url).rstrip("/")
+        body = stories_atom(
+            store.list_stories(limit=limit, q=q),
+            self_url=str(request.url),
+            story_url=lambda story_id: base + PAGE.urls.story(story_id),
+            title=f"tidings: {q}" if q else "tidings: stories",
+        )
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    # -- watched sources (tidings watch) -------------------------------------------------------------------------
+    @app.get("/api/sources", tags=["sources"])
+    def list_sources() -> dict[str, Any]:
+        """The sources `tidings watch` follows, with their status (last success, last error, articles seen)."""
+        return {"sources": [asdict(source) for source in store.watch_sources()]}
+
+    @app.post("/api/sources", tags=["sources"], responses={401: {"description": "missing or wrong token"},
+                                                           403: {"description": "writes disabled"}})
+    def add_source(body: SourceIn, _auth: None = Depends(require_token)) -> dict[str, Any]:
+        """Watch a feed or page URL (only http(s): a client may not make the server read its own files)."""
+        url = body.url.strip()
+        if not url.startswith(("http://", "https://")):
+            raise HTTPException(422, f"url {url[:200]!r}: only http(s) URLs can be watched through the API")
+        added = store.add_watch_source(url, "feed")
+        source = next(s for s in store.watch_sources() if s.url == url)
+        return {"added": added, "source": asdict(source)}
+
+    @app.delete("/api/sources", tags=["sources"], responses={401: {"description": "missing or wrong token"},
+                                                             403: {"description": "writes disabled"}})
+    def remove_source(
+        url: Annotated[str, Query(max_length=2048, description="the source as listed")],
+        _auth: None = Depends(require_token),
+    ) -> dict[str, Any]:
+        """Stop watching a source (its articles stay)."""
+        if not store.remove_watch_source(url):
+            raise HTTPException(404, f"not a watched source: {url[:200]!r}")
+        return {"removed": url}
 
     return app
 

@@ -230,3 +230,15 @@ def test_the_words_around_a_name_type_it_whatever_the_tagger_says() -> None:
     assert types.get("Greyfin") == "ORG"  # 'a group calling itself X'
     assert types.get("Blackthorn Labs") == "ORG"  # a name ending in 'Labs'
     assert types.get("Tessaly Line") == "ORG"  # 'the carrier X'
+
+
+def test_photo_credits_are_no_entities() -> None:
+    """A photographer's name glued to a picture agency ('David Becker Getty Images', left from a caption) is page
+    furniture, and so is the agency it credits; the people of the story stay."""
+    ents = story(
+        "Protesters gathered outside the Dunmore courthouse on Friday. Ilse Marrow Getty Images\n\n"
+        "Mayor Tessa Hollin said the square would reopen on Monday. Ana Ruiz/AFP via Getty Images"
+    )
+    names = {e.name for e in ents}
+    assert not any("Getty" in n for n in names), names
+    assert "Tessa Hollin" in names

@@ -49,6 +49,10 @@ TITLES = wordset(
     congressman congresswoman councillor councilman councilwoman attorney state defense defence interior finance
     economy health trade head former acting interim us u.s. uk u.k. un u.n. eu nato"""
 )
+# Picture agencies: a name glued to one ('David Becker Getty Images') is a photo credit left in the text, and the
+# agency itself is in a story only through its credits: neither is one of the story's entities.
+PHOTO_AGENCIES = ("getty images", "shutterstock", "alamy", "istock", "ap photo", "afp photo", "epa-efe")
+_PHOTO_CREDIT = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(a) for a in PHOTO_AGENCIES) + r")$", re.IGNORECASE)
 _OFFICES = TITLES - {"us", "u.s.", "uk", "u.k.", "un", "u.n.", "eu", "nato"}
 """Title words that are not names on their own ("State" of "Secretary of State" tagged ORG)."""
 _CONNECTORS = wordset("of the and for de du des da di la le van von der den al bin ibn el on in")
@@ -584,6 +588,8 @@ def extract_entities(
     for article_id, texts in texts_by_article:
         for text in texts:
             for sp in spans[pos]:
+                if _PHOTO_CREDIT.search(sp.text.strip()):
+                    continue
                 if sp.label in KEPT_TYPES or sp.label in ("MISC", "PRODUCT"):
                     label = _person_if_titled(text, sp)  # 'the security firm Blackthorn Labs' tagged PRODUCT: ORG
                     if label in KEPT_TYPES or label == "MISC":

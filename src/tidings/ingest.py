@@ -1,8 +1,12 @@
 """Ingest: turn files, folders, URLs, feeds and JSONL on stdin into :class:`Document` items.
 
 Every input either yields documents or a :class:`Skip` with a one-line reason; one bad input never stops the
-iteration. Formats are chosen by file extension (``.gz`` is unwrapped first, its decompressed size capped);
-URLs and ``.xml`` files are sniffed for RSS/Atom. Bytes are decoded as UTF-8, or with the declared charset, or
+iteration: each source (and each file of a folder) is read inside a skip boundary, and every document passes
+:func:`checked` on its way out (metadata fields of the wrong type or an unparseable url skip it; lone surrogates and
+NUL characters, which no encoder or database takes, are replaced).
+
+Formats are chosen by file extension (``.gz`` is unwrapped first, its decompressed size capped); URLs and ``.xml``
+files are sniffed for RSS/Atom. Bytes are decoded as UTF-8, or with the declared charset, or
 with the encoding charset-normalizer detects; text is Unicode-normalised (NFC, odd spaces folded). HTML is
 passed on whole: the clean stage extracts the article with trafilatura.
 """
@@ -13,6 +17,7 @@ import calendar
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -20,6 +25,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import feedparser
@@ -28,6 +34,8 @@ import httpx
 from .model import Document, Skip
 from .settings import IngestSettings
 from .text import normalize_text
+
+log = logging.getLogger(__name__)
 
 Item = Document | Skip
 
@@ -39,8 +47,25 @@ WARC_EXTENSIONS = {".warc"}
 FEED_EXTENSIONS = {".xml", ".rss", ".atom"}
 SUPPORTED = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS | WARC_EXTENSIONS | FEED_EXTENSIONS
 
-# Fields of a JSON/JSONL record that are carried into Document.meta as they are.
-META_FIELDS = ("title", "url", "published", "site", "language", "story", "author", "authors")
+# Fields of a JSON/JSONL record that are carried into Document.meta, with the JSON types each may have (checked at
+# the ingest boundary by :func:`checked`: a wrong type skips the record with a one-line reason).
+META_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "url": (str,),
+    "published": (str, int, float),  # an ISO date or a Unix timestamp
+    "site": (str,),
+    "language": (str,),
+    "story": (str, int),  # a story key of a labelled data set may be a number
+    "author": (str,),
+    "authors": (str, list),  # a list of strings
+}
+META_FIELDS = tuple(META_TYPES)
+
+# Text that no encoder or database takes: lone UTF-16 surrogates (a JSON '\\ud800', a non-UTF-8 file name decoded
+# with surrogateescape) become U+FFFD; NUL goes (PostgreSQL text cannot hold it).
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+# A numeric character reference to a surrogate or past U+10FFFF: feedparser raises on it ('&#xD800;').
+_BAD_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -76,18 +101,100 @@ def iter_documents(
     own_client: httpx.Client | None = None
     try:
         for source in sources:
+            items: Iterator[Item]
             if source == "-":
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                yield from _iter_jsonl_stream(stream, "<stdin>", settings)
+                items = _iter_jsonl_stream(stream, "<stdin>", settings)
             elif source.startswith(("http://", "https://")):
                 if client is None and own_client is None:
                     own_client = make_client(settings)
-                yield from _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
+                items = _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
             else:
-                yield from _iter_path(source, settings)
+                items = _iter_path(source, settings)
+            for item in guarded(scrub(source), items):
+                yield checked(item)
     finally:
         if own_client is not None:
             own_client.close()
+
+
+def guarded(origin: str, items: Iterator[Item]) -> Iterator[Item]:
+    """``items``, or, when reading them raises, a Skip naming ``origin`` and the error (the items already read stay
+    read): the skip boundary around each source and each file of a folder."""
+    try:
+        yield from items
+    except Exception as exc:  # a parser's bug on odd input must cost that input, not the run
+        log.warning("reading %s failed", origin, exc_info=True)
+        yield Skip(origin, f"unreadable ({error_line(exc)})")
+
+
+def error_line(exc: BaseException) -> str:
+    """'TypeName: first line of the message', at most 160 characters."""
+    message = (str(exc).splitlines() or [""])[0]
+    return scrub(f"{type(exc).__name__}: {message}" if message else type(exc).__name__)[:160]
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD and NUL characters removed: storable and printable."""
+    return _UNENCODABLE.sub("\ufffd", text).replace("\x00", "")
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(str(k)): _scrub_value(v) for k, v in value.items()}
+    return value
+
+
+def meta_problem(meta: dict[str, Any]) -> str | None:
+    """Why a document's metadata cannot be used (a field of the wrong type, an unparseable url), or None."""
+    for key, types in META_TYPES.items():
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, types):
+            return f"field {key!r} must be {' or '.join(_TYPE_NAMES[t] for t in types)}, not {_json_type(value)}"
+        if key == "authors" and isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            return "field 'authors' must be a list of strings"
+    url = meta.get("url")
+    if url is not None and (reason := url_problem(url)):
+        return f"invalid url {url[:100]!r} ({reason})"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be parsed (a bad IPv6 host, a port out of range), or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "an object"}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
+
+
+def checked(item: Item) -> Item:
+    """An item as it leaves ingest: every string scrubbed (:func:`scrub`), metadata checked (:func:`meta_problem`);
+    a document with bad metadata becomes a Skip naming its origin and the field."""
+    if isinstance(item, Skip):
+        return Skip(scrub(item.origin), scrub(item.reason))
+    origin = scrub(item.origin)
+    meta = _scrub_value(item.meta or {})
+    problem = meta_problem(meta)
+    if problem:
+        return Skip(origin, problem)
+    return Document(origin, scrub(item.content), item.kind, meta)
 
 
 def make_client(settings: IngestSettings) -> httpx.Client:
@@ -109,7 +216,8 @@ def _iter_path(source: str, settings: IngestSettings) -> Iterator[Item]:
         yield Skip(source, "no such file")
     elif path.is_dir():
         for child in _walk(path):
-            yield from _iter_file(os.path.join(source, child), settings)
+            name = os.path.join(source, child)
+            yield from guarded(scrub(name), _iter_file(name, settings))  # a non-UTF-8 name is read, shown with U+FFFD
     else:
         yield from _iter_file(source, settings)
 
@@ -368,7 +476,11 @@ def _iso_from_struct(value: Any) -> str | None:
 
 def _iter_feed(origin: str, data: bytes, settings: IngestSettings) -> Iterator[Item]:
     """One Document per RSS/Atom entry: full text from content (content:encoded), else the summary."""
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(_BAD_CHARREF.sub(_charref, data))
+    except Exception as exc:  # feedparser trips on some broken markup
+        yield Skip(origin, f"unreadable feed ({error_line(exc)})")
+        return
     if not parsed.get("version") and not parsed.entries:
         reason = "not an RSS/Atom feed"
         if parsed.get("bozo") and parsed.get("bozo_exception"):
@@ -401,14 +513,21 @@ def _iter_feed(origin: str, data: bytes, settings: IngestSettings) -> Iterator[I
         yield Document(where, body, kind, meta)
 
 
+def _charref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference, or U+FFFD's when it names no character (a surrogate, past U+10FFFF)."""
+    ref = match.group(1)
+    code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    return match.group(0) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
 def _entry_body(entry: Any) -> tuple[str, str]:
     """The longest full-content item of an entry, else its summary; with its kind."""
-    candidates = [c for c in entry.get("content", []) if c.get("value", "").strip()]
+    candidates = [c for c in entry.get("content") or [] if (c.get("value") or "").strip()]
     if candidates:
         best = max(candidates, key=lambda c: len(c["value"]))
-        value, ctype = best["value"], best.get("type", "text/html")
-    elif entry.get("summary", "").strip():
-        value, ctype = entry.summary, entry.get("summary_detail", {}).get("type", "text/html")
+        value, ctype = best["value"], best.get("type") or "text/html"
+    elif (entry.get("summary") or "").strip():
+        value, ctype = entry.summary, (entry.get("summary_detail") or {}).get("type") or "text/html"
     else:
         return "", "text"
     if "html" in ctype:

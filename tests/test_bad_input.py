@@ -138,7 +138,9 @@ def test_post_with_a_bad_field_is_a_4xx_or_a_skip_never_a_500(client: TestClient
 
 
 def test_post_with_lone_surrogates_and_bad_markup_is_stored(client: TestClient) -> None:
-    html = f"<html><head><link rel=canonical href='http://[x]/a'></head><body><p>{BODY}</p><p>&#xD800;</p></body></html>"
+    html = (
+        f"<html><head><link rel=canonical href='http://[x]/a'></head><body><p>{BODY}</p><p>&#xD800;</p></body></html>"
+    )
     body = ("[" + SURROGATE_JSON + ", " + json.dumps({"title": "Keeper", "html": html}) + "]").encode()
     r = post(client, body)
     assert r.status_code == 200, r.text

@@ -61,9 +61,11 @@ META_TYPES: dict[str, tuple[type, ...]] = {
 }
 META_FIELDS = tuple(META_TYPES)
 
-# Text that no encoder or database takes: lone UTF-16 surrogates (a JSON '\\ud800', a non-UTF-8 file name decoded
-# with surrogateescape) become U+FFFD; NUL goes (PostgreSQL text cannot hold it).
+# Text that no encoder, XML tree or database takes: lone UTF-16 surrogates (a JSON '\\ud800', a non-UTF-8 file name
+# decoded with surrogateescape) become U+FFFD; C0 controls but tab and line ends go (lxml refuses them in a tree,
+# PostgreSQL text cannot hold NUL), and so do the noncharacters U+FFFE and U+FFFF.
 _UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A numeric character reference to a surrogate or past U+10FFFF: feedparser raises on it ('&#xD800;').
 _BAD_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
@@ -135,8 +137,9 @@ def error_line(exc: BaseException) -> str:
 
 
 def scrub(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD and NUL characters removed: storable and printable."""
-    return _UNENCODABLE.sub("\ufffd", text).replace("\x00", "")
+    """``text`` with lone surrogates replaced by U+FFFD and control characters (but tab and line ends) removed:
+    storable, printable and fit for an XML tree."""
+    return _NOT_XML.sub("", _UNENCODABLE.sub("\ufffd", text))
 
 
 def _scrub_value(value: Any) -> Any:

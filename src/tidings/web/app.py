@@ -48,6 +48,9 @@ MAX_PAGE_SIZE = 200
 """Largest page a client may ask for: bounds the work of one request."""
 DEFAULT_MAX_BODY_BYTES = 5_000_000
 """Request bodies above this are refused with 413 (5 MB: a few hundred articles per POST)."""
+MAX_OFFSET = 2**31 - 1
+"""Largest ``offset`` a client may ask for (422 past it): far past any store's stories, and offset + limit stays a
+64-bit SQL integer (2**63 answered 500)."""
 
 PAGE_HEADERS = {
     # The pages need nothing but their own stylesheet: no script runs, even if escaping ever failed.
@@ -91,6 +94,11 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
         json_schema_extra={
+            # what _has_body checks, said in the schema: a 'text' or an 'html' with a character that is not space
+            "anyOf": [
+                {"required": [key], "properties": {key: {"type": "string", "pattern": r"\S"}}}
+                for key in ("text", "html")
+            ],
             "examples": [
                 {
                     "title": "Harbour cranes idle as dockers walk out",
@@ -120,21 +128,27 @@ class ArticleIn(BaseModel):
         return self
 
 
+def invalid(problems: list[tuple[tuple[str | int, ...], str]]) -> RequestValidationError:
+    """A 422 in FastAPI's documented shape (``detail``: a list of ``{loc, msg, type}``), from (location, message)
+    pairs; each message names the item and field in words too."""
+    return RequestValidationError([{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in problems])
+
+
 def parse_articles(data: Any) -> list[ArticleIn]:
     """A decoded JSON body -> articles, or a 422 naming each bad item and what is wrong with it."""
     if isinstance(data, dict):
-        records, label = [data], lambda _i: "article"
+        records, label, where = [data], lambda _i: "article", lambda _i: ("body",)
     elif isinstance(data, list):
-        records, label = data, lambda i: f"item {i}"
+        records, label, where = data, lambda i: f"item {i}", lambda i: ("body", i)
     else:
-        raise HTTPException(422, f"expected an article object or a list of them, got a JSON {type(data).__name__}")
+        raise invalid([(("body",), f"expected an article object or a list of them, got a JSON {type(data).__name__}")])
     if not records:
-        raise HTTPException(422, "empty list: send at least one article")
+        raise invalid([(("body",), "empty list: send at least one article")])
     items: list[ArticleIn] = []
-    problems: list[str] = []
+    problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, record in enumerate(records):
         if not isinstance(record, dict):
-            problems.append(f"{label(i)}: expected an object, got a JSON {type(record).__name__}")
+            problems.append((where(i), f"{label(i)}: expected an object, got a JSON {type(record).__name__}"))
             continue
         try:
             items.append(ArticleIn.model_validate(record))
@@ -142,9 +156,10 @@ def parse_articles(data: Any) -> list[ArticleIn]:
             for e in exc.errors():
                 field_name = ".".join(str(p) for p in e["loc"])
                 msg = e["msg"].removeprefix("Value error, ")
-                problems.append(f"{label(i)}: " + (f"{field_name}: {msg}" if field_name else msg))
+                loc = (*where(i), *e["loc"])
+                problems.append((loc, f"{label(i)}: " + (f"{field_name}: {msg}" if field_name else msg)))
     if problems:
-        raise HTTPException(422, "invalid article: " + "; ".join(problems[:20]))
+        raise invalid(problems[:20])
     return items
 
 
@@ -155,7 +170,7 @@ _POST_SCHEMA = {
             "schema": {
                 "oneOf": [
                     {"$ref": "#/components/schemas/ArticleIn"},
-                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}, "minItems": 1},
                 ]
             }
         }
@@ -287,9 +302,10 @@ def _check_since(since: str | None) -> str | None:
         return None
     since = since.strip()
     try:
-        datetime.fromisoformat(since.replace("Z", "+00:00"))
+        datetime.fromisoformat(since.upper().replace("Z", "+00:00"))  # RFC 3339 allows 't' and 'z'
     except ValueError:
-        raise HTTPException(422, f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)") from None
+        message = f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)"
+        raise invalid([(("query", "since"), message)]) from None
     return since
 
 
@@ -359,14 +375,17 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):  # the shape the OpenAPI schema documents for 422 (HTTPValidationError)
+            detail = [
+                {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": detail}, status_code=422)
         problems = [
             f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('body', 'query', 'path'))}: {e.get('msg')}"
             for e in exc.errors()
         ]
-        message = "invalid request: " + "; ".join(problems)
-        if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=422)
-        return _html(render_error(400, message, PAGE), 400)
+        return _html(render_error(400, "invalid request: " + "; ".join(problems), PAGE), 400)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
@@ -418,10 +437,20 @@ def create_app(
     def list_stories(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="stories per page")] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, Query(ge=0, description="stories to skip (use `next`)")] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="stories to skip (use `next`)")] = 0,
         q: Annotated[str | None, Query(max_length=500, description="full-text search in headlines and text")] = None,
         since: Annotated[
-            str | None, Query(description="only stories whose latest article is at/after this ISO date")
+            str | None,
+            Query(
+                description="only stories whose latest article is at/after this ISO 8601 date or timestamp",
+                json_schema_extra={
+                    "anyOf": [
+                        {"type": "string", "format": "date"},
+                        {"type": "string", "format": "date-time"},
+                        {"type": "string", "pattern": r"^\s*$"},  # blank: no filter (an empty form field)
+                    ]
+                },
+            ),
         ] = None,
     ) -> dict[str, Any]:
         """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
@@ -430,7 +459,7 @@ def create_app(
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
         return {"stories": [story_summary(s) for s in rows[:limit]], "next": next_url}
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
+    @app.get("/api/stories/{story_id}", tags=["stories"], responses={404: {"description": "no story with this id"}})
     def get_story(story_id: str) -> dict[str, Any]:
         """One story: summary with citations, facts, conflicts, quotes, entities, figures, timeline."""
         story = store.get_story(story_id)
@@ -438,7 +467,9 @@ def create_app(
             raise HTTPException(404, f"no story {story_id!r}")
         return story.to_dict()
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id}", tags=["articles"], responses={404: {"description": "no article with this id"}}
+    )
     def get_article(article_id: str) -> dict[str, Any]:
         """One cleaned article with its metadata, removed boilerplate and copy relation."""
         article = store.get_article(article_id)
@@ -451,6 +482,7 @@ def create_app(
         tags=["articles"],
         openapi_extra={"requestBody": _POST_SCHEMA},
         responses={
+            400: {"description": "empty body, or not JSON"},
             401: {"description": "missing or wrong token"},
             403: {"description": "writes disabled"},
             413: {"description": "body too large"},
@@ -487,7 +519,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page(
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> HTMLResponse:
         q = (q or "").strip() or None

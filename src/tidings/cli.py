@@ -221,9 +221,17 @@ def serve(
     import uvicorn
 
     from .web.app import create_app
+    from .web.server import uvicorn_options
 
+    settings = Settings()
     console.print(f"serving {db} on http://{host}:{port}/ (API docs at /docs)", markup=False)
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(db, token=token, settings=settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        **uvicorn_options(settings.serve),
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

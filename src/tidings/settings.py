@@ -648,6 +648,25 @@ class SummarizeSettings:
 
 
 @dataclass
+class ServeSettings:
+    """``tidings serve``: how long the server waits for a slow client, and how many it holds (benchmarks/slow_clients.py
+    holds connections open and counts how many the server closes, and when)."""
+
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a request's headers (from connecting, or from the first byte of the
+    next request on a kept-alive connection); past it the server closes the connection. Without it, connections
+    that never finish their headers were held for as long as the client liked (1,000 for 60 s)."""
+    body_timeout: float = 30.0
+    """Seconds a write may take to send its whole body (a 5 MB body at 170 kB/s); past it, 408 and the connection
+    is closed."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle kept-alive connection stays open between requests (uvicorn's ``timeout_keep_alive``)."""
+    max_connections: int = 1000
+    """Open connections and running requests at most (uvicorn's ``limit_concurrency``); past it new requests get
+    503 at once instead of waiting behind them."""
+
+
+@dataclass
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -655,3 +674,4 @@ class Settings:
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model import Article, Story
+
+# What article text must not carry into Markdown, which many viewers render with its raw HTML: HTML-significant
+# characters become entities ('<script>' shows as text), and link, image and code-span syntax is backslash-escaped
+# ('![x](http://tracker)' shows as text). Line breaks fold to spaces so that text cannot start a heading or a list.
+_MD_SPECIAL = re.compile(r"([\\`\[\]])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md(text: object) -> str:
+    """Text from articles (titles, sentences, names, urls), safe to put in Markdown: shown as written."""
+    folded = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", "".join(_HTML_SPECIAL.get(c, c) for c in folded))
 
 
 def citation_numbers(story: Story) -> dict[str, int]:
@@ -16,7 +30,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
-    lines = [f"## {story.headline}", ""]
+    lines = [f"## {md(story.headline)}", ""]
     lines.append(
         f"*{len(story.article_ids)} articles, {story.independent_sources} independent sources"
         + (f", {story.first_seen} – {story.last_seen}" if story.first_seen else "")
@@ -24,33 +38,34 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
     )
     lines.append("")
     for s in story.summary:
-        lines.append(f"- {s.text} {marks(s.article_ids)}")
+        lines.append(f"- {md(s.text)} {marks(s.article_ids)}")
     shared = [f for f in story.facts if f.independent_sources > 1]
     if shared:
         lines += ["", "### Reported by several sources", ""]
-        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in shared]
+        lines += [f"- ({f.independent_sources} sources) {md(f.text)} {marks(f.article_ids)}" for f in shared]
     # a one-source fact that another source echoes in other words is no exclusive (analyze leaves exclusive_to empty)
     exclusives = [f for f in story.facts if f.independent_sources <= 1 and f.exclusive_to]
     if exclusives and len(story.article_ids) > 1:
         lines += ["", "### Only in one source"]
         by_source: dict[str, list[str]] = {}  # per outlet, in the order analyze ranked them (as the story page does)
         for f in exclusives:
-            by_source.setdefault(f.exclusive_to or "", []).append(f"- {f.text} {marks(f.article_ids)}")
+            by_source.setdefault(f.exclusive_to or "", []).append(f"- {md(f.text)} {marks(f.article_ids)}")
         for source, items in by_source.items():
-            lines += ["", f"#### Only in {source}", "", *items]
+            lines += ["", f"#### Only in {md(source)}", "", *items]
     if story.conflicts:
         lines += ["", "### Figures given differently", ""]
         for c in story.conflicts:
-            claims = "; ".join(f"{x.value} {marks([x.article_id])}" for x in c.claims)
-            lines.append(f"- {c.about}: {claims}")
+            claims = "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
+            lines.append(f"- {md(c.about)}: {claims}")
     if story.quotes:
         lines += ["", "### Who said what", ""]
-        lines += [f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks([q.article_id])}" for q in story.quotes]
+        for q in story.quotes:
+            lines.append(f"- **{md(q.speaker or 'unattributed')}**: “{md(q.text)}” {marks([q.article_id])}")
     if story.entities:
         lines += ["", "### People, places, organisations", ""]
         for e in story.entities[:30]:
-            aka = f" (also {', '.join(e.aliases)})" if e.aliases else ""
-            lines.append(f"- {e.name} — {e.type}{aka}")
+            aka = f" (also {md(', '.join(e.aliases))})" if e.aliases else ""
+            lines.append(f"- {md(e.name)} — {md(e.type)}{aka}")
     lines += ["", "### Sources", ""]
     for aid in story.article_ids:
         a = articles.get(aid)
@@ -58,8 +73,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article]) -> str:
             continue
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
-        site, published = a.site or "site unknown", a.published or "undated"
-        lines.append(f"{cite[aid]}. {a.title or '(untitled)'} — {site}, {published} ({where}){rel}")
+        site, published = md(a.site or "site unknown"), md(a.published or "undated")
+        lines.append(f"{cite[aid]}. {md(a.title or '(untitled)')} — {site}, {published} ({md(where)}){rel}")
     return "\n".join(lines) + "\n"
 
 

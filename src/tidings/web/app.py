@@ -8,6 +8,7 @@ as ``tidings run``, one at a time (a lock), in FastAPI's threadpool. Pages use t
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -52,6 +53,7 @@ MAX_OFFSET = 2**31 - 1
 """Largest ``offset`` a client may ask for (422 past it): far past any store's stories, and offset + limit stays a
 64-bit SQL integer (2**63 answered 500)."""
 
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 PAGE_HEADERS = {
     # The pages need nothing but their own stylesheet: no script runs, even if escaping ever failed.
     "Content-Security-Policy": (
@@ -182,13 +184,36 @@ class BodyTooLarge(Exception):
     pass
 
 
+class NoSniff:
+    """ASGI middleware: ``X-Content-Type-Options: nosniff`` on every response (pages, JSON API, ``/openapi.json``,
+    ``/docs``, static files, errors), so that no browser runs a JSON answer as script or page."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-content-type-options"]
+                message["headers"] = [*headers, (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 class BodySizeLimit:
     """ASGI middleware: refuse request bodies over ``max_bytes`` with 413, whether Content-Length says so up
-    front or a chunked body grows past it; an accepted body is buffered and replayed to the app."""
+    front or a chunked body grows past it, and bodies not received within ``timeout`` seconds with 408 (a slow
+    client holds no worker); an accepted body is buffered and replayed to the app."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    def __init__(self, app: Any, max_bytes: int, timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -199,20 +224,19 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                chunks = await self._read(receive)
+        except TimeoutError:
+            message = f"request body not received within {self.timeout:g} s"
+            response = JSONResponse({"detail": message}, status_code=408, headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        if chunks is None:  # the client left
+            return
+        if isinstance(chunks, int):
+            await self._refuse(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> dict[str, Any]:
@@ -223,6 +247,23 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Callable) -> list[bytes] | int | None:
+        """The body's chunks; its size so far once it passes the cap; None when the client disconnected."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                return size
+            chunks.append(body)
+            more = message.get("more_body", False)
+        return chunks
 
     async def _refuse(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
         response = JSONResponse(
@@ -363,7 +404,8 @@ def create_app(
     )
     app.state.store = store
     app.state.writer = writer
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=(settings or Settings()).serve.body_timeout)
+    app.add_middleware(NoSniff)  # added last: outermost, so the 413 and 408 above carry it too
     app.mount("/static", StaticFiles(packages=[("tidings", "web/static")]), name="static")
 
     # -- errors: clear messages, never a stack trace ----------------------------------------------------------
@@ -391,7 +433,8 @@ def create_app(
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s %s", request.method, request.url.path)
         if _wants_json(request):
-            return JSONResponse({"detail": "internal server error"}, status_code=500)
+            # (500s are answered outside the middleware stack: the header is set here)
+            return JSONResponse({"detail": "internal server error"}, status_code=500, headers=NOSNIFF)
         return _html(render_error(500, "Something went wrong on the server.", PAGE), 500)
 
     # -- auth and body of writes -------------------------------------------------------------------------------

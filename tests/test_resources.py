@@ -158,3 +158,13 @@ def test_language_identification():
 def test_spacy_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
     assert resources.get_nlp() is None
+
+
+def test_the_encoder_reads_only_what_the_model_reads() -> None:
+    encoder = _packaged_model()
+    sentence = "Dockers at the port walked out on Monday after talks on pay broke down, the union said. "
+    long = sentence * 100_000  # 9 MB: tokenized whole it cost gigabytes, for 256 tokens
+    short = sentence * 40  # some 700 tokens: past what the model reads
+    assert len(long) > 1000 * encoder.max_chars
+    a, b = encoder.encode([long, short])
+    assert float(a @ b) > 0.9999

@@ -75,6 +75,7 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:
 _FEED_SNIFF = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML_SNIFF = re.compile(rb"<(!doctype html|html|head|body)[\s>]", re.I)
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -298,8 +299,10 @@ def _gunzip(data: bytes, settings: IngestSettings) -> bytes:
     return bytes(out)
 
 
-def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, meta: dict[str, Any]) -> Iterator[Item]:
-    """Dispatch decoded content by format."""
+def _iter_bytes(
+    origin: str, ext: str, data: bytes, settings: IngestSettings, meta: dict[str, Any], charset: str | None = None
+) -> Iterator[Item]:
+    """Dispatch decoded content by format (``charset``: the one an HTTP header declared)."""
     if not data.strip():
         yield Skip(origin, "empty file")
         return
@@ -309,7 +312,7 @@ def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, me
     if ext in WARC_EXTENSIONS:
         yield from _iter_warc(io.BytesIO(data), origin, settings)
         return
-    text, reason = decode_bytes(data, settings, html=ext in HTML_EXTENSIONS)
+    text, reason = decode_bytes(data, settings, html=ext in HTML_EXTENSIONS, declared=charset)
     if text is None:
         yield Skip(origin, reason)
         return
@@ -326,9 +329,12 @@ def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, me
 # ------------------------------------------------------------------------------------------- decoding
 
 
-def decode_bytes(data: bytes, settings: IngestSettings, html: bool = False) -> tuple[str | None, str]:
-    """(text, '') or (None, reason). BOM, then UTF-8, then a declared charset (HTML/XML), then
-    charset-normalizer; NUL bytes or many control characters mean a binary file."""
+def decode_bytes(
+    data: bytes, settings: IngestSettings, html: bool = False, declared: str | None = None
+) -> tuple[str | None, str]:
+    """(text, '') or (None, reason). BOM, then UTF-8, then a declared charset (``declared``: an HTTP header's;
+    else an XML declaration's or an HTML meta tag's), then charset-normalizer (:func:`detect`); NUL bytes or many
+    control characters mean a binary file."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -342,16 +348,47 @@ def decode_bytes(data: bytes, settings: IngestSettings, html: bool = False) -> t
     except UnicodeDecodeError:
         pass
     head = data[: settings.sniff_bytes]
-    declared = _XML_ENCODING.search(head) or (_DECLARED_CHARSET.search(head) if html else None)
-    if declared:
+    found = _XML_ENCODING.search(head) or (_DECLARED_CHARSET.search(head) if html else None)
+    label = declared or (found.group(1).decode("ascii") if found else None)
+    if label:
         try:
-            return _check_text(data.decode(declared.group(1).decode("ascii")), settings)
+            return _check_text(data.decode(_WHATWG_LABELS.get(label.strip().lower(), label.strip())), settings)
         except (LookupError, UnicodeDecodeError):
             pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.chaos > settings.max_decode_chaos:
+    text = detect(data, settings)
+    if text is None:
         return None, "undecodable text (no encoding fits)"
-    return _check_text(str(best), settings)
+    return _check_text(text, settings)
+
+
+# Declared labels that browsers read as a superset (the WHATWG Encoding Standard): a page that says latin-1 and
+# uses curly quotes (bytes 0x80-0x9F) means Windows-1252, not C1 control characters.
+_WHATWG_LABELS = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874",
+}  # fmt: skip
+
+
+def detect(data: bytes, settings: IngestSettings) -> str | None:
+    """Text of bytes in an undeclared encoding (charset-normalizer), or None when none fits.
+
+    On Western text the detector cannot tell the single-byte code pages of Latin scripts apart (cp1250, cp1252,
+    cp1257 and ISO 8859-10 score alike on French or English) and returns the first it tried: "Crème" came out as
+    "Crčme". ``settings.preferred_encoding`` (Windows-1252) wins such a tie: when one of the equally scored
+    candidates could be it and the bytes decode with it. Polish in cp1250 or Russian in cp1251, which cp1252 reads
+    worse, keep the detector's choice."""
+    results = charset_normalizer.from_bytes(data)
+    best = results.best()
+    if best is None or best.chaos > settings.max_decode_chaos:
+        return None
+    prefer = settings.preferred_encoding
+    for match in results:
+        if match.chaos <= best.chaos and match.coherence >= best.coherence and prefer in match.could_be_from_charset:
+            try:
+                return data.decode(prefer)
+            except UnicodeDecodeError:
+                break
+    return str(best)
 
 
 def _check_text(text: str, settings: IngestSettings) -> tuple[str | None, str]:
@@ -435,17 +472,48 @@ def _iter_jsonl_lines(lines: Iterable[str], origin: str) -> Iterator[Item]:
         yield Skip(origin, "empty file")
 
 
+def capped_lines(stream: IO[bytes], cap: int, chunk: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines of a byte stream as (line, size), read ``chunk`` bytes at a time; a line longer than ``cap`` bytes
+    comes as (None, its size) and is never held whole: past the cap its bytes are counted and dropped, so a 1 GB
+    line costs a chunk of memory, not a gigabyte."""
+    read = getattr(stream, "read1", stream.read)  # read1: what a pipe has now, not a full chunk's wait
+    line = bytearray()
+    dropped = 0  # bytes of the current line thrown away past the cap
+    while data := read(chunk):
+        start = 0
+        while (end := data.find(b"\n", start)) != -1:
+            if dropped:
+                yield None, dropped + len(line) + end - start + 1
+            else:
+                line += data[start : end + 1]
+                yield (bytes(line), len(line)) if len(line) <= cap else (None, len(line))
+            line.clear()
+            dropped, start = 0, end + 1
+        if dropped:
+            dropped += len(data) - start
+        else:
+            line += data[start:]
+            if len(line) > cap:
+                dropped, line = len(line), bytearray()
+    if dropped:
+        yield None, dropped
+    elif line:
+        yield (bytes(line), len(line)) if len(line) <= cap else (None, len(line))
+
+
 def _iter_jsonl_stream(stream: IO[bytes], origin: str, settings: IngestSettings) -> Iterator[Item]:
-    """JSONL from a byte stream (stdin), line by line, each line capped and decoded on its own."""
+    """JSONL from a byte stream (stdin), line by line, each line capped (never read whole past the cap) and decoded
+    on its own."""
     seen = False
-    for lineno, raw in enumerate(stream, 1):
+    for lineno, (raw, size) in enumerate(capped_lines(stream, settings.max_bytes, settings.read_chunk_bytes), 1):
+        where = f"{origin}:{lineno}"
+        if raw is None:
+            seen = True
+            yield Skip(where, f"line too large ({_mb(size)} > {_mb(settings.max_bytes)} cap)")
+            continue
         if not raw.strip():
             continue
         seen = True
-        where = f"{origin}:{lineno}"
-        if len(raw) > settings.max_bytes:
-            yield Skip(where, f"line too large ({_mb(len(raw))} > {_mb(settings.max_bytes)} cap)")
-            continue
         line, reason = decode_bytes(raw, settings)
         if line is None:
             yield Skip(where, reason)
@@ -623,7 +691,8 @@ def _iter_url(url: str, client: httpx.Client, settings: IngestSettings) -> Itera
         yield Skip(url, f"unsupported content type {ctype.split(';')[0] or '(none)'!r}")
         return
     meta = {"url": final_url} if ext in HTML_EXTENSIONS or ext in TEXT_EXTENSIONS else {}
-    yield from _iter_bytes(url, ext, data, settings, meta)
+    charset = _CHARSET_PARAM.search(ctype)
+    yield from _iter_bytes(url, ext, data, settings, meta, charset.group(1) if charset else None)
 
 
 def _url_format(ext: str, ctype: str, data: bytes, settings: IngestSettings) -> str | None:

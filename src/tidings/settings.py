@@ -21,6 +21,10 @@ class IngestSettings:
     """Decoded text with more than this share of control characters (not tab/newline) is a binary file."""
     max_decode_chaos: float = 0.3
     """charset-normalizer 'chaos' (mess ratio) above which bytes that are not UTF-8 count as undecodable."""
+    preferred_encoding: str = "cp1252"
+    """The code page that wins when charset-normalizer scores several alike (it cannot tell cp1250 from cp1252 on
+    French or English and took cp1250: "Crème" read "Crčme"); Windows-1252 is the Western code page, and what
+    browsers read latin-1 as. Text the detector scores better in another code page keeps that one."""
     sniff_bytes: int = 4096
     """Leading bytes inspected to tell a feed from HTML (URLs, .xml files) and to find a declared charset."""
     read_chunk_bytes: int = 65536

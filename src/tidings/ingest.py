@@ -63,7 +63,8 @@ META_FIELDS = tuple(META_TYPES)
 
 # Text that no encoder, XML tree or database takes: lone UTF-16 surrogates (a JSON '\\ud800', a non-UTF-8 file name
 # decoded with surrogateescape) become U+FFFD; C0 controls but tab and line ends go (lxml refuses them in a tree,
-# PostgreSQL text cannot hold NUL), and so do the noncharacters U+FFFE and U+FFFF.
+# PostgreSQL text cannot hold NUL), vertical tab and form feed (whitespace in HTML) become spaces, and the
+# noncharacters U+FFFE and U+FFFF go.
 _UNENCODABLE = re.compile(r"[\ud800-\udfff]")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A numeric character reference to a surrogate or past U+10FFFF: feedparser raises on it ('&#xD800;').
@@ -140,7 +141,11 @@ def error_line(exc: BaseException) -> str:
 def scrub(text: str) -> str:
     """``text`` with lone surrogates replaced by U+FFFD and control characters (but tab and line ends) removed:
     storable, printable and fit for an XML tree."""
-    return _NOT_XML.sub("", _UNENCODABLE.sub("\ufffd", text))
+    return _NOT_XML.sub(_space_or_nothing, _UNENCODABLE.sub("\ufffd", text))
+
+
+def _space_or_nothing(match: re.Match[str]) -> str:
+    return " " if match.group() in "\x0b\x0c" else ""
 
 
 def _scrub_value(value: Any) -> Any:

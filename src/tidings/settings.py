@@ -653,8 +653,8 @@ class SummarizeSettings:
 
 @dataclass
 class ServeSettings:
-    """``tidings serve``: how long the server waits for a slow client, and how many it holds (benchmarks/slow_clients.py
-    holds connections open and counts how many the server closes, and when)."""
+    """``tidings serve``: how long the server waits for a slow client (benchmarks/slow_clients.py holds connections
+    open and counts how many the server closes, and when)."""
 
     header_timeout: float = 10.0
     """Seconds a connection may take to send a request's headers (from connecting, or from the first byte of the
@@ -664,10 +664,9 @@ class ServeSettings:
     """Seconds a write may take to send its whole body (a 5 MB body at 170 kB/s); past it, 408 and the connection
     is closed."""
     keep_alive_timeout: int = 5
-    """Seconds an idle kept-alive connection stays open between requests (uvicorn's ``timeout_keep_alive``)."""
-    max_connections: int = 1000
-    """Open connections and running requests at most (uvicorn's ``limit_concurrency``); past it new requests get
-    503 at once instead of waiting behind them."""
+    """Seconds an idle kept-alive connection stays open between requests (uvicorn's ``timeout_keep_alive``). No cap
+    on open connections is set: uvicorn's ``limit_concurrency`` counts held connections too, so 1,000 slow clients
+    made every real request a 503 until the header timeout closed them."""
 
 
 @dataclass

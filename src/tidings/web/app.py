@@ -347,7 +347,7 @@ def _check_since(since: str | None) -> str | None:
     except ValueError:
         message = f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)"
         raise invalid([(("query", "since"), message)]) from None
-    return since
+    return since.upper()  # stored timestamps are compared as text: '2024-05-06T10:00', never 't10:00'
 
 
 def _wants_json(request: Request) -> bool:

@@ -63,9 +63,8 @@ def protocol(settings: ServeSettings) -> type[HeaderTimeoutProtocol]:
 
 
 def uvicorn_options(settings: ServeSettings) -> dict[str, Any]:
-    """Keyword arguments of ``uvicorn.run``/``uvicorn.Config`` that bound what slow or many clients cost."""
+    """Keyword arguments of ``uvicorn.run``/``uvicorn.Config`` that bound what slow clients cost."""
     return {
         "http": protocol(settings),
         "timeout_keep_alive": settings.keep_alive_timeout,
-        "limit_concurrency": settings.max_connections,
     }

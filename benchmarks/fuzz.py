@@ -1,9 +1,10 @@
 """Fuzzing ingest -> clean -> store: hostile and random inputs of every kind, counted by crash cause.
 
-Run: ``PYTHONPATH=src .venv/bin/python benchmarks/fuzz.py [-n 10000] [--seed 0]`` (needs the dev extra's
-``hypothesis``). Prints inputs tried, crashes and each distinct cause (exception type and where it was raised) with a
-reproducing input. No sentence-embedding model runs (the cleaner's topical signal is off); py3langid and
-trafilatura do. About 10 inputs a second on one core.
+Run: ``.venv/bin/python benchmarks/fuzz.py [-n 10000] [--seed 0]`` (needs the dev extra's ``hypothesis``;
+``FUZZ_SRC=<another checkout>/src`` measures that code instead, for a before/after). Prints inputs tried, crashes
+(exceptions past the skip boundary), errors the boundary caught (an input skipped because a step raised) and each
+distinct cause with a reproducing input. No sentence-embedding model runs (the cleaner's topical signal is off);
+py3langid and trafilatura do. About 10 inputs a second on one core.
 
 Inputs (``inputs()``): JSONL, JSON, HTML, plain-text and Markdown files, RSS and Atom feeds, raw bytes under a
 supported extension, and folders of several of them (nested, hidden files, non-UTF-8 file names). They are built

@@ -127,6 +127,24 @@ def test_text_in_a_legacy_encoding_is_detected(cwd: Path) -> None:
     assert "вечерних рейса" in doc.content
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Crème brûlée\n\nThe Crème de la Crème award went to a café on Main Street, the council said.\n", "cp1252"),
+        ("Crème\n\nLe chef a présenté sa crème brûlée à Noël, très appréciée.\n", "cp1252"),
+        ("El niño\n\nEl niño comió jamón en la reunión del año, según el señor Núñez.\n", "cp1252"),
+        ("Miasta\n\nŁódź i Kraków są dużymi miastami w Polsce, powiedział rzecznik urzędu.\n", "cp1250"),
+        ("Kůň\n\nPříliš žluťoučký kůň úpěl ďábelské ódy, řekl mluvčí.\n", "cp1250"),
+    ],
+)
+def test_western_code_pages_are_not_read_as_central_european(cwd: Path, text: str, encoding: str) -> None:
+    Path("legacy.txt").write_bytes(text.encode(encoding))
+    [doc] = run(["legacy.txt"])
+    assert isinstance(doc, Document)
+    title, body = text.strip().split("\n\n")
+    assert (doc.meta["title"], doc.content) == (title, body)
+
+
 def test_json_object_and_list(cwd: Path) -> None:
     record = {
         "title": "Ferry schedule",
@@ -289,6 +307,41 @@ def test_stdin_jsonl(cwd: Path) -> None:
     assert [type(i).__name__ for i in items] == ["Document", "Skip", "Document"]
     assert items[0].meta["title"] == "Stdin one"  # type: ignore[union-attr]
     assert str(items[1]).startswith("<stdin>:2: malformed JSON")
+
+
+class _Chunks(io.RawIOBase):
+    """A stream of ``size`` bytes of one line, made as it is read (never whole in memory), then ``tail``."""
+
+    def __init__(self, size: int, tail: bytes) -> None:
+        self.left, self.tail, self.largest = size, tail, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, n: int = -1) -> bytes:
+        self.largest = max(self.largest, n)
+        if self.left > 0:
+            part = min(n, self.left)
+            self.left -= part
+            return b"x" * part
+        out, self.tail = self.tail[:n], self.tail[n:]
+        return out
+
+    def readline(self, *args: object) -> bytes:  # reading a whole line is what a huge line must never get
+        raise AssertionError("a line was read whole")
+
+    __iter__ = None  # type: ignore[assignment]
+
+
+def test_a_huge_stdin_line_is_skipped_without_reading_it_whole(cwd: Path) -> None:
+    good = json.dumps({"title": "After", "text": "The line after the huge one is read."}).encode()
+    stream = _Chunks(50 * 1024 * 1024, b"\n" + good + b"\n")
+    settings = IngestSettings(max_bytes=1024 * 1024)
+    items = run(["-"], stdin=stream, settings=settings)
+    assert [type(i).__name__ for i in items] == ["Skip", "Document"]
+    assert str(items[0]) == "<stdin>:1: line too large (50.0 MB > 1.0 MB cap)"
+    assert items[1].meta["title"] == "After"  # type: ignore[union-attr]
+    assert stream.largest == settings.read_chunk_bytes
 
 
 # ------------------------------------------------------------------------------------------ URLs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from test_render_html import make_story
-from tidings.model import Fact, Story
+from tidings.model import Fact, Quote, Story, SummarySentence
 from tidings.render.markdown import citation_numbers, render_markdown, render_story_markdown
 
 
@@ -89,3 +89,20 @@ def test_the_digest_does_not_state_a_summary_sentence_again_as_a_top_fact() -> N
     top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
     assert "Cars queued" in top and "The Orrin bridge closed" not in top
     assert "(2 sources) The Orrin bridge closed on Monday. [1][2]" in md.split("### Everything else")[1]  # kept
+
+
+def test_article_text_cannot_put_html_or_links_into_the_markdown() -> None:
+    story, arts = make_story()
+    hostile = 'Bridge <script>alert(1)</script> shut <img src=x onerror="alert(2)"> ![t](http://t.example/p.gif)'
+    arts["a2"].title = hostile
+    summary = [SummarySentence(f"{hostile}\n# not a heading", ["a2"])]
+    quotes = [Quote("Ann <i>Lee</i>", "<b>Closed</b> [for now](javascript:alert(3))", "a2")]
+    md = render_story_markdown(Story(**{**story.__dict__, "headline": hostile, "summary": summary, "quotes": quotes}),
+                               arts)  # fmt: skip
+    for raw in ("<script", "<img", "<b>", "<i>", "\n# not"):
+        assert raw not in md, raw
+    assert not re.search(r"(?<!\\)\]\(", md)  # no link or image: every '](' from the text is escaped
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in md  # shown as written, not dropped
+    assert md.count("!\\[t\\](http://t.example/p.gif)") == 3  # headline, summary and the source list
+    assert "- The Orrin bridge closed on Monday. [1][2][3]" not in md  # (the summary above replaced it)
+    assert "[2]" in md  # citation marks are still links to sources

@@ -176,3 +176,13 @@ def test_another_spacy_model_is_chosen_by_name_and_a_missing_one_falls_back(monk
     finally:
         monkeypatch.delenv("TIDINGS_SPACY_MODEL", raising=False)
         resources.load_nlp.cache_clear()  # the next test loads the default model again
+
+
+def test_the_encoder_reads_only_what_the_model_reads() -> None:
+    encoder = _packaged_model()
+    sentence = "Dockers at the port walked out on Monday after talks on pay broke down, the union said. "
+    long = sentence * 100_000  # 9 MB: tokenized whole it cost gigabytes, for 256 tokens
+    short = sentence * 40  # some 700 tokens: past what the model reads
+    assert len(long) > 1000 * encoder.max_chars
+    a, b = encoder.encode([long, short])
+    assert float(a @ b) > 0.9999

@@ -244,7 +244,8 @@ def test_paging_follows_next_until_the_end(client: TestClient) -> None:
 def test_bad_paging_parameters_are_422(client: TestClient, params: dict[str, Any]) -> None:
     r = client.get("/api/stories", params=params)
     assert r.status_code == 422
-    assert r.json()["detail"].startswith("invalid request:")
+    [problem] = r.json()["detail"]  # FastAPI's documented 422 shape: a list of {loc, msg, type}
+    assert problem["loc"] == ["query", next(iter(params))] and problem["msg"] and problem["type"]
 
 
 def test_full_text_search(client: TestClient) -> None:
@@ -265,7 +266,8 @@ def test_since_keeps_recent_stories(client: TestClient) -> None:
     assert len(client.get("/api/stories", params={"since": "2023-01-01"}).json()["stories"]) == 2
     bad = client.get("/api/stories", params={"since": "last tuesday"})
     assert bad.status_code == 422
-    assert "ISO 8601" in bad.json()["detail"]
+    assert bad.json()["detail"][0]["loc"] == ["query", "since"]
+    assert "ISO 8601" in bad.json()["detail"][0]["msg"]
 
 
 def test_get_story_is_the_schema_story_object(client: TestClient, schema: dict[str, Any]) -> None:
@@ -379,7 +381,8 @@ def test_body_size_cap_is_413(built: tuple[str, Any]) -> None:
 def test_bad_bodies_get_a_clear_4xx(client: TestClient, body: bytes, status: int, message: str) -> None:
     r = client.post("/api/articles", content=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == status
-    assert message in r.json()["detail"]
+    detail = r.json()["detail"]  # a message for 400, a list of {loc, msg, type} for 422
+    assert message in (detail if status == 400 else " ".join(d["msg"] for d in detail))
     assert "Traceback" not in r.text
 
 
@@ -560,3 +563,74 @@ def test_static_stylesheet_is_served(client: TestClient) -> None:
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/css")
     assert "font" in r.text
+
+
+# -- hardening: headers and slow clients -------------------------------------------------------------------------
+
+
+def test_every_response_says_nosniff(built: tuple[str, Any]) -> None:
+    app = create_app(built[0], token=TOKEN, max_body_bytes=100)
+
+    @app.get("/api/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        responses = [
+            c.get(path)
+            for path in ("/api/stories", "/api/stories/nope", "/openapi.json", "/docs", "/redoc", "/healthz", "/",
+                         "/static/tidings.css", "/nope", "/api/boom", "/api/stories?limit=0")
+        ]  # fmt: skip
+        responses.append(c.post("/api/articles", content=b"x" * 200, headers=auth))  # 413 from the middleware
+        for r in responses:
+            assert r.headers.get("x-content-type-options") == "nosniff", (r.url, r.status_code)
+        assert {r.status_code for r in responses} >= {200, 404, 413, 422, 500}
+
+
+@pytest.fixture
+def slow_server(built: tuple[str, Any]) -> Any:
+    """The app under uvicorn, as ``tidings serve`` runs it, with short timeouts."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from tidings.web.server import uvicorn_options
+
+    settings = Settings()
+    settings.serve.header_timeout = 0.5
+    settings.serve.body_timeout = 0.5
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(built[0], token=TOKEN, settings=settings), host="127.0.0.1", port=port,
+                            log_level="error", **uvicorn_options(settings.serve))  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield port
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_slow_clients_are_cut_off(slow_server: int) -> None:
+    import socket
+
+    def exchange(data: bytes) -> bytes:
+        with socket.create_connection(("127.0.0.1", slow_server), timeout=10) as s:
+            s.sendall(data)
+            out = b""
+            while chunk := s.recv(4096):  # until the server closes (a client timeout would raise)
+                out += chunk
+            return out
+
+    assert exchange(b"") == b""  # connected, sent nothing: closed
+    assert exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\n") == b""  # a head that never ends: closed
+    body = b'{"text": "a body that never'  # the head is complete, the body is not
+    head = f"POST /api/articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 500\r\n\r\n"
+    assert exchange(head.encode() + body).startswith(b"HTTP/1.1 408")
+    assert exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")

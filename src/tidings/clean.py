@@ -49,6 +49,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from . import resources
+from .ingest import error_line, url_problem
 from .model import Article, Document, Skip
 from .outlets import outlet_from_credits
 from .settings import CleanSettings
@@ -574,7 +575,10 @@ def dateline_date(lines: Iterable[str], settings: CleanSettings) -> str | None:
 def _domain(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # 'http://[x]/a': no host to take a site from
+        return None
     host = host.lower()
     return host[4:] if host.startswith("www.") else (host or None)
 
@@ -903,13 +907,22 @@ class Cleaner:
     def clean(self, docs: list[Document], remember: bool = True) -> list[Article | Skip]:
         """Clean ``docs``. Their lines are first added to the memory (``remember=False`` when the memory already
         holds them: cleaning stored documents again after it learned a template line)."""
-        pages: list[_Page | Skip] = [self._prepare(doc) for doc in docs]
+        pages: list[_Page | Skip] = [self._guarded(doc.origin, self._prepare, doc) for doc in docs]
         real = [p for p in pages if isinstance(p, _Page)]
         if remember:
             self.memory.add([row for page in real for row in self.line_rows(page)])
         self._mark_repeats(real)
         self._measure_topics(real)
-        return [p if isinstance(p, Skip) else self._finish(p) for p in pages]
+        return [p if isinstance(p, Skip) else self._guarded(p.doc.origin, self._finish, p) for p in pages]
+
+    @staticmethod
+    def _guarded(origin: str, step: Any, arg: Any) -> Any:
+        """``step(arg)``, or a Skip naming ``origin`` when it raises: one odd document costs itself, not its batch."""
+        try:
+            return step(arg)
+        except Exception as exc:
+            log.warning("cleaning %s failed", origin, exc_info=True)
+            return Skip(origin, f"could not be cleaned ({error_line(exc)})")
 
     # -- preparation ------------------------------------------------------------------------------
 
@@ -930,7 +943,7 @@ class Cleaner:
             units, extracted = self._extract(doc.content, url)
             if extracted is not None:
                 title = title or (normalize_text(extracted.title) if extracted.title else None)
-                url = url or extracted.url
+                url = url or (extracted.url if extracted.url and not url_problem(extracted.url) else None)
                 published = published or _iso_date(extracted.date)
                 authors = authors or _split_authors(extracted.author)
                 site = site or _domain(url) or extracted.sitename

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -107,12 +108,13 @@ def _run(
     try:
         pipeline = Pipeline(settings=settings, db=db)
     except SchemaError as exc:
-        err.print(str(exc), highlight=False)
+        err.print(str(exc), highlight=False, markup=False)
         return 2
     started = time.perf_counter()
 
     def on_skip(skip: object) -> None:
-        err.print(f"[yellow]skipped[/] {skip}", markup=True, highlight=False, soft_wrap=True)
+        # the origin and reason come from the input: escaped, a guid '[/x]' is text, not a rich closing tag
+        err.print(f"[yellow]skipped[/] {escape(str(skip))}", markup=True, highlight=False, soft_wrap=True)
 
     columns = (
         SpinnerColumn(),
@@ -161,6 +163,7 @@ def _run(
             f"{len(result.story_ids)} stories in {elapsed:.1f}s"
             + (f"; output in {out}/ (index.html, stories.json, stories.md)" if out else ""),
             highlight=False,
+            markup=False,
         )
     if not result.article_ids:
         err.print("no article could be read")
@@ -190,7 +193,7 @@ def run(
 ) -> None:
     """Read articles, detect copies, group them into stories and write cited briefings."""
     if group_by not in (None, "story"):
-        err.print(f"--group-by: unknown value {group_by!r} (only 'story')")
+        err.print(f"--group-by: unknown value {group_by!r} (only 'story')", markup=False)
         raise typer.Exit(2)
     settings = Settings()
     settings.ingest.max_bytes = int(max_mb * 1024 * 1024)
@@ -213,7 +216,7 @@ def stories(
 
         sys.stdout.write(json.dumps([story_brief(s) for s in found], ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"stories in {db}", show_lines=False)
+    table = Table(title=f"stories in {escape(db)}", show_lines=False)
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("headline")
     table.add_column("articles", justify="right")
@@ -221,9 +224,9 @@ def stories(
     table.add_column("last seen", no_wrap=True)
     table.add_column("sites")
     for s in found:
-        table.add_row(
-            s.id, s.headline, str(len(s.article_ids)), str(s.independent_sources), (s.last_seen or "")[:10],
-            ", ".join(s.sites[:4]) + (" …" if len(s.sites) > 4 else ""),
+        table.add_row(  # cells are rich markup: headlines and sites from articles are escaped
+            s.id, escape(s.headline), str(len(s.article_ids)), str(s.independent_sources), (s.last_seen or "")[:10],
+            escape(", ".join(s.sites[:4]) + (" …" if len(s.sites) > 4 else "")),
         )  # fmt: skip
     console.print(table)
 
@@ -245,7 +248,8 @@ def show(
     if story is None:
         matches = [s for s in store.list_stories(limit=10_000) if s.id.startswith(story_id)]
         if len(matches) != 1:
-            err.print(f"no story {story_id!r} in {db}" if not matches else f"{story_id!r} is ambiguous")
+            message = f"no story {story_id!r} in {db}" if not matches else f"{story_id!r} is ambiguous"
+            err.print(message, markup=False)
             raise typer.Exit(1)
         story = matches[0]
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
@@ -272,7 +276,7 @@ def demo(
     if code == 0:
         where = "" if db == DEFAULT_DB else f" --db {db}"
         console.print(
-            f"open {out.resolve() / 'index.html'} or run: tidings stories{where}, tidings serve{where}", highlight=False
+            f"open {out.resolve() / 'index.html'} or run: tidings stories{where}, tidings serve{where}", markup=False
         )
     raise typer.Exit(code)
 
@@ -291,9 +295,17 @@ def serve(
     import uvicorn
 
     from .web.app import create_app
+    from .web.server import uvicorn_options
 
-    console.print(f"serving {db} on http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
+    settings = Settings()
+    console.print(f"serving {db} on http://{host}:{port}/ (API docs at /docs)", markup=False)
+    uvicorn.run(
+        create_app(db, token=token, settings=settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        **uvicorn_options(settings.serve),
+    )
 
 
 # -- watched sources ----------------------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Ingest: turn files, folders, URLs, feeds and JSONL on stdin into :class:`Document` items.
 
 Every input either yields documents or a :class:`Skip` with a one-line reason; one bad input never stops the
-iteration. Formats are chosen by file extension (``.gz`` is unwrapped first, its decompressed size capped);
-URLs and ``.xml`` files are sniffed for RSS/Atom. Bytes are decoded as UTF-8, or with the declared charset, or
+iteration: each source (and each file of a folder) is read inside a skip boundary, and every document passes
+:func:`checked` on its way out (metadata fields of the wrong type or an unparseable url skip it; lone surrogates and
+NUL characters, which no encoder or database takes, are replaced).
+
+Formats are chosen by file extension (``.gz`` is unwrapped first, its decompressed size capped); URLs and ``.xml``
+files are sniffed for RSS/Atom. Bytes are decoded as UTF-8, or with the declared charset, or
 with the encoding charset-normalizer detects; text is Unicode-normalised (NFC, odd spaces folded). HTML is
 passed on whole: the clean stage extracts the article with trafilatura.
 """
@@ -13,6 +17,7 @@ import calendar
 import gzip
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -20,6 +25,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import httpx
@@ -27,6 +33,8 @@ import httpx
 from .model import Document, Skip
 from .settings import IngestSettings
 from .text import normalize_text
+
+log = logging.getLogger(__name__)
 
 Item = Document | Skip
 
@@ -38,8 +46,28 @@ WARC_EXTENSIONS = {".warc"}
 FEED_EXTENSIONS = {".xml", ".rss", ".atom"}
 SUPPORTED = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS | WARC_EXTENSIONS | FEED_EXTENSIONS
 
-# Fields of a JSON/JSONL record that are carried into Document.meta as they are.
-META_FIELDS = ("title", "url", "published", "site", "language", "story", "author", "authors")
+# Fields of a JSON/JSONL record that are carried into Document.meta, with the JSON types each may have (checked at
+# the ingest boundary by :func:`checked`: a wrong type skips the record with a one-line reason).
+META_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,),
+    "url": (str,),
+    "published": (str, int, float),  # an ISO date or a Unix timestamp
+    "site": (str,),
+    "language": (str,),
+    "story": (str, int),  # a story key of a labelled data set may be a number
+    "author": (str,),
+    "authors": (str, list),  # a list of strings
+}
+META_FIELDS = tuple(META_TYPES)
+
+# Text that no encoder, XML tree or database takes: lone UTF-16 surrogates (a JSON '\\ud800', a non-UTF-8 file name
+# decoded with surrogateescape) become U+FFFD; C0 controls but tab and line ends go (lxml refuses them in a tree,
+# PostgreSQL text cannot hold NUL), vertical tab and form feed (whitespace in HTML) become spaces, and the
+# noncharacters U+FFFE and U+FFFF go.
+_UNENCODABLE = re.compile(r"[\ud800-\udfff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A numeric character reference to a surrogate or past U+10FFFF: feedparser raises on it ('&#xD800;').
+_BAD_CHARREF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -47,6 +75,7 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:
 _FEED_SNIFF = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.I)
 _HTML_SNIFF = re.compile(rb"<(!doctype html|html|head|body)[\s>]", re.I)
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -75,18 +104,105 @@ def iter_documents(
     own_client: httpx.Client | None = None
     try:
         for source in sources:
+            items: Iterator[Item]
             if source == "-":
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                yield from _iter_jsonl_stream(stream, "<stdin>", settings)
+                items = _iter_jsonl_stream(stream, "<stdin>", settings)
             elif source.startswith(("http://", "https://")):
                 if client is None and own_client is None:
                     own_client = make_client(settings)
-                yield from _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
+                items = _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
             else:
-                yield from _iter_path(source, settings)
+                items = _iter_path(source, settings)
+            for item in guarded(scrub(source), items):
+                yield checked(item)
     finally:
         if own_client is not None:
             own_client.close()
+
+
+def guarded(origin: str, items: Iterator[Item]) -> Iterator[Item]:
+    """``items``, or, when reading them raises, a Skip naming ``origin`` and the error (the items already read stay
+    read): the skip boundary around each source and each file of a folder."""
+    try:
+        yield from items
+    except Exception as exc:  # a parser's bug on odd input must cost that input, not the run
+        log.warning("reading %s failed", origin, exc_info=True)
+        yield Skip(origin, f"unreadable ({error_line(exc)})")
+
+
+def error_line(exc: BaseException) -> str:
+    """'TypeName: first line of the message', at most 160 characters."""
+    message = (str(exc).splitlines() or [""])[0]
+    return scrub(f"{type(exc).__name__}: {message}" if message else type(exc).__name__)[:160]
+
+
+def scrub(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD and control characters (but tab and line ends) removed:
+    storable, printable and fit for an XML tree."""
+    return _NOT_XML.sub(_space_or_nothing, _UNENCODABLE.sub("\ufffd", text))
+
+
+def _space_or_nothing(match: re.Match[str]) -> str:
+    return " " if match.group() in "\x0b\x0c" else ""
+
+
+def _scrub_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_value(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(str(k)): _scrub_value(v) for k, v in value.items()}
+    return value
+
+
+def meta_problem(meta: dict[str, Any]) -> str | None:
+    """Why a document's metadata cannot be used (a field of the wrong type, an unparseable url), or None."""
+    for key, types in META_TYPES.items():
+        value = meta.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, types):
+            return f"field {key!r} must be {' or '.join(_TYPE_NAMES[t] for t in types)}, not {_json_type(value)}"
+        if key == "authors" and isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            return "field 'authors' must be a list of strings"
+    url = meta.get("url")
+    if url is not None and (reason := url_problem(url)):
+        return f"invalid url {url[:100]!r} ({reason})"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be parsed (a bad IPv6 host, a port out of range), or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", list: "a list", dict: "an object"}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    return _TYPE_NAMES.get(type(value), f"a {type(value).__name__}")
+
+
+def checked(item: Item) -> Item:
+    """An item as it leaves ingest: every string scrubbed (:func:`scrub`), metadata checked (:func:`meta_problem`);
+    a document with bad metadata becomes a Skip naming its origin and the field."""
+    if isinstance(item, Skip):
+        return Skip(scrub(item.origin), scrub(item.reason))
+    origin = scrub(item.origin)
+    meta = _scrub_value(item.meta or {})
+    problem = meta_problem(meta)
+    if problem:
+        return Skip(origin, problem)
+    return Document(origin, scrub(item.content), item.kind, meta)
 
 
 def make_client(settings: IngestSettings) -> httpx.Client:
@@ -108,7 +224,8 @@ def _iter_path(source: str, settings: IngestSettings) -> Iterator[Item]:
         yield Skip(source, "no such file")
     elif path.is_dir():
         for child in _walk(path):
-            yield from _iter_file(os.path.join(source, child), settings)
+            name = os.path.join(source, child)
+            yield from guarded(scrub(name), _iter_file(name, settings))  # a non-UTF-8 name is read, shown with U+FFFD
     else:
         yield from _iter_file(source, settings)
 
@@ -186,8 +303,10 @@ def _gunzip(data: bytes, settings: IngestSettings) -> bytes:
     return bytes(out)
 
 
-def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, meta: dict[str, Any]) -> Iterator[Item]:
-    """Dispatch decoded content by format."""
+def _iter_bytes(
+    origin: str, ext: str, data: bytes, settings: IngestSettings, meta: dict[str, Any], charset: str | None = None
+) -> Iterator[Item]:
+    """Dispatch decoded content by format (``charset``: the one an HTTP header declared)."""
     if not data.strip():
         yield Skip(origin, "empty file")
         return
@@ -197,7 +316,7 @@ def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, me
     if ext in WARC_EXTENSIONS:
         yield from _iter_warc(io.BytesIO(data), origin, settings)
         return
-    text, reason = decode_bytes(data, settings, html=ext in HTML_EXTENSIONS)
+    text, reason = decode_bytes(data, settings, html=ext in HTML_EXTENSIONS, declared=charset)
     if text is None:
         yield Skip(origin, reason)
         return
@@ -214,9 +333,12 @@ def _iter_bytes(origin: str, ext: str, data: bytes, settings: IngestSettings, me
 # ------------------------------------------------------------------------------------------- decoding
 
 
-def decode_bytes(data: bytes, settings: IngestSettings, html: bool = False) -> tuple[str | None, str]:
-    """(text, '') or (None, reason). BOM, then UTF-8, then a declared charset (HTML/XML), then
-    charset-normalizer; NUL bytes or many control characters mean a binary file."""
+def decode_bytes(
+    data: bytes, settings: IngestSettings, html: bool = False, declared: str | None = None
+) -> tuple[str | None, str]:
+    """(text, '') or (None, reason). BOM, then UTF-8, then a declared charset (``declared``: an HTTP header's;
+    else an XML declaration's or an HTML meta tag's), then charset-normalizer (:func:`detect`); NUL bytes or many
+    control characters mean a binary file."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -230,16 +352,47 @@ def decode_bytes(data: bytes, settings: IngestSettings, html: bool = False) -> t
     except UnicodeDecodeError:
         pass
     head = data[: settings.sniff_bytes]
-    declared = _XML_ENCODING.search(head) or (_DECLARED_CHARSET.search(head) if html else None)
-    if declared:
+    found = _XML_ENCODING.search(head) or (_DECLARED_CHARSET.search(head) if html else None)
+    label = declared or (found.group(1).decode("ascii") if found else None)
+    if label:
         try:
-            return _check_text(data.decode(declared.group(1).decode("ascii")), settings)
+            return _check_text(data.decode(_WHATWG_LABELS.get(label.strip().lower(), label.strip())), settings)
         except (LookupError, UnicodeDecodeError):
             pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.chaos > settings.max_decode_chaos:
+    text = detect(data, settings)
+    if text is None:
         return None, "undecodable text (no encoding fits)"
-    return _check_text(str(best), settings)
+    return _check_text(text, settings)
+
+
+# Declared labels that browsers read as a superset (the WHATWG Encoding Standard): a page that says latin-1 and
+# uses curly quotes (bytes 0x80-0x9F) means Windows-1252, not C1 control characters.
+_WHATWG_LABELS = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874",
+}  # fmt: skip
+
+
+def detect(data: bytes, settings: IngestSettings) -> str | None:
+    """Text of bytes in an undeclared encoding (charset-normalizer), or None when none fits.
+
+    On Western text the detector cannot tell the single-byte code pages of Latin scripts apart (cp1250, cp1252,
+    cp1257 and ISO 8859-10 score alike on French or English) and returns the first it tried: "Crème" came out as
+    "Crčme". ``settings.preferred_encoding`` (Windows-1252) wins such a tie: when one of the equally scored
+    candidates could be it and the bytes decode with it. Polish in cp1250 or Russian in cp1251, which cp1252 reads
+    worse, keep the detector's choice."""
+    results = charset_normalizer.from_bytes(data)
+    best = results.best()
+    if best is None or best.chaos > settings.max_decode_chaos:
+        return None
+    prefer = settings.preferred_encoding
+    for match in results:
+        if match.chaos <= best.chaos and match.coherence >= best.coherence and prefer in match.could_be_from_charset:
+            try:
+                return data.decode(prefer)
+            except UnicodeDecodeError:
+                break
+    return str(best)
 
 
 def _check_text(text: str, settings: IngestSettings) -> tuple[str | None, str]:
@@ -323,17 +476,48 @@ def _iter_jsonl_lines(lines: Iterable[str], origin: str) -> Iterator[Item]:
         yield Skip(origin, "empty file")
 
 
+def capped_lines(stream: IO[bytes], cap: int, chunk: int) -> Iterator[tuple[bytes | None, int]]:
+    """The lines of a byte stream as (line, size), read ``chunk`` bytes at a time; a line longer than ``cap`` bytes
+    comes as (None, its size) and is never held whole: past the cap its bytes are counted and dropped, so a 1 GB
+    line costs a chunk of memory, not a gigabyte."""
+    read = getattr(stream, "read1", stream.read)  # read1: what a pipe has now, not a full chunk's wait
+    line = bytearray()
+    dropped = 0  # bytes of the current line thrown away past the cap
+    while data := read(chunk):
+        start = 0
+        while (end := data.find(b"\n", start)) != -1:
+            if dropped:
+                yield None, dropped + len(line) + end - start + 1
+            else:
+                line += data[start : end + 1]
+                yield (bytes(line), len(line)) if len(line) <= cap else (None, len(line))
+            line.clear()
+            dropped, start = 0, end + 1
+        if dropped:
+            dropped += len(data) - start
+        else:
+            line += data[start:]
+            if len(line) > cap:
+                dropped, line = len(line), bytearray()
+    if dropped:
+        yield None, dropped
+    elif line:
+        yield (bytes(line), len(line)) if len(line) <= cap else (None, len(line))
+
+
 def _iter_jsonl_stream(stream: IO[bytes], origin: str, settings: IngestSettings) -> Iterator[Item]:
-    """JSONL from a byte stream (stdin), line by line, each line capped and decoded on its own."""
+    """JSONL from a byte stream (stdin), line by line, each line capped (never read whole past the cap) and decoded
+    on its own."""
     seen = False
-    for lineno, raw in enumerate(stream, 1):
+    for lineno, (raw, size) in enumerate(capped_lines(stream, settings.max_bytes, settings.read_chunk_bytes), 1):
+        where = f"{origin}:{lineno}"
+        if raw is None:
+            seen = True
+            yield Skip(where, f"line too large ({_mb(size)} > {_mb(settings.max_bytes)} cap)")
+            continue
         if not raw.strip():
             continue
         seen = True
-        where = f"{origin}:{lineno}"
-        if len(raw) > settings.max_bytes:
-            yield Skip(where, f"line too large ({_mb(len(raw))} > {_mb(settings.max_bytes)} cap)")
-            continue
         line, reason = decode_bytes(raw, settings)
         if line is None:
             yield Skip(where, reason)
@@ -369,7 +553,11 @@ def _iter_feed(origin: str, data: bytes, settings: IngestSettings) -> Iterator[I
     """One Document per RSS/Atom entry: full text from content (content:encoded), else the summary."""
     import feedparser  # here: it costs 0.1 s to import, and most runs read no feed
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(_BAD_CHARREF.sub(_charref, data))
+    except Exception as exc:  # feedparser trips on some broken markup
+        yield Skip(origin, f"unreadable feed ({error_line(exc)})")
+        return
     if not parsed.get("version") and not parsed.entries:
         reason = "not an RSS/Atom feed"
         if parsed.get("bozo") and parsed.get("bozo_exception"):
@@ -402,14 +590,21 @@ def _iter_feed(origin: str, data: bytes, settings: IngestSettings) -> Iterator[I
         yield Document(where, body, kind, meta)
 
 
+def _charref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference, or U+FFFD's when it names no character (a surrogate, past U+10FFFF)."""
+    ref = match.group(1)
+    code = int(ref[1:], 16) if ref[:1] in (b"x", b"X") else int(ref)
+    return match.group(0) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
 def _entry_body(entry: Any) -> tuple[str, str]:
     """The longest full-content item of an entry, else its summary; with its kind."""
-    candidates = [c for c in entry.get("content", []) if c.get("value", "").strip()]
+    candidates = [c for c in entry.get("content") or [] if (c.get("value") or "").strip()]
     if candidates:
         best = max(candidates, key=lambda c: len(c["value"]))
-        value, ctype = best["value"], best.get("type", "text/html")
-    elif entry.get("summary", "").strip():
-        value, ctype = entry.summary, entry.get("summary_detail", {}).get("type", "text/html")
+        value, ctype = best["value"], best.get("type") or "text/html"
+    elif (entry.get("summary") or "").strip():
+        value, ctype = entry.summary, (entry.get("summary_detail") or {}).get("type") or "text/html"
     else:
         return "", "text"
     if "html" in ctype:
@@ -525,7 +720,8 @@ def _iter_url(
         yield Skip(url, f"unsupported content type {ctype.split(';')[0] or '(none)'!r}")
         return
     meta = {"url": final_url} if ext in HTML_EXTENSIONS or ext in TEXT_EXTENSIONS else {}
-    yield from _iter_bytes(url, ext, data, settings, meta)
+    charset = _CHARSET_PARAM.search(ctype)
+    yield from _iter_bytes(url, ext, data, settings, meta, charset.group(1) if charset else None)
 
 
 def _url_format(ext: str, ctype: str, data: bytes, settings: IngestSettings) -> str | None:

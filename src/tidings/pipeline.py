@@ -24,7 +24,7 @@ from . import clean, cluster, dedupe, ingest
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
 from .resources import CachedEncoder, TextEncoder, embedder_or_loader, using_encoder
 from .settings import CleanSettings, Settings
-from .store import Store, now_iso
+from .store import Store, article_problem, now_iso
 from .text import (
     READING_CACHE_PARAGRAPHS,
     paragraphs,
@@ -300,8 +300,11 @@ class Pipeline:
         with self.timer("clean", len(docs)):
             out = []
             for item in self.cleaner.clean(docs):
+                problem = None if isinstance(item, Skip) else article_problem(item)
                 if isinstance(item, Skip):
                     skip(item)
+                elif problem:
+                    skip(Skip(item.origin, problem))
                 else:
                     out.append(item)
             return out

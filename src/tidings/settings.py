@@ -25,6 +25,10 @@ class IngestSettings:
     """Decoded text with more than this share of control characters (not tab/newline) is a binary file."""
     max_decode_chaos: float = 0.3
     """charset-normalizer 'chaos' (mess ratio) above which bytes that are not UTF-8 count as undecodable."""
+    preferred_encoding: str = "cp1252"
+    """The code page that wins when charset-normalizer scores several alike (it cannot tell cp1250 from cp1252 on
+    French or English and took cp1250: "Crème" read "Crčme"); Windows-1252 is the Western code page, and what
+    browsers read latin-1 as. Text the detector scores better in another code page keeps that one."""
     sniff_bytes: int = 4096
     """Leading bytes inspected to tell a feed from HTML (URLs, .xml files) and to find a declared charset."""
     read_chunk_bytes: int = 65536
@@ -733,6 +737,24 @@ class WatchSettings:
 
 
 @dataclass
+class ServeSettings:
+    """``tidings serve``: how long the server waits for a slow client (benchmarks/slow_clients.py holds connections
+    open and counts how many the server closes, and when)."""
+
+    header_timeout: float = 10.0
+    """Seconds a connection may take to send a request's headers (from connecting, or from the first byte of the
+    next request on a kept-alive connection); past it the server closes the connection. Without it, connections
+    that never finish their headers were held for as long as the client liked (1,000 for 60 s)."""
+    body_timeout: float = 30.0
+    """Seconds a write may take to send its whole body (a 5 MB body at 170 kB/s); past it, 408 and the connection
+    is closed."""
+    keep_alive_timeout: int = 5
+    """Seconds an idle kept-alive connection stays open between requests (uvicorn's ``timeout_keep_alive``). No cap
+    on open connections is set: uvicorn's ``limit_concurrency`` counts held connections too, so 1,000 slow clients
+    made every real request a 503 until the header timeout closed them."""
+
+
+@dataclass
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -741,3 +763,4 @@ class Settings:
     analyze: AnalyzeSettings = field(default_factory=AnalyzeSettings)
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)

@@ -180,6 +180,31 @@ _ARTICLE_FIELDS = (
 )  # fmt: skip
 
 
+def article_problem(article: Article) -> str | None:
+    """Why ``article`` cannot be stored (a field that is not text, or text that no database takes: NUL, a lone
+    surrogate), or None. The pipeline checks each article before its batch's transaction, so one bad article is
+    skipped instead of rolling the others back."""
+    for name in _ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if value is not None and (not isinstance(value, str) or _unstorable(value)):
+            return f"field {name!r} cannot be stored ({type(value).__name__})"
+    for name in _JSON_LIST_FIELDS:
+        value = getattr(article, name)
+        if not isinstance(value, list) or not all(isinstance(v, str) and not _unstorable(v) for v in value):
+            return f"field {name!r} cannot be stored (not a list of text)"
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 

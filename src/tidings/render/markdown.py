@@ -5,8 +5,22 @@ quotes, entities, figures, sources). ``stories.md`` is the full briefing; ``tidi
 
 from __future__ import annotations
 
+import re
+
 from ..model import Article, Story
 from .digest import day_label, make_digest, quote_sources, timeline_days
+
+# What article text must not carry into Markdown, which many viewers render with its raw HTML: HTML-significant
+# characters become entities ('<script>' shows as text), and link, image and code-span syntax is backslash-escaped
+# ('![x](http://tracker)' shows as text). Line breaks fold to spaces so that text cannot start a heading or a list.
+_MD_SPECIAL = re.compile(r"([\\`\[\]])")
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def md(text: object) -> str:
+    """Text from articles (titles, sentences, names, urls), safe to put in Markdown: shown as written."""
+    folded = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", "".join(_HTML_SPECIAL.get(c, c) for c in folded))
 
 
 def citation_numbers(story: Story) -> dict[str, int]:
@@ -26,7 +40,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
-    lines = [f"## {story.headline}", ""]
+    lines = [f"## {md(story.headline)}", ""]
     lines.append(
         f"*{len(story.article_ids)} articles, {story.independent_sources} independent sources"
         + (f", {story.first_seen} – {story.last_seen}" if story.first_seen else "")
@@ -34,20 +48,20 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     )
     lines.append("")
     for s in digest.summary:
-        lines.append(f"- {s.text} {marks(s.article_ids)}")
+        lines.append(f"- {md(s.text)} {marks(s.article_ids)}")
     if digest.top_facts:
         lines += ["", "### Best-corroborated facts", ""]
-        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in digest.top_facts]
+        lines += [f"- ({f.independent_sources} sources) {md(f.text)} {marks(f.article_ids)}" for f in digest.top_facts]
     if digest.conflicts:
         lines += ["", "### Disagreements", ""]
         for c in digest.conflicts:
-            claims = "; ".join(f"{x.value} {marks([x.article_id])}" for x in c.claims)
-            lines.append(f"- {c.about}: {claims}")
+            claims = "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
+            lines.append(f"- {md(c.about)}: {claims}")
     if digest.speakers:
         lines += ["", "### Who said what", ""]
         for sp in digest.speakers:
             more = f" (+{_plural(sp.quotes - 1, 'more quote')})" if sp.quotes > 1 else ""
-            lines.append(f"- **{sp.speaker}**: “{sp.quote.text}” {marks(quote_sources(sp.quote))}{more}")
+            lines.append(f"- **{md(sp.speaker)}**: “{md(sp.quote.text)}” {marks(quote_sources(sp.quote))}{more}")
     if not full:
         rest = [
             _plural(len(digest.other_shared), "more shared fact"),
@@ -67,34 +81,38 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         lines += ["", "#### Timeline", ""]
         for day in days:
             for e in day.events:
-                lines.append(f"- **{day_label(day.date)}**: {e.text} {marks(e.article_ids)}")
+                lines.append(f"- **{day_label(day.date)}**: {md(e.text)} {marks(e.article_ids)}")
             if day.published:
-                pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in day.published)
+                pubs = ", ".join(f"{marks([t.article_id])} {md(t.site or 'unknown site')}" for t in day.published)
                 lines.append(f"- **{day_label(day.date)}**: published {pubs}")
         if undated:
-            pubs = ", ".join(f"{marks([t.article_id])} {t.site or 'site unknown'}" for t in undated)
+            pubs = ", ".join(f"{marks([t.article_id])} {md(t.site or 'unknown site')}" for t in undated)
             lines.append(f"- undated: published {pubs}")
     if digest.other_shared:
         lines += ["", "#### More facts reported by several sources", ""]
-        lines += [f"- ({f.independent_sources} sources) {f.text} {marks(f.article_ids)}" for f in digest.other_shared]
+        lines += [
+            f"- ({f.independent_sources} sources) {md(f.text)} {marks(f.article_ids)}" for f in digest.other_shared
+        ]
     if digest.exclusives:
         lines += ["", "#### Only in one source"]
         for source, facts in digest.exclusives:
-            lines += ["", f"##### Only in {source} ({_plural(len(facts), 'fact')})", ""]
-            lines += [f"- {f.text} {marks(f.article_ids)}" for f in facts]
+            lines += ["", f"##### Only in {md(source)} ({_plural(len(facts), 'fact')})", ""]
+            lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
-        lines += [f"- **{q.speaker or 'unattributed'}**: “{q.text}” {marks(quote_sources(q))}" for q in story.quotes]
+        lines += [
+            f"- **{md(q.speaker or 'unattributed')}**: “{md(q.text)}” {marks(quote_sources(q))}" for q in story.quotes
+        ]
     if story.entities:
         lines += ["", "#### People, places, organisations", ""]
         for e in story.entities:
-            aka = f" (also {', '.join(e.aliases)})" if e.aliases else ""
-            lines.append(f"- {e.name} — {e.type}{aka}")
+            aka = f" (also {md(', '.join(e.aliases))})" if e.aliases else ""
+            lines.append(f"- {md(e.name)} — {md(e.type)}{aka}")
     if story.figures:
         lines += ["", "#### Figures", ""]
         for fig in story.figures:
-            also = f" (also {'; '.join(fig.aliases)})" if fig.aliases else ""
-            lines.append(f"- {fig.text}{also} {marks(fig.article_ids)}")
+            also = f" (also {md('; '.join(fig.aliases))})" if fig.aliases else ""
+            lines.append(f"- {md(fig.text)}{also} {marks(fig.article_ids)}")
     lines += ["", "#### Sources", ""]
     for aid in story.article_ids:
         a = articles.get(aid)
@@ -102,8 +120,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             continue
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
-        site, published = a.site or "site unknown", a.published or "undated"
-        lines.append(f"{cite[aid]}. {a.title or '(untitled)'} — {site}, {published} ({where}){rel}")
+        site, published = md(a.site or "unknown site"), md(a.published or "undated")
+        lines.append(f"{cite[aid]}. {md(a.title or '(untitled)')} — {site}, {published} ({md(where)}){rel}")
     return "\n".join(lines) + "\n"
 
 

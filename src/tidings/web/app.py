@@ -8,6 +8,7 @@ as ``tidings run``, one at a time (a lock), in FastAPI's threadpool. Pages use t
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -30,6 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from .. import __version__
 from ..model import RunResult, Story
@@ -51,7 +53,11 @@ DEFAULT_FEED_SIZE = 50
 """Entries of the Atom feed of stories when the client does not ask: about a day of news for a reader."""
 DEFAULT_MAX_BODY_BYTES = 5_000_000
 """Request bodies above this are refused with 413 (5 MB: a few hundred articles per POST)."""
+MAX_OFFSET = 2**31 - 1
+"""Largest ``offset`` a client may ask for (422 past it): far past any store's stories, and offset + limit stays a
+64-bit SQL integer (2**63 answered 500)."""
 
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 PAGE_HEADERS = {
     # The pages need nothing but their own stylesheet: no script runs, even if escaping ever failed.
     "Content-Security-Policy": (
@@ -94,6 +100,11 @@ class ArticleIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
         json_schema_extra={
+            # what _has_body checks, said in the schema: a 'text' or an 'html' with a character that is not space
+            "anyOf": [
+                {"required": [key], "properties": {key: {"type": "string", "pattern": r"\S"}}}
+                for key in ("text", "html")
+            ],
             "examples": [
                 {
                     "title": "Harbour cranes idle as dockers walk out",
@@ -128,24 +139,41 @@ class SourceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"url": "https://example.org/rss.xml"}]})
 
-    url: Annotated[str, Field(min_length=1, max_length=2048)]
+    url: Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^\s*[Hh][Tt][Tt][Pp][Ss]?://",
+                              description="an http(s) URL: a client may not make the server read its own files")]
+
+
+def _allowed_methods(app: FastAPI, scope: Any) -> str:
+    """Every method some route of this request's path answers (the Allow header of a 405)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+def invalid(problems: list[tuple[tuple[str | int, ...], str]]) -> RequestValidationError:
+    """A 422 in FastAPI's documented shape (``detail``: a list of ``{loc, msg, type}``), from (location, message)
+    pairs; each message names the item and field in words too."""
+    return RequestValidationError([{"loc": loc, "msg": msg, "type": "value_error"} for loc, msg in problems])
 
 
 def parse_articles(data: Any) -> list[ArticleIn]:
     """A decoded JSON body -> articles, or a 422 naming each bad item and what is wrong with it."""
     if isinstance(data, dict):
-        records, label = [data], lambda _i: "article"
+        records, label, where = [data], lambda _i: "article", lambda _i: ("body",)
     elif isinstance(data, list):
-        records, label = data, lambda i: f"item {i}"
+        records, label, where = data, lambda i: f"item {i}", lambda i: ("body", i)
     else:
-        raise HTTPException(422, f"expected an article object or a list of them, got a JSON {type(data).__name__}")
+        raise invalid([(("body",), f"expected an article object or a list of them, got a JSON {type(data).__name__}")])
     if not records:
-        raise HTTPException(422, "empty list: send at least one article")
+        raise invalid([(("body",), "empty list: send at least one article")])
     items: list[ArticleIn] = []
-    problems: list[str] = []
+    problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, record in enumerate(records):
         if not isinstance(record, dict):
-            problems.append(f"{label(i)}: expected an object, got a JSON {type(record).__name__}")
+            problems.append((where(i), f"{label(i)}: expected an object, got a JSON {type(record).__name__}"))
             continue
         try:
             items.append(ArticleIn.model_validate(record))
@@ -153,9 +181,10 @@ def parse_articles(data: Any) -> list[ArticleIn]:
             for e in exc.errors():
                 field_name = ".".join(str(p) for p in e["loc"])
                 msg = e["msg"].removeprefix("Value error, ")
-                problems.append(f"{label(i)}: " + (f"{field_name}: {msg}" if field_name else msg))
+                loc = (*where(i), *e["loc"])
+                problems.append((loc, f"{label(i)}: " + (f"{field_name}: {msg}" if field_name else msg)))
     if problems:
-        raise HTTPException(422, "invalid article: " + "; ".join(problems[:20]))
+        raise invalid(problems[:20])
     return items
 
 
@@ -166,7 +195,7 @@ _POST_SCHEMA = {
             "schema": {
                 "oneOf": [
                     {"$ref": "#/components/schemas/ArticleIn"},
-                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}, "minItems": 1},
                 ]
             }
         }
@@ -178,13 +207,36 @@ class BodyTooLarge(Exception):
     pass
 
 
+class NoSniff:
+    """ASGI middleware: ``X-Content-Type-Options: nosniff`` on every response (pages, JSON API, ``/openapi.json``,
+    ``/docs``, static files, errors), so that no browser runs a JSON answer as script or page."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-content-type-options"]
+                message["headers"] = [*headers, (b"x-content-type-options", b"nosniff")]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
+
+
 class BodySizeLimit:
     """ASGI middleware: refuse request bodies over ``max_bytes`` with 413, whether Content-Length says so up
-    front or a chunked body grows past it; an accepted body is buffered and replayed to the app."""
+    front or a chunked body grows past it, and bodies not received within ``timeout`` seconds with 408 (a slow
+    client holds no worker); an accepted body is buffered and replayed to the app."""
 
-    def __init__(self, app: Any, max_bytes: int) -> None:
+    def __init__(self, app: Any, max_bytes: int, timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -195,20 +247,19 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
-                return
-            chunks.append(body)
-            more = message.get("more_body", False)
+        try:
+            async with asyncio.timeout(self.timeout):
+                chunks = await self._read(receive)
+        except TimeoutError:
+            message = f"request body not received within {self.timeout:g} s"
+            response = JSONResponse({"detail": message}, status_code=408, headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        if chunks is None:  # the client left
+            return
+        if isinstance(chunks, int):
+            await self._refuse(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> dict[str, Any]:
@@ -219,6 +270,23 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Callable) -> list[bytes] | int | None:
+        """The body's chunks; its size so far once it passes the cap; None when the client disconnected."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                return size
+            chunks.append(body)
+            more = message.get("more_body", False)
+        return chunks
 
     async def _refuse(self, scope: MutableMapping[str, Any], receive: Callable, send: Callable) -> None:
         response = JSONResponse(
@@ -298,18 +366,19 @@ def _check_since(since: str | None) -> str | None:
         return None
     since = since.strip()
     try:
-        datetime.fromisoformat(since.replace("Z", "+00:00"))
+        datetime.fromisoformat(since.upper().replace("Z", "+00:00"))  # RFC 3339 allows 't' and 'z'
     except ValueError:
-        raise HTTPException(422, f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)") from None
-    return since
+        message = f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)"
+        raise invalid([(("query", "since"), message)]) from None
+    return since.upper()  # stored timestamps are compared as text: '2024-05-06T10:00', never 't10:00'
 
 
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def _html(content: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(content, status_code=status, headers=PAGE_HEADERS)
+def _html(content: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(content, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
 
 
 _LINE = re.compile(r":(\d+)$")
@@ -358,32 +427,39 @@ def create_app(
     )
     app.state.store = store
     app.state.writer = writer
-    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes, timeout=(settings or Settings()).serve.body_timeout)
+    app.add_middleware(NoSniff)  # added last: outermost, so the 413 and 408 above carry it too
     app.mount("/static", StaticFiles(packages=[("tidings", "web/static")]), name="static")
 
     # -- errors: clear messages, never a stack trace ----------------------------------------------------------
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:  # Starlette names the methods of the first route of the path; list them all
+            exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(app, request.scope)}
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return _html(render_error(exc.status_code, str(exc.detail), PAGE), exc.status_code)
+        return _html(render_error(exc.status_code, str(exc.detail), PAGE), exc.status_code, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):  # the shape the OpenAPI schema documents for 422 (HTTPValidationError)
+            detail = [
+                {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))}
+                for e in exc.errors()
+            ]
+            return JSONResponse({"detail": detail}, status_code=422)
         problems = [
             f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('body', 'query', 'path'))}: {e.get('msg')}"
             for e in exc.errors()
         ]
-        message = "invalid request: " + "; ".join(problems)
-        if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=422)
-        return _html(render_error(400, message, PAGE), 400)
+        return _html(render_error(400, "invalid request: " + "; ".join(problems), PAGE), 400)
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s %s", request.method, request.url.path)
         if _wants_json(request):
-            return JSONResponse({"detail": "internal server error"}, status_code=500)
+            # (500s are answered outside the middleware stack: the header is set here)
+            return JSONResponse({"detail": "internal server error"}, status_code=500, headers=NOSNIFF)
         return _html(render_error(500, "Something went wrong on the server.", PAGE), 500)
 
     # -- auth and body of writes -------------------------------------------------------------------------------
@@ -429,10 +505,20 @@ def create_app(
     def list_stories(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="stories per page")] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, Query(ge=0, description="stories to skip (use `next`)")] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="stories to skip (use `next`)")] = 0,
         q: Annotated[str | None, Query(max_length=500, description="full-text search in headlines and text")] = None,
         since: Annotated[
-            str | None, Query(description="only stories whose latest article is at/after this ISO date")
+            str | None,
+            Query(
+                description="only stories whose latest article is at/after this ISO 8601 date or timestamp",
+                json_schema_extra={
+                    "anyOf": [
+                        {"type": "string", "format": "date"},
+                        {"type": "string", "format": "date-time"},
+                        {"type": "string", "pattern": r"^\s*$"},  # blank: no filter (an empty form field)
+                    ]
+                },
+            ),
         ] = None,
     ) -> dict[str, Any]:
         """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
@@ -441,7 +527,7 @@ def create_app(
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
         return {"stories": [story_summary(s) for s in rows[:limit]], "next": next_url}
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
+    @app.get("/api/stories/{story_id}", tags=["stories"], responses={404: {"description": "no story with this id"}})
     def get_story(story_id: str) -> dict[str, Any]:
         """One story: summary with citations, facts, conflicts, quotes, entities, figures, timeline."""
         story = store.get_story(story_id)
@@ -449,7 +535,9 @@ def create_app(
             raise HTTPException(404, f"no story {story_id!r}")
         return story.to_dict()
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id}", tags=["articles"], responses={404: {"description": "no article with this id"}}
+    )
     def get_article(article_id: str) -> dict[str, Any]:
         """One cleaned article with its metadata, removed boilerplate and copy relation."""
         article = store.get_article(article_id)
@@ -462,6 +550,7 @@ def create_app(
         tags=["articles"],
         openapi_extra={"requestBody": _POST_SCHEMA},
         responses={
+            400: {"description": "empty body, or not JSON"},
             401: {"description": "missing or wrong token"},
             403: {"description": "writes disabled"},
             413: {"description": "body too large"},
@@ -498,7 +587,7 @@ def create_app(
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index_page(
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         q: Annotated[str | None, Query(max_length=500)] = None,
     ) -> HTMLResponse:
         q = (q or "").strip() or None
@@ -539,7 +628,8 @@ def create_app(
 
     # -- feeds -------------------------------------------------------------------------------------------------
     @app.get("/feeds/stories.atom", tags=["feeds"], response_class=Response,
-             responses={200: {"content": {"application/atom+xml": {}}}})
+             responses={200: {"content": {"application/atom+xml": {}}},
+                        400: {"description": "an invalid query (a search over 500 characters, a bad limit)"}})
     def stories_feed(
         request: Request,
         q: Annotated[str | None, Query(max_length=500, description="only stories matching this search")] = None,
@@ -564,13 +654,14 @@ def create_app(
         """The sources `tidings watch` follows, with their status (last success, last error, articles seen)."""
         return {"sources": [asdict(source) for source in store.watch_sources()]}
 
-    @app.post("/api/sources", tags=["sources"], responses={401: {"description": "missing or wrong token"},
+    @app.post("/api/sources", tags=["sources"], responses={400: {"description": "a body that is not JSON"},
+                                                           401: {"description": "missing or wrong token"},
                                                            403: {"description": "writes disabled"}})
     def add_source(body: SourceIn, _auth: None = Depends(require_token)) -> dict[str, Any]:
         """Watch a feed or page URL (only http(s): a client may not make the server read its own files)."""
         url = body.url.strip()
-        if not url.startswith(("http://", "https://")):
-            raise HTTPException(422, f"url {url[:200]!r}: only http(s) URLs can be watched through the API")
+        if not url.lower().startswith(("http://", "https://")):
+            raise invalid([(("body", "url"), f"url {url[:200]!r}: only http(s) URLs can be watched through the API")])
         added = store.add_watch_source(url, "feed")
         source = next(s for s in store.watch_sources() if s.url == url)
         return {"added": added, "source": asdict(source)}

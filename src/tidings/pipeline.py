@@ -179,6 +179,7 @@ class Pipeline:
         self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
         self._clusterer: cluster.StoryClusterer | None = None
+        self._checked_stale = False
         self.encoder = CachedEncoder(get_embedder(), self.store.get_vectors, self.store.put_vectors)
 
     @property
@@ -393,23 +394,31 @@ class Pipeline:
     def _rebuild_dirty_stories(self, progress: Progress) -> None:
         """Rebuild every dirty story, in chunks of about ``batch_size`` articles: the spaCy pass and the sentence
         embeddings of a chunk run as one batch each (a story at a time, they ran a few sentences at a time)."""
+        if not self._checked_stale:  # once per Pipeline: briefings an older tidings left behind its articles
+            with self.store.transaction() as conn:
+                stale = self.store.mark_stale_stories(conn)
+            if stale:
+                log.warning("%d stories had briefings missing some of their articles: rebuilding them", stale)
+            self._checked_stale = True
         dirty = self.store.dirty_story_ids()
         done = 0
-        chunk: list[tuple[str, list[str]]] = []
+        chunk: list[tuple[str, list[str], int | None]] = []
         size = 0
         for n, story_id in enumerate(dirty):
-            ids = self.store.story_article_ids(story_id)
-            chunk.append((story_id, ids))
+            ids, version = self.store.story_members(story_id)
+            chunk.append((story_id, ids, version))
             size += len(ids)
             if size < self.batch_size and n < len(dirty) - 1:
                 continue
-            loaded = [(sid, self.store.get_articles(ids)) for sid, ids in chunk]
-            sentences = self._prepare([a for _, articles in loaded for a in articles])
-            for sid, articles in loaded:
-                story = self.build_story(sid, articles, sentences) if articles else None
-                with self.timer("store"), self.store.transaction() as conn:
-                    if story is not None:
-                        self.store.save_story(conn, story, search_text=self._search_text(story))
+            loaded = [(sid, self.store.get_articles(ids), version) for sid, ids, version in chunk]
+            sentences = self._prepare([a for _, articles, _ in loaded for a in articles])
+            for sid, articles, version in loaded:
+                story = self.build_story(sid, articles, sentences) if articles and version is not None else None
+                if story is not None:
+                    with self.timer("store"), self.store.transaction() as conn:
+                        # compare-and-set: a writer that changed the story meanwhile leaves it dirty (its own run
+                        # rebuilds it after its commit)
+                        self.store.save_story(conn, story, search_text=self._search_text(story), version=version)
                 done += 1
                 progress("stories", done, len(dirty))
             chunk, size = [], 0

@@ -34,15 +34,21 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .model import Article, Document, Story
 
-SCHEMA_VERSION = 2  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
+SCHEMA_VERSION = 3
+"""2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
+``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
+still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty)."""
 
 metadata = MetaData()
 
@@ -90,6 +96,9 @@ stories_table = Table(
     Column("n_articles", Integer, nullable=False, default=0),
     Column("independent_sources", Integer, nullable=False, default=0),
     Column("dirty", Integer, nullable=False, default=1),  # articles changed since the briefing was written
+    # bumped in the transaction that changes the story's articles: a rebuild that read an older version must not
+    # clear the flag (a concurrent writer added articles it did not see)
+    Column("version", Integer, nullable=False, default=0, server_default="0"),
     Column("data", Text, nullable=False, default="{}"),
     Column("search_text", Text, nullable=False, default=""),
 )
@@ -167,11 +176,25 @@ class Store:
                 raise SchemaError(
                     f"{self.url}: database schema version {version} is newer than this tidings ({SCHEMA_VERSION})"
                 )
+            elif int(version) < SCHEMA_VERSION:
+                self._migrate(conn, int(version))
             if self.is_sqlite:
                 conn.exec_driver_sql(
                     "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5("
                     "story_id UNINDEXED, headline, body, tokenize='unicode61 remove_diacritics 2')"
                 )
+
+    def _migrate(self, conn: Connection, version: int) -> None:
+        """Bring a store of an older schema up to :data:`SCHEMA_VERSION`, in the schema's own transaction."""
+        if version < 3:
+            columns = {c["name"] for c in inspect(conn).get_columns("stories")}
+            if "version" not in columns:
+                conn.exec_driver_sql("ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            # Briefings written by a rebuild that raced a writer (schema 2 cleared the flag unconditionally).
+            self.mark_stale_stories(conn)
+        conn.execute(
+            update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+        )
 
     @property
     def schema_version(self) -> int:
@@ -313,7 +336,11 @@ class Store:
         for story_id in touched:
             exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story_id)).scalar()
             if exists:
-                conn.execute(update(stories_table).where(stories_table.c.id == story_id).values(dirty=1))
+                conn.execute(
+                    update(stories_table)
+                    .where(stories_table.c.id == story_id)
+                    .values(dirty=1, version=stories_table.c.version + 1)
+                )
             else:
                 first = conn.execute(
                     select(articles_table.c.title).where(articles_table.c.story_id == story_id).limit(1)
@@ -323,6 +350,7 @@ class Store:
                         id=story_id,
                         headline=first or "(untitled)",
                         dirty=1,
+                        version=1,
                         data="{}",
                         search_text="",
                         updated_at=now_iso(),
@@ -337,8 +365,25 @@ class Store:
             query = select(stories_table.c.id).where(stories_table.c.dirty == 1).order_by(stories_table.c.id)
             return list(conn.execute(query).scalars())
 
-    def save_story(self, conn: Connection, story: Story, search_text: str = "") -> None:
-        """Write a story's briefing (replacing the previous one) and clear its dirty flag."""
+    def story_members(self, story_id: str) -> tuple[list[str], int | None]:
+        """A story's article ids (by date, then insertion) and its version, read together: a rebuild passes the
+        version to :meth:`save_story`. Version None: no such story row."""
+        with self.engine.begin() as conn:  # one transaction: the ids are those of that version (or a later one)
+            version = conn.execute(select(stories_table.c.version).where(stories_table.c.id == story_id)).scalar()
+            ids = conn.execute(
+                select(articles_table.c.id)
+                .where(articles_table.c.story_id == story_id)
+                .order_by(articles_table.c.published.is_(None), articles_table.c.published, articles_table.c.seq)
+            ).scalars()
+            return list(ids), version
+
+    def save_story(self, conn: Connection, story: Story, search_text: str = "", version: int | None = None) -> bool:
+        """Write a story's briefing (replacing the previous one) and clear its dirty flag.
+
+        With ``version`` (what :meth:`story_members` gave when the rebuild read the story) this is a compare-and-set:
+        the briefing is written and the flag cleared only if the story is still at that version; if a writer has
+        changed its articles since (or merged it away), nothing is written, the story stays dirty and is rebuilt
+        again (by that writer's run or the next). Returns whether the briefing was written."""
         data = json.dumps(story.to_dict(), ensure_ascii=False)
         values = {
             "headline": story.headline,
@@ -351,17 +396,36 @@ class Store:
             "data": data,
             "search_text": search_text,
         }
-        exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story.id)).scalar()
-        if exists:
-            conn.execute(update(stories_table).where(stories_table.c.id == story.id).values(**values))
+        if version is not None:
+            where = (stories_table.c.id == story.id) & (stories_table.c.version == version)
+            if conn.execute(update(stories_table).where(where).values(**values)).rowcount != 1:
+                return False
         else:
-            conn.execute(insert(stories_table).values(id=story.id, **values))
+            exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story.id)).scalar()
+            if exists:
+                conn.execute(update(stories_table).where(stories_table.c.id == story.id).values(**values))
+            else:
+                conn.execute(insert(stories_table).values(id=story.id, **values))
         if self.is_sqlite:
             conn.execute(text("DELETE FROM stories_fts WHERE story_id = :id"), {"id": story.id})
             conn.execute(
                 text("INSERT INTO stories_fts (story_id, headline, body) VALUES (:id, :h, :b)"),
                 {"id": story.id, "h": story.headline, "b": search_text},
             )
+        return True
+
+    def mark_stale_stories(self, conn: Connection) -> int:
+        """Mark dirty every clean story whose briefing counts another number of articles than the story has (left by
+        a crash or a race of an older tidings); returns how many. A count per story over the indexed story_id."""
+        members = (
+            select(func.count())
+            .select_from(articles_table)
+            .where(articles_table.c.story_id == stories_table.c.id)
+            .scalar_subquery()
+        )
+        stale = (stories_table.c.dirty == 0) & (stories_table.c.n_articles != members)
+        query = update(stories_table).where(stale).values(dirty=1, version=stories_table.c.version + 1)
+        return int(conn.execute(query).rowcount or 0)
 
     def get_story(self, story_id: str) -> Story | None:
         with self.engine.connect() as conn:
@@ -528,7 +592,11 @@ class Store:
             conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
         stories = sorted({a.story_id for a in articles if a.story_id})
         if stories:
-            conn.execute(update(stories_table).where(stories_table.c.id.in_(stories)).values(dirty=1))
+            conn.execute(
+                update(stories_table)
+                .where(stories_table.c.id.in_(stories))
+                .values(dirty=1, version=stories_table.c.version + 1)
+            )
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -556,8 +624,14 @@ class Store:
             rows = [
                 {"key": k, "vector": v.astype(np.float32).tobytes()} for k, v in vectors.items() if k not in existing
             ]
-            if rows:
-                conn.execute(insert(vectors_table), rows)
+            if rows:  # a concurrent writer may store the same sentence meanwhile: its vector is the same
+                conn.execute(self._insert_or_ignore(vectors_table), rows)
+
+    def _insert_or_ignore(self, table: Table) -> Any:
+        """INSERT that leaves rows whose key is already stored alone (ON CONFLICT DO NOTHING)."""
+        if self.is_sqlite:
+            return sqlite_insert(table).on_conflict_do_nothing()
+        return postgresql_insert(table).on_conflict_do_nothing()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -15,10 +15,11 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from typer.testing import CliRunner
 
-from tidings.cli import app
+from tidings.cli import app, samples_dir
 
 runner = CliRunner()
 
@@ -181,3 +182,31 @@ def test_kill_during_run_leaves_database_consistent(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("select count(*) from articles").fetchone()[0] == 120
     assert con.execute("select count(*) from stories where dirty = 1").fetchone()[0] == 0
+
+
+def _run_with_workers(tmp_path: Path, db: Path) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """A real `tidings run` of the samples with two spaCy worker processes, once its workers are up."""
+    cmd = [sys.executable, "-m", "tidings.cli", "run", str(samples_dir() / "articles"), "--db", str(db), "--quiet"]
+    env = {**os.environ, "TIDINGS_SPACY_WORKERS": "2"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent = psutil.Process(proc.pid)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        workers = parent.children()
+        if len(workers) == 2:  # forked at the start of the run, before anything is read
+            return proc, workers
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"the run never started two workers: {proc.communicate()[1].decode()[-2000:]}")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_a_killed_run(tmp_path, how):
+    proc, workers = _run_with_workers(tmp_path, tmp_path / "kill.db")
+    proc.send_signal(how)
+    code = proc.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(workers, timeout=5)
+    for orphan in alive:  # never leave them running, even when the test fails
+        orphan.kill()
+    assert alive == [], f"{len(alive)} spaCy worker(s) outlived the run"
+    assert code == (-signal.SIGKILL if how == signal.SIGKILL else 130)  # SIGTERM ends the run as Ctrl-C does

@@ -40,8 +40,8 @@ def test_a_writer_during_a_rebuild_leaves_the_story_dirty_not_stale(tmp_path, an
     real_build = first.build_story
     writes = []
 
-    def build_while_another_writes(story_id, articles=None, sentences=None):
-        story = real_build(story_id, articles, sentences)
+    def build_while_another_writes(story_id, articles=None, sentences=None, members=None):
+        story = real_build(story_id, articles, sentences, members)
         if not writes and story is not None and any(a.title == STRIKE[0][0] for a in articles or []):
             writes.append(Pipeline(db=any_db).run([str(write_jsonl(tmp_path / "b.jsonl", [STRIKE[1]]))]))
         return story

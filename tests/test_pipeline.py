@@ -274,3 +274,83 @@ def test_pages_that_are_not_articles_are_listed_as_skipped_not_made_stories(tmp_
     reasons = sorted(s.reason for s in result.skipped)
     assert len(reasons) == 3 and all("\n" not in r for r in reasons)
     assert reasons[-1].startswith("not an article: an availability notice")
+
+
+# -- interrupted and resumed = uninterrupted ---------------------------------------------------------------------
+def _stored_state(db: str) -> tuple[dict[str, str], set[frozenset[str]], dict[frozenset[str], list]]:
+    """Every article's text by id, the stories as sets of article ids, and each story's facts (text, articles,
+    sources) by its set of articles."""
+    from tidings.store import Store
+
+    store = Store(db)
+    ids = [a.id for a, _, _ in store.iter_index_rows()]
+    articles = store.get_articles(ids)
+    members: dict[str, set[str]] = {}
+    for a in articles:
+        members.setdefault(a.story_id or a.id, set()).add(a.id)
+    facts = {}
+    for story_id, ids_ in members.items():
+        story = store.get_story(story_id)
+        assert story is not None and sorted(story.article_ids) == sorted(ids_)
+        facts[frozenset(ids_)] = [(f.text, sorted(f.article_ids), f.independent_sources) for f in story.facts]
+    assert store.dirty_story_ids() == []
+    store.close()
+    return {a.id: a.text for a in articles}, {frozenset(s) for s in members.values()}, facts
+
+
+def _kill_when(db: Path, ready: str, source: str) -> str:
+    """Run the samples into ``db`` in a real process (batches of 3) and SIGKILL it as soon as the SQL ``ready``
+    (over the store) is true; returns what the store held then."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys; from tidings.pipeline import Pipeline; "
+            "Pipeline(db=sys.argv[1], batch_size=3).run([sys.argv[2]])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), source], stderr=subprocess.PIPE)
+    state = ""
+    try:
+        while proc.poll() is None:
+            try:
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+                row = con.execute(ready).fetchone()
+                con.close()
+            except sqlite3.Error:  # not created yet, or being written
+                row = None
+            if row and row[0]:
+                proc.send_signal(signal.SIGKILL)
+                state = str(row)
+                break
+            time.sleep(0.005)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert state, f"the run ended before it could be killed there: {proc.stderr.read().decode()[-1500:]}"
+    return state
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # mid-batch: one to three batches committed (of seven), their stories not rebuilt yet
+        "SELECT count(*) BETWEEN 3 AND 9, count(*) FROM articles",
+        # mid-rebuild: every article stored, some briefings written and some not
+        "SELECT (SELECT count(*) FROM articles) = 20 AND sum(dirty = 0) > 0 AND sum(dirty = 1) > 0, sum(dirty) "
+        "FROM stories",
+    ],
+    ids=["mid-batch", "mid-rebuild"],
+)
+def test_a_killed_and_resumed_run_stores_what_one_run_stores(tmp_path, where):
+    from tidings.cli import samples_dir
+
+    source = str(samples_dir() / "articles")
+    whole = tmp_path / "whole.db"
+    Pipeline(db=str(whole), batch_size=3).run([source])
+    resumed = tmp_path / "resumed.db"
+    _kill_when(resumed, where, source)
+    Pipeline(db=str(resumed), batch_size=3).run([source])
+    texts, stories, facts = _stored_state(str(whole))
+    assert len(texts) == 20 and len(stories) >= 5
+    assert _stored_state(str(resumed)) == (texts, stories, facts)

@@ -136,7 +136,8 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     store = Store(db)
     assert store.schema_version == SCHEMA_VERSION == 3
     assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
-    assert store.story_members("s1") == (["a1", "a2"], 1)
+    members, version = store.story_members("s1")
+    assert [a.id for a in members] == ["a1", "a2"] and version == 1
 
 
 def test_saving_a_briefing_clears_the_flag_only_at_the_version_it_read(db):
@@ -144,13 +145,15 @@ def test_saving_a_briefing_clears_the_flag_only_at_the_version_it_read(db):
     with store.transaction() as conn:
         store.add_articles(conn, [make_article(1), make_article(2)])
         store.assign_stories(conn, {"a1": "s1"}, {})
-    ids, version = store.story_members("s1")
+    members, version = store.story_members("s1")
+    ids = [a.id for a in members]
     with store.transaction() as conn:  # a writer adds a2 while the briefing of [a1] is built
         store.assign_stories(conn, {"a2": "s1"}, {})
     with store.transaction() as conn:
         assert not store.save_story(conn, Story(id="s1", headline="h", article_ids=ids), version=version)
     assert store.dirty_story_ids() == ["s1"] and store.get_story("s1").article_ids == []
-    ids, version = store.story_members("s1")
+    members, version = store.story_members("s1")
+    ids = [a.id for a in members]
     with store.transaction() as conn:
         assert store.save_story(conn, Story(id="s1", headline="h", article_ids=ids), version=version)
     assert store.dirty_story_ids() == [] and store.get_story("s1").article_ids == ["a1", "a2"]

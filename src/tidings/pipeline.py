@@ -402,18 +402,22 @@ class Pipeline:
             self._checked_stale = True
         dirty = self.store.dirty_story_ids()
         done = 0
-        chunk: list[tuple[str, list[str], int | None]] = []
+        chunk: list[tuple[str, list[Article], list[str], int | None]] = []
         size = 0
+        cap = self.settings.analyze.max_story_articles
         for n, story_id in enumerate(dirty):
-            ids, version = self.store.story_members(story_id)
-            chunk.append((story_id, ids, version))
-            size += len(ids)
+            members, version = self.store.story_members(story_id)
+            read = [a.id for a in analyze.briefing_articles(members, cap)]  # a giant story: a bounded choice
+            chunk.append((story_id, members, read, version))
+            size += len(read)
             if size < self.batch_size and n < len(dirty) - 1:
                 continue
-            loaded = [(sid, self.store.get_articles(ids), version) for sid, ids, version in chunk]
-            sentences = self._prepare([a for _, articles, _ in loaded for a in articles])
-            for sid, articles, version in loaded:
-                story = self.build_story(sid, articles, sentences) if articles and version is not None else None
+            loaded = [(sid, members, self.store.get_articles(read), version) for sid, members, read, version in chunk]
+            sentences = self._prepare([a for _, _, articles, _ in loaded for a in articles])
+            for sid, members, articles, version in loaded:
+                story = None
+                if articles and version is not None:
+                    story = self.build_story(sid, articles, sentences, members)
                 if story is not None:
                     with self.timer("store"), self.store.transaction() as conn:
                         # compare-and-set: a writer that changed the story meanwhile leaves it dirty (its own run
@@ -439,24 +443,34 @@ class Pipeline:
         return sentences
 
     def build_story(
-        self, story_id: str, articles: list[Article] | None = None, sentences: dict[str, list[Sentence]] | None = None
+        self,
+        story_id: str,
+        articles: list[Article] | None = None,
+        sentences: dict[str, list[Sentence]] | None = None,
+        members: list[Article] | None = None,
     ) -> Story | None:
-        """Analyze and summarize one story (its stored articles unless ``articles`` are given)."""
+        """Analyze and summarize one story: ``articles`` are what its briefing reads, ``members`` every article of
+        the story (text not needed) for its article list, timeline, dates, sites and source count. By default the
+        stored story, read as a rebuild reads it (at most ``max_story_articles``: :func:`analyze.briefing_articles`)."""
         if articles is None:
-            articles = self.store.get_articles(self.store.story_article_ids(story_id))
+            members = self.store.story_members(story_id)[0]
+            chosen = analyze.briefing_articles(members, self.settings.analyze.max_story_articles)
+            articles = self.store.get_articles([a.id for a in chosen])
         if not articles:
             return None
+        members = members if members is not None else articles
         with self.timer("analyze", len(articles)):
             sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
-            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in articles])
+            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in members])
             story = analyze.analyze_story(story, articles, sentences, self.settings.analyze)
+            story.independent_sources = dedupe.count_independent(members)
         with self.timer("summarize", len(articles)):
             story = summarize.summarize_story(story, articles, sentences, self.settings.summarize)
-        dates = sorted(a.published for a in articles if a.published)
+        dates = sorted(a.published for a in members if a.published)
         story.first_seen = dates[0] if dates else None
         story.last_seen = dates[-1] if dates else None
-        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in articles]
-        story.sites = sorted({a.site for a in articles if a.site})
+        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in members]
+        story.sites = sorted({a.site for a in members if a.site})
         story.updated_at = now_iso()
         return story
 

@@ -365,17 +365,19 @@ class Store:
             query = select(stories_table.c.id).where(stories_table.c.dirty == 1).order_by(stories_table.c.id)
             return list(conn.execute(query).scalars())
 
-    def story_members(self, story_id: str) -> tuple[list[str], int | None]:
-        """A story's article ids (by date, then insertion) and its version, read together: a rebuild passes the
-        version to :meth:`save_story`. Version None: no such story row."""
-        with self.engine.begin() as conn:  # one transaction: the ids are those of that version (or a later one)
+    def story_members(self, story_id: str) -> tuple[list[Article], int | None]:
+        """A story's articles without their text (by date, then insertion) and its version, read together: a rebuild
+        chooses what its briefing reads from these and passes the version to :meth:`save_story`. Version None: no
+        such story row."""
+        cols = [c for c in articles_table.c if c.name not in ("text", "removed", "signature", "embedding")]
+        with self.engine.begin() as conn:  # one transaction: the articles are those of that version (or a later one)
             version = conn.execute(select(stories_table.c.version).where(stories_table.c.id == story_id)).scalar()
-            ids = conn.execute(
-                select(articles_table.c.id)
+            rows = conn.execute(
+                select(*cols)
                 .where(articles_table.c.story_id == story_id)
                 .order_by(articles_table.c.published.is_(None), articles_table.c.published, articles_table.c.seq)
-            ).scalars()
-            return list(ids), version
+            ).mappings()
+            return [_row_to_article({**row, "text": "", "removed": "[]"}) for row in rows], version
 
     def save_story(self, conn: Connection, story: Story, search_text: str = "", version: int | None = None) -> bool:
         """Write a story's briefing (replacing the previous one) and clear its dirty flag.

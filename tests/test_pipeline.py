@@ -342,15 +342,41 @@ def _kill_when(db: Path, ready: str, source: str) -> str:
     ],
     ids=["mid-batch", "mid-rebuild"],
 )
-def test_a_killed_and_resumed_run_stores_what_one_run_stores(tmp_path, where):
-    from tidings.cli import samples_dir
-
-    source = str(samples_dir() / "articles")
-    whole = tmp_path / "whole.db"
-    Pipeline(db=str(whole), batch_size=3).run([source])
+def test_a_killed_and_resumed_run_stores_what_one_run_stores(tmp_path, where, uninterrupted):
+    source, reference = uninterrupted
     resumed = tmp_path / "resumed.db"
     _kill_when(resumed, where, source)
     Pipeline(db=str(resumed), batch_size=3).run([source])
-    texts, stories, facts = _stored_state(str(whole))
+    assert _stored_state(str(resumed)) == reference
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> tuple[str, tuple]:
+    """The samples run in one go (batches of 3) and what that stored."""
+    from tidings.cli import samples_dir
+
+    source = str(samples_dir() / "articles")
+    db = tmp_path_factory.mktemp("whole") / "whole.db"
+    Pipeline(db=str(db), batch_size=3).run([source])
+    reference = _stored_state(str(db))
+    texts, stories, _facts = reference
     assert len(texts) == 20 and len(stories) >= 5
-    assert _stored_state(str(resumed)) == (texts, stories, facts)
+    return source, reference
+
+
+def test_a_new_run_on_a_store_clusters_from_the_state_the_last_run_left(tmp_path, db):
+    # The clusterer is online: a run that continues (or resumes) a store replays the stored batches, so the next
+    # article meets exactly the stories, centroids and counters the uninterrupted run would show it.
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE, *[(t, LEDGER, d, a) for t, d, a, _b, _c in LEDGER_ROWS]])
+    online = Pipeline(db=db, batch_size=2)
+    online.run([str(src)])
+    warmed = Pipeline(db=db)
+    warmed._warm()
+    probes = [a for a, _, _ in warmed.store.iter_index_rows()]
+    embeddings = {a.id: e for a, _, e in warmed.store.iter_index_rows()}
+    for probe in warmed.store.get_articles([a.id for a in probes]):
+        probe.id = "probe-" + probe.id  # a new article just like a stored one
+        want = online._clusterer.candidates(probe, embeddings[probe.id[6:]])
+        got = warmed._clusterer.candidates(probe, embeddings[probe.id[6:]])
+        assert [s for s, _ in got] == [s for s, _ in want]
+        assert all(np.array_equal(g, w) for (_, g), (_, w) in zip(got, want, strict=True))

@@ -128,13 +128,14 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
         store.assign_stories(conn, {"a1": "s1", "a2": "s1"}, {})
         store.save_story(conn, Story(id="s1", headline="h", article_ids=["a1"]))  # misses a2 (a racing rebuild)
     store.close()
-    con = sqlite3.connect(db)  # as schema 2 left it: no version column
+    con = sqlite3.connect(db)  # as schema 2 left it: no story versions, no batch numbers
     con.execute("ALTER TABLE stories DROP COLUMN version")
+    con.execute("ALTER TABLE articles DROP COLUMN batch")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.commit()
     con.close()
     store = Store(db)
-    assert store.schema_version == SCHEMA_VERSION == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
     members, version = store.story_members("s1")
     assert [a.id for a in members] == ["a1", "a2"] and version == 1

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -188,21 +188,41 @@ class Pipeline:
 
     # -- warm state -------------------------------------------------------------------------------------------
     def _warm(self) -> None:
-        """Load the copy index and story index from what is stored (once per Pipeline)."""
+        """Load the copy index and story index from what is stored (once per Pipeline).
+
+        The clusterer is online: its state after a batch depends on the batches before it, not only on the stories
+        they made. So the stored batches are replayed through it, in storage order, as the run that stored them
+        processed them (same articles, vectors and order): a run that resumes an interrupted one, or continues a
+        store in a new run, clusters its next batch from the state the uninterrupted run had there. Stories given
+        by the input (``group_by="story"``) and those of schema 2 stores are added as they are stored."""
         if self._copies is not None and self._clusterer is not None:
             return
         with self.timer("warm"):
             self._copies = dedupe.CopyDetector(self.settings.dedupe)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
-            self._clusterer = cluster.StoryClusterer(self.settings.cluster)
-            for article, signature, embedding in self.store.iter_index_rows():
+            self._clusterer = clusterer = cluster.StoryClusterer(self.settings.cluster)
+            batch: list[tuple[Article, np.ndarray]] = []
+            batch_no: int | None = None
+
+            def replay() -> None:
+                if batch:
+                    clusterer.assign([a for a, _ in batch], np.stack([e for _, e in batch]))
+                    batch.clear()
+
+            for article, signature, embedding, number in self.store.iter_replay_rows(self.settings.cluster.lead_chars):
                 if embedding is None:
                     continue
-                if signature is not None:
-                    self._copies.add_known(article, signature, embedding)
-                if article.story_id:
-                    self._clusterer.add_known(article, embedding)
+                if signature is not None:  # the detector gets no text: it would take the lead for the whole
+                    self._copies.add_known(replace(article, text=""), signature, embedding)
+                if number != batch_no:
+                    replay()
+                    batch_no = number
+                if number is not None:
+                    batch.append((article, embedding))
+                elif article.story_id:
+                    clusterer.add_known(article, embedding)
+            replay()
 
     # -- the run ----------------------------------------------------------------------------------------------
     def run(
@@ -343,6 +363,8 @@ class Pipeline:
         and the articles it cleaned again, with their stories, in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         recleaned = recleaned or []
+        # stored in the order the copy detector registers them, so that one warmed from the store holds them alike
+        articles = [articles[i] for i in dedupe.processing_order(articles)]
         if recleaned:
             c, min_words = self.settings.cluster, self.settings.dedupe.alignment_min_words
             again = article_vectors(recleaned, self.encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
@@ -378,7 +400,7 @@ class Pipeline:
                 for a in articles:
                     a.story_id = assignments.get(a.id, a.story_id)
         with self.timer("store", len(articles)), self.store.transaction() as conn:
-            self.store.add_articles(conn, articles, signatures, embeddings)
+            self.store.add_articles(conn, articles, signatures, embeddings, clustered=group_by is None)
             self.store.add_sources(conn, sources or {})
             self.memory.flush(conn)
             if recleaned:

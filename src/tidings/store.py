@@ -45,10 +45,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .model import Article, Document, Story
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
 ``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
-still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty)."""
+still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty).
+4: articles carry the number of the clustered batch that stored them (migrated: none, as stories of the input)."""
 
 metadata = MetaData()
 
@@ -82,6 +83,9 @@ articles_table = Table(
     Column("signature", LargeBinary),
     Column("embedding", LargeBinary),
     Column("seq", Integer, index=True),  # insertion order, for stable listing
+    # the clustered batch that stored the article (None: stories from the input's 'story' field, or schema 2): a
+    # resumed run replays the stored batches through the clusterer, as the uninterrupted run processed them
+    Column("batch", Integer),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -192,6 +196,8 @@ class Store:
                 conn.exec_driver_sql("ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
             # Briefings written by a rebuild that raced a writer (schema 2 cleared the flag unconditionally).
             self.mark_stale_stories(conn)
+        if version < 4 and "batch" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+            conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN batch INTEGER")
         conn.execute(
             update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
         )
@@ -226,11 +232,16 @@ class Store:
         articles: list[Article],
         signatures: list[bytes] | None = None,
         embeddings: np.ndarray | None = None,
+        clustered: bool = False,
     ) -> None:
-        """Insert new articles (ids not yet stored) inside the caller's transaction."""
+        """Insert new articles (ids not yet stored) inside the caller's transaction. ``clustered``: they are one
+        batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`)."""
         if not articles:
             return
         seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
+        batch = None
+        if clustered:
+            batch = (conn.execute(select(func.coalesce(func.max(articles_table.c.batch), 0))).scalar() or 0) + 1
         rows = []
         for i, a in enumerate(articles):
             row = {f: getattr(a, f) for f in _ARTICLE_FIELDS}
@@ -238,6 +249,7 @@ class Store:
             row["signature"] = signatures[i] if signatures else None
             row["embedding"] = embeddings[i].astype(np.float32).tobytes() if embeddings is not None else None
             row["seq"] = seq + i + 1
+            row["batch"] = batch
             row["created_at"] = now_iso()
             rows.append(row)
         conn.execute(insert(articles_table), rows)
@@ -296,20 +308,27 @@ class Store:
     def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
         """Every stored article without its text, with its MinHash signature and embedding, for warming the
         copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""
+        for article, signature, embedding, _batch in self.iter_replay_rows(0, batch):
+            yield article, signature, embedding
+
+    def iter_replay_rows(
+        self, lead_chars: int, batch: int = 2000
+    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None]]:
+        """Every stored article in storage order with its signature, embedding and clustered batch number; its text
+        cut to the first ``lead_chars`` characters (all the clusterer reads of it), to replay the batches."""
         cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
+        lead = func.substr(articles_table.c.text, 1, lead_chars).label("lead")
         last = 0
         while True:
             with self.engine.connect() as conn:
-                rows = list(
-                    conn.execute(
-                        select(*cols).where(articles_table.c.seq > last).order_by(articles_table.c.seq).limit(batch)
-                    ).mappings()
-                )
+                query = select(*cols, lead).where(articles_table.c.seq > last).order_by(articles_table.c.seq)
+                rows = list(conn.execute(query.limit(batch)).mappings())
             if not rows:
                 return
             for row in rows:
                 emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
-                yield _row_to_article({**row, "text": "", "removed": "[]"}), row["signature"], emb
+                article = _row_to_article({**row, "text": row["lead"] or "", "removed": "[]"})
+                yield article, row["signature"], emb, row["batch"]
             last = rows[-1]["seq"]
 
     def count_articles(self) -> int:

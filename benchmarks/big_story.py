@@ -54,8 +54,15 @@ def synthetic(n: int, seed: int = 7) -> list[dict[str, str]]:
             f"{who} said {count} workers had joined the strike over pay.\n\n"
             f"Talks with the port authority are due to resume on Monday, {who} added."
         )
-        rows.append({"title": f"Gullholm ferry strike: update {i}", "text": text, "site": rnd.choice(_SITES),
-                     "published": f"2026-03-{day:02d}", "url": f"https://{_SITES[i % 40]}/strike/{i}"})
+        rows.append(
+            {
+                "title": f"Gullholm ferry strike: update {i}",
+                "text": text,
+                "site": rnd.choice(_SITES),
+                "published": f"2026-03-{day:02d}",
+                "url": f"https://{_SITES[i % 40]}/strike/{i}",
+            }
+        )
     return rows
 
 
@@ -64,8 +71,13 @@ def real(n: int) -> list[dict[str, str]]:
     items = load_neus() + load_allsides_crawl()
     rows = []
     for item in items[:n]:
-        row = {"title": item.title, "text": item.text, "site": item.site or f"source{len(rows) % 50}.example",
-               "published": item.published, "url": item.url or f"https://example.org/{item.id}"}
+        row = {
+            "title": item.title,
+            "text": item.text,
+            "site": item.site or f"source{len(rows) % 50}.example",
+            "published": item.published,
+            "url": item.url or f"https://example.org/{item.id}",
+        }
         rows.append({k: v for k, v in row.items() if v})
     return rows
 
@@ -97,9 +109,19 @@ def phase(name: str, db: str, path: str) -> None:
     stop_workers()
     own, workers = peak_mb()
     [story] = pipeline.store.list_stories(limit=2)
-    print(json.dumps({"phase": name, "seconds": round(elapsed, 1), "peak_mb": round(own), "worker_peak_mb":
-                      round(workers), "articles": len(story.article_ids), "facts": len(story.facts),
-                      "timings": {k: round(v, 1) for k, v in pipeline.timings.items()}}))
+    print(
+        json.dumps(
+            {
+                "phase": name,
+                "seconds": round(elapsed, 1),
+                "peak_mb": round(own),
+                "worker_peak_mb": round(workers),
+                "articles": len(story.article_ids),
+                "facts": len(story.facts),
+                "timings": {k: round(v, 1) for k, v in pipeline.timings.items()},
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -129,8 +151,10 @@ def main() -> None:
                     print(out.stderr[-3000:], file=sys.stderr)
                     raise SystemExit(f"{name} phase failed for {n} articles")
                 got = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{len(rows):>8} {'real' if use_real else 'synthetic':>9} {name:>8} {got['seconds']:>8} "
-                      f"{got['peak_mb']:>8} {got['worker_peak_mb']:>9} {got['facts']:>6}  {got['timings']}")
+                print(
+                    f"{len(rows):>8} {'real' if use_real else 'synthetic':>9} {name:>8} {got['seconds']:>8} "
+                    f"{got['peak_mb']:>8} {got['worker_peak_mb']:>9} {got['facts']:>6}  {got['timings']}"
+                )
 
 
 if __name__ == "__main__":

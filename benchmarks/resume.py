@@ -34,8 +34,10 @@ from corpora import load_allsides_crawl, write_jsonl
 
 
 def run(db: str, path: str, batch_size: int) -> subprocess.Popen:
-    code = ("import sys; from tidings.pipeline import Pipeline; "
-            "Pipeline(db=sys.argv[1], batch_size=int(sys.argv[3])).run([sys.argv[2]], collect=False)")
+    code = (
+        "import sys; from tidings.pipeline import Pipeline; "
+        "Pipeline(db=sys.argv[1], batch_size=int(sys.argv[3])).run([sys.argv[2]], collect=False)"
+    )
     return subprocess.Popen([sys.executable, "-c", code, db, path, str(batch_size)], stderr=subprocess.PIPE)
 
 
@@ -134,15 +136,19 @@ def main() -> None:
         killed_at = stored_now if proc.returncode == -signal.SIGKILL else None
         finish(run(dbs["killed"], whole_path, args.batch_size))
         reference, _facts, _dirty = stored(dbs["whole"])
-        print(f"{'way':>7} {'articles':>8} {'stories':>7} {'same':>5} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
-              f"{'moved':>5} {'facts':>6} {'dirty':>5}")
+        print(
+            f"{'way':>7} {'articles':>8} {'stories':>7} {'same':>5} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
+            f"{'moved':>5} {'facts':>6} {'dirty':>5}"
+        )
         for name, db in dbs.items():
             got, facts, dirty = stored(db)
             p, r, f = bcubed(reference, got)
             same = len(partition(got) & partition(reference))
             moved = sum(1 for a in reference if a in got and partition_of(a, got) != partition_of(a, reference))
-            print(f"{name:>7} {len(got):>8} {len(partition(got)):>7} {same:>5} {p:>6.3f} {r:>6.3f} {f:>6.3f} "
-                  f"{moved:>5} {facts:>6} {dirty:>5}")
+            print(
+                f"{name:>7} {len(got):>8} {len(partition(got)):>7} {same:>5} {p:>6.3f} {r:>6.3f} {f:>6.3f} "
+                f"{moved:>5} {facts:>6} {dirty:>5}"
+            )
         print(f"killed after {killed_at} stored articles" if killed_at else "the 'killed' run ended before the kill")
         from tidings.pipeline import Pipeline
 

@@ -22,8 +22,11 @@ def stale_briefings(db: str) -> list[tuple[str, list[str], list[str]]]:
     """Clean stories whose briefing does not list exactly their articles: (id, in the briefing, in the store)."""
     store = Store(db)
     with store.engine.connect() as conn:
-        clean = list(conn.execute(stories_table.select().where(stories_table.c.dirty == 0).with_only_columns(
-            stories_table.c.id)).scalars())
+        clean = list(
+            conn.execute(
+                stories_table.select().where(stories_table.c.dirty == 0).with_only_columns(stories_table.c.id)
+            ).scalars()
+        )
     out = []
     for story_id in clean:
         listed, stored = sorted(store.get_story(story_id).article_ids), sorted(store.story_article_ids(story_id))
@@ -66,6 +69,7 @@ def test_a_run_and_api_writers_at_once_leave_no_stale_briefing(tmp_path, any_db)
                 work()
             except BaseException as exc:  # reported by the test, not lost in the thread
                 errors.append(exc)
+
         return threading.Thread(target=run)
 
     def cli_run() -> None:  # `tidings run` on half the files, small batches: many commits and rebuilds
@@ -107,5 +111,3 @@ def test_rerun_repairs_briefings_that_miss_articles(tmp_path, db):
     Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE]))])
     assert stale_briefings(db) == []
     assert len(store.get_story(strike.id).article_ids) == 2
-
-

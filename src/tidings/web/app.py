@@ -405,8 +405,9 @@ def create_app(
         items = parse_articles(data)
         if len(items) > max_articles:
             raise HTTPException(
-                413, f"too many articles: {len(items)} in one request, the limit is {max_articles}; send them in "
-                "several requests"
+                413,
+                f"too many articles: {len(items)} in one request, the limit is {max_articles}; send them in "
+                "several requests",
             )
         return items
 

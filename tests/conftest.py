@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,31 @@ def schema() -> dict:
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "test.db")
+
+
+PG_URL = os.environ.get("TIDINGS_TEST_PG_URL")
+"""The test PostgreSQL server (`make test` starts one: scripts/test-postgres.sh); tests that need it skip without."""
+
+
+@pytest.fixture
+def pg_db() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL server, dropped afterwards (skips without a server)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL server (TIDINGS_TEST_PG_URL unset; make test starts one)")
+    import psycopg
+
+    name = "tidings_" + uuid.uuid4().hex[:10]
+    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store on each backend: a SQLite file, then a PostgreSQL database (skipped without a server)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "test.db")
+    return request.getfixturevalue("pg_db")

@@ -6,6 +6,7 @@ verbatim copy of one of them.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -718,3 +719,57 @@ def test_fact_features_tell_whether_two_sentences_report_the_same_act() -> None:
     assert again["no shared verb"] == 0.0 and again["verb jaccard"] == 1.0 and again["subject jaccard"] == 1.0
     other = dict(zip(FACT_FEATURES, fact_features(0.8, unveiled, passed, frozenset(), frozenset()), strict=True))
     assert other["counted numbers share"] == 0.0  # '3.5 plan' vs '3.5 spending': the numbers count other words
+
+
+# -- bounded cost of a big story ------------------------------------------------------------------------------------
+def _member(n: int, site: str, day: int, copy_of: str | None = None) -> Article:
+    return Article(id=f"m{n:03d}", origin="o", title=f"t{n}", text="", site=site, published=f"2026-03-{day:02d}",
+                   copy_of=copy_of)
+
+
+def test_a_big_story_briefing_reads_originals_from_every_outlet_newest_first():
+    from tidings.analyze import briefing_articles
+
+    story = [_member(n, f"site{n % 3}.example", 1 + n) for n in range(9)]  # three outlets, three articles each
+    story += [_member(9, "wire.example", 28, copy_of="m000"), _member(10, "loner.example", 2)]
+    assert briefing_articles(story, 20) == story  # under the cap: every article, in the story's order
+    chosen = briefing_articles(story, 5)
+    assert [a.id for a in chosen] == ["m005", "m006", "m007", "m008", "m010"]  # in the story's order
+    # each of the four outlets' newest original once before any outlet's second; the copy last
+    assert {a.site for a in chosen} == {"site0.example", "site1.example", "site2.example", "loner.example"}
+    assert [a.id for a in briefing_articles(list(reversed(story)), 5)] == ["m010", "m008", "m007", "m006", "m005"]
+
+
+def test_alike_sentences_bring_at_most_the_capped_number_of_candidate_pairs():
+    from tidings.analyze import _candidate_pairs
+
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=16)
+    emb = base + 0.05 * rng.normal(size=(60, 16))  # sixty near-identical sentences: 1,770 pairs above any floor
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    every = _candidate_pairs(emb.astype(np.float32), 0.45, 7, max_neighbours=100)
+    assert len(every) == 60 * 59 // 2 and every == sorted(every)
+    capped = _candidate_pairs(emb.astype(np.float32), 0.45, 7, max_neighbours=5)
+    assert len(capped) <= 60 * 5 and set(capped) <= set(every)
+    degree = np.bincount([i for p in capped for i in p[:2]], minlength=60)
+    assert degree.min() >= 5  # each sentence keeps its five most similar
+
+
+def test_a_story_over_the_article_cap_lists_every_article_and_reads_the_chosen(tmp_path, db):
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    rows = [{"title": f"Gullholm ferry strike, day {n}", "site": f"outlet{n % 4}.example", "story": "ferry",
+             "published": f"2026-03-{1 + n:02d}", "text": f"Ferry workers in Gullholm struck on day {n} of the "
+             f"dispute over pay.\n\nHarbourmaster Ivo Lenk said {100 + n} workers had joined the strike."}
+            for n in range(12)]  # fmt: skip
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    settings = Settings()
+    settings.analyze.max_story_articles = 5
+    [story] = Pipeline(settings, db=db).run([str(src)], group_by="story").stories
+    assert len(story.article_ids) == len(story.timeline) == 12 and story.independent_sources == 4  # outlets
+    assert story.first_seen == "2026-03-01" and story.last_seen == "2026-03-12"
+    cited = {i for f in story.facts for i in f.article_ids} | {i for s in story.summary for i in s.article_ids}
+    newest = {t.article_id for t in story.timeline[-5:]}  # four outlets' newest, then outlet 3's second newest
+    assert cited and cited <= newest

@@ -15,10 +15,11 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from typer.testing import CliRunner
 
-from tidings.cli import app
+from tidings.cli import app, samples_dir
 
 runner = CliRunner()
 
@@ -298,3 +299,33 @@ def test_on_a_terminal_the_progress_line_says_what_was_read_and_what_runs(good_f
     shown = screen.getvalue()
     assert "read 1, stored 1 new" in shown  # counted per input, with the stage it is in
     assert "briefings" in shown
+
+
+def _run_with_workers(tmp_path: Path, db: Path) -> tuple[subprocess.Popen, list[psutil.Process]]:
+    """A real `tidings run` of the samples with two spaCy worker processes, once its workers are up."""
+    cmd = [sys.executable, "-m", "tidings.cli", "run", str(samples_dir() / "articles"), "--db", str(db), "--quiet"]
+    env = {**os.environ, "TIDINGS_SPACY_WORKERS": "2"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    parent = psutil.Process(proc.pid)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        workers = parent.children()
+        if len(workers) == 2:  # forked at the start of the run, before anything is read
+            return proc, workers
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"the run never started two workers: {proc.communicate()[1].decode()[-2000:]}")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_a_killed_run(tmp_path, how):
+    proc, workers = _run_with_workers(tmp_path, tmp_path / "kill.db")
+    proc.send_signal(how)
+    code = proc.wait(timeout=30)
+    _gone, alive = psutil.wait_procs(workers, timeout=5)
+    for orphan in alive:  # never leave them running, even when the test fails
+        orphan.kill()
+    assert alive == [], f"{len(alive)} spaCy worker(s) outlived the run"
+    # SIGTERM ends the run as Ctrl-C does: exit status 130, or (when the interrupt lands outside the run's own
+    # handler, e.g. while it stops its workers) Python's own exit by SIGINT, which a shell also reports as 130
+    assert code == -signal.SIGKILL if how == signal.SIGKILL else code in (130, -signal.SIGINT)

@@ -302,3 +302,109 @@ def test_a_storys_sites_are_its_outlets_and_count_like_its_sources(tmp_path, db)
     story = Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", rows))]).stories[0]
     assert story.sites == ["harbourgazette.co.uk"]
     assert story.independent_sources == 1  # two pages of one outlet
+
+
+# -- interrupted and resumed = uninterrupted ---------------------------------------------------------------------
+def _stored_state(db: str) -> tuple[dict[str, str], set[frozenset[str]], dict[frozenset[str], list]]:
+    """Every article's text by id, the stories as sets of article ids, and each story's facts (text, articles,
+    sources) by its set of articles."""
+    from tidings.store import Store
+
+    store = Store(db)
+    ids = [a.id for a, _, _ in store.iter_index_rows()]
+    articles = store.get_articles(ids)
+    members: dict[str, set[str]] = {}
+    for a in articles:
+        members.setdefault(a.story_id or a.id, set()).add(a.id)
+    facts = {}
+    for story_id, ids_ in members.items():
+        story = store.get_story(story_id)
+        assert story is not None and sorted(story.article_ids) == sorted(ids_)
+        facts[frozenset(ids_)] = [(f.text, sorted(f.article_ids), f.independent_sources) for f in story.facts]
+    assert store.dirty_story_ids() == []
+    store.close()
+    return {a.id: a.text for a in articles}, {frozenset(s) for s in members.values()}, facts
+
+
+def _kill_when(db: Path, ready: str, source: str) -> str:
+    """Run the samples into ``db`` in a real process (batches of 3) and SIGKILL it as soon as the SQL ``ready``
+    (over the store) is true; returns what the store held then."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys; from tidings.pipeline import Pipeline; "
+            "Pipeline(db=sys.argv[1], batch_size=3).run([sys.argv[2]])")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), source], stderr=subprocess.PIPE)
+    state = ""
+    try:
+        while proc.poll() is None:
+            try:
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+                row = con.execute(ready).fetchone()
+                con.close()
+            except sqlite3.Error:  # not created yet, or being written
+                row = None
+            if row and row[0]:
+                proc.send_signal(signal.SIGKILL)
+                state = str(row)
+                break
+            time.sleep(0.005)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert state, f"the run ended before it could be killed there: {proc.stderr.read().decode()[-1500:]}"
+    return state
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # mid-batch: one to three batches committed (of seven), their stories not rebuilt yet
+        "SELECT count(*) BETWEEN 3 AND 9, count(*) FROM articles",
+        # mid-rebuild: every article stored, some briefings written and some not
+        "SELECT (SELECT count(*) FROM articles) = 20 AND sum(dirty = 0) > 0 AND sum(dirty = 1) > 0, sum(dirty) "
+        "FROM stories",
+    ],
+    ids=["mid-batch", "mid-rebuild"],
+)
+def test_a_killed_and_resumed_run_stores_what_one_run_stores(tmp_path, where, uninterrupted):
+    source, reference = uninterrupted
+    resumed = tmp_path / "resumed.db"
+    _kill_when(resumed, where, source)
+    Pipeline(db=str(resumed), batch_size=3).run([source])
+    assert _stored_state(str(resumed)) == reference
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> tuple[str, tuple]:
+    """The samples run in one go (batches of 3) and what that stored."""
+    from tidings.cli import samples_dir
+
+    source = str(samples_dir() / "articles")
+    db = tmp_path_factory.mktemp("whole") / "whole.db"
+    Pipeline(db=str(db), batch_size=3).run([source])
+    reference = _stored_state(str(db))
+    texts, stories, _facts = reference
+    assert len(texts) == 20 and len(stories) >= 5
+    return source, reference
+
+
+def test_a_new_run_on_a_store_clusters_from_the_state_the_last_run_left(tmp_path, db):
+    # The clusterer is online: a run that continues (or resumes) a store replays the stored batches, so the next
+    # article meets exactly the stories, centroids and counters the uninterrupted run would show it.
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE, *[(t, LEDGER, d, a) for t, d, a, _b, _c in LEDGER_ROWS]])
+    online = Pipeline(db=db, batch_size=2)
+    online.run([str(src)])
+    warmed = Pipeline(db=db)
+    warmed._warm()
+    probes = [a for a, _, _ in warmed.store.iter_index_rows()]
+    embeddings = {a.id: e for a, _, e in warmed.store.iter_index_rows()}
+    for probe in warmed.store.get_articles([a.id for a in probes]):
+        probe.id = "probe-" + probe.id  # a new article just like a stored one
+        want = online._clusterer.candidates(probe, embeddings[probe.id[6:]])
+        got = warmed._clusterer.candidates(probe, embeddings[probe.id[6:]])
+        assert [s for s, _ in got] == [s for s, _ in want]
+        assert all(np.array_equal(g, w) for (_, g), (_, w) in zip(got, want, strict=True))

@@ -46,7 +46,7 @@ def test_unknown_site_and_date_are_said_plainly() -> None:
     arts["a2"].site, arts["a2"].published = None, None
     md = render_markdown([story], list(arts.values()))
     assert md.startswith("# tidings briefing\n")
-    assert "2. Orrin bridge shut — site unknown, undated" in md
+    assert "2. Orrin bridge shut — unknown site, undated" in md
 
 
 def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pytest
 from sqlalchemy import update
@@ -117,3 +119,42 @@ def test_raw_documents_and_the_memory_of_repeated_lines_are_kept(db):
     assert on_site == {("isles.example", big): {7}, ("isles.example", 11): {7}}
     assert store.articles_with_lines({big}, set()) == ["a1"]  # x2 and x3 were pages, not stored articles
     assert store.articles_with_lines(set(), {("isles.example", 11)}) == ["a1"]
+
+
+def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1), make_article(2)])
+        store.assign_stories(conn, {"a1": "s1", "a2": "s1"}, {})
+        store.save_story(conn, Story(id="s1", headline="h", article_ids=["a1"]))  # misses a2 (a racing rebuild)
+    store.close()
+    con = sqlite3.connect(db)  # as schema 2 left it: no story versions, no batch numbers
+    con.execute("ALTER TABLE stories DROP COLUMN version")
+    con.execute("ALTER TABLE articles DROP COLUMN batch")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    store = Store(db)
+    assert store.schema_version == SCHEMA_VERSION == 5
+    assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
+    members, version = store.story_members("s1")
+    assert [a.id for a in members] == ["a1", "a2"] and version == 1
+
+
+def test_saving_a_briefing_clears_the_flag_only_at_the_version_it_read(db):
+    store = Store(db)
+    with store.transaction() as conn:
+        store.add_articles(conn, [make_article(1), make_article(2)])
+        store.assign_stories(conn, {"a1": "s1"}, {})
+    members, version = store.story_members("s1")
+    ids = [a.id for a in members]
+    with store.transaction() as conn:  # a writer adds a2 while the briefing of [a1] is built
+        store.assign_stories(conn, {"a2": "s1"}, {})
+    with store.transaction() as conn:
+        assert not store.save_story(conn, Story(id="s1", headline="h", article_ids=ids), version=version)
+    assert store.dirty_story_ids() == ["s1"] and store.get_story("s1").article_ids == []
+    members, version = store.story_members("s1")
+    ids = [a.id for a in members]
+    with store.transaction() as conn:
+        assert store.save_story(conn, Story(id="s1", headline="h", article_ids=ids), version=version)
+    assert store.dirty_story_ids() == [] and store.get_story("s1").article_ids == ["a1", "a2"]

@@ -4,34 +4,18 @@ one (scripts/test-postgres.sh) and passes its URL in TIDINGS_TEST_PG_URL; withou
 from __future__ import annotations
 
 import json
-import os
-import uuid
 
 import pytest
 
+from conftest import PG_URL
 from tidings.model import Story, SummarySentence
 from tidings.pipeline import Pipeline
 from tidings.store import Store
 
-PG_URL = os.environ.get("TIDINGS_TEST_PG_URL")
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(not PG_URL, reason="no PostgreSQL server (TIDINGS_TEST_PG_URL unset; make test starts one)"),
 ]
-
-
-@pytest.fixture
-def pg_db():
-    """A fresh database on the test server, dropped afterwards."""
-    import psycopg
-
-    name = "tidings_" + uuid.uuid4().hex[:10]
-    admin = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield PG_URL.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def test_pipeline_on_postgres_is_idempotent(tmp_path, pg_db):

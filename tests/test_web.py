@@ -365,6 +365,18 @@ def test_body_size_cap_is_413(built: tuple[str, Any]) -> None:
         assert c.post("/api/articles", content=chunks(), headers=auth).status_code == 413
 
 
+def test_more_articles_than_one_request_takes_is_413_and_nothing_is_stored(built: tuple[str, Any]) -> None:
+    settings = Settings()
+    settings.ingest.max_articles_per_request = 3
+    with TestClient(create_app(built[0], token=TOKEN, settings=settings)) as c:
+        before = c.get("/healthz").json()["articles"]
+        many = [{**OBSERVATORY[0], "title": f"Stargazers, report {n}"} for n in range(4)]
+        r = c.post("/api/articles", json=many, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 413
+        assert r.json()["detail"].startswith("too many articles: 4 in one request, the limit is 3")
+        assert c.get("/healthz").json()["articles"] == before
+
+
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [

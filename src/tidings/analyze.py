@@ -393,20 +393,45 @@ def _share(a: set[Any], b: set[Any], of: Callable[[int, int], int]) -> float:
     return len(a & b) / max(of(len(a), len(b)), 1)
 
 
+@dataclass(frozen=True)
+class _Parts:
+    """What :func:`fact_features` needs of one sentence, computed once per sentence rather than once per pair."""
+
+    tokens: list[str]
+    unique: set[str]
+    content: set[str]
+    bigrams: set[tuple[str, ...]]
+    trigrams: set[tuple[str, ...]]
+    numbers: set[str]
+    verbs: set[str]
+    subject: set[str]
+    counted: set[tuple[str, str]]
+    negated: bool
+
+
+def _parts(text: str) -> _Parts:
+    tokens = words(text)
+    verbs, subject = _acts(tokens)
+    return _Parts(
+        tokens, set(tokens), _content(tokens), set(pairwise(tokens)),
+        set(zip(tokens, tokens[1:], tokens[2:], strict=False)), _numbers(text), verbs, subject, _counted(text),
+        bool(_NEGATION.intersection(tokens)),
+    )  # fmt: skip
+
+
 def fact_features(
     cos: float, text_a: str, text_b: str, names_a: frozenset[str], names_b: frozenset[str]
 ) -> list[float]:
     """The features of :data:`FACT_FEATURES` for two sentences of cosine ``cos``: word, bigram and trigram overlap,
     lengths, the same numbers on both sides, a negation on one side only, shared and unmatched names, and whether
     both report the same act: shared verbs, the same numbers of the same things, the same subject."""
-    ta, tb = words(text_a), words(text_b)
-    ua, ub = set(ta), set(tb)
-    ca, cb = _content(ta), _content(tb)
-    ba, bb = set(pairwise(ta)), set(pairwise(tb))
-    tra, trb = set(zip(ta, ta[1:], ta[2:], strict=False)), set(zip(tb, tb[1:], tb[2:], strict=False))
-    na, nb = _numbers(text_a), _numbers(text_b)
-    (va, sa), (vb, sb) = _acts(ta), _acts(tb)
-    ka, kb = _counted(text_a), _counted(text_b)
+    return _features(cos, _parts(text_a), _parts(text_b), names_a, names_b)
+
+
+def _features(cos: float, a: _Parts, b: _Parts, names_a: frozenset[str], names_b: frozenset[str]) -> list[float]:
+    ta, tb = a.tokens, b.tokens
+    ua, ub, ca, cb, ba, bb = a.unique, b.unique, a.content, b.content, a.bigrams, b.bigrams
+    na, nb, ka, kb, va, vb = a.numbers, b.numbers, a.counted, b.counted, a.verbs, b.verbs
     return [
         cos,
         _jaccard(ca, cb),
@@ -414,7 +439,7 @@ def fact_features(
         _jaccard(ba, bb),
         min(len(ta), len(tb)) / max(len(ta), len(tb), 1),
         float(bool(na) and na == nb),
-        float(bool(_NEGATION.intersection(ta)) != bool(_NEGATION.intersection(tb))),
+        float(a.negated != b.negated),
         _jaccard(names_a, names_b),
         float(bool(names_a) and bool(names_b) and not (names_a <= names_b or names_b <= names_a)),
         _share(ca, cb, max),
@@ -422,13 +447,13 @@ def fact_features(
         _share(ua, ub, min),
         _share(ba, bb, min),
         cos * cos,
-        _share(tra, trb, min),
+        _share(a.trigrams, b.trigrams, min),
         math.log1p(abs(len(ta) - len(tb))),
         len(ca ^ cb) / max(len(ca | cb), 1) * cos,
         _jaccard(va, vb),
         float(bool(va) and bool(vb) and not va & vb),
         _share(ka, kb, min) if ka and kb else 0.0,
-        _jaccard(sa, sb),
+        _jaccard(a.subject, b.subject),
     ]
 
 
@@ -451,16 +476,51 @@ def fact_threshold(settings: AnalyzeSettings) -> float:
     return settings.fact_probability if settings.fact_weights else settings.fact_similarity
 
 
-def pair_score(cos: float, a: Unit, b: Unit, idf: dict[str, float], settings: AnalyzeSettings, model: bool) -> float:
-    """Same-fact score of two units: the model's probability, or cosine plus name/figure bonus."""
+def pair_score(
+    cos: float,
+    a: Unit,
+    b: Unit,
+    idf: dict[str, float],
+    settings: AnalyzeSettings,
+    model: bool,
+    parts: Callable[[str], _Parts] = _parts,
+) -> float:
+    """Same-fact score of two units: the model's probability, or cosine plus name/figure bonus. ``parts`` may serve
+    each sentence's word sets from a cache (a story's sentences take part in many pairs)."""
     if model:
-        return fact_probability(fact_features(cos, a.text, b.text, a.names, b.names), settings)
+        return fact_probability(_features(cos, parts(a.text), parts(b.text), a.names, b.names), settings)
     return cos + pair_bonus(a.names, b.names, a.figures, b.figures, idf, settings)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Alignment
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def briefing_articles(articles: list[Article], max_articles: int) -> list[Article]:
+    """The articles a story's briefing reads: all of them up to ``max_articles``; past it, a fixed choice of that
+    many (``AnalyzeSettings.max_story_articles``): originals before copies, taken in turn from each outlet (outlets
+    with the newest article first), each outlet's newest first; returned in the story's order. Needs no text: the
+    choice is made from the stored metadata before any text is loaded."""
+    if len(articles) <= max_articles:
+        return articles
+    present = {a.id for a in articles}
+    chosen: set[str] = set()
+    originals = [a for a in articles if not a.copy_of or a.copy_of not in present]
+    copies = [a for a in articles if a.copy_of and a.copy_of in present]
+    for kind in (originals, copies):
+        newest = sorted(sorted(kind, key=lambda a: a.id), key=lambda a: a.published or "", reverse=True)
+        by_outlet: dict[str, list[Article]] = {}
+        for a in newest:  # outlets in the order of their newest article
+            by_outlet.setdefault(a.outlet or a.id, []).append(a)
+        queues = list(by_outlet.values())
+        depth = 0
+        while len(chosen) < max_articles and any(depth < len(q) for q in queues):
+            for q in queues:
+                if depth < len(q) and len(chosen) < max_articles:
+                    chosen.add(q[depth].id)
+            depth += 1
+    return [a for a in articles if a.id in chosen]
 
 
 def _units(
@@ -511,16 +571,26 @@ def make_nodes(units: list[Unit]) -> tuple[Nodes, list[str]]:
     return Nodes(of, members, np.zeros((len(members), 0), dtype=np.float32)), texts
 
 
-def _candidate_pairs(emb: np.ndarray, floor: float, block: int) -> list[tuple[int, int, float]]:
-    """Pairs (i < j) of distinct sentence texts with cosine >= ``floor``, computed block by block."""
-    out: list[tuple[int, int, float]] = []
+def _candidate_pairs(emb: np.ndarray, floor: float, block: int, max_neighbours: int) -> list[tuple[int, int, float]]:
+    """Pairs (i < j) of distinct sentence texts with cosine >= ``floor``, computed block by block, in (i, j) order.
+    Each text brings at most its ``max_neighbours`` most similar others (ties: the earlier text), so the pairs are
+    at most that many per text however alike a story's sentences are (a pair is kept when either side brings it)."""
+    out: set[tuple[int, int]] = set()
+    sims_of: dict[tuple[int, int], float] = {}
     for start in range(0, len(emb), block):
         sims = emb[start : start + block] @ emb.T
-        rows, cols = np.nonzero(sims >= floor)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            if c > start + r:
-                out.append((start + r, c, float(sims[r, c])))
-    return out
+        for r in range(len(sims)):
+            row, i = sims[r], start + r
+            cols = np.flatnonzero(row >= floor)
+            cols = cols[cols != i]
+            if len(cols) > max_neighbours:  # the most similar, then the lowest index: a fixed choice
+                cols = cols[np.lexsort((cols, -row[cols]))[:max_neighbours]]
+            for c in cols.tolist():
+                pair = (i, c) if i < c else (c, i)
+                if pair not in out:
+                    out.add(pair)
+                    sims_of[pair] = float(row[c])
+    return [(i, j, sims_of[(i, j)]) for i, j in sorted(out)]
 
 
 def same_fact_pairs(
@@ -533,14 +603,22 @@ def same_fact_pairs(
     model = uses_fact_model(settings)
     max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
     floor = min(settings.fact_min_cosine if model else threshold - max_bonus, settings.conflict_similarity)
-    pairs = _candidate_pairs(nodes.emb, floor, settings.similarity_block)
+    pairs = _candidate_pairs(nodes.emb, floor, settings.similarity_block, settings.fact_max_neighbours)
     idf = name_idf(units[m[0]].names for m in nodes.units)
     scored: list[tuple[float, int, int, float]] = []
+    cache: dict[str, _Parts] = {}
+
+    def parts(text: str) -> _Parts:
+        found = cache.get(text)
+        if found is None:
+            found = cache[text] = _parts(text)
+        return found
+
     for p, q, cos in pairs:
         a, b = units[nodes.units[p][0]], units[nodes.units[q][0]]
         if cos < floor:
             continue
-        score = pair_score(cos, a, b, idf, settings, model)
+        score = pair_score(cos, a, b, idf, settings, model, parts)
         if score >= threshold:
             scored.append((score, p, q, 0.0 if model else score - cos))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -91,6 +95,24 @@ STAGE_LABELS = {
 """What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 
 
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager stopping the job) ends the run as Ctrl-C does: the current batch rolls
+    back and the worker processes are stopped, instead of the process vanishing with its workers left running."""
+    if threading.current_thread() is not threading.main_thread():  # signal handlers belong to the main thread
+        yield
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(
     sources: list[str],
     out: Path | None,
@@ -104,6 +126,7 @@ def _run(
     from .pipeline import Pipeline
     from .render import write_outputs
     from .store import SchemaError
+    from .text import stop_workers
 
     try:
         pipeline = Pipeline(settings=settings, db=db)
@@ -147,12 +170,16 @@ def _run(
             bar.update(status, description=description)
 
         try:
-            result = pipeline.run(
-                sources, group_by=group_by, progress=progress, on_skip=on_skip, collect=out is not None
-            )
+            with _terminate_as_interrupt():
+                result = pipeline.run(
+                    sources, group_by=group_by, progress=progress, on_skip=on_skip, collect=out is not None
+                )
         except KeyboardInterrupt:
+            stop_workers(now=True)
             err.print("interrupted: the store keeps every batch committed before the interruption")
             return 130
+        finally:
+            stop_workers()  # the spaCy worker processes end with the run, however it ends
     if out is not None:
         articles = pipeline.export_articles(result.stories, result.articles)
         write_outputs(out, result.stories, articles, result.skipped)

@@ -244,6 +244,13 @@ def count_independent(articles: list[Article]) -> int:
     return len(set(source_groups(articles).values()))
 
 
+def processing_order(articles: list[Article]) -> list[int]:
+    """The order :meth:`CopyDetector.detect` registers a batch in: dated articles by date, then undated ones; equal
+    keys in the order given. The pipeline stores a batch in this order, so a detector warmed from the store
+    (articles in storage order) holds them as the one that detected them did."""
+    return sorted(range(len(articles)), key=lambda i: CopyDetector._time_key(articles[i], i))
+
+
 class CopyDetector:
     """Finds exact, near and reworded copies among new articles and everything seen before.
 
@@ -422,7 +429,7 @@ class CopyDetector:
         them. Returns the already-known articles whose ``copy_of``/``relation`` changed."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
         self._prefetch_sentences(articles, embeddings)
-        order = sorted(range(len(articles)), key=lambda i: self._time_key(articles[i], i))
+        order = processing_order(articles)
         touched: set[str] = set()
         new_ids: list[str] = []
         for i in order:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -186,6 +186,7 @@ class Pipeline:
         self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
         self._clusterer: cluster.StoryClusterer | None = None
+        self._checked_stale = False
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -195,21 +196,41 @@ class Pipeline:
 
     # -- warm state -------------------------------------------------------------------------------------------
     def _warm(self) -> None:
-        """Load the copy index and story index from what is stored (once per Pipeline)."""
+        """Load the copy index and story index from what is stored (once per Pipeline).
+
+        The clusterer is online: its state after a batch depends on the batches before it, not only on the stories
+        they made. So the stored batches are replayed through it, in storage order, as the run that stored them
+        processed them (same articles, vectors and order): a run that resumes an interrupted one, or continues a
+        store in a new run, clusters its next batch from the state the uninterrupted run had there. Stories given
+        by the input (``group_by="story"``) and those of schema 2 stores are added as they are stored."""
         if self._copies is not None and self._clusterer is not None:
             return
         with self.timer("warm"):
             self._copies = dedupe.CopyDetector(self.settings.dedupe)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
-            self._clusterer = cluster.StoryClusterer(self.settings.cluster)
-            for article, signature, embedding in self.store.iter_index_rows():
+            self._clusterer = clusterer = cluster.StoryClusterer(self.settings.cluster)
+            batch: list[tuple[Article, np.ndarray]] = []
+            batch_no: int | None = None
+
+            def replay() -> None:
+                if batch:
+                    clusterer.assign([a for a, _ in batch], np.stack([e for _, e in batch]))
+                    batch.clear()
+
+            for article, signature, embedding, number in self.store.iter_replay_rows(self.settings.cluster.lead_chars):
                 if embedding is None:
                     continue
-                if signature is not None:
-                    self._copies.add_known(article, signature, embedding)
-                if article.story_id:
-                    self._clusterer.add_known(article, embedding)
+                if signature is not None:  # the detector gets no text: it would take the lead for the whole
+                    self._copies.add_known(replace(article, text=""), signature, embedding)
+                if number != batch_no:
+                    replay()
+                    batch_no = number
+                if number is not None:
+                    batch.append((article, embedding))
+                elif article.story_id:
+                    clusterer.add_known(article, embedding)
+            replay()
 
     # -- the run ----------------------------------------------------------------------------------------------
     def run(
@@ -364,6 +385,8 @@ class Pipeline:
         and the articles it cleaned again, with their stories, in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         recleaned = recleaned or []
+        # stored in the order the copy detector registers them, so that one warmed from the store holds them alike
+        articles = [articles[i] for i in dedupe.processing_order(articles)]
         if recleaned:
             c, min_words = self.settings.cluster, self.settings.dedupe.alignment_min_words
             again = article_vectors(recleaned, self.encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
@@ -399,7 +422,7 @@ class Pipeline:
                 for a in articles:
                     a.story_id = assignments.get(a.id, a.story_id)
         with self.timer("store", len(articles)), self.store.transaction() as conn:
-            self.store.add_articles(conn, articles, signatures, embeddings)
+            self.store.add_articles(conn, articles, signatures, embeddings, clustered=group_by is None)
             self.store.add_sources(conn, sources or {})
             self.memory.flush(conn)
             if recleaned:
@@ -415,23 +438,39 @@ class Pipeline:
     def _rebuild_dirty_stories(self, progress: Progress) -> None:
         """Rebuild every dirty story, in chunks of about ``batch_size`` articles: the spaCy pass and the sentence
         embeddings of a chunk run as one batch each (a story at a time, they ran a few sentences at a time)."""
+        if not self._checked_stale:  # once per Pipeline: briefings an older tidings left behind its articles
+            with self.store.transaction() as conn:
+                stale = self.store.mark_stale_stories(conn)
+            if stale:
+                log.warning("%d stories had briefings missing some of their articles: rebuilding them", stale)
+            self._checked_stale = True
         dirty = self.store.dirty_story_ids()
+        if not dirty:
+            return
+        from . import analyze  # here: a run that builds no story never loads it
+
         done = 0
-        chunk: list[tuple[str, list[str]]] = []
+        chunk: list[tuple[str, list[Article], list[str], int | None]] = []
         size = 0
+        cap = self.settings.analyze.max_story_articles
         for n, story_id in enumerate(dirty):
-            ids = self.store.story_article_ids(story_id)
-            chunk.append((story_id, ids))
-            size += len(ids)
+            members, version = self.store.story_members(story_id)
+            read = [a.id for a in analyze.briefing_articles(members, cap)]  # a giant story: a bounded choice
+            chunk.append((story_id, members, read, version))
+            size += len(read)
             if size < self.batch_size and n < len(dirty) - 1:
                 continue
-            loaded = [(sid, self.store.get_articles(ids)) for sid, ids in chunk]
-            sentences = self._prepare([a for _, articles in loaded for a in articles])
-            for sid, articles in loaded:
-                story = self.build_story(sid, articles, sentences) if articles else None
-                with self.timer("store"), self.store.transaction() as conn:
-                    if story is not None:
-                        self.store.save_story(conn, story, search_text=self._search_text(story))
+            loaded = [(sid, members, self.store.get_articles(read), version) for sid, members, read, version in chunk]
+            sentences = self._prepare([a for _, _, articles, _ in loaded for a in articles])
+            for sid, members, articles, version in loaded:
+                story = None
+                if articles and version is not None:
+                    story = self.build_story(sid, articles, sentences, members)
+                if story is not None:
+                    with self.timer("store"), self.store.transaction() as conn:
+                        # compare-and-set: a writer that changed the story meanwhile leaves it dirty (its own run
+                        # rebuilds it after its commit)
+                        self.store.save_story(conn, story, search_text=self._search_text(story), version=version)
                 done += 1
                 progress("stories", done, len(dirty))
             chunk, size = [], 0
@@ -452,26 +491,36 @@ class Pipeline:
         return sentences
 
     def build_story(
-        self, story_id: str, articles: list[Article] | None = None, sentences: dict[str, list[Sentence]] | None = None
+        self,
+        story_id: str,
+        articles: list[Article] | None = None,
+        sentences: dict[str, list[Sentence]] | None = None,
+        members: list[Article] | None = None,
     ) -> Story | None:
-        """Analyze and summarize one story (its stored articles unless ``articles`` are given)."""
-        if articles is None:
-            articles = self.store.get_articles(self.store.story_article_ids(story_id))
-        if not articles:
-            return None
+        """Analyze and summarize one story: ``articles`` are what its briefing reads, ``members`` every article of
+        the story (text not needed) for its article list, timeline, dates, sites and source count. By default the
+        stored story, read as a rebuild reads it (at most ``max_story_articles``: :func:`analyze.briefing_articles`)."""
         from . import analyze, summarize  # here: a run that builds no story never loads them
 
+        if articles is None:
+            members = self.store.story_members(story_id)[0]
+            chosen = analyze.briefing_articles(members, self.settings.analyze.max_story_articles)
+            articles = self.store.get_articles([a.id for a in chosen])
+        if not articles:
+            return None
+        members = members if members is not None else articles
         with self.timer("analyze", len(articles)):
             sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
-            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in articles])
+            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in members])
             story = analyze.analyze_story(story, articles, sentences, self.settings.analyze)
+            story.independent_sources = dedupe.count_independent(members)
         with self.timer("summarize", len(articles)):
             story = summarize.summarize_story(story, articles, sentences, self.settings.summarize)
-        dates = sorted(a.published for a in articles if a.published)
+        dates = sorted(a.published for a in members if a.published)
         story.first_seen = dates[0] if dates else None
         story.last_seen = dates[-1] if dates else None
-        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in articles]
-        story.sites = sorted({a.outlet for a in articles if a.outlet})  # outlets: www.x.com and x.com are one
+        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in members]
+        story.sites = sorted({a.outlet for a in members if a.outlet})  # outlets: www.x.com and x.com are one
         story.updated_at = now_iso()
         return story
 

@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -271,18 +272,20 @@ class CachedEncoder:
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 
-_active_encoder: TextEncoder | None = None
+# Per thread (a context variable): pipelines of several stores may run at once in one process (a server's writer
+# and a run), and one's cached encoder must never write vectors into another's store.
+_active_encoder: ContextVar[TextEncoder | None] = ContextVar("tidings_active_encoder", default=None)
 
 
 @contextmanager
 def using_encoder(encoder: TextEncoder) -> Iterator[TextEncoder]:
-    """Make ``get_embedder()`` return ``encoder`` inside the block (the pipeline installs its cached encoder)."""
-    global _active_encoder
-    previous, _active_encoder = _active_encoder, encoder
+    """Make ``get_embedder()`` return ``encoder`` inside the block, in this thread (the pipeline installs its cached
+    encoder)."""
+    token = _active_encoder.set(encoder)
     try:
         yield encoder
     finally:
-        _active_encoder = previous
+        _active_encoder.reset(token)
 
 
 def ann_index_class() -> Any:
@@ -300,13 +303,13 @@ def ann_index_class() -> Any:
 
 def get_embedder() -> TextEncoder:
     """The sentence encoder in use: the pipeline's cached one inside a run, else the base model."""
-    return _active_encoder or load_embedder()
+    return _active_encoder.get() or load_embedder()
 
 
 def embedder_or_loader() -> TextEncoder | Callable[[], TextEncoder]:
     """What :func:`get_embedder` would give, without loading the model yet: the encoder installed by
     :func:`using_encoder`, else the loader of the base model (for :class:`CachedEncoder` to call at first use)."""
-    return _active_encoder or load_embedder
+    return _active_encoder.get() or load_embedder
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,11 @@ class IngestSettings:
     """Leading bytes inspected to tell a feed from HTML (URLs, .xml files) and to find a declared charset."""
     read_chunk_bytes: int = 65536
     """Chunk size for streamed reads (HTTP bodies, gzip): the size cap is checked after each chunk."""
+    max_articles_per_request: int = 1000
+    """Articles one ``POST /api/articles`` may carry; a longer list is refused whole with 413 and a message that
+    names the limit (send it in several requests; ``tidings run`` reads any number). One POST is one run the
+    client waits for: 10,000 short articles (under the 5 MB body cap) took a server from 0.9 to 18.5 GB before
+    story rebuilds were capped (``AnalyzeSettings.max_story_articles``), and still take minutes to embed."""
 
 
 @dataclass
@@ -455,6 +460,19 @@ class AnalyzeSettings:
     news articles have far fewer (the seed articles 30-70), so an exclusive late in a long article is kept."""
     similarity_block: int = 1024
     """Rows of the sentence similarity matrix computed at a time (memory bound: block x story sentences)."""
+    fact_max_neighbours: int = 50
+    """Candidate pairs of fact alignment per sentence: each sentence is scored against at most this many of the
+    story's other sentences, the most similar above ``fact_min_cosine`` (and ``conflict_similarity``). Bounds the
+    pairwise work at 50 x the story's sentences: 1,000 short articles that all say alike things gave 981,000 pairs
+    (9 minutes) before. Normal stories never reach it: the largest count is 11 in the demo, 15 in the first 300 AllSides
+    articles (so their facts are as before)."""
+    max_story_articles: int = 200
+    """Articles a story's briefing reads (facts, conflicts, quotes, entities, figures, summary): past it, the
+    briefing reads a chosen 200: originals before copies, taken in turn from each outlet (so every outlet counts),
+    each outlet's newest first (a long-running story's briefing follows it). Its article list, timeline, dates,
+    sites and independent source count still cover every article. Bounds a rebuild's time and memory: a story of
+    2,000 real articles took 110 s and 1 GB to rebuild, 10,000 short ones grew a server by 17 GB
+    (benchmarks/big_story.py prints the numbers with the cap). News stories stay far below (AllSides: 2-3)."""
     max_story_sentences: int = 20000
     """Memory bound of fact alignment: sentences of one story aligned at most (in article order; past it, the rest
     of the story's sentences take no part in facts). No story of the AllSides crawl comes near (largest: a few

@@ -33,21 +33,27 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .model import Article, Document, Story, WatchSource
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
 
-SCHEMA_VERSION = 3  # 2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents
-# 3: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables only: a
-# version-2 store is upgraded in place, as create_all adds them)
-_UPGRADABLE = {2}  # versions that reach SCHEMA_VERSION by create_all alone
+SCHEMA_VERSION = 5
+"""2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
+``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
+still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty).
+4: articles carry the number of the clustered batch that stored them (migrated: none, as stories of the input).
+5: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables: created on
+opening). Each migration step checks what the store already has, so any older version reaches this one."""
 
 metadata = MetaData()
 
@@ -81,6 +87,9 @@ articles_table = Table(
     Column("signature", LargeBinary),
     Column("embedding", LargeBinary),
     Column("seq", Integer, index=True),  # insertion order, for stable listing
+    # the clustered batch that stored the article (None: stories from the input's 'story' field, or schema 2): a
+    # resumed run replays the stored batches through the clusterer, as the uninterrupted run processed them
+    Column("batch", Integer),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -95,6 +104,9 @@ stories_table = Table(
     Column("n_articles", Integer, nullable=False, default=0),
     Column("independent_sources", Integer, nullable=False, default=0),
     Column("dirty", Integer, nullable=False, default=1),  # articles changed since the briefing was written
+    # bumped in the transaction that changes the story's articles: a rebuild that read an older version must not
+    # clear the flag (a concurrent writer added articles it did not see)
+    Column("version", Integer, nullable=False, default=0, server_default="0"),
     Column("data", Text, nullable=False, default="{}"),
     Column("search_text", Text, nullable=False, default=""),
 )
@@ -241,15 +253,25 @@ class Store:
                 raise SchemaError(
                     f"{self.url}: database schema version {version} is newer than this tidings ({SCHEMA_VERSION})"
                 )
-            elif int(version) in _UPGRADABLE:
-                conn.execute(
-                    update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
-                )
+            elif int(version) < SCHEMA_VERSION:
+                self._migrate(conn, int(version))
             if self.is_sqlite:
                 conn.exec_driver_sql(
                     "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5("
                     "story_id UNINDEXED, headline, body, tokenize='unicode61 remove_diacritics 2')"
                 )
+
+    def _migrate(self, conn: Connection, version: int) -> None:
+        """Bring a store of an older schema up to :data:`SCHEMA_VERSION`, in the schema's own transaction."""
+        if "version" not in {c["name"] for c in inspect(conn).get_columns("stories")}:
+            conn.exec_driver_sql("ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            # Briefings written by a rebuild that raced a writer (schema 2 cleared the flag unconditionally).
+            self.mark_stale_stories(conn)
+        if "batch" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+            conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN batch INTEGER")
+        conn.execute(
+            update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+        )
 
     @property
     def schema_version(self) -> int:
@@ -281,11 +303,16 @@ class Store:
         articles: list[Article],
         signatures: list[bytes] | None = None,
         embeddings: np.ndarray | None = None,
+        clustered: bool = False,
     ) -> None:
-        """Insert new articles (ids not yet stored) inside the caller's transaction."""
+        """Insert new articles (ids not yet stored) inside the caller's transaction. ``clustered``: they are one
+        batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`)."""
         if not articles:
             return
         seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
+        batch = None
+        if clustered:
+            batch = (conn.execute(select(func.coalesce(func.max(articles_table.c.batch), 0))).scalar() or 0) + 1
         rows = []
         for i, a in enumerate(articles):
             row = {f: getattr(a, f) for f in _ARTICLE_FIELDS}
@@ -293,6 +320,7 @@ class Store:
             row["signature"] = signatures[i] if signatures else None
             row["embedding"] = embeddings[i].astype("float32").tobytes() if embeddings is not None else None
             row["seq"] = seq + i + 1
+            row["batch"] = batch
             row["created_at"] = now_iso()
             rows.append(row)
         conn.execute(insert(articles_table), rows)
@@ -351,22 +379,29 @@ class Store:
     def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
         """Every stored article without its text, with its MinHash signature and embedding, for warming the
         copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""
+        for article, signature, embedding, _batch in self.iter_replay_rows(0, batch):
+            yield article, signature, embedding
+
+    def iter_replay_rows(
+        self, lead_chars: int, batch: int = 2000
+    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None]]:
+        """Every stored article in storage order with its signature, embedding and clustered batch number; its text
+        cut to the first ``lead_chars`` characters (all the clusterer reads of it), to replay the batches."""
         cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
+        lead = func.substr(articles_table.c.text, 1, lead_chars).label("lead")
         last = 0
         while True:
             with self.engine.connect() as conn:
-                rows = list(
-                    conn.execute(
-                        select(*cols).where(articles_table.c.seq > last).order_by(articles_table.c.seq).limit(batch)
-                    ).mappings()
-                )
+                query = select(*cols, lead).where(articles_table.c.seq > last).order_by(articles_table.c.seq)
+                rows = list(conn.execute(query.limit(batch)).mappings())
             if not rows:
                 return
             import numpy as np
 
             for row in rows:
                 emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
-                yield _row_to_article({**row, "text": "", "removed": "[]"}), row["signature"], emb
+                article = _row_to_article({**row, "text": row["lead"] or "", "removed": "[]"})
+                yield article, row["signature"], emb, row["batch"]
             last = rows[-1]["seq"]
 
     def count_articles(self) -> int:
@@ -393,7 +428,11 @@ class Store:
         for story_id in touched:
             exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story_id)).scalar()
             if exists:
-                conn.execute(update(stories_table).where(stories_table.c.id == story_id).values(dirty=1))
+                conn.execute(
+                    update(stories_table)
+                    .where(stories_table.c.id == story_id)
+                    .values(dirty=1, version=stories_table.c.version + 1)
+                )
             else:
                 first = conn.execute(
                     select(articles_table.c.title).where(articles_table.c.story_id == story_id).limit(1)
@@ -403,6 +442,7 @@ class Store:
                         id=story_id,
                         headline=first or "(untitled)",
                         dirty=1,
+                        version=1,
                         data="{}",
                         search_text="",
                         updated_at=now_iso(),
@@ -417,8 +457,27 @@ class Store:
             query = select(stories_table.c.id).where(stories_table.c.dirty == 1).order_by(stories_table.c.id)
             return list(conn.execute(query).scalars())
 
-    def save_story(self, conn: Connection, story: Story, search_text: str = "") -> None:
-        """Write a story's briefing (replacing the previous one) and clear its dirty flag."""
+    def story_members(self, story_id: str) -> tuple[list[Article], int | None]:
+        """A story's articles without their text (by date, then insertion) and its version, read together: a rebuild
+        chooses what its briefing reads from these and passes the version to :meth:`save_story`. Version None: no
+        such story row."""
+        cols = [c for c in articles_table.c if c.name not in ("text", "removed", "signature", "embedding")]
+        with self.engine.begin() as conn:  # one transaction: the articles are those of that version (or a later one)
+            version = conn.execute(select(stories_table.c.version).where(stories_table.c.id == story_id)).scalar()
+            rows = conn.execute(
+                select(*cols)
+                .where(articles_table.c.story_id == story_id)
+                .order_by(articles_table.c.published.is_(None), articles_table.c.published, articles_table.c.seq)
+            ).mappings()
+            return [_row_to_article({**row, "text": "", "removed": "[]"}) for row in rows], version
+
+    def save_story(self, conn: Connection, story: Story, search_text: str = "", version: int | None = None) -> bool:
+        """Write a story's briefing (replacing the previous one) and clear its dirty flag.
+
+        With ``version`` (what :meth:`story_members` gave when the rebuild read the story) this is a compare-and-set:
+        the briefing is written and the flag cleared only if the story is still at that version; if a writer has
+        changed its articles since (or merged it away), nothing is written, the story stays dirty and is rebuilt
+        again (by that writer's run or the next). Returns whether the briefing was written."""
         data = json.dumps(story.to_dict(), ensure_ascii=False)
         values = {
             "headline": story.headline,
@@ -431,17 +490,36 @@ class Store:
             "data": data,
             "search_text": search_text,
         }
-        exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story.id)).scalar()
-        if exists:
-            conn.execute(update(stories_table).where(stories_table.c.id == story.id).values(**values))
+        if version is not None:
+            where = (stories_table.c.id == story.id) & (stories_table.c.version == version)
+            if conn.execute(update(stories_table).where(where).values(**values)).rowcount != 1:
+                return False
         else:
-            conn.execute(insert(stories_table).values(id=story.id, **values))
+            exists = conn.execute(select(stories_table.c.id).where(stories_table.c.id == story.id)).scalar()
+            if exists:
+                conn.execute(update(stories_table).where(stories_table.c.id == story.id).values(**values))
+            else:
+                conn.execute(insert(stories_table).values(id=story.id, **values))
         if self.is_sqlite:
             conn.execute(text("DELETE FROM stories_fts WHERE story_id = :id"), {"id": story.id})
             conn.execute(
                 text("INSERT INTO stories_fts (story_id, headline, body) VALUES (:id, :h, :b)"),
                 {"id": story.id, "h": story.headline, "b": search_text},
             )
+        return True
+
+    def mark_stale_stories(self, conn: Connection) -> int:
+        """Mark dirty every clean story whose briefing counts another number of articles than the story has (left by
+        a crash or a race of an older tidings); returns how many. A count per story over the indexed story_id."""
+        members = (
+            select(func.count())
+            .select_from(articles_table)
+            .where(articles_table.c.story_id == stories_table.c.id)
+            .scalar_subquery()
+        )
+        stale = (stories_table.c.dirty == 0) & (stories_table.c.n_articles != members)
+        query = update(stories_table).where(stale).values(dirty=1, version=stories_table.c.version + 1)
+        return int(conn.execute(query).rowcount or 0)
 
     def get_story(self, story_id: str) -> Story | None:
         with self.engine.connect() as conn:
@@ -608,7 +686,11 @@ class Store:
             conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
         stories = sorted({a.story_id for a in articles if a.story_id})
         if stories:
-            conn.execute(update(stories_table).where(stories_table.c.id.in_(stories)).values(dirty=1))
+            conn.execute(
+                update(stories_table)
+                .where(stories_table.c.id.in_(stories))
+                .values(dirty=1, version=stories_table.c.version + 1)
+            )
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
@@ -638,8 +720,14 @@ class Store:
             rows = [
                 {"key": k, "vector": v.astype("float32").tobytes()} for k, v in vectors.items() if k not in existing
             ]
-            if rows:
-                conn.execute(insert(vectors_table), rows)
+            if rows:  # a concurrent writer may store the same sentence meanwhile: its vector is the same
+                conn.execute(self._insert_or_ignore(vectors_table), rows)
+
+    def _insert_or_ignore(self, table: Table) -> Any:
+        """INSERT that leaves rows whose key is already stored alone (ON CONFLICT DO NOTHING)."""
+        if self.is_sqlite:
+            return sqlite_insert(table).on_conflict_do_nothing()
+        return postgresql_insert(table).on_conflict_do_nothing()
 
     # -- watched sources (tidings watch) -----------------------------------------------------------------------
     def add_watch_source(self, url: str, kind: str) -> bool:

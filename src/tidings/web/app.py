@@ -408,6 +408,7 @@ def create_app(
     token = token or None
     store = Store(db)
     writer = Writer(db, settings)
+    max_articles = (settings or Settings()).ingest.max_articles_per_request
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -488,7 +489,14 @@ def create_app(
             raise HTTPException(400, f"body is not valid JSON: {msg}{where}") from None
         except RecursionError:
             raise HTTPException(400, "body is not usable JSON: nested too deeply") from None
-        return parse_articles(data)
+        items = parse_articles(data)
+        if len(items) > max_articles:
+            raise HTTPException(
+                413,
+                f"too many articles: {len(items)} in one request, the limit is {max_articles}; send them in "
+                "several requests",
+            )
+        return items
 
     # -- JSON API ----------------------------------------------------------------------------------------------
     @app.get("/healthz", tags=["meta"])
@@ -553,7 +561,7 @@ def create_app(
             400: {"description": "empty body, or not JSON"},
             401: {"description": "missing or wrong token"},
             403: {"description": "writes disabled"},
-            413: {"description": "body too large"},
+            413: {"description": "body too large, or more articles than the server takes in one request"},
         },
     )
     def post_articles(

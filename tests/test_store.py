@@ -131,11 +131,12 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     con = sqlite3.connect(db)  # as schema 2 left it: no story versions, no batch numbers
     con.execute("ALTER TABLE stories DROP COLUMN version")
     con.execute("ALTER TABLE articles DROP COLUMN batch")
+    con.execute("DROP TABLE story_versions")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.commit()
     con.close()
     store = Store(db)
-    assert store.schema_version == SCHEMA_VERSION == 5
+    assert store.schema_version == SCHEMA_VERSION == 6
     assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
     members, version = store.story_members("s1")
     assert [a.id for a in members] == ["a1", "a2"] and version == 1

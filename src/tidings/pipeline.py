@@ -179,7 +179,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings | None = None, db: str | Path = "tidings.db", batch_size: int = 256) -> None:
         self.settings = settings or Settings()
-        self.store = Store(db)
+        self.store = Store(db, story_versions=self.settings.watch.story_versions)
         self.batch_size = batch_size
         self.timer = StageTimer()
         self.memory = StoredLineMemory(self.store, self.settings.clean)

@@ -730,6 +730,12 @@ class WatchSettings:
     """Due sources polled in one cycle (the longest overdue first); the rest wait for the next cycle, so one cycle
     (and what a stop has to wait for or roll back) stays bounded."""
 
+    story_versions: int = 50
+    """Versions of each story's briefing kept for "what's new" (a digest of each: articles, outlets, facts, figures,
+    quotes; a few kB). Past it the oldest is deleted: at one rebuild per poll that changes something, 50 versions
+    cover days of a busy story; changes since an older time are counted from the oldest kept version and marked
+    ``truncated``."""
+
     webhook_url: str | None = None
     """POST a JSON event here when a story is created or grows (``--webhook``); None: no webhooks."""
     webhook_secret: str | None = None
@@ -752,6 +758,8 @@ class WatchSettings:
             raise ValueError(f"watch max_concurrency={self.max_concurrency!r}: must be at least 1")
         if self.backoff_factor < 1:
             raise ValueError(f"watch backoff_factor={self.backoff_factor!r}: must be at least 1")
+        if self.story_versions < 1:
+            raise ValueError(f"watch story_versions={self.story_versions!r}: must be at least 1")
 
 
 @dataclass

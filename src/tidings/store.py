@@ -47,13 +47,15 @@ from .model import Article, Document, Story, WatchSource
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
 ``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
 still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty).
 4: articles carry the number of the clustered batch that stored them (migrated: none, as stories of the input).
 5: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables: created on
-opening). Each migration step checks what the store already has, so any older version reaches this one."""
+opening). 6: ``story_versions``, a digest of each briefing for "what's new" (new table; migrated by giving every
+briefed story that has none its current briefing as version 1). Each migration step checks what the store already
+has, so any older version reaches this one."""
 
 metadata = MetaData()
 
@@ -177,6 +179,20 @@ webhook_outbox_table = Table(
     Column("last_error", Text),
 )
 
+story_versions_table = Table(
+    "story_versions",
+    metadata,
+    # one row per briefing that changed what a reader compares (changes.digest); the newest watch.story_versions
+    # rows of a story are kept
+    Column("story_id", String(40), primary_key=True),
+    Column("version", Integer, primary_key=True),  # 1, 2, ... per story (not the stories.version write counter)
+    Column("at", String(40), nullable=False, index=True),  # when the briefing was written (UTC, ISO 8601)
+    Column("digest", Text, nullable=False),  # changes.digest as JSON
+)
+
+DEFAULT_STORY_VERSIONS = 50
+"""Versions kept per story unless the caller says otherwise (settings.WatchSettings.story_versions)."""
+
 _WATCH_FIELDS = (
     "url", "kind", "added", "etag", "last_modified", "last_success", "last_error", "error_count", "next_poll",
     "articles_seen",
@@ -234,8 +250,9 @@ class SchemaError(RuntimeError):
 class Store:
     """One database of articles and stories."""
 
-    def __init__(self, db: str | Path = "tidings.db") -> None:
+    def __init__(self, db: str | Path = "tidings.db", story_versions: int = DEFAULT_STORY_VERSIONS) -> None:
         self.url = db_url_for(db)
+        self.max_story_versions = story_versions
         self.is_sqlite = self.url.startswith("sqlite")
         self.engine = create_engine(self.url, future=True)
         if self.is_sqlite:
@@ -269,9 +286,31 @@ class Store:
             self.mark_stale_stories(conn)
         if "batch" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
             conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN batch INTEGER")
+        self._seed_story_versions(conn)
         conn.execute(
             update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
         )
+
+    def _seed_story_versions(self, conn: Connection, chunk: int = 500) -> None:
+        """Give every briefed story without versions its current briefing as version 1 (at its update time), so
+        that "what's new since" a time before the upgrade compares with what the store held then. Streamed by id."""
+        from .changes import digest
+
+        s, v = stories_table, story_versions_table
+        has_versions = select(v.c.story_id).where(v.c.story_id == s.c.id).exists()
+        last = ""
+        while True:
+            query = select(s.c.id, s.c.data, s.c.updated_at).where(s.c.id > last, s.c.data != "{}", ~has_versions)
+            rows = list(conn.execute(query.order_by(s.c.id).limit(chunk)))
+            if not rows:
+                return
+            values = [
+                {"story_id": sid, "version": 1, "at": updated or now_iso(),
+                 "digest": json.dumps(digest(Story.from_dict(json.loads(data))), ensure_ascii=False)}
+                for sid, data, updated in rows
+            ]
+            conn.execute(insert(v), values)
+            last = rows[-1][0]
 
     @property
     def schema_version(self) -> int:
@@ -416,6 +455,7 @@ class Store:
         for old, new in merged.items():
             conn.execute(update(articles_table).where(articles_table.c.story_id == old).values(story_id=new))
             conn.execute(delete(stories_table).where(stories_table.c.id == old))
+            conn.execute(delete(story_versions_table).where(story_versions_table.c.story_id == old))
             if self.is_sqlite:
                 conn.execute(text("DELETE FROM stories_fts WHERE story_id = :id"), {"id": old})
             touched.add(new)
@@ -506,7 +546,42 @@ class Store:
                 text("INSERT INTO stories_fts (story_id, headline, body) VALUES (:id, :h, :b)"),
                 {"id": story.id, "h": story.headline, "b": search_text},
             )
+        self._add_story_version(conn, story)
         return True
+
+    def _add_story_version(self, conn: Connection, story: Story) -> None:
+        """Keep the briefing's digest as the story's next version, unless it equals the latest (a rebuild that
+        changed nothing a reader compares); versions past the newest ``story_versions`` are deleted."""
+        from .changes import digest
+
+        v = story_versions_table
+        body = json.dumps(digest(story), ensure_ascii=False)
+        latest = conn.execute(
+            select(v.c.version, v.c.digest).where(v.c.story_id == story.id).order_by(v.c.version.desc()).limit(1)
+        ).first()
+        if latest is not None and latest[1] == body:
+            return
+        number = (latest[0] if latest is not None else 0) + 1
+        conn.execute(insert(v).values(story_id=story.id, version=number, at=now_iso(), digest=body))
+        conn.execute(delete(v).where(v.c.story_id == story.id, v.c.version <= number - self.max_story_versions))
+
+    def story_versions(self, story_id: str) -> list[dict[str, Any]]:
+        """The kept versions of a story, oldest first: version, at, digest (parsed)."""
+        v = story_versions_table
+        query = select(v.c.version, v.c.at, v.c.digest).where(v.c.story_id == story_id).order_by(v.c.version)
+        with self.engine.connect() as conn:
+            return [{"version": n, "at": at, "digest": json.loads(d)} for n, at, d in conn.execute(query)]
+
+    def changed_since(self, story_ids: Iterable[str], since: str) -> set[str]:
+        """Those of ``story_ids`` whose briefing got a new version at or after ``since`` (ISO 8601, UTC)."""
+        ids = list(story_ids)
+        v = story_versions_table
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(v.c.story_id).where(v.c.story_id.in_(ids[start : start + 500]), v.c.at >= since)
+                found.update(conn.execute(query.distinct()).scalars())
+        return found
 
     def mark_stale_stories(self, conn: Connection) -> int:
         """Mark dirty every clean story whose briefing counts another number of articles than the story has (left by

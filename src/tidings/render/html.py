@@ -217,8 +217,11 @@ def render_index(
     prev_url: str | None = None,
     next_url: str | None = None,
     title: str = "tidings",
+    changed: set[str] | None = None,
+    changed_since: str | None = None,
 ) -> str:
-    """The story list: headline, counts, sites, last update, and a search box."""
+    """The story list: headline, counts, sites, last update, and a search box. ``changed``: ids of stories whose
+    briefing changed since ``changed_since`` (marked, linking to what is new)."""
     return (
         environment()
         .get_template("index.html")
@@ -229,14 +232,18 @@ def render_index(
             q=q or "",
             prev_url=prev_url,
             next_url=next_url,
+            changed=changed or set(),
+            changed_since=changed_since,
         )
     )
 
 
-def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
+def render_story(
+    story: Story, articles: dict[str, Article], page: Page, changes: dict[str, Any] | None = None
+) -> str:
     """One story: the digest (cited summary, best-corroborated facts, disagreements, who said what), then everything
     else folded by section (other shared facts, exclusives per outlet, quotes, entities, figures, timeline,
-    sources)."""
+    sources). ``changes`` (changes.changes_since): a "what's new since" section first."""
     digest = make_digest(story)
     days, undated = timeline_days(story)
     exclusive_count = sum(len(facts) for _, facts in digest.exclusives)
@@ -257,6 +264,7 @@ def render_story(story: Story, articles: dict[str, Article], page: Page) -> str:
             days=days,
             undated=undated,
             sources=story_sources(story, articles),
+            changes=changes,
         )
     )
 

@@ -19,7 +19,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -34,6 +34,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from .. import __version__
+from ..changes import changes_since
 from ..model import RunResult, Story
 from ..render.html import Page, render_article, render_error, render_index, render_story
 from ..render.json import article_dict
@@ -361,16 +362,37 @@ def story_summary(story: Story, urls: ServerUrls | None = None) -> dict[str, Any
     }
 
 
-def _check_since(since: str | None) -> str | None:
+_SINCE_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "format": "date"},
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "pattern": r"^\s*$"},  # blank: no filter (an empty form field)
+    ]
+}
+
+
+def _check_since(since: str | None, name: str = "since") -> str | None:
     if since is None or not since.strip():
         return None
     since = since.strip()
     try:
         datetime.fromisoformat(since.upper().replace("Z", "+00:00"))  # RFC 3339 allows 't' and 'z'
     except ValueError:
-        message = f"since={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)"
-        raise invalid([(("query", "since"), message)]) from None
+        message = f"{name}={since!r} is not an ISO 8601 date or timestamp (e.g. 2024-05-06)"
+        raise invalid([(("query", name), message)]) from None
     return since.upper()  # stored timestamps are compared as text: '2024-05-06T10:00', never 't10:00'
+
+
+def _utc_since(since: str | None, name: str = "since") -> str | None:
+    """A checked ISO 8601 time in the form the store writes version times (UTC, '+00:00'), so that comparing them
+    as text is comparing times; a bare date is kept (it sorts before every time of that day)."""
+    checked = _check_since(since, name)
+    if checked is None or "T" not in checked:
+        return checked
+    moment = datetime.fromisoformat(checked.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def _wants_json(request: Request) -> bool:
@@ -528,12 +550,27 @@ def create_app(
                 },
             ),
         ] = None,
+        changed_since: Annotated[
+            str | None,
+            Query(
+                description="mark (`changed: true`) the stories whose briefing changed at/after this ISO 8601 UTC "
+                "time (see /api/stories/{story_id}/changes)",
+                json_schema_extra=_SINCE_SCHEMA,
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
         rows = store.list_stories(limit=limit + 1, offset=offset, q=q or None, since=_check_since(since))
         more = len(rows) > limit
+        rows = rows[:limit]
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
-        return {"stories": [story_summary(s) for s in rows[:limit]], "next": next_url}
+        summaries = [story_summary(s) for s in rows]
+        marked_since = _utc_since(changed_since, "changed_since")
+        if marked_since:
+            changed = store.changed_since([s.id for s in rows], marked_since)
+            for summary in summaries:
+                summary["changed"] = summary["id"] in changed
+        return {"stories": summaries, "next": next_url}
 
     @app.get("/api/stories/{story_id}", tags=["stories"], responses={404: {"description": "no story with this id"}})
     def get_story(story_id: str) -> dict[str, Any]:
@@ -542,6 +579,29 @@ def create_app(
         if story is None or not story.article_ids:
             raise HTTPException(404, f"no story {story_id!r}")
         return story.to_dict()
+
+    @app.get(
+        "/api/stories/{story_id}/changes",
+        tags=["stories"],
+        responses={404: {"description": "no story with this id"}},
+    )
+    def story_changes(
+        story_id: str,
+        since: Annotated[
+            str,
+            Query(description="ISO 8601 UTC date or time: what the story has that it had not then",
+                  json_schema_extra={"anyOf": _SINCE_SCHEMA["anyOf"][:2]}),
+        ],
+    ) -> dict[str, Any]:
+        """What's new in a story since a time: new articles and outlets, new facts, figures whose value changed,
+        new quotes (from the kept versions of its briefing; `truncated` when older ones were deleted)."""
+        checked = _utc_since(since)
+        if checked is None:
+            raise invalid([(("query", "since"), "since is required: an ISO 8601 date or timestamp")])
+        story = store.get_story(story_id)
+        if story is None or not story.article_ids:
+            raise HTTPException(404, f"no story {story_id!r}")
+        return {"story_id": story_id, **changes_since(store.story_versions(story_id), checked)}
 
     @app.get(
         "/api/articles/{article_id}", tags=["articles"], responses={404: {"description": "no article with this id"}}
@@ -597,14 +657,18 @@ def create_app(
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         q: Annotated[str | None, Query(max_length=500)] = None,
+        changed_since: Annotated[str | None, Query(max_length=40)] = None,
     ) -> HTMLResponse:
         q = (q or "").strip() or None
+        marked_since = _utc_since(changed_since, "changed_since")
         rows = store.list_stories(limit=limit + 1, offset=offset, q=q)
 
         def page_url(at: int) -> str:
             params: dict[str, Any] = {}
             if q:
                 params["q"] = q
+            if marked_since:
+                params["changed_since"] = marked_since
             if at:
                 params["offset"] = at
             if limit != DEFAULT_PAGE_SIZE:
@@ -613,15 +677,20 @@ def create_app(
 
         prev_url = page_url(max(offset - limit, 0)) if offset > 0 else None
         next_url = page_url(offset + limit) if len(rows) > limit else None
-        return _html(render_index(rows[:limit], PAGE, q=q, prev_url=prev_url, next_url=next_url))
+        shown = rows[:limit]
+        changed = store.changed_since([s.id for s in shown], marked_since) if marked_since else None
+        return _html(render_index(shown, PAGE, q=q, prev_url=prev_url, next_url=next_url, changed=changed,
+                                  changed_since=marked_since))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    def story_page(story_id: str, since: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+        checked = _utc_since(since)
         story = store.get_story(story_id)
         if story is None or not story.article_ids:
             raise HTTPException(404, "There is no story with this id.")
         articles = {a.id: a for a in store.get_articles(story.article_ids)}
-        return _html(render_story(story, articles, PAGE))
+        changes = changes_since(store.story_versions(story_id), checked) if checked else None
+        return _html(render_story(story, articles, PAGE, changes=changes))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(article_id: str) -> HTMLResponse:

@@ -646,3 +646,27 @@ def test_slow_clients_are_cut_off(slow_server: int) -> None:
     head = f"POST /api/articles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 500\r\n\r\n"
     assert exchange(head.encode() + body).startswith(b"HTTP/1.1 408")
     assert exchange(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+def test_index_and_search_pages_announce_their_atom_feed(tmp_path):
+    """Feed readers find the feed from the page (autodiscovery): the search page announces the feed of its search."""
+    from html.parser import HTMLParser
+
+    import feedparser
+
+    class Alternates(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[dict[str, str | None]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "link" and dict(attrs).get("rel") == "alternate":
+                self.found.append(dict(attrs))
+
+    client = TestClient(create_app(str(tmp_path / "empty.db")))
+    for params, href in [({}, "/feeds/stories.atom"), ({"q": "ferry Marisol"}, "/feeds/stories.atom?q=ferry+Marisol")]:
+        parser = Alternates()
+        parser.feed(client.get("/", params=params).text)
+        assert [(a["type"], a["href"]) for a in parser.found] == [("application/atom+xml", href)]
+        feed = feedparser.parse(client.get(href).content)
+        assert not feed.bozo and feed.feed.title.startswith("tidings")

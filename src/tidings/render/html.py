@@ -219,9 +219,11 @@ def render_index(
     title: str = "tidings",
     changed: set[str] | None = None,
     changed_since: str | None = None,
+    feed_url: str | None = None,
 ) -> str:
     """The story list: headline, counts, sites, last update, and a search box. ``changed``: ids of stories whose
-    briefing changed since ``changed_since`` (marked, linking to what is new)."""
+    briefing changed since ``changed_since`` (marked, linking to what is new); ``feed_url``: the Atom feed of this
+    list, announced for feed readers' autodiscovery."""
     return (
         environment()
         .get_template("index.html")
@@ -234,6 +236,7 @@ def render_index(
             next_url=next_url,
             changed=changed or set(),
             changed_since=changed_since,
+            feed_url=feed_url,
         )
     )
 

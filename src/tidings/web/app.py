@@ -679,8 +679,9 @@ def create_app(
         next_url = page_url(offset + limit) if len(rows) > limit else None
         shown = rows[:limit]
         changed = store.changed_since([s.id for s in shown], marked_since) if marked_since else None
+        feed_url = "/feeds/stories.atom" + (f"?{urlencode({'q': q})}" if q else "")
         return _html(render_index(shown, PAGE, q=q, prev_url=prev_url, next_url=next_url, changed=changed,
-                                  changed_since=marked_since))
+                                  changed_since=marked_since, feed_url=feed_url))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, since: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:

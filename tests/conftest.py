@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from tidings.model import Article, Story
+from tidings.store import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -70,3 +73,25 @@ def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "test.db")
     return request.getfixturevalue("pg_db")
+
+
+def search_store(db: str) -> Store:
+    """Three fictional stories: a strike at a dock, a storm (its text mentions the dock once), a harbour election."""
+    store = Store(db)
+    stories = [
+        ("s0", "Dock strike closes Port Valen", "2026-03-02",
+         "Dockers walked out; the dock is shut; dock gates locked.", "valen.example", "en"),
+        ("s1", "Storm batters the coast", "2026-03-05", "Winds of 120 km/h hit the coast, waves reached the old dock "
+         "and the promenade, and ferries stayed in port all day long.", "coast.example", "en"),
+        ("s2", "Wahl im Hafen", "2026-03-04", "The harbour master was elected; a master of the harbour board spoke.",
+         "hafen.example", "de"),
+    ]  # fmt: skip
+    with store.transaction() as conn:
+        for i, (sid, head, day, body, site, lang) in enumerate(stories):
+            article = Article(id=f"a{i}", origin=f"file{i}.txt", title=head, text=body, site=site, language=lang,
+                              published=day)
+            store.add_articles(conn, [article])
+            store.assign_stories(conn, {f"a{i}": sid}, {})
+            story = Story(id=sid, headline=head, article_ids=[f"a{i}"], first_seen=day, last_seen=day, sites=[site])
+            store.save_story(conn, story, search_text=f"{head}\n{body}")
+    return store

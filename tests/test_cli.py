@@ -329,3 +329,18 @@ def test_workers_die_with_a_killed_run(tmp_path, how):
     # SIGTERM ends the run as Ctrl-C does: exit status 130, or (when the interrupt lands outside the run's own
     # handler, e.g. while it stops its workers) Python's own exit by SIGINT, which a shell also reports as 130
     assert code == -signal.SIGKILL if how == signal.SIGKILL else code in (130, -signal.SIGINT)
+
+
+def test_stories_search_is_ranked_and_filtered(tmp_path):
+    from conftest import search_store
+
+    db = str(tmp_path / "search.db")
+    search_store(db).close()
+    found = tidings("stories", "--db", db, "--search", "dock", "--json")
+    assert found.exit_code == 0, found.output
+    assert [s["id"] for s in json.loads(found.output)] == ["s0", "s1"]
+    found = tidings("stories", "--db", db, "--since", "2026-03-03", "--until", "2026-03-04", "--language", "de",
+                    "--json")  # fmt: skip
+    assert [s["id"] for s in json.loads(found.output)] == ["s2"]
+    bad = tidings("stories", "--db", db, "--until", "soon")
+    assert bad.exit_code == 2 and "--until 'soon'" in bad.output

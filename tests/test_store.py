@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from sqlalchemy import update
 
+from conftest import search_store
 from tidings.model import Article, Document, Story, SummarySentence
 from tidings.store import SCHEMA_VERSION, SchemaError, Store, meta_table
 
@@ -159,3 +160,16 @@ def test_saving_a_briefing_clears_the_flag_only_at_the_version_it_read(db):
     with store.transaction() as conn:
         assert store.save_story(conn, Story(id="s1", headline="h", article_ids=ids), version=version)
     assert store.dirty_story_ids() == [] and store.get_story("s1").article_ids == ["a1", "a2"]
+
+
+def test_search_ranks_by_relevance_with_phrases_and_filters(any_db):
+    store = search_store(any_db)  # conftest.py
+    assert [s.id for s in store.list_stories(q="dock")] == ["s0", "s1"]  # s1 is newer, s0 is about the dock
+    assert [s.id for s in store.list_stories(q='"harbour master"')] == ["s2"]
+    assert store.list_stories(q='"master harbour"') == []  # a phrase keeps its order
+    assert [s.id for s in store.list_stories(q="harbour master")] == ["s2"]
+    assert [s.id for s in store.list_stories(since="2026-03-03", until="2026-03-04")] == ["s2"]
+    assert [s.id for s in store.list_stories(until="2026-03-02")] == ["s0"]  # a date takes its whole day
+    assert [s.id for s in store.list_stories(q="dock", site="coast.example")] == ["s1"]
+    assert [s.id for s in store.list_stories(language="de")] == ["s2"]
+    assert store.list_stories(q='"unbalanced (quote') == []

@@ -670,3 +670,21 @@ def test_index_and_search_pages_announce_their_atom_feed(tmp_path):
         assert [(a["type"], a["href"]) for a in parser.found] == [("application/atom+xml", href)]
         feed = feedparser.parse(client.get(href).content)
         assert not feed.bozo and feed.feed.title.startswith("tidings")
+
+
+def test_the_api_and_the_list_page_search_by_relevance_with_filters(tmp_path):
+    from conftest import search_store
+
+    db = str(tmp_path / "search.db")
+    search_store(db).close()
+    client = TestClient(create_app(db))
+    ids = lambda params: [s["id"] for s in client.get("/api/stories", params=params).json()["stories"]]  # noqa: E731
+    assert ids({"q": "dock"}) == ["s0", "s1"]
+    assert ids({"q": '"harbour master"'}) == ["s2"]
+    assert ids({"since": "2026-03-03", "until": "2026-03-04"}) == ["s2"]
+    assert ids({"q": "dock", "site": "coast.example"}) == ["s1"]
+    assert ids({"language": "DE"}) == ["s2"]
+    assert client.get("/api/stories", params={"until": "soon"}).status_code == 422
+    page = client.get("/", params={"q": "dock", "site": "coast.example"}).text
+    assert "Storm batters the coast" in page and "Dock strike" not in page
+    assert 'value="coast.example"' in page  # the filter stays in the form

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -232,12 +233,34 @@ def run(
 def stories(
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many stories.")] = 30,
-    q: Annotated[str | None, typer.Option("--search", "-s", help="Full-text search.")] = None,
+    q: Annotated[
+        str | None, typer.Option("--search", "-s", help='Full-text search, most relevant first ("a phrase" in quotes).')
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only stories whose latest article is at/after this ISO date.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Only stories whose first article is at/before this ISO date.")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Only stories with an article of this site.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Only stories with an article in this language (en, de...).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")] = False,
 ) -> None:
-    """The stories in the store, newest first."""
+    """The stories in the store, newest first (a search: most relevant first)."""
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            try:
+                datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+            except ValueError:
+                err.print(f"{name} {value!r}: not an ISO 8601 date or timestamp (e.g. 2024-05-06)", markup=False)
+                raise typer.Exit(2) from None
     store = _open_store(db)
-    found = store.list_stories(limit=limit, q=q)
+    found = store.list_stories(
+        limit=limit, q=q, since=since.upper() if since else None, until=until.upper() if until else None,
+        site=site, language=language.lower() if language else None,
+    )  # fmt: skip
     if as_json:
         from .render.json import story_brief
 

@@ -10,6 +10,7 @@ clean a stored article again.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Float,
     Index,
     Integer,
     LargeBinary,
@@ -34,6 +36,7 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal_column,
     or_,
     select,
     text,
@@ -277,6 +280,8 @@ class Store:
                     "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5("
                     "story_id UNINDEXED, headline, body, tokenize='unicode61 remove_diacritics 2')"
                 )
+            else:  # the full-text index of list_stories(q=...); IF NOT EXISTS: any older store gets it on opening
+                conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_stories_tsv ON stories USING GIN ({_PG_DOCUMENT})")
 
     def _migrate(self, conn: Connection, version: int) -> None:
         """Bring a store of an older schema up to :data:`SCHEMA_VERSION`, in the schema's own transaction."""
@@ -612,29 +617,53 @@ class Store:
         return out
 
     def list_stories(
-        self, limit: int = 50, offset: int = 0, q: str | None = None, since: str | None = None
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        q: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        site: str | None = None,
+        language: str | None = None,
     ) -> list[Story]:
-        """Stories newest first (by last article date, then update time); ``q`` searches headlines and text
-        (FTS5 on SQLite, ILIKE elsewhere); ``since`` keeps stories whose latest article is at/after an ISO
-        date (undated ones: updated since)."""
-        query = select(stories_table).where(stories_table.c.dirty == 0)
+        """Stories newest first (by last article date, then update time), or with a search ``q`` most relevant
+        first (FTS5 bm25 on SQLite, headline words weighing 5 body words; ``ts_rank`` of PostgreSQL full-text
+        search elsewhere); words in double quotes are matched as a phrase. Filters: ``since`` keeps stories whose
+        latest article is at/after an ISO date (undated ones: updated since), ``until`` those whose first article
+        is at/before one (compared at the precision given: until=2024-05-06 takes all of that day), ``site`` and
+        ``language`` those with an article of that site / language."""
+        s = stories_table
+        query = select(s).where(s.c.dirty == 0)
         if since:
-            undated = stories_table.c.last_seen.is_(None) & (stories_table.c.updated_at >= since)
-            query = query.where(or_(stories_table.c.last_seen >= since, undated))
+            undated = s.c.last_seen.is_(None) & (s.c.updated_at >= since)
+            query = query.where(or_(s.c.last_seen >= since, undated))
+        if until:
+            query = query.where(func.substr(s.c.first_seen, 1, len(until)) <= until)
+        if site:
+            query = query.where(s.c.id.in_(select(articles_table.c.story_id).where(articles_table.c.site == site)))
+        if language:
+            query = query.where(
+                s.c.id.in_(select(articles_table.c.story_id).where(articles_table.c.language == language))
+            )
+        order: list[Any] = []
         if q:
             if self.is_sqlite:
-                ids = select(text("story_id")).select_from(text("stories_fts")).where(text("stories_fts MATCH :q"))
-                query = query.where(stories_table.c.id.in_(ids)).params(q=_fts_query(q))
+                fts = (
+                    text("SELECT story_id, bm25(stories_fts, 0.0, 5.0, 1.0) AS rank FROM stories_fts "
+                         "WHERE stories_fts MATCH :q")
+                    .bindparams(q=_fts_query(q))
+                    .columns(story_id=String, rank=Float)
+                    .subquery("fts")
+                )
+                query = query.join(fts, fts.c.story_id == s.c.id)
+                order.append(fts.c.rank)  # bm25: lower is more relevant
             else:
-                like = f"%{q}%"
-                query = query.where(or_(stories_table.c.headline.ilike(like), stories_table.c.search_text.ilike(like)))
+                document = literal_column(_PG_DOCUMENT)
+                tsquery = func.websearch_to_tsquery(literal_column("'simple'"), q)
+                query = query.where(document.op("@@")(tsquery))
+                order.append(func.ts_rank(document, tsquery).desc())
         query = (
-            query.order_by(
-                stories_table.c.last_seen.is_(None),
-                stories_table.c.last_seen.desc(),
-                stories_table.c.updated_at.desc(),
-                stories_table.c.id,
-            )
+            query.order_by(*order, s.c.last_seen.is_(None), s.c.last_seen.desc(), s.c.updated_at.desc(), s.c.id)
             .limit(limit)
             .offset(offset)
         )
@@ -893,10 +922,29 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_PG_DOCUMENT = "to_tsvector('simple', headline || ' ' || search_text)"
+"""What PostgreSQL searches ('simple': no stemming and no stop words, as FTS5's unicode61, since stories come in
+many languages); a GIN index on this same expression (created on opening) makes the search an index lookup."""
+
+_PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def _words(text_: str) -> list[str]:
+    return "".join(ch if ch.isalnum() else " " for ch in text_).split()
+
+
 def _fts_query(q: str) -> str:
-    """A user's words as an FTS5 query: every word must appear (prefix match), no FTS syntax errors."""
-    terms = [t for t in "".join(ch if ch.isalnum() else " " for ch in q).split() if t]
-    return " ".join(f'"{t}"*' for t in terms) or '""'
+    """A user's search as an FTS5 query: every word must appear (prefix match), words in double quotes as a phrase
+    (in that order, next to each other); other punctuation is dropped, so no input is an FTS syntax error."""
+    terms: list[str] = []
+    for phrase, word in _PHRASE_OR_WORD.findall(q):
+        if phrase:
+            words = _words(phrase)
+            if words:
+                terms.append('"' + " ".join(words) + '"')
+        else:
+            terms += [f'"{w}"*' for w in _words(word)]
+    return " ".join(terms) or '""'
 
 
 def _row_to_article(row: Any) -> Article:

@@ -220,10 +220,12 @@ def render_index(
     changed: set[str] | None = None,
     changed_since: str | None = None,
     feed_url: str | None = None,
+    filters: dict[str, str | None] | None = None,
 ) -> str:
     """The story list: headline, counts, sites, last update, and a search box. ``changed``: ids of stories whose
     briefing changed since ``changed_since`` (marked, linking to what is new); ``feed_url``: the Atom feed of this
-    list, announced for feed readers' autodiscovery."""
+    list, announced for feed readers' autodiscovery; ``filters``: the search's since/until/site/language, shown in the
+    search form."""
     return (
         environment()
         .get_template("index.html")
@@ -237,6 +239,7 @@ def render_index(
             changed=changed or set(),
             changed_since=changed_since,
             feed_url=feed_url,
+            filters={k: v for k, v in (filters or {}).items() if v},
         )
     )
 

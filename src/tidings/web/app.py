@@ -550,6 +550,20 @@ def create_app(
                 },
             ),
         ] = None,
+        until: Annotated[
+            str | None,
+            Query(
+                description="only stories whose first article is at/before this ISO 8601 date or timestamp (with "
+                "`since`: a date range; a date takes the whole day)",
+                json_schema_extra=_SINCE_SCHEMA,
+            ),
+        ] = None,
+        site: Annotated[
+            str | None, Query(max_length=255, description="only stories with an article of this site")
+        ] = None,
+        language: Annotated[
+            str | None, Query(max_length=8, description="only stories with an article in this language (ISO 639-1)")
+        ] = None,
         changed_since: Annotated[
             str | None,
             Query(
@@ -559,8 +573,13 @@ def create_app(
             ),
         ] = None,
     ) -> dict[str, Any]:
-        """Stories, newest first. `next` is the URL of the next page, or null on the last one."""
-        rows = store.list_stories(limit=limit + 1, offset=offset, q=q or None, since=_check_since(since))
+        """Stories, newest first, or with `q` most relevant first (words in double quotes: a phrase). `next` is the
+        URL of the next page, or null on the last one."""
+        rows = store.list_stories(
+            limit=limit + 1, offset=offset, q=(q or "").strip() or None, since=_check_since(since),
+            until=_check_since(until, "until"), site=(site or "").strip() or None,
+            language=(language or "").strip().lower() or None,
+        )  # fmt: skip
         more = len(rows) > limit
         rows = rows[:limit]
         next_url = str(request.url.include_query_params(offset=offset + limit, limit=limit)) if more else None
@@ -658,15 +677,22 @@ def create_app(
         offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         q: Annotated[str | None, Query(max_length=500)] = None,
         changed_since: Annotated[str | None, Query(max_length=40)] = None,
+        since: Annotated[str | None, Query(max_length=40)] = None,
+        until: Annotated[str | None, Query(max_length=40)] = None,
+        site: Annotated[str | None, Query(max_length=255)] = None,
+        language: Annotated[str | None, Query(max_length=8)] = None,
     ) -> HTMLResponse:
         q = (q or "").strip() or None
         marked_since = _utc_since(changed_since, "changed_since")
-        rows = store.list_stories(limit=limit + 1, offset=offset, q=q)
+        filters = {"since": _check_since(since), "until": _check_since(until, "until"),
+                   "site": (site or "").strip() or None, "language": (language or "").strip().lower() or None}
+        rows = store.list_stories(limit=limit + 1, offset=offset, q=q, **filters)
 
         def page_url(at: int) -> str:
             params: dict[str, Any] = {}
             if q:
                 params["q"] = q
+            params.update({k: v for k, v in filters.items() if v})
             if marked_since:
                 params["changed_since"] = marked_since
             if at:
@@ -681,7 +707,7 @@ def create_app(
         changed = store.changed_since([s.id for s in shown], marked_since) if marked_since else None
         feed_url = "/feeds/stories.atom" + (f"?{urlencode({'q': q})}" if q else "")
         return _html(render_index(shown, PAGE, q=q, prev_url=prev_url, next_url=next_url, changed=changed,
-                                  changed_since=marked_since, feed_url=feed_url))
+                                  changed_since=marked_since, feed_url=feed_url, filters=filters))
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(story_id: str, since: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:

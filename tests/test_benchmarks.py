@@ -53,3 +53,14 @@ def test_watch_benchmark_reports_warm_latency_and_unchanged_feeds() -> None:
     out = run_benchmark("watch.py", "--store", "3", "--new", "2", "--cold", "0", "--feeds", "2")
     assert re.search(r"^\| warm: a new entry to its story's briefing \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)
     assert re.search(r"^\| a cycle of 3 unchanged feeds \(304\) \| 1 \| [\d.]+ \| [\d.]+ \|$", out, re.M)
+
+
+def test_live_benchmark_grows_the_store_and_reports_latency_throughput_and_memory() -> None:
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    out = run_benchmark("live.py", "--seed", "10", "--stored", "50", "--arrivals", "3", "--rate", "10")
+    assert out.startswith("store: 50 articles (10 AllSides articles through the pipeline"), out
+    rows = ("start-up: Pipeline opened and its indexes warm", "arrival to briefing, p50", "arrival to briefing, p99")
+    for row in rows:
+        assert re.search(rf"^\| {row} \| [\d.]+ s", out, re.M), out
+    assert re.search(r"^\| sustained: articles stored / wall time \| [\d.]+ articles/s \(3 in ", out, re.M), out
+    assert re.search(r"^\| memory: resident at the end / peak \| \d+ MB / \d+ MB \|$", out, re.M), out

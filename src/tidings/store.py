@@ -567,7 +567,8 @@ class Store:
         if latest is not None and latest[1] == body:
             return
         number = (latest[0] if latest is not None else 0) + 1
-        conn.execute(insert(v).values(story_id=story.id, version=number, at=now_iso(), digest=body))
+        # (or-ignore: a concurrent save of the same briefing that numbered it first keeps its row; the save stands)
+        conn.execute(self._insert_or_ignore(v).values(story_id=story.id, version=number, at=now_iso(), digest=body))
         conn.execute(delete(v).where(v.c.story_id == story.id, v.c.version <= number - self.max_story_versions))
 
     def story_versions(self, story_id: str) -> list[dict[str, Any]]:

@@ -66,7 +66,7 @@ class FeedServer:
 
     def __init__(self, window: int = 50) -> None:
         self.published: list[tuple[Item, datetime, float]] = []  # item, simulated date, wall time published
-        self.served = 0  # entries published when the last 200 answer was made
+        self.served: set[int] = set()  # indexes of the entries some 200 answer carried
         self.lock = threading.Lock()
         owner = self
 
@@ -81,7 +81,8 @@ class FeedServer:
                     self.end_headers()
                     return
                 body = rss(entries)
-                owner.served = count
+                with owner.lock:
+                    owner.served.update(range(max(0, count - window), count))
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml")
                 self.send_header("Content-Length", str(len(body)))
@@ -184,6 +185,7 @@ def main() -> None:
     parser.add_argument("--arrivals", type=int, default=60, help="articles published on the feed while watching")
     parser.add_argument("--rate", type=float, default=1.0, help="articles published per second (real time)")
     parser.add_argument("--per-day", type=int, default=30, help="articles per simulated day")
+    parser.add_argument("--window", type=int, default=50, help="entries the feed keeps (its newest)")
     parser.add_argument("--db", help="keep the generated store here (default: a temporary folder)")
     args = parser.parse_args()
     stored = 100_000 if args.big else args.stored
@@ -213,7 +215,7 @@ def main() -> None:
         total = pipeline.store.count_articles()
 
         pipeline.settings.watch.summary_max_words = 0  # entries are full text: never fetch a linked page
-        server = FeedServer()
+        server = FeedServer(args.window)
         pipeline.store.add_watch_source(server.url, "feed")
         last_seed = max(datetime.fromisoformat(i.published[:10]) for i in seed if i.published).replace(tzinfo=UTC)
         dated = [(item, last_seed + timedelta(days=1 + n // args.per_day, minutes=n % args.per_day * 20))
@@ -221,23 +223,27 @@ def main() -> None:
         publisher = threading.Thread(target=server.publish, args=(dated, args.rate), daemon=True)
         now = datetime.now(UTC)
         latencies: list[float] = []
-        assigned = 0
         stored_new = 0
         cycles = 0
         first_published = time.perf_counter()
         publisher.start()
-        while assigned < len(dated):
+        timed: set[int] = set()
+        while True:
+            finished = not publisher.is_alive()  # read before the cycle: it then sees every entry
             now += timedelta(seconds=pipeline.settings.watch.every + 1)  # the source is due at every cycle
             report = watch_once(pipeline, now=now)
             done = time.perf_counter()
             cycles += 1
             stored_new += report.new_articles
             with server.lock:
-                for _item, _day, at in server.published[assigned : server.served]:
-                    latencies.append(done - at)
-                assigned = max(assigned, server.served)
+                for n in sorted(server.served - timed):
+                    latencies.append(done - server.published[n][2])
+                timed |= server.served
+            if finished:
+                break
             if not report.documents:
                 time.sleep(0.05)
+        missed = len(dated) - len(timed)  # fell out of the feed's newest entries before a poll saw them
         elapsed = time.perf_counter() - first_published
         assert not pipeline.store.dirty_story_ids()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -258,6 +264,7 @@ def main() -> None:
     print(f"| arrival to briefing, max | {latencies[-1]:.2f} s |")
     print(f"| sustained: articles stored / wall time | {stored_new / elapsed:.2f} articles/s ({stored_new} in "
           f"{elapsed:.1f} s, {cycles} cycles; published at {args.rate}/s) |")
+    print(f"| entries never polled (out of the feed's {args.window} newest before a poll) | {missed} |")
     print(f"| memory: resident at the end / peak | {now_mb:.0f} MB / {peak_mb:.0f} MB |")
 
 

@@ -55,9 +55,11 @@ def rss(entries: list[tuple[Item, datetime]]) -> bytes:
         + "</content:encoded></item>"
         for i, day in entries
     )
-    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>live</title>'
-            f"<link>https://live.example/</link><language>en</language>{items}</channel></rss>").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>live</title>'
+        f"<link>https://live.example/</link><language>en</language>{items}</channel></rss>"
+    ).encode()
 
 
 class FeedServer:
@@ -152,10 +154,14 @@ def grow_store(db: str, target: int) -> tuple[int, float]:
         _copy_stories(con, stories, rows)
     # stories whose articles were cut by the target are made consistent (their count) and the copies' counts
     con.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM articles WHERE story_id IS NOT NULL)")
-    con.execute("UPDATE stories SET n_articles = (SELECT count(*) FROM articles WHERE story_id = stories.id) "
-                "WHERE id LIKE '%~%'")
-    con.execute("INSERT INTO stories_fts (story_id, headline, body) SELECT id, headline, search_text FROM stories "
-                "WHERE id LIKE '%~%'")
+    con.execute(
+        "UPDATE stories SET n_articles = (SELECT count(*) FROM articles WHERE story_id = stories.id) "
+        "WHERE id LIKE '%~%'"
+    )
+    con.execute(
+        "INSERT INTO stories_fts (story_id, headline, body) SELECT id, headline, search_text FROM stories "
+        "WHERE id LIKE '%~%'"
+    )
     con.commit()
     con.close()
     return made, time.perf_counter() - started
@@ -165,8 +171,10 @@ def _copy_stories(con: sqlite3.Connection, stories: list[tuple[str, str]], rows:
     """Insert the renamed copies of the seed's story rows (same values but id and briefing JSON)."""
     cols = [r[1] for r in con.execute("PRAGMA table_info(stories)")]
     others = [c for c in cols if c not in ("id", "data")]
-    query = (f"INSERT INTO stories (id, data, {', '.join(others)}) SELECT ?, ?, {', '.join(others)} "
-             "FROM stories WHERE id = ?")
+    query = (
+        f"INSERT INTO stories (id, data, {', '.join(others)}) SELECT ?, ?, {', '.join(others)} "
+        "FROM stories WHERE id = ?"
+    )
     pairs = zip(rows, stories, strict=True)
     con.executemany(query, [(new_id, data, old_id) for (new_id, data), (old_id, _) in pairs])
 
@@ -218,8 +226,10 @@ def main() -> None:
         server = FeedServer(args.window)
         pipeline.store.add_watch_source(server.url, "feed")
         last_seed = max(datetime.fromisoformat(i.published[:10]) for i in seed if i.published).replace(tzinfo=UTC)
-        dated = [(item, last_seed + timedelta(days=1 + n // args.per_day, minutes=n % args.per_day * 20))
-                 for n, item in enumerate(arrivals)]
+        dated = [
+            (item, last_seed + timedelta(days=1 + n // args.per_day, minutes=n % args.per_day * 20))
+            for n, item in enumerate(arrivals)
+        ]
         publisher = threading.Thread(target=server.publish, args=(dated, args.rate), daemon=True)
         now = datetime.now(UTC)
         latencies: list[float] = []
@@ -252,9 +262,11 @@ def main() -> None:
 
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-    print(f"store: {total:,} articles ({args.seed} AllSides articles through the pipeline in {seed_s:.0f} s, "
-          f"{copied:,} copies made in SQL in {grow_s:.1f} s); {len(dated)} arrivals at {args.rate}/s, "
-          f"{args.per_day} a simulated day; cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"store: {total:,} articles ({args.seed} AllSides articles through the pipeline in {seed_s:.0f} s, "
+        f"{copied:,} copies made in SQL in {grow_s:.1f} s); {len(dated)} arrivals at {args.rate}/s, "
+        f"{args.per_day} a simulated day; cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
+    )
     print()
     print("| measure | value |")
     print("|---|---|")
@@ -262,8 +274,10 @@ def main() -> None:
     print(f"| arrival to briefing, p50 | {statistics.median(latencies):.2f} s |")
     print(f"| arrival to briefing, p99 | {p99:.2f} s |")
     print(f"| arrival to briefing, max | {latencies[-1]:.2f} s |")
-    print(f"| sustained: articles stored / wall time | {stored_new / elapsed:.2f} articles/s ({stored_new} in "
-          f"{elapsed:.1f} s, {cycles} cycles; published at {args.rate}/s) |")
+    print(
+        f"| sustained: articles stored / wall time | {stored_new / elapsed:.2f} articles/s ({stored_new} in "
+        f"{elapsed:.1f} s, {cycles} cycles; published at {args.rate}/s) |"
+    )
     print(f"| entries never polled (out of the feed's {args.window} newest before a poll) | {missed} |")
     print(f"| memory: resident at the end / peak | {now_mb:.0f} MB / {peak_mb:.0f} MB |")
 

@@ -28,10 +28,14 @@ def briefing(n_articles: int, *, dead: str = "12 people", quote: str | None = No
         headline="Harrow bridge collapses in storm",
         article_ids=ids,
         independent_sources=n_articles,
-        facts=[Fact(text=f"Fact number {i} about the Harrow bridge.", article_ids=ids, independent_sources=1)
-               for i in range(facts)],
-        figures=[Figure(text=dead, value=float(dead.split()[0]), unit=None, counts="people", article_ids=ids),
-                 Figure(text="3", value=3.0, unit=None, article_ids=ids)],
+        facts=[
+            Fact(text=f"Fact number {i} about the Harrow bridge.", article_ids=ids, independent_sources=1)
+            for i in range(facts)
+        ],
+        figures=[
+            Figure(text=dead, value=float(dead.split()[0]), unit=None, counts="people", article_ids=ids),
+            Figure(text="3", value=3.0, unit=None, article_ids=ids),
+        ],
         quotes=quotes,
         timeline=[
             TimelineEntry(article_id=a, published=None, site=s, title=f"Report {a}")
@@ -44,8 +48,14 @@ def briefing(n_articles: int, *, dead: str = "12 people", quote: str | None = No
 def save(store: Store, story: Story, at: str) -> None:
     """Save a briefing as the pipeline does, then date its new version (versions are stamped with the clock)."""
     with store.transaction() as conn:
-        store.add_articles(conn, [Article(id=a, origin=f"{a}.txt", title=f"Report {a}", text="Text.")
-                                  for a in story.article_ids if not store.get_article(a)])
+        store.add_articles(
+            conn,
+            [
+                Article(id=a, origin=f"{a}.txt", title=f"Report {a}", text="Text.")
+                for a in story.article_ids
+                if not store.get_article(a)
+            ],
+        )
         store.assign_stories(conn, {a: story.id for a in story.article_ids}, {})
         store.save_story(conn, story)
     with store.transaction() as conn:
@@ -60,8 +70,9 @@ def test_digest_diff_names_new_articles_outlets_facts_quotes_and_a_changed_figur
     assert [a["id"] for a in changes["new_articles"]] == ["a2"]
     assert changes["new_sites"] == ["outlet2.example"]
     assert changes["new_facts"] == ["Fact number 1 about the Harrow bridge."]
-    assert changes["changed_figures"] == [{"counts": "people", "unit": None, "before": ["12 people"],
-                                           "after": ["15 people"]}]
+    assert changes["changed_figures"] == [
+        {"counts": "people", "unit": None, "before": ["12 people"], "after": ["15 people"]}
+    ]
     assert changes["new_quotes"] == [{"speaker": "Chief engineer Tomas Brel", "text": "The piers were cracked"}]
     assert not any(diff(after, after).values())
 

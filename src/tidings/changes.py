@@ -81,8 +81,14 @@ def changes_since(versions: list[dict[str, Any]], since: str) -> dict[str, Any]:
     last written at or before it). When every kept version is newer, the story is new since then (its first kept
     version is 1), or older versions were deleted (``truncated``: changes are counted from the oldest kept one)."""
     if not versions:
-        return {"since": since, "from_version": None, "to_version": None, "new_story": False, "truncated": False,
-                **diff(None, {})}
+        return {
+            "since": since,
+            "from_version": None,
+            "to_version": None,
+            "new_story": False,
+            "truncated": False,
+            **diff(None, {}),
+        }
     seen = [v for v in versions if v["at"] <= since]
     current = versions[-1]
     if seen:
@@ -91,8 +97,11 @@ def changes_since(versions: list[dict[str, Any]], since: str) -> dict[str, Any]:
         base = None  # created after `since`: everything in it is new
     else:
         base = versions[0]
-    result = diff(base["digest"] if base else None, current["digest"]) if base is not current else diff(
-        current["digest"], current["digest"])
+    result = (
+        diff(base["digest"] if base else None, current["digest"])
+        if base is not current
+        else diff(current["digest"], current["digest"])
+    )
     return {
         "since": since,
         "from_version": base["version"] if base else None,

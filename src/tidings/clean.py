@@ -71,8 +71,7 @@ _UI_WORDS = (
     "mobile version channel headlines loading read previous next prev more site your",
     # de
     "kommentar kommentare kommentieren antworten antwort abonnieren abonnement anmelden abmelden registrieren "
-    "passwort teilen datenschutz schreiben hinterlassen "
-    "impressum werbung anzeige weiterlesen zurück startseite drucken empfehlen "
+    "passwort teilen datenschutz impressum werbung anzeige weiterlesen zurück startseite drucken empfehlen "
     "autor autorin folgen herunterladen abspielen aktivieren verwandte ähnliche beliebt meistgelesen lesen "
     "gelesen",
     # fr
@@ -80,8 +79,7 @@ _UI_WORDS = (
     "partagez publicité suivez suivre télécharger lire accueil navigateur vidéo auteur confidentialité votre",
     # es
     "comentario comentarios responder suscríbete suscribirse boletín compartir comparte publicidad síguenos "
-    "respuesta deja cancelar descargar leer lee lea vea mira mire inicio "
-    "navegador autor privacidad relacionados relacionadas",
+    "cancelar descargar leer lee lea vea mira mire inicio navegador autor privacidad relacionados relacionadas",
     # it, pt, nl
     "commento commenti rispondi iscriviti condividi pubblicità seguici scarica leggi accedi registrati "
     "comentário comentários assine inscreva compartilhe compartilhar publicidade siga baixe leia veja "
@@ -89,9 +87,8 @@ _UI_WORDS = (
     # pl, ru, uk
     "komentarz komentarze odpowiedz subskrybuj udostępnij reklama czytaj zaloguj obserwuj pobierz "
     "комментарий комментарии ответить подписаться подпишитесь поделиться реклама читайте читать войти видео "
-    "браузер скачать оставить оставьте "
-    "коментар коментарі відповісти підписатися підпишіться поділитися читати увійти відео "
-    "завантажити залишити залиште",
+    "браузер скачать коментар коментарі відповісти підписатися підпишіться поділитися читати увійти відео "
+    "завантажити",
 )
 UI_LEXICON = frozenset(word for line in _UI_WORDS for word in line.split())
 
@@ -120,14 +117,15 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
     ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
     ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
      r"|support (?:our|independent|local) journalism)\b"),
-    # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh of the WMT corpus): a whole short line
-    ("comment form", r"(?:^|\b)(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
+    # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that
+    # says 'declined to add a comment' stays
+    ("comment form", r"^\W*(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
      r"|(?:einen )?kommentar (?:schreiben|hinterlassen|verfassen)|schreibe einen kommentar"
      r"|deja (?:una respuesta|un comentario)|dejar un comentario|laisser un commentaire|laissez un commentaire"
      r"|lascia un commento|deixe (?:um comentário|uma resposta)|laat een reactie achter|zostaw (?:komentarz|odpowiedź)"
      r"|napsat komentář|přidat komentář|оставить комментарий|оставьте комментарий|добавить комментарий"
      r"|залишити коментар|залиште коментар|додати коментар|コメントを(?:書く|残す|投稿)|发表评论|留下评论)"
-     r"(?:\b|$)"),
+     r"\W*$"),
 )
 _PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
 

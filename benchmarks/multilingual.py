@@ -14,6 +14,17 @@ are candidates) and as it was before (languages ignored: every language's vector
 
     .venv/bin/python benchmarks/multilingual.py
     .venv/bin/python benchmarks/multilingual.py --translations
+    .venv/bin/python benchmarks/multilingual.py --links              # cross-language links (report half)
+    .venv/bin/python benchmarks/multilingual.py --links --calibrate  # threshold sweep (calibration half)
+
+``--links``: every record (originals and translations) in one stream, stories per language as the clusterer makes
+them, then ``tidings.crosslang.link_languages`` over their multilingual centroids (``MultilingualUSE``, title +
+lead) and, side by side, over the English model's article vectors (the English-only model) and no links (today).
+The documents are split in two halves by a hash of the doc id: ``--calibrate`` sweeps the threshold on one half,
+the rows report the other half. Pair recall: of the (original, translation) pairs, the share in one event. B-cubed
+within languages: stories against (doc, language); across: events against doc. Link precision: of the article pairs
+of two languages in one event, the share that are one article. Cost: the multilingual vector's seconds per 100k
+articles, against ``--pipeline-rate`` (end-to-end articles/s of ``benchmarks/throughput.py``).
 """
 
 from __future__ import annotations
@@ -21,10 +32,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gzip
+import hashlib
 import json
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -41,7 +56,14 @@ WMT = CORPORA / "wmt-newstest" / "documents.jsonl.gz"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--translations", action="store_true", help="the translations too (1,325 records)")
+    parser.add_argument("--links", action="store_true", help="cross-language links (every record), report half")
+    parser.add_argument("--calibrate", action="store_true", help="with --links: threshold sweep, calibration half")
+    parser.add_argument("--pipeline-rate", type=float, default=None,
+                        help="end-to-end articles/s (benchmarks/throughput.py) to put the vector's cost against")
     args = parser.parse_args()
+    if args.links:
+        links(args.calibrate, args.pipeline_rate)
+        return
     if not WMT.exists():
         sys.exit(f"{WMT} is absent: this benchmark reads the WMT news test sets at run time")
     with gzip.open(WMT, "rt", encoding="utf-8") as fh:
@@ -86,6 +108,104 @@ def main() -> None:
         by_language = Counter(rows[i]["language"] for m in mixing for i in m)
         print(f"| {name} | {p:.3f} | {r:.3f} | {f:.3f} | {len(members)} | {len(multi)} | {len(mixing)} | "
               f"{sum(len(m) for m in mixing)} | {dict(by_language.most_common())} |")
+
+
+def half(doc: str) -> str:
+    """The split a document belongs to: 'calibration' or 'report' (stable hash of its id)."""
+    return "calibration" if hashlib.sha1(doc.encode()).digest()[0] % 2 == 0 else "report"
+
+
+def links(calibrate: bool, pipeline_rate: float | None) -> None:
+    from tidings.crosslang import StoryVector, centroid, link_languages
+    from tidings.resources import load_multilingual_encoder
+
+    encoder = load_multilingual_encoder()
+    if encoder is None:
+        sys.exit("the multilingual model is not installed (README: cross-language links)")
+    with gzip.open(WMT, "rt", encoding="utf-8") as fh:
+        every = [json.loads(line) for line in fh]
+    rows = [r for r in every if half(r["doc"]) == ("calibration" if calibrate else "report")]
+    settings = ClusterSettings()
+    articles = [
+        Article(id=f"wmt-{n}", origin=r["doc"], title=r["title"], text=r["text"],
+                language=detect_language(f"{r['title']}\n{r['text'][:1000]}"))
+        for n, r in enumerate(rows)
+    ]
+    english = article_embeddings(f"wmt-links-{'cal' if calibrate else 'rep'}", articles)
+    texts = [f"{a.title}\n{a.text[: settings.cross_language_lead_chars]}" for a in articles]
+    start = time.perf_counter()
+    multilingual = encoder.encode(texts)
+    seconds = time.perf_counter() - start
+    placed = StoryClusterer(settings).assign(articles, english)
+    story_of = [placed[a.id] for a in articles]
+    gold = [r["doc"] for r in rows]
+    language = [a.language for a in articles]
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, story in enumerate(story_of):
+        members[story].append(i)
+    print(f"{len(rows)} records ({'calibration' if calibrate else 'report'} half), {len(set(gold))} articles, "
+          f"{len(members)} stories per language; languages: {dict(Counter(language).most_common())}\n")
+
+    def events(vectors: np.ndarray | None, threshold: float) -> list[str]:
+        if vectors is None:
+            return story_of
+        stories = [StoryVector(sid, language[m[0]], centroid(vectors[m])) for sid, m in sorted(members.items())]
+        event = link_languages(stories, threshold, settings.cross_language_window_days)
+        return [event[s] for s in story_of]
+
+    def scores(event_of: list[str]) -> tuple[float, ...]:
+        originals = {r["doc"]: i for i, r in enumerate(rows) if not r["is_translation"]}
+        pairs = [(originals[r["doc"]], i) for i, r in enumerate(rows) if r["is_translation"] and r["doc"] in originals]
+        recall = sum(event_of[a] == event_of[b] for a, b in pairs) / max(len(pairs), 1)
+        within = bcubed(story_of, [f"{g}\x1f{lang}" for g, lang in zip(gold, language, strict=True)])
+        across = bcubed(event_of, gold)
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for i, e in enumerate(event_of):
+            grouped[e].append(i)
+        right = wrong = 0
+        for m in grouped.values():
+            for x, i in enumerate(m):
+                for j in m[x + 1:]:
+                    if language[i] != language[j]:
+                        right += gold[i] == gold[j]
+                        wrong += gold[i] != gold[j]
+        precision = right / max(right + wrong, 1)
+        return recall, within[0], within[1], across[0], across[1], across[2], precision, len(pairs)
+
+    header = ("| vectors linking stories | threshold | pair recall | B³ P within | B³ R within | B³ P across | "
+              "B³ R across | B³ F1 across | link precision | pairs |")
+    print(header)
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    default = settings.cross_language_min_cosine
+    if calibrate:
+        grid = [round(0.2 + 0.05 * k, 2) for k in range(13)]
+        rows_out = [("multilingual (USE)", multilingual, t) for t in grid]
+        rows_out += [("English MiniLM", english, t) for t in (0.3, 0.5, 0.7)]
+    else:
+        rows_out = [("none (today: no links)", None, default), ("English MiniLM (English-only model)", english,
+                    default), ("multilingual (USE)", multilingual, default)]
+    for name, vectors, threshold in rows_out:
+        r, pw, rw, pa, ra, fa, lp, n = scores(events(vectors, threshold))
+        print(f"| {name} | {threshold:.2f} | {r:.3f} | {pw:.3f} | {rw:.3f} | {pa:.3f} | {ra:.3f} | {fa:.3f} | "
+              f"{lp:.3f} | {n} |")
+    by_language: dict[str, list[bool]] = defaultdict(list)
+    event_of = events(multilingual, default)
+    originals = {r["doc"]: i for i, r in enumerate(rows) if not r["is_translation"]}
+    for i, r in enumerate(rows):
+        if r["is_translation"] and r["doc"] in originals:
+            o = originals[r["doc"]]
+            key = "-".join(sorted((rows[o]["language"], r["language"])))
+            by_language[key].append(event_of[o] == event_of[i])
+    shares = ", ".join(f"{k} {sum(v) / len(v):.2f} ({len(v)})" for k, v in sorted(by_language.items()))
+    print(f"\nPair recall by language pair (multilingual, threshold {default:.2f}): {shares}")
+    per_100k = seconds / len(texts) * 100_000
+    line = (f"\nMultilingual vector: {len(texts)} texts in {seconds:.1f} s ({len(texts) / seconds:.0f}/s), "
+            f"{per_100k / 60:.1f} min per 100k articles")
+    if pipeline_rate:
+        end_to_end = 100_000 / pipeline_rate
+        share = per_100k / (end_to_end + per_100k)
+        line += f"; end-to-end at {pipeline_rate:g} articles/s: {end_to_end / 60:.0f} min, share {share:.1%}"
+    print(line)
 
 
 if __name__ == "__main__":

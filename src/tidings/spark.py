@@ -150,6 +150,16 @@ def build_story_rows(rows: Any, settings: Settings) -> Any:
     return pd.DataFrame({"story_id": [story.id], "story": [json.dumps(story.to_dict(), ensure_ascii=False)]})
 
 
+def story_builder(settings: Settings) -> Callable[[Any], Any]:
+    """:func:`build_story_rows` with the settings bound, as a one-argument function (pyspark reads the arity and
+    type hints of what ``applyInPandas`` gets: a partial or a second parameter would be taken for the group key)."""
+
+    def build(rows: Any) -> Any:
+        return build_story_rows(rows, settings)
+
+    return build
+
+
 def start_session(master: str, app_name: str = "tidings") -> Any:
     """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models)."""
     problem = spark_problem()
@@ -279,10 +289,7 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        def build(rows: Any, settings: Settings = settings) -> Any:  # a function: pyspark reads its eval type
-            return build_story_rows(rows, settings)
-
-        built = frame.groupBy("story_id").applyInPandas(build, STORY_ROWS_SCHEMA)
+        built = frame.groupBy("story_id").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))
             with pipeline.store.transaction() as conn:

@@ -94,3 +94,48 @@ def test_spark_without_java_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch,
     assert result.exit_code == 2
     message = result.output.strip()
     assert "\n" not in message and ("Java" in message or "pyspark" in message)
+
+
+def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:
+    """B-cubed F1 of one clustering (item -> cluster) against another."""
+    members: dict[tuple[str, str], set[str]] = {}
+    for kind, labels in (("p", predicted), ("g", gold)):
+        for item, label in labels.items():
+            members.setdefault((kind, label), set()).add(item)
+    p = r = 0.0
+    for i in gold:
+        same_p, same_g = members[("p", predicted[i])], members[("g", gold[i])]
+        p += len(same_p & same_g) / len(same_p)
+        r += len(same_p & same_g) / len(same_g)
+    p, r = p / len(gold), r / len(gold)
+    return 2 * p * r / (p + r)
+
+
+@needs_spark
+@pytest.mark.corpus
+def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_path: Path) -> None:
+    import sys
+
+    from conftest import ROOT, SHARED, require_shared
+
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpora import load_neus, write_jsonl
+
+    items = load_neus(("val",))[:240]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(0, len(items), 60):  # four files: four read tasks
+        write_jsonl(items[k : k + 60], folder / f"{k:04d}.jsonl")
+    Pipeline(db=tmp_path / "run.db").run([str(folder)], collect=False)
+    from tidings.spark import run_spark
+
+    run_spark([str(folder)], tmp_path / "out", "local[2]", store=str(tmp_path / "spark.db"))
+    run_groups, run_copies, run_summaries = outcome(tmp_path / "run.db")
+    spark_groups, spark_copies, spark_summaries = outcome(tmp_path / "spark.db")
+    by_story = lambda groups: {i: str(sorted(g)) for g in groups for i in g}  # noqa: E731
+    assert len(by_story(run_groups)) == len(items)
+    assert bcubed_f1(by_story(spark_groups), by_story(run_groups)) >= 0.98
+    assert spark_copies == run_copies
+    same = run_groups & spark_groups
+    assert all(spark_summaries[g] == run_summaries[g] for g in same)

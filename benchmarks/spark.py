@@ -77,8 +77,12 @@ def run(master: str, folder: Path, work: Path) -> dict[str, float]:
     wall = time.perf_counter() - started
     n = len(result.article_ids)
     return {
-        "articles": n, "stories": len(result.story_ids), "wall": wall, **result.timings,
-        "worker_peak_mb": peak.worker_peak / 2**20, "workers_total_peak_mb": peak.workers_total_peak / 2**20,
+        "articles": n,
+        "stories": len(result.story_ids),
+        "wall": wall,
+        **result.timings,
+        "worker_peak_mb": peak.worker_peak / 2**20,
+        "workers_total_peak_mb": peak.workers_total_peak / 2**20,
         "jvm_peak_mb": peak.jvm_peak / 2**20,
     }
 
@@ -100,17 +104,22 @@ def main() -> None:
             r = results[master] = run(master, folder, Path(tmp))
             names = ("session", "read", "copies_and_stories", "briefings", "write")
             steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names)
-            print(f"{master}: {r['articles']:.0f} articles, {r['stories']:.0f} stories in {r['wall']:.1f}s "
-                  f"({r['articles'] / r['wall']:.1f} articles/s; without session start "
-                  f"{r['articles'] / (r['wall'] - r['session']):.1f}/s); {steps}; peak memory: largest Python worker "
-                  f"{r['worker_peak_mb']:.0f} MB, all workers {r['workers_total_peak_mb']:.0f} MB, JVM "
-                  f"{r['jvm_peak_mb']:.0f} MB", flush=True)
+            print(
+                f"{master}: {r['articles']:.0f} articles, {r['stories']:.0f} stories in {r['wall']:.1f}s "
+                f"({r['articles'] / r['wall']:.1f} articles/s; without session start "
+                f"{r['articles'] / (r['wall'] - r['session']):.1f}/s); {steps}; peak memory: largest Python worker "
+                f"{r['worker_peak_mb']:.0f} MB, all workers {r['workers_total_peak_mb']:.0f} MB, JVM "
+                f"{r['jvm_peak_mb']:.0f} MB",
+                flush=True,
+            )
     if {"local[1]", "local[2]"} <= set(results):
         one, two = results["local[1]"], results["local[2]"]
         for step in ("read", "briefings", "copies_and_stories"):
             print(f"scaling 1 -> 2 cores, {step}: {one[step] / max(two[step], 1e-9):.2f}x")
-        print(f"scaling 1 -> 2 cores, whole job without session start: "
-              f"{(one['wall'] - one['session']) / (two['wall'] - two['session']):.2f}x")
+        print(
+            f"scaling 1 -> 2 cores, whole job without session start: "
+            f"{(one['wall'] - one['session']) / (two['wall'] - two['session']):.2f}x"
+        )
     # the last run: the first one's driver step also loads the model and the spaCy pipeline on the driver
     on_paper(results[args.masters[-1]], cores=int(re.sub(r"\D", "", args.masters[-1]) or 1))
 
@@ -120,17 +129,28 @@ def on_paper(r: dict[str, float], cores: int) -> None:
     n = r["articles"]
     parallel_core_s = (r["read"] + r["briefings"]) * cores / n  # executor core-seconds per article
     driver_s = r["copies_and_stories"] / n  # one core on the driver, not parallel
-    print(f"on paper (from {n:.0f} articles at {cores} core(s)): executors {parallel_core_s * 1000:.0f} core-ms/article"
-          f" (read + briefings), driver {driver_s * 1000:.1f} ms/article (clean again + copies + clusters + store)")
+    print(
+        f"on paper (from {n:.0f} articles at {cores} core(s)): executors {parallel_core_s * 1000:.0f} core-ms/article"
+        f" (read + briefings), driver {driver_s * 1000:.1f} ms/article (clean again + copies + clusters + store)"
+    )
     for per_day in (1_000_000, 100_000_000):
         executor_cores = per_day * parallel_core_s / DAY
         driver_share = per_day * driver_s / DAY
-        verdict = "fits one driver" if driver_share < 0.8 else (
-            f"does NOT fit: the driver would need {driver_share:.1f} days per day; cluster time buckets in parallel")
-        print(f"  {per_day:>11,} articles/day: ~{executor_cores:,.0f} executor cores busy all day "
-              f"(x2 for peaks: {2 * executor_cores:,.0f}); driver busy {driver_share * 100:.0f}% of the day: {verdict}")
-    print(f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core step "
-          "(copy detection and the online clusterer see the input in order)")
+        verdict = (
+            "fits one driver"
+            if driver_share < 0.8
+            else (
+                f"does NOT fit: the driver would need {driver_share:.1f} days per day; cluster time buckets in parallel"
+            )
+        )
+        print(
+            f"  {per_day:>11,} articles/day: ~{executor_cores:,.0f} executor cores busy all day "
+            f"(x2 for peaks: {2 * executor_cores:,.0f}); driver busy {driver_share * 100:.0f}% of the day: {verdict}"
+        )
+    print(
+        f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core step "
+        "(copy detection and the online clusterer see the input in order)"
+    )
 
 
 if __name__ == "__main__":

@@ -284,8 +284,14 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
             read = {a.id for a in analyze.briefing_articles(members, cap)}
             texts = {a.id: a for a in pipeline.store.get_articles(sorted(read))}
             for n, a in enumerate(members):
-                rows.append({"story_id": story_id, "position": n, "read": a.id in texts,
-                             "article": pickle.dumps(texts.get(a.id, a))})
+                rows.append(
+                    {
+                        "story_id": story_id,
+                        "position": n,
+                        "read": a.id in texts,
+                        "article": pickle.dumps(texts.get(a.id, a)),
+                    }
+                )
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
@@ -303,8 +309,13 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
     import pandas as pd
 
     def flat(value: Any) -> Any:  # nested lists of records as JSON text: every reader of Parquet reads them
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) and value and \
-            isinstance(value[0] if isinstance(value, list) else None, dict) else value
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if isinstance(value, (dict, list))
+            and value
+            and isinstance(value[0] if isinstance(value, list) else None, dict)
+            else value
+        )
 
     frames: dict[str, list[dict[str, Any]]] = {name: [] for name in PARQUET_TABLES}
     for a in articles:
@@ -312,13 +323,24 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
         if a.copy_of:
             frames["copies"].append({"article_id": a.id, "copy_of": a.copy_of, "relation": a.relation})
     for story in stories:
-        frames["stories"].append({
-            "story_id": story.id, "headline": story.headline, "article_ids": story.article_ids,
-            "independent_sources": story.independent_sources, "first_seen": story.first_seen,
-            "last_seen": story.last_seen, "sites": story.sites, "summary": [s.text for s in story.summary],
-        })
-        for name, items in (("facts", story.facts), ("quotes", story.quotes), ("entities", story.entities),
-                            ("figures", story.figures)):
+        frames["stories"].append(
+            {
+                "story_id": story.id,
+                "headline": story.headline,
+                "article_ids": story.article_ids,
+                "independent_sources": story.independent_sources,
+                "first_seen": story.first_seen,
+                "last_seen": story.last_seen,
+                "sites": story.sites,
+                "summary": [s.text for s in story.summary],
+            }
+        )
+        for name, items in (
+            ("facts", story.facts),
+            ("quotes", story.quotes),
+            ("entities", story.entities),
+            ("figures", story.figures),
+        ):
             for item in items:
                 frames[name].append({"story_id": story.id, **{k: flat(v) for k, v in asdict(item).items()}})
     paths: dict[str, Path] = {}

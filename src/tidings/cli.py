@@ -230,6 +230,59 @@ def run(
 
 
 @app.command()
+def spark(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), WARC/JSONL/HTML/text, URLs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the Parquet tables (and the export) here.")],
+    master: Annotated[str, typer.Option("--master", help="Spark master: local[N], spark://..., yarn, k8s://...")] = (
+        "local[2]"
+    ),
+    store: Annotated[
+        str | None, typer.Option("--store", help="SQLite file or SQLAlchemy URL for articles and stories "
+                                                 "(default OUT/tidings.db).")
+    ] = None,
+    export: Annotated[
+        bool, typer.Option("--export", help="Also write stories.json, stories.md and HTML, as `tidings run --out`.")
+    ] = False,
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", min=1, help="Read tasks (default: twice the cores of the master).")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input was skipped.")] = False,
+) -> None:
+    """Run the same pipeline on Apache Spark: Parquet tables of articles, copies, stories, facts, quotes, entities
+    and figures under OUT (needs `pip install 'tidings[spark]'` and Java)."""
+    from .spark import SparkUnavailable, run_spark, spark_problem
+    from .store import SchemaError
+
+    problem = spark_problem()
+    if problem:
+        err.print(problem, markup=False, highlight=False)
+        raise typer.Exit(2)
+
+    def on_skip(skip: object) -> None:
+        err.print(f"[yellow]skipped[/] {escape(str(skip))}", markup=True, highlight=False, soft_wrap=True)
+
+    started = time.perf_counter()
+    try:
+        result = run_spark(sources, out, master, store=store, export=export, partitions=partitions, on_skip=on_skip)
+    except (SparkUnavailable, SchemaError, ValueError) as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    console.print(
+        f"read {len(result.article_ids)} articles ({result.new_articles} new), {len(result.skipped)} skipped, "
+        f"{len(result.story_ids)} stories in {time.perf_counter() - started:.1f}s; Parquet tables in {out}/"
+        + (" (and index.html, stories.json, stories.md)" if export else ""),
+        highlight=False,
+        markup=False,
+    )
+    if not result.article_ids:
+        err.print("no article could be read")
+        raise typer.Exit(2)
+    if strict and result.skipped:
+        err.print(f"--strict: {len(result.skipped)} input(s) skipped")
+        raise typer.Exit(1)
+
+
+@app.command()
 def stories(
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many stories.")] = 30,

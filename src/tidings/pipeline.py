@@ -242,6 +242,7 @@ class Pipeline:
         stdin: IO[bytes] | None = None,
         collect: bool = True,
         documents: Iterable[Document | Skip] | None = None,
+        build_stories: bool = True,
     ) -> RunResult:
         """Read ``sources`` (files, folders, URLs, feeds, '-'), store new articles, rebuild touched stories.
 
@@ -250,7 +251,8 @@ class Pipeline:
         ``stdin`` replaces standard input for the source '-' (the web server feeds POSTed JSONL this way).
         ``collect=False`` returns only ids (``article_ids``, ``story_ids``): a 100k-article run then never holds
         every text in memory. ``documents`` are items already read (the watch loop fetches its sources itself, with
-        conditional GETs) and go through the same stages as ``sources`` would.
+        conditional GETs) and go through the same stages as ``sources`` would. ``build_stories=False`` leaves the
+        touched stories dirty for another builder (the Spark job builds them on its executors, :mod:`tidings.spark`).
         """
         if group_by not in (None, "story"):
             raise ValueError(f"unknown --group-by {group_by!r} (only 'story' is supported)")
@@ -284,7 +286,8 @@ class Pipeline:
                 self._add_batch(new, group_by, {a.id: docs[a.id] for a in new}, recleaned, relabelled)
                 new_count += len(new)
                 progress("stored", new_count, None)
-            self._rebuild_dirty_stories(progress)
+            if build_stories:
+                self._rebuild_dirty_stories(progress)
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
@@ -477,18 +480,7 @@ class Pipeline:
 
     def _prepare(self, articles: list[Article]) -> dict[str, list[Sentence]]:
         """Sentences of ``articles`` (one spaCy pass over all their paragraphs) with their embeddings cached."""
-        with self.timer("analyze"):
-            paras = [p for a in articles for p in paragraphs(a.text)]
-            if len(paras) <= READING_CACHE_PARAGRAPHS:  # a giant story is read article by article instead
-                read_paragraphs(paras)
-            sentences = {a.id: segment(a) for a in articles}
-            analyze_s, summarize_s = self.settings.analyze, self.settings.summarize
-            limit = max(analyze_s.max_sentences_per_article, summarize_s.max_candidates_per_article)
-            texts = [a.title for a in articles if a.title]
-            for a in articles:
-                texts += [s.text for s in sentences[a.id] if not s.is_heading][:limit]
-            self.encoder.encode(list(dict.fromkeys(texts)))
-        return sentences
+        return prepare_sentences(articles, self.settings, self.encoder, self.timer)
 
     def build_story(
         self,
@@ -500,29 +492,13 @@ class Pipeline:
         """Analyze and summarize one story: ``articles`` are what its briefing reads, ``members`` every article of
         the story (text not needed) for its article list, timeline, dates, sites and source count. By default the
         stored story, read as a rebuild reads it (at most ``max_story_articles``: :func:`analyze.briefing_articles`)."""
-        from . import analyze, summarize  # here: a run that builds no story never loads them
-
         if articles is None:
+            from . import analyze
+
             members = self.store.story_members(story_id)[0]
             chosen = analyze.briefing_articles(members, self.settings.analyze.max_story_articles)
             articles = self.store.get_articles([a.id for a in chosen])
-        if not articles:
-            return None
-        members = members if members is not None else articles
-        with self.timer("analyze", len(articles)):
-            sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
-            story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in members])
-            story = analyze.analyze_story(story, articles, sentences, self.settings.analyze)
-            story.independent_sources = dedupe.count_independent(members)
-        with self.timer("summarize", len(articles)):
-            story = summarize.summarize_story(story, articles, sentences, self.settings.summarize)
-        dates = sorted(a.published for a in members if a.published)
-        story.first_seen = dates[0] if dates else None
-        story.last_seen = dates[-1] if dates else None
-        story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in members]
-        story.sites = sorted({a.outlet for a in members if a.outlet})  # outlets: www.x.com and x.com are one
-        story.updated_at = now_iso()
-        return story
+        return build_story(story_id, articles, members, self.settings, sentences, self.timer)
 
     @staticmethod
     def _search_text(story: Story) -> str:
@@ -542,3 +518,58 @@ class Pipeline:
         """The input articles plus every other article of the exported stories, in story order."""
         ids = list(dict.fromkeys([a.id for a in input_articles] + [i for s in stories for i in s.article_ids]))
         return self.store.get_articles(ids)
+
+
+def prepare_sentences(
+    articles: list[Article], settings: Settings, encoder: TextEncoder, timer: StageTimer | None = None
+) -> dict[str, list[Sentence]]:
+    """Sentences of ``articles`` (one spaCy pass over all their paragraphs) with their embeddings computed through
+    ``encoder`` (a cached one keeps them for the stages after). Plain data in and out: the Spark job calls it on its
+    executors."""
+    timer = timer or StageTimer()
+    with timer("analyze"):
+        paras = [p for a in articles for p in paragraphs(a.text)]
+        if len(paras) <= READING_CACHE_PARAGRAPHS:  # a giant story is read article by article instead
+            read_paragraphs(paras)
+        sentences = {a.id: segment(a) for a in articles}
+        analyze_s, summarize_s = settings.analyze, settings.summarize
+        limit = max(analyze_s.max_sentences_per_article, summarize_s.max_candidates_per_article)
+        texts = [a.title for a in articles if a.title]
+        for a in articles:
+            texts += [s.text for s in sentences[a.id] if not s.is_heading][:limit]
+        encoder.encode(list(dict.fromkeys(texts)))
+    return sentences
+
+
+def build_story(
+    story_id: str,
+    articles: list[Article],
+    members: list[Article] | None,
+    settings: Settings,
+    sentences: dict[str, list[Sentence]] | None = None,
+    timer: StageTimer | None = None,
+) -> Story | None:
+    """Analyze and summarize one story from plain data, no store: ``articles`` are what its briefing reads (at most
+    ``max_story_articles``, :func:`analyze.briefing_articles`), ``members`` every article of the story (text not
+    needed) for its article list, timeline, dates, sites and source count. The encoder is the one installed with
+    :func:`tidings.resources.using_encoder` (the model itself without one)."""
+    from . import analyze, summarize  # here: a run that builds no story never loads them
+
+    if not articles:
+        return None
+    timer = timer or StageTimer()
+    members = members if members is not None else articles
+    with timer("analyze", len(articles)):
+        sentences = {a.id: (sentences or {}).get(a.id) or segment(a) for a in articles}
+        story = Story(id=story_id, headline=articles[0].title or "(untitled)", article_ids=[a.id for a in members])
+        story = analyze.analyze_story(story, articles, sentences, settings.analyze)
+        story.independent_sources = dedupe.count_independent(members)
+    with timer("summarize", len(articles)):
+        story = summarize.summarize_story(story, articles, sentences, settings.summarize)
+    dates = sorted(a.published for a in members if a.published)
+    story.first_seen = dates[0] if dates else None
+    story.last_seen = dates[-1] if dates else None
+    story.timeline = [TimelineEntry(a.id, a.published, a.site, a.title) for a in members]
+    story.sites = sorted({a.outlet for a in members if a.outlet})  # outlets: www.x.com and x.com are one
+    story.updated_at = now_iso()
+    return story

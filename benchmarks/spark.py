@@ -1,0 +1,158 @@
+"""`tidings spark` on the NeuS/AllSides train+val stream at local[1] and local[2]: articles/s, the seconds of each
+step (session start, read = ingest+clean+vectors on the executors, copies_and_stories = the driver's Pipeline,
+briefings = analyze+summarize on the executors, write), the scaling 1 -> 2 cores, and peak memory of the Python
+workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on paper from the
+measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job stops scaling.
+
+The stream is written as JSONL shards of ``--shard`` articles (a file is one read task: a file is never split) into
+a temporary folder, in story order, each run into a fresh store.
+
+    .venv/bin/python benchmarks/spark.py                      # the whole train+val stream (~8.3k articles; long)
+    .venv/bin/python benchmarks/spark.py --limit 1000         # the first 1000 articles
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import load_neus, write_jsonl
+
+DAY = 86_400
+
+
+class PeakMemory:
+    """Peak RSS of the Spark Python workers (largest one, and all of them together) and of the JVM, sampled."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every = every
+        self.worker_peak = self.workers_total_peak = self.jvm_peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in me.children(recursive=True):
+                try:
+                    cmd = " ".join(proc.cmdline())
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                if "java" in cmd:
+                    self.jvm_peak = max(self.jvm_peak, rss)
+                elif "pyspark" in cmd or "python" in cmd:
+                    total += rss
+                    self.worker_peak = max(self.worker_peak, rss)
+            self.workers_total_peak = max(self.workers_total_peak, total)
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run(master: str, folder: Path, work: Path) -> dict[str, float]:
+    from tidings.spark import run_spark
+
+    out = work / master.replace("[", "-").replace("]", "")
+    started = time.perf_counter()
+    with PeakMemory() as peak:
+        result = run_spark([str(folder)], out, master)
+    wall = time.perf_counter() - started
+    n = len(result.article_ids)
+    return {
+        "articles": n,
+        "stories": len(result.story_ids),
+        "wall": wall,
+        **result.timings,
+        "worker_peak_mb": peak.worker_peak / 2**20,
+        "workers_total_peak_mb": peak.workers_total_peak / 2**20,
+        "jvm_peak_mb": peak.jvm_peak / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=None, help="the first N articles of the stream")
+    parser.add_argument("--shard", type=int, default=100, help="articles per JSONL file (a read task each)")
+    parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
+    args = parser.parse_args()
+    items = load_neus(("train", "val"))[: args.limit]
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for k in range(0, len(items), args.shard):
+            write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
+        for master in args.masters:
+            r = results[master] = run(master, folder, Path(tmp))
+            names = ("session", "read", "copies_and_stories", "briefings", "write")
+            steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names)
+            print(
+                f"{master}: {r['articles']:.0f} articles, {r['stories']:.0f} stories in {r['wall']:.1f}s "
+                f"({r['articles'] / r['wall']:.1f} articles/s; without session start "
+                f"{r['articles'] / (r['wall'] - r['session']):.1f}/s); {steps}; peak memory: largest Python worker "
+                f"{r['worker_peak_mb']:.0f} MB, all workers {r['workers_total_peak_mb']:.0f} MB, JVM "
+                f"{r['jvm_peak_mb']:.0f} MB",
+                flush=True,
+            )
+    if {"local[1]", "local[2]"} <= set(results):
+        one, two = results["local[1]"], results["local[2]"]
+        for step in ("read", "briefings", "copies_and_stories"):
+            print(f"scaling 1 -> 2 cores, {step}: {one[step] / max(two[step], 1e-9):.2f}x")
+        print(
+            f"scaling 1 -> 2 cores, whole job without session start: "
+            f"{(one['wall'] - one['session']) / (two['wall'] - two['session']):.2f}x"
+        )
+    # the last run: the first one's driver step also loads the model and the spaCy pipeline on the driver
+    on_paper(results[args.masters[-1]], cores=int(re.sub(r"\D", "", args.masters[-1]) or 1))
+
+
+def on_paper(r: dict[str, float], cores: int) -> None:
+    """Cores and driver time per day for 1M and 100M articles, from one run's measured per-step costs."""
+    n = r["articles"]
+    parallel_core_s = (r["read"] + r["briefings"]) * cores / n  # executor core-seconds per article
+    driver_s = r["copies_and_stories"] / n  # one core on the driver, not parallel
+    print(
+        f"on paper (from {n:.0f} articles at {cores} core(s)): executors {parallel_core_s * 1000:.0f} core-ms/article"
+        f" (read + briefings), driver {driver_s * 1000:.1f} ms/article (clean again + copies + clusters + store)"
+    )
+    for per_day in (1_000_000, 100_000_000):
+        executor_cores = per_day * parallel_core_s / DAY
+        driver_share = per_day * driver_s / DAY
+        verdict = (
+            "fits one driver"
+            if driver_share < 0.8
+            else (
+                f"does NOT fit: the driver would need {driver_share:.1f} days per day; cluster time buckets in parallel"
+            )
+        )
+        print(
+            f"  {per_day:>11,} articles/day: ~{executor_cores:,.0f} executor cores busy all day "
+            f"(x2 for peaks: {2 * executor_cores:,.0f}); driver busy {driver_share * 100:.0f}% of the day: {verdict}"
+        )
+    print(
+        f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core step "
+        "(copy detection and the online clusterer see the input in order)"
+    )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    main()

@@ -1,0 +1,354 @@
+"""The pipeline on Apache Spark (``tidings spark``): the same stage functions, spread over executors where they are
+independent.
+
+Three steps, each calling the stages of this package (nothing here re-implements one):
+
+1. **Read** (executors, ``mapPartitions`` over the input files, split into partitions of about equal bytes): ingest,
+   clean (with a memory of repeated lines local to the partition), language, rule-based sentence split and the
+   article vectors (:func:`tidings.pipeline.article_vectors`). The model loads once per Python worker. What leaves an
+   executor is each raw item (document or skip) and every sentence vector it computed, keyed as the vector cache
+   keys them (:class:`tidings.resources.CachedEncoder`).
+2. **Copies and stories** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in
+   input order, with the executors' vectors put in its vector cache first, so it cleans, detects copies and
+   clusters exactly as ``tidings run`` does, while the model work is a cache hit. Copy detection and the online
+   clusterer depend on everything read before (and the cleaner's template memory on the whole input), which is why
+   they run in one place: at ~750 articles/s on one core this is where the job stops scaling (README: Spark).
+3. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
+   briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses), is analyzed and summarized by
+   :func:`tidings.pipeline.build_story`; the driver saves each one with the version it read (compare-and-set).
+
+The outputs are Parquet tables and, on request, the export of ``tidings run --out``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import clean, ingest
+from .model import Article, Document, Skip, Story
+from .settings import Settings
+
+STORY_ROWS_SCHEMA = "story_id string, story string"
+PARQUET_TABLES = ("articles", "copies", "stories", "facts", "quotes", "entities", "figures")
+
+
+class SparkUnavailable(RuntimeError):
+    """pyspark or Java is missing: the message is one line saying what to install."""
+
+
+def spark_problem() -> str | None:
+    """Why a Spark job cannot start here (one line), or None."""
+    try:
+        import pandas  # noqa: F401
+        import pyarrow  # noqa: F401
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        return f"{exc.name} is not installed: pip install 'tidings[spark]' (or `make spark-deps`)"
+    java_home = os.environ.get("JAVA_HOME")
+    if not (java_home and Path(java_home, "bin", "java").exists()) and shutil.which("java") is None:
+        return "Java is missing (Spark needs it): apt-get install default-jre-headless; macOS: brew install openjdk"
+    return None
+
+
+@dataclass
+class SparkResult:
+    """What a Spark run did: input articles, the stories they are in, skipped items, and seconds per step."""
+
+    article_ids: list[str]
+    story_ids: list[str]
+    skipped: list[Skip]
+    new_articles: int
+    timings: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, Path] = field(default_factory=dict)
+
+
+def input_files(sources: Iterable[str]) -> list[tuple[str, int]]:
+    """Each source as the items the executors read, with its size in bytes (0 for a URL or a missing file, which
+    ingest then reads or skips with its own one-line reason): a folder is its files, in the order ``tidings run``
+    reads them (:func:`tidings.ingest.iter_documents`)."""
+    out: list[tuple[str, int]] = []
+    for source in sources:
+        if source == "-":
+            raise ValueError("'-' (standard input) cannot be split across executors: pass files or folders")
+        path = Path(source)
+        if source.startswith(("http://", "https://")) or not path.exists():
+            out.append((source, 0))
+        elif path.is_dir():
+            for child in ingest._walk(path):
+                name = os.path.join(source, child)
+                out.append((name, os.path.getsize(name)))
+        else:
+            out.append((source, path.stat().st_size))
+    return out
+
+
+def split_by_size(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
+    """Contiguous runs of ``items`` of about equal bytes (a file is never split), at most ``parts`` of them: the
+    order is kept so the driver sees the input in the order ``tidings run`` reads it."""
+    parts = max(1, min(parts, len(items)))
+    total = sum(max(size, 1) for _, size in items)
+    chunks: list[list[str]] = [[]]
+    done = 0
+    for name, size in items:
+        if chunks[-1] and done >= total * len(chunks) / parts and len(chunks) < parts:
+            chunks.append([])
+        chunks[-1].append(name)
+        done += max(size, 1)
+    return chunks
+
+
+def read_partition(names: Iterable[str], settings: Settings, batch_size: int = 256) -> Iterator[tuple[str, Any]]:
+    """Step 1 on an executor: ``("vectors", {key: vector})`` then ``("item", Document | Skip)`` for each batch of
+    ``batch_size`` items, in input order. Runs ingest, clean and the article vectors through a recording encoder, so
+    every vector the driver's stages will ask for is computed here."""
+    from .pipeline import article_vectors
+    from .resources import CachedEncoder, load_embedder, using_encoder
+
+    recorded: dict[str, Any] = {}
+    encoder = CachedEncoder(load_embedder, lambda _keys: {}, recorded.update)
+    cleaner = clean.Cleaner(settings.clean)  # this partition's template memory; the driver cleans with the store's
+    c, min_words = settings.cluster, settings.dedupe.alignment_min_words
+    stream = ingest.iter_documents(list(names), settings.ingest)
+    with using_encoder(encoder):
+        while True:
+            batch = [item for _, item in zip(range(batch_size), stream, strict=False)]
+            if not batch:
+                break
+            docs = [item for item in batch if isinstance(item, Document)]
+            articles = [a for a in cleaner.clean(docs) if isinstance(a, Article)]
+            if articles:
+                article_vectors(articles, encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
+            yield "vectors", dict(recorded)
+            recorded.clear()
+            for item in batch:
+                yield "item", item
+
+
+def build_story_rows(rows: Any, settings: Settings) -> Any:
+    """Step 3 on an executor (``applyInPandas``): one story's article rows in, one row (id, Story JSON) out."""
+    import pandas as pd
+
+    from .pipeline import build_story, prepare_sentences
+    from .resources import CachedEncoder, load_embedder, using_encoder
+
+    rows = rows.sort_values("position")
+    members = [pickle.loads(b) for b in rows["article"]]
+    articles = [a for a, read in zip(members, rows["read"], strict=True) if read]
+    vectors: dict[str, Any] = {}
+    encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
+    with using_encoder(encoder):
+        sentences = prepare_sentences(articles, settings, encoder)
+        story = build_story(str(rows["story_id"].iloc[0]), articles, members, settings, sentences)
+    if story is None:
+        return pd.DataFrame({"story_id": [], "story": []})
+    return pd.DataFrame({"story_id": [story.id], "story": [json.dumps(story.to_dict(), ensure_ascii=False)]})
+
+
+def story_builder(settings: Settings) -> Callable[[Any], Any]:
+    """:func:`build_story_rows` with the settings bound, as a one-argument function (pyspark reads the arity and
+    type hints of what ``applyInPandas`` gets: a partial or a second parameter would be taken for the group key)."""
+
+    def build(rows: Any) -> Any:
+        return build_story_rows(rows, settings)
+
+    return build
+
+
+def start_session(master: str, app_name: str = "tidings") -> Any:
+    """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models)."""
+    problem = spark_problem()
+    if problem:
+        raise SparkUnavailable(problem)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.python.worker.reuse", "true")  # a worker keeps its loaded models from task to task
+        .getOrCreate()
+    )
+
+
+def run_spark(
+    sources: list[str],
+    out: Path,
+    master: str = "local[2]",
+    store: str | None = None,
+    settings: Settings | None = None,
+    export: bool = False,
+    partitions: int | None = None,
+    on_skip: Callable[[Skip], None] | None = None,
+    spark: Any = None,
+) -> SparkResult:
+    """Run the pipeline on Spark; write Parquet tables (and the export when ``export``) under ``out``.
+
+    ``store``: where the articles and stories land (a SQLite path or SQLAlchemy URL; default ``out/tidings.db``),
+    as ``tidings run --db`` would write them. ``partitions``: read tasks (default: twice the default parallelism).
+    ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end)."""
+    import time
+
+    from pyspark import StorageLevel
+
+    from .pipeline import Pipeline
+
+    settings = settings or Settings()
+    out.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    own = spark is None
+    started = time.perf_counter()
+    spark = spark or start_session(master)
+    spark.sparkContext.setLogLevel("ERROR")
+    timings["session"] = time.perf_counter() - started
+    try:
+        sc = spark.sparkContext
+        files = input_files(sources)
+        chunks = split_by_size(files, partitions or 2 * sc.defaultParallelism)
+        step = time.perf_counter()
+        s = settings
+        read = sc.parallelize(chunks, len(chunks)).mapPartitions(
+            lambda part: (row for names in part for row in read_partition(names, s))
+        )
+        # computed in parallel once and kept, then streamed to the driver a partition at a time, in input order
+        read = read.persist(StorageLevel.MEMORY_AND_DISK)
+        read.count()
+        timings["read"] = time.perf_counter() - step
+
+        pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
+
+        def items() -> Iterator[Document | Skip]:
+            for kind, payload in read.toLocalIterator():
+                if kind == "vectors":
+                    pipeline.store.put_vectors(payload)
+                else:
+                    yield payload
+
+        step = time.perf_counter()
+        result = pipeline.run([], documents=items(), build_stories=False, collect=False, on_skip=on_skip)
+        read.unpersist()
+        timings["copies_and_stories"] = time.perf_counter() - step
+
+        step = time.perf_counter()
+        built = build_stories(spark, pipeline, settings)
+        timings["briefings"] = time.perf_counter() - step
+        timings["briefings_built"] = float(built)
+
+        step = time.perf_counter()
+        story_ids = pipeline.store.story_ids_of(result.article_ids)
+        stories = pipeline.store.get_stories(story_ids)
+        articles = pipeline.export_articles(stories, pipeline.store.get_articles(result.article_ids))
+        tables = write_tables(out, stories, articles)
+        if export:
+            from .render import write_outputs
+
+            write_outputs(out, stories, articles, result.skipped)
+        timings["write"] = time.perf_counter() - step
+        return SparkResult(result.article_ids, story_ids, result.skipped, result.new_articles, timings, tables)
+    finally:
+        if own:
+            spark.stop()
+
+
+def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles: int = 20_000) -> int:
+    """Step 3: build every dirty story of ``pipeline``'s store on the executors, ``chunk_articles`` article rows
+    per Spark job (what the driver holds at once); save each with the version read. Returns how many were saved."""
+    import pandas as pd
+
+    from . import analyze
+    from .pipeline import Pipeline
+
+    dirty = pipeline.store.dirty_story_ids()
+    cap = settings.analyze.max_story_articles
+    saved = 0
+    start = 0
+    while start < len(dirty):
+        rows: list[dict[str, Any]] = []
+        versions: dict[str, int] = {}
+        while start < len(dirty) and len(rows) < chunk_articles:
+            story_id = dirty[start]
+            start += 1
+            members, version = pipeline.store.story_members(story_id)
+            if version is None or not members:
+                continue
+            versions[story_id] = version
+            read = {a.id for a in analyze.briefing_articles(members, cap)}
+            texts = {a.id: a for a in pipeline.store.get_articles(sorted(read))}
+            for n, a in enumerate(members):
+                rows.append(
+                    {
+                        "story_id": story_id,
+                        "position": n,
+                        "read": a.id in texts,
+                        "article": pickle.dumps(texts.get(a.id, a)),
+                    }
+                )
+        if not rows:
+            continue
+        frame = spark.createDataFrame(pd.DataFrame(rows))
+        built = frame.groupBy("story_id").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
+        for row in built.toLocalIterator():
+            story = Story.from_dict(json.loads(row["story"]))
+            with pipeline.store.transaction() as conn:
+                if pipeline.store.save_story(conn, story, Pipeline._search_text(story), versions[story.id]):
+                    saved += 1
+    return saved
+
+
+def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> dict[str, Path]:
+    """The Parquet tables: one row per article, copy relation, story, fact, quote, entity and figure."""
+    import pandas as pd
+
+    def flat(value: Any) -> Any:  # nested lists of records as JSON text: every reader of Parquet reads them
+        return (
+            json.dumps(value, ensure_ascii=False)
+            if isinstance(value, (dict, list))
+            and value
+            and isinstance(value[0] if isinstance(value, list) else None, dict)
+            else value
+        )
+
+    frames: dict[str, list[dict[str, Any]]] = {name: [] for name in PARQUET_TABLES}
+    for a in articles:
+        frames["articles"].append({k: v for k, v in asdict(a).items() if k not in ("removed",)})
+        if a.copy_of:
+            frames["copies"].append({"article_id": a.id, "copy_of": a.copy_of, "relation": a.relation})
+    for story in stories:
+        frames["stories"].append(
+            {
+                "story_id": story.id,
+                "headline": story.headline,
+                "article_ids": story.article_ids,
+                "independent_sources": story.independent_sources,
+                "first_seen": story.first_seen,
+                "last_seen": story.last_seen,
+                "sites": story.sites,
+                "summary": [s.text for s in story.summary],
+            }
+        )
+        for name, items in (
+            ("facts", story.facts),
+            ("quotes", story.quotes),
+            ("entities", story.entities),
+            ("figures", story.figures),
+        ):
+            for item in items:
+                frames[name].append({"story_id": story.id, **{k: flat(v) for k, v in asdict(item).items()}})
+    paths: dict[str, Path] = {}
+    for name, rows in frames.items():
+        path = out / f"{name}.parquet"
+        frame = pd.DataFrame(rows) if rows else pd.DataFrame({"story_id" if name != "articles" else "id": []})
+        frame.to_parquet(path, index=False)
+        paths[name] = path
+    return paths

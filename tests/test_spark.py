@@ -1,0 +1,142 @@
+"""`tidings spark` on local[2] gives what `tidings run` gives on the same input: the same stories (sets of article
+ids), the same copies and the same summaries. Skipped, with the reason, where pyspark or Java is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tidings.cli import app, samples_dir
+from tidings.pipeline import Pipeline
+from tidings.spark import input_files, spark_problem, split_by_size
+
+PROBLEM = spark_problem()
+needs_spark = pytest.mark.skipif(PROBLEM is not None, reason=f"Spark unavailable: {PROBLEM}")
+SAMPLES = str(samples_dir() / "articles")
+
+
+def outcome(store_path: Path) -> tuple[set[frozenset[str]], dict[str, tuple[str | None, str | None]], dict]:
+    """Stories as sets of article ids, copies as article -> (original, relation), summaries by story."""
+    from tidings.store import Store
+
+    store = Store(str(store_path))
+    stories = store.list_stories(limit=10_000)
+    articles = store.get_articles([i for s in stories for i in s.article_ids])
+    store.close()
+    groups = {frozenset(s.article_ids) for s in stories}
+    copies = {a.id: (a.copy_of, a.relation) for a in articles if a.copy_of}
+    summaries = {frozenset(s.article_ids): [x.text for x in s.summary] for s in stories}
+    return groups, copies, summaries
+
+
+@pytest.fixture(scope="module")
+def both_runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    if PROBLEM is not None:
+        pytest.skip(f"Spark unavailable: {PROBLEM}")
+    tmp = tmp_path_factory.mktemp("spark")
+    Pipeline(db=tmp / "run.db").run([SAMPLES], collect=False)
+    args = ["spark", SAMPLES, "--out", str(tmp / "out"), "--master", "local[2]", "--store", str(tmp / "spark.db")]
+    result = CliRunner().invoke(app, [*args, "--export"])
+    assert result.exit_code == 0, result.output
+    assert "stories in" in result.output and "Parquet tables in" in result.output
+    return tmp / "run.db", tmp / "spark.db", tmp / "out"
+
+
+@needs_spark
+def test_spark_gives_the_stories_copies_and_summaries_of_tidings_run(both_runs: tuple[Path, Path, Path]) -> None:
+    run_db, spark_db, _ = both_runs
+    run_groups, run_copies, run_summaries = outcome(run_db)
+    spark_groups, spark_copies, spark_summaries = outcome(spark_db)
+    assert len(run_groups) > 1 and run_copies  # the samples have several stories and copies to get right
+    assert spark_groups == run_groups
+    assert spark_copies == run_copies
+    assert spark_summaries == run_summaries
+
+
+@needs_spark
+def test_spark_writes_the_parquet_tables_and_the_export(both_runs: tuple[Path, Path, Path]) -> None:
+    import pandas as pd
+
+    run_db, _, out = both_runs
+    run_groups, run_copies, _ = outcome(run_db)
+    stories = pd.read_parquet(out / "stories.parquet")
+    assert {frozenset(ids) for ids in stories["article_ids"]} == run_groups
+    copies = pd.read_parquet(out / "copies.parquet")
+    assert {r.article_id: (r.copy_of, r.relation) for r in copies.itertuples()} == run_copies
+    articles = pd.read_parquet(out / "articles.parquet")
+    assert set(articles["id"]) == {i for g in run_groups for i in g}
+    facts = pd.read_parquet(out / "facts.parquet")
+    assert set(facts["story_id"]) <= set(stories["story_id"]) and len(facts) > 0
+    for name in ("quotes", "entities", "figures"):
+        assert (out / f"{name}.parquet").exists()
+    assert (out / "stories.json").exists() and (out / "index.html").exists()
+
+
+def test_input_files_keep_the_order_of_tidings_run_and_split_by_size(tmp_path: Path) -> None:
+    for name, size in [("b.txt", 300), ("a.txt", 100), ("c/d.txt", 50), (".hidden.txt", 10)]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x" * size)
+    files = input_files([str(tmp_path), str(tmp_path / "missing.txt")])
+    assert [Path(n).name for n, _ in files] == ["a.txt", "b.txt", "d.txt", "missing.txt"]
+    chunks = split_by_size(files, 2)
+    assert [n for chunk in chunks for n in chunk] == [n for n, _ in files]  # contiguous, nothing lost
+    assert len(chunks) == 2
+    with pytest.raises(ValueError, match="standard input"):
+        input_files(["-"])
+
+
+def test_spark_without_java_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on it
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    result = CliRunner().invoke(app, ["spark", SAMPLES, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    message = result.output.strip()
+    assert "\n" not in message and ("Java" in message or "pyspark" in message)
+
+
+def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:
+    """B-cubed F1 of one clustering (item -> cluster) against another."""
+    members: dict[tuple[str, str], set[str]] = {}
+    for kind, labels in (("p", predicted), ("g", gold)):
+        for item, label in labels.items():
+            members.setdefault((kind, label), set()).add(item)
+    p = r = 0.0
+    for i in gold:
+        same_p, same_g = members[("p", predicted[i])], members[("g", gold[i])]
+        p += len(same_p & same_g) / len(same_p)
+        r += len(same_p & same_g) / len(same_g)
+    p, r = p / len(gold), r / len(gold)
+    return 2 * p * r / (p + r)
+
+
+@needs_spark
+@pytest.mark.corpus
+def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_path: Path) -> None:
+    import sys
+
+    from conftest import ROOT, SHARED, require_shared
+
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpora import load_neus, write_jsonl
+
+    items = load_neus(("val",))[:240]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(0, len(items), 60):  # four files: four read tasks
+        write_jsonl(items[k : k + 60], folder / f"{k:04d}.jsonl")
+    Pipeline(db=tmp_path / "run.db").run([str(folder)], collect=False)
+    from tidings.spark import run_spark
+
+    run_spark([str(folder)], tmp_path / "out", "local[2]", store=str(tmp_path / "spark.db"))
+    run_groups, run_copies, run_summaries = outcome(tmp_path / "run.db")
+    spark_groups, spark_copies, spark_summaries = outcome(tmp_path / "spark.db")
+    by_story = lambda groups: {i: str(sorted(g)) for g in groups for i in g}  # noqa: E731
+    assert set(by_story(spark_groups)) == set(by_story(run_groups))  # the same articles kept (and skipped)
+    assert len(by_story(run_groups)) > 200
+    assert bcubed_f1(by_story(spark_groups), by_story(run_groups)) >= 0.98
+    assert spark_copies == run_copies
+    same = run_groups & spark_groups
+    assert all(spark_summaries[g] == run_summaries[g] for g in same)

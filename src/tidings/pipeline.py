@@ -421,8 +421,11 @@ class Pipeline:
                 merged = dict(self._clusterer.merged)
                 for a in articles:
                     a.story_id = assignments.get(a.id, a.story_id)
+        batch_ids = {a.id for a in articles}
         with self.timer("store", len(articles)), self.store.transaction() as conn:
-            self.store.add_articles(conn, articles, signatures, embeddings, clustered=group_by is None)
+            stored = self.store.add_articles(conn, articles, signatures, embeddings, clustered=group_by is None)
+            # another writer stored some of these since the run checked: its rows and stories stand
+            assignments = {k: v for k, v in assignments.items() if k in stored or k not in batch_ids}
             self.store.add_sources(conn, sources or {})
             self.memory.flush(conn)
             if recleaned:

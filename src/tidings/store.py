@@ -304,11 +304,15 @@ class Store:
         signatures: list[bytes] | None = None,
         embeddings: np.ndarray | None = None,
         clustered: bool = False,
-    ) -> None:
-        """Insert new articles (ids not yet stored) inside the caller's transaction. ``clustered``: they are one
-        batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`)."""
+    ) -> set[str]:
+        """Insert new articles inside the caller's transaction and return the ids this call stored. ``clustered``:
+        they are one batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`).
+
+        Idempotent: an id already stored (another writer inserted the same article since this one checked, e.g. two
+        POSTs of one article at once) is left as it is (ON CONFLICT DO NOTHING) and left out of the ids returned, so
+        the caller does not assign it to a story: the first writer's row and story stand."""
         if not articles:
-            return
+            return set()
         seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
         batch = None
         if clustered:
@@ -323,7 +327,8 @@ class Store:
             row["batch"] = batch
             row["created_at"] = now_iso()
             rows.append(row)
-        conn.execute(insert(articles_table), rows)
+        stmt = self._insert_or_ignore(articles_table).returning(articles_table.c.id)
+        return set(conn.execute(stmt, rows).scalars())
 
     def update_relations(self, conn: Connection, articles: Iterable[Article]) -> None:
         for a in articles:
@@ -585,8 +590,8 @@ class Store:
             for doc_id, doc in docs.items()
             if doc_id not in existing
         ]
-        if rows:
-            conn.execute(insert(sources_table), rows)
+        if rows:  # a concurrent writer may store the same document meanwhile: the same id is the same content
+            conn.execute(self._insert_or_ignore(sources_table), rows)
 
     def get_sources(self, ids: Iterable[str]) -> dict[str, Document]:
         """The raw documents of stored articles (origin: the article's), by article id."""

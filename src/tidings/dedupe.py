@@ -33,7 +33,7 @@ import itertools
 import struct
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ from .clean import is_boilerplate
 from .model import Article, Relation
 from .resources import HashingEncoder, ann_index_class, get_embedder
 from .settings import DedupeSettings
-from .text import paragraphs, segment, words
+from .text import paragraphs, segment, text_head, words
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -133,8 +133,10 @@ class _Sentences:
     words: list[frozenset[str]]
 
     @staticmethod
-    def texts_of(article: Article, min_words: int, ui_share: float) -> list[str]:
-        """The sentences to align: not headings, not too short, not boilerplate."""
+    def texts_of(article: Article, min_words: int, ui_share: float, max_chars: int) -> list[str]:
+        """The sentences to align: not headings, not too short, not boilerplate; of the first ``max_chars``."""
+        if len(article.text) > max_chars:
+            article = replace(article, text=text_head(article.text, max_chars))
         return [s.text for s in segment(article, model=False)
                 if not s.is_heading and len(words(s.text)) >= min_words and not is_boilerplate(s.text, ui_share)]
 
@@ -317,12 +319,15 @@ class CopyDetector:
         return out
 
     def _texts_of(self, article: Article) -> list[str]:
-        return _Sentences.texts_of(article, self.settings.alignment_min_words, self.settings.boilerplate_ui_share)
+        s = self.settings
+        return _Sentences.texts_of(article, s.alignment_min_words, s.boilerplate_ui_share, s.max_article_chars)
 
     def content(self, article: Article) -> list[str]:
-        """The paragraphs that are article content: boilerplate never makes two articles copies."""
+        """The paragraphs that are article content (of its first ``max_article_chars``): boilerplate never makes two
+        articles copies."""
         share = self.settings.boilerplate_ui_share
-        return [p for p in paragraphs(article.text) if not is_boilerplate(p, share)]
+        text = text_head(article.text, self.settings.max_article_chars)
+        return [p for p in paragraphs(text) if not is_boilerplate(p, share)]
 
     def content_words(self, article: Article) -> int:
         return sum(len(words(p)) for p in self.content(article))

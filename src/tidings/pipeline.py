@@ -32,6 +32,7 @@ from .text import (
     segment,
     stable_id,
     start_workers,
+    text_head,
     words,
 )
 
@@ -47,11 +48,18 @@ Progress = Callable[[str, int, int | None], None]
 name with the number of articles it works on (0 when not counted), so a display can say what it waits for."""
 
 
+LEAD_READ_FACTOR = 20
+"""An article's lead is looked for in its first ``LEAD_READ_FACTOR x lead_chars`` characters (room for headings and
+short lines before it): segmenting a 200 MB text whole to take its first sentences cost minutes."""
+
+
 def article_lead(article: Article, lead_chars: int = 1000, min_words: int = 3) -> list[str]:
     """An article's lead as sentences (rule-based segmentation, headings and sentences under ``min_words`` words left
     out): whole sentences until about ``lead_chars`` characters, at least one."""
     lead: list[str] = []
     used = 0
+    if len(article.text) > LEAD_READ_FACTOR * lead_chars:  # a huge text: its lead is in its first pages
+        article = replace(article, text=text_head(article.text, LEAD_READ_FACTOR * lead_chars))
     for sentence in segment(article, model=False):
         if used >= lead_chars:
             break
@@ -463,7 +471,7 @@ class Pipeline:
             size += len(read)
             if size < self.batch_size and n < len(dirty) - 1:
                 continue
-            loaded = [(sid, members, self.store.get_articles(read), version) for sid, members, read, version in chunk]
+            loaded = [(sid, members, self._briefing_texts(read), version) for sid, members, read, version in chunk]
             sentences = self._prepare([a for _, _, articles, _ in loaded for a in articles])
             for sid, members, articles, version in loaded:
                 story = None
@@ -477,6 +485,13 @@ class Pipeline:
                 done += 1
                 progress("stories", done, len(dirty))
             chunk, size = [], 0
+
+    def _briefing_texts(self, ids: list[str]) -> list[Article]:
+        """The stored articles ``ids`` as a briefing reads them: each text cut to ``max_article_chars``."""
+        from . import analyze
+
+        cap = self.settings.analyze.max_article_chars
+        return [analyze.briefing_text(a, cap) for a in self.store.get_articles(ids)]
 
     def _prepare(self, articles: list[Article]) -> dict[str, list[Sentence]]:
         """Sentences of ``articles`` (one spaCy pass over all their paragraphs) with their embeddings cached."""
@@ -508,7 +523,7 @@ class Pipeline:
         if articles is None:
             members = self.store.story_members(story_id)[0]
             chosen = analyze.briefing_articles(members, self.settings.analyze.max_story_articles)
-            articles = self.store.get_articles([a.id for a in chosen])
+            articles = self._briefing_texts([a.id for a in chosen])
         if not articles:
             return None
         members = members if members is not None else articles

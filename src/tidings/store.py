@@ -384,17 +384,18 @@ class Store:
     def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
         """Every stored article without its text, with its MinHash signature and embedding, for warming the
         copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""
-        for article, signature, embedding, _batch in self.iter_replay_rows(0, batch):
+        for article, signature, embedding, _batch, _seq in self.iter_replay_rows(0, batch):
             yield article, signature, embedding
 
     def iter_replay_rows(
-        self, lead_chars: int, batch: int = 2000
-    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None]]:
-        """Every stored article in storage order with its signature, embedding and clustered batch number; its text
-        cut to the first ``lead_chars`` characters (all the clusterer reads of it), to replay the batches."""
+        self, lead_chars: int, batch: int = 2000, after: int = 0
+    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None, int]]:
+        """Every stored article in storage order (those stored after position ``after`` only) with its signature,
+        embedding, clustered batch number and storage position (seq); its text cut to the first ``lead_chars``
+        characters (all the clusterer reads of it), to replay the batches."""
         cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
         lead = func.substr(articles_table.c.text, 1, lead_chars).label("lead")
-        last = 0
+        last = after
         while True:
             with self.engine.connect() as conn:
                 query = select(*cols, lead).where(articles_table.c.seq > last).order_by(articles_table.c.seq)
@@ -406,8 +407,16 @@ class Store:
             for row in rows:
                 emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
                 article = _row_to_article({**row, "text": row["lead"] or "", "removed": "[]"})
-                yield article, row["signature"], emb, row["batch"]
+                yield article, row["signature"], emb, row["batch"], row["seq"]
             last = rows[-1]["seq"]
+
+    def last_seq(self, conn: Connection | None = None) -> int:
+        """Storage position of the last stored article (0 for an empty store)."""
+        query = select(func.coalesce(func.max(articles_table.c.seq), 0))
+        if conn is not None:
+            return int(conn.execute(query).scalar() or 0)
+        with self.engine.connect() as own:
+            return int(own.execute(query).scalar() or 0)
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:

@@ -9,6 +9,11 @@ batches of ``--batch`` with their MinHash signatures and random unit embeddings,
 - ``full warm``: a new Pipeline warms on the whole store (what the web server's writer and ``tidings watch`` did after
   any other process wrote);
 - ``catch-up``: a warm Pipeline, after another writer stored one more batch, replays only that batch.
+
+Measured on the project's 2-core machine, heavily shared (load 7), 10,000 generated articles (random vectors: each
+article its own story, so a replay costs more than on real news, ~2.4 ms per article there): full warm 172.6 s
+(17.3 ms per stored article), catch-up on another writer's 256 articles 3.7 s, nothing new 0.9 ms. Before the
+catch-up, the server's writer and ``tidings watch`` paid the full warm after every write by another process.
 """
 
 from __future__ import annotations

@@ -209,8 +209,9 @@ class DedupeSettings:
     """LSH candidates scored per new article: the most recent this many (the highest stored rows) of those sharing
     a band with it. Bounds copy detection among many alike articles: 10,000 short updates of one story all share
     their buckets, and each new one was compared with every earlier one (768 s of the 1,131 s run that stored them).
-    News copies have a handful of candidates (benchmarks/copies.py: unchanged with the cap); past it, an older near
-    copy is still found through the embedding index and the sentence alignment."""
+    News copies have a handful of candidates (benchmarks/copies.py --hashing --no-msrp: every table identical before
+    and after, 484 predicted pairs, P 0.996, R 0.972); past it, an older near copy is still found through the
+    embedding index and the sentence alignment."""
     near_min_jaccard: float = 0.4
     """Estimated Jaccard above which a candidate is a near duplicate. dev: 0.4 0.980/0.985, 0.5 0.978/0.978,
     0.6 0.980/0.979."""

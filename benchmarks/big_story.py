@@ -17,6 +17,10 @@ Measured on the project's 2-core machine, shared (with ``max_story_articles`` 20
     10000     synthetic  run       1130.6      668        288     48   (dedupe 768 s, embed 339 s)
     10000     synthetic  rebuild      3.2      391        302     48
 
+Again after max_article_chars/max_copy_candidates (same machine, less loaded): 2000 real, run 73.9 s (embed 64.7 s),
+peak 812 MB; rebuild 3.3 s, peak 405 MB, 465 facts as before. 10,000 synthetic as 10 POSTs of 1,000:
+benchmarks/posts.py (127 s, peak 711 MB).
+
 Before the caps a 2,000-article story took 110 s and 1 GB to rebuild, and 1,000 short alike articles 9 minutes of
 fact alignment alone. Storing 10,000 alike short articles is still slow (copy detection among near-duplicates):
 one POST takes at most ``max_articles_per_request`` (1,000).

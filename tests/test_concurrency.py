@@ -111,3 +111,28 @@ def test_rerun_repairs_briefings_that_miss_articles(tmp_path, db):
     Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE]))])
     assert stale_briefings(db) == []
     assert len(store.get_story(strike.id).article_ids) == 2
+
+
+def test_two_writers_storing_the_same_article_at_once_both_succeed(tmp_path, any_db):
+    # Both writers check the article is new, then both insert it: the second insert must not fail on the duplicate
+    # key (it failed the whole batch). The first writer's row and story stand; the article is stored once.
+    path = str(write_jsonl(tmp_path / "a.jsonl", [STRIKE[0], BAKE]))
+    first = Pipeline(db=any_db)
+    real_existing = first.store.existing_ids
+    others = []
+
+    def existing_then_another_writer_stores_them(ids):
+        found = real_existing(ids)
+        if not others:  # between this run's check and its insert, another writer stores the same articles
+            others.append(Pipeline(db=any_db).run([path]))
+        return found
+
+    first.store.existing_ids = existing_then_another_writer_stores_them  # type: ignore[method-assign]
+    result = first.run([path])
+    [other] = others
+    store = Store(any_db)
+    assert store.count_articles() == 2
+    assert sorted(result.article_ids) == sorted(other.article_ids)
+    assert sorted(s.id for s in store.list_stories()) == sorted(s.id for s in other.stories)
+    assert stale_briefings(any_db) == []
+    assert store.dirty_story_ids() == []

@@ -10,6 +10,8 @@ import pytest
 
 from tidings import pipeline as pipeline_module
 from tidings.pipeline import Pipeline
+from tidings.settings import Settings
+from tidings.store import Store
 
 STRIKE = [
     (
@@ -408,3 +410,46 @@ def test_a_new_run_on_a_store_clusters_from_the_state_the_last_run_left(tmp_path
         got = warmed._clusterer.candidates(probe, embeddings[probe.id[6:]])
         assert [s for s, _ in got] == [s for s, _ in want]
         assert all(np.array_equal(g, w) for (_, g), (_, w) in zip(got, want, strict=True))
+
+
+def test_one_long_paragraph_is_stored_whole_and_its_story_built_from_its_head(tmp_path):
+    # A ~300 KB paragraph with no sentence end (under every size cap) once took minutes and gigabytes in the story
+    # rebuild: the briefing reads the first max_article_chars, in sentences of at most max_sentence_chars.
+    settings = Settings()
+    unit = "the port strike went on as talks on pay broke down said Dana Ortiz of the union "
+    huge = unit * (300_000 // len(unit))
+    assert len(huge) > 2 * settings.analyze.max_article_chars and "." not in huge
+    path = write_jsonl(tmp_path / "in.jsonl", [("Port strike drags on", "a.example", "2024-05-02", huge), STRIKE[0]])
+    db = str(tmp_path / "t.db")
+    result = Pipeline(settings, db=db).run([str(path)])
+    store = Store(db)
+    assert store.dirty_story_ids() == []
+    stored = {a.title: a for a in store.get_articles(result.article_ids)}
+    assert stored["Port strike drags on"].text == huge.strip()  # stored whole: the cap is what the briefing reads
+    story = store.get_story(stored["Port strike drags on"].story_id)
+    assert story.summary and all(len(s.text) <= settings.analyze.max_sentence_chars for s in story.summary)
+
+
+def test_a_warm_pipeline_catches_up_on_another_writers_batches_only(tmp_path, db):
+    # The server's pipeline stays warm between POSTs; when another process stored articles meanwhile it replays
+    # only those rows, and ends in the state a pipeline warmed from scratch on the whole store has.
+    ledger = [(t, LEDGER, d, a) for t, d, a, _b, _c in LEDGER_ROWS]
+    server = Pipeline(db=db, batch_size=2)
+    server.run([str(write_jsonl(tmp_path / "a.jsonl", [*STRIKE, BAKE]))])
+    held = server._replayed
+    Pipeline(db=db, batch_size=2).run([str(write_jsonl(tmp_path / "b.jsonl", ledger))])  # another process
+    copies, clusterer = server._copies, server._clusterer
+    server._warm()
+    assert (server._copies, server._clusterer) == (copies, clusterer)  # caught up in place, not rebuilt
+    assert held < server._replayed == server.store.last_seq()
+    fresh = Pipeline(db=db)
+    fresh._warm()
+    rows = list(server.store.iter_index_rows())
+    for probe in server.store.get_articles([a.id for a, _, _ in rows]):
+        embedding = {a.id: e for a, _, e in rows}[probe.id]
+        probe.id = "probe-" + probe.id
+        want = fresh._clusterer.candidates(probe, embedding)
+        got = server._clusterer.candidates(probe, embedding)
+        assert [s for s, _ in got] == [s for s, _ in want]
+        assert all(np.array_equal(g, w) for (_, g), (_, w) in zip(got, want, strict=True))
+    assert len(server._copies) == len(fresh._copies) == server.store.count_articles()

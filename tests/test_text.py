@@ -193,3 +193,26 @@ def test_a_paragraph_longer_than_spacy_takes_is_read_in_pieces(monkeypatch):
     assert [paragraph[a:b] for a, b, _t in reading.tokens][:3] == ["Mayor", "Odile", "Tamsin"]
     unbroken = "x" * 450  # no sentence end, no space: cut anyway
     assert text_module._read(nlp, [unbroken])[0].text == unbroken
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_a_sentence_longer_than_the_cap_is_cut_at_spaces_for_the_models(model):
+    """A paragraph without sentence ends reaches the models as sentences of at most ``max_sentence_chars``, cut
+    between words, together covering all its words."""
+    from tidings import text as text_module
+
+    cap = text_module._ANALYZE.max_sentence_chars
+    paragraph = "the port strike went on and talks on pay broke down again " * (3 * cap // 50)
+    [sentences] = text_module.split_sentences([paragraph], model=model)
+    assert len(sentences) > 1 and all(len(s) <= cap for s in sentences)
+    assert " ".join(sentences).split() == paragraph.split()
+
+
+def test_text_head_cuts_at_a_paragraph_break_or_space():
+    from tidings.text import text_head
+
+    text = "First paragraph here.\n\nSecond one, longer than the rest of it."
+    assert text_head(text, 1000) == text
+    assert text_head(text, 40) == "First paragraph here."
+    assert text_head("alpha beta gamma delta", 14) == "alpha beta"
+    assert text_head("x" * 50, 10) == "x" * 10

@@ -29,7 +29,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -54,7 +54,7 @@ from .outlets import UNKNOWN_SITE
 from .quotes import extract_quotes, merge_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, words
+from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, text_head, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -521,6 +521,13 @@ def briefing_articles(articles: list[Article], max_articles: int) -> list[Articl
                     chosen.add(q[depth].id)
             depth += 1
     return [a for a in articles if a.id in chosen]
+
+
+def briefing_text(article: Article, max_chars: int) -> Article:
+    """The article as a briefing reads it: its text cut to its first ``max_chars`` characters
+    (``AnalyzeSettings.max_article_chars``, :func:`tidings.text.text_head`). The stored article keeps its whole
+    text; only facts, quotes, entities, figures and the summary see the cut one."""
+    return article if len(article.text) <= max_chars else replace(article, text=text_head(article.text, max_chars))
 
 
 def _units(

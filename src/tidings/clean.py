@@ -277,7 +277,20 @@ class _Unit:
 
 
 def _count_words(text: str) -> int:
+    if len(text) > _COUNT_CHUNK:  # a megabyte at a time, cut at whitespace: a huge text's word list took gigabytes
+        total, cjk, start = 0, 0, 0
+        while start < len(text):
+            space = _SPACE.search(text, start + _COUNT_CHUNK)
+            end = space.end() if space else len(text)
+            total += len(text[start:end].split())
+            cjk += len(_CJK.findall(text, start, end))
+            start = end
+        return total + cjk // 2
     return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+_COUNT_CHUNK = 1 << 20
+_SPACE = re.compile(r"\s")
 
 
 def _is_code(text: str) -> bool:
@@ -321,13 +334,18 @@ def _has_date(text: str) -> bool:
     return any(t in names for t in tokens) and any(_ORDINAL.match(t) or (t.isdigit() and len(t) == 4) for t in tokens)
 
 
+_UI_SAMPLE_CHARS = 100_000
+
+
 def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
     text = unit.text
     unit.n_words = _count_words(text)
     colon = text.endswith(":")
     unit.cue = colon and unit.n_words <= settings.cue_max_words
     unit.terminal = bool(_SENT_END.search(text)) or (colon and not unit.cue)
-    tokens = _WORD.findall(text.lower())
+    # the share of interface words, of the first _UI_SAMPLE_CHARS only: a 200 MB one-line text made a list of 35
+    # million words here (gigabytes); a unit that long is no button row whatever its share
+    tokens = _WORD.findall(text[:_UI_SAMPLE_CHARS].lower())
     unit.ui = sum(tokens.count(t) for t in set(tokens) & UI_LEXICON) / len(tokens) if tokens else 0.0
     unit.legal = unit.n_words <= settings.credit_max_words and ("©" in text or "ⓒ" in text)
     unit.code = unit.n_words <= settings.code_max_words and _is_code(text)

@@ -33,7 +33,7 @@ import itertools
 import struct
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -43,7 +43,7 @@ from .clean import is_boilerplate
 from .model import Article, Relation
 from .resources import HashingEncoder, ann_index_class, get_embedder
 from .settings import DedupeSettings
-from .text import paragraphs, segment, words
+from .text import paragraphs, segment, text_head, words
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -133,8 +133,10 @@ class _Sentences:
     words: list[frozenset[str]]
 
     @staticmethod
-    def texts_of(article: Article, min_words: int, ui_share: float) -> list[str]:
-        """The sentences to align: not headings, not too short, not boilerplate."""
+    def texts_of(article: Article, min_words: int, ui_share: float, max_chars: int) -> list[str]:
+        """The sentences to align: not headings, not too short, not boilerplate; of the first ``max_chars``."""
+        if len(article.text) > max_chars:
+            article = replace(article, text=text_head(article.text, max_chars))
         return [s.text for s in segment(article, model=False)
                 if not s.is_heading and len(words(s.text)) >= min_words and not is_boilerplate(s.text, ui_share)]
 
@@ -276,6 +278,7 @@ class CopyDetector:
         self._lsh_rows: deque[int] = deque()  # rows that belong in the LSH, oldest first
         self._lsh_in: deque[int] = deque()  # rows in the LSH tables, oldest first
         self._sigs = np.zeros((0, settings.num_perm), dtype=np.uint32)
+        self._sizes = np.zeros((0, 2), dtype=np.int64)  # per row: distinct shingles, content words (as in _Known)
         self._ids: list[str] = []
         self._known: dict[str, _Known] = {}
         self._by_hash: dict[str, str] = {}
@@ -317,12 +320,15 @@ class CopyDetector:
         return out
 
     def _texts_of(self, article: Article) -> list[str]:
-        return _Sentences.texts_of(article, self.settings.alignment_min_words, self.settings.boilerplate_ui_share)
+        s = self.settings
+        return _Sentences.texts_of(article, s.alignment_min_words, s.boilerplate_ui_share, s.max_article_chars)
 
     def content(self, article: Article) -> list[str]:
-        """The paragraphs that are article content: boilerplate never makes two articles copies."""
+        """The paragraphs that are article content (of its first ``max_article_chars``): boilerplate never makes two
+        articles copies."""
         share = self.settings.boilerplate_ui_share
-        return [p for p in paragraphs(article.text) if not is_boilerplate(p, share)]
+        text = text_head(article.text, self.settings.max_article_chars)
+        return [p for p in paragraphs(text) if not is_boilerplate(p, share)]
 
     def content_words(self, article: Article) -> int:
         return sum(len(words(p)) for p in self.content(article))
@@ -368,6 +374,10 @@ class CopyDetector:
             grown = np.zeros((max(64, 2 * self._sigs.shape[0]), self.settings.num_perm), dtype=np.uint32)
             grown[:row] = self._sigs[:row]
             self._sigs = grown
+            sizes = np.zeros((grown.shape[0], 2), dtype=np.int64)
+            sizes[:row] = self._sizes[:row]
+            self._sizes = sizes
+        self._sizes[row] = (n_shingles, n_words)
         if values is not None:
             self._sigs[row] = values
             if n_shingles:
@@ -504,26 +514,33 @@ class CopyDetector:
 
         values, n_shingles, _ = parsed
         self._sync_lsh()
-        rows = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
-        self.stats["lsh_candidates"] += len(rows)
-        best: _Match | None = None
-        for row in sorted(rows):
-            other = self._known[self._ids[row]]
-            if other.n_words < self.settings.copy_min_words:
-                continue
-            jaccard = float(np.mean(self._sigs[row] == values))
-            in_other, in_new = self._containment(jaccard, n_shingles, other.n_shingles)
-            shorter = in_other if n_shingles <= other.n_shingles else in_new
-            contained = shorter >= self.settings.near_min_containment
-            if min(n_shingles, other.n_shingles) < self.settings.near_min_shingles:
-                contained = False
-            if jaccard < self.settings.near_min_jaccard and not contained:
-                continue
-            score = max(jaccard, shorter)
-            if best is None or score > best.score:
-                common = jaccard / (1.0 + jaccard) * (n_shingles + other.n_shingles)
-                own_new, own_other = n_shingles - common, other.n_shingles - common
-                best = _Match(other, "near_duplicate", score, own_new, own_other, max(n_shingles, other.n_shingles))
+        found = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
+        self.stats["lsh_candidates"] += len(found)
+        if not found:
+            return None
+        # Many alike articles (10,000 short updates of one story) share every LSH bucket: each new one met all
+        # earlier ones, one by one (768 s of copy detection). Only the max_copy_candidates most recent are scored,
+        # all at once: a fixed choice (row numbers), whatever the set's order.
+        rows = np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))[-self.settings.max_copy_candidates :]
+        s = self.settings
+        other_shingles, other_words = self._sizes[rows, 0], self._sizes[rows, 1]
+        jaccard = np.mean(self._sigs[rows] == values, axis=1)
+        inter = jaccard / (1.0 + jaccard) * (n_shingles + other_shingles)
+        in_other = np.minimum(1.0, inter / max(n_shingles, 1))
+        in_new = np.minimum(1.0, inter / np.maximum(other_shingles, 1))
+        shorter = np.where(n_shingles <= other_shingles, in_other, in_new)
+        enough = np.minimum(n_shingles, other_shingles) >= s.near_min_shingles
+        contained = (shorter >= s.near_min_containment) & enough
+        ok = (other_words >= s.copy_min_words) & ((jaccard >= s.near_min_jaccard) | contained)
+        if not ok.any():
+            return None
+        score = np.where(ok, np.maximum(jaccard, shorter), -1.0)
+        k = int(np.argmax(score))  # the first best in row order, as a loop over the sorted rows keeps it
+        other = self._known[self._ids[int(rows[k])]]
+        j, n_other = float(jaccard[k]), int(other_shingles[k])
+        common = j / (1.0 + j) * (n_shingles + n_other)
+        own_new, own_other = n_shingles - common, n_other - common
+        best = _Match(other, "near_duplicate", float(score[k]), own_new, own_other, max(n_shingles, n_other))
         return best
 
     # -- reworded copies --------------------------------------------------------------------------------------

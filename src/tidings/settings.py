@@ -199,6 +199,19 @@ class DedupeSettings:
     """Most recent articles kept in the LSH tables (~12 KB each with 128 permutations at threshold 0.3, i.e.
     ~350 MB); older ones are reached through the embedding index and the alignment. dev with a window of 300 of
     3,300 articles: 0.983/0.953 (edited copies 0.966, chains 0.811)."""
+    max_article_chars: int = 100_000
+    """Characters of each article copy detection reads (its shingles, word count and the sentences it aligns): the
+    first this many, cut at a paragraph break or space. Past it a text takes no part in copy detection (two texts
+    alike in their first 100,000 characters are near copies). Bounds the time and memory of one huge article: a
+    200 MB one-line text (``--max-mb 300``) made tens of millions of shingles and sentence vectors before. News
+    articles are far shorter, so no copy of benchmarks/copies.py changes; a design choice."""
+    max_copy_candidates: int = 1000
+    """LSH candidates scored per new article: the most recent this many (the highest stored rows) of those sharing
+    a band with it. Bounds copy detection among many alike articles: 10,000 short updates of one story all share
+    their buckets, and each new one was compared with every earlier one (768 s of the 1,131 s run that stored them).
+    News copies have a handful of candidates (benchmarks/copies.py --hashing --no-msrp: every table identical before
+    and after, 484 predicted pairs, P 0.996, R 0.972); past it, an older near copy is still found through the
+    embedding index and the sentence alignment."""
     near_min_jaccard: float = 0.4
     """Estimated Jaccard above which a candidate is a near duplicate. dev: 0.4 0.980/0.985, 0.5 0.978/0.978,
     0.6 0.980/0.979."""
@@ -489,6 +502,18 @@ class AnalyzeSettings:
     sites and independent source count still cover every article. Bounds a rebuild's time and memory: a story of
     2,000 real articles took 110 s and 1 GB to rebuild, 10,000 short ones grew a server by 17 GB
     (benchmarks/big_story.py prints the numbers with the cap). News stories stay far below (AllSides: 2-3)."""
+    max_article_chars: int = 100_000
+    """Characters of each article a briefing reads (facts, conflicts, quotes, entities, figures, summary): the first
+    this many, cut at the last paragraph break (else space) before the cap. Past it, the rest of the text is stored,
+    searchable by its article and shown on the article's page, but takes no part in the story's briefing. Bounds a
+    rebuild's time and memory per article: one 1.3 MB paragraph (no sentence end, under every size cap) took 173-199 s
+    and 3.5-4 GB to rebuild, most of it quote extraction (benchmarks/long_lines.py --run prints the numbers with the
+    cap). News articles are far shorter (AllSides crawl: none over 40,000 characters); a design choice."""
+    max_sentence_chars: int = 1000
+    """A sentence longer than this (a paragraph without sentence ends, a table flattened to one line) is cut into
+    pieces of at most this many characters, at spaces, before quote, fact and summary models see it: their cost
+    grows with a sentence's length. Real news sentences stay well under (the longest in the AllSides crawl: about
+    600 characters); a design choice."""
     max_story_sentences: int = 20000
     """Memory bound of fact alignment: sentences of one story aligned at most (in article order; past it, the rest
     of the story's sentences take no part in facts). No story of the AllSides crawl comes near (largest: a few

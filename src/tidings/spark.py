@@ -136,12 +136,14 @@ def build_story_rows(rows: Any, settings: Settings) -> Any:
     """Step 3 on an executor (``applyInPandas``): one story's article rows in, one row (id, Story JSON) out."""
     import pandas as pd
 
+    from .analyze import briefing_text
     from .pipeline import build_story, prepare_sentences
     from .resources import CachedEncoder, load_embedder, using_encoder
 
     rows = rows.sort_values("position")
     members = [pickle.loads(b) for b in rows["article"]]
-    articles = [a for a, read in zip(members, rows["read"], strict=True) if read]
+    cap = settings.analyze.max_article_chars  # what a briefing reads of each article, as in Pipeline
+    articles = [briefing_text(a, cap) for a, read in zip(members, rows["read"], strict=True) if read]
     vectors: dict[str, Any] = {}
     encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
     with using_encoder(encoder):

@@ -348,11 +348,15 @@ class Store:
         signatures: list[bytes] | None = None,
         embeddings: np.ndarray | None = None,
         clustered: bool = False,
-    ) -> None:
-        """Insert new articles (ids not yet stored) inside the caller's transaction. ``clustered``: they are one
-        batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`)."""
+    ) -> set[str]:
+        """Insert new articles inside the caller's transaction and return the ids this call stored. ``clustered``:
+        they are one batch of the clusterer, numbered after the stored ones (see :meth:`iter_replay_rows`).
+
+        Idempotent: an id already stored (another writer inserted the same article since this one checked, e.g. two
+        POSTs of one article at once) is left as it is (ON CONFLICT DO NOTHING) and left out of the ids returned, so
+        the caller does not assign it to a story: the first writer's row and story stand."""
         if not articles:
-            return
+            return set()
         seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
         batch = None
         if clustered:
@@ -367,7 +371,8 @@ class Store:
             row["batch"] = batch
             row["created_at"] = now_iso()
             rows.append(row)
-        conn.execute(insert(articles_table), rows)
+        stmt = self._insert_or_ignore(articles_table).returning(articles_table.c.id)
+        return set(conn.execute(stmt, rows).scalars())
 
     def update_relations(self, conn: Connection, articles: Iterable[Article]) -> None:
         for a in articles:
@@ -423,17 +428,18 @@ class Store:
     def iter_index_rows(self, batch: int = 2000) -> Iterator[tuple[Article, bytes | None, np.ndarray | None]]:
         """Every stored article without its text, with its MinHash signature and embedding, for warming the
         copy detector and the clusterer (streamed: 100k articles never sit in memory as full rows)."""
-        for article, signature, embedding, _batch in self.iter_replay_rows(0, batch):
+        for article, signature, embedding, _batch, _seq in self.iter_replay_rows(0, batch):
             yield article, signature, embedding
 
     def iter_replay_rows(
-        self, lead_chars: int, batch: int = 2000
-    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None]]:
-        """Every stored article in storage order with its signature, embedding and clustered batch number; its text
-        cut to the first ``lead_chars`` characters (all the clusterer reads of it), to replay the batches."""
+        self, lead_chars: int, batch: int = 2000, after: int = 0
+    ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None, int]]:
+        """Every stored article in storage order (those stored after position ``after`` only) with its signature,
+        embedding, clustered batch number and storage position (seq); its text cut to the first ``lead_chars``
+        characters (all the clusterer reads of it), to replay the batches."""
         cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
         lead = func.substr(articles_table.c.text, 1, lead_chars).label("lead")
-        last = 0
+        last = after
         while True:
             with self.engine.connect() as conn:
                 query = select(*cols, lead).where(articles_table.c.seq > last).order_by(articles_table.c.seq)
@@ -445,8 +451,16 @@ class Store:
             for row in rows:
                 emb = np.frombuffer(row["embedding"], dtype=np.float32) if row["embedding"] else None
                 article = _row_to_article({**row, "text": row["lead"] or "", "removed": "[]"})
-                yield article, row["signature"], emb, row["batch"]
+                yield article, row["signature"], emb, row["batch"], row["seq"]
             last = rows[-1]["seq"]
+
+    def last_seq(self, conn: Connection | None = None) -> int:
+        """Storage position of the last stored article (0 for an empty store)."""
+        query = select(func.coalesce(func.max(articles_table.c.seq), 0))
+        if conn is not None:
+            return int(conn.execute(query).scalar() or 0)
+        with self.engine.connect() as own:
+            return int(own.execute(query).scalar() or 0)
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
@@ -690,8 +704,8 @@ class Store:
             for doc_id, doc in docs.items()
             if doc_id not in existing
         ]
-        if rows:
-            conn.execute(insert(sources_table), rows)
+        if rows:  # a concurrent writer may store the same document meanwhile: the same id is the same content
+            conn.execute(self._insert_or_ignore(sources_table), rows)
 
     def get_sources(self, ids: Iterable[str]) -> dict[str, Document]:
         """The raw documents of stored articles (origin: the article's), by article id."""

@@ -51,8 +51,23 @@ def words(text: str) -> list[str]:
 
 
 def content_hash(text: str) -> str:
-    """Hash of the words of a text: equal for copies that differ only in case, punctuation or spacing."""
-    return hashlib.sha1(" ".join(words(text)).encode("utf-8")).hexdigest()
+    """Hash of the words of a text: equal for copies that differ only in case, punctuation or spacing. Read a
+    megabyte at a time (cut at whitespace, so no word is split): a 200 MB text's word list took gigabytes."""
+    digest = hashlib.sha1()
+    sep, start = b"", 0
+    while start < len(text):
+        space = _SPACE.search(text, start + _HASH_CHUNK)
+        end = space.end() if space else len(text)
+        found = words(text[start:end])
+        if found:
+            digest.update(sep + " ".join(found).encode("utf-8"))
+            sep = b" "
+        start = end
+    return digest.hexdigest()
+
+
+_SPACE = re.compile(r"\s")
+_HASH_CHUNK = 1 << 20
 
 
 def stable_id(*parts: str | None, prefix: str = "", length: int = 16) -> str:
@@ -477,18 +492,52 @@ def read_sentences(texts: list[str]) -> list[Reading] | None:
     return [r for r in out if r is not None]
 
 
+def text_head(text: str, max_chars: int) -> str:
+    """The first ``max_chars`` characters of ``text``, cut at the last paragraph break before the cap, else the
+    last space (a word is never halved), else at the cap: what a stage that reads a bounded amount of each article
+    reads (``max_article_chars`` settings)."""
+    if len(text) <= max_chars:
+        return text
+    window = text[:max_chars]
+    cut = window.rfind("\n")
+    if cut < max_chars // 2:
+        cut = window.rfind(" ")
+    if cut < max_chars // 2:
+        cut = max_chars
+    return window[:cut].rstrip()
+
+
+def _bounded(text: str, spans: Iterable[tuple[int, int]], cap: int) -> list[tuple[int, int]]:
+    """``spans`` with each one longer than ``cap`` characters cut into pieces of at most ``cap``, at spaces (else
+    anywhere): the models after the splitter (quotes, facts, summary) cost more with a sentence's length."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        while end - start > cap:
+            cut = text.rfind(" ", start + 1, start + cap)
+            cut = cut if cut > start + cap // 2 else start + cap
+            out.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
 def split_sentences(paragraph_texts: list[str], model: bool = True) -> list[list[str]]:
     """Sentences of each paragraph. spaCy's senter, fed paragraph by paragraph (fed whole documents it merges
     across blank lines); the regex splitter without spaCy or with ``model=False`` (copy detection, which only
     needs the same cut on both sides, takes that fast path)."""
+    cap = _ANALYZE.max_sentence_chars
     readings = read_paragraphs(paragraph_texts) if model else None
     if readings is None:
-        return [[p[a:b] for a, b in _merge_open_quotes(p, _split_fallback(p))] for p in paragraph_texts]
+        return [[p[a:b] for a, b in _bounded(p, _merge_open_quotes(p, _split_fallback(p)), cap)]
+                for p in paragraph_texts]
     out: list[list[str]] = []
     with _readings_lock:
         for reading in readings:
             sentences = []
-            for start, end in _merge_open_quotes(reading.text, reading.sentences):
+            for start, end in _bounded(reading.text, _merge_open_quotes(reading.text, reading.sentences), cap):
                 text = reading.text[start:end]
                 sentences.append(text)
                 _sentence_at[text] = (reading, start, end)

@@ -438,21 +438,15 @@ def watch(
 ) -> None:
     """Run cycles until ``stop`` is set, sleeping until the next source is due. A cycle that fails for an
     unexpected reason is logged and the next one starts from a fresh pipeline (its warm indexes may hold articles
-    whose batch rolled back), as does a cycle after another process wrote to the store."""
+    whose batch rolled back); what another process stored meanwhile the pipeline replays itself (``Pipeline._warm``)."""
     from .text import start_workers, stop_workers
 
     start_workers()  # forked before the stop handlers are installed: a worker keeps the default SIGTERM (it ends)
     running = threading.Event()
     client = ingest.make_client(pipeline.settings.ingest)
-    known = pipeline.store.count_articles()
     try:
         with stop_on_signals(stop, running):
             while not stop.is_set():
-                if pipeline.store.count_articles() != known:
-                    # another writer (tidings run, a POST to a server) added articles: the warm copy and story
-                    # indexes do not hold them, so they are loaded again (as the web app's writer does)
-                    log.info("the store changed outside this process: reloading the indexes")
-                    pipeline = _fresh(pipeline)
                 try:
                     report = watch_once(pipeline, client, on_skip=on_skip, running=running, stop=stop,
                                         write_lock=write_lock)
@@ -462,10 +456,8 @@ def watch(
                 except Exception:
                     log.exception("watch cycle failed; the sources it polled will be polled again")
                     pipeline = _fresh(pipeline)  # its indexes may hold articles whose batch rolled back
-                    known = pipeline.store.count_articles()
                     stop.wait(pipeline.settings.watch.every)
                     continue
-                known = pipeline.store.count_articles()
                 if on_cycle:
                     on_cycle(report)
                 ws = pipeline.settings.watch

@@ -303,19 +303,15 @@ class BodySizeLimit:
 
 class Writer:
     """Runs the pipeline for POSTed articles: one run at a time per process, on a Pipeline kept warm between
-    requests (rebuilt when another process, e.g. ``tidings run``, has added articles to the store meanwhile)."""
+    requests (it replays only what another process, e.g. ``tidings run``, stored meanwhile)."""
 
     def __init__(self, db: str, settings: Settings | None) -> None:
         self.db = db
         self.settings = settings
         self.lock = threading.Lock()
         self._pipeline: Pipeline | None = None
-        self._known_articles = -1
 
     def _get(self) -> Pipeline:
-        if self._pipeline is not None and self._pipeline.store.count_articles() != self._known_articles:
-            self._pipeline.store.close()
-            self._pipeline = None
         if self._pipeline is None:
             from ..pipeline import Pipeline  # imported on the first write: a read-only server never loads models
 
@@ -334,7 +330,6 @@ class Writer:
                 self.close()
                 self._pipeline = None
                 raise
-            self._known_articles = pipeline.store.count_articles()
             return result
 
     def close(self) -> None:

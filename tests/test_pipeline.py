@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -410,6 +411,24 @@ def test_a_new_run_on_a_store_clusters_from_the_state_the_last_run_left(tmp_path
         got = warmed._clusterer.candidates(probe, embeddings[probe.id[6:]])
         assert [s for s, _ in got] == [s for s, _ in want]
         assert all(np.array_equal(g, w) for (_, g), (_, w) in zip(got, want, strict=True))
+
+
+def test_a_store_past_the_replay_cap_is_loaded_from_its_stories(tmp_path, db):
+    # Replay costs a gate decision per stored article: past max_replay_articles the clusterer takes the stored
+    # stories as they are (a bounded start-up), and a new run still adds to them.
+    src = write_jsonl(tmp_path / "in.jsonl", [*STRIKE, BAKE])
+    Pipeline(db=db).run([str(src)])
+    settings = Settings()
+    settings.cluster.max_replay_articles = 0
+    warmed = Pipeline(settings, db=db)
+    warmed._warm()
+    assert not warmed._exact_replay
+    stored = {a.id: a.story_id for a, _, _ in warmed.store.iter_index_rows()}
+    assert {aid: warmed._clusterer.story_of(aid) for aid in stored} == stored
+    more = write_jsonl(tmp_path / "more.jsonl", [(f"{STRIKE[0][0]} (update)", "c.example", *STRIKE[0][2:])])
+    [article] = warmed.run([str(more)]).articles
+    strike_story = Counter(stored.values()).most_common(1)[0][0]  # the strike's articles, the bake sale alone
+    assert article.story_id == strike_story
 
 
 def test_one_long_paragraph_is_stored_whole_and_its_story_built_from_its_head(tmp_path):

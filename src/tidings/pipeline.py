@@ -196,6 +196,7 @@ class Pipeline:
         self._clusterer: cluster.StoryClusterer | None = None
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
+        self._exact_replay = True  # replay the stored batches (False: load the stored stories; see _warm)
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -214,13 +215,17 @@ class Pipeline:
         store in a new run, clusters its next batch from the state the uninterrupted run had there. Stories given
         by the input (``group_by="story"``) and those of schema 2 stores are added as they are stored. The storage
         position replayed last is kept (``_replayed``): a warm pipeline (the server's, watch's) that finds rows
-        after it replays just those, as a fresh one would (a whole replay costs ~2.4 ms per stored article)."""
+        after it replays just those, as a fresh one would (a whole replay costs ~2.4 ms per stored article). A store
+        of more than ``max_replay_articles`` is loaded as stored instead: its stories, not its batches."""
         if self._copies is None or self._clusterer is None:
             self._copies = dedupe.CopyDetector(self.settings.dedupe)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
             self._clusterer = cluster.StoryClusterer(self.settings.cluster)
             self._replayed = 0
+            # replaying costs ~2.4 ms per stored article (a gate decision each): past the cap, the stories are
+            # loaded as stored instead (one cheap add each), then and at every later catch-up
+            self._exact_replay = self.store.count_articles() <= self.settings.cluster.max_replay_articles
         elif self.store.last_seq() == self._replayed:
             return
         with self.timer("warm"):
@@ -246,7 +251,7 @@ class Pipeline:
             if number != batch_no:
                 replay()
                 batch_no = number
-            if number is not None:
+            if number is not None and self._exact_replay:
                 batch.append((article, embedding))
             elif article.story_id:
                 clusterer.add_known(article, embedding)

@@ -313,6 +313,14 @@ class ClusterSettings:
     story's last dated article) opened a story of its own. Tried and dropped: stories 1-7 days away as candidates
     with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at one day), within noise
     of none, at 5x the index searches."""
+    max_replay_articles: int = 5_000
+    """A new pipeline (a run, the server, the watcher) replays the stored batches through the clusterer, so that a
+    run that resumes or continues a store clusters its next batch from the state one uninterrupted run had (exact
+    resume). Replay costs ~2.4 ms per stored article (a gate decision each; 10,000 took 173 s on a loaded 2-core
+    machine), so past this many stored articles the clusterer is loaded from the stored stories instead, at a
+    fraction of the cost: then a resumed run agrees with an uninterrupted one only up to the tolerance measured
+    before exact resume (story partitions at B-cubed 0.96-0.98, ``benchmarks/resume.py``). A bound on start-up
+    time, not a quality choice."""
     min_cosine: float = 0.5
     """An article never joins a story (nor two stories merge) when no member of it is at least this close (cosine of
     article vectors): below it the content is that of unrelated news, whatever the other features say. The nearest

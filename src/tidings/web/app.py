@@ -37,7 +37,7 @@ from .. import __version__
 from ..changes import changes_since
 from ..model import RunResult, Story
 from ..render.html import Page, render_article, render_error, render_index, render_story
-from ..render.json import article_dict
+from ..render.json import article_dict, story_brief
 from ..settings import Settings
 from ..store import Store
 
@@ -342,19 +342,8 @@ class Writer:
 
 def story_summary(story: Story, urls: ServerUrls | None = None) -> dict[str, Any]:
     """The short form of a story in lists."""
-    urls = urls or ServerUrls()
-    return {
-        "id": story.id,
-        "headline": story.headline,
-        "articles": len(story.article_ids),
-        "independent_sources": story.independent_sources,
-        "sites": story.sites,
-        "first_seen": story.first_seen,
-        "last_seen": story.last_seen,
-        "updated_at": story.updated_at,
-        "url": f"/api/stories/{quote(story.id, safe='')}",
-        "page": urls.story(story.id),
-    }
+    urls = urls or ServerUrls()  # the list form `tidings stories --json` prints, plus the links
+    return {**story_brief(story), "url": f"/api/stories/{quote(story.id, safe='')}", "page": urls.story(story.id)}
 
 
 _SINCE_SCHEMA: dict[str, Any] = {

@@ -44,10 +44,11 @@ spark-deps: $(STAMP)
 	@$(BIN)/python -c 'import pyspark, pandas, pyarrow' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[spark]' \
 	  || echo "the [spark] extra could not be installed: the Spark tests will be skipped"
 
-# A throwaway PostgreSQL server (scripts/test-postgres.sh) for the PostgreSQL store tests; they skip without one.
+# A throwaway PostgreSQL server (scripts/test-postgres.sh) for the PostgreSQL store tests, stopped after them
+# (unless TIDINGS_TEST_PG_URL names a server of yours); the tests skip without one.
 test: $(STAMP) browser spark-deps
 	$(BIN)/ruff check src tests benchmarks
-	TIDINGS_TEST_PG_URL="$${TIDINGS_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" $(BIN)/python -m pytest -q
+	@if [ -n "$${TIDINGS_TEST_PG_URL:-}" ]; then $(BIN)/python -m pytest -q; else 	  url="$$(scripts/test-postgres.sh)"; TIDINGS_TEST_PG_URL="$$url" $(BIN)/python -m pytest -q; status=$$?; 	  scripts/test-postgres.sh stop; exit $$status; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -17,12 +17,12 @@ WED_2022 = date(2022, 2, 2)  # a Wednesday
     ("sentence", "published", "day", "words"),
     [
         # weekdays: the most recent such day on or before publication
-        ("On Wednesday, the U.S. gave Russia a written response.", WED_2022, "2022-02-02", "Wednesday"),
+        ("On Wednesday, the port authority gave the union a written offer.", WED_2022, "2022-02-02", "Wednesday"),
         ("The talks collapsed on Monday.", WED_2022, "2022-01-31", "Monday"),
         ("The talks collapsed on Thursday.", WED_2022, "2022-01-27", "Thursday"),
         ("They met last Wednesday.", WED_2022, "2022-01-26", "last Wednesday"),
         # a day of a month: in the publication year, the year before when that would be after publication
-        ("On Wednesday, January 26, the U.S. gave Russia a written response.", WED_2022, "2022-01-26", "January 26"),
+        ("On Wednesday, January 26, the port gave the union an offer.", WED_2022, "2022-01-26", "January 26"),
         ("The treaty was signed on 26 December.", WED_2022, "2021-12-26", "26 December"),
         ("The treaty was signed on Dec. 26, 2019.", WED_2022, "2019-12-26", "Dec. 26, 2019"),
         # relative days
@@ -73,8 +73,8 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
             Mention("a2", "The talks collapsed on Monday, January 31.", "two.example"),
             Mention("a3", "The talks collapsed on Monday.", "three.example"),  # no publication date: not dated
         ]),
-        Fact("The U.S. gave Russia a written response.", ["a2"], 1, [
-            Mention("a2", "On Wednesday, the U.S. gave Russia a written response.", "two.example"),
+        Fact("The port authority gave the union a written offer.", ["a2"], 1, [
+            Mention("a2", "On Wednesday, the port authority gave the union a written offer.", "two.example"),
         ]),
         Fact("Ministers will decide by Friday.", ["a1"], 1, [Mention("a1", "Ministers will decide by Friday.")]),
     ]  # fmt: skip

@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import Item, load_allsides_crawl, write_jsonl
+from watch import answer_feed
 
 SHIFT_DAYS = 30  # copy k of the seed is dated k * 30 days earlier
 
@@ -77,20 +78,9 @@ class FeedServer:
                 with owner.lock:
                     count = len(owner.published)
                     entries = [(i, d) for i, d, _ in owner.published[-window:]][::-1]
-                etag = f'"{count}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                body = rss(entries)
-                with owner.lock:
-                    owner.served.update(range(max(0, count - window), count))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
+                if answer_feed(self, f'"{count}"', lambda: rss(entries)):
+                    with owner.lock:
+                        owner.served.update(range(max(0, count - window), count))
 
             def log_message(self, *args: object) -> None:
                 pass

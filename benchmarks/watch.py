@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -50,6 +51,23 @@ def rss(items: list[Item]) -> bytes:
             f"<link>https://ecb.example/</link><language>en</language>{entries}</channel></rss>").encode()
 
 
+def answer_feed(handler: http.server.BaseHTTPRequestHandler, etag: str, make_body: Callable[[], bytes]) -> bool:
+    """Answer a feed request as a polite server does: 304 to a matching If-None-Match, else the body with its ETag.
+    Whether the body was sent."""
+    if handler.headers.get("If-None-Match") == etag:
+        handler.send_response(304)
+        handler.end_headers()
+        return False
+    body = make_body()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/rss+xml")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.send_header("ETag", etag)
+    handler.end_headers()
+    handler.wfile.write(body)
+    return True
+
+
 class Server:
     """Feeds by path, with an ETag per body and 304 for a matching If-None-Match."""
 
@@ -64,17 +82,7 @@ class Server:
                     self.send_response(404)
                     self.end_headers()
                     return
-                etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.send_header("ETag", etag)
-                self.end_headers()
-                self.wfile.write(body)
+                answer_feed(self, f'"{hash(body) & 0xFFFFFFFF:x}"', lambda: body)
 
             def log_message(self, *args: object) -> None:
                 pass

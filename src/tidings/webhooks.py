@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .model import Story
+from .render.json import story_brief
 from .settings import WatchSettings
 
 if TYPE_CHECKING:
@@ -31,17 +32,7 @@ def story_event(story: Story, created: bool, new_article_ids: list[str]) -> tupl
     event = "story.created" if created else "story.updated"
     body = {
         "event": event,
-        "story": {
-            "id": story.id,
-            "headline": story.headline,
-            "articles": len(story.article_ids),
-            "independent_sources": story.independent_sources,
-            "sites": story.sites,
-            "first_seen": story.first_seen,
-            "last_seen": story.last_seen,
-            "updated_at": story.updated_at,
-            "summary": [s.text for s in story.summary],
-        },
+        "story": {**story_brief(story), "summary": [s.text for s in story.summary]},
         "new_article_ids": new_article_ids,
     }
     return event, story.id, json.dumps(body, ensure_ascii=False, sort_keys=True)

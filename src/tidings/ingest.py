@@ -111,7 +111,7 @@ def iter_documents(
             elif source.startswith(("http://", "https://")):
                 if client is None and own_client is None:
                     own_client = make_client(settings)
-                items = _iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
+                items = iter_url(source, client or own_client, settings)  # type: ignore[arg-type]
             else:
                 items = _iter_path(source, settings)
             for item in guarded(scrub(source), items):
@@ -667,16 +667,6 @@ def iter_url(
     """Documents (or skips) of one URL, as ``iter_documents`` reads it. ``headers`` are added to the request and
     ``on_response`` sees the response (status, headers) before its body is read: the watch loop's conditional GET
     (If-None-Match / If-Modified-Since; a 304 yields nothing)."""
-    return _iter_url(url, client, settings, headers, on_response)
-
-
-def _iter_url(
-    url: str,
-    client: httpx.Client,
-    settings: IngestSettings,
-    headers: dict[str, str] | None = None,
-    on_response: Callable[[httpx.Response], None] | None = None,
-) -> Iterator[Item]:
     try:
         with client.stream("GET", url, headers=headers) as response:
             if on_response is not None:

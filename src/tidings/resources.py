@@ -104,6 +104,23 @@ def quantized_model(source: Path) -> Path:
     return target
 
 
+def _session_options(ort: Any, threads: int | None) -> Any:
+    """onnxruntime session options shared by the encoders: ``threads`` (else ``TIDINGS_ONNX_THREADS``, else up to 2)
+    intra-op threads, one inter-op thread, idle threads that sleep, warnings only."""
+    options = ort.SessionOptions()
+    # TIDINGS_ONNX_THREADS=1 helps when other processes share the cores (2 threads were 2x slower under load).
+    env_threads = os.environ.get("TIDINGS_ONNX_THREADS", "")
+    options.intra_op_num_threads = (
+        threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
+    )
+    options.inter_op_num_threads = 1
+    # Idle worker threads sleep instead of spinning: the pipeline runs Python between model calls, and with
+    # other processes on the cores spinning cost a quarter more CPU and 30% speed (2 cores, 600 sentences).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3
+    return options
+
+
 class OnnxMiniLM:
     """all-MiniLM-L6-v2 in ONNX: tokenize, run, mean-pool over the attention mask, L2-normalise.
 
@@ -127,20 +144,10 @@ class OnnxMiniLM:
         if name:
             self.name = name
 
-        options = ort.SessionOptions()
-        # TIDINGS_ONNX_THREADS=1 helps when other processes share the cores (2 threads were 2x slower under load).
-        env_threads = os.environ.get("TIDINGS_ONNX_THREADS", "")
-        options.intra_op_num_threads = (
-            threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
-        )
-        options.inter_op_num_threads = 1
-        # Idle worker threads sleep instead of spinning: the pipeline runs Python between model calls, and with
-        # other processes on the cores spinning cost a quarter more CPU and 30% speed (2 cores, 600 sentences).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options = _session_options(ort, threads)
         # Inputs change shape at every call (sentences batched by length); a memory pattern is planned and kept per
         # shape, so with it on the process grew by ~1 GB over 120 calls (off: same speed, memory flat).
         options.enable_mem_pattern = False
-        options.log_severity_level = 3
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(max_length=self.max_tokens)
@@ -358,14 +365,7 @@ class MultilingualUSE:
         import onnxruntime as ort
         from onnxruntime_extensions import get_library_path
 
-        options = ort.SessionOptions()
-        env_threads = os.environ.get("TIDINGS_ONNX_THREADS", "")
-        options.intra_op_num_threads = (
-            threads or (int(env_threads) if env_threads.isdigit() else 0) or min(2, os.cpu_count() or 1)
-        )
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3
+        options = _session_options(ort, threads)
         options.register_custom_ops_library(get_library_path())
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
 

@@ -305,6 +305,10 @@ class CopyDetector:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def knows_hash(self, content_hash: str) -> bool:
+        """Whether an article with this content hash is known (its exact copies are then found)."""
+        return content_hash in self._by_hash
+
     # -- signatures -------------------------------------------------------------------------------------------
     def shingles(self, article: Article) -> set[bytes]:
         """Distinct word shingles of the body text, paragraph by paragraph (a shingle never spans two paragraphs,

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -95,6 +96,11 @@ def article_vectors(
         norm = float(np.linalg.norm(total))
         out[n] = total / norm if norm > 0 else total
     return out
+
+
+def _iso_day(day: float | None) -> str | None:
+    """An ISO date (YYYY-MM-DD) of a time in days since the Unix epoch (:func:`tidings.cluster.parse_time`)."""
+    return None if day is None else datetime.fromtimestamp(day * 86400.0, UTC).date().isoformat()
 
 
 @dataclass
@@ -197,6 +203,9 @@ class Pipeline:
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
         self._exact_replay = True  # replay the stored batches (False: load the stored stories; see _warm)
+        self._window_start: float | None = None  # past the replay cap: the first day loaded (days since the epoch)
+        self._newest_day: float | None = None  # ... and the newest date the indexes hold
+        self._held = 0  # stored articles the indexes hold
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -215,24 +224,92 @@ class Pipeline:
         store in a new run, clusters its next batch from the state the uninterrupted run had there. Stories given
         by the input (``group_by="story"``) and those of schema 2 stores are added as they are stored. The storage
         position replayed last is kept (``_replayed``): a warm pipeline (the server's, watch's) that finds rows
-        after it replays just those, as a fresh one would (a whole replay costs ~2.4 ms per stored article). A store
-        of more than ``max_replay_articles`` is loaded as stored instead: its stories, not its batches."""
+        after it replays just those, as a fresh one would (a whole replay costs ~2.4 ms per stored article).
+
+        A store of more than ``max_replay_articles`` is loaded as stored instead (its stories, not its batches), and
+        only its open part (:meth:`_open_window`): the articles of the last ``warm_window_days`` before the newest
+        stored date and the last undated ones; older stories are archived (``ClusterSettings.warm_window_days``)."""
+        if self._copies is not None and self._clusterer is not None and self._window_aged():
+            self._copies = self._clusterer = None  # the newest date moved a whole window on: load the open part anew
         if self._copies is None or self._clusterer is None:
             self._copies = dedupe.CopyDetector(self.settings.dedupe)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
             self._clusterer = cluster.StoryClusterer(self.settings.cluster)
-            self._replayed = 0
+            self._replayed = self._held = 0
             # replaying costs ~2.4 ms per stored article (a gate decision each): past the cap, the stories are
             # loaded as stored instead (one cheap add each), then and at every later catch-up
             self._exact_replay = self.store.count_articles() <= self.settings.cluster.max_replay_articles
+            self._window_start = self._newest_day = None
+            if not self._exact_replay:
+                with self.timer("warm"):
+                    self._open_window()
+                return
         elif self.store.last_seq() == self._replayed:
             return
         with self.timer("warm"):
-            self._replay(self._copies, self._clusterer)
+            self._replay(self._copies, self._clusterer, self.store.iter_replay_rows(
+                self.settings.cluster.lead_chars, after=self._replayed))
 
-    def _replay(self, copies: dedupe.CopyDetector, clusterer: cluster.StoryClusterer) -> None:
-        """Replay the stored rows after ``_replayed`` through the copy detector and the clusterer."""
+    def _open_window(self) -> None:
+        """Load the open part of a store past the replay cap: the articles dated within ``warm_window_days`` before
+        the newest stored date (a date more than a day in the future does not count: a typo), and the last
+        ``warm_undated_articles`` undated ones, in storage order. Its cost follows the window, not the store."""
+        assert self._copies is not None and self._clusterer is not None
+        c = self.settings.cluster
+        last = self.store.last_seq()  # rows stored after it are caught up as any other writer's
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+        newest = cluster.parse_time(self.store.newest_published(tomorrow + "~"))  # '~' sorts after any time of day
+        if newest is not None:
+            self._newest_day = newest
+            self._window_start = newest - c.warm_window_days
+        seqs = [s for s in self.store.window_seqs(_iso_day(self._window_start), c.warm_undated_articles) if s <= last]
+        self._replay(self._copies, self._clusterer, self.store.iter_replay_rows(c.lead_chars, seqs=seqs))
+        self._replayed = last
+        log.info("warm: %d stored articles of the open window (from %s) loaded", len(seqs),
+                 _iso_day(self._window_start) or "undated only")
+
+    def _window_aged(self) -> bool:
+        """Whether a warm pipeline should load its window anew: the newest date it took moved on by a whole
+        ``warm_window_days`` past its window (memory stays bounded in a pipeline that runs for months), or the
+        store it replays exactly has grown past ``max_replay_articles``."""
+        c = self.settings.cluster
+        if self._exact_replay:
+            return self._held > c.max_replay_articles
+        if self._window_start is None or self._newest_day is None:
+            return False
+        return self._newest_day - self._window_start > 2 * c.warm_window_days
+
+    def _reopen(self, articles: list[Article]) -> None:
+        """Load the archived stored articles that ``articles`` may meet (past the replay cap, where only the open
+        window is loaded): exact copies of them (same content hash; a copy joins its original's story), and the
+        stored articles of the days around a late article (one dated before the window: the stories of its days are
+        reopened from their articles of those days). At most ``reopen_articles`` per batch."""
+        if self._exact_replay or self._copies is None or self._clusterer is None:
+            return
+        c = self.settings.cluster
+        cap = c.reopen_articles
+        hashes = [a.content_hash for a in articles if a.content_hash and not self._copies.knows_hash(a.content_hash)]
+        seqs = self.store.seqs_with_hashes(hashes, cap) if hashes else []
+        reach = max(c.window_days, self.settings.dedupe.paraphrase_max_days) + 1.0
+        soon = datetime.now(UTC).timestamp() / 86400.0 + 1.0  # a date past tomorrow is a typo, not the news
+        days = [t for a in articles if (t := cluster.parse_time(a.published)) is not None and t <= soon]
+        if self._window_start is not None:
+            late = sorted({(_iso_day(t - reach), _iso_day(min(t + reach, self._window_start + 1.0)))
+                           for t in days if t - reach < self._window_start})
+            seqs += self.store.seqs_published_between([(a, b) for a, b in late if a and b], cap - len(seqs))
+        if days:
+            self._newest_day = max(days + ([self._newest_day] if self._newest_day is not None else []))
+        if seqs:
+            self._replay(self._copies, self._clusterer,
+                         self.store.iter_replay_rows(c.lead_chars, seqs=seqs), track=False)
+            log.info("reopened: %d archived stored articles loaded for a batch", len(seqs))
+
+    def _replay(self, copies: dedupe.CopyDetector, clusterer: cluster.StoryClusterer,
+                rows: Iterable[tuple[Article, bytes | None, np.ndarray | None, int | None, int]],
+                track: bool = True) -> None:
+        """Replay stored ``rows`` (storage order) through the copy detector and the clusterer; with ``track``, keep
+        the storage position replayed last in ``_replayed``."""
         batch: list[tuple[Article, np.ndarray]] = []
         batch_no: int | None = None
 
@@ -241,9 +318,10 @@ class Pipeline:
                 clusterer.assign([a for a, _ in batch], np.stack([e for _, e in batch]))
                 batch.clear()
 
-        lead_chars = self.settings.cluster.lead_chars
-        for article, signature, embedding, number, seq in self.store.iter_replay_rows(lead_chars, after=self._replayed):
-            self._replayed = seq
+        for article, signature, embedding, number, seq in rows:
+            self._held += 1
+            if track:
+                self._replayed = seq
             if embedding is None:
                 continue
             if signature is not None:  # the detector gets no text: it would take the lead for the whole
@@ -434,6 +512,7 @@ class Pipeline:
             # from inputs embedded before costs no model time
             c, min_words = self.settings.cluster, self.settings.dedupe.alignment_min_words
             embeddings = article_vectors(articles, self.encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
+        self._reopen(articles)
         with self.timer("dedupe", len(articles)):
             signatures = [self._copies.signature(a) for a in articles]
             changed_known = self._copies.detect(articles, embeddings, signatures)
@@ -464,6 +543,7 @@ class Pipeline:
             self.store.update_relations(conn, changed_known)
             self.store.assign_stories(conn, assignments, merged)
             last = self.store.last_seq(conn)
+        self._held += len(stored)
         if follows and len(stored) == len(articles):
             self._replayed = last  # the indexes took this batch as a replay would
         else:  # another writer's rows came first in storage order: replay everything again before the next batch

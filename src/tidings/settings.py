@@ -321,6 +321,23 @@ class ClusterSettings:
     fraction of the cost: then a resumed run agrees with an uninterrupted one only up to the tolerance measured
     before exact resume (story partitions at B-cubed 0.96-0.98, ``benchmarks/resume.py``). A bound on start-up
     time, not a quality choice."""
+    warm_window_days: float = 7.0
+    """Past ``max_replay_articles``, a pipeline loads only the *open* part of the store: the articles dated within
+    this many days before the newest stored date (and the last ``warm_undated_articles`` undated ones) go into the
+    copy detector and the clusterer; the stories and copies older than that are *archived*: stored and served as
+    before, but no new article is compared with them unless it reopens them (a late article dated before the
+    window, a copy of an archived article: :meth:`tidings.pipeline.Pipeline._reopen`). Start-up and memory then
+    follow the articles of the window, not the size of the store, and a long-running pipeline drops and reloads its
+    window when the newest date has moved on by a whole window. 7 days is a design choice, not tuned: a new article
+    dated at the newest date meets stories at most ``window_days`` (1.5) away and reworded copies at most
+    ``DedupeSettings.paraphrase_max_days`` (4) away, with room for articles that arrive a few days late."""
+    warm_undated_articles: int = 2_000
+    """Undated articles have no time window: past ``max_replay_articles`` the last this many stored are loaded (in
+    storage order), with their stories. Older undated articles are archived: an undated article is compared with
+    the open stories only, and with archived articles only when it is their exact copy (same content hash)."""
+    reopen_articles: int = 2_000
+    """At most this many stored articles are loaded to reopen archived stories for one batch (a late article's days,
+    the stories of archived originals of copies): bounds what one late article can cost."""
     min_cosine: float = 0.5
     """An article never joins a story (nor two stories merge) when no member of it is at least this close (cosine of
     article vectors): below it the content is that of unrelated news, whatever the other features say. The nearest

@@ -432,18 +432,24 @@ class Store:
             yield article, signature, embedding
 
     def iter_replay_rows(
-        self, lead_chars: int, batch: int = 2000, after: int = 0
+        self, lead_chars: int, batch: int = 2000, after: int = 0, seqs: list[int] | None = None
     ) -> Iterator[tuple[Article, bytes | None, np.ndarray | None, int | None, int]]:
-        """Every stored article in storage order (those stored after position ``after`` only) with its signature,
-        embedding, clustered batch number and storage position (seq); its text cut to the first ``lead_chars``
-        characters (all the clusterer reads of it), to replay the batches."""
+        """Every stored article in storage order (those stored after position ``after`` only; with ``seqs``, those
+        at these storage positions only) with its signature, embedding, clustered batch number and storage position
+        (seq); its text cut to the first ``lead_chars`` characters (all the clusterer reads of it), to replay the
+        batches."""
         cols = [c for c in articles_table.c if c.name not in ("text", "removed")]
         lead = func.substr(articles_table.c.text, 1, lead_chars).label("lead")
+        wanted = sorted(s for s in set(seqs) if s > after) if seqs is not None else None
         last = after
         while True:
             with self.engine.connect() as conn:
-                query = select(*cols, lead).where(articles_table.c.seq > last).order_by(articles_table.c.seq)
-                rows = list(conn.execute(query.limit(batch)).mappings())
+                query = select(*cols, lead).order_by(articles_table.c.seq)
+                if wanted is None:
+                    rows = list(conn.execute(query.where(articles_table.c.seq > last).limit(batch)).mappings())
+                else:  # a chunk of the positions asked, each row read through the seq index
+                    chunk, wanted = wanted[:500], wanted[500:]
+                    rows = list(conn.execute(query.where(articles_table.c.seq.in_(chunk))).mappings()) if chunk else []
             if not rows:
                 return
             import numpy as np
@@ -453,6 +459,46 @@ class Store:
                 article = _row_to_article({**row, "text": row["lead"] or "", "removed": "[]"})
                 yield article, row["signature"], emb, row["batch"], row["seq"]
             last = rows[-1]["seq"]
+
+    def newest_published(self, not_after: str) -> str | None:
+        """The newest stored publication date not after ``not_after`` (an ISO date: a date in the future is a typo
+        or a scheduled page, not where the news is). Read from the index on ``published``."""
+        query = select(func.max(articles_table.c.published)).where(articles_table.c.published <= not_after)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def window_seqs(self, since: str | None, undated: int) -> list[int]:
+        """Storage positions of the open part of the store (see ``ClusterSettings.warm_window_days``): the articles
+        dated ``since`` (an ISO date) or later, and the last ``undated`` articles without a date. Both are read
+        through indexes (``published``, ``seq``): no scan of the store."""
+        a = articles_table.c
+        with self.engine.connect() as conn:
+            found = set(conn.execute(select(a.seq).where(a.published >= since)).scalars()) if since else set()
+            last_undated = select(a.seq).where(a.published.is_(None)).order_by(a.seq.desc()).limit(undated)
+            found.update(conn.execute(last_undated).scalars())
+        return sorted(s for s in found if s is not None)
+
+    def seqs_published_between(self, ranges: list[tuple[str, str]], limit: int) -> list[int]:
+        """Storage positions of the articles dated within any of ``ranges`` (ISO dates, start included, end
+        excluded), at most ``limit``: the last stored first."""
+        a = articles_table.c
+        if not ranges or limit <= 0:
+            return []
+        dated = or_(*[(a.published >= start) & (a.published < end) for start, end in ranges])
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(a.seq).where(dated).order_by(a.seq.desc()).limit(limit)).scalars())
+
+    def seqs_with_hashes(self, hashes: Iterable[str], limit: int) -> list[int]:
+        """Storage positions of stored articles with one of these content hashes (at most ``limit``, the first
+        stored first: the one a copy detector would have met first)."""
+        wanted = sorted(set(hashes))
+        found: list[int] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                query = select(articles_table.c.seq).where(articles_table.c.content_hash.in_(chunk))
+                found.extend(conn.execute(query.order_by(articles_table.c.seq).limit(limit)).scalars())
+        return sorted(found)[:limit]
 
     def last_seq(self, conn: Connection | None = None) -> int:
         """Storage position of the last stored article (0 for an empty store)."""

@@ -431,6 +431,36 @@ def test_a_store_past_the_replay_cap_is_loaded_from_its_stories(tmp_path, db):
     assert article.story_id == strike_story
 
 
+def test_past_the_replay_cap_only_the_open_window_is_loaded_and_late_articles_reopen_it(tmp_path, db):
+    # Past max_replay_articles a pipeline loads the articles of the last warm_window_days only: the strike, two
+    # months older than the newest article, is archived; a late update of it, and a copy of it put out again now,
+    # still find its story (they reopen it from the store).
+    bake = (BAKE[0], BAKE[1], "2026-05-20", BAKE[3])
+    Pipeline(db=db).run([str(write_jsonl(tmp_path / "in.jsonl", [*STRIKE, bake]))])
+    settings = Settings()
+    settings.cluster.max_replay_articles = 0
+    warmed = Pipeline(settings, db=db)
+    warmed._warm()
+    stored = {a.id: (a.story_id, a.published) for a, _, _ in warmed.store.iter_index_rows()}
+    strike_ids = [aid for aid, (_, day) in stored.items() if day == "2026-03-02"]
+    [bake_id] = [aid for aid, (_, day) in stored.items() if day == "2026-05-20"]
+    assert warmed._clusterer.story_of(bake_id) == stored[bake_id][0]
+    assert all(warmed._clusterer.story_of(aid) is None for aid in strike_ids) and len(warmed._copies) == 1
+    strike_story = stored[strike_ids[0]][0]
+    late = (f"{STRIKE[0][0]} (update)", "c.example", "2026-03-03", STRIKE[0][3])
+    [article] = warmed.run([str(write_jsonl(tmp_path / "late.jsonl", [late]))]).articles
+    assert article.story_id == strike_story
+    again = ("Port Valen terminal shut by strike", "d.example", "2026-05-21", STRIKE[1][3])  # the same words
+    [copy] = warmed.run([str(write_jsonl(tmp_path / "copy.jsonl", [again]))]).articles
+    assert (copy.relation, copy.copy_of, copy.story_id) == ("duplicate", strike_ids[1], strike_story)
+    # a pipeline that runs on: once the newest date has moved a whole window past its window, it loads it anew
+    title, _day, *body = LEDGER_ROWS[0]
+    warmed.run([str(write_jsonl(tmp_path / "later.jsonl", [(title, LEDGER, "2026-06-10", "\n\n".join(body))]))])
+    assert warmed._clusterer.story_of(bake_id) == stored[bake_id][0]
+    warmed._warm()
+    assert warmed._clusterer.story_of(bake_id) is None and len(warmed._copies) == 1
+
+
 def test_one_long_paragraph_is_stored_whole_and_its_story_built_from_its_head(tmp_path):
     # A ~300 KB paragraph with no sentence end (under every size cap) once took minutes and gigabytes in the story
     # rebuild: the briefing reads the first max_article_chars, in sentences of at most max_sentence_chars.

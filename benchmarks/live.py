@@ -5,11 +5,14 @@ The stored part is generated, not run through the pipeline (10k articles would t
 shared cores): the real pipeline first stores ``--seed`` articles of the AllSides crawl (../shared/corpora, read
 at run time; their texts, MinHash signatures, embeddings, stories, briefings), then their rows are copied in SQL
 until the store holds ``--stored`` articles: copy k of every article and story gets new ids and its dates moved
-back k * 30 days (so copies fall in other time windows than the seed and than each other), and copies come first
-in storage order (the order a warming pipeline replays), as older articles would. Texts, signatures and vectors
+back k * 30 days (``--shift-days``; so copies fall in other time windows than the seed and than each other), and
+copies come first in storage order (the order a warming pipeline replays), as older articles would. With
+``--shift-days 1`` copies overlap in time: the last week of the store then holds ~2,000 articles (~300 a day, a
+busy aggregator) instead of the seed's ~100. Texts, signatures and vectors
 repeat the seed's, which is what the indexes load; line memory and raw documents are not copied.
 
-Then one ``Pipeline`` is opened on the store and timed until its copy detector and clusterer are warm (start-up),
+Then one ``Pipeline`` is opened on the store and timed until its copy detector and clusterer are warm (start-up;
+past ``max_replay_articles`` it loads the open window of the store only, ``ClusterSettings.warm_window_days``),
 and a local feed server (127.0.0.1, this process, the RSS reading of benchmarks/watch.py) publishes the next
 ``--arrivals`` AllSides articles at ``--rate`` per second in real time, each dated on simulated days
 (``--per-day`` articles a day, starting the day after the seed's last). The watch loop polls back to back (not
@@ -18,6 +21,8 @@ publishes it to the end of the cycle that stored it and rebuilt its story's brie
 
     .venv/bin/python benchmarks/live.py                       # 10k stored, 60 arrivals at 1/s
     .venv/bin/python benchmarks/live.py --big                 # 100k stored
+    .venv/bin/python benchmarks/live.py --stored 1000000      # 1M stored (~20 GB of disk, ~10 min to copy)
+    .venv/bin/python benchmarks/live.py --shift-days 1        # a denser store: ~300 articles a day
     .venv/bin/python benchmarks/live.py --arrivals 120 --rate 2 --per-day 40
 """
 
@@ -29,6 +34,7 @@ import http.server
 import json
 import os
 import resource
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -43,8 +49,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import Item, load_allsides_crawl, write_jsonl
 from watch import answer_feed
-
-SHIFT_DAYS = 30  # copy k of the seed is dated k * 30 days earlier
 
 
 def rss(entries: list[tuple[Item, datetime]]) -> bytes:
@@ -97,7 +101,7 @@ class FeedServer:
             time.sleep(1 / rate)
 
 
-def grow_store(db: str, target: int) -> tuple[int, float]:
+def grow_store(db: str, target: int, shift_days: int = 30) -> tuple[int, float]:
     """Copy the stored articles and stories (SQL on the SQLite store) until it holds ``target`` articles; returns
     the copies made and the seconds it took. See the module docstring."""
     started = time.perf_counter()
@@ -115,7 +119,7 @@ def grow_store(db: str, target: int) -> tuple[int, float]:
         left = target - n - made
         if left <= 0:
             break
-        shift = f"-{k * SHIFT_DAYS} days"
+        shift = f"-{k * shift_days} days"
         values = {c: c for c in cols}
         values.update({
             "id": f"substr(id, 1, 30) || printf('~%09d', {k})",
@@ -169,6 +173,14 @@ def _copy_stories(con: sqlite3.Connection, stories: list[tuple[str, str]], rows:
     con.executemany(query, [(new_id, data, old_id) for (new_id, data), (old_id, _) in pairs])
 
 
+def _copy_store(source: str, target: str) -> None:
+    """Copy a SQLite store (its write-ahead log folded in first)."""
+    con = sqlite3.connect(source)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    shutil.copyfile(source, target)
+
+
 def rss_mb() -> float:
     import psutil
 
@@ -184,7 +196,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1.0, help="articles published per second (real time)")
     parser.add_argument("--per-day", type=int, default=30, help="articles per simulated day")
     parser.add_argument("--window", type=int, default=50, help="entries the feed keeps (its newest)")
-    parser.add_argument("--db", help="keep the generated store here (default: a temporary folder)")
+    parser.add_argument("--shift-days", type=int, default=30, help="copy k of the seed is dated k times this earlier")
+    parser.add_argument("--db", help="keep the generated store here, as it is before the watch (default: a temporary "
+                        "folder); if the file exists, it is used (a copy of it) instead of generating one")
     args = parser.parse_args()
     stored = 100_000 if args.big else args.stored
 
@@ -195,13 +209,21 @@ def main() -> None:
     items.sort(key=lambda i: (i.published or "", i.id))
     seed, arrivals = items[: args.seed], items[args.seed : args.seed + args.arrivals]
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or str(Path(tmp) / "live.db")
-        jsonl = Path(tmp) / "seed.jsonl"
-        write_jsonl([Item(**{**i.__dict__, "story": None}) for i in seed], jsonl)  # stories found, not given
-        started = time.perf_counter()
-        Pipeline(db=db).run([str(jsonl)], collect=False)
-        seed_s = time.perf_counter() - started
-        copied, grow_s = grow_store(db, stored)
+        db = str(Path(tmp) / "live.db")
+        seed_s = grow_s = 0.0
+        copied = 0
+        reused = bool(args.db and Path(args.db).exists())
+        if not reused:
+            jsonl = Path(tmp) / "seed.jsonl"
+            write_jsonl([Item(**{**i.__dict__, "story": None}) for i in seed], jsonl)  # stories found, not given
+            started = time.perf_counter()
+            Pipeline(db=db).run([str(jsonl)], collect=False)
+            seed_s = time.perf_counter() - started
+            copied, grow_s = grow_store(db, stored, args.shift_days)
+            if args.db:
+                _copy_store(db, args.db)
+        else:  # a store generated before: the watch runs on a copy, and a new process pays its imports here
+            _copy_store(args.db, db)
 
         # start-up: a new process's Pipeline until its copy detector and clusterer are warm
         before = rss_mb()
@@ -210,6 +232,7 @@ def main() -> None:
         pipeline._warm()  # what the first batch of a run does (private: the cost a restart pays before reading)
         startup_s = time.perf_counter() - started
         startup_mb = rss_mb() - before
+        loaded = getattr(pipeline, "_held", None)  # None: a tidings that loads every stored article
         total = pipeline.store.count_articles()
 
         pipeline.settings.watch.summary_max_words = 0  # entries are full text: never fetch a linked page
@@ -252,15 +275,18 @@ def main() -> None:
 
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    made = (f"a copy of {args.db}" if reused else
+            f"{args.seed} AllSides articles through the pipeline in {seed_s:.0f} s, {copied:,} copies made in SQL in "
+            f"{grow_s:.1f} s, dated {args.shift_days} days apart")
     print(
-        f"store: {total:,} articles ({args.seed} AllSides articles through the pipeline in {seed_s:.0f} s, "
-        f"{copied:,} copies made in SQL in {grow_s:.1f} s); {len(dated)} arrivals at {args.rate}/s, "
-        f"{args.per_day} a simulated day; cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
+        f"store: {total:,} articles ({made}); {len(dated)} arrivals at {args.rate}/s, {args.per_day} a simulated day; "
+        f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}"
     )
     print()
     print("| measure | value |")
     print("|---|---|")
     print(f"| start-up: Pipeline opened and its indexes warm | {startup_s:.2f} s (+{startup_mb:.0f} MB) |")
+    print(f"| stored articles loaded at start-up | {loaded or total:,} of {total:,} |")
     print(f"| arrival to briefing, p50 | {statistics.median(latencies):.2f} s |")
     print(f"| arrival to briefing, p99 | {p99:.2f} s |")
     print(f"| arrival to briefing, max | {latencies[-1]:.2f} s |")

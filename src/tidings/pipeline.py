@@ -206,6 +206,7 @@ class Pipeline:
         self._window_start: float | None = None  # past the replay cap: the first day loaded (days since the epoch)
         self._newest_day: float | None = None  # ... and the newest date the indexes hold
         self._held = 0  # stored articles the indexes hold
+        self._opened = 0  # ... of which the open window loaded
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -265,17 +266,20 @@ class Pipeline:
             self._window_start = newest - c.warm_window_days
         seqs = [s for s in self.store.window_seqs(_iso_day(self._window_start), c.warm_undated_articles) if s <= last]
         self._replay(self._copies, self._clusterer, self.store.iter_replay_rows(c.lead_chars, seqs=seqs))
-        self._replayed = last
+        self._replayed, self._opened = last, self._held
         log.info("warm: %d stored articles of the open window (from %s) loaded", len(seqs),
                  _iso_day(self._window_start) or "undated only")
 
     def _window_aged(self) -> bool:
         """Whether a warm pipeline should load its window anew: the newest date it took moved on by a whole
-        ``warm_window_days`` past its window (memory stays bounded in a pipeline that runs for months), or the
-        store it replays exactly has grown past ``max_replay_articles``."""
+        ``warm_window_days`` past its window, or it took ``max_replay_articles`` more articles than its window held
+        (reopened ones included): memory stays bounded in a pipeline that runs for months. Or the store it replays
+        exactly has grown past ``max_replay_articles``: it then loads the window, as a new pipeline would."""
         c = self.settings.cluster
         if self._exact_replay:
             return self._held > c.max_replay_articles
+        if self._held > self._opened + c.max_replay_articles:
+            return True
         if self._window_start is None or self._newest_day is None:
             return False
         return self._newest_day - self._window_start > 2 * c.warm_window_days

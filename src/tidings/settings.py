@@ -329,8 +329,8 @@ class ClusterSettings:
     window, a copy of an archived article: :meth:`tidings.pipeline.Pipeline._reopen`). Start-up and memory then
     follow the articles of the window, not the size of the store, and a long-running pipeline drops and reloads its
     window when the newest date has moved on by a whole window, or when it has taken ``max_replay_articles`` more
-    articles than its window held (memory stays bounded over months). 7 days is a design choice, not tuned: a new article
-    dated at the newest date meets stories at most ``window_days`` (1.5) away and reworded copies at most
+    articles than its window held (memory stays bounded over months). 7 days is a design choice, not tuned: a new
+    article dated at the newest date meets stories at most ``window_days`` (1.5) away and reworded copies at most
     ``DedupeSettings.paraphrase_max_days`` (4) away, with room for articles that arrive a few days late."""
     warm_undated_articles: int = 2_000
     """Undated articles have no time window: past ``max_replay_articles`` the last this many stored are loaded (in

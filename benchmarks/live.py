@@ -104,6 +104,8 @@ class FeedServer:
 def grow_store(db: str, target: int, shift_days: int = 30) -> tuple[int, float]:
     """Copy the stored articles and stories (SQL on the SQLite store) until it holds ``target`` articles; returns
     the copies made and the seconds it took. See the module docstring."""
+    from tidings.store import fts_rowid
+
     started = time.perf_counter()
     con = sqlite3.connect(db)
     n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -152,9 +154,10 @@ def grow_store(db: str, target: int, shift_days: int = 30) -> tuple[int, float]:
         "UPDATE stories SET n_articles = (SELECT count(*) FROM articles WHERE story_id = stories.id) "
         "WHERE id LIKE '%~%'"
     )
+    con.create_function("fts_rowid", 1, fts_rowid, deterministic=True)  # a story's full-text row is at its rowid
     con.execute(
-        "INSERT INTO stories_fts (story_id, headline, body) SELECT id, headline, search_text FROM stories "
-        "WHERE id LIKE '%~%'"
+        "INSERT INTO stories_fts (rowid, story_id, headline, body) SELECT fts_rowid(id), id, headline, search_text "
+        "FROM stories WHERE id LIKE '%~%'"
     )
     con.commit()
     con.close()

@@ -94,6 +94,33 @@ def test_saved_stories_are_listed_and_searchable(db):
     assert [s.id for s in store.list_stories(q="dock")] == ["s0"]
 
 
+def test_an_older_stores_search_rows_are_keyed_by_story_and_replaced_in_place(db):
+    # Older tidings left full-text rows at any rowid and replaced them by a search on the story id, a read of every
+    # row (0.3 s a story at 100k articles); opened now, each row moves to its story's rowid, once.
+    store = Store(db)
+    with store.transaction() as conn:
+        for i, head in enumerate(["Dock strike closes Port Valen", "Dam alert"]):
+            store.save_story(conn, Story(id=f"s{i}", headline=head, article_ids=[f"a{i}"]), search_text=head)
+    store.close()
+    con = sqlite3.connect(db)  # as an older tidings wrote them
+    rows = con.execute("SELECT story_id, headline, body FROM stories_fts ORDER BY story_id").fetchall()
+    con.execute("DELETE FROM stories_fts")
+    con.executemany("INSERT INTO stories_fts (story_id, headline, body) VALUES (?, ?, ?)", rows)
+    con.execute("DELETE FROM meta WHERE key = 'fts_rowids'")
+    con.commit()
+    con.close()
+    store = Store(db)
+    with store.transaction() as conn:
+        store.save_story(conn, Story(id="s0", headline="Port Valen reopens", article_ids=["a0"]), search_text="")
+    assert [s.id for s in store.list_stories(q="dock")] == []
+    assert [s.id for s in store.list_stories(q="reopens")] == ["s0"]
+    assert [s.id for s in store.list_stories(q="dam")] == ["s1"]
+    store.close()
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT count(*) FROM stories_fts").fetchone() == (2,)
+    con.close()
+
+
 def test_vector_cache(db):
     store = Store(db)
     store.put_vectors({"k1": np.arange(3, dtype=np.float32)})
@@ -131,6 +158,7 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     store.close()
     con = sqlite3.connect(db)  # as schema 2 left it: no story versions, no batch numbers
     con.execute("ALTER TABLE stories DROP COLUMN version")
+    con.execute("DROP INDEX ix_articles_batch")
     con.execute("ALTER TABLE articles DROP COLUMN batch")
     con.execute("DROP TABLE story_versions")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")

@@ -158,7 +158,6 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     store.close()
     con = sqlite3.connect(db)  # as schema 2 left it: no story versions, no batch numbers
     con.execute("ALTER TABLE stories DROP COLUMN version")
-    con.execute("DROP INDEX ix_articles_batch")
     con.execute("ALTER TABLE articles DROP COLUMN batch")
     con.execute("DROP TABLE story_versions")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")

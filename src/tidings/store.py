@@ -95,7 +95,7 @@ articles_table = Table(
     Column("seq", Integer, index=True),  # insertion order, for stable listing
     # the clustered batch that stored the article (None: stories from the input's 'story' field, or schema 2): a
     # resumed run replays the stored batches through the clusterer, as the uninterrupted run processed them
-    Column("batch", Integer, index=True),  # ix_articles_batch: the next batch's number is max(batch)
+    Column("batch", Integer),
     Column("created_at", String(40), nullable=False),
 )
 
@@ -287,7 +287,6 @@ class Store:
                 self._migrate(conn, int(version))
             # indexes, not tables or columns: any older store gets them on opening, whatever its version
             conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_stories_dirty ON stories (dirty, id)")
-            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_batch ON articles (batch)")
             if self.is_sqlite:
                 conn.exec_driver_sql(
                     "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5("
@@ -389,8 +388,9 @@ class Store:
             return set()
         seq = conn.execute(select(func.coalesce(func.max(articles_table.c.seq), 0))).scalar() or 0
         batch = None
-        if clustered:
-            batch = (conn.execute(select(func.coalesce(func.max(articles_table.c.batch), 0))).scalar() or 0) + 1
+        if clustered:  # numbers grow with storage order: the last numbered row has the largest (max() read every row)
+            last = select(articles_table.c.batch).where(articles_table.c.batch.is_not(None))
+            batch = (conn.execute(last.order_by(articles_table.c.seq.desc()).limit(1)).scalar() or 0) + 1
         rows = []
         for i, a in enumerate(articles):
             row = {f: getattr(a, f) for f in _ARTICLE_FIELDS}

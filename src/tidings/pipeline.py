@@ -207,6 +207,7 @@ class Pipeline:
         self._newest_day: float | None = None  # ... and the newest date the indexes hold
         self._held = 0  # stored articles the indexes hold
         self._opened = 0  # ... of which the open window loaded
+        self._reopened: set[tuple[str, str]] = set()  # the archived days (ranges) loaded for late articles
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -242,6 +243,7 @@ class Pipeline:
             # loaded as stored instead (one cheap add each), then and at every later catch-up
             self._exact_replay = self.store.count_articles() <= self.settings.cluster.max_replay_articles
             self._window_start = self._newest_day = None
+            self._reopened = set()
             if not self._exact_replay:
                 with self.timer("warm"):
                     self._open_window()
@@ -299,9 +301,11 @@ class Pipeline:
         soon = datetime.now(UTC).timestamp() / 86400.0 + 1.0  # a date past tomorrow is a typo, not the news
         days = [t for a in articles if (t := cluster.parse_time(a.published)) is not None and t <= soon]
         if self._window_start is not None:
-            late = sorted({(_iso_day(t - reach), _iso_day(min(t + reach, self._window_start + 1.0)))
-                           for t in days if t - reach < self._window_start})
-            seqs += self.store.seqs_published_between([(a, b) for a, b in late if a and b], cap - len(seqs))
+            late = {(_iso_day(t - reach), _iso_day(min(t + reach, self._window_start + 1.0)))
+                    for t in days if t - reach < self._window_start}
+            ranges = sorted((a, b) for a, b in late if a and b and (a, b) not in self._reopened)
+            self._reopened.update(ranges)  # loaded once: the rows stay until the window is loaded anew
+            seqs += self.store.seqs_published_between(ranges, cap - len(seqs))
         if days:
             self._newest_day = max(days + ([self._newest_day] if self._newest_day is not None else []))
         if seqs:

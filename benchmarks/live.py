@@ -134,7 +134,7 @@ def grow_store(db: str, target: int, shift_days: int = 30) -> tuple[int, float]:
                      f"{(copies - k) * max_batch} END",
         })  # fmt: skip
         con.execute(f"INSERT INTO articles ({', '.join(cols)}) SELECT {', '.join(values[c] for c in cols)} "
-                    f"FROM articles WHERE id NOT LIKE '%~%' ORDER BY seq LIMIT {left}")  # fmt: skip
+                    f"FROM articles WHERE seq > {copies * max_seq} ORDER BY seq LIMIT {left}")  # fmt: skip
         made += min(left, n)
         suffix = f"~{k:09d}"
         rows = []

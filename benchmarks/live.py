@@ -7,8 +7,8 @@ at run time; their texts, MinHash signatures, embeddings, stories, briefings), t
 until the store holds ``--stored`` articles: copy k of every article and story gets new ids and its dates moved
 back k * 30 days (``--shift-days``; so copies fall in other time windows than the seed and than each other), and
 copies come first in storage order (the order a warming pipeline replays), as older articles would. With
-``--shift-days 1`` copies overlap in time: the last week of the store then holds ~2,000 articles (~300 a day, a
-busy aggregator) instead of the seed's ~100. Texts, signatures and vectors
+``--shift-days 0`` copies keep the seed's dates: the last week of a 10k store then holds 1,812 articles (~260 a day,
+a busy aggregator; ten times as many at 100k) instead of the seed's 64. Texts, signatures and vectors
 repeat the seed's, which is what the indexes load; line memory and raw documents are not copied.
 
 Then one ``Pipeline`` is opened on the store and timed until its copy detector and clusterer are warm (start-up;
@@ -22,7 +22,7 @@ publishes it to the end of the cycle that stored it and rebuilt its story's brie
     .venv/bin/python benchmarks/live.py                       # 10k stored, 60 arrivals at 1/s
     .venv/bin/python benchmarks/live.py --big                 # 100k stored
     .venv/bin/python benchmarks/live.py --stored 1000000      # 1M stored (~20 GB of disk, ~10 min to copy)
-    .venv/bin/python benchmarks/live.py --shift-days 1        # a denser store: ~300 articles a day
+    .venv/bin/python benchmarks/live.py --shift-days 0        # a denser store: ~260 articles a day
     .venv/bin/python benchmarks/live.py --arrivals 120 --rate 2 --per-day 40
 """
 

@@ -65,3 +65,4 @@ def test_live_benchmark_grows_the_store_and_reports_latency_throughput_and_memor
     assert re.search(r"^\| sustained: articles stored / wall time \| [\d.]+ articles/s \(3 in ", out, re.M), out
     assert re.search(r"^\| memory: resident at the end / peak \| \d+ MB / \d+ MB \|$", out, re.M), out
     assert "| entries never polled (out of the feed's 50 newest before a poll) | 0 |" in out, out
+    assert "| stored articles loaded at start-up | 50 of 50 |" in out, out  # under max_replay_articles: all replayed

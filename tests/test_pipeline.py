@@ -461,6 +461,21 @@ def test_past_the_replay_cap_only_the_open_window_is_loaded_and_late_articles_re
     assert warmed._clusterer.story_of(bake_id) is None and len(warmed._copies) == 1
 
 
+def test_a_warm_pipeline_whose_store_grows_past_the_replay_cap_loads_the_window_as_a_new_one_would(tmp_path, db):
+    settings = Settings()
+    settings.cluster.max_replay_articles = 2
+    running = Pipeline(settings, db=db)
+    running.run([str(write_jsonl(tmp_path / "in.jsonl", STRIKE))])
+    assert running._exact_replay
+    [article] = running.run([str(write_jsonl(tmp_path / "more.jsonl", [BAKE]))]).articles
+    running._warm()  # what its next batch does first
+    assert not running._exact_replay  # 3 stored: past the cap, its indexes now hold the open window only
+    fresh = Pipeline(settings, db=db)
+    fresh._warm()
+    assert not fresh._exact_replay and len(fresh._copies) == len(running._copies) == 3
+    assert running._clusterer.story_of(article.id) == fresh._clusterer.story_of(article.id) == article.story_id
+
+
 def test_one_long_paragraph_is_stored_whole_and_its_story_built_from_its_head(tmp_path):
     # A ~300 KB paragraph with no sentence end (under every size cap) once took minutes and gigabytes in the story
     # rebuild: the briefing reads the first max_article_chars, in sentences of at most max_sentence_chars.

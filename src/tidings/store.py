@@ -476,9 +476,13 @@ class Store:
                 query = select(*cols, lead).order_by(articles_table.c.seq)
                 if wanted is None:
                     rows = list(conn.execute(query.where(articles_table.c.seq > last).limit(batch)).mappings())
-                else:  # a chunk of the positions asked, each row read through the seq index
+                elif wanted:  # a chunk of the positions asked, each row read through the seq index
                     chunk, wanted = wanted[:500], wanted[500:]
-                    rows = list(conn.execute(query.where(articles_table.c.seq.in_(chunk))).mappings()) if chunk else []
+                    rows = list(conn.execute(query.where(articles_table.c.seq.in_(chunk))).mappings())
+                    if not rows:
+                        continue
+                else:
+                    return
             if not rows:
                 return
             import numpy as np

@@ -10,6 +10,7 @@ stories are identical, the total number of facts, and the articles whose story d
 
     PYTHONPATH=src python benchmarks/resume.py                      # /tmp/allsides.jsonl, else the AllSides crawl
     PYTHONPATH=src python benchmarks/resume.py --lines 768 --split 384 --kill-after 300
+    PYTHONPATH=src python benchmarks/resume.py --lines 600 --split 320 --kill-after 320 --batch-size 64 --max-replay 0
 
 The input is /tmp/allsides.jsonl when present, else the AllSides crawl written from ../shared/corpora
 (benchmarks/corpora.py). Every store after the first gets the first one's sentence vectors (the store's vector
@@ -33,12 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import load_allsides_crawl, write_jsonl
 
 
-def run(db: str, path: str, batch_size: int) -> subprocess.Popen:
+def run(db: str, path: str, batch_size: int, max_replay: int | None = None) -> subprocess.Popen:
     code = (
-        "import sys; from tidings.pipeline import Pipeline; "
-        "Pipeline(db=sys.argv[1], batch_size=int(sys.argv[3])).run([sys.argv[2]], collect=False)"
+        "import sys; from tidings.pipeline import Pipeline; from tidings.settings import Settings; s = Settings(); "
+        "s.cluster.max_replay_articles = int(sys.argv[4]) if sys.argv[4] else s.cluster.max_replay_articles; "
+        "Pipeline(s, db=sys.argv[1], batch_size=int(sys.argv[3])).run([sys.argv[2]], collect=False)"
     )
-    return subprocess.Popen([sys.executable, "-c", code, db, path, str(batch_size)], stderr=subprocess.PIPE)
+    cap = "" if max_replay is None else str(max_replay)
+    return subprocess.Popen([sys.executable, "-c", code, db, path, str(batch_size), cap], stderr=subprocess.PIPE)
 
 
 def finish(proc: subprocess.Popen) -> None:
@@ -99,6 +102,8 @@ def main() -> None:
     parser.add_argument("--split", type=int, default=1536, help="lines of the first run of 'split'")
     parser.add_argument("--kill-after", type=int, default=600, help="articles stored when 'killed' is killed")
     parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--max-replay", type=int, help="ClusterSettings.max_replay_articles of every run (0: a "
+                        "continued or resumed run always loads the store's open window, not its batches)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(args.input)
@@ -113,13 +118,13 @@ def main() -> None:
         Path(first_path).write_text("".join(lines[: args.split]), encoding="utf-8")
         dbs = {name: os.path.join(tmp, f"{name}.db") for name in ("whole", "split", "killed")}
         start = time.perf_counter()
-        finish(run(dbs["whole"], whole_path, args.batch_size))
+        finish(run(dbs["whole"], whole_path, args.batch_size, args.max_replay))
         print(f"{len(lines)} lines, batch size {args.batch_size}; whole run {time.perf_counter() - start:.0f} s")
         seed_vectors(dbs["split"], dbs["whole"])
-        finish(run(dbs["split"], first_path, args.batch_size))
-        finish(run(dbs["split"], whole_path, args.batch_size))
+        finish(run(dbs["split"], first_path, args.batch_size, args.max_replay))
+        finish(run(dbs["split"], whole_path, args.batch_size, args.max_replay))
         seed_vectors(dbs["killed"], dbs["whole"])
-        proc = run(dbs["killed"], whole_path, args.batch_size)
+        proc = run(dbs["killed"], whole_path, args.batch_size, args.max_replay)
         stored_now = 0
         while proc.poll() is None:
             try:
@@ -134,7 +139,7 @@ def main() -> None:
             time.sleep(0.02)
         proc.wait()
         killed_at = stored_now if proc.returncode == -signal.SIGKILL else None
-        finish(run(dbs["killed"], whole_path, args.batch_size))
+        finish(run(dbs["killed"], whole_path, args.batch_size, args.max_replay))
         reference, _facts, _dirty = stored(dbs["whole"])
         print(
             f"{'way':>7} {'articles':>8} {'stories':>7} {'same':>5} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "

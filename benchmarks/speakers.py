@@ -147,7 +147,9 @@ def score(errors: int) -> None:
         # the worst error: another name given as the speaker (not a description left unresolved, not no speaker)
         tally[r["corpus"], "misnamed"] += not ok and bool(pred) and pred[:1].isupper()
         if not ok:
-            wrong.append(f"{r['corpus']} {r['article']} {r['hash']}: pred={pred!r} label={r['speaker']!r} ({r['reason']})")
+            wrong.append(
+                f"{r['corpus']} {r['article']} {r['hash']}: pred={pred!r} label={r['speaker']!r} ({r['reason']})"
+            )
     print(f"\n### Speakers on real news (hand labels, {len(labels)} quotes; {seconds:.1f} s)\n")
     print("| corpus | quotes with a speaker | speaker right | accuracy | wrong name given | labelled none | none right "
           "| quote gone |")

@@ -125,6 +125,23 @@ class Reading:
         )
 
 
+@dataclass(frozen=True)
+class Parse:
+    """spaCy's dependency parse of one paragraph, kept instead of its Doc: each token's span (packed start, end
+    pairs), the index of its head (itself for a root) and its relation to it ('nsubj', 'conj', ...). Quote
+    attribution reads who is the subject of a speech verb, and of each sentence, from it."""
+
+    offsets: array
+    heads: array
+    deps: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.deps)
+
+    def span(self, i: int) -> tuple[int, int]:
+        return self.offsets[2 * i], self.offsets[2 * i + 1]
+
+
 @dataclass
 class Mention:
     """One article's sentence stating a fact (``site``: the outlet, so a reader can check a fact's source count)."""

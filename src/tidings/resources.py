@@ -437,6 +437,28 @@ def load_nlp() -> Any | None:
             return None
 
 
+@lru_cache(maxsize=1)
+def load_parser() -> Any | None:
+    """spaCy's dependency parser (the model's tok2vec and parser only), loaded once per process and apart from the
+    reading pipeline, which leaves it out for speed: quote attribution parses only the paragraphs of articles that
+    have quotations. None when spaCy or the model is missing or ``TIDINGS_NO_SPACY`` is set."""
+    if os.environ.get("TIDINGS_NO_SPACY"):
+        return None
+    with _lock:
+        try:
+            import spacy
+
+            pkg = _package_dir(os.environ.get("TIDINGS_SPACY_MODEL") or SPACY_MODEL)
+            model_dirs = sorted(p for p in pkg.iterdir() if p.is_dir() and (p / "config.cfg").exists()) if pkg else []
+            if not model_dirs:
+                return None
+            nlp = spacy.load(model_dirs[-1], exclude=["tagger", "senter", "attribute_ruler", "lemmatizer", "ner"])
+            return nlp if "parser" in nlp.pipe_names else None
+        except Exception as exc:
+            log.warning("spaCy parser unavailable (%s); quote speakers from rules only", exc)
+            return None
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of ``text`` (py3langid), or None for text too short to tell."""
     sample = text[:2000].strip()

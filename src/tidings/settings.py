@@ -609,6 +609,11 @@ class AnalyzeSettings:
     before it, else to the last speaker not known to be a man (0: always the last compatible speaker). PolNeAR
     speaker accuracy with anaphors (benchmarks/quotes.py): train 0.880 with 0, 0.877 with 3; dev 0.888 both:
     off."""
+    quote_parser: bool = True
+    """Attribute quotes with spaCy's dependency parser (run only on the paragraphs of articles with quotation
+    marks; the reading pass leaves the parser out for speed): the subject of the speech verb is the speaker, he/she
+    and 'the company' refer to whom the sentences before are about. Off, or without spaCy: the rules alone.
+    Speaker accuracy and cost: benchmarks/quotes.py (PolNeAR) and benchmarks/speakers.py (real news)."""
     quote_colon_subject: bool = True
     """A quotation that starts a sentence after a clause ending in a colon with no speech verb ('Politico lists
     the facts: "…"', 'Pollsters agree - Jane Roe: "…"') is attributed to the clause's subject (a name or a

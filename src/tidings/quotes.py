@@ -16,7 +16,7 @@ Works paragraph by paragraph on the article text, in three steps:
    the floor to its subject ('Politico lists the facts: "…"', 'Pollsters agree - Jane Roe: "…"'), and a speech
    verb coordinated with an earlier one takes its clause's subject ('Roe stood up and said: "…"').
 3. **Speaker**: a name becomes the full name used in the article (Mr Blinken, Blinken -> Antony Blinken; a
-   surname shared by several people goes to the one of matching title gender, then to the one mentioned last);
+   surname shared by several people goes to the one of matching title gender, then to the one the article named first);
    he/she becomes the last named speaker before it (of a compatible gender, learnt from titles and pronouns);
    'the secretary of state' becomes the one person the article gives that role ("Secretary of State Antony
    Blinken", "Blinken, the secretary of state,"); otherwise the descriptive phrase is kept ("a State Department
@@ -1220,14 +1220,10 @@ class _People:
             return key.removeprefix("word ").title() if key.startswith("word ") else key
         return max(spellings, key=lambda s: (spellings[s], len(s), s))
 
-    def _recent(self, keys: set[str], pos: tuple[int, int]) -> str | None:
-        best = None
-        for p, key in self.mentions:
-            if p > pos:
-                break
-            if key in keys:
-                best = key
-        return best
+    def _first(self, keys: set[str]) -> str | None:
+        """The one of ``keys`` the article names first: a bare surname is the person the article introduced with
+        it ('Rice said' after 'Anne Rice ...' and later 'her son Christopher Rice'), news style."""
+        return next((key for _, key in self.mentions if key in keys), None)
 
     def resolve_name(self, text: str, pos: tuple[int, int]) -> tuple[str, str]:
         """(display name, person key) for a name phrase; the key is 'word x' when no full name matches."""
@@ -1258,7 +1254,7 @@ class _People:
                 key = next(iter(keys))
                 return self.name_of(key), key
             if len(keys) > 1:
-                key = self._recent(keys, pos) or max(keys, key=lambda k: sum(self.full[k].values()))
+                key = self._first(keys) or max(keys, key=lambda k: sum(self.full[k].values()))
                 return self.name_of(key), key
         return toks[0], "word " + word
 
@@ -1342,6 +1338,11 @@ MODIFIER_DEPS = wordset("det poss amod compound nmod nummod case advmod quantmod
 """Left dependents that belong to a speaker phrase ('the local fishing group', "New York's mayor")."""
 RELATIVE_PRONOUNS = wordset("who that which")
 _NOT_SPEAKERS = wordset("DATE TIME CARDINAL ORDINAL PERCENT MONEY QUANTITY")
+PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
+"""Tokens a speaker phrase does not run across ('made public ― Trump boasted': Trump)."""
+_INDEFINITE = wordset("a an one another some")
+DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video")
+"""A statement is not a speaker: who it is by is ('a statement on behalf of his family said')."""
 PERSON_NOUNS = (
     wordset(
         """official officer spokesperson mp lawmaker legislator politician republican democrat star singer rapper
@@ -1354,10 +1355,7 @@ PERSON_NOUNS = (
 )
 """Head nouns of a description of one person ('the Texas Republican', 'the rock star', 'the former prime
 minister'): a definite description with one of them refers to a person named before it."""
-ORG_NOUNS = wordset(
-    """company firm bank lender airline carrier network channel broadcaster newspaper retailer giant maker
-    manufacturer operator regulator watchdog charity insurer"""
-)
+ORG_NOUNS = wordset("company firm bank lender airline carrier retailer giant maker manufacturer operator insurer")
 """Head nouns of a description of one organisation ('the company', 'the central bank'): it refers to the
 organisation the article spoke of last."""
 NAMED_ORG_NOUNS = wordset(
@@ -1369,6 +1367,19 @@ spoken of whose name has the noun (the Commission on Debates), not to any organi
 DESCRIPTION_MAX_WORDS = 4
 """A definite description refers back when it is this short ('the Texas Republican'); a longer one usually
 names its referent itself ('the local fishing industry group of the northern ports')."""
+
+
+def _head_noun(text: str) -> str:
+    """The head word of a description, lower-cased: the last word before 'of', else the last word ('the Texas
+    Republican' -> 'republican', 'the President of the Republic' -> 'president')."""
+    words = re.findall(r"[\w’'-]+", text.split(" of ")[0])
+    return words[-1].lower() if words else ""
+
+
+def _only_titles(text: str) -> bool:
+    """Only titles and small words ('President of the Republic', 'Home Secretary'): a description, not a name."""
+    words = [w.lower().strip(".") for w in re.findall(r"[\w.’'-]+", text)]
+    return bool(words) and all(w in TITLES or w in _SMALL for w in words)
 
 
 @dataclass
@@ -1452,20 +1463,24 @@ class _Grammar:
         return any(c.isalnum() for c in self.paras[k].text[a:b])
 
     def phrase(self, k: int, s: int) -> _Phrase | None:
-        """The speaker phrase headed by token ``s``: a pronoun, a name (a person in apposition first: 'his wife,
-        Jane Roe'), or a description ('the Texas Republican', "New York's mayor")."""
+        """The speaker phrase headed by token ``s``: a pronoun; the person a description names next to it ('his
+        wife, Jane Roe', "Roe's widow Ann Lind", 'one girl named Dakota'); who a statement is by ('a statement on
+        behalf of his family'); a name; or a description ('the Texas Republican', "New York's often-feckless
+        mayor", 'the secretary of state')."""
         para, parse, kids = self.paras[k], self.parses[k], self._kids(k)  # type: ignore[index]
         a, b = parse.span(s)
         word = para.text[a:b]
         if word.lower() in _PRONOUNS:
             return _Phrase(k, a, b, word, "pronoun")
-        for j in kids[s]:
-            if parse.deps[j] == "appos":
-                ja, jb = parse.span(j)
-                person = next((e for e in para.ents if e.label == "PERSON" and e.start <= ja and jb <= e.end), None)
-                if person is not None:
-                    return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
         ent = next((e for e in para.ents if e.start <= a and b <= e.end), None)
+        if ent is None or ent.label != "PERSON":
+            named = self._named_next_to(k, s)
+            if named is not None:
+                return named
+        if word.lower() in DOCUMENT_NOUNS:
+            author = self._author(k, s)
+            if author is not None:
+                return author
         left = s
         stack = [j for j in kids[s] if j < s and parse.deps[j] in MODIFIER_DEPS]
         while stack:
@@ -1473,8 +1488,7 @@ class _Grammar:
             left = min(left, j)
             stack += [x for x in kids[j] if x < j]
         for j in range(s - 1, left - 1, -1):  # a phrase does not run across punctuation ('made public ― Trump')
-            ja, jb = parse.span(j)
-            if not any(c.isalnum() for c in para.text[ja:jb]) and para.text[ja:jb] not in ("'s", "’s", "'", "’"):
+            if para.text[slice(*parse.span(j))] in PHRASE_BREAKS:
                 left = j + 1
                 break
         start, end = parse.span(left)[0], b
@@ -1484,10 +1498,39 @@ class _Grammar:
         determined = any(parse.deps[j] in ("det", "poss") for j in kids[s] if j < s)
         # 'the Times', 'the Kremlin' are names; 'the Texas Republican' (a NORP word) is a description
         if ent is not None and ent.label not in _NOT_SPEAKERS and (ent.label != "NORP" or not determined):
-            return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
-        if word[:1].isupper() and not determined:
+            if not _only_titles(ent.text):
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
+        if word[:1].isupper() and not determined and not _only_titles(para.text[start:end]):
             return _Phrase(k, start, b, para.text[start:b], "name")
         return _Phrase(k, start, end, para.text[start:end], "nominal")
+
+    def _named_next_to(self, k: int, s: int) -> _Phrase | None:
+        """A person named right after the head of a description: in apposition ('his wife, Jane Roe'), glued to it
+        ("Roe's widow Ann Lind") or after 'named' ('one girl named Dakota')."""
+        para, parse, kids = self.paras[k], self.parses[k], self._kids(k)  # type: ignore[index]
+        after = parse.span(s)[1]
+        gap = para.text[after : after + 40]
+        m = re.match(r"(?:,\s*|\s+(?:named|called)\s+|\s+)", gap)
+        at = after + (m.end() if m else 0)
+        person = next((e for e in para.ents if e.label == "PERSON" and e.start == at), None)
+        if person is not None and any(parse.deps[j] in ("appos", "acl", "compound", "npadvmod") for j in kids[s]):
+            return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
+        return None
+
+    def _author(self, k: int, s: int) -> _Phrase | None:
+        """Who a statement, post or letter is by: the object of its first 'by', 'from' or 'of' ('a statement
+        released on behalf of his family', 'a post by Jane Roe')."""
+        parse, kids = self.parses[k], self._kids(k)  # type: ignore[index]
+        text = self.paras[k].text
+        queue = list(kids[s])
+        while queue:
+            j = queue.pop(0)
+            if parse.deps[j] == "pobj" and text[slice(*parse.span(parse.heads[j]))].lower() in ("by", "from", "of"):
+                if text[slice(*parse.span(j))].lower() != "behalf":
+                    return self.phrase(k, j)
+            if parse.deps[j] not in ("relcl", "appos"):
+                queue += kids[j]
+        return None
 
     def _subtree(self, k: int, i: int) -> list[int]:
         kids, out, stack = self._kids(k), [], [i]
@@ -1523,11 +1566,12 @@ class _Grammar:
                 phrase = self.phrase(k, s)
                 if phrase is None:
                     continue
-                covered.append((phrase.start, phrase.end))
                 rank = 0 if self._main_clause(k, s) else 1
                 cand = self._candidate(k, phrase, rank)
                 if cand is not None:
                     out.append(cand)
+                    if cand.kind in ("person", "org"):
+                        covered.append((phrase.start, phrase.end))
             for e in para.ents:
                 if inside(e.start) or any(a <= e.start < b for a, b in covered):
                     continue
@@ -1566,8 +1610,8 @@ class _Grammar:
         self, k: int, offset: int, want: str, gender: str | None, depth: int, noun: str | None = None
     ) -> tuple[str, str | None] | None:
         people = [
-            (name, key) for name, key in self._people_before(k, offset, want, gender, depth)
-            if noun is None or noun in name.lower().split()
+            (name, key) for name, key in self._people_before(k, offset, want, gender, depth, noun)
+            if want != "org" or noun is None or noun in name.lower().split()
         ]
         lookback = self.people.settings.quote_pronoun_gender_lookback
         for name, key in people[:lookback]:
@@ -1579,7 +1623,7 @@ class _Grammar:
         return None
 
     def _people_before(
-        self, k: int, offset: int, want: str, gender: str | None, depth: int
+        self, k: int, offset: int, want: str, gender: str | None, depth: int, noun: str | None = None
     ) -> Iterator[tuple[str, str | None]]:
         """(name, person key or None) of the candidates before (``k``, ``offset``), most salient first."""
         sentences: dict[tuple[int, int], list[_Candidate]] = defaultdict(list)
@@ -1587,16 +1631,22 @@ class _Grammar:
             if (c.para, c.start) < (k, offset):
                 sentences[c.para, c.sentence].append(c)
         for key in sorted(sentences, reverse=True):
+            limit = None  # after 'he' as a subject, only what comes before it in the sentence can be its referent
             # subjects, the nearest first; then other mentions, the first first (the topic comes early)
             for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < 2 else c.start)):
+                if limit is not None and c.start > limit:
+                    continue
                 if want == "org":
-                    if c.kind == "org":
+                    if c.kind == "org" and c.rank < 2:  # an organisation that did something, not one named in passing
                         yield c.name, None
                 elif c.kind == "person":
                     yield c.name, c.key
                 elif c.kind == "pronoun" and c.rank == 0 and _PRONOUNS.get(c.key, "") in (gender, None):
-                    break  # 'He said he thought ...': the same person as ours; look before this sentence
-                elif c.kind == "description" and c.rank < 2 and depth == 0:
+                    limit = c.start  # 'He said he thought ...': the same person as ours
+                elif c.kind == "description" and c.rank < 2 and noun is not None and _head_noun(c.key) == noun:
+                    if c.key.split()[0].lower() in _INDEFINITE:  # 'a police spokesperson said' ... 'the spokesperson'
+                        yield c.name, None
+                elif c.kind == "description" and c.rank < 2 and depth == 0 and _head_noun(c.key) in PERSON_NOUNS:
                     found = self._description(c.para, c.start, c.key, depth + 1)
                     if found is not None:
                         yield found
@@ -1610,16 +1660,17 @@ class _Grammar:
     def _description(self, k: int, offset: int, text: str, depth: int = 0) -> tuple[str, str | None] | None:
         words = re.findall(r"[\w’'-]+", text)
         possessive = any(w.endswith(("'s", "’s")) for w in words[:-1])
-        if not words or len(words) > DESCRIPTION_MAX_WORDS + 1 or not (words[0].lower() == "the" or possessive):
+        definite = (bool(words) and words[0].lower() == "the") or possessive or _only_titles(text)
+        if not words or len(words) > DESCRIPTION_MAX_WORDS + 1 or not definite:
             return None
-        head = words[-1].lower()
+        head = _head_noun(text)
         if head in ORG_NOUNS:
             return self._referent(k, offset, "org", None, depth)
         if head in NAMED_ORG_NOUNS:
             return self._referent(k, offset, "org", None, depth, noun=head)
         if head in PERSON_NOUNS:
             gender = "m" if head in _MALE_ROLES else "f" if head in _FEMALE_ROLES else None
-            return self._referent(k, offset, "person", gender, depth)
+            return self._referent(k, offset, "person", gender, depth, noun=head)
         return None
 
 

@@ -1228,6 +1228,8 @@ class _People:
     def resolve_name(self, text: str, pos: tuple[int, int]) -> tuple[str, str]:
         """(display name, person key) for a name phrase; the key is 'word x' when no full name matches."""
         toks = name_tokens(text)
+        while len(toks) > 1 and toks[0].lower() in _OFFICE_WORDS:  # 'PM Modi'
+            toks = toks[1:]
         if not toks:
             return clean_surface(text), "word " + skeleton(text)
         if toks[-1].isupper() and len(toks[-1]) > 3:
@@ -1379,7 +1381,14 @@ def _head_noun(text: str) -> str:
 def _only_titles(text: str) -> bool:
     """Only titles and small words ('President of the Republic', 'Home Secretary'): a description, not a name."""
     words = [w.lower().strip(".") for w in re.findall(r"[\w.’'-]+", text)]
-    return bool(words) and all(w in TITLES or w in _SMALL for w in words)
+    return bool(words) and all(w in TITLES or w in _SMALL or w in _OFFICE_WORDS for w in words)
+
+
+_OFFICE_WORDS = wordset(
+    """pm mp republic nation country government home house senate congress parliament assembly council court
+    department ministry office"""
+)
+"""Words of an office's name besides titles ('President of the Republic', 'Home Secretary', 'PM')."""
 
 
 @dataclass
@@ -1499,7 +1508,10 @@ class _Grammar:
         # 'the Times', 'the Kremlin' are names; 'the Texas Republican' (a NORP word) is a description
         if ent is not None and ent.label not in _NOT_SPEAKERS and (ent.label != "NORP" or not determined):
             if not _only_titles(ent.text):
-                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
+                honorific = para.text[: ent.start].split()[-1:] in (["Mr"], ["Mr."], ["Mrs"], ["Mrs."], ["Ms"],
+                                                                    ["Ms."], ["Dr"], ["Dr."], ["Miss"])
+                label = "PERSON" if honorific else ent.label  # 'Mr Callaghan' tagged ORG
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", label)
         if word[:1].isupper() and not determined and not _only_titles(para.text[start:end]):
             return _Phrase(k, start, b, para.text[start:b], "name")
         return _Phrase(k, start, end, para.text[start:end], "nominal")
@@ -1515,6 +1527,18 @@ class _Grammar:
         person = next((e for e in para.ents if e.label == "PERSON" and e.start == at), None)
         if person is not None and any(parse.deps[j] in ("appos", "acl", "compound", "npadvmod") for j in kids[s]):
             return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
+        chain = [j for j in kids[s] if parse.deps[j] == "appos"]  # 'the artist's manager, John Woolf,'
+        while chain:
+            j = chain.pop(0)
+            ja, jb = parse.span(j)
+            person = next((e for e in para.ents if e.label == "PERSON" and e.start <= ja and jb <= e.end), None)
+            if person is not None:
+                return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
+            chain += [x for x in kids[j] if parse.deps[x] == "appos"]
+        called = re.match(r"\s+(?:named|called)\s+((?:[A-Z][\w’'-]+\s?)+)", gap)  # NER often misses a lone name
+        if called is not None:
+            name = called.group(1).strip()
+            return _Phrase(k, after + called.start(1), after + called.start(1) + len(name), name, "name", "PERSON")
         return None
 
     def _author(self, k: int, s: int) -> _Phrase | None:
@@ -1587,7 +1611,11 @@ class _Grammar:
         who = self.people.person(phrase)
         if phrase.kind == "nominal" and who is None:
             return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
-        if who is not None and (phrase.label == "PERSON" or who[1] in self.people.full or phrase.kind == "nominal"):
+        # a subject of two or more capitalised words NER did not tag ('On Sunday Nadhim Zahawi insisted') is a person
+        untagged = phrase.label is None and rank < 2 and len(name_tokens(phrase.text)) >= 2
+        if who is not None and (
+            phrase.label == "PERSON" or who[1] in self.people.full or phrase.kind == "nominal" or untagged
+        ):
             return _Candidate(k, phrase.start, sentence, rank, "person", who[1], who[0])
         if phrase.label == "ORG" or (phrase.label == "NORP" and rank < 2):
             name = clean_surface(phrase.text)

@@ -1343,6 +1343,8 @@ _NOT_SPEAKERS = wordset("DATE TIME CARDINAL ORDINAL PERCENT MONEY QUANTITY")
 PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
 """Tokens a speaker phrase does not run across ('made public ― Trump boasted': Trump)."""
 _INDEFINITE = wordset("a an one another some")
+HONORIFICS = wordset("mr mrs ms miss dr sir dame")
+"""Words that make the next one a person's name, whatever NER says ('Mr Callaghan' tagged ORG; 'Mr. King')."""
 DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video")
 """A statement is not a speaker: who it is by is ('a statement on behalf of his family said')."""
 PERSON_NOUNS = (
@@ -1507,11 +1509,11 @@ class _Grammar:
         determined = any(parse.deps[j] in ("det", "poss") for j in kids[s] if j < s)
         # 'the Times', 'the Kremlin' are names; 'the Texas Republican' (a NORP word) is a description
         if ent is not None and ent.label not in _NOT_SPEAKERS and (ent.label != "NORP" or not determined):
+            before = para.text[: ent.start].split()[-1:]
+            if before and before[0].strip(".").lower() in HONORIFICS:  # 'Mr Callaghan' tagged ORG, 'Mr. King'
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", "PERSON")
             if not _only_titles(ent.text):
-                honorific = para.text[: ent.start].split()[-1:] in (["Mr"], ["Mr."], ["Mrs"], ["Mrs."], ["Ms"],
-                                                                    ["Ms."], ["Dr"], ["Dr."], ["Miss"])
-                label = "PERSON" if honorific else ent.label  # 'Mr Callaghan' tagged ORG
-                return _Phrase(k, ent.start, ent.end, ent.text, "name", label)
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
         if word[:1].isupper() and not determined and not _only_titles(para.text[start:end]):
             return _Phrase(k, start, b, para.text[start:b], "name")
         return _Phrase(k, start, end, para.text[start:end], "nominal")

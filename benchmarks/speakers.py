@@ -102,15 +102,22 @@ def context(text: str, quote: str, paras_before: int = 2) -> str:
     return "\n".join(paras[:3])
 
 
-def dump(corpus: str, sample: int, seed: int) -> None:
+def dump(corpus: str, sample: int, seed: int, blind: bool) -> None:
+    """Quotes to label, with the paragraphs around them. ``blind``: without tidings' speaker (labels written
+    without seeing it), and only from articles no label covers yet (a fresh held-out sample)."""
     articles = load_articles(corpus)
+    if blind and LABELS.exists():
+        with open(LABELS, encoding="utf-8") as fh:
+            seen = {line.split("\t")[1] for line in fh if not line.startswith("#") and "\t" in line}
+        articles = [a for a in articles if a[0] not in seen]
     found = extract(articles)
     rows = [(aid, q) for aid, *_ in articles for q in found[aid]]
     if sample and len(rows) > sample:
         rows = sorted(random.Random(seed).sample(rows, sample), key=lambda r: rows.index(r))
     texts = {aid: text for aid, _, text in articles}
     for aid, q in rows:
-        print(f"=== {corpus}\t{aid}\t{quote_key(q.text)}\tpred={q.speaker!r} cue={q.cue!r}")
+        shown = "" if blind else f"\tpred={q.speaker!r} cue={q.cue!r}"
+        print(f"=== {corpus}\t{aid}\t{quote_key(q.text)}{shown}")
         print(f"QUOTE: {q.text[:300]}")
         print(context(texts[aid], q.text))
         print()
@@ -132,33 +139,35 @@ def score(errors: int) -> None:
             for q in quotes:
                 predicted.setdefault((aid, quote_key(q.text)), q.speaker)
     seconds = time.perf_counter() - t0
-    tally: Counter[tuple[str, str]] = Counter()
+    tally: Counter[tuple[str, str]] = Counter()  # (split/corpus, what)
     wrong: list[str] = []
     for r in labels:
         key = (r["article"], r["hash"])
         kind = "none" if r["speaker"] == "none" else "speaker"
+        group = f"{r['split']} {r['corpus']}"
         if key not in predicted:
-            tally[r["corpus"], "gone"] += 1
+            tally[group, "gone"] += 1
             continue
         pred = predicted[key]
         ok = pred is None if kind == "none" else any(speaker_ok(pred, alt) for alt in r["speaker"].split("|"))
-        tally[r["corpus"], kind] += 1
-        tally[r["corpus"], kind + " ok"] += ok
+        tally[group, kind] += 1
+        tally[group, kind + " ok"] += ok
         # the worst error: another name given as the speaker (not a description left unresolved, not no speaker)
-        tally[r["corpus"], "misnamed"] += not ok and bool(pred) and pred[:1].isupper()
+        tally[group, "misnamed"] += not ok and bool(pred) and pred[:1].isupper()
         if not ok:
             wrong.append(
-                f"{r['corpus']} {r['article']} {r['hash']}: pred={pred!r} label={r['speaker']!r} ({r['reason']})"
+                f"{group} {r['article']} {r['hash']}: pred={pred!r} label={r['speaker']!r} ({r['reason']})"
             )
     print(f"\n### Speakers on real news (hand labels, {len(labels)} quotes; {seconds:.1f} s)\n")
-    print("| corpus | quotes with a speaker | speaker right | accuracy | wrong name given | labelled none | none right "
-          "| quote gone |")
+    print("| split, corpus | quotes with a speaker | speaker right | accuracy | wrong name given | labelled none | "
+          "none right | quote gone |")
     print("|---|---|---|---|---|---|---|---|")
-    for corpus in [*sorted({r["corpus"] for r in labels}), "all"]:
-        def n(what: str, c: str = corpus) -> int:
-            return sum(v for (cc, k), v in tally.items() if k == what and (c == "all" or cc == c))
+    groups = sorted({f"{r['split']} {r['corpus']}" for r in labels})
+    for group in [*groups, "all"]:
+        def n(what: str, g: str = group) -> int:
+            return sum(v for (gg, k), v in tally.items() if k == what and (g == "all" or gg == g))
 
-        print(f"| {corpus} | {n('speaker')} | {n('speaker ok')} | {n('speaker ok') / max(n('speaker'), 1):.3f} | "
+        print(f"| {group} | {n('speaker')} | {n('speaker ok')} | {n('speaker ok') / max(n('speaker'), 1):.3f} | "
               f"{n('misnamed')} | {n('none')} | {n('none ok')} | {n('gone')} |")
     if errors:
         print(f"\n#### wrong ({len(wrong)})")
@@ -171,10 +180,11 @@ def main() -> None:
     parser.add_argument("--dump", choices=["wmt", "allsides"], help="print extracted quotes with context to label")
     parser.add_argument("--sample", type=int, default=0, help="with --dump: a random sample of N quotes")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--blind", action="store_true", help="with --dump: hide tidings' speaker; unlabelled articles")
     parser.add_argument("--errors", type=int, default=0, help="print up to N wrong speakers")
     args = parser.parse_args()
     if args.dump:
-        dump(args.dump, args.sample, args.seed)
+        dump(args.dump, args.sample, args.seed, args.blind)
     else:
         score(args.errors)
 

@@ -1551,9 +1551,9 @@ class _Grammar:
         queue = list(kids[s])
         while queue:
             j = queue.pop(0)
-            if parse.deps[j] == "pobj" and text[slice(*parse.span(parse.heads[j]))].lower() in ("by", "from", "of"):
-                if text[slice(*parse.span(j))].lower() != "behalf":
-                    return self.phrase(k, j)
+            governor = text[slice(*parse.span(parse.heads[j]))].lower()
+            if parse.deps[j] == "pobj" and governor in ("by", "from", "of") and text[slice(*parse.span(j))] != "behalf":
+                return self.phrase(k, j)
             if parse.deps[j] not in ("relcl", "appos"):
                 queue += kids[j]
         return None

@@ -15,12 +15,25 @@ Works paragraph by paragraph on the article text, in three steps:
    and '"First," she said. "Second."' are one quote. A sentence that ends in a colon with no speech verb gives
    the floor to its subject ('Politico lists the facts: "…"', 'Pollsters agree - Jane Roe: "…"'), and a speech
    verb coordinated with an earlier one takes its clause's subject ('Roe stood up and said: "…"').
-3. **Speaker**: a name becomes the full name used in the article (Mr Blinken, Blinken -> Antony Blinken; a
-   surname shared by several people goes to the one of matching title gender, then to the one the article named first);
-   he/she becomes the last named speaker before it (of a compatible gender, learnt from titles and pronouns);
-   'the secretary of state' becomes the one person the article gives that role ("Secretary of State Antony
-   Blinken", "Blinken, the secretary of state,"); otherwise the descriptive phrase is kept ("a State Department
-   spokesperson"). Organisations stay as named ("the Kremlin said" -> "Kremlin").
+3. **Speaker**: with spaCy's dependency parser (``quote_parser``; run only on articles with quotation marks), the
+   speaker is the subject of the speech verb, whatever other name is near ('said Harbour Watch investigator Jane
+   Roe', not Harbour Watch; a participle takes its sentence's subject: 'Days after revealing he would divorce his
+   wife Ann Lind, Roe turned to his campaign in an announcement declaring "…"' is Roe's); a person named next to a
+   description is the speaker ('his wife, Ann Lind,'; 'one girl named Dakota'), and a statement speaks for whom it
+   is by ('a statement on behalf of his family'). A name becomes the full name used in the article (Mr Blinken,
+   Blinken -> Antony Blinken; a surname shared by several people goes to the one of matching title gender, then to
+   the one mentioned last). he/she is the person the sentences before are about (going back sentence by sentence:
+   the subject of a speech verb, then of the main clause, then of another clause, then the first other person named;
+   of a compatible gender), not the nearest name ('Roe visited the clinic after being visited by Ivo Lind. He said:
+   "…"' is Roe's); 'it said' is the organisation that was last a subject. 'the secretary of state' becomes the one
+   person the article gives that role ("Secretary of State Antony Blinken", "Blinken, the secretary of state,"),
+   else a short definite description ('the Texas Republican', "New York's mayor", 'the company') the person or
+   organisation the ``quote_description_max_sentences`` sentences before it are about (not one of its own sentence;
+   'the spokesperson' after 'a police spokesperson said' stays that spokesperson). Without the parser, he/she is the
+   last named speaker before it of a compatible gender (learnt from titles and pronouns). Otherwise the descriptive
+   phrase is kept ("a State Department spokesperson"). Organisations stay as named ("the Kremlin said" ->
+   "Kremlin"). Speaker accuracy: benchmarks/quotes.py (PolNeAR) and benchmarks/speakers.py (hand labels on real
+   news).
 
 Scare quotes and partial quotes: a quoted stretch inside indirect speech is a quote of the sentence's speaker only
 when a speech verb of the sentence attributes it, it has at least ``quote_embedded_min_words`` (12) words and it
@@ -1220,10 +1233,14 @@ class _People:
             return key.removeprefix("word ").title() if key.startswith("word ") else key
         return max(spellings, key=lambda s: (spellings[s], len(s), s))
 
-    def _first(self, keys: set[str]) -> str | None:
-        """The one of ``keys`` the article names first: a bare surname is the person the article introduced with
-        it ('Rice said' after 'Anne Rice ...' and later 'her son Christopher Rice'), news style."""
-        return next((key for _, key in self.mentions if key in keys), None)
+    def _recent(self, keys: set[str], pos: tuple[int, int]) -> str | None:
+        best = None
+        for p, key in self.mentions:
+            if p > pos:
+                break
+            if key in keys:
+                best = key
+        return best
 
     def resolve_name(self, text: str, pos: tuple[int, int]) -> tuple[str, str]:
         """(display name, person key) for a name phrase; the key is 'word x' when no full name matches."""
@@ -1256,7 +1273,7 @@ class _People:
                 key = next(iter(keys))
                 return self.name_of(key), key
             if len(keys) > 1:
-                key = self._first(keys) or max(keys, key=lambda k: sum(self.full[k].values()))
+                key = self._recent(keys, pos) or max(keys, key=lambda k: sum(self.full[k].values()))
                 return self.name_of(key), key
         return toks[0], "word " + word
 
@@ -1340,6 +1357,8 @@ MODIFIER_DEPS = wordset("det poss amod compound nmod nummod case advmod quantmod
 """Left dependents that belong to a speaker phrase ('the local fishing group', "New York's mayor")."""
 RELATIVE_PRONOUNS = wordset("who that which")
 _NOT_SPEAKERS = wordset("DATE TIME CARDINAL ORDINAL PERCENT MONEY QUANTITY")
+PHRASE_PREPOSITIONS = wordset("of for at from in with")
+"""Prepositions whose phrase belongs to a speaker description ('a spokesman for Disney', 'officials in Moscow')."""
 PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
 """Tokens a speaker phrase does not run across ('made public ― Trump boasted': Trump)."""
 _INDEFINITE = wordset("a an one another some")
@@ -1374,10 +1393,12 @@ names its referent itself ('the local fishing industry group of the northern por
 
 
 def _head_noun(text: str) -> str:
-    """The head word of a description, lower-cased: the last word before 'of', else the last word ('the Texas
-    Republican' -> 'republican', 'the President of the Republic' -> 'president')."""
-    words = re.findall(r"[\w’'-]+", text.split(" of ")[0])
-    return words[-1].lower() if words else ""
+    """The head word of a description, lower-cased: the last word before a preposition ('the President of the
+    Republic' -> 'president', 'a spokesman for Disney' -> 'spokesman'), else the last word ('the Texas Republican'
+    -> 'republican')."""
+    words = re.findall(r"[\w’'-]+", text)
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in PHRASE_PREPOSITIONS), len(words))
+    return words[cut - 1].lower() if cut else ""
 
 
 def _only_titles(text: str) -> bool:
@@ -1393,10 +1414,15 @@ _OFFICE_WORDS = wordset(
 """Words of an office's name besides titles ('President of the Republic', 'Home Secretary', 'PM')."""
 
 
+MENTION = 3
+"""The rank of a mention that is no subject."""
+
+
 @dataclass
 class _Candidate:
-    """Someone or something a sentence is about: a subject (``rank`` 0 of the main clause, 1 of another clause)
-    or another mention of a person or organisation (``rank`` 2)."""
+    """Someone or something a sentence is about: a subject (``rank`` 0 of a speech verb: who speaks is whom 'he
+    said' goes on with; 1 of the main clause; 2 of another clause) or another mention of a person or organisation
+    (``rank`` 3)."""
 
     para: int
     start: int
@@ -1503,15 +1529,18 @@ class _Grammar:
                 left = j + 1
                 break
         start, end = parse.span(left)[0], b
-        for j in kids[s]:  # 'the secretary of state', not 'the group for the northern region'
-            if j > s and parse.deps[j] == "prep" and para.text[slice(*parse.span(j))].lower() == "of":
-                end = max(parse.span(x)[1] for x in self._subtree(k, j))
+        for j in kids[s]:  # 'the secretary of state', 'a spokesman for Disney', 'officials in Moscow'
+            if j > s and parse.deps[j] == "prep" and para.text[slice(*parse.span(j))].lower() in PHRASE_PREPOSITIONS:
+                last = max(parse.span(x)[1] for x in self._subtree(k, j))
+                if len(para.text[start:last].split()) <= self.people.settings.quote_speaker_max_words:
+                    end = max(end, last)
         determined = any(parse.deps[j] in ("det", "poss") for j in kids[s] if j < s)
         # 'the Times', 'the Kremlin' are names; 'the Texas Republican' (a NORP word) is a description
         if ent is not None and ent.label not in _NOT_SPEAKERS and (ent.label != "NORP" or not determined):
             before = para.text[: ent.start].split()[-1:]
-            if before and before[0].strip(".").lower() in HONORIFICS:  # 'Mr Callaghan' tagged ORG, 'Mr. King'
-                return _Phrase(k, ent.start, ent.end, ent.text, "name", "PERSON")
+            if before and before[0].strip(".").lower() in HONORIFICS:  # 'Mr Callaghan' tagged ORG, 'Mrs. Trump'
+                at = para.text.rindex(before[0], 0, ent.start)  # the title stays: it tells the gender
+                return _Phrase(k, at, ent.end, para.text[at : ent.end], "name", "PERSON")
             if not _only_titles(ent.text):
                 return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
         if word[:1].isupper() and not determined and not _only_titles(para.text[start:end]):
@@ -1566,6 +1595,11 @@ class _Grammar:
             stack += kids[j]
         return out
 
+    def _speech_verb(self, k: int, v: int) -> bool:
+        a, b = self.parses[k].span(v)  # type: ignore[index]
+        word = self.paras[k].text[a:b]
+        return word.islower() and (word in CUES or word in ING_CUES or word in LOOSE_CUES)
+
     def _main_clause(self, k: int, s: int) -> bool:
         parse = self.parses[k]  # type: ignore[index]
         verb = parse.heads[s]
@@ -1592,7 +1626,7 @@ class _Grammar:
                 phrase = self.phrase(k, s)
                 if phrase is None:
                     continue
-                rank = 0 if self._main_clause(k, s) else 1
+                rank = 0 if self._speech_verb(k, parse.heads[s]) else 1 if self._main_clause(k, s) else 2
                 cand = self._candidate(k, phrase, rank)
                 if cand is not None:
                     out.append(cand)
@@ -1601,7 +1635,7 @@ class _Grammar:
             for e in para.ents:
                 if inside(e.start) or any(a <= e.start < b for a, b in covered):
                     continue
-                cand = self._candidate(k, _Phrase(k, e.start, e.end, e.text, "name", e.label), 2)
+                cand = self._candidate(k, _Phrase(k, e.start, e.end, e.text, "name", e.label), MENTION)
                 if cand is not None:
                     out.append(cand)
         self.candidates = sorted(out, key=lambda c: (c.para, c.start))
@@ -1614,12 +1648,12 @@ class _Grammar:
         if phrase.kind == "nominal" and who is None:
             return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
         # a subject of two or more capitalised words NER did not tag ('On Sunday Nadhim Zahawi insisted') is a person
-        untagged = phrase.label is None and rank < 2 and len(name_tokens(phrase.text)) >= 2
+        untagged = phrase.label is None and rank < MENTION and len(name_tokens(phrase.text)) >= 2
         if who is not None and (
             phrase.label == "PERSON" or who[1] in self.people.full or phrase.kind == "nominal" or untagged
         ):
             return _Candidate(k, phrase.start, sentence, rank, "person", who[1], who[0])
-        if phrase.label == "ORG" or (phrase.label == "NORP" and rank < 2):
+        if phrase.label == "ORG" or (phrase.label == "NORP" and rank < MENTION):
             name = clean_surface(phrase.text)
             return _Candidate(k, phrase.start, sentence, rank, "org", name, name)
         return None
@@ -1655,28 +1689,33 @@ class _Grammar:
     def _people_before(
         self, k: int, offset: int, want: str, gender: str | None, depth: int, noun: str | None = None
     ) -> Iterator[tuple[str, str | None]]:
-        """(name, person key or None) of the candidates before (``k``, ``offset``), most salient first."""
+        """(name, person key or None) of the candidates before (``k``, ``offset``), most salient first; for a
+        description (``noun``) only in the last ``quote_description_max_sentences`` sentences."""
         sentences: dict[tuple[int, int], list[_Candidate]] = defaultdict(list)
         for c in self.candidates:
             if (c.para, c.start) < (k, offset):
                 sentences[c.para, c.sentence].append(c)
-        for key in sorted(sentences, reverse=True):
+        here = (k, self.paras[k].sentence_start(offset))
+        keys = sorted(sentences, reverse=True)
+        if noun is not None:  # a description is not someone else of its own sentence ('asked by Roe, the senator said')
+            keys = [key for key in keys if key != here][: self.people.settings.quote_description_max_sentences]
+        for key in keys:
             limit = None  # after 'he' as a subject, only what comes before it in the sentence can be its referent
             # subjects, the nearest first; then other mentions, the first first (the topic comes early)
-            for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < 2 else c.start)):
+            for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < MENTION else c.start)):
                 if limit is not None and c.start > limit:
                     continue
                 if want == "org":
-                    if c.kind == "org" and c.rank < 2:  # an organisation that did something, not one named in passing
+                    if c.kind == "org" and c.rank < MENTION:  # one that did something, not one named in passing
                         yield c.name, None
                 elif c.kind == "person":
                     yield c.name, c.key
-                elif c.kind == "pronoun" and c.rank == 0 and _PRONOUNS.get(c.key, "") in (gender, None):
+                elif c.kind == "pronoun" and c.rank <= 1 and _PRONOUNS.get(c.key, "") in (gender, None):
                     limit = c.start  # 'He said he thought ...': the same person as ours
-                elif c.kind == "description" and c.rank < 2 and noun is not None and _head_noun(c.key) == noun:
+                elif c.kind == "description" and c.rank < MENTION and noun is not None and _head_noun(c.key) == noun:
                     if c.key.split()[0].lower() in _INDEFINITE:  # 'a police spokesperson said' ... 'the spokesperson'
                         yield c.name, None
-                elif c.kind == "description" and c.rank < 2 and depth == 0 and _head_noun(c.key) in PERSON_NOUNS:
+                elif c.kind == "description" and c.rank < MENTION and depth == 0 and _head_noun(c.key) in PERSON_NOUNS:
                     found = self._description(c.para, c.start, c.key, depth + 1)
                     if found is not None:
                         yield found

@@ -614,6 +614,11 @@ class AnalyzeSettings:
     marks; the reading pass leaves the parser out for speed): the subject of the speech verb is the speaker, he/she
     and 'the company' refer to whom the sentences before are about. Off, or without spaCy: the rules alone.
     Speaker accuracy and cost: benchmarks/quotes.py (PolNeAR) and benchmarks/speakers.py (real news)."""
+    quote_description_max_sentences: int = 3
+    """With ``quote_parser``: a short definite description ('the Texas Republican', 'the company') refers to a
+    person or organisation the article spoke of in at most this many sentences before it; further back it stays a
+    description (a title like 'the Democratic nominee' names someone prominent, not whoever was spoken of last).
+    Set by reasoning, checked on PolNeAR dev (benchmarks/quotes.py --split dev)."""
     quote_colon_subject: bool = True
     """A quotation that starts a sentence after a clause ending in a colon with no speech verb ('Politico lists
     the facts: "…"', 'Pollsters agree - Jane Roe: "…"') is attributed to the clause's subject (a name or a

@@ -41,6 +41,12 @@ def test_quote_benchmark_reports_precision_recall_and_speaker_accuracy() -> None
     assert re.search(r"\| all, anaphors strict \| \d+ \| [01]\.\d{3} \|", out)
 
 
+def test_speaker_benchmark_reports_accuracy_on_the_hand_labelled_real_news() -> None:
+    require_shared(SHARED / "corpora" / "wmt-newstest")
+    out = run_benchmark("speakers.py", "--limit", "12")
+    assert re.search(r"^\| dev wmt \| 12 \| \d+ \| [01]\.\d{3} \| \d+ \|", out, re.MULTILINE), out
+
+
 def test_entity_type_benchmark_reports_found_and_type_accuracy() -> None:
     out = run_benchmark("entity_types.py")
     assert "79 labelled names" in out

@@ -1273,7 +1273,8 @@ class _People:
                 key = next(iter(keys))
                 return self.name_of(key), key
             if len(keys) > 1:
-                key = self._recent(keys, pos) or max(keys, key=lambda k: sum(self.full[k].values()))
+                # sorted: a tie goes the same way in every process (set order changes with the hash seed)
+                key = self._recent(keys, pos) or max(sorted(keys), key=lambda k: sum(self.full[k].values()))
                 return self.name_of(key), key
         return toks[0], "word " + word
 

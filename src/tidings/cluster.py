@@ -22,8 +22,9 @@ by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.Clust
 its score is positive, some member of the story is at least ``min_cosine`` close and the story's centroid at least
 ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
-days out (stories dated enough to have a day: ``window_dated_share``). The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
-unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
+days out (stories dated enough to have a day: ``window_dated_share``). The article joins the best accepted
+candidate, else opens a new story. (A busy news day has dozens of unrelated stories: with time in the score, 'same
+day' outvoted 'different content'.)
 After a join, the grown story is compared with the other candidates
 the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
 (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)

@@ -302,17 +302,17 @@ class ClusterSettings:
     """
 
     window_days: float = 1.5
-    """Only stories with an article within this many days of an article's date are candidates (also the width of
-    the time buckets the ANN indexes are split into). Undated articles and stories have no window. A story that is
-    covered day after day stays open; a development after a longer silence (another court ruling, another vote)
-    opens a story of its own. ``benchmarks/clustering.py --tune`` (window x bias, mean one-batch B-cubed F1 on NeuS
-    train 0-3000 without the crawl's roundups, ECB+ topics 1-35 and the crawl's first half; held out: the crawl's
-    second half, NeuS val, ECB+ 36-45): 1 day 0.8653, 2 days 0.8609, 3 days 0.8587, 7 days 0.8495 (at the fitted
-    bias; +-0.5 lower everywhere); then 1.5 days 0.8630. 1.5 is the smallest window that keeps a next-day report with
-    its story: at one day the demo's 'Port strike enters second day' (dated the next day, no time: 1.1 days after the
-    story's last dated article) opened a story of its own. Tried and dropped: stories 1-7 days away as candidates
-    with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at one day), within noise
-    of none, at 5x the index searches."""
+    """Only stories with an article within this many days of an article's date are candidates (also the width of the
+    time buckets the ANN indexes are split into). Undated articles and stories have no window, nor have stories mostly
+    undated (``window_dated_share``). A story that is covered day after day stays open; a development after a longer
+    silence (another court ruling, another vote) opens a story of its own. ``benchmarks/clustering.py --tune`` (window x
+    bias, mean one-batch B-cubed F1 on NeuS train 0-3000 without the crawl's roundups, ECB+ topics 1-35 and the crawl's
+    first half; held out: the crawl's second half, NeuS val, ECB+ 36-45): 1 day 0.8653, 2 days 0.8609, 3 days 0.8587, 7
+    days 0.8495 (at the fitted bias; +-0.5 lower everywhere); then 1.5 days 0.8630. 1.5 is the smallest window that
+    keeps a next-day report with its story: at one day the demo's 'Port strike enters second day' (dated the next day,
+    no time: 1.1 days after the story's last dated article) opened a story of its own. Tried and dropped: stories 1-7
+    days away as candidates with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at
+    one day), within noise of none, at 5x the index searches."""
     window_dated_share: float = 0.9
     """The window applies to a story only when at least this share of its members are dated: a story with more
     undated members than that may be of any time (an undated article's date is unknown, so no silence after the

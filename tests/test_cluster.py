@@ -384,38 +384,6 @@ def test_same_kind_of_event_a_year_apart_forms_two_stories() -> None:
     assert partition(assigned) == {frozenset({"r0", "r1"}), frozenset({"r2", "r3"})}
 
 
-def _bridge_reports(first_dated: bool) -> list[Article]:
-    """The bridge event's three reports: the first undated (or dated), the second on Mar 4, the third 16 days later."""
-    bridge = [a for a in make_articles() if a.origin.startswith("bridge")]
-    first = dataclasses.replace(bridge[0], published="2031-03-04T08:00:00+00:00" if first_dated else None)
-    return [first, bridge[1], dataclasses.replace(bridge[2], published="2031-03-20T09:00:00+00:00")]
-
-
-@pytest.mark.parametrize("first_dated", [False, True])
-def test_the_window_closes_only_a_story_whose_articles_are_dated(first_dated: bool) -> None:
-    """A report 16 days after a story's dated articles joins it when half the story is undated (its undated article
-    may be of any day, so no silence can be told: content decides); a story whose articles are all dated is closed
-    to it by the window."""
-    require_model()
-    docs = _bridge_reports(first_dated)
-    assigned = StoryClusterer(ClusterSettings()).assign(docs, embed(docs))
-    joined = assigned[docs[2].id] == assigned[docs[1].id] == assigned[docs[0].id]
-    assert joined is not first_dated
-    windowed = StoryClusterer(ClusterSettings(window_dated_share=0.0)).assign(docs, embed(docs))
-    assert windowed[docs[2].id] != windowed[docs[1].id]  # the window for every dated story, as before Dec 2026
-
-
-def test_a_story_of_an_earlier_run_with_undated_articles_stays_open() -> None:
-    """The same in a second run: the stored story (one undated, one dated article) takes the report 16 days later."""
-    require_model()
-    docs = _bridge_reports(first_dated=False)
-    vectors = embed(docs)
-    clusterer = StoryClusterer(ClusterSettings())
-    for doc, vector in zip(docs[:2], vectors[:2], strict=True):
-        clusterer.add_known(dataclasses.replace(doc, story_id="s-bridge"), vector)
-    assert clusterer.assign([docs[2]], vectors[2:])[docs[2].id] == "s-bridge"
-
-
 def test_a_story_with_few_dated_members_is_not_of_their_day() -> None:
     """A dated article meeting a story of undated articles and one dated one: the time terms count only as far as
     the story is dated, so one member's date does not pull in everything of that day."""

@@ -2,10 +2,9 @@
 
 Each new article is compared only with the stories active around its date. Those candidates come from usearch
 (HNSW) indexes over story centroids, one index per time bucket (``window_days`` wide), so an article searches its
-own bucket and the two next to it; stories no window applies to (no dated article, or fewer than
-``window_dated_share`` of their members dated: an undated member may be of any time) live in an "undated" index that
-every dated article also searches, and undated articles search a global index of all stories (built the first time
-one arrives), since no window applies to them.
+own bucket and the two next to it; stories without any dated article live in an "undated" index that every dated
+article also searches, and undated articles search a global index of all stories (built the first time one
+arrives), since no window applies to them.
 
 Every candidate gets gate features (:data:`FEATURES`): cosine with the story centroid (running mean of the article
 embeddings) and the best cosine with one of the story's exemplars (first and latest members); TF-IDF cosine of
@@ -22,9 +21,8 @@ by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.Clust
 its score is positive, some member of the story is at least ``min_cosine`` close and the story's centroid at least
 ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
-days out (stories dated enough to have a day: ``window_dated_share``). The article joins the best accepted
-candidate, else opens a new story. (A busy news day has dozens of unrelated stories: with time in the score, 'same
-day' outvoted 'different content'.)
+days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
+unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
 After a join, the grown story is compared with the other candidates
 the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
 (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
@@ -512,7 +510,7 @@ class StoryClusterer:
         stories = []
         for story in found.values():
             gap = self._story_time_gap(doc.time, story)
-            if gap is not None and gap > self.settings.window_days and self._windowed(story):
+            if gap is not None and gap > self.settings.window_days:
                 continue
             if doc.language and story.language and doc.language != story.language:
                 continue  # the encoder's vectors of two languages are not comparable (see the module docstring)
@@ -669,7 +667,8 @@ class StoryClusterer:
         extra = [name for name in drop.indexed if name != _UNDATED and name not in keep.indexed]
         for name in extra:
             keep.indexed[name] = 0  # 0 forces the vector in on the next reindex
-        self._sync_undated(keep)
+        if keep.first is not None and _UNDATED in keep.indexed:
+            self._unindex(keep, _UNDATED)
         del self._stories[drop.id]
         del self._by_key[drop.key]
         if drop.id in self._batch_members:
@@ -746,7 +745,8 @@ class StoryClusterer:
                 self._restore(story, saved)  # stays: exactly as it was
                 continue
             self._batch_members[story.id].remove(doc.id)
-            self._sync_undated(story)  # its dated members may have left: back among the stories of no time
+            if story.first is None:  # its dated members all left: back among the undated stories
+                story.indexed.setdefault(_UNDATED, 0)
             self._reindex(story, list(story.indexed), force=True)
             self._put_in(best[0], doc)
             self.reassigned += 1
@@ -770,7 +770,8 @@ class StoryClusterer:
         self._batch_members.setdefault(story.id, []).append(doc.id)
         if doc.time is not None:
             story.indexed.setdefault(self._bucket(doc.time), 0)
-        self._sync_undated(story)
+            if _UNDATED in story.indexed:
+                self._unindex(story, _UNDATED)
         self._reindex(story, list(story.indexed))
 
     def _accumulate(self, story: _Story, doc: _Doc) -> None:
@@ -870,15 +871,19 @@ class StoryClusterer:
                 setattr(story, attr, _prune(current, cap))
         story.exemplars = self._keep_exemplars([*story.exemplars, doc.vector])
         if doc.time is not None:
-            story.indexed.setdefault(self._bucket(doc.time), 0)
-        self._sync_undated(story)
+            bucket = self._bucket(doc.time)
+            story.indexed.setdefault(bucket, 0)
+            if _UNDATED in story.indexed:
+                self._unindex(story, _UNDATED)
+        elif story.first is None:
+            story.indexed.setdefault(_UNDATED, 0)
         if self._global:
             story.indexed.setdefault(_GLOBAL, 0)
         if index:
             targets: list[int | str] = [_GLOBAL] if _GLOBAL in story.indexed else []
             if doc.time is not None:
                 targets.append(self._bucket(doc.time))
-            if _UNDATED in story.indexed:
+            elif story.first is None:
                 targets.append(_UNDATED)
             self._reindex(story, targets)
 
@@ -899,20 +904,6 @@ class StoryClusterer:
             return vectors
         head = (cap + 1) // 2
         return vectors[:head] + vectors[len(vectors) - (cap - head) :]
-
-    def _windowed(self, story: _Story) -> bool:
-        """Whether the window applies to a story: it has a span, and that span speaks for the story (at least
-        ``window_dated_share`` of its members are dated; an undated member may be of any time)."""
-        return story.first is not None and story.dated_share >= self.settings.window_dated_share
-
-    def _sync_undated(self, story: _Story) -> None:
-        """Keep a story in the undated index (searched by every article, whatever its date) while no window applies
-        to it, and out of it once one does."""
-        if self._windowed(story):
-            if _UNDATED in story.indexed:
-                self._unindex(story, _UNDATED)
-        else:
-            story.indexed.setdefault(_UNDATED, 0)
 
     def _bucket(self, t: float) -> int:
         return math.floor(t / self.settings.window_days)

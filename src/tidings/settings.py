@@ -302,36 +302,17 @@ class ClusterSettings:
     """
 
     window_days: float = 1.5
-    """Only stories with an article within this many days of an article's date are candidates (also the width of the
-    time buckets the ANN indexes are split into). Undated articles and stories have no window, nor have stories mostly
-    undated (``window_dated_share``). A story that is covered day after day stays open; a development after a longer
-    silence (another court ruling, another vote) opens a story of its own. ``benchmarks/clustering.py --tune`` (window x
-    bias, mean one-batch B-cubed F1 on NeuS train 0-3000 without the crawl's roundups, ECB+ topics 1-35 and the crawl's
-    first half; held out: the crawl's second half, NeuS val, ECB+ 36-45): 1 day 0.8653, 2 days 0.8609, 3 days 0.8587, 7
-    days 0.8495 (at the fitted bias; +-0.5 lower everywhere); then 1.5 days 0.8630. 1.5 is the smallest window that
-    keeps a next-day report with its story: at one day the demo's 'Port strike enters second day' (dated the next day,
-    no time: 1.1 days after the story's last dated article) opened a story of its own. Tried and dropped: stories 1-7
-    days away as candidates with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at
-    one day), within noise of none, at 5x the index searches."""
-    window_dated_share: float = 0.9
-    """The window applies to a story only when at least this share of its members are dated: a story with more
-    undated members than that may be of any time (an undated article's date is unknown, so no silence after the
-    story's dated members can be told), and, as for an undated story, its content alone decides who joins it (the
-    time terms already count only as far as a story is dated). Such a story stays in the undated index, which every
-    article searches, so the cost per article is unchanged. ``benchmarks/clustering.py`` on the train streams (ECB+
-    topics 1-35, the crawl's first half, NeuS train), one-batch B-cubed F1 on ECB+ 1-35: 0 (the window for every
-    dated story, before Dec 2026) 0.836, 0.5 0.843, 0.75 0.851, 0.9 0.862, 1.0 0.866 (no window at all: 0.866); the
-    crawl (every article dated) and NeuS train do not move. 0.9 rather than 1.0, within noise of it: one undated
-    article among a big story's dated ones should not lift the window of the whole story. Held out (ECB+ 36-45):
-    0.798 -> 0.854, the crawl's second half and NeuS val unchanged. It helps where a stream is partly dated, as
-    ECB+ is; on a stream where every article is dated the window is as before. Tried and dropped (Dec 2026), a
-    story open past the window to content evidence alone: stories up to 400 days back (one more ANN search, over
-    all stories) joined only when the gate's score cleared 1-4, or 0.5 per doubling of the gap, and the article's
-    rare words, names and numbers (in under 2% of the articles seen) were at least 30-40% held by the story (IDF
-    mass); or a window grown with the story's own span. ECB+ 1-35 rose 0.005-0.02 and the crawl's first half fell
-    as much (its beats recur: the monthly child tax credit, a platform's ban of a politician a month later); held
-    out, the best of them on train moved ECB+ 36-45 0.798 -> 0.804 and the crawl 0.883 -> 0.874, read-mixed 4.4% ->
-    5.5%. Content alone does not tell the same event weeks later from the same beat's next development."""
+    """Only stories with an article within this many days of an article's date are candidates (also the width of
+    the time buckets the ANN indexes are split into). Undated articles and stories have no window. A story that is
+    covered day after day stays open; a development after a longer silence (another court ruling, another vote)
+    opens a story of its own. ``benchmarks/clustering.py --tune`` (window x bias, mean one-batch B-cubed F1 on NeuS
+    train 0-3000 without the crawl's roundups, ECB+ topics 1-35 and the crawl's first half; held out: the crawl's
+    second half, NeuS val, ECB+ 36-45): 1 day 0.8653, 2 days 0.8609, 3 days 0.8587, 7 days 0.8495 (at the fitted
+    bias; +-0.5 lower everywhere); then 1.5 days 0.8630. 1.5 is the smallest window that keeps a next-day report with
+    its story: at one day the demo's 'Port strike enters second day' (dated the next day, no time: 1.1 days after the
+    story's last dated article) opened a story of its own. Tried and dropped: stories 1-7 days away as candidates
+    with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at one day), within noise
+    of none, at 5x the index searches."""
     max_replay_articles: int = 5_000
     """A new pipeline (a run, the server, the watcher) replays the stored batches through the clusterer, so that a
     run that resumes or continues a store clusters its next batch from the state one uninterrupted run had (exact

@@ -14,11 +14,38 @@ Cost: one nearest-neighbour search per story and other language (usearch index p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .resources import ann_index_class
+from .resources import TextEncoder, ann_index_class
+
+if TYPE_CHECKING:
+    from .settings import ClusterSettings
+    from .store import Store
+
+
+LANGUAGE_NAMES = {
+    "ar": "العربية", "bg": "Български", "ca": "Català", "cs": "Čeština", "da": "Dansk", "de": "Deutsch",
+    "el": "Ελληνικά", "en": "English", "es": "Español", "et": "Eesti", "fa": "فارسی", "fi": "Suomi",
+    "fr": "Français", "he": "עברית", "hi": "हिन्दी", "hr": "Hrvatski", "hu": "Magyar", "id": "Bahasa Indonesia",
+    "is": "Íslenska", "it": "Italiano", "ja": "日本語", "ko": "한국어", "lt": "Lietuvių", "lv": "Latviešu",
+    "nl": "Nederlands", "no": "Norsk", "pl": "Polski", "pt": "Português", "ro": "Română", "ru": "Русский",
+    "sk": "Slovenčina", "sl": "Slovenščina", "sr": "Српски", "sv": "Svenska", "th": "ไทย", "tr": "Türkçe",
+    "uk": "Українська", "vi": "Tiếng Việt", "zh": "中文",
+}  # fmt: skip
+"""A language's name in itself, as the story page names another language's coverage ("also in: Deutsch")."""
+
+
+def language_name(code: str) -> str:
+    """The name of a language in itself, or its code when the table has none."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def multilingual_text(title: str | None, text: str, lead_chars: int) -> str:
+    """What an article's multilingual vector reads: its title and the first ``lead_chars`` characters of its text."""
+    return f"{title or ''}\n{text[:lead_chars]}".strip()
 
 
 @dataclass
@@ -92,3 +119,43 @@ def link_languages(
     for i, story in enumerate(stories):
         groups.setdefault(root(i), []).append(story.story_id)
     return {sid: min(members) for members in groups.values() for sid in members}
+
+
+def _date(value: str | None) -> datetime | None:
+    """A stored ISO date as an aware datetime (a naive one is taken as UTC), None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def link_stored_stories(
+    store: Store,
+    candidates: list[tuple[str, str | None, str | None, str | None]],
+    encoder: TextEncoder,
+    settings: ClusterSettings,
+) -> dict[str, str]:
+    """The event id of each candidate story (``Store.link_candidates``): their centroids from the stored vectors of
+    their first ``cross_language_story_articles`` articles, the missing ones encoded now and stored."""
+    ids = [sid for sid, _, _, _ in candidates]
+    heads = store.story_heads(ids, encoder.name, settings.cross_language_story_articles,
+                              settings.cross_language_lead_chars)
+    missing = [(aid, title, head) for rows in heads.values() for aid, title, head, vector in rows if vector is None]
+    fresh: dict[str, np.ndarray] = {}
+    if missing:
+        texts = [multilingual_text(title, head, settings.cross_language_lead_chars) for _, title, head in missing]
+        vectors = encoder.encode(texts)
+        fresh = {aid: vectors[i] for i, (aid, _, _) in enumerate(missing)}
+        with store.transaction() as conn:
+            store.put_multilingual(conn, encoder.name, list(fresh), np.stack(list(fresh.values())))
+    stories = []
+    for sid, language, first, last in candidates:
+        rows = heads.get(sid)
+        if not rows:
+            continue
+        vectors = np.stack([vector if vector is not None else fresh[aid] for aid, _, _, vector in rows])
+        stories.append(StoryVector(sid, language, centroid(vectors), _date(first), _date(last)))
+    return link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days)

@@ -20,9 +20,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import clean, cluster, dedupe, ingest
+from . import clean, cluster, crosslang, dedupe, ingest
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
-from .resources import CachedEncoder, TextEncoder, embedder_or_loader, using_encoder
+from .resources import CachedEncoder, TextEncoder, embedder_or_loader, load_multilingual_encoder, using_encoder
 from .settings import CleanSettings, Settings
 from .store import Store, article_problem, now_iso
 from .text import (
@@ -197,6 +197,7 @@ class Pipeline:
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
         self._exact_replay = True  # replay the stored batches (False: load the stored stories; see _warm)
+        self._touched: set[str] = set()  # stories that got articles in this run: linked across languages at its end
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -313,6 +314,7 @@ class Pipeline:
                 progress("stored", new_count, None)
             if build_stories:
                 self._rebuild_dirty_stories(progress)
+            self._link_languages()
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
@@ -464,6 +466,7 @@ class Pipeline:
             self.store.update_relations(conn, changed_known)
             self.store.assign_stories(conn, assignments, merged)
             last = self.store.last_seq(conn)
+        self._touched.update(assignments.values())
         if follows and len(stored) == len(articles):
             self._replayed = last  # the indexes took this batch as a replay would
         else:  # another writer's rows came first in storage order: replay everything again before the next batch
@@ -471,6 +474,30 @@ class Pipeline:
         if recleaned:
             self._copies = self._clusterer = None  # their indexes hold the old texts' signatures and vectors
             self._warm()
+
+    # -- links across languages ---------------------------------------------------------------------------------
+    def _link_languages(self) -> None:
+        """Link the stories this run touched to the same event's stories in other languages (:mod:`tidings.
+        crosslang`), and store the links. Stories in one language only never load the multilingual model; without it
+        (an optional extra) there are no links, and one line in the log says so."""
+        touched, self._touched = sorted(self._touched), set()
+        if not touched:
+            return
+        c = self.settings.cluster
+        candidates = self.store.link_candidates(
+            touched, c.cross_language_window_days, c.cross_language_recent_articles, c.cross_language_max_stories
+        )
+        if len({language for _, language, _, _ in candidates if language}) < 2:
+            with self.store.transaction() as conn:  # one language: nothing to link (a merge may have left rows)
+                self.store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
+            return
+        encoder = load_multilingual_encoder()
+        if encoder is None:
+            return
+        with self.timer("link", len(candidates)):
+            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c)
+            with self.store.transaction() as conn:
+                self.store.set_links(conn, event_of)
 
     # -- stories ----------------------------------------------------------------------------------------------
     def _rebuild_dirty_stories(self, progress: Progress) -> None:

@@ -362,6 +362,17 @@ class ClusterSettings:
     cross_language_lead_chars: int = 300
     """Characters of the text (after the title) in an article's multilingual vector: the title and its first
     sentence or two, what any language's coverage of the event states first."""
+    cross_language_story_articles: int = 10
+    """A story's multilingual centroid is the mean of its first this many articles' vectors (storage order): a
+    bound on what linking reads and encodes per story, whatever its size; an event's first reports carry its
+    title words."""
+    cross_language_recent_articles: int = 2_000
+    """A run links the stories it touched against every story dated within ``cross_language_window_days`` of them
+    and, since undated news has no window, the stories of the last this many stored articles."""
+    cross_language_max_stories: int = 20_000
+    """At most this many stories (the most recently stored first) are linked in one run: the cost of a link step
+    (one nearest-story search per story and other language, reading their stored vectors) stays bounded on a
+    store of any size."""
     time_decay_days: float = 2.0
     """Time similarity = exp(-days between the article and the story's span / this)."""
     vector_lead_chars: int = 1000

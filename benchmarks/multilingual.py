@@ -209,7 +209,8 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
         rows_out = [("multilingual (USE)", multilingual, t, None) for t in grid]
         rows_out += [("English MiniLM", english, t, None) for t in (0.3, 0.5, 0.7)]
         if wide is not None:
-            rows_out += [(both, multilingual, default, t) for t in (0.78, 0.80, 0.82, 0.84, 0.86, 0.88, 0.90)]
+            rows_out += [(both, multilingual, t, t5) for t in (0.35, 0.40, 0.45, 0.50)
+                         for t5 in (0.78, 0.80, 0.82, 0.84, 0.86, 0.88)]
     else:
         rows_out = [("none (today: no links)", None, default, None), ("English MiniLM (English-only model)", english,
                     default, None), ("multilingual (USE)", multilingual, default, None)]

@@ -92,6 +92,7 @@ STAGE_LABELS = {
     "store": "writing to the store",
     "analyze": "cross-checking the stories",
     "summarize": "summarising the stories",
+    "link": "linking {n} stories across languages",
 }
 """What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 

@@ -83,7 +83,8 @@ def link_languages(
     read_languages: tuple[str, ...] | None = None,
     wide_min_cosine: float = 1.0,
 ) -> dict[str, str]:
-    """The event id of every story (its own id when it is linked to no other language's story).
+    """The event id of every story (its own id when it is linked to no other language's story). Links are taken
+    strongest first (cosine above its threshold) and never join two groups that each hold a story of one language.
 
     Two languages that the multilingual model reads (``read_languages``; None: every language) are compared by
     ``vector`` at ``min_cosine``; a pair with another language by ``wide`` at ``wide_min_cosine`` (stories without a
@@ -139,11 +140,20 @@ def link_languages(
             i = parent[i]
         return i
 
+    edges = []
     for i, nearest in best.items():
         for j, cosine, threshold in nearest.values():
             mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0, 0.0))[0] == i
             if i < j and mutual and cosine >= threshold and _within(stories[i], stories[j], window_days):
-                parent[root(i)] = root(j)
+                edges.append((cosine - threshold, stories[i].story_id, stories[j].story_id, i, j))
+    # strongest links first; an event holds at most one story per language, so two groups that both have a story
+    # of one language stay apart: no chain of pairwise links (en-uk, uk-ja, ja-en') joins two events
+    languages = {i: {story.language} for i, story in enumerate(stories)}
+    for *_, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        a, b = root(i), root(j)
+        if a != b and not languages[a] & languages[b]:
+            parent[a] = b
+            languages[b] |= languages.pop(a)
     groups: dict[int, list[str]] = {}
     for i, story in enumerate(stories):
         groups.setdefault(root(i), []).append(story.story_id)

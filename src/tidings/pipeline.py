@@ -51,7 +51,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): called as work advances (total None when unknown). ``read`` after each input item,
 ``stored`` after each batch, ``stories`` after each briefing; and, when a stage of :class:`StageTimer` starts
-(``workers``, ``warm``, ``clean``, ``embed``, ``dedupe``, ``cluster``, ``store``, ``analyze``, ``summarize``), its
+(``workers``, ``warm``, ``clean``, ``embed``, ``dedupe``, ``cluster``, ``store``, ``analyze``, ``summarize``,
+``link``), its
 name with the number of articles it works on (0 when not counted), so a display can say what it waits for."""
 
 

@@ -59,7 +59,7 @@ def main() -> None:
             linked = conn.execute(select(func.count()).select_from(story_links_table)).scalar()
         pipeline.store.close()
     timings = pipeline.timings
-    print(f"{len(rows)} WMT records, {result.new_count} articles stored, {len(result.story_ids)} stories, "
+    print(f"{len(rows)} WMT records, {result.new_articles} articles stored, {len(result.story_ids)} stories, "
           f"{linked} stories linked to another language; texts encoded: {encoded}\n")
     print("| stage | seconds | share of the run |")
     print("|---|---:|---:|")
@@ -67,7 +67,7 @@ def main() -> None:
         print(f"| {stage} | {seconds:.1f} | {seconds / total:.1%} |")
     print(f"| **whole run** | {total:.1f} | 100% |")
     link = timings.get("link", 0.0)
-    n = max(result.new_count, 1)
+    n = max(result.new_articles, 1)
     print(f"\nCross-language links: {link:.1f} s of {total:.1f} s ({link / total:.1%}); per 100k articles "
           f"{link / n * 100_000 / 60:.0f} min of {total / n * 100_000 / 3600:.1f} h end to end")
 

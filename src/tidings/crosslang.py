@@ -13,7 +13,8 @@ Cost: one nearest-neighbour search per story and other language (usearch index p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -166,6 +167,11 @@ def _matrix(vectors: list[np.ndarray | None]) -> np.ndarray:
     return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
+@contextmanager
+def _untimed(_stage: str, _items: int) -> Iterator[None]:
+    yield
+
+
 def _date(value: str | None) -> datetime | None:
     """A stored ISO date as an aware datetime (a naive one is taken as UTC), None when absent or unreadable."""
     if not value:
@@ -178,15 +184,22 @@ def _date(value: str | None) -> datetime | None:
 
 
 def _story_vectors(
-    store: Store, story_ids: list[str], encoder: TextEncoder, per_story: int, lead_chars: int
+    store: Store,
+    story_ids: list[str],
+    encoder: TextEncoder,
+    per_story: int,
+    lead_chars: int,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
 ) -> dict[str, np.ndarray]:
-    """The centroid of each story's first ``per_story`` articles' vectors: stored ones read, missing ones encoded and
-    stored (in one transaction)."""
+    """The centroid of each story's first ``per_story`` articles' vectors: stored ones read, missing ones encoded
+    (timed as ``encode <model name>``) and stored (in one transaction)."""
     heads = store.story_heads(story_ids, encoder.name, per_story, lead_chars)
     missing = [(aid, title, head) for rows in heads.values() for aid, title, head, vector in rows if vector is None]
     fresh: dict[str, np.ndarray] = {}
     if missing:
-        vectors = encoder.encode([multilingual_text(title, head, lead_chars) for _, title, head in missing])
+        texts = [multilingual_text(title, head, lead_chars) for _, title, head in missing]
+        with (timer or _untimed)(f"encode {encoder.name}", len(texts)):
+            vectors = encoder.encode(texts)
         fresh = {aid: vectors[i] for i, (aid, _, _) in enumerate(missing)}
         with store.transaction() as conn:
             store.put_multilingual(conn, encoder.name, list(fresh), np.stack(list(fresh.values())))
@@ -202,6 +215,7 @@ def link_stored_stories(
     encoder: TextEncoder,
     settings: ClusterSettings,
     wide_encoder: Callable[[], TextEncoder | None] | None = None,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
 ) -> dict[str, str]:
     """The event id of each candidate story (``Store.link_candidates``), from the stored vectors of its first
     articles (the missing ones encoded now and stored). When a candidate's language is one the multilingual model
@@ -209,13 +223,13 @@ def link_stored_stories(
     wide vector (its first ``cross_language_wide_articles`` articles): the stories such a story could be linked to."""
     ids = [sid for sid, _, _, _ in candidates]
     lead_chars = settings.cross_language_lead_chars
-    vectors = _story_vectors(store, ids, encoder, settings.cross_language_story_articles, lead_chars)
+    vectors = _story_vectors(store, ids, encoder, settings.cross_language_story_articles, lead_chars, timer)
     read = getattr(encoder, "languages", None)
     wide: dict[str, np.ndarray] = {}
     unread = read is not None and any(lang and lang not in read for _, lang, _, _ in candidates)
     second = wide_encoder() if unread and wide_encoder is not None else None
     if second is not None:
-        wide = _story_vectors(store, ids, second, settings.cross_language_wide_articles, lead_chars)
+        wide = _story_vectors(store, ids, second, settings.cross_language_wide_articles, lead_chars, timer)
     stories = [
         StoryVector(sid, language, vectors[sid], _date(first), _date(last), wide.get(sid))
         for sid, language, first, last in candidates if sid in vectors

@@ -507,7 +507,8 @@ class Pipeline:
                         "across languages", ", ".join(languages))
             return
         with self.timer("link", len(candidates)):
-            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, load_wide_encoder)
+            wide = load_wide_encoder if c.cross_language_wide else None
+            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, wide, self.timer)
             with self.store.transaction() as conn:
                 self.store.set_links(conn, event_of)
 

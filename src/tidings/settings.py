@@ -363,10 +363,16 @@ class ClusterSettings:
     whose unrelated pairs score ~0.78, so only mutual best pairs count. Calibration half, at 0.40: 0.78 / 0.80 /
     0.84 / 0.88 gave pair recall .934 / .934 / .917 / .809 at precision .926 / .926 / .930 / .932. The e5 vectors of
     titles alone (5x cheaper) were looser (precision .821 at recall .922, before the one-story-per-language rule)."""
+    cross_language_wide: bool = True
+    """Compare pairs with a language the multilingual model does not read by the wide encoder (when installed). Its
+    cost is that of one e5 vector per candidate story whenever such a story is among them: off, those pairs are
+    compared by USE's weaker vectors (WMT report half: pair recall .797 instead of .922, ``benchmarks/
+    crosslang_cost.py`` prints the cost)."""
     cross_language_wide_articles: int = 1
     """A story's wide vector is its first this many articles' mean (the wide encoder is slow: ~2-8 texts/s on 2
     loaded cores, against 30-130 for the multilingual model). Calibration half at 0.40 / 0.80: 1 article pair
-    recall .931, precision .925; 2 articles .934, .926 (WMT stories are small: a bound on cost, not a quality choice)."""
+    recall .931, precision .925; 2 articles .934, .926 (WMT stories are small: a bound on cost, not a quality
+    choice)."""
     cross_language_window_days: float = 3.0
     """Dated stories are linked only when their spans lie within this many days of each other: a foreign outlet
     reports an event later than a local one (translations, wire rewrites), so the window is wider than

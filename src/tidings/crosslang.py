@@ -1,14 +1,18 @@
 """Links between stories of different languages: one event, its coverage in every language.
 
 Stories stay per language (the clusterer's vectors of two languages are not comparable; facts, quotes and summary
-are per language). Each story has a multilingual centroid: the mean of its articles' title + lead vectors from
+are per language). Each story has a multilingual centroid: the mean of its first articles' title + lead vectors from
 :class:`tidings.resources.MultilingualUSE`. Two stories of different languages are linked when each is the other's
 nearest story in its language (mutual best: an event's coverage in one language is one story, and a hub story
 cannot collect every nearby event of another language), their centroids are at least ``cross_language_min_cosine``
-apart, and, both dated, their spans lie within ``cross_language_window_days``. Linked stories share an
+close, and, both dated, their spans lie within ``cross_language_window_days``. A pair with a language USE does not
+read is compared by :class:`tidings.resources.MultilingualE5` vectors instead, at ``cross_language_wide_min_cosine``.
+Links are taken strongest first, and two groups that each hold a story of one language are never joined (an event
+has one story per language), so a chain of pairwise links cannot join two events. Linked stories share an
 ``event_id``: the smallest story id of the linked group, so the same stories give the same id in any order.
 
-Cost: one nearest-neighbour search per story and other language (usearch index per language), no all-pairs loop.
+Cost: one nearest-neighbour search per story and other language (usearch index per language and space), no
+all-pairs loop; the pipeline links only the stories near the ones a run touched (``Store.link_candidates``).
 """
 
 from __future__ import annotations

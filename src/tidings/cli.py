@@ -357,7 +357,7 @@ def show(
             message = f"no story {story_id!r} in {db}" if not matches else f"{story_id!r} is ambiguous"
             err.print(message, markup=False)
             raise typer.Exit(1)
-        story = matches[0]
+        story = store.get_story(matches[0].id) or matches[0]  # read whole: with its links to other languages
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
     text = render_story_markdown(story, articles, full=full)
     if not console.is_terminal:  # a pipe or a file gets the Markdown itself, unwrapped

@@ -19,7 +19,9 @@ are candidates) and as it was before (languages ignored: every language's vector
 
 ``--links``: every record (originals and translations) in one stream, stories per language as the clusterer makes
 them, then ``tidings.crosslang.link_languages`` over their multilingual centroids (``MultilingualUSE``, title +
-lead) and, side by side, over the English model's article vectors (the English-only model) and no links (today).
+lead), with and without e5 vectors (``MultilingualE5``, the first ``cross_language_wide_articles`` of each story)
+for pairs with a language USE does not read, as the pipeline links them, and, side by side, over the English
+model's article vectors (the English-only model) and no links (stories per language).
 The documents are split in two halves by a hash of the doc id: ``--calibrate`` sweeps the threshold on one half,
 the rows report the other half. Pair recall: of the (original, translation) pairs, the share in one event. B-cubed
 within languages: stories against (doc, language); across: events against doc. Link precision: of the article pairs

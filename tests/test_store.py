@@ -212,3 +212,14 @@ def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):
     assert store.get_story("s-en").also_in == [] and store.get_story("s-de").also_in == []
     candidates = store.link_candidates(["s-en"], window_days=3, recent_articles=0, limit=10)
     assert [(sid, language) for sid, language, _, _ in candidates] == [("s-de", "de"), ("s-en", "en")]
+
+
+def test_a_linked_story_left_without_articles_is_a_candidate_so_its_link_is_dropped(db):
+    store = linked_store(db)
+    with store.transaction() as conn:
+        store.assign_stories(conn, {"d1": "s-de2"}, {})  # its one article moved on: s-de is empty
+    candidates = store.link_candidates(["s-en"], window_days=3, recent_articles=0, limit=10)
+    assert ("s-de", None, None, None) in candidates
+    with store.transaction() as conn:
+        store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
+    assert store.get_story("s-en").also_in == []

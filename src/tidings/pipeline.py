@@ -509,6 +509,7 @@ class Pipeline:
         with self.timer("link", len(candidates)):
             wide = load_wide_encoder if c.cross_language_wide else None
             event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, wide, self.timer)
+            event_of.update({sid: sid for sid, _, _, _ in candidates if sid not in event_of})  # merged away: unlinked
             with self.store.transaction() as conn:
                 self.store.set_links(conn, event_of)
 

@@ -724,6 +724,8 @@ class Store:
                         languages[language] += n
                     if published:
                         days.append(published)
+        # a linked story merged away since holds no article: listed without language, so relinking drops its row
+        found.update({sid: (Counter(), []) for sid in chosen_list if sid not in found})
         return [
             (sid, languages.most_common(1)[0][0] if languages else None, min(days, default=None),
              max(days, default=None))

@@ -114,3 +114,13 @@ def test_counts_of_one_are_singular() -> None:
     md = render_story_markdown(lone, arts)
     assert "*1 article, 1 independent source" in md
     assert "1 independent sources" not in md
+
+
+def test_show_names_the_other_languages_coverage_with_its_title_as_written(tmp_path) -> None:
+    from conftest import linked_store
+
+    store = linked_store(str(tmp_path / "linked.db"))
+    story = store.get_story("s-en")
+    text = render_story_markdown(story, {a.id: a for a in store.get_articles(story.article_ids)}, full=False)
+    assert "*Also in: Deutsch (1 article, story s-de)*" in text
+    assert "- Deutsch: **Fähre läuft im Hafen von Marnia auf Grund** Die Fähre „Oska“ ist am Montag" in text

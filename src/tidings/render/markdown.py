@@ -50,6 +50,12 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         + "*"
     )
     lines.append("")
+    if story.also_in:
+        also = "; ".join(f"{md(c.language_name)} ({plural(c.articles, 'article')}, story {c.story_id})"
+                         for c in story.also_in)
+        lines += [f"*Also in: {also}*", ""]
+        lines += [f"- {md(c.language_name)}: **{md(c.title or '(untitled)')}** {md(c.lead)}" for c in story.also_in]
+        lines.append("")
     for s in digest.summary:
         lines.append(f"- {md(s.text)} {marks(s.article_ids)}")
     if digest.top_facts:

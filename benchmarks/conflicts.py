@@ -290,7 +290,7 @@ def all_pairs_sheet(items: list, path: Path, min_overlap: float, limit: int) -> 
             fh.write(f"{ka.field()}\t{kb.field()}\n  A: {fa.text!r}: {ta}\n  B: {fb.text!r}: {tb}\n")
 
 
-def rules_only(items: list, labels: list[Label]) -> list[str]:
+def rules_only(items: list, labels: list[Label], errors: int = 0) -> list[str]:
     """This tree's rules on every labelled pair, without the pipeline's choice of which sentences to compare: both
     figures are quantities of the same thing, of the same scope, with values that disagree. Amounts that name no
     counted noun are of the same thing only when the words after them share one, as in the pipeline
@@ -319,7 +319,7 @@ def rules_only(items: list, labels: list[Label]) -> list[str]:
             return None
         return next((f for f in extract_figures(text, readings[text]) if f.start < k.end and k.start < f.end), None)
 
-    rows = []
+    rows, wrong = [], []
     for split in ("dev", "test"):
         tp = fp = fn = missing = 0
         for lab in labels:
@@ -340,12 +340,16 @@ def rules_only(items: list, labels: list[Label]) -> list[str]:
                 )
             tp += said and lab.label == 1
             fp += said and lab.label == 0
+            if said != (lab.label == 1) and fa is not None and fb is not None:
+                verdict = "said to disagree" if said else "missed"
+                claims = f"{fa.text!r} in {fa.sentence!r} / {fb.text!r} in {fb.sentence!r}"
+                wrong.append(f"{split} {verdict} ({lab.reason}): {claims}")
             fn += not said and lab.label == 1
         precision = tp / (tp + fp) if tp + fp else float("nan")
         recall = tp / (tp + fn) if tp + fn else float("nan")
         scores = f"{precision:.3f} | {tp}/{tp + fn} = {recall:.3f}"
         rows.append(f"| rules only | {split} | {tp + fp} | {scores} | {missing} |")
-    return rows
+    return rows + wrong[:errors]
 
 
 def write_sheet(run: dict, url_to_item: dict[str, str], path: Path) -> None:
@@ -390,7 +394,7 @@ def main() -> None:
     if args.rules_only:
         print("| rules | split | pairs said to disagree | precision | recall | figure not re-read |")
         print("|---|---|---|---|---|---|")
-        print("\n".join(rules_only(items, labels)))
+        print("\n".join(rules_only(items, labels, args.errors)))
         return
     if args.all_pairs:
         all_pairs_sheet(items, args.all_pairs, args.min_overlap, limit=400)

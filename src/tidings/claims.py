@@ -137,6 +137,7 @@ class ClaimScope:
     qualifiers: frozenset[str]
     times: frozenset[str]
     predicate: frozenset[str] = frozenset()  # a share's first words after it ('were fully vaccinated')
+    places: frozenset[str] = frozenset()  # the places the figure is of (FigureMention.places)
 
 
 def _parts(fm: FigureMention) -> dict[Where, str]:
@@ -187,7 +188,7 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
     if fm.unit == "percent":  # '37% of adults were fully vaccinated' / '55% of adults have received one dose'
         first = words(parts["after"])[:_PREDICATE_WORDS]
         predicate = frozenset(_stem(w) for w in first if len(w) > 2 and w not in _PREDICATE_STOP)
-    return ClaimScope(scope, qualifiers, times, predicate)
+    return ClaimScope(scope, qualifiers, times, predicate, fm.places)
 
 
 def _stem(word: str) -> str:
@@ -210,4 +211,6 @@ def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
         return False
     if a.predicate and b.predicate and not a.predicate & b.predicate:
         return False
+    if a.places and b.places and not a.places & b.places:
+        return False  # Virginia's share of dry gas stations is not North Carolina's
     return not (a.times and b.times and a.times != b.times)

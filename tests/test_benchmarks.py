@@ -71,3 +71,13 @@ def test_live_benchmark_grows_the_store_and_reports_latency_throughput_and_memor
     assert re.search(r"^\| sustained: articles stored / wall time \| [\d.]+ articles/s \(3 in ", out, re.M), out
     assert re.search(r"^\| memory: resident at the end / peak \| \d+ MB / \d+ MB \|$", out, re.M), out
     assert "| entries never polled (out of the feed's 50 newest before a poll) | 0 |" in out, out
+
+
+def test_conflict_benchmark_rereads_every_neus_label_and_scores_the_rules_on_them() -> None:
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    out = run_benchmark("conflicts.py", "--labels", "neus", "--rules-only")
+    assert re.search(r"^neus: 7212 articles; labels: \d+ pairs \(\d+ true, \d+ false\)", out, re.M), out
+    # the last column: labelled figures the benchmark could not find again in the corpus (none may be lost)
+    assert re.search(
+        r"^\| rules only \| neus held out \| \d+ \| (?:[01]\.\d{3}|nan) \| \d+/\d+ = [01]\.\d{3} \| 0 \|$", out, re.M
+    ), out

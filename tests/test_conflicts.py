@@ -182,16 +182,25 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
     assert same_scope(olympic, plain)
 
 
-def test_the_conflict_labels_hold_keys_not_article_text():
-    labels = Path(__file__).resolve().parents[1] / "benchmarks" / "conflict_labels.tsv"
+@pytest.mark.parametrize(
+    ("name", "item", "least"),
+    [
+        ("conflict_labels.tsv", r"allsides-\d+-\w+", 150),
+        ("conflict_labels_neus.tsv", r"neus-(?:train|val)-\d{4}-\d", 250),
+    ],
+)
+def test_the_conflict_labels_hold_keys_not_article_text(name: str, item: str, least: int):
+    labels = Path(__file__).resolve().parents[1] / "benchmarks" / name
     rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    assert len(rows) >= 150
+    assert len(rows) >= least
     for row in rows:
         assert len(row) == 8
-        assert re.fullmatch(r"allsides-\d+-\w+", row[0]) and re.fullmatch(r"allsides-\d+-\w+", row[3])
+        assert re.fullmatch(item, row[0]) and re.fullmatch(item, row[3])
         assert re.fullmatch(r"[0-9a-f]{12}", row[1]) and re.fullmatch(r"[0-9a-f]{12}", row[4])
         assert re.fullmatch(r"\d+-\d+", row[2]) and re.fullmatch(r"\d+-\d+", row[5])
         assert row[6] in ("0", "1") and row[7]
+    keys = [tuple(sorted((tuple(row[0:3]), tuple(row[3:6])))) for row in rows]
+    assert len(set(keys)) == len(keys)  # each pair labelled once
 
 
 def test_two_shares_of_one_group_are_of_what_follows_them():

@@ -183,15 +183,20 @@ class FigureMention:
     # reading or when the sentence names none near it.
     places: frozenset[str] = frozenset()
 
+    def _rounding(self) -> float:
+        return _rounding_of(self.sentence[number_start(self) : self.end]) if self.sentence else 0.0
+
     @property
     def key(self) -> tuple[str | None, str | None]:
         """What is being counted, comparable across sources: (counted noun, singular and lower-cased; unit)."""
         return (singular(self.counts) if self.counts else None, self.unit.lower() if self.unit else None)
 
     def interval(self, tolerance: float, approx: float | None = None) -> tuple[float, float]:
-        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``; an
-        'about' figure +- ``approx`` (default 3 x ``tolerance``)."""
+        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``, or +- half
+        its last decimal when that is more ('$1.4 trillion' covers $1.37 trillion); an 'about' figure +- ``approx``
+        (default 3 x ``tolerance``)."""
         v = self.value or 0.0
+        tolerance = max(tolerance, self._rounding())
         kind = _QUALIFIERS.get((self.qualifier or "").lower())
         if kind == "min":
             return (v, float("inf"))
@@ -203,6 +208,18 @@ class FigureMention:
             a = 3 * tolerance if approx is None else approx
             return (v * (1 - a), v * (1 + a))
         return (v * (1 - tolerance), v * (1 + tolerance))
+
+
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+
+
+def _rounding_of(text: str) -> float:
+    """Relative half-unit of a figure's last decimal ('1.4' -> 0.05 / 1.4); 0 for a whole number."""
+    m = _DECIMAL.search(text)
+    if m is None:
+        return 0.0
+    shown = float(m.group())
+    return 0.5 * 10 ** -len(m.group(2)) / shown if shown else 0.0
 
 
 def singular(noun: str) -> str:

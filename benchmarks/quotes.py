@@ -31,6 +31,7 @@ Usage::
     .venv/bin/python benchmarks/quotes.py                 # test split (84 articles)
     .venv/bin/python benchmarks/quotes.py --split dev     # the split used to choose the settings
     .venv/bin/python benchmarks/quotes.py --limit 20 --errors 10
+    .venv/bin/python benchmarks/quotes.py --compare-parser   # speakers the parse changes, with hand verdicts
 """
 
 from __future__ import annotations
@@ -301,6 +302,9 @@ def main() -> None:
     parser.add_argument("--no-spacy", action="store_true", help="the rule-based fallback (no spaCy)")
     parser.add_argument("--errors", type=int, default=0, help="print up to N misses / false positives / speakers")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="an AnalyzeSettings value")
+    parser.add_argument(
+        "--compare-parser", action="store_true", help="quotes whose speaker the dependency parse changes, and verdicts"
+    )
     args = parser.parse_args()
     if args.no_spacy:
         os.environ["TIDINGS_NO_SPACY"] = "1"
@@ -319,6 +323,9 @@ def main() -> None:
         setattr(settings, name, parsed)
 
     docs = load(args.split, args.direct_share)[: args.limit]
+    if args.compare_parser:
+        compare_parser(docs, args.split, settings)
+        return
     t0 = time.perf_counter()
     preds: list[list[tuple[list[str], str | None, str]]] = []
     for doc in docs:
@@ -383,6 +390,48 @@ def main() -> None:
             print(f"\n#### {kind} ({len(items)})")
             for line in items[: args.errors]:
                 print("-", line)
+
+
+CHANGES = Path(__file__).resolve().parent / "speaker_changes_polnear.tsv"
+
+
+def compare_parser(docs: list[Doc], split: str, settings: object) -> None:
+    """Every quote whose speaker differs with and without ``quote_parser``, and the hand verdicts of
+    ``speaker_changes_polnear.tsv`` on them (which one is right, judged by reading the article): the speaker row of
+    the main table scores pronouns against an approximate antecedent, this one does not."""
+    import csv
+    import hashlib
+    from dataclasses import replace
+
+    from tidings.model import Article
+    from tidings.quotes import extract_quotes
+    from tidings.text import segment
+
+    def key(text: str) -> str:
+        return hashlib.sha1(" ".join(words(text)[:12]).encode("utf-8")).hexdigest()[:10]
+
+    verdicts: dict[tuple[str, ...], str] = {}
+    if CHANGES.exists():
+        with open(CHANGES, encoding="utf-8") as fh:
+            for r in csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"):
+                verdicts[r["split"], r["article"], r["hash"], r["rules"], r["parse"]] = r["right"]
+    tally: dict[str, int] = defaultdict(int)
+    for doc in docs:
+        article = Article(id=doc.name, origin=doc.name, title=doc.title, text="\n\n".join(doc.paragraphs))
+        sentences = segment(article)
+        rules = extract_quotes(article, sentences, replace(settings, quote_parser=False))  # type: ignore[type-var]
+        parse = extract_quotes(article, sentences, replace(settings, quote_parser=True))  # type: ignore[type-var]
+        for a, b in zip(rules, parse, strict=True):
+            if a.speaker != b.speaker:
+                verdict = verdicts.get((split, doc.name, key(a.text), a.speaker or "", b.speaker or ""), "unjudged")
+                tally[verdict] += 1
+                if verdict == "unjudged":
+                    print(f"unjudged: {doc.name}\t{key(a.text)}\t{a.speaker}\t{b.speaker}")
+    print(f"\n### Quotes whose speaker the parse changes, PolNeAR {split} ({len(docs)} articles)\n")
+    print("| right | quotes |")
+    print("|---|---|")
+    for verdict in ("new", "old", "neither", "same", "unjudged"):
+        print(f"| {verdict} | {tally[verdict]} |")
 
 
 def score_speakers(

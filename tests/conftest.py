@@ -95,3 +95,29 @@ def search_store(db: str) -> Store:
             story = Story(id=sid, headline=head, article_ids=[f"a{i}"], first_seen=day, last_seen=day, sites=[site])
             store.save_story(conn, story, search_text=f"{head}\n{body}")
     return store
+
+
+def linked_store(db: str) -> Store:
+    """Two stories of one fictional event, in English (2 articles) and German (1), linked; one unlinked story."""
+    store = Store(db)
+    articles = [
+        Article(id="a1", origin="a1.txt", title="Ferry runs aground in Marnia harbour", language="en",
+                text="The ferry Oska ran aground in Marnia harbour on Monday; all 212 passengers were brought ashore.",
+                published="2026-03-02T08:00:00+00:00"),
+        Article(id="a2", origin="a2.txt", title="Marnia ferry passengers safe", language="en",
+                text="Passengers of the stranded ferry Oska are safe, the Marnia harbour office said.",
+                published="2026-03-02T09:00:00+00:00"),
+        Article(id="d1", origin="d1.txt", title="Fähre läuft im Hafen von Marnia auf Grund", language="de",
+                text="Fähre läuft im Hafen von Marnia auf Grund\nDie Fähre „Oska“ ist am Montag im Hafen von Marnia "
+                     "auf Grund gelaufen. Alle 212 Fahrgäste wurden an Land gebracht. Die Ursache ist unklar.",
+                published="2026-03-02T10:00:00+00:00"),
+        Article(id="a3", origin="a3.txt", title="Chess open ends", language="en",
+                text="The Cordova chess open ended on Sunday."),
+    ]
+    with store.transaction() as conn:
+        store.add_articles(conn, articles)
+        store.assign_stories(conn, {"a1": "s-en", "a2": "s-en", "d1": "s-de", "a3": "s-other"}, {})
+        for sid, ids in (("s-en", ["a1", "a2"]), ("s-de", ["d1"]), ("s-other", ["a3"])):
+            store.save_story(conn, Story(id=sid, headline=sid, article_ids=ids))
+        store.set_links(conn, {"s-en": "s-de", "s-de": "s-de", "s-other": "s-other"})
+    return store

@@ -41,6 +41,12 @@ def test_quote_benchmark_reports_precision_recall_and_speaker_accuracy() -> None
     assert re.search(r"\| all, anaphors strict \| \d+ \| [01]\.\d{3} \|", out)
 
 
+def test_speaker_benchmark_reports_accuracy_on_the_hand_labelled_real_news() -> None:
+    require_shared(SHARED / "corpora" / "wmt-newstest")
+    out = run_benchmark("speakers.py", "--limit", "12")
+    assert re.search(r"^\| dev wmt \| 12 \| \d+ \| [01]\.\d{3} \| \d+ \|", out, re.MULTILINE), out
+
+
 def test_entity_type_benchmark_reports_found_and_type_accuracy() -> None:
     out = run_benchmark("entity_types.py")
     assert "79 labelled names" in out
@@ -66,3 +72,13 @@ def test_live_benchmark_grows_the_store_and_reports_latency_throughput_and_memor
     assert re.search(r"^\| memory: resident at the end / peak \| \d+ MB / \d+ MB \|$", out, re.M), out
     assert "| entries never polled (out of the feed's 50 newest before a poll) | 0 |" in out, out
     assert "| stored articles loaded at start-up | 50 of 50 |" in out, out  # under max_replay_articles: all replayed
+
+
+def test_conflict_benchmark_rereads_every_neus_label_and_scores_the_rules_on_them() -> None:
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    out = run_benchmark("conflicts.py", "--labels", "neus", "--rules-only")
+    assert re.search(r"^neus: 7212 articles; labels: \d+ pairs \(\d+ true, \d+ false\)", out, re.M), out
+    # the last column: labelled figures the benchmark could not find again in the corpus (none may be lost)
+    assert re.search(
+        r"^\| rules only \| neus held out \| \d+ \| (?:[01]\.\d{3}|nan) \| \d+/\d+ = [01]\.\d{3} \| 0 \|$", out, re.M
+    ), out

@@ -238,7 +238,7 @@ def test_timeline_of_events_beside_publication_times(page: Any, server: str, sto
 def long_site_story() -> tuple[Any, dict[str, Any]]:
     """A hand-made story with what made pages overflow: 40 long host names, outlets named by long titles."""
     from test_render_html import make_story
-    from tidings.model import Fact
+    from tidings.model import Fact, LanguageCoverage
 
     story, arts = make_story()
     story.sites = [f"www.regionalnewssite{i}.example.co.uk" for i in range(40)]  # no hyphen to break at
@@ -246,6 +246,10 @@ def long_site_story() -> tuple[Any, dict[str, Any]]:
     story.facts = [Fact(f"Detail {i} that one outlet alone reports.", ["a1"], 1, exclusive_to=long_outlet + "-" * 30)
                    for i in range(3)]  # fmt: skip
     story.summary[0].text += " " + "x" * 90  # one unbreakable word
+    # another language's coverage with a long compound word and a long lead
+    word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenhersteller"
+    story.also_in = [LanguageCoverage("s-de", "de", "Deutsch", 3, "a2", f"{word} meldet Hochwasser am Corran-Damm",
+                                      f"Tausende wurden evakuiert; {word} " * 6)]
     return story, arts
 
 

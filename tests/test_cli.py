@@ -151,6 +151,16 @@ def test_stories_and_show(good_file, db):
     assert tidings("show", "nosuchstory", "--db", db).exit_code == 1
 
 
+def test_show_by_a_prefix_names_the_same_event_in_other_languages(tmp_path):
+    from conftest import linked_store
+
+    db = str(tmp_path / "linked.db")
+    linked_store(db).close()
+    for story_id in ("s-en", "s-e"):  # a whole id, a unique prefix
+        shown = tidings("show", story_id, "--db", db)
+        assert shown.exit_code == 0 and "Also in: Deutsch (1 article, story s-de)" in shown.output
+
+
 def test_kill_during_run_leaves_database_consistent(tmp_path):
     """SIGKILL a real `tidings run` mid-way: the database opens, passes integrity_check, and a re-run completes."""
     folder = tmp_path / "many"

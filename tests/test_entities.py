@@ -97,14 +97,17 @@ def test_type_vote_fixes_a_mistagged_mention_and_surnames_join_full_names() -> N
     assert by_forms[frozenset({"Washington"})].label == "GPE"  # the city is not the person
 
 
-def test_a_person_with_a_common_noun_in_it_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
     from tidings import entities
     from tidings.model import EntSpan
 
-    ferries = ("Harpoon ferries", "PERSON")  # the tagger's mistake
+    ferries = ("Harpoon ferries", "PERSON")  # the tagger's mistakes
+    fever = ("GRAYFEVER-24", "PERSON")
     texts = {
         "Pilot Ursula von der Leyden steered the Harpoon ferries home.": [("Ursula von der Leyden", "PERSON"), ferries],
         "Bashar al-Nouri and the Harpoon ferries docked.": [("Bashar al-Nouri", "PERSON"), ferries],
+        "Cases of GRAYFEVER-24 rose again.": [fever],
+        "GRAYFEVER-24 reached the coast.": [fever],
     }
 
     def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
@@ -115,6 +118,7 @@ def test_a_person_with_a_common_noun_in_it_is_a_thing(monkeypatch: pytest.Monkey
     assert entity(found, "Ursula von der Leyden").type == "PERSON"
     assert entity(found, "Bashar al-Nouri").type == "PERSON"
     assert entity(found, "Harpoon ferries").type == "MISC"
+    assert entity(found, "GRAYFEVER-24").type == "MISC"  # a name with a digit is no person
 
 
 def test_shared_surname_goes_to_the_dominant_full_name_only() -> None:

@@ -106,3 +106,21 @@ def test_article_text_cannot_put_html_or_links_into_the_markdown() -> None:
     assert md.count("!\\[t\\](http://t.example/p.gif)") == 3  # headline, summary and the source list
     assert "- The Orrin bridge closed on Monday. [1][2][3]" not in md  # (the summary above replaced it)
     assert "[2]" in md  # citation marks are still links to sources
+
+
+def test_counts_of_one_are_singular() -> None:
+    story, arts = make_story()
+    lone = Story(**{**story.__dict__, "article_ids": ["a1"], "independent_sources": 1})
+    md = render_story_markdown(lone, arts)
+    assert "*1 article, 1 independent source" in md
+    assert "1 independent sources" not in md
+
+
+def test_show_names_the_other_languages_coverage_with_its_title_as_written(tmp_path) -> None:
+    from conftest import linked_store
+
+    store = linked_store(str(tmp_path / "linked.db"))
+    story = store.get_story("s-en")
+    text = render_story_markdown(story, {a.id: a for a in store.get_articles(story.article_ids)}, full=False)
+    assert "*Also in: Deutsch (1 article, story s-de)*" in text
+    assert "- Deutsch: **Fähre läuft im Hafen von Marnia auf Grund** Die Fähre „Oska“ ist am Montag" in text

@@ -6,9 +6,9 @@ import sqlite3
 
 import numpy as np
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
-from conftest import search_store
+from conftest import linked_store, search_store
 from tidings.model import Article, Document, Story, SummarySentence
 from tidings.store import SCHEMA_VERSION, SchemaError, Store, meta_table
 
@@ -164,7 +164,7 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     con.commit()
     con.close()
     store = Store(db)
-    assert store.schema_version == SCHEMA_VERSION == 6
+    assert store.schema_version == SCHEMA_VERSION == 7
     assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
     members, version = store.story_members("s1")
     assert [a.id for a in members] == ["a1", "a2"] and version == 1
@@ -200,3 +200,53 @@ def test_search_ranks_by_relevance_with_phrases_and_filters(any_db):
     assert [s.id for s in store.list_stories(q="dock", site="coast.example")] == ["s1"]
     assert [s.id for s in store.list_stories(language="de")] == ["s2"]
     assert store.list_stories(q='"unbalanced (quote') == []
+
+
+def test_a_schema_6_store_gets_the_link_tables_and_opening_it_twice_changes_nothing(db):
+    Store(db).close()
+    con = sqlite3.connect(db)  # as schema 6 left it: no multilingual vectors, no links
+    con.execute("DROP TABLE article_multilingual")
+    con.execute("DROP TABLE story_links")
+    con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    for _ in range(2):
+        store = Store(db)
+        assert store.schema_version == SCHEMA_VERSION == 7
+        assert store.coverage(["s1"]) == {}
+        store.close()
+
+
+def test_a_linked_story_is_read_with_the_other_languages_coverage(any_db):
+    store = linked_store(any_db)
+    [german] = store.get_story("s-en").also_in
+    assert (german.story_id, german.language, german.language_name, german.articles) == ("s-de", "de", "Deutsch", 1)
+    assert german.article_id == "d1" and german.title == "Fähre läuft im Hafen von Marnia auf Grund"
+    assert german.lead.startswith("Die Fähre „Oska“ ist am Montag")  # the lead as written, the title not repeated
+    [english] = store.get_story("s-de").also_in
+    assert (english.language, english.articles, english.title) == ("en", 2, "Ferry runs aground in Marnia harbour")
+    assert store.get_story("s-other").also_in == []
+    # the briefing never holds the links: relinking does not make it stale
+    with store.engine.connect() as conn:
+        data = conn.execute(text("SELECT data FROM stories WHERE id = 's-en'")).scalar()
+    assert "also_in" not in data
+
+
+def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):
+    store = linked_store(any_db)
+    with store.transaction() as conn:
+        store.set_links(conn, {"s-en": "s-en", "s-de": "s-de"})  # relinked apart
+    assert store.get_story("s-en").also_in == [] and store.get_story("s-de").also_in == []
+    candidates = store.link_candidates(["s-en"], window_days=3, recent_articles=0, limit=10)
+    assert [(sid, language) for sid, language, _, _ in candidates] == [("s-de", "de"), ("s-en", "en")]
+
+
+def test_a_linked_story_left_without_articles_is_a_candidate_so_its_link_is_dropped(db):
+    store = linked_store(db)
+    with store.transaction() as conn:
+        store.assign_stories(conn, {"d1": "s-de2"}, {})  # its one article moved on: s-de is empty
+    candidates = store.link_candidates(["s-en"], window_days=3, recent_articles=0, limit=10)
+    assert ("s-de", None, None, None) in candidates
+    with store.transaction() as conn:
+        store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
+    assert store.get_story("s-en").also_in == []

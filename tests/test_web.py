@@ -688,3 +688,18 @@ def test_the_api_and_the_list_page_search_by_relevance_with_filters(tmp_path):
     page = client.get("/", params={"q": "dock", "site": "coast.example"}).text
     assert "Storm batters the coast" in page and "Dock strike" not in page
     assert 'value="coast.example"' in page  # the filter stays in the form
+
+
+def test_story_page_and_api_show_the_same_event_in_other_languages(tmp_path: Path) -> None:
+    from conftest import linked_store
+
+    db = str(tmp_path / "linked.db")
+    linked_store(db).close()
+    with TestClient(create_app(db)) as c:
+        page = c.get("/stories/s-en").text
+        german = c.get("/api/stories/s-en").json()["also_in"]
+        alone = c.get("/api/stories/s-other").json()["also_in"]
+    assert "Also in other languages" in page and "Deutsch" in page and "(1 article)" in page
+    assert "Fähre läuft im Hafen von Marnia auf Grund" in page and "Alle 212 Fahrgäste" in page  # as written
+    assert [(c["language"], c["articles"], c["story_id"]) for c in german] == [("de", 1, "s-de")]
+    assert alone == []

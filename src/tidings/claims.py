@@ -15,7 +15,11 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
 - *Time*: the years, months and periods ('last month') the sentence names; two figures dated differently are of
   different times.
 - *Predicate*: what a share is of, from the words after it ('37% of adults were fully vaccinated' / '55% of adults
-  have received one dose'); two shares whose next words share none are of different things.
+  have received one dose'); two shares whose next words share none are of different things. What a count is of,
+  from the acts of a small table next to it ('killed', 'injured', 'missing', 'won'); two counts whose acts are both
+  known and differ are of different groups.
+- *Places*: the places the figure's clause names (``FigureMention.places``); figures of different places differ.
+- *Sourcing* is no quantity: 'four officials familiar with the matter said' counts whom an outlet asked.
 """
 
 from __future__ import annotations
@@ -73,6 +77,10 @@ CUES: tuple[Cue, ...] = (
          NOT_A_QUANTITY),
     _cue("requirement after", "after", r"^\s*(?:(?:are|is|were|was|would\s+be|will\s+be)\s+)?(?:needed|required|"
          r"necessary)\b", NOT_A_QUANTITY),
+    # -- an outlet's own sourcing: 'four officials familiar with the matter said' counts whom it asked --
+    _cue("sourcing", "after", r"^\s*(?:[\w.'’-]+\s+){0,3}?(?:familiar\s+with|with\s+(?:direct\s+)?knowledge|"
+         r"briefed\s+on|close\s+to\s+the|who\s+(?:spoke|asked|requested|declined|were\s+not\s+authori[sz]ed)|"
+         r"(?:said|say|says|told)\b)", NOT_A_QUANTITY),
     # -- a part of a total --
     _cue("partitive", "number", rf"^\S+(?:\s+(?:hundred|thousand|million|billion))?\s+(?:out\s+)?of\s+"
          rf"{_DETERMINERS}\b", "part"),
@@ -122,6 +130,24 @@ _PREDICATE_STOP = {
     "were", "was", "are", "is", "have", "has", "had", "been", "will", "would", "could", "the", "and", "who", "that",
     "which", "least", "against", "with", "for", "from", "than", "more", "less", "about", "now", "still", "say", "said",
 }  # fmt: skip
+# A count is of the group its verb defines ('12 people were injured' / '9 people were killed'): the acts of the
+# classes below next to it (the last words of the clause before it, the first after it); two counts whose acts are
+# both known and share none are of two groups. Other words say nothing (outlets word one act differently: 'walked
+# out' / 'the strike by'), and money and measures keep no act.
+_ACT_WORDS_BEFORE = 3
+_ACT_WORDS_AFTER = 4
+_ACT_CLASSES = {
+    "kill": "death", "killed": "death", "killing": "death", "die": "death", "died": "death", "dead": "death",
+    "death": "death", "deaths": "death", "perished": "death", "lost": "death", "fatal": "death", "slain": "death",
+    "injure": "injury", "injured": "injury", "injuring": "injury", "wounded": "injury", "wounding": "injury",
+    "hurt": "injury", "hospitalized": "injury", "hospitalised": "injury",
+    "arrested": "arrest", "arresting": "arrest", "detained": "arrest", "detaining": "arrest", "held": "arrest",
+    "missing": "missing", "unaccounted": "missing",
+    "rescued": "rescue", "saved": "rescue", "evacuated": "evacuation", "displaced": "evacuation",
+    "won": "win", "winning": "win", "secured": "win", "captured": "win", "carried": "win",
+    "protest": "protest", "protested": "protest", "protesting": "protest", "marched": "protest",
+    "needed": "requirement", "required": "requirement",
+}  # fmt: skip
 _TIME_RE = re.compile(
     r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|coming)\s+(?:month|year|quarter|decade|spring|summer|fall|"
     r"autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?",
@@ -137,6 +163,7 @@ class ClaimScope:
     qualifiers: frozenset[str]
     times: frozenset[str]
     predicate: frozenset[str] = frozenset()  # a share's first words after it ('were fully vaccinated')
+    places: frozenset[str] = frozenset()  # the places the figure is of (FigureMention.places)
 
 
 def _parts(fm: FigureMention) -> dict[Where, str]:
@@ -187,7 +214,16 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
     if fm.unit == "percent":  # '37% of adults were fully vaccinated' / '55% of adults have received one dose'
         first = words(parts["after"])[:_PREDICATE_WORDS]
         predicate = frozenset(_stem(w) for w in first if len(w) > 2 and w not in _PREDICATE_STOP)
-    return ClaimScope(scope, qualifiers, times, predicate)
+    elif _is_count(fm):
+        predicate = _acts(parts)
+    return ClaimScope(scope, qualifiers, times, predicate, fm.places)
+
+
+def _acts(parts: dict[Where, str]) -> frozenset[str]:
+    """The act classes (``_ACT_CLASSES``) of the words next to a count."""
+    before = words(parts["before"])[-_ACT_WORDS_BEFORE:]
+    after = words(parts["after"])[:_ACT_WORDS_AFTER]
+    return frozenset(_ACT_CLASSES[w] for w in before + after if w in _ACT_CLASSES)
 
 
 def _stem(word: str) -> str:
@@ -210,4 +246,6 @@ def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
         return False
     if a.predicate and b.predicate and not a.predicate & b.predicate:
         return False
+    if a.places and b.places and not a.places & b.places:
+        return False  # Virginia's share of dry gas stations is not North Carolina's
     return not (a.times and b.times and a.times != b.times)

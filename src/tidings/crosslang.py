@@ -1,24 +1,57 @@
 """Links between stories of different languages: one event, its coverage in every language.
 
 Stories stay per language (the clusterer's vectors of two languages are not comparable; facts, quotes and summary
-are per language). Each story has a multilingual centroid: the mean of its articles' title + lead vectors from
+are per language). Each story has a multilingual centroid: the mean of its first articles' title + lead vectors from
 :class:`tidings.resources.MultilingualUSE`. Two stories of different languages are linked when each is the other's
 nearest story in its language (mutual best: an event's coverage in one language is one story, and a hub story
 cannot collect every nearby event of another language), their centroids are at least ``cross_language_min_cosine``
-apart, and, both dated, their spans lie within ``cross_language_window_days``. Linked stories share an
+close, and, both dated, their spans lie within ``cross_language_window_days``. A pair with a language USE does not
+read is compared by :class:`tidings.resources.MultilingualE5` vectors instead, at ``cross_language_wide_min_cosine``.
+Links are taken strongest first, and two groups that each hold a story of one language are never joined (an event
+has one story per language), so a chain of pairwise links cannot join two events. Linked stories share an
 ``event_id``: the smallest story id of the linked group, so the same stories give the same id in any order.
 
-Cost: one nearest-neighbour search per story and other language (usearch index per language), no all-pairs loop.
+Cost: one nearest-neighbour search per story and other language (usearch index per language and space), no
+all-pairs loop; the pipeline links only the stories near the ones a run touched (``Store.link_candidates``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .resources import ann_index_class
+from .resources import TextEncoder, ann_index_class
+
+if TYPE_CHECKING:
+    from .settings import ClusterSettings
+    from .store import Store
+
+
+LANGUAGE_NAMES = {
+    "ar": "العربية", "bg": "Български", "ca": "Català", "cs": "Čeština", "da": "Dansk", "de": "Deutsch",
+    "el": "Ελληνικά", "en": "English", "es": "Español", "et": "Eesti", "fa": "فارسی", "fi": "Suomi",
+    "fr": "Français", "he": "עברית", "hi": "हिन्दी", "hr": "Hrvatski", "hu": "Magyar", "id": "Bahasa Indonesia",
+    "is": "Íslenska", "it": "Italiano", "ja": "日本語", "ko": "한국어", "lt": "Lietuvių", "lv": "Latviešu",
+    "nl": "Nederlands", "no": "Norsk", "pl": "Polski", "pt": "Português", "ro": "Română", "ru": "Русский",
+    "sk": "Slovenčina", "sl": "Slovenščina", "sr": "Српски", "sv": "Svenska", "th": "ไทย", "tr": "Türkçe",
+    "uk": "Українська", "vi": "Tiếng Việt", "zh": "中文",
+}  # fmt: skip
+"""A language's name in itself, as the story page names another language's coverage ("also in: Deutsch")."""
+
+
+def language_name(code: str) -> str:
+    """The name of a language in itself, or its code when the table has none."""
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def multilingual_text(title: str | None, text: str, lead_chars: int) -> str:
+    """What an article's multilingual vector reads: its title and the first ``lead_chars`` characters of its text."""
+    return f"{title or ''}\n{text[:lead_chars]}".strip()
 
 
 @dataclass
@@ -30,6 +63,7 @@ class StoryVector:
     vector: np.ndarray  # mean of its articles' multilingual title + lead vectors (normalised here)
     first: datetime | None = None
     last: datetime | None = None
+    wide: np.ndarray | None = None  # the same from the wide encoder (MultilingualE5), when it was needed
 
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
@@ -48,33 +82,61 @@ def _within(a: StoryVector, b: StoryVector, window_days: float) -> bool:
 
 
 def link_languages(
-    stories: list[StoryVector], min_cosine: float, window_days: float
+    stories: list[StoryVector],
+    min_cosine: float,
+    window_days: float,
+    read_languages: tuple[str, ...] | None = None,
+    wide_min_cosine: float = 1.0,
 ) -> dict[str, str]:
-    """The event id of every story (its own id when it is linked to no other language's story)."""
+    """The event id of every story (its own id when it is linked to no other language's story). Links are taken
+    strongest first (cosine above its threshold) and never join two groups that each hold a story of one language.
+
+    Two languages that the multilingual model reads (``read_languages``; None: every language) are compared by
+    ``vector`` at ``min_cosine``; a pair with another language by ``wide`` at ``wide_min_cosine`` (stories without a
+    wide vector are then not compared: its scale differs, unrelated pairs score ~0.78)."""
     by_language: dict[str, list[int]] = {}
     for i, story in enumerate(stories):
         if story.language:
             by_language.setdefault(story.language, []).append(i)
-    matrix = np.stack([s.vector / max(float(np.linalg.norm(s.vector)), 1e-12) for s in stories]).astype(
-        np.float32
-    ) if stories else np.zeros((0, 1), dtype=np.float32)
+
+    def wide_pair(a: str, b: str) -> bool:
+        return read_languages is not None and (a not in read_languages or b not in read_languages)
+
     index_class = ann_index_class()
-    indexes = {}
+    indexes: dict[tuple[str, bool], tuple[object, list[int]]] = {}
+
+    def index_of(language: str, wide: bool) -> tuple[object, list[int]] | None:
+        """The ANN index of a language's stories in one space, with the stories it holds (built once)."""
+        if (language, wide) not in indexes:
+            members = [i for i in by_language[language] if not wide or stories[i].wide is not None]
+            index = None
+            if members:
+                matrix = _matrix([stories[i].wide if wide else stories[i].vector for i in members])
+                index = index_class(ndim=matrix.shape[1], metric="cos")
+                index.add(np.arange(len(members), dtype=np.uint64), matrix)
+            indexes[(language, wide)] = (index, members)
+        index, members = indexes[(language, wide)]
+        return (index, members) if index is not None else None
+
+    # best[i][language] = the story of that language nearest to story i, with its cosine and the threshold
+    best: dict[int, dict[str, tuple[int, float, float]]] = {}
     for language, members in by_language.items():
-        index = index_class(ndim=matrix.shape[1], metric="cos")
-        index.add(np.arange(len(members), dtype=np.uint64), matrix[members])
-        indexes[language] = index
-    # best[i][language] = the story of that language nearest to story i, with its cosine
-    best: dict[int, dict[str, tuple[int, float]]] = {}
-    for language, members in by_language.items():
-        for other, index in indexes.items():
+        for other in by_language:
             if other == language:
                 continue
-            found = index.search(matrix[members], 1)
+            wide = wide_pair(language, other)
+            mine = [i for i in members if not wide or stories[i].wide is not None]
+            found_index = index_of(other, wide)
+            if not mine or found_index is None:
+                continue
+            index, theirs = found_index
+            queries = _matrix([stories[i].wide if wide else stories[i].vector for i in mine])
+            found = index.search(queries, 1)  # type: ignore[attr-defined]
             keys, distances = np.atleast_2d(found.keys), np.atleast_2d(found.distances)
-            for row, i in enumerate(members):
-                j = by_language[other][int(keys[row][0])]
-                best.setdefault(i, {})[other] = (j, 1.0 - float(distances[row][0]))
+            threshold = wide_min_cosine if wide else min_cosine
+            for row, i in enumerate(mine):
+                j = theirs[int(keys[row][0])]
+                best.setdefault(i, {})[other] = (j, 1.0 - float(distances[row][0]), threshold)
     parent = list(range(len(stories)))
 
     def root(i: int) -> int:
@@ -83,12 +145,98 @@ def link_languages(
             i = parent[i]
         return i
 
+    edges = []
     for i, nearest in best.items():
-        for j, cosine in nearest.values():
-            mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0))[0] == i
-            if i < j and mutual and cosine >= min_cosine and _within(stories[i], stories[j], window_days):
-                parent[root(i)] = root(j)
+        for j, cosine, threshold in nearest.values():
+            mutual = best.get(j, {}).get(stories[i].language or "", (-1, 0.0, 0.0))[0] == i
+            if i < j and mutual and cosine >= threshold and _within(stories[i], stories[j], window_days):
+                edges.append((cosine - threshold, stories[i].story_id, stories[j].story_id, i, j))
+    # strongest links first; an event holds at most one story per language, so two groups that both have a story
+    # of one language stay apart: no chain of pairwise links (en-uk, uk-ja, ja-en') joins two events
+    languages = {i: {story.language} for i, story in enumerate(stories)}
+    for *_, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        a, b = root(i), root(j)
+        if a != b and not languages[a] & languages[b]:
+            parent[a] = b
+            languages[b] |= languages.pop(a)
     groups: dict[int, list[str]] = {}
     for i, story in enumerate(stories):
         groups.setdefault(root(i), []).append(story.story_id)
     return {sid: min(members) for members in groups.values() for sid in members}
+
+
+def _matrix(vectors: list[np.ndarray | None]) -> np.ndarray:
+    """Rows of normalised float32 vectors."""
+    rows = np.stack([np.asarray(v, dtype=np.float32) for v in vectors if v is not None])
+    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+@contextmanager
+def _untimed(_stage: str, _items: int) -> Iterator[None]:
+    yield
+
+
+def _date(value: str | None) -> datetime | None:
+    """A stored ISO date as an aware datetime (a naive one is taken as UTC), None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _story_vectors(
+    store: Store,
+    story_ids: list[str],
+    encoder: TextEncoder,
+    per_story: int,
+    lead_chars: int,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
+) -> dict[str, np.ndarray]:
+    """The centroid of each story's first ``per_story`` articles' vectors: stored ones read, missing ones encoded
+    (timed as ``encode <model name>``) and stored (in one transaction)."""
+    heads = store.story_heads(story_ids, encoder.name, per_story, lead_chars)
+    missing = [(aid, title, head) for rows in heads.values() for aid, title, head, vector in rows if vector is None]
+    fresh: dict[str, np.ndarray] = {}
+    if missing:
+        texts = [multilingual_text(title, head, lead_chars) for _, title, head in missing]
+        with (timer or _untimed)(f"encode {encoder.name}", len(texts)):
+            vectors = encoder.encode(texts)
+        fresh = {aid: vectors[i] for i, (aid, _, _) in enumerate(missing)}
+        with store.transaction() as conn:
+            store.put_multilingual(conn, encoder.name, list(fresh), np.stack(list(fresh.values())))
+    return {
+        sid: centroid(np.stack([vector if vector is not None else fresh[aid] for aid, _, _, vector in rows]))
+        for sid, rows in heads.items() if rows
+    }
+
+
+def link_stored_stories(
+    store: Store,
+    candidates: list[tuple[str, str | None, str | None, str | None]],
+    encoder: TextEncoder,
+    settings: ClusterSettings,
+    wide_encoder: Callable[[], TextEncoder | None] | None = None,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
+) -> dict[str, str]:
+    """The event id of each candidate story (``Store.link_candidates``), from the stored vectors of its first
+    articles (the missing ones encoded now and stored). When a candidate's language is one the multilingual model
+    does not read and ``wide_encoder`` (a loader, called only then) gives an encoder, every candidate also gets a
+    wide vector (its first ``cross_language_wide_articles`` articles): the stories such a story could be linked to."""
+    ids = [sid for sid, _, _, _ in candidates]
+    lead_chars = settings.cross_language_lead_chars
+    vectors = _story_vectors(store, ids, encoder, settings.cross_language_story_articles, lead_chars, timer)
+    read = getattr(encoder, "languages", None)
+    wide: dict[str, np.ndarray] = {}
+    unread = read is not None and any(lang and lang not in read for _, lang, _, _ in candidates)
+    second = wide_encoder() if unread and wide_encoder is not None else None
+    if second is not None:
+        wide = _story_vectors(store, ids, second, settings.cross_language_wide_articles, lead_chars, timer)
+    stories = [
+        StoryVector(sid, language, vectors[sid], _date(first), _date(last), wide.get(sid))
+        for sid, language, first, last in candidates if sid in vectors
+    ]
+    return link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days,
+                          read if second is not None else None, settings.cross_language_wide_min_cosine)

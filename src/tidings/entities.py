@@ -559,7 +559,7 @@ CONTEXT_TYPES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | N
 def _person_if_titled(text: str, span: EntSpan) -> str:
     """The type the words around a mention give it (``CONTEXT_TYPES``: 'Mr Zelenskyy' is a person, 'Agnes
     Threlfall, the mayor' too, 'Blackthorn Labs' an organisation), else the tagger's; a 'person' with a lower-case
-    word in it that is no name particle is a thing ('Javelin missiles' as PERSON)."""
+    word in it that is no name particle, or a digit, is a thing ('Javelin missiles', 'COVID-19' as PERSON)."""
     before, after = text[max(0, span.start - 40) : span.start], text[span.end : span.end + 60]
     for _name, label, b, a, own in CONTEXT_TYPES:
         if (b is not None and not b.search(before)) or (a is not None and not a.search(after)):
@@ -568,8 +568,9 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
             if label == "PERSON" and span.label not in ("ORG", "GPE", "MISC", "NORP", "LOC", "FAC"):
                 break
             return label
-    if span.label == "PERSON" and any(
-        w[:1].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES for w in span.text.split()
+    if span.label == "PERSON" and (
+        any(w[:1].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES for w in span.text.split())
+        or any(c.isdigit() for c in span.text)
     ):
         return "MISC"
     return span.label

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .model import Figure, Reading
 
@@ -160,6 +160,9 @@ _QUALIFIER_RE = re.compile(
 )
 _TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[\w$£€¥%'’-]+|[^\w\s]", re.UNICODE)
 _NON_FIGURE_LABELS = {"DATE", "TIME", "ORDINAL"}
+_PLACE_LABELS = {"GPE", "LOC"}
+# Where a figure's clause ends for the places it is of: a new clause joined by a conjunction, or a semicolon.
+_PLACE_CLAUSE_END = re.compile(r";|,\s+(?:and|but|while|whereas|as|although)\b|\s+while\b|\s+whereas\b")
 _NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
 _MODIFIER_TAGS = {"JJ", "JJR", "JJS", "VBN", "HYPH", "NN", "NNP", "NNPS", "NNS"}
 
@@ -176,6 +179,12 @@ class FigureMention:
     sentence: str
     start: int
     end: int
+    # Places the figure is of ('8% of Virginia gas stations', '9 dead in New York and New Jersey'); empty without a
+    # reading or when the sentence names none near it.
+    places: frozenset[str] = frozenset()
+
+    def _rounding(self) -> float:
+        return _rounding_of(self.sentence[number_start(self) : self.end]) if self.sentence else 0.0
 
     @property
     def key(self) -> tuple[str | None, str | None]:
@@ -183,9 +192,11 @@ class FigureMention:
         return (singular(self.counts) if self.counts else None, self.unit.lower() if self.unit else None)
 
     def interval(self, tolerance: float, approx: float | None = None) -> tuple[float, float]:
-        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``; an
-        'about' figure +- ``approx`` (default 3 x ``tolerance``)."""
+        """The values this figure allows: 'more than 100' -> (100, inf); an exact figure +- ``tolerance``, or +- half
+        its last decimal when that is more ('$1.4 trillion' covers $1.37 trillion); an 'about' figure +- ``approx``
+        (default 3 x ``tolerance``)."""
         v = self.value or 0.0
+        tolerance = max(tolerance, self._rounding())
         kind = _QUALIFIERS.get((self.qualifier or "").lower())
         if kind == "min":
             return (v, float("inf"))
@@ -197,6 +208,18 @@ class FigureMention:
             a = 3 * tolerance if approx is None else approx
             return (v * (1 - a), v * (1 + a))
         return (v * (1 - tolerance), v * (1 + tolerance))
+
+
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+
+
+def _rounding_of(text: str) -> float:
+    """Relative half-unit of a figure's last decimal ('1.4' -> 0.05 / 1.4); 0 for a whole number."""
+    m = _DECIMAL.search(text)
+    if m is None:
+        return 0.0
+    shown = float(m.group())
+    return 0.5 * 10 ** -len(m.group(2)) / shown if shown else 0.0
 
 
 def singular(noun: str) -> str:
@@ -441,7 +464,32 @@ def extract_figures(sentence: str, reading: Reading | None = None) -> list[Figur
             fig = _mention(sentence, words, tail.start(), tail.end(), tagged) if tail else None
         if fig is not None and not any(fig.start < o.end and fig.end > o.start for o in out):
             out.append(fig)
+    if reading is not None:
+        out = _with_places(out, sentence, reading)
     return out
+
+
+def _with_places(figures: list[FigureMention], sentence: str, reading: Reading) -> list[FigureMention]:
+    """Each figure with the places named from its number to the end of its clause or the next quantity of the
+    sentence: '8.5% of gas stations in North Carolina and 7.7% in Virginia' gives North Carolina to the first
+    figure only; 'eight died in New York City, and a man died in Passaic' gives Passaic to no figure."""
+    places = [e for e in reading.ents if e.label in _PLACE_LABELS]
+    if not places:
+        return figures
+    quantities = sorted(f.start for f in figures if f.unit is not None)  # a bare '2 to 86' ends no stretch
+    out: list[FigureMention] = []
+    for fig in figures:
+        stop = next((s for s in quantities if s > fig.start), len(sentence))
+        clause_end = _PLACE_CLAUSE_END.search(sentence, fig.end, stop)
+        stop = clause_end.start() if clause_end else stop
+        named = frozenset(_place_key(e.text) for e in places if e.start >= fig.start and e.end <= stop)
+        out.append(replace(fig, places=named) if named else fig)
+    return out
+
+
+def _place_key(name: str) -> str:
+    """'the United States' and 'United States' are one place."""
+    return re.sub(r"^the\s+", "", " ".join(name.split()), flags=re.IGNORECASE).lower()
 
 
 def number_start(fm: FigureMention) -> int:

@@ -125,6 +125,23 @@ class Reading:
         )
 
 
+@dataclass(frozen=True)
+class Parse:
+    """spaCy's dependency parse of one paragraph, kept instead of its Doc: each token's span (packed start, end
+    pairs), the index of its head (itself for a root) and its relation to it ('nsubj', 'conj', ...). Quote
+    attribution reads who is the subject of a speech verb, and of each sentence, from it."""
+
+    offsets: array
+    heads: array
+    deps: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.deps)
+
+    def span(self, i: int) -> tuple[int, int]:
+        return self.offsets[2 * i], self.offsets[2 * i + 1]
+
+
 @dataclass
 class Mention:
     """One article's sentence stating a fact (``site``: the outlet, so a reader can check a fact's source count)."""
@@ -225,6 +242,20 @@ class Event:
 
 
 @dataclass
+class LanguageCoverage:
+    """Another language's story of the same event (``tidings.crosslang``): its language, how many articles it has,
+    and its first article's title and lead as written (not translated)."""
+
+    story_id: str
+    language: str
+    language_name: str  # the language's name in itself ("Deutsch"), or its code when the table has none
+    articles: int
+    article_id: str
+    title: str | None
+    lead: str
+
+
+@dataclass
 class Story:
     id: str
     headline: str
@@ -242,6 +273,8 @@ class Story:
     events: list[Event] = field(default_factory=list)  # the timeline of events (dated facts), in date order
     sites: list[str] = field(default_factory=list)
     updated_at: str | None = None
+    # the same event's stories in other languages: read from the store's links, never part of the briefing
+    also_in: list[LanguageCoverage] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -278,6 +311,7 @@ class Story:
             events=[Event(**e) for e in data.get("events", [])],
             sites=list(data.get("sites", [])),
             updated_at=data.get("updated_at"),
+            also_in=[LanguageCoverage(**c) for c in data.get("also_in", [])],
         )
 
 

@@ -21,9 +21,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import clean, cluster, dedupe, ingest
+from . import clean, cluster, crosslang, dedupe, ingest
 from .model import Article, Document, RunResult, Sentence, Skip, Story, TimelineEntry
-from .resources import CachedEncoder, TextEncoder, embedder_or_loader, using_encoder
+from .resources import (
+    CachedEncoder,
+    TextEncoder,
+    embedder_or_loader,
+    load_multilingual_encoder,
+    load_wide_encoder,
+    using_encoder,
+)
 from .settings import CleanSettings, Settings
 from .store import Store, article_problem, now_iso
 from .text import (
@@ -45,7 +52,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 """progress(stage, done, total): called as work advances (total None when unknown). ``read`` after each input item,
 ``stored`` after each batch, ``stories`` after each briefing; and, when a stage of :class:`StageTimer` starts
-(``workers``, ``warm``, ``clean``, ``embed``, ``dedupe``, ``cluster``, ``store``, ``analyze``, ``summarize``), its
+(``workers``, ``warm``, ``clean``, ``embed``, ``dedupe``, ``cluster``, ``store``, ``analyze``, ``summarize``,
+``link``), its
 name with the number of articles it works on (0 when not counted), so a display can say what it waits for."""
 
 
@@ -208,6 +216,7 @@ class Pipeline:
         self._held = 0  # stored articles the indexes hold
         self._opened = 0  # ... of which the open window loaded
         self._reopened: set[tuple[str, str]] = set()  # the archived days (ranges) loaded for late articles
+        self._touched: set[str] = set()  # stories that got articles in this run: linked across languages at its end
         # the model loads when a text is first embedded: a run that reads nothing new never pays for it
         self.encoder = CachedEncoder(embedder_or_loader(), self.store.get_vectors, self.store.put_vectors)
 
@@ -399,6 +408,7 @@ class Pipeline:
                 progress("stored", new_count, None)
             if build_stories:
                 self._rebuild_dirty_stories(progress)
+            self._link_languages()
         return self._result(input_ids, skipped, new_count, collect)
 
     def _batches(
@@ -499,6 +509,7 @@ class Pipeline:
         and the articles it cleaned again, with their stories, in one transaction."""
         assert self._copies is not None and self._clusterer is not None
         recleaned = recleaned or []
+        self._touched.update(a.story_id for a in recleaned if a.story_id)  # new titles and leads: linked again
         # stored in the order the copy detector registers them, so that one warmed from the store holds them alike
         articles = [articles[i] for i in dedupe.processing_order(articles)]
         if recleaned:
@@ -552,6 +563,7 @@ class Pipeline:
             self.store.assign_stories(conn, assignments, merged)
             last = self.store.last_seq(conn)
         self._held += len(stored)
+        self._touched.update(assignments.values())
         if follows and len(stored) == len(articles):
             self._replayed = last  # the indexes took this batch as a replay would
         else:  # another writer's rows came first in storage order: replay everything again before the next batch
@@ -559,6 +571,35 @@ class Pipeline:
         if recleaned:
             self._copies = self._clusterer = None  # their indexes hold the old texts' signatures and vectors
             self._warm()
+
+    # -- links across languages ---------------------------------------------------------------------------------
+    def _link_languages(self) -> None:
+        """Link the stories this run touched to the same event's stories in other languages (:mod:`tidings.
+        crosslang`), and store the links. Stories in one language only never load the multilingual model; without it
+        (an optional extra) there are no links, and one line in the log says so."""
+        touched, self._touched = sorted(self._touched), set()
+        if not touched:
+            return
+        c = self.settings.cluster
+        candidates = self.store.link_candidates(
+            touched, c.cross_language_window_days, c.cross_language_recent_articles, c.cross_language_max_stories
+        )
+        languages = sorted({language for _, language, _, _ in candidates if language})
+        if len(languages) < 2:
+            with self.store.transaction() as conn:  # one language: nothing to link (a merge may have left rows)
+                self.store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
+            return
+        encoder = load_multilingual_encoder()
+        if encoder is None:
+            log.warning("stories in %s but no multilingual model (the 'multilingual' extra, README): not linked "
+                        "across languages", ", ".join(languages))
+            return
+        with self.timer("link", len(candidates)):
+            wide = load_wide_encoder if c.cross_language_wide else None
+            event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, wide, self.timer)
+            event_of.update({sid: sid for sid, _, _, _ in candidates if sid not in event_of})  # merged away: unlinked
+            with self.store.transaction() as conn:
+                self.store.set_links(conn, event_of)
 
     # -- stories ----------------------------------------------------------------------------------------------
     def _rebuild_dirty_stories(self, progress: Progress) -> None:

@@ -15,12 +15,25 @@ Works paragraph by paragraph on the article text, in three steps:
    and '"First," she said. "Second."' are one quote. A sentence that ends in a colon with no speech verb gives
    the floor to its subject ('Politico lists the facts: "…"', 'Pollsters agree - Jane Roe: "…"'), and a speech
    verb coordinated with an earlier one takes its clause's subject ('Roe stood up and said: "…"').
-3. **Speaker**: a name becomes the full name used in the article (Mr Blinken, Blinken -> Antony Blinken; a
-   surname shared by several people goes to the one of matching title gender, then to the one mentioned last);
-   he/she becomes the last named speaker before it (of a compatible gender, learnt from titles and pronouns);
-   'the secretary of state' becomes the one person the article gives that role ("Secretary of State Antony
-   Blinken", "Blinken, the secretary of state,"); otherwise the descriptive phrase is kept ("a State Department
-   spokesperson"). Organisations stay as named ("the Kremlin said" -> "Kremlin").
+3. **Speaker**: with spaCy's dependency parser (``quote_parser``; run only on articles with quotation marks), the
+   speaker is the subject of the speech verb, whatever other name is near ('said Harbour Watch investigator Jane
+   Roe', not Harbour Watch; a participle takes its sentence's subject: 'Days after revealing he would divorce his
+   wife Ann Lind, Roe turned to his campaign in an announcement declaring "…"' is Roe's); a person named next to a
+   description is the speaker ('his wife, Ann Lind,'; 'one girl named Dakota'), and a statement speaks for whom it
+   is by ('a statement on behalf of his family'). A name becomes the full name used in the article (Mr Blinken,
+   Blinken -> Antony Blinken; a surname shared by several people goes to the one of matching title gender, then to
+   the one mentioned last). he/she is the person the sentences before are about (going back sentence by sentence:
+   the subject of a speech verb, then of the main clause, then of another clause, then the first other person named;
+   of a compatible gender), not the nearest name ('Roe visited the clinic after being visited by Ivo Lind. He said:
+   "…"' is Roe's); 'it said' is the organisation that was last a subject. 'the secretary of state' becomes the one
+   person the article gives that role ("Secretary of State Antony Blinken", "Blinken, the secretary of state,"),
+   else a short definite description ('the Texas Republican', "New York's mayor", 'the company') the person or
+   organisation the ``quote_description_max_sentences`` sentences before it are about (not one of its own sentence;
+   'the spokesperson' after 'a police spokesperson said' stays that spokesperson). Without the parser, he/she is the
+   last named speaker before it of a compatible gender (learnt from titles and pronouns). Otherwise the descriptive
+   phrase is kept ("a State Department spokesperson"). Organisations stay as named ("the Kremlin said" ->
+   "Kremlin"). Speaker accuracy: benchmarks/quotes.py (PolNeAR) and benchmarks/speakers.py (hand labels on real
+   news).
 
 Scare quotes and partial quotes: a quoted stretch inside indirect speech is a quote of the sentence's speaker only
 when a speech verb of the sentence attributes it, it has at least ``quote_embedded_min_words`` (12) words and it
@@ -45,13 +58,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .entities import FUNCTION_WORDS, TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
-from .model import Article, Quote, Sentence
+from .model import Article, Parse, Quote, Sentence
 from .settings import AnalyzeSettings
-from .text import paragraphs, words
+from .text import paragraphs, parse_paragraphs, words
 
 # ---------------------------------------------------------------------------------------------------------------
 # Lexicon: speech verbs and the small words around them (English grammar, no names)
@@ -351,6 +365,13 @@ class _Extractor:
             _Para(i, texts[i], ents[n], _sentence_starts(texts[i], by_para.get(i, []))) for n, i in enumerate(keep)
         ]
         self.people = _People(self.paras, settings)
+        texts_kept = [p.text for p in self.paras]
+        parses = (
+            parse_paragraphs(texts_kept)
+            if settings.quote_parser and any(c in article.text for c in _MARK_CHARS)
+            else None
+        )
+        self.grammar = _Grammar(self.paras, parses, self.people)
 
     # -- 1. segments -------------------------------------------------------------------------------------------
 
@@ -901,6 +922,7 @@ class _Extractor:
         segs = self.segments()
         settings = self.settings
         events = self.people.events(self.speech_events())
+        self.grammar.build([[(s.open_at if s.open_at is not None else s.start, s.after) for s in ps] for ps in segs])
         quotes: list[Quote] = []
         self.kinds: list[str] = []  # how each quote was attributed (benchmarks/quotes.py reads it)
         raw_parts: list[list[str]] = []
@@ -965,7 +987,7 @@ class _Extractor:
                 and not self._starts_sentence(first)
             ):
                 continue  # 'The country "has made dramatic changes," X said': a phrase in the reporter's sentence
-            speaker = self.people.resolve(attr.speaker, events) if attr.speaker is not None else None
+            speaker = self._speaker(attr, segs, events)
             quotes.append(Quote(speaker, text, self.article.id, attr.cue))
             self.kinds.append(attr.kind)
             raw_parts.append([text])
@@ -973,6 +995,34 @@ class _Extractor:
         for q in quotes:
             q.text = q.text.rstrip(",;:—–― ").strip()
         return quotes
+
+    def _speaker(
+        self, attr: _Attr, segs: list[list[_Seg]], events: list[tuple[tuple[int, int], str, str]]
+    ) -> str | None:
+        """Who said it. With a parse, the subject of the speech verb is the speaker, whatever other name is near
+        ('said Amnesty International investigator Jane Roe', 'Roe, on a call with Ivo Lind, said'); he/she is the
+        person the sentences before are about (their subjects first), not the last name mentioned; a short
+        definite description ('the Texas Republican', 'the company') is the person or organisation named before
+        it. Without a parse, or when it finds nothing, the rules above decide."""
+        phrase = attr.speaker
+        if attr.cue and attr.kind != "label" and attr.cue != "according to":
+            parsed = self.grammar.subject_of(attr.para, attr.cue_at)
+            if parsed is not None and not any(s.start <= parsed.start < s.end for s in segs[parsed.para]):
+                phrase = parsed  # (a subject inside the quotation is the parser's mistake)
+        if phrase is None:
+            return None
+        if self.grammar.parses is not None:
+            low = phrase.text.lower()
+            if phrase.kind == "pronoun" and low in ("he", "she", "it"):
+                want = "org" if low == "it" else "person"
+                name = self.grammar.antecedent(phrase.para, phrase.start, want, _PRONOUNS[low])
+                if name is not None:
+                    return name
+            elif phrase.kind == "nominal" and self.people.person(phrase) is None:
+                name = self.grammar.description(phrase.para, phrase.start, phrase.text)
+                if name is not None:
+                    return name
+        return self.people.resolve(phrase, events)
 
     def _whole_clause(self, chain: list[_Seg], attr: _Attr) -> bool:
         """Is the quotation the whole reported clause of its speech verb ('X says that "we will win."', 'X told
@@ -1088,6 +1138,7 @@ class _People:
     def __init__(self, paras: list[_Para], settings: AnalyzeSettings) -> None:
         self.settings = settings
         self.full: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings of the full name
+        self.single: dict[str, Counter[str]] = defaultdict(Counter)  # 'word x' key -> spellings of the one word
         self.by_word: dict[str, set[str]] = defaultdict(set)  # 'last x' / 'first x' -> keys
         self.mentions: list[tuple[tuple[int, int], str]] = []  # (paragraph, offset) -> key, in order
         self.roles: dict[str, set[str]] = defaultdict(set)
@@ -1114,6 +1165,7 @@ class _People:
                     singles.append((k, para, e, toks[0]))
         for k, para, e, word in singles:
             key = self._unique(word) or "word " + skeleton(word)
+            self.single[key][word] += 1
             self._learn(para, e, key)
             self.mentions.append(((k, e.start), key))
         self.mentions = sorted(m for m in self.mentions if m[0] not in quoted)
@@ -1176,7 +1228,7 @@ class _People:
         return best if not rest or n > rest[0][1] else None
 
     def name_of(self, key: str) -> str:
-        spellings = self.full.get(key)
+        spellings = self.full.get(key) or self.single.get(key)  # 'Harris', not its skeleton 'Haris'
         if not spellings:
             return key.removeprefix("word ").title() if key.startswith("word ") else key
         return max(spellings, key=lambda s: (spellings[s], len(s), s))
@@ -1193,6 +1245,8 @@ class _People:
     def resolve_name(self, text: str, pos: tuple[int, int]) -> tuple[str, str]:
         """(display name, person key) for a name phrase; the key is 'word x' when no full name matches."""
         toks = name_tokens(text)
+        while len(toks) > 1 and toks[0].lower() in _OFFICE_WORDS:  # 'PM Modi'
+            toks = toks[1:]
         if not toks:
             return clean_surface(text), "word " + skeleton(text)
         if toks[-1].isupper() and len(toks[-1]) > 3:
@@ -1219,7 +1273,8 @@ class _People:
                 key = next(iter(keys))
                 return self.name_of(key), key
             if len(keys) > 1:
-                key = self._recent(keys, pos) or max(keys, key=lambda k: sum(self.full[k].values()))
+                # sorted: a tie goes the same way in every process (set order changes with the hash seed)
+                key = self._recent(keys, pos) or max(sorted(keys), key=lambda k: sum(self.full[k].values()))
                 return self.name_of(key), key
         return toks[0], "word " + word
 
@@ -1288,6 +1343,405 @@ class _People:
         if phrase.kind == "name":
             return clean_surface(phrase.text)
         return phrase.text
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The dependency parse: who is the subject of a speech verb, and who each sentence is about
+# ---------------------------------------------------------------------------------------------------------------
+
+SUBJECT_DEPS = wordset("nsubj nsubjpass")
+"""Relations of a verb's subject (active or passive: 'X was asked' is about X)."""
+FINITE_CLIMB_DEPS = wordset("conj xcomp")
+"""Relations through which a speech verb with no subject of its own takes its governor's: a coordinated verb
+('Roe stood up and said'), a complement ('Roe went on to say')."""
+MODIFIER_DEPS = wordset("det poss amod compound nmod nummod case advmod quantmod")
+"""Left dependents that belong to a speaker phrase ('the local fishing group', "New York's mayor")."""
+RELATIVE_PRONOUNS = wordset("who that which")
+_NOT_SPEAKERS = wordset("DATE TIME CARDINAL ORDINAL PERCENT MONEY QUANTITY")
+PHRASE_PREPOSITIONS = wordset("of for at from in with")
+"""Prepositions whose phrase belongs to a speaker description ('a spokesman for Disney', 'officials in Moscow')."""
+PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
+"""Tokens a speaker phrase does not run across ('made public ― Trump boasted': Trump)."""
+_INDEFINITE = wordset("a an one another some")
+HONORIFICS = wordset("mr mrs ms miss dr sir dame")
+"""Words that make the next one a person's name, whatever NER says ('Mr Callaghan' tagged ORG; 'Mr. King')."""
+DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video")
+"""A statement is not a speaker: who it is by is ('a statement on behalf of his family said')."""
+PERSON_NOUNS = (
+    wordset(
+        """official officer spokesperson mp lawmaker legislator politician republican democrat star singer rapper
+        artist actor actress player coach manager executive ceo founder chairman chairwoman owner boss leader
+        lawyer doctor scientist expert analyst economist writer author journalist reporter host presenter anchor
+        businessman businesswoman billionaire candidate nominee diplomat envoy general commander figure
+        activist campaigner veteran"""
+    )
+    | TITLES
+)
+"""Head nouns of a description of one person ('the Texas Republican', 'the rock star', 'the former prime
+minister'): a definite description with one of them refers to a person named before it."""
+ORG_NOUNS = wordset("company firm bank lender airline carrier retailer giant maker manufacturer operator insurer")
+"""Head nouns of a description of one organisation ('the company', 'the central bank'): it refers to the
+organisation the article spoke of last."""
+NAMED_ORG_NOUNS = wordset(
+    """party agency ministry department council commission committee union club league court foundation institute
+    university"""
+)
+"""Head nouns that organisations carry in their names ('the commission'): it refers to the last organisation
+spoken of whose name has the noun (the Commission on Debates), not to any organisation."""
+DESCRIPTION_MAX_WORDS = 4
+"""A definite description refers back when it is this short ('the Texas Republican'); a longer one usually
+names its referent itself ('the local fishing industry group of the northern ports')."""
+
+
+def _head_noun(text: str) -> str:
+    """The head word of a description, lower-cased: the last word before a preposition ('the President of the
+    Republic' -> 'president', 'a spokesman for Disney' -> 'spokesman'), else the last word ('the Texas Republican'
+    -> 'republican')."""
+    words = re.findall(r"[\w’'-]+", text)
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in PHRASE_PREPOSITIONS), len(words))
+    return words[cut - 1].lower() if cut else ""
+
+
+def _only_titles(text: str) -> bool:
+    """Only titles and small words ('President of the Republic', 'Home Secretary'): a description, not a name."""
+    words = [w.lower().strip(".") for w in re.findall(r"[\w.’'-]+", text)]
+    return bool(words) and all(w in TITLES or w in _SMALL or w in _OFFICE_WORDS for w in words)
+
+
+_OFFICE_WORDS = wordset(
+    """pm mp republic nation country government home house senate congress parliament assembly council court
+    department ministry office"""
+)
+"""Words of an office's name besides titles ('President of the Republic', 'Home Secretary', 'PM')."""
+
+
+MENTION = 3
+"""The rank of a mention that is no subject."""
+
+
+@dataclass
+class _Candidate:
+    """Someone or something a sentence is about: a subject (``rank`` 0 of a speech verb: who speaks is whom 'he
+    said' goes on with; 1 of the main clause; 2 of another clause) or another mention of a person or organisation
+    (``rank`` 3)."""
+
+    para: int
+    start: int
+    sentence: int  # start offset of its sentence in the paragraph
+    rank: int
+    kind: str  # person | org | pronoun | description
+    key: str  # person key, organisation name, pronoun or description text
+    name: str
+
+
+class _Grammar:
+    """What the dependency parse says about an article's paragraphs: the subject of a speech verb, and who each
+    sentence is about (for he/she and 'the company'). Without a parse every answer is None and the rules of the
+    extractor stand alone."""
+
+    def __init__(self, paras: list[_Para], parses: list[Parse] | None, people: _People) -> None:
+        self.paras = paras
+        self.parses = parses
+        self.people = people
+        self.children: dict[int, list[list[int]]] = {}
+        self.candidates: list[_Candidate] = []
+
+    def _kids(self, k: int) -> list[list[int]]:
+        if k not in self.children:
+            parse = self.parses[k]  # type: ignore[index]
+            kids: list[list[int]] = [[] for _ in range(len(parse))]
+            for i, h in enumerate(parse.heads):
+                if h != i:
+                    kids[h].append(i)
+            self.children[k] = kids
+        return self.children[k]
+
+    def token_at(self, k: int, offset: int) -> int | None:
+        if self.parses is None:
+            return None
+        parse = self.parses[k]
+        i = bisect_right(parse.offsets, offset, lo=0) // 2  # offsets are start, end pairs
+        for j in (i - 1, i, i + 1):
+            if 0 <= j < len(parse) and parse.span(j)[0] == offset:
+                return j
+        return None
+
+    def subject_of(self, k: int, offset: int) -> _Phrase | None:
+        """The subject of the speech verb at ``offset`` (the cue). A finite verb with none takes the subject of the
+        verb it is coordinated with ('Roe stood up and said'); a participle ('..., saying', 'in an announcement
+        declaring') the subject of its sentence's main verb (where the parser attaches a participle deep inside a
+        clause it is usually wrong), unless it follows a person's name ('footage of Jane Roe asking')."""
+        i = self.token_at(k, offset)
+        if i is None:
+            return None
+        para, parse, kids = self.paras[k], self.parses[k], self._kids(k)  # type: ignore[index]
+        a, b = parse.span(i)
+        participle = para.text[a:b].lower() in ING_CUES
+        if participle and i > 0:
+            ent = next((e for e in para.ents if e.end == parse.span(i - 1)[1]), None)
+            named = _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label) if ent is not None else None
+            who = self.people.person(named) if named is not None else None
+            if named is not None and who is not None and (named.label == "PERSON" or who[1] in self.people.full):
+                return named
+        for _ in range(12):
+            subjects = [j for j in kids[i] if parse.deps[j] in SUBJECT_DEPS and self._word(k, j)]
+            if subjects and (not participle or parse.heads[i] == i):
+                s = subjects[0]
+                sa, sb = parse.span(s)
+                if para.text[sa:sb].lower() in RELATIVE_PRONOUNS and parse.deps[i] == "relcl":
+                    s = parse.heads[i]  # 'Roe, who said': Roe
+                return self.phrase(k, s)
+            if parse.heads[i] == i or not (participle or parse.deps[i] in FINITE_CLIMB_DEPS):
+                return None
+            i = parse.heads[i]
+        return None
+
+    def _word(self, k: int, i: int) -> bool:
+        a, b = self.parses[k].span(i)  # type: ignore[index]
+        return any(c.isalnum() for c in self.paras[k].text[a:b])
+
+    def phrase(self, k: int, s: int) -> _Phrase | None:
+        """The speaker phrase headed by token ``s``: a pronoun; the person a description names next to it ('his
+        wife, Jane Roe', "Roe's widow Ann Lind", 'one girl named Dakota'); who a statement is by ('a statement on
+        behalf of his family'); a name; or a description ('the Texas Republican', "New York's often-feckless
+        mayor", 'the secretary of state')."""
+        para, parse, kids = self.paras[k], self.parses[k], self._kids(k)  # type: ignore[index]
+        a, b = parse.span(s)
+        word = para.text[a:b]
+        if word.lower() in _PRONOUNS:
+            return _Phrase(k, a, b, word, "pronoun")
+        ent = next((e for e in para.ents if e.start <= a and b <= e.end), None)
+        if ent is None or ent.label != "PERSON":
+            named = self._named_next_to(k, s)
+            if named is not None:
+                return named
+        if word.lower() in DOCUMENT_NOUNS:
+            author = self._author(k, s)
+            if author is not None:
+                return author
+        left = s
+        stack = [j for j in kids[s] if j < s and parse.deps[j] in MODIFIER_DEPS]
+        while stack:
+            j = stack.pop()
+            left = min(left, j)
+            stack += [x for x in kids[j] if x < j]
+        for j in range(s - 1, left - 1, -1):  # a phrase does not run across punctuation ('made public ― Trump')
+            if para.text[slice(*parse.span(j))] in PHRASE_BREAKS:
+                left = j + 1
+                break
+        start, end = parse.span(left)[0], b
+        for j in kids[s]:  # 'the secretary of state', 'a spokesman for Disney', 'officials in Moscow'
+            if j > s and parse.deps[j] == "prep" and para.text[slice(*parse.span(j))].lower() in PHRASE_PREPOSITIONS:
+                last = max(parse.span(x)[1] for x in self._subtree(k, j))
+                if len(para.text[start:last].split()) <= self.people.settings.quote_speaker_max_words:
+                    end = max(end, last)
+        determined = any(parse.deps[j] in ("det", "poss") for j in kids[s] if j < s)
+        # 'the Times', 'the Kremlin' are names; 'the Texas Republican' (a NORP word) is a description
+        if ent is not None and ent.label not in _NOT_SPEAKERS and (ent.label != "NORP" or not determined):
+            before = para.text[: ent.start].split()[-1:]
+            if before and before[0].strip(".").lower() in HONORIFICS:  # 'Mr Callaghan' tagged ORG, 'Mrs. Trump'
+                at = para.text.rindex(before[0], 0, ent.start)  # the title stays: it tells the gender
+                return _Phrase(k, at, ent.end, para.text[at : ent.end], "name", "PERSON")
+            if not _only_titles(ent.text):
+                return _Phrase(k, ent.start, ent.end, ent.text, "name", ent.label)
+        if word[:1].isupper() and not determined and not _only_titles(para.text[start:end]):
+            return _Phrase(k, start, b, para.text[start:b], "name")
+        return _Phrase(k, start, end, para.text[start:end], "nominal")
+
+    def _named_next_to(self, k: int, s: int) -> _Phrase | None:
+        """A person named right after the head of a description: in apposition ('his wife, Jane Roe'), glued to it
+        ("Roe's widow Ann Lind") or after 'named' ('one girl named Dakota')."""
+        para, parse, kids = self.paras[k], self.parses[k], self._kids(k)  # type: ignore[index]
+        after = parse.span(s)[1]
+        gap = para.text[after : after + 40]
+        m = re.match(r"(?:,\s*|\s+(?:named|called)\s+|\s+)", gap)
+        at = after + (m.end() if m else 0)
+        person = next((e for e in para.ents if e.label == "PERSON" and e.start == at), None)
+        if person is not None and any(parse.deps[j] in ("appos", "acl", "compound", "npadvmod") for j in kids[s]):
+            return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
+        chain = [j for j in kids[s] if parse.deps[j] == "appos"]  # 'the artist's manager, John Woolf,'
+        while chain:
+            j = chain.pop(0)
+            ja, jb = parse.span(j)
+            person = next((e for e in para.ents if e.label == "PERSON" and e.start <= ja and jb <= e.end), None)
+            if person is not None:
+                return _Phrase(k, person.start, person.end, person.text, "name", "PERSON")
+            chain += [x for x in kids[j] if parse.deps[x] == "appos"]
+        called = re.match(r"\s+(?:named|called)\s+((?:[A-Z][\w’'-]+\s?)+)", gap)  # NER often misses a lone name
+        if called is not None:
+            name = called.group(1).strip()
+            return _Phrase(k, after + called.start(1), after + called.start(1) + len(name), name, "name", "PERSON")
+        return None
+
+    def _author(self, k: int, s: int) -> _Phrase | None:
+        """Who a statement, post or letter is by: the object of its first 'by', 'from' or 'of' ('a statement
+        released on behalf of his family', 'a post by Jane Roe')."""
+        parse, kids = self.parses[k], self._kids(k)  # type: ignore[index]
+        text = self.paras[k].text
+        queue = list(kids[s])
+        while queue:
+            j = queue.pop(0)
+            governor = text[slice(*parse.span(parse.heads[j]))].lower()
+            if parse.deps[j] == "pobj" and governor in ("by", "from", "of") and text[slice(*parse.span(j))] != "behalf":
+                return self.phrase(k, j)
+            if parse.deps[j] not in ("relcl", "appos"):
+                queue += kids[j]
+        return None
+
+    def _subtree(self, k: int, i: int) -> list[int]:
+        kids, out, stack = self._kids(k), [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack += kids[j]
+        return out
+
+    def _speech_verb(self, k: int, v: int) -> bool:
+        a, b = self.parses[k].span(v)  # type: ignore[index]
+        word = self.paras[k].text[a:b]
+        return word.islower() and (word in CUES or word in ING_CUES or word in LOOSE_CUES)
+
+    def _main_clause(self, k: int, s: int) -> bool:
+        parse = self.parses[k]  # type: ignore[index]
+        verb = parse.heads[s]
+        while parse.deps[verb] == "conj" and parse.heads[verb] != verb:
+            verb = parse.heads[verb]
+        return parse.heads[verb] == verb
+
+    def build(self, quoted: list[list[tuple[int, int]]]) -> None:
+        """Who each sentence is about, outside quotations (``quoted``: spans inside quotation marks per
+        paragraph): its subjects, then the other people and organisations it names."""
+        if self.parses is None:
+            return
+        out: list[_Candidate] = []
+        for k, para in enumerate(self.paras):
+            parse = self.parses[k]
+
+            def inside(offset: int, k: int = k) -> bool:
+                return any(a <= offset < b for a, b in quoted[k])
+
+            covered: list[tuple[int, int]] = []
+            for s, dep in enumerate(parse.deps):
+                if dep not in SUBJECT_DEPS or inside(parse.span(s)[0]) or not self._word(k, s):
+                    continue
+                phrase = self.phrase(k, s)
+                if phrase is None:
+                    continue
+                rank = 0 if self._speech_verb(k, parse.heads[s]) else 1 if self._main_clause(k, s) else 2
+                cand = self._candidate(k, phrase, rank)
+                if cand is not None:
+                    out.append(cand)
+                    if cand.kind in ("person", "org"):
+                        covered.append((phrase.start, phrase.end))
+            for e in para.ents:
+                if inside(e.start) or any(a <= e.start < b for a, b in covered):
+                    continue
+                cand = self._candidate(k, _Phrase(k, e.start, e.end, e.text, "name", e.label), MENTION)
+                if cand is not None:
+                    out.append(cand)
+        self.candidates = sorted(out, key=lambda c: (c.para, c.start))
+
+    def _candidate(self, k: int, phrase: _Phrase, rank: int) -> _Candidate | None:
+        sentence = self.paras[k].sentence_start(phrase.start)
+        if phrase.kind == "pronoun":
+            return _Candidate(k, phrase.start, sentence, rank, "pronoun", phrase.text.lower(), phrase.text)
+        who = self.people.person(phrase)
+        if phrase.kind == "nominal" and who is None:
+            return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
+        # a subject of two or more capitalised words NER did not tag ('On Sunday Nadhim Zahawi insisted') is a person
+        untagged = phrase.label is None and rank < MENTION and len(name_tokens(phrase.text)) >= 2
+        if who is not None and (
+            phrase.label == "PERSON" or who[1] in self.people.full or phrase.kind == "nominal" or untagged
+        ):
+            return _Candidate(k, phrase.start, sentence, rank, "person", who[1], who[0])
+        if phrase.label == "ORG" or (phrase.label == "NORP" and rank < MENTION):
+            name = clean_surface(phrase.text)
+            return _Candidate(k, phrase.start, sentence, rank, "org", name, name)
+        return None
+
+    def antecedent(
+        self, k: int, offset: int, want: str, gender: str | None = None, depth: int = 0, noun: str | None = None
+    ) -> str | None:
+        """Who a pronoun or a definite description at (``k``, ``offset``) refers to: going back sentence by
+        sentence, the subject of the main clause, then of another clause, then another mention; a person of a
+        compatible ``gender`` (``want`` 'person'; one known to be of it among the first
+        ``quote_pronoun_gender_lookback`` when that is set) or an organisation (``want`` 'org'). A sentence whose
+        subject is the same pronoun is about the same person: the search goes on before it. ``noun``: only an
+        organisation whose name has this word."""
+        found = self._referent(k, offset, want, gender, depth, noun)
+        return found[0] if found else None
+
+    def _referent(
+        self, k: int, offset: int, want: str, gender: str | None, depth: int, noun: str | None = None
+    ) -> tuple[str, str | None] | None:
+        people = [
+            (name, key) for name, key in self._people_before(k, offset, want, gender, depth, noun)
+            if want != "org" or noun is None or noun in name.lower().split()
+        ]
+        lookback = self.people.settings.quote_pronoun_gender_lookback
+        for name, key in people[:lookback]:
+            if key is not None and self.people.gender(key) == gender:
+                return name, key
+        for name, key in people:
+            if key is None or gender is None or self.people.gender(key) in (None, gender):
+                return name, key
+        return None
+
+    def _people_before(
+        self, k: int, offset: int, want: str, gender: str | None, depth: int, noun: str | None = None
+    ) -> Iterator[tuple[str, str | None]]:
+        """(name, person key or None) of the candidates before (``k``, ``offset``), most salient first; for a
+        description (``noun``) only in the last ``quote_description_max_sentences`` sentences."""
+        sentences: dict[tuple[int, int], list[_Candidate]] = defaultdict(list)
+        for c in self.candidates:
+            if (c.para, c.start) < (k, offset):
+                sentences[c.para, c.sentence].append(c)
+        here = (k, self.paras[k].sentence_start(offset))
+        keys = sorted(sentences, reverse=True)
+        if noun is not None:  # a description is not someone else of its own sentence ('asked by Roe, the senator said')
+            keys = [key for key in keys if key != here][: self.people.settings.quote_description_max_sentences]
+        for key in keys:
+            limit = None  # after 'he' as a subject, only what comes before it in the sentence can be its referent
+            # subjects, the nearest first; then other mentions, the first first (the topic comes early)
+            for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < MENTION else c.start)):
+                if limit is not None and c.start > limit:
+                    continue
+                if want == "org":
+                    if c.kind == "org" and c.rank < MENTION:  # one that did something, not one named in passing
+                        yield c.name, None
+                elif c.kind == "person":
+                    yield c.name, c.key
+                elif c.kind == "pronoun" and c.rank <= 1 and _PRONOUNS.get(c.key, "") in (gender, None):
+                    limit = c.start  # 'He said he thought ...': the same person as ours
+                elif c.kind == "description" and c.rank < MENTION and noun is not None and _head_noun(c.key) == noun:
+                    if c.key.split()[0].lower() in _INDEFINITE:  # 'a police spokesperson said' ... 'the spokesperson'
+                        yield c.name, None
+                elif c.kind == "description" and c.rank < MENTION and depth == 0 and _head_noun(c.key) in PERSON_NOUNS:
+                    found = self._description(c.para, c.start, c.key, depth + 1)
+                    if found is not None:
+                        yield found
+
+    def description(self, k: int, offset: int, text: str) -> str | None:
+        """The person or organisation a short definite description refers to ('the Texas Republican' -> the last
+        person the article spoke of; 'the company' -> the last organisation), or None."""
+        found = self._description(k, offset, text)
+        return found[0] if found else None
+
+    def _description(self, k: int, offset: int, text: str, depth: int = 0) -> tuple[str, str | None] | None:
+        words = re.findall(r"[\w’'-]+", text)
+        possessive = any(w.endswith(("'s", "’s")) for w in words[:-1])
+        definite = (bool(words) and words[0].lower() == "the") or possessive or _only_titles(text)
+        if not words or len(words) > DESCRIPTION_MAX_WORDS + 1 or not definite:
+            return None
+        head = _head_noun(text)
+        if head in ORG_NOUNS:
+            return self._referent(k, offset, "org", None, depth)
+        if head in NAMED_ORG_NOUNS:
+            return self._referent(k, offset, "org", None, depth, noun=head)
+        if head in PERSON_NOUNS:
+            gender = "m" if head in _MALE_ROLES else "f" if head in _FEMALE_ROLES else None
+            return self._referent(k, offset, "person", gender, depth, noun=head)
+        return None
 
 
 def extract_quotes(article: Article, sentences: list[Sentence], settings: AnalyzeSettings | None = None) -> list[Quote]:

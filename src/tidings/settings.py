@@ -312,7 +312,19 @@ class ClusterSettings:
     its story: at one day the demo's 'Port strike enters second day' (dated the next day, no time: 1.1 days after the
     story's last dated article) opened a story of its own. Tried and dropped: stories 1-7 days away as candidates
     with a penalty (a later report after a silence): mean 0.8577-0.8657 for penalties 1-4 (at one day), within noise
-    of none, at 5x the index searches."""
+    of none, at 5x the index searches. Tried and dropped in Dec 2026, for ECB+, whose events are reported over weeks
+    (held-out 36-45 F1 0.798 at 1.5 days, 0.883 with no window, while the crawl's first half falls from 0.925 to 0.824
+    without one). (1) A story open past the window to strong content evidence: stories up to 400 days back (one more ANN
+    search, over all stories) joined when the gate's score cleared 1-4 (or 0.5 per doubling of the gap) and the story
+    held 30-40% of the IDF mass of the article's rare words, names and numbers (in under 2% of the articles seen); or a
+    window grown with its span. On train ECB+ 1-35 rose 0.005-0.02; the crawl's first half fell up to as much
+    (same-beat developments weeks apart: a child tax credit announced and paid, a platform's ban of a politician upheld
+    and then set at two years); the best on train moved ECB+ 36-45 to 0.804 and the crawl's second half from 0.883 to
+    0.874, read-mixed stories 4.4% -> 5.5%. Content does not tell the same event weeks later from the same beat's next
+    development. (2) No window for a story less than 90% dated (its undated members may be of any time): ECB+ 1-35 0.836
+    -> 0.862, held out 0.798 -> 0.854, the crawl unchanged; but it wins only because ECB+ is partly dated: on the crawl
+    with a seeded 10% of the dates removed (the benchmark's '10% undated' row) the held-out half fell 0.878 -> 0.837,
+    read-mixed 5.5% -> 10.1%."""
     max_replay_articles: int = 5_000
     """A new pipeline (a run, the server, the watcher) replays the stored batches through the clusterer, so that a
     run that resumes or continues a store clusters its next batch from the state one uninterrupted run had (exact
@@ -364,15 +376,33 @@ class ClusterSettings:
     vectors of every language."""
     candidates: int = 10
     """Nearest stories fetched from each ANN index searched per article (cost per article is bounded by this)."""
-    cross_language_min_cosine: float = 0.45
+    cross_language_min_cosine: float = 0.40
     """Two stories of different languages are linked (one event, ``tidings.crosslang``) when each is the other's
     nearest story of its language and their multilingual centroids (title + lead, ``MultilingualUSE``) are at least
-    this close. ``benchmarks/multilingual.py --links --calibrate`` (WMT documents of the calibration half, by a hash
-    of the doc id; reported on the other half): threshold 0.40 / 0.45 / 0.50 / 0.60 gave pair recall .811 / .799 /
-    .752 / .630, B-cubed precision across languages .884 / .917 / .932 / .936, F1 .876 / .886 / .874 / .828: 0.45
-    has the best F1. Unrelated stories of two languages score ~0.1 (the test's fictional events). Tried: linking a
-    story to its nearest of each language without requiring the converse (not mutual): pair recall .858 / .811 /
-    .750 at B-cubed precision .735 / .836 / .896 (0.45 / 0.50 / 0.55), worse at equal precision."""
+    this close; links are taken strongest first and an event holds at most one story per language (no chains).
+    Chosen with ``cross_language_wide_min_cosine`` on the calibration half of ``benchmarks/multilingual.py --links
+    --calibrate`` (WMT documents split by a hash of the doc id; reported on the other half): the best B-cubed F1
+    across languages, .945 at 0.40 / 0.80 (0.35-0.50 x 0.78-0.84 all within .936-.945; pair recall .897-.934,
+    precision .924-.932). USE alone, 0.30 / 0.40 / 0.50: pair recall .826 / .809 / .752, precision .902 / .925 /
+    .933. Unrelated stories of two languages score ~0.1 (the test's fictional events). Tried: linking a story to its
+    nearest of each language without requiring the converse (not mutual): worse at equal precision; without the
+    one-story-per-language rule (before): precision .916 at 0.45, chains of three or four events."""
+    cross_language_wide_min_cosine: float = 0.80
+    """The same for a pair of stories one of which is in a language the multilingual model does not read (Ukrainian,
+    Czech, Icelandic, ...): compared by the wide encoder's vectors (multilingual-e5-small, ``MultilingualE5``),
+    whose unrelated pairs score ~0.78, so only mutual best pairs count. Calibration half, at 0.40: 0.78 / 0.80 /
+    0.84 / 0.88 gave pair recall .934 / .934 / .917 / .809 at precision .926 / .926 / .930 / .932. The e5 vectors of
+    titles alone (5x cheaper) were looser (precision .821 at recall .922, before the one-story-per-language rule)."""
+    cross_language_wide: bool = True
+    """Compare pairs with a language the multilingual model does not read by the wide encoder (when installed). Its
+    cost is that of one e5 vector per candidate story whenever such a story is among them: off, those pairs are
+    compared by USE's weaker vectors (WMT report half: pair recall .797 instead of .922, ``benchmarks/
+    crosslang_cost.py`` prints the cost)."""
+    cross_language_wide_articles: int = 1
+    """A story's wide vector is its first this many articles' mean (the wide encoder is slow: ~2-8 texts/s on 2
+    loaded cores, against 30-130 for the multilingual model). Calibration half at 0.40 / 0.80: 1 article pair
+    recall .931, precision .925; 2 articles .934, .926 (WMT stories are small: a bound on cost, not a quality
+    choice)."""
     cross_language_window_days: float = 3.0
     """Dated stories are linked only when their spans lie within this many days of each other: a foreign outlet
     reports an event later than a local one (translations, wire rewrites), so the window is wider than
@@ -380,6 +410,17 @@ class ClusterSettings:
     cross_language_lead_chars: int = 300
     """Characters of the text (after the title) in an article's multilingual vector: the title and its first
     sentence or two, what any language's coverage of the event states first."""
+    cross_language_story_articles: int = 10
+    """A story's multilingual centroid is the mean of its first this many articles' vectors (storage order): a
+    bound on what linking reads and encodes per story, whatever its size; an event's first reports carry its
+    title words."""
+    cross_language_recent_articles: int = 2_000
+    """A run links the stories it touched against every story dated within ``cross_language_window_days`` of them
+    and, since undated news has no window, the stories of the last this many stored articles."""
+    cross_language_max_stories: int = 20_000
+    """At most this many stories (the most recently stored first) are linked in one run: the cost of a link step
+    (one nearest-story search per story and other language, reading their stored vectors) stays bounded on a
+    store of any size."""
     time_decay_days: float = 2.0
     """Time similarity = exp(-days between the article and the story's span / this)."""
     vector_lead_chars: int = 1000
@@ -627,6 +668,16 @@ class AnalyzeSettings:
     before it, else to the last speaker not known to be a man (0: always the last compatible speaker). PolNeAR
     speaker accuracy with anaphors (benchmarks/quotes.py): train 0.880 with 0, 0.877 with 3; dev 0.888 both:
     off."""
+    quote_parser: bool = True
+    """Attribute quotes with spaCy's dependency parser (run only on the paragraphs of articles with quotation
+    marks; the reading pass leaves the parser out for speed): the subject of the speech verb is the speaker, he/she
+    and 'the company' refer to whom the sentences before are about. Off, or without spaCy: the rules alone.
+    Speaker accuracy and cost: benchmarks/quotes.py (PolNeAR) and benchmarks/speakers.py (real news)."""
+    quote_description_max_sentences: int = 3
+    """With ``quote_parser``: a short definite description ('the Texas Republican', 'the company') refers to a
+    person or organisation the article spoke of in at most this many sentences before it; further back it stays a
+    description (a title like 'the Democratic nominee' names someone prominent, not whoever was spoken of last).
+    Set by reasoning, checked on PolNeAR dev (benchmarks/quotes.py --split dev)."""
     quote_colon_subject: bool = True
     """A quotation that starts a sentence after a clause ending in a colon with no speech verb ('Politico lists
     the facts: "…"', 'Pollsters agree - Jane Roe: "…"') is attributed to the clause's subject (a name or a

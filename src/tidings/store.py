@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,19 +47,22 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .model import Article, Document, Story, WatchSource
+from .model import Article, Document, LanguageCoverage, Story, WatchSource
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
 ``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
 still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty).
 4: articles carry the number of the clustered batch that stored them (migrated: none, as stories of the input).
 5: the sources `tidings watch` polls, the feed entries it has read and its webhook events (new tables: created on
 opening). 6: ``story_versions``, a digest of each briefing for "what's new" (new table; migrated by giving every
-briefed story that has none its current briefing as version 1). Each migration step checks what the store already
+briefed story that has none its current briefing as version 1). 7: ``article_multilingual`` (each article's
+multilingual title + lead vector) and ``story_links`` (the event each story of another language's is linked to,
+:mod:`tidings.crosslang`): new tables, created on opening (nothing to migrate: a next run links the stories it
+touches). Each migration step checks what the store already
 has, so any older version reaches this one."""
 
 metadata = MetaData()
@@ -195,6 +199,23 @@ story_versions_table = Table(
     Column("version", Integer, primary_key=True),  # 1, 2, ... per story (not the stories.version write counter)
     Column("at", String(40), nullable=False, index=True),  # when the briefing was written (UTC, ISO 8601)
     Column("digest", Text, nullable=False),  # changes.digest as JSON
+)
+
+article_multilingual_table = Table(
+    "article_multilingual",
+    metadata,
+    # an article's multilingual vector (title + lead), what links its story to other languages' stories
+    Column("article_id", String(40), primary_key=True),
+    Column("model", String(64), primary_key=True),  # the encoder's name: another model's vectors are not comparable
+    Column("vector", LargeBinary, nullable=False),
+)
+
+story_links_table = Table(
+    "story_links",
+    metadata,
+    # only linked stories have a row; stories of one event share event_id (the smallest story id of the group)
+    Column("story_id", String(40), primary_key=True),
+    Column("event_id", String(40), nullable=False, index=True),
 )
 
 DEFAULT_STORY_VERSIONS = 50
@@ -616,7 +637,8 @@ class Store:
         the briefing is written and the flag cleared only if the story is still at that version; if a writer has
         changed its articles since (or merged it away), nothing is written, the story stays dirty and is rebuilt
         again (by that writer's run or the next). Returns whether the briefing was written."""
-        data = json.dumps(story.to_dict(), ensure_ascii=False)
+        # also_in comes from the links when the story is read: a link never makes a briefing stale
+        data = json.dumps({k: v for k, v in story.to_dict().items() if k != "also_in"}, ensure_ascii=False)
         values = {
             "headline": story.headline,
             "first_seen": story.first_seen,
@@ -695,11 +717,14 @@ class Store:
         return int(conn.execute(query).rowcount or 0)
 
     def get_story(self, story_id: str) -> Story | None:
+        """One story with its briefing and its coverage in other languages (``also_in``)."""
         with self.engine.connect() as conn:
             row = conn.execute(select(stories_table).where(stories_table.c.id == story_id)).mappings().first()
         if row is None:
             return None
-        return _row_to_story(row)
+        story = _row_to_story(row)
+        story.also_in = self.coverage([story_id]).get(story_id, [])
+        return story
 
     def get_stories(self, ids: Iterable[str]) -> list[Story]:
         out = []
@@ -707,6 +732,154 @@ class Store:
             story = self.get_story(story_id)
             if story is not None:
                 out.append(story)
+        return out
+
+    # -- links across languages (tidings.crosslang) ----------------------------------------------------------
+    def put_multilingual(self, conn: Connection, model: str, ids: list[str], vectors: np.ndarray) -> None:
+        """Keep (or replace: an article cleaned again has a new title and lead) the articles' multilingual vectors."""
+        t = article_multilingual_table
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            conn.execute(delete(t).where(t.c.article_id.in_(chunk), t.c.model == model))
+        rows = [{"article_id": i, "model": model, "vector": v.astype("float32").tobytes()}
+                for i, v in zip(ids, vectors, strict=True)]
+        if rows:
+            conn.execute(insert(t), rows)
+
+    def link_candidates(
+        self, story_ids: Iterable[str], window_days: float, recent_articles: int, limit: int
+    ) -> list[tuple[str, str | None, str | None, str | None]]:
+        """Stories that linking ``story_ids`` must look at: those ones, every story with an article dated within
+        ``window_days`` of their articles' dates, and (undated news has no window) the stories of the last
+        ``recent_articles`` stored articles; at most ``limit``, most recently stored first. Each as (story id, its
+        articles' most common language, first and last date)."""
+        from datetime import datetime, timedelta
+
+        a = articles_table
+        ids = sorted(set(story_ids))
+        with self.engine.connect() as conn:
+            dates: list[str] = []
+            for start in range(0, len(ids), 500):
+                query = select(func.min(a.c.published), func.max(a.c.published)).where(
+                    a.c.story_id.in_(ids[start : start + 500]))
+                dates += [d for row in conn.execute(query) for d in row if d]
+            wanted = select(a.c.story_id).where(a.c.story_id.is_not(None))
+            last = int(conn.execute(select(func.coalesce(func.max(a.c.seq), 0))).scalar() or 0)
+            near = a.c.seq > last - recent_articles
+            parsed = []
+            for day in dates:
+                try:
+                    parsed.append(datetime.fromisoformat(day).replace(tzinfo=None))  # compared as text below
+                except ValueError:  # a date the cleaner kept as written: no window from it
+                    continue
+            if parsed:
+                margin = timedelta(days=window_days)
+                lo, hi = (min(parsed) - margin).isoformat(), (max(parsed) + margin).isoformat()
+                near = or_(near, a.c.published.between(lo, hi))
+            query = (
+                select(a.c.story_id, func.max(a.c.seq).label("last_seq"))
+                .where(a.c.story_id.in_(wanted.where(near)))
+                .group_by(a.c.story_id)
+                .order_by(func.max(a.c.seq).desc())
+                .limit(limit)
+            )
+            chosen = set(conn.execute(query).scalars()) | set(ids)
+            # and the stories they are linked to now, so that relinking them cannot drop a link by not seeing it
+            t = story_links_table
+            events = select(t.c.event_id).where(t.c.story_id.in_(sorted(chosen))).scalar_subquery()
+            chosen |= set(conn.execute(select(t.c.story_id).where(t.c.event_id.in_(events))).scalars())
+            chosen_list = sorted(chosen)
+            found: dict[str, tuple[Counter[str], list[str]]] = {}
+            for start in range(0, len(chosen_list), 500):
+                query = (
+                    select(a.c.story_id, a.c.language, a.c.published, func.count())
+                    .where(a.c.story_id.in_(chosen_list[start : start + 500]))
+                    .group_by(a.c.story_id, a.c.language, a.c.published)
+                )
+                for sid, language, published, n in conn.execute(query):
+                    languages, days = found.setdefault(sid, (Counter(), []))
+                    if language:
+                        languages[language] += n
+                    if published:
+                        days.append(published)
+        # a linked story merged away since holds no article: listed without language, so relinking drops its row
+        found.update({sid: (Counter(), []) for sid in chosen_list if sid not in found})
+        return [
+            (sid, languages.most_common(1)[0][0] if languages else None, min(days, default=None),
+             max(days, default=None))
+            for sid, (languages, days) in sorted(found.items())
+        ]
+
+    def story_heads(
+        self, story_ids: list[str], model: str, per_story: int, lead_chars: int
+    ) -> dict[str, list[tuple[str, str | None, str, np.ndarray | None]]]:
+        """The stories' first ``per_story`` stored articles (storage order) as (id, title, first ``lead_chars``
+        characters of the text, multilingual vector of ``model`` or None when it has none yet)."""
+        import numpy as np
+
+        a, m = articles_table, article_multilingual_table
+        out: dict[str, list[tuple[str, str | None, str, np.ndarray | None]]] = {}
+        joined = a.outerjoin(m, (m.c.article_id == a.c.id) & (m.c.model == model))
+        with self.engine.connect() as conn:
+            for start in range(0, len(story_ids), 500):
+                query = (
+                    select(a.c.story_id, a.c.id, a.c.title, func.substr(a.c.text, 1, lead_chars), m.c.vector)
+                    .select_from(joined)
+                    .where(a.c.story_id.in_(story_ids[start : start + 500]))
+                    .order_by(a.c.story_id, a.c.seq)
+                )
+                for sid, aid, title, head, blob in conn.execute(query):
+                    rows = out.setdefault(sid, [])
+                    if len(rows) < per_story:
+                        vector = np.frombuffer(blob, dtype=np.float32) if blob is not None else None
+                        rows.append((aid, title, head or "", vector))
+        return out
+
+    def set_links(self, conn: Connection, event_of: dict[str, str]) -> None:
+        """Replace the links of these stories: a row for each story linked to another (event id not its own)."""
+        t = story_links_table
+        ids = sorted(event_of)
+        for start in range(0, len(ids), 500):
+            conn.execute(delete(t).where(t.c.story_id.in_(ids[start : start + 500])))
+        size = Counter(event_of.values())
+        rows = [{"story_id": sid, "event_id": e} for sid, e in event_of.items() if size[e] > 1]
+        if rows:
+            conn.execute(insert(t), rows)
+
+    def coverage(self, story_ids: list[str]) -> dict[str, list[LanguageCoverage]]:
+        """For each story, the other stories of its event (one per other language, most articles first): their
+        language, article count and first article's title and lead as written."""
+        from .crosslang import language_name
+
+        t, a = story_links_table, articles_table
+        out: dict[str, list[LanguageCoverage]] = {}
+        with self.engine.connect() as conn:
+            events = dict(conn.execute(select(t.c.story_id, t.c.event_id).where(t.c.story_id.in_(story_ids))).all())
+            if not events:
+                return out
+            linked = dict(conn.execute(
+                select(t.c.story_id, t.c.event_id).where(t.c.event_id.in_(set(events.values())))).all())
+            found: dict[str, LanguageCoverage] = {}
+            for sid in sorted(linked):
+                rows = conn.execute(
+                    select(a.c.id, a.c.language, a.c.title, func.substr(a.c.text, 1, LEAD_CHARS))
+                    .where(a.c.story_id == sid)
+                    .order_by(a.c.published.is_(None), a.c.published, a.c.seq)
+                ).all()
+                if not rows:  # merged away since it was linked
+                    continue
+                languages = Counter(r[1] for r in rows if r[1])
+                language = languages.most_common(1)[0][0] if languages else "und"
+                first = next((r for r in rows if r[1] == language), rows[0])
+                found[sid] = LanguageCoverage(
+                    story_id=sid, language=language, language_name=language_name(language), articles=len(rows),
+                    article_id=first[0], title=first[2], lead=_lead(first[3] or "", first[2]),
+                )
+        for sid, event_id in events.items():
+            mine = found.get(sid)
+            shown = [c for other, c in found.items() if other != sid and linked.get(other) == event_id
+                     and (mine is None or c.language != mine.language)]
+            out[sid] = sorted(shown, key=lambda c: (-c.articles, c.language, c.story_id))
         return out
 
     def list_stories(
@@ -881,6 +1054,8 @@ class Store:
             values["signature"] = signatures[i]
             values["embedding"] = embeddings[i].astype("float32").tobytes()
             conn.execute(update(articles_table).where(articles_table.c.id == a.id).values(**values))
+            # its title and lead may have changed: the next link step encodes them again
+            conn.execute(delete(article_multilingual_table).where(article_multilingual_table.c.article_id == a.id))
         stories = sorted({a.story_id for a in articles if a.story_id})
         if stories:
             conn.execute(
@@ -1046,6 +1221,22 @@ def _fts_query(q: str) -> str:
         else:
             terms += [f'"{w}"*' for w in _words(word)]
     return " ".join(terms) or '""'
+
+
+LEAD_CHARS = 400
+"""Characters of a linked story's first article read for its lead (the story page shows its first sentences)."""
+
+
+def _lead(text_: str, title: str | None, max_chars: int = 300) -> str:
+    """The first sentences of a text (up to about ``max_chars``), the title left out when the text repeats it."""
+    body = text_.strip()
+    if title and body.startswith(title.strip()):
+        body = body[len(title.strip()):].lstrip()
+    body = " ".join(body.split())
+    if len(body) <= max_chars:
+        return body
+    cut = max(body.rfind(mark, 0, max_chars) for mark in (". ", "。", "! ", "? "))
+    return body[: cut + 1] if cut > max_chars // 3 else body[:max_chars].rsplit(" ", 1)[0] + " …"
 
 
 def _row_to_article(row: Any) -> Article:

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from .model import Article, EntSpan, Reading, Sentence
-from .resources import get_nlp, load_nlp
+from .model import Article, EntSpan, Parse, Reading, Sentence
+from .resources import get_nlp, load_nlp, load_parser
 from .settings import AnalyzeSettings
 
 log = logging.getLogger(__name__)
@@ -447,6 +447,7 @@ def clear_readings() -> None:
     with _readings_lock:
         _readings.clear()
         _sentence_at.clear()
+        _parses.clear()
 
 
 def read_paragraphs(texts: list[str]) -> list[Reading] | None:
@@ -469,6 +470,52 @@ def read_paragraphs(texts: list[str]) -> list[Reading] | None:
             _readings.update(new)
             while len(_readings) > READING_CACHE_PARAGRAPHS:
                 _readings.popitem(last=False)
+    return [found[t] for t in texts]
+
+
+_parses: OrderedDict[str, Parse] = OrderedDict()
+
+
+def parse_paragraphs(texts: list[str]) -> list[Parse] | None:
+    """The dependency parse of each paragraph (cached like readings, bounded), or None without spaCy's parser.
+    Only quote attribution asks for it, and only for articles with quotations: the parser is the slowest part of
+    spaCy's pipeline and the reading pass leaves it out."""
+    nlp = load_parser() if get_nlp() is not None else None
+    if nlp is None:
+        return None
+    found: dict[str, Parse] = {}
+    with _readings_lock:
+        for t in texts:
+            hit = _parses.get(t)
+            if hit is not None:
+                _parses.move_to_end(t)
+                found[t] = hit
+    todo = list(dict.fromkeys(t for t in texts if t not in found))
+    if todo:
+        cap = _ANALYZE.spacy_max_chars
+        pieces = [_pieces(t, cap) if len(t) > cap else [(0, t)] for t in todo]
+        flat = [piece for ps in pieces for _, piece in ps]
+        docs = list(nlp.pipe(flat, batch_size=_ANALYZE.ner_batch_size))
+        k = 0
+        for text, ps in zip(todo, pieces, strict=True):
+            offsets: list[int] = []
+            heads: list[int] = []
+            deps: list[str] = []
+            for at, _piece in ps:
+                doc, base = docs[k], len(deps)
+                k += 1
+                keep = [t for t in doc if not t.is_space]
+                index = {t.i: n for n, t in enumerate(keep)}
+                for t in keep:
+                    offsets += (t.idx + at, t.idx + len(t.text) + at)
+                    heads.append(base + index.get(t.head.i, index[t.i]))
+                    deps.append(sys.intern(t.dep_))
+            found[text] = Parse(array("I", offsets), array("I", heads), tuple(deps))
+        with _readings_lock:
+            for t in todo:
+                _parses[t] = found[t]
+            while len(_parses) > READING_CACHE_PARAGRAPHS:
+                _parses.popitem(last=False)
     return [found[t] for t in texts]
 
 

@@ -11,6 +11,7 @@ from feedgen.feed import FeedGenerator
 
 from .. import __version__
 from ..model import Story
+from .markdown import plural
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -29,8 +30,8 @@ def _content(story: Story) -> str:
     parts = [f"<p>{escape(s.text)}</p>" for s in story.summary]
     sites = ", ".join(escape(site) for site in story.sites)
     n = len(story.article_ids)
-    parts.append(f"<p>{n} article{'s' if n != 1 else ''}, {story.independent_sources} independent source"
-                 f"{'s' if story.independent_sources != 1 else ''}" + (f": {sites}" if sites else "") + ".</p>")
+    counts = f"{plural(n, 'article')}, {plural(story.independent_sources, 'independent source')}"
+    parts.append(f"<p>{counts}" + (f": {sites}" if sites else "") + ".</p>")
     return "\n".join(parts)
 
 

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ..model import Article, Quote, Story
 from ..text import paragraphs
 from .digest import day_label, make_digest, timeline_days
-from .markdown import citation_numbers
+from .markdown import citation_numbers, plural
 
 
 class Urls(Protocol):
@@ -126,10 +126,6 @@ def site_label(article: Article | None) -> str:
     except ValueError:
         host = None
     return host or "unknown site"
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 @cache

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article, Story
+from ..model import Article, Fact, Story
 from .digest import day_label, make_digest, quote_sources, timeline_days
 
 # What article text must not carry into Markdown, which many viewers render with its raw HTML: HTML-significant
@@ -28,7 +28,7 @@ def citation_numbers(story: Story) -> dict[str, int]:
     return {aid: i for i, aid in enumerate(story.article_ids, 1)}
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
@@ -40,18 +40,27 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
+    def fact_line(fact: Fact) -> str:
+        return f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}"
+
     lines = [f"## {md(story.headline)}", ""]
     lines.append(
-        f"*{len(story.article_ids)} articles, {story.independent_sources} independent sources"
+        f"*{plural(len(story.article_ids), 'article')}, {plural(story.independent_sources, 'independent source')}"
         + (f", {story.first_seen} – {story.last_seen}" if story.first_seen else "")
         + "*"
     )
     lines.append("")
+    if story.also_in:
+        also = "; ".join(f"{md(c.language_name)} ({plural(c.articles, 'article')}, story {c.story_id})"
+                         for c in story.also_in)
+        lines += [f"*Also in: {also}*", ""]
+        lines += [f"- {md(c.language_name)}: **{md(c.title or '(untitled)')}** {md(c.lead)}" for c in story.also_in]
+        lines.append("")
     for s in digest.summary:
         lines.append(f"- {md(s.text)} {marks(s.article_ids)}")
     if digest.top_facts:
         lines += ["", "### Best-corroborated facts", ""]
-        lines += [f"- ({f.independent_sources} sources) {md(f.text)} {marks(f.article_ids)}" for f in digest.top_facts]
+        lines += [fact_line(f) for f in digest.top_facts]
     if digest.conflicts:
         lines += ["", "### Disagreements", ""]
         for c in digest.conflicts:
@@ -60,17 +69,17 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     if digest.speakers:
         lines += ["", "### Who said what", ""]
         for sp in digest.speakers:
-            more = f" (+{_plural(sp.quotes - 1, 'more quote')})" if sp.quotes > 1 else ""
+            more = f" (+{plural(sp.quotes - 1, 'more quote')})" if sp.quotes > 1 else ""
             lines.append(f"- **{md(sp.speaker)}**: “{md(sp.quote.text)}” {marks(quote_sources(sp.quote))}{more}")
     if not full:
         rest = [
-            _plural(len(digest.other_shared), "more shared fact"),
-            _plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
-            + f" from {_plural(len(digest.exclusives), 'outlet')}",
-            _plural(len(story.events), "dated event"),
-            _plural(len(story.quotes), "quote"),
-            _plural(len(story.figures), "figure"),
-            _plural(len(story.article_ids), "source"),
+            plural(len(digest.other_shared), "more shared fact"),
+            plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
+            + f" from {plural(len(digest.exclusives), 'outlet')}",
+            plural(len(story.events), "dated event"),
+            plural(len(story.quotes), "quote"),
+            plural(len(story.figures), "figure"),
+            plural(len(story.article_ids), "source"),
         ]
         lines += ["", f"*Everything else: {', '.join(rest)}. `tidings show {story.id} --full` shows it all.*"]
         return "\n".join(lines) + "\n"
@@ -90,13 +99,11 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             lines.append(f"- undated: published {pubs}")
     if digest.other_shared:
         lines += ["", "#### More facts reported by several sources", ""]
-        lines += [
-            f"- ({f.independent_sources} sources) {md(f.text)} {marks(f.article_ids)}" for f in digest.other_shared
-        ]
+        lines += [fact_line(f) for f in digest.other_shared]
     if digest.exclusives:
         lines += ["", "#### Only in one source"]
         for source, facts in digest.exclusives:
-            lines += ["", f"##### Only in {md(source)} ({_plural(len(facts), 'fact')})", ""]
+            lines += ["", f"##### Only in {md(source)} ({plural(len(facts), 'fact')})", ""]
             lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
     if story.quotes:
         lines += ["", "#### All quotes", ""]

@@ -59,7 +59,7 @@ def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() ->
     order = [
         "## Orrin bridge closed",
         "### Best-corroborated facts",
-        "### Disagreements",
+        "### Figures given differently",
         "### Who said what",
         "### Everything else",
         "#### More facts reported by several sources",

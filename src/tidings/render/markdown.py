@@ -1,7 +1,7 @@
-"""A Markdown briefing per story: the digest first (summary, best-corroborated facts, disagreements, who said what),
-then, when ``full``, everything else by section (the timeline of events, other shared facts, exclusives per outlet,
-quotes, entities, figures, sources). ``stories.md`` is the full briefing; ``tidings show`` prints the digest unless
-``--full``."""
+"""A Markdown briefing per story: the digest first (summary, best-corroborated facts, figures given differently, who
+said what), then, when ``full``, everything else by section (the timeline of events, other shared facts, exclusives
+per outlet, quotes, entities, figures, sources). ``stories.md`` is the full briefing; ``tidings show`` prints the
+digest unless ``--full``."""
 
 from __future__ import annotations
 
@@ -26,6 +26,14 @@ def md(text: object) -> str:
 def citation_numbers(story: Story) -> dict[str, int]:
     """Article id -> its citation number [n] within a story (story order)."""
     return {aid: i for i, aid in enumerate(story.article_ids, 1)}
+
+
+# Figure conflicts are a rules' judgement (benchmarks/conflicts.py: a minority are true disagreements on roundups it
+# never saw), so the digest says what is certain, that the figures differ, and asks the reader to check.
+FIGURES_NOTE = (
+    "*Outlets give these figures differently. Read their sentences: a figure may be a part, an earlier count or "
+    "another group.*"
+)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -62,7 +70,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         lines += ["", "### Best-corroborated facts", ""]
         lines += [fact_line(f) for f in digest.top_facts]
     if digest.conflicts:
-        lines += ["", "### Disagreements", ""]
+        lines += ["", "### Figures given differently", "", FIGURES_NOTE, ""]
         for c in digest.conflicts:
             claims = "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
             lines.append(f"- {md(c.about)}: {claims}")

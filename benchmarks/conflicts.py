@@ -76,10 +76,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpora import CORPORA, load_allsides_crawl, load_neus, write_jsonl  # noqa: E402
+from corpora import CORPORA, load_allsides_crawl, load_ecbplus, load_neus, write_jsonl  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "conflict_labels.tsv"
 NEUS_LABELS = ROOT / "benchmarks" / "conflict_labels_neus.tsv"
+ECBPLUS_LABELS = ROOT / "benchmarks" / "conflict_labels_ecbplus.tsv"
+CRAWL = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
 BASE = "73ca879"  # the conflict rules before this benchmark existed
 
 
@@ -91,8 +93,8 @@ def sentence_key(text: str) -> str:
 def split_of(a: str, b: str) -> str:
     """The split of a pair of claims from articles ``a`` and ``b``: for the crawl's item ids, 'dev' when the crawl's
     story number of the first of them (in id order) is even (rules chosen there), 'test' when it is odd (held out);
-    for NeuS item ids, 'held out' (no rule was chosen on NeuS)."""
-    if a.startswith("neus-"):
+    for NeuS and ECB+ item ids, 'held out' (no rule was chosen on either)."""
+    if a.startswith(("neus-", "ecb-")):
         return "held out"
     return "dev" if int(min(a, b).split("-")[1]) % 2 == 0 else "test"
 
@@ -106,7 +108,7 @@ class Corpus:
     splits: tuple[str, ...]
 
     def items(self) -> list:
-        return load_allsides_crawl() if self.name == "crawl" else neus_items()
+        return {"crawl": load_allsides_crawl, "neus": neus_items, "ecbplus": ecbplus_items}[self.name]()
 
 
 @dataclass(frozen=True)
@@ -161,9 +163,20 @@ def neus_items() -> list:
     return kept
 
 
+def ecbplus_items() -> list:
+    """The ECB+ documents (``load_ecbplus``: both halves, all 43 topics), grouped by subtopic (``Item.story``: one
+    seminal event, e.g. '1_ecb' and '1_ecbplus' are two different events of topic 1), so that candidate pairs come
+    from two documents reporting one event. Each document gets a made-up URL naming its item id, as for NeuS."""
+    items = load_ecbplus()
+    for i in items:
+        i.url = f"https://ecbplus.example/{i.id}"
+    return items
+
+
 CORPUS = {
     "crawl": Corpus("crawl", LABELS, ("dev", "test")),
     "neus": Corpus("neus", NEUS_LABELS, ("held out",)),
+    "ecbplus": Corpus("ecbplus", ECBPLUS_LABELS, ("held out",)),
 }
 
 
@@ -466,17 +479,19 @@ def main() -> None:
         nargs="+",
         choices=sorted(CORPUS),
         default=["crawl", "neus"],
-        help="labelled corpora to score, in this order ('crawl': the AllSides 2021 crawl; 'neus': NeuS roundups)",
+        help="labelled corpora to score, in this order ('crawl': the AllSides 2021 crawl; 'neus': NeuS roundups;"
+        " 'ecbplus': ECB+ events, not scored by default)",
     )
     parser.add_argument("--limit", type=int, default=400, help="--all-pairs: the most similar pairs written")
     args = parser.parse_args()
     if args.child:
         _child(*args.child, args.similarity, args.group_by, args.fact_similarity, args.fact_probability)
         return
-    crawl_path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
-    if not crawl_path.exists():
-        sys.exit(f"{crawl_path} is absent: this benchmark reads the AllSides crawl and NeuS at run time")
     corpora = [CORPUS[name] for name in args.labels]
+    for corpus in corpora:  # NeuS's roundups are chosen by the crawl's dates: both need the crawl
+        need = CORPORA / "ecbplus" / "documents.jsonl.gz" if corpus.name == "ecbplus" else CRAWL
+        if not need.exists():
+            sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")
     loaded = []
     for corpus in corpora:
         items = corpus.items()

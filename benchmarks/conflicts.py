@@ -237,7 +237,8 @@ def _child(
     conflicts = []
     for story in result.stories:
         for c in story.conflicts:
-            claims = [(urls[x.article_id], x.text, x.value, x.text.find(x.value)) for x in c.claims]
+            # the value as the pipeline wrote it may differ in case from its sentence ('12 magazines' in '12 Magazines')
+            claims = [(urls[x.article_id], x.text, x.value, x.text.lower().find(x.value.lower())) for x in c.claims]
             pairs = []
             if c.about != "date":
                 for i, (ua, ta, va, sa) in enumerate(claims):

@@ -3,14 +3,18 @@ ids), the same copies and the same summaries. Skipped, with the reason, where py
 
 from __future__ import annotations
 
+import pickle
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tidings.cli import app, samples_dir
+from tidings.dedupe import CopyDetector, CopyPairs, bucket_pairs, processing_order
 from tidings.pipeline import Pipeline
-from tidings.spark import input_files, spark_problem, split_by_size
+from tidings.settings import Settings
+from tidings.spark import copy_rows, input_files, reworded_block, spark_problem, split_by_size, window_keys
 
 PROBLEM = spark_problem()
 needs_spark = pytest.mark.skipif(PROBLEM is not None, reason=f"Spark unavailable: {PROBLEM}")
@@ -140,3 +144,73 @@ def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_pa
     assert spark_copies == run_copies
     same = run_groups & spark_groups
     assert all(spark_summaries[g] == run_summaries[g] for g in same)
+
+
+def join_pairs(batches: list[list], settings: Settings) -> CopyPairs:
+    """What the Spark job's copy join finds, with its executor functions called in plain Python (the grouping by
+    band key and by block that Spark does is a dict here)."""
+    from test_dedupe import embed
+
+    rows, row = [], 0
+    for batch in batches:
+        for i in processing_order(batch):
+            vector = embed([batch[i]])[0].astype("<f4").tobytes()
+            rows.append({"row": row, "article": pickle.dumps(batch[i]), "vector": vector})
+            row += 1
+    prepared = list(copy_rows(rows, settings))
+    pairs = CopyPairs()
+    buckets: dict[bytes, list] = defaultdict(list)
+    for p in prepared:
+        for key in p["keys"]:
+            buckets[key].append((p["row"], p["id"]))
+    for members in buckets.values():
+        for aid, other in bucket_pairs(members, settings.dedupe.max_copy_candidates):
+            if other not in pairs.near.setdefault(aid, []):
+                pairs.near[aid].append(other)
+    blocks: dict[tuple, list] = defaultdict(list)
+    undated = any(p["day"] is None for p in prepared)
+    for p in prepared:
+        for key, member in window_keys(p, settings.dedupe.paraphrase_max_days + 2.0, 2 if undated else None):
+            blocks[key].append(member)
+    for key, members in blocks.items():
+        for aid, found in reworded_block(key, members, settings):
+            pairs.reworded.setdefault(aid, []).append(found)
+    return pairs
+
+
+def test_the_copy_join_gives_the_copies_of_the_detectors_own_indexes() -> None:
+    """The join's candidates (shared LSH band keys, exact nearest earlier neighbours by time window or row block,
+    alignment verdicts) make the detector decide as its LSH tables and embedding index do."""
+    from test_dedupe import FIRE, FIRE_OTHER_OUTLET, FIRE_REWORDED, MATCH, detect, edited_copy, make, needs_model
+
+    needs_model()
+
+    def batches() -> list[list]:
+        return [
+            [
+                make(edited_copy(FIRE), "Fire", "2024-05-05T09:00:00Z", url="https://b.example/1"),
+                make(FIRE, "Warehouse fire", "2024-05-05T06:00:00Z", url="https://a.example/1"),
+                make(MATCH, "Rovers win", "2024-05-04", url="https://c.example/1"),
+            ],
+            [
+                make(FIRE_REWORDED, "Landmark burns", "2024-05-06T10:00:00Z", url="https://d.example/1"),
+                make(FIRE_OTHER_OUTLET, "A personal loss", "2024-05-06", url="https://e.example/1"),
+                make(FIRE, "Warehouse fire (wire)", None, url="https://f.example/1"),  # undated: a row block
+                make(MATCH + "\n\nTickets go on sale on Monday.", "Rovers top", None, url="https://h.example/1"),
+            ],
+        ]
+
+    settings = Settings()
+    own, joined = batches(), batches()
+    pairs = join_pairs(joined, settings)
+    assert pairs.near and pairs.reworded
+    by_index, by_join = CopyDetector(settings.dedupe), CopyDetector(settings.dedupe, pairs)
+    for mine, theirs in zip(own, joined, strict=True):
+        detect(by_index, mine)
+        detect(by_join, theirs)
+    relations = lambda bs: {a.id: (a.copy_of, a.relation) for b in bs for a in b}  # noqa: E731
+    assert relations(joined) == relations(own)
+    kinds = [rel for _, rel in relations(joined).values()]
+    assert sorted(kinds, key=str) == sorted(
+        ["near_duplicate", "original", "original", "paraphrase", None, "duplicate", "near_duplicate"], key=str
+    )

@@ -193,6 +193,8 @@ class Pipeline:
         self.memory = StoredLineMemory(self.store, self.settings.clean)
         self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
+        self.copy_pairs: dedupe.CopyPairs | None = None
+        """Copy candidates found before the run (the Spark job's join): the detector then decides on them."""
         self._clusterer: cluster.StoryClusterer | None = None
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
@@ -218,7 +220,7 @@ class Pipeline:
         after it replays just those, as a fresh one would (a whole replay costs ~2.4 ms per stored article). A store
         of more than ``max_replay_articles`` is loaded as stored instead: its stories, not its batches."""
         if self._copies is None or self._clusterer is None:
-            self._copies = dedupe.CopyDetector(self.settings.dedupe)
+            self._copies = dedupe.CopyDetector(self.settings.dedupe, self.copy_pairs)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
             self._clusterer = cluster.StoryClusterer(self.settings.cluster)

@@ -830,6 +830,21 @@ class ServeSettings:
 
 
 @dataclass
+class SparkSettings:
+    """``tidings spark`` (src/tidings/spark.py): how the copy join and the clustering are split into tasks. They
+    bound the memory and time of one task and change no result, except where README: Spark says so."""
+
+    undated_block: int = 4096
+    """Undated articles are compared, for reworded copies, with the articles registered up to this many rows before
+    them (``tidings run`` searches all of them with its embedding index): undated pages are rare in news feeds, and
+    a time window bounds everything else."""
+
+    def __post_init__(self) -> None:
+        if self.undated_block < 1:
+            raise ValueError(f"spark undated_block={self.undated_block!r}: must be at least 1")
+
+
+@dataclass
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -839,3 +854,4 @@ class Settings:
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    spark: SparkSettings = field(default_factory=SparkSettings)

@@ -194,12 +194,18 @@ def run_spark(
     partitions: int | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     spark: Any = None,
+    copies: str = "join",
 ) -> SparkResult:
     """Run the pipeline on Spark; write Parquet tables (and the export when ``export``) under ``out``.
 
     ``store``: where the articles and stories land (a SQLite path or SQLAlchemy URL; default ``out/tidings.db``),
     as ``tidings run --db`` would write them. ``partitions``: read tasks (default: twice the default parallelism).
-    ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end)."""
+    ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end). ``copies``:
+    ``join`` finds copy candidates and decides alignments on the executors (:func:`copy_pairs`), ``driver`` leaves
+    all of copy detection to the driver's Pipeline; a store that already holds articles is always ``driver`` (the
+    join sees only this input)."""
+    if copies not in ("join", "driver"):
+        raise ValueError(f"unknown --copies {copies!r} (join or driver)")
     import time
 
     from pyspark import StorageLevel
@@ -229,11 +235,17 @@ def run_spark(
         timings["read"] = time.perf_counter() - step
 
         pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
+        joined = copies == "join" and pipeline.store.count_articles() == 0
+        if joined:
+            step = time.perf_counter()
+            pipeline.copy_pairs = join_copies(spark, read, pipeline, settings, out, len(chunks))
+            timings["copies_join"] = time.perf_counter() - step
 
         def items() -> Iterator[Document | Skip]:
             for kind, payload in read.toLocalIterator():
                 if kind == "vectors":
-                    pipeline.store.put_vectors(payload)
+                    if not joined:  # else the join's pass put them in the cache already
+                        pipeline.store.put_vectors(payload)
                 else:
                     yield payload
 
@@ -354,3 +366,197 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
         frame.to_parquet(path, index=False)
         paths[name] = path
     return paths
+
+
+# -- copies as a join ------------------------------------------------------------------------------------------------
+def first_cleaning(
+    items: Iterable[Document | Skip], settings: Settings, encoder: Any, batch_size: int = 256
+) -> Iterator[tuple[int, Article, Any]]:
+    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with the row its copy
+    detector registers it at and its article vector: the Pipeline's batches (``batch_size`` input documents, equal
+    inputs once), each cleaned with the template memory learned so far, in :func:`tidings.dedupe.processing_order`.
+    What the copy join compares, so that it compares what the Pipeline's detector will."""
+    from .dedupe import processing_order
+    from .pipeline import article_vectors
+    from .resources import using_encoder
+    from .store import article_problem
+
+    cleaner = clean.Cleaner(settings.clean)
+    c, min_words = settings.cluster, settings.dedupe.alignment_min_words
+    stored: set[str] = set()
+    row = 0
+    docs = (item for item in items if isinstance(item, Document))
+    with using_encoder(encoder):
+        while True:
+            batch = [doc for _, doc in zip(range(batch_size), docs, strict=False)]
+            if not batch:
+                break
+            unique: dict[str, Document] = {}
+            for doc in batch:
+                unique.setdefault(clean.document_id(doc), doc)
+            new = [doc for doc_id, doc in unique.items() if doc_id not in stored]
+            articles = [a for a in cleaner.clean(new) if isinstance(a, Article) and not article_problem(a)]
+            articles = [articles[i] for i in processing_order(articles)]
+            stored.update(a.id for a in articles)
+            if not articles:
+                continue
+            vectors = article_vectors(articles, encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
+            for article, vector in zip(articles, vectors, strict=True):
+                yield row, article, vector
+                row += 1
+
+
+def join_copies(spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int) -> Any:
+    """The copy join of the items ``read`` (step 1's output) for ``pipeline``'s detector: the driver cleans them as
+    the Pipeline will (:func:`first_cleaning`; the executors' vectors make that model work a cache hit) into a
+    Parquet file under ``work``, and the executors find the candidates (:func:`copy_pairs`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def items() -> Iterator[Document | Skip]:
+        for kind, payload in read.toLocalIterator():
+            if kind == "vectors":
+                pipeline.store.put_vectors(payload)
+            else:
+                yield payload
+
+    schema = pa.schema([("row", pa.int64()), ("article", pa.binary()), ("vector", pa.binary())])
+    path = work / "copy-join-input.parquet"
+    undated = False
+    with pq.ParquetWriter(str(path), schema) as writer:
+        chunk: list[dict[str, Any]] = []
+        for row, article, vector in first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size):
+            undated = undated or not article.published
+            chunk.append({"row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes()})
+            if len(chunk) >= 4096:
+                writer.write_table(pa.Table.from_pylist(chunk, schema))
+                chunk = []
+        if chunk:
+            writer.write_table(pa.Table.from_pylist(chunk, schema))
+    try:
+        return copy_pairs(spark, path, settings, partitions, undated)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def copy_rows(rows: Iterable[Any], settings: Settings) -> Iterator[dict[str, Any]]:
+    """On an executor: what the join needs of each article (signature's band keys, content words, day, vector and
+    the sentences the alignment reads), computed by the detector's own functions."""
+    import numpy as np
+
+    from .dedupe import CopyDetector, _When
+
+    detector = CopyDetector(settings.dedupe)
+    for r in rows:
+        article: Article = pickle.loads(r["article"])
+        when = _When.parse(article.published)
+        yield {
+            "id": article.id,
+            "row": int(r["row"]),
+            "day": when.moment.timestamp() / 86_400 if when else None,
+            "words": detector.content_words(article),
+            "keys": detector.band_keys(detector.signature(article)),
+            "vector": np.frombuffer(r["vector"], dtype=np.float32),
+            "texts": detector.alignment_texts(article),
+        }
+
+
+def window_keys(p: dict[str, Any], width_days: float, undated_rows: int | None) -> Iterator[tuple[Any, Any]]:
+    """The blocks an article takes part in for the reworded-copy join: as a query in its time window, as a
+    reference in that window and the two beside it (two dated articles closer than ``paraphrase_max_days`` are in
+    neighbouring windows); when the input has undated articles (``undated_rows``), also in blocks of that many
+    rows, which compare the undated ones with everything registered shortly before them."""
+    if p["day"] is not None:
+        k = int(p["day"] // width_days)
+        yield ("t", k), ("q", p)
+        for d in (-1, 0, 1):
+            yield ("t", k + d), ("r", p)
+    if undated_rows:
+        c = p["row"] // undated_rows
+        yield ("r", c), ("q", p)
+        yield ("r", c), ("r", p)
+        yield ("r", c + 1), ("r", p)
+
+
+def reworded_block(key: Any, members: Iterable[tuple[str, dict[str, Any]]], settings: Settings) -> Iterator[Any]:
+    """On an executor, one block of the reworded-copy join: each query's nearest earlier references (exact, by a
+    matrix product) and, for those the detector would align, the verdict of :func:`tidings.dedupe.aligned_verdict`
+    on the sentences of both. Yields ``(id, (other id, cosine, verdict or None))``."""
+    import numpy as np
+
+    from .dedupe import CopyDetector, aligned_verdict, nearest_earlier, sentence_sets
+    from .resources import CachedEncoder, load_embedder, using_encoder
+
+    queries = [p for role, p in members if role == "q"]
+    refs = [p for role, p in members if role == "r"]
+    if not queries or not refs:
+        return
+    allowed = None
+    if key[0] == "r":  # a row block: pairs with an undated article (dated pairs are the time windows')
+        undated_q = np.array([p["day"] is None for p in queries])
+        undated_r = np.array([p["day"] is None for p in refs])
+        if not undated_q.any() and not undated_r.any():
+            return
+        allowed = undated_q[:, None] | undated_r[None, :]
+    s = settings.dedupe
+    vectors: dict[str, Any] = {}
+    encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
+    with using_encoder(encoder):
+        detector = CopyDetector(s)
+        candidate_sim, sentence_sim = detector.thresholds()
+        found = nearest_earlier(
+            np.array([p["row"] for p in queries]), np.stack([p["vector"] for p in queries]),
+            np.array([p["row"] for p in refs]), np.stack([p["vector"] for p in refs]),
+            s.paraphrase_candidates, candidate_sim, allowed,
+        )
+
+        def aligned(q: dict[str, Any], r: dict[str, Any]) -> bool:  # what the detector checks before aligning
+            far = q["day"] is not None and r["day"] is not None and abs(q["day"] - r["day"]) > s.paraphrase_max_days + 1
+            return q["words"] >= s.copy_min_words and r["words"] >= s.copy_min_words and not far
+
+        todo = {p["id"]: p for q, near in zip(queries, found, strict=True) for p in
+                [q, *(refs[j] for j, _ in near)] if any(aligned(q, refs[j]) for j, _ in near)}
+        sets = dict(zip(todo, sentence_sets([p["texts"] for p in todo.values()]), strict=True))
+        for q, near in zip(queries, found, strict=True):
+            for j, cosine in near:
+                r = refs[j]
+                verdict = aligned_verdict(sets[q["id"]], sets[r["id"]], s, sentence_sim) if aligned(q, r) else None
+                if verdict is not None:
+                    verdict = (verdict[0], *(float(x) for x in verdict[1:]))
+                yield q["id"], (r["id"], cosine, verdict)
+
+
+def copy_pairs(spark: Any, path: Path, settings: Settings, partitions: int, undated: bool) -> Any:
+    """The copy candidates of the articles in the Parquet file ``path`` (written from :func:`first_cleaning`), found
+    on the executors: near duplicates by a join on LSH band keys, reworded copies by exact nearest neighbours in
+    time windows, each pair's alignment decided there. Returns a :class:`tidings.dedupe.CopyPairs`."""
+    from pyspark import StorageLevel
+
+    from .dedupe import CopyPairs, bucket_pairs
+
+    s = settings
+    cap = s.dedupe.max_copy_candidates
+    width = s.dedupe.paraphrase_max_days + 2.0  # days: closer dated pairs are in neighbouring windows
+    undated_rows = s.spark.undated_block if undated else None
+    rows = spark.read.parquet(str(path)).rdd.map(lambda r: r.asDict()).repartition(partitions)
+    prepared = rows.mapPartitions(lambda part: copy_rows(part, s)).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = CopyPairs()
+    near = (
+        prepared.flatMap(lambda p: [(key, (p["row"], p["id"])) for key in p["keys"]])
+        .groupByKey()
+        .flatMap(lambda kv: bucket_pairs(list(kv[1]), cap))
+        .distinct()
+    )
+    for aid, other in near.toLocalIterator():
+        pairs.near.setdefault(aid, []).append(other)
+    reworded = (
+        prepared.flatMap(lambda p: window_keys(p, width, undated_rows))
+        .groupByKey()
+        .flatMap(lambda kv: reworded_block(kv[0], kv[1], s))
+    )
+    for aid, found in reworded.toLocalIterator():
+        pairs.reworded.setdefault(aid, []).append(found)
+    for found in pairs.reworded.values():
+        found.sort(key=lambda c: -c[1])
+    prepared.unpersist()
+    return pairs

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,13 +68,15 @@ class PeakMemory:
         self._thread.join()
 
 
-def run(master: str, folder: Path, work: Path) -> dict[str, float]:
+def run(
+    master: str, folder: Path, work: Path, copies: str = "join", cluster: str = "buckets", briefings: bool = True
+) -> dict[str, Any]:
     from tidings.spark import run_spark
 
-    out = work / master.replace("[", "-").replace("]", "")
+    out = work / f"{master.replace('[', '-').replace(']', '')}-{copies}-{cluster}"
     started = time.perf_counter()
     with PeakMemory() as peak:
-        result = run_spark([str(folder)], out, master)
+        result = run_spark([str(folder)], out, master, copies=copies, cluster=cluster, briefings=briefings)
     wall = time.perf_counter() - started
     n = len(result.article_ids)
     return {
@@ -84,7 +87,64 @@ def run(master: str, folder: Path, work: Path) -> dict[str, float]:
         "worker_peak_mb": peak.worker_peak / 2**20,
         "workers_total_peak_mb": peak.workers_total_peak / 2**20,
         "jvm_peak_mb": peak.jvm_peak / 2**20,
+        "store": str(out / "tidings.db"),
     }
+
+
+def outcome(db: str) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None]]]:
+    """Article -> story, and article -> (original, relation) for copies, from a store."""
+    from tidings.store import Store
+
+    store = Store(db)
+    stories = store.list_stories(limit=10**7)
+    articles = store.get_articles([i for s in stories for i in s.article_ids])
+    store.close()
+    copies = {a.id: (a.copy_of, a.relation) for a in articles if a.copy_of}
+    return {i: s.id for s in stories for i in s.article_ids}, copies
+
+
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 of one clustering against another (the items of ``gold``)."""
+    members: dict[tuple[str, str], set[str]] = {}
+    for kind, labels in (("p", predicted), ("g", gold)):
+        for item, label in labels.items():
+            members.setdefault((kind, label), set()).add(item)
+    p = r = 0.0
+    for i in gold:
+        same_p, same_g = members[("p", predicted[i])], members[("g", gold[i])]
+        p += len(same_p & same_g) / len(same_p)
+        r += len(same_p & same_g) / len(same_g)
+    p, r = p / len(gold), r / len(gold)
+    return p, r, 2 * p * r / (p + r)
+
+
+def compare(folder: Path, work: Path, master: str, modes: list[str]) -> None:
+    """`tidings run` on the stream, then `tidings spark` in each mode (copies/cluster): how far their stories and
+    copies agree (the briefings are left out of both: they follow from the stories)."""
+    from tidings.pipeline import Pipeline
+
+    started = time.perf_counter()
+    pipeline = Pipeline(db=work / "run.db")
+    pipeline.run([str(folder)], collect=False, build_stories=False)
+    print(f"tidings run: {time.perf_counter() - started:.1f}s; driver steps: "
+          + ", ".join(f"{k} {v:.1f}s" for k, v in pipeline.timings.items()), flush=True)
+    gold, gold_copies = outcome(str(work / "run.db"))
+    for mode in modes:
+        copies, cluster = mode.split("/")
+        r = run(master, folder, work, copies, cluster, briefings=False)
+        stories, found = outcome(r["store"])
+        p, rc, f = bcubed(stories, gold)
+        same = sum(1 for k in set(found) | set(gold_copies) if found.get(k) == gold_copies.get(k))
+        by_story = lambda labels: {frozenset(i for i in labels if labels[i] == s) for s in set(labels.values())}  # noqa: E731
+        print(
+            f"{master} --copies {copies} --cluster {cluster}: {len(stories)} articles, B-cubed against tidings run "
+            f"P {p:.4f} R {rc:.4f} F1 {f:.4f}; stories identical {len(by_story(stories) & by_story(gold))} of "
+            f"{len(set(gold.values()))}; copy relations equal {same} of {len(set(found) | set(gold_copies))} "
+            f"({len(gold_copies)} in tidings run); " + ", ".join(
+                f"{k} {r[k]:.1f}s" for k in ("read", "first_cleaning", "copies_join", "copy_links",
+                                             "cluster_buckets", "copies_and_stories", "briefings") if k in r),
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -92,16 +152,26 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="the first N articles of the stream")
     parser.add_argument("--shard", type=int, default=100, help="articles per JSONL file (a read task each)")
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
+    parser.add_argument("--copies", choices=("join", "driver"), default="join")
+    parser.add_argument("--cluster", choices=("buckets", "driver"), default="buckets")
+    parser.add_argument(
+        "--compare", nargs="+", metavar="COPIES/CLUSTER", default=None,
+        help="instead: run `tidings run`, then `tidings spark` at the last master in each mode (e.g. join/buckets "
+        "join/driver driver/driver) and print the B-cubed agreement of the stories and the equal copy relations",
+    )
     args = parser.parse_args()
     items = load_neus(("train", "val"))[: args.limit]
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         for k in range(0, len(items), args.shard):
             write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
+        if args.compare:
+            compare(folder, Path(tmp), args.masters[-1], args.compare)
+            return
         for master in args.masters:
-            r = results[master] = run(master, folder, Path(tmp))
+            r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster)
             names = ("session", "read", "copies_and_stories", "briefings", "write")
             steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names)
             print(

@@ -195,6 +195,9 @@ class Pipeline:
         self._copies: dedupe.CopyDetector | None = None
         self.copy_pairs: dedupe.CopyPairs | None = None
         """Copy candidates found before the run (the Spark job's join): the detector then decides on them."""
+        self.story_plan: dict[str, str] | None = None
+        """Stories decided before the run (the Spark job's time buckets): article id -> story id, used instead of
+        the online clusterer (an article not in it opens a story of its own)."""
         self._clusterer: cluster.StoryClusterer | None = None
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
@@ -445,6 +448,9 @@ class Pipeline:
                 merged: dict[str, str] = {}
                 for a in articles:
                     a.story_id = assignments[a.id]
+            elif self.story_plan is not None:
+                assignments = {a.id: self.story_plan.get(a.id) or stable_id(a.id, prefix="s") for a in articles}
+                merged = {}
             else:
                 self._clusterer.merged = {}
                 assignments = self._clusterer.assign(articles, embeddings)

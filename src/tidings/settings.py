@@ -839,7 +839,14 @@ class SparkSettings:
     them (``tidings run`` searches all of them with its embedding index): undated pages are rare in news feeds, and
     a time window bounds everything else."""
 
+    cluster_bucket_days: float = 30.0
+    """Width of the time buckets that ``--cluster buckets`` clusters in parallel (one task each); stories that touch
+    the edge between two buckets (an article within the clusterer's ``window_days`` of it) are joined by the
+    clusterer's merge gate afterwards. Wider buckets: fewer edges, less parallelism."""
+
     def __post_init__(self) -> None:
+        if self.cluster_bucket_days <= 0:
+            raise ValueError(f"spark cluster_bucket_days={self.cluster_bucket_days!r}: must be positive")
         if self.undated_block < 1:
             raise ValueError(f"spark undated_block={self.undated_block!r}: must be at least 1")
 

@@ -195,6 +195,8 @@ def run_spark(
     on_skip: Callable[[Skip], None] | None = None,
     spark: Any = None,
     copies: str = "join",
+    cluster: str = "buckets",
+    briefings: bool = True,
 ) -> SparkResult:
     """Run the pipeline on Spark; write Parquet tables (and the export when ``export``) under ``out``.
 
@@ -203,9 +205,14 @@ def run_spark(
     ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end). ``copies``:
     ``join`` finds copy candidates and decides alignments on the executors (:func:`copy_pairs`), ``driver`` leaves
     all of copy detection to the driver's Pipeline; a store that already holds articles is always ``driver`` (the
-    join sees only this input)."""
+    join sees only this input). ``cluster``: ``buckets`` clusters time buckets on the executors and joins their
+    stories across bucket edges (:func:`bucket_stories`; with the join only), ``driver`` runs the online clusterer
+    on the driver, as ``tidings run`` does. ``briefings=False`` leaves the stories' briefings unbuilt (dirty), for
+    a later run or ``tidings run`` to build."""
     if copies not in ("join", "driver"):
         raise ValueError(f"unknown --copies {copies!r} (join or driver)")
+    if cluster not in ("buckets", "driver"):
+        raise ValueError(f"unknown --cluster {cluster!r} (buckets or driver)")
     import time
 
     from pyspark import StorageLevel
@@ -237,9 +244,9 @@ def run_spark(
         pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
         joined = copies == "join" and pipeline.store.count_articles() == 0
         if joined:
-            step = time.perf_counter()
-            pipeline.copy_pairs = join_copies(spark, read, pipeline, settings, out, len(chunks))
-            timings["copies_join"] = time.perf_counter() - step
+            plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster)
+            pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
+            timings.update(plan.timings)
 
         def items() -> Iterator[Document | Skip]:
             for kind, payload in read.toLocalIterator():
@@ -255,7 +262,7 @@ def run_spark(
         timings["copies_and_stories"] = time.perf_counter() - step
 
         step = time.perf_counter()
-        built = build_stories(spark, pipeline, settings)
+        built = build_stories(spark, pipeline, settings) if briefings else 0
         timings["briefings"] = time.perf_counter() - step
         timings["briefings_built"] = float(built)
 
@@ -371,11 +378,11 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
 # -- copies as a join ------------------------------------------------------------------------------------------------
 def first_cleaning(
     items: Iterable[Document | Skip], settings: Settings, encoder: Any, batch_size: int = 256
-) -> Iterator[tuple[int, Article, Any]]:
-    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with the row its copy
-    detector registers it at and its article vector: the Pipeline's batches (``batch_size`` input documents, equal
-    inputs once), each cleaned with the template memory learned so far, in :func:`tidings.dedupe.processing_order`.
-    What the copy join compares, so that it compares what the Pipeline's detector will."""
+) -> Iterator[tuple[int, int, Article, Any]]:
+    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with its batch's
+    number, the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size``
+    input documents, equal inputs once), each cleaned with the template memory learned so far, in
+    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will."""
     from .dedupe import processing_order
     from .pipeline import article_vectors
     from .resources import using_encoder
@@ -384,10 +391,11 @@ def first_cleaning(
     cleaner = clean.Cleaner(settings.clean)
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
     stored: set[str] = set()
-    row = 0
+    row = number = 0
     docs = (item for item in items if isinstance(item, Document))
     with using_encoder(encoder):
         while True:
+            number += 1
             batch = [doc for _, doc in zip(range(batch_size), docs, strict=False)]
             if not batch:
                 break
@@ -402,16 +410,85 @@ def first_cleaning(
                 continue
             vectors = article_vectors(articles, encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
             for article, vector in zip(articles, vectors, strict=True):
-                yield row, article, vector
+                yield number, row, article, vector
                 row += 1
 
 
-def join_copies(spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int) -> Any:
-    """The copy join of the items ``read`` (step 1's output) for ``pipeline``'s detector: the driver cleans them as
-    the Pipeline will (:func:`first_cleaning`; the executors' vectors make that model work a cache hit) into a
-    Parquet file under ``work``, and the executors find the candidates (:func:`copy_pairs`)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+INPUT_SCHEMA = (("batch", "int64"), ("row", "int64"), ("article", "binary"), ("vector", "binary"))
+
+
+class RowsFile:
+    """A Parquet file of articles for the executors (``batch``, ``row``, pickled ``article``, ``vector`` bytes),
+    written by the driver a few thousand rows at a time. On a cluster it must be where every node reads it."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in INPUT_SCHEMA])
+        self._writer = pq.ParquetWriter(str(path), self._schema)
+        self._chunk: list[dict[str, Any]] = []
+
+    def add(self, batch: int, row: int, article: Article, vector: Any) -> None:
+        self._chunk.append(
+            {"batch": batch, "row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes()}
+        )
+        if len(self._chunk) >= 4096:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._chunk:
+            self._writer.write_table(pa.Table.from_pylist(self._chunk, self._schema))
+            self._chunk = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def batches(self) -> Iterator[tuple[list[Article], Any]]:
+        """The rows back, a Pipeline batch at a time: (articles, vectors)."""
+        import numpy as np
+        import pyarrow.parquet as pq
+
+        articles: list[Article] = []
+        vectors: list[Any] = []
+        number = None
+        for chunk in pq.ParquetFile(str(self.path)).iter_batches(batch_size=4096):
+            for r in chunk.to_pylist():
+                if r["batch"] != number and articles:
+                    yield articles, np.stack(vectors)
+                    articles, vectors = [], []
+                number = r["batch"]
+                articles.append(pickle.loads(r["article"]))
+                vectors.append(np.frombuffer(r["vector"], dtype=np.float32))
+        if articles:
+            yield articles, np.stack(vectors)
+
+
+@dataclass
+class Plan:
+    """What the executors decided before the driver's Pipeline stores the articles: copy candidates, and the
+    stories when clustering by time bucket."""
+
+    pairs: Any = None
+    stories: dict[str, str] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def plan_run(
+    spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int, cluster: str
+) -> Plan:
+    """Copies as a join and, with ``cluster="buckets"``, stories by time bucket, for ``pipeline``'s empty store: the
+    driver cleans the items ``read`` (step 1's output) as the Pipeline will (:func:`first_cleaning`; the executors'
+    vectors make that model work a cache hit) into a Parquet file under ``work``; the executors find the copy
+    candidates (:func:`copy_pairs`); for buckets, the driver links the copies with the detector the Pipeline will
+    use, and the executors cluster (:func:`bucket_stories`)."""
+    import time
+
+    from .dedupe import CopyDetector
 
     def items() -> Iterator[Document | Skip]:
         for kind, payload in read.toLocalIterator():
@@ -420,23 +497,41 @@ def join_copies(spark: Any, read: Any, pipeline: Any, settings: Settings, work: 
             else:
                 yield payload
 
-    schema = pa.schema([("row", pa.int64()), ("article", pa.binary()), ("vector", pa.binary())])
-    path = work / "copy-join-input.parquet"
+    plan = Plan()
+    step = time.perf_counter()
+    rows = RowsFile(work / "copy-join-input.parquet")
     undated = False
-    with pq.ParquetWriter(str(path), schema) as writer:
-        chunk: list[dict[str, Any]] = []
-        for row, article, vector in first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size):
-            undated = undated or not article.published
-            chunk.append({"row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes()})
-            if len(chunk) >= 4096:
-                writer.write_table(pa.Table.from_pylist(chunk, schema))
-                chunk = []
-        if chunk:
-            writer.write_table(pa.Table.from_pylist(chunk, schema))
     try:
-        return copy_pairs(spark, path, settings, partitions, undated)
+        for number, row, article, vector in first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size):
+            undated = undated or not article.published
+            rows.add(number, row, article, vector)
+        rows.close()
+        plan.timings["first_cleaning"] = time.perf_counter() - step
+        step = time.perf_counter()
+        plan.pairs = copy_pairs(spark, rows.path, settings, partitions, undated)
+        plan.timings["copies_join"] = time.perf_counter() - step
+        if cluster != "buckets":
+            return plan
+        step = time.perf_counter()
+        detector = CopyDetector(settings.dedupe, plan.pairs)
+        linked = RowsFile(work / "cluster-input.parquet")
+        try:
+            row = 0
+            for number, (articles, vectors) in enumerate(rows.batches()):  # as the Pipeline's detector registers them
+                detector.detect(articles, vectors, [detector.signature(a) for a in articles])
+                for a, v in zip(articles, vectors, strict=True):  # each with its copy link as the clusterer meets it
+                    linked.add(number, row, a, v)
+                    row += 1
+            linked.close()
+            plan.timings["copy_links"] = time.perf_counter() - step
+            step = time.perf_counter()
+            plan.stories = bucket_stories(spark, linked.path, settings, partitions)
+            plan.timings["cluster_buckets"] = time.perf_counter() - step
+        finally:
+            linked.path.unlink(missing_ok=True)
+        return plan
     finally:
-        path.unlink(missing_ok=True)
+        rows.path.unlink(missing_ok=True)
 
 
 def copy_rows(rows: Iterable[Any], settings: Settings) -> Iterator[dict[str, Any]]:
@@ -560,3 +655,101 @@ def copy_pairs(spark: Any, path: Path, settings: Settings, partitions: int, unda
         found.sort(key=lambda c: -c[1])
     prepared.unpersist()
     return pairs
+
+
+# -- stories by time bucket ------------------------------------------------------------------------------------------
+def bucket_of(article: Article, days: float) -> int | None:
+    """The time bucket (``days`` wide) of an article's publication date; None when undated."""
+    from .cluster import parse_time
+
+    t = parse_time(article.published)
+    return None if t is None else int(t // (days * 86_400))
+
+
+def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[Any, ...]]:
+    """On an executor, one time bucket: its articles through a :class:`tidings.cluster.StoryClusterer` in the
+    Pipeline's batches and order (copies linked as the Pipeline's detector links them). Returns ``(article id, story
+    id, publication time, copy_of)`` per article, after the bucket's merges."""
+    import itertools
+
+    import numpy as np
+
+    from .cluster import StoryClusterer, parse_time
+
+    clusterer = StoryClusterer(settings.cluster)
+    placed: dict[str, str] = {}
+    times: dict[str, float | None] = {}
+    copy_of: dict[str, str | None] = {}
+    for _, group in itertools.groupby(sorted(members, key=lambda m: m["row"]), key=lambda m: m["batch"]):
+        rows = list(group)
+        articles = [pickle.loads(m["article"]) for m in rows]
+        times.update((a.id, parse_time(a.published)) for a in articles)
+        copy_of.update((a.id, a.copy_of) for a in articles)
+        placed.update(clusterer.assign(articles, np.stack([np.frombuffer(m["vector"], np.float32) for m in rows])))
+    return [(aid, clusterer.story_of(aid) or sid, times[aid], copy_of[aid]) for aid, sid in placed.items()]
+
+
+def edge_merges(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[str, str]]:
+    """On an executor, one edge between two time buckets: the stories of both that have an article within the
+    clusterer's window of the edge, warmed into one :class:`tidings.cluster.StoryClusterer`; each story of the later
+    bucket that the story-to-story gate merges with one of the earlier (``closest_stories``): (later, earlier)."""
+    import numpy as np
+
+    from .cluster import StoryClusterer
+
+    clusterer = StoryClusterer(settings.cluster)
+    sides: dict[str, set[str]] = {"before": set(), "after": set()}
+    for m in sorted(members, key=lambda m: m["row"]):
+        article = pickle.loads(m["article"])
+        article.story_id = m["story"]
+        clusterer.add_known(article, np.frombuffer(m["vector"], np.float32))
+        sides[m["side"]].add(m["story"])
+    return list(clusterer.closest_stories(sorted(sides["after"]), sorted(sides["before"])).items())
+
+
+def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) -> dict[str, str]:
+    """Stories by time bucket (``spark.cluster_bucket_days``; undated articles are one bucket of their own): each
+    bucket clustered by its own online clusterer on an executor (:func:`cluster_bucket`), the stories that touch an
+    edge between two buckets joined by the merge gate (:func:`edge_merges`, one task per edge), and a copy put in
+    its original's story when they ended in different buckets. Returns article id -> story id."""
+    s = settings
+    days = s.spark.cluster_bucket_days
+    rows = spark.read.parquet(str(path)).rdd.map(lambda r: r.asDict()).repartition(partitions)
+    keyed = rows.map(lambda m: (bucket_of(pickle.loads(m["article"]), days), m)).persist()
+    placed = keyed.groupByKey().flatMap(lambda kv: [(kv[0], *p) for p in cluster_bucket(kv[1], s)]).collect()
+    story = {aid: sid for _, aid, sid, _, _ in placed}
+    # each story's bucket and time span: which stories touch which edge (within the clusterer's window of it)
+    span: dict[str, tuple[int | None, float, float]] = {}
+    for bucket, _, sid, t, _ in placed:
+        if t is None or bucket is None:
+            continue
+        _, first, last = span.get(sid, (bucket, t, t))
+        span[sid] = (bucket, min(first, t), max(last, t))
+    reach = s.cluster.window_days * 86_400
+    width = days * 86_400
+    before = {sid: b + 1 for sid, (b, _, last) in span.items() if b is not None and last >= (b + 1) * width - reach}
+    after = {sid: b for sid, (b, first, _) in span.items() if b is not None and first < b * width + reach}
+    wanted = {"before": before, "after": after}
+
+    def at_edges(m: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        sid = story[pickle.loads(m["article"]).id]
+        return [(edge[sid], {**m, "story": sid, "side": side}) for side, edge in wanted.items() if sid in edge]
+
+    merges = keyed.values().flatMap(at_edges).groupByKey().flatMap(lambda kv: edge_merges(kv[1], s)).collect()
+    keyed.unpersist()
+    into: dict[str, str] = {}  # a union of the merges, the earlier story surviving
+    for later, earlier in merges:
+        into[later] = earlier
+
+    def final(sid: str) -> str:
+        seen = set()
+        while sid in into and sid not in seen:
+            seen.add(sid)
+            sid = into[sid]
+        return sid
+
+    story = {aid: final(sid) for aid, sid in story.items()}
+    for _, aid, _, _, original in placed:  # a copy is in its original's story (the clusterer's rule), across buckets
+        if original and original in story:
+            story[aid] = story[original]
+    return story

@@ -14,7 +14,16 @@ from tidings.cli import app, samples_dir
 from tidings.dedupe import CopyDetector, CopyPairs, bucket_pairs, processing_order
 from tidings.pipeline import Pipeline
 from tidings.settings import Settings
-from tidings.spark import copy_rows, input_files, reworded_block, spark_problem, split_by_size, window_keys
+from tidings.spark import (
+    copy_rows,
+    input_files,
+    input_units,
+    read_units,
+    reworded_block,
+    spark_problem,
+    split_by_size,
+    window_keys,
+)
 
 PROBLEM = spark_problem()
 needs_spark = pytest.mark.skipif(PROBLEM is not None, reason=f"Spark unavailable: {PROBLEM}")
@@ -214,3 +223,31 @@ def test_the_copy_join_gives_the_copies_of_the_detectors_own_indexes() -> None:
     assert sorted(kinds, key=str) == sorted(
         ["near_duplicate", "original", "original", "paraphrase", None, "duplicate", "near_duplicate"], key=str
     )
+
+
+def test_a_big_jsonl_file_is_read_in_pieces_that_give_the_items_of_the_whole_file(tmp_path: Path) -> None:
+    import json
+
+    from tidings.ingest import iter_documents
+
+    lines = [json.dumps({"title": f"Ferry {n}", "text": f"The Corran ferry sailed {n} times. " * 5}) for n in range(40)]
+    lines[7] = "{not json"  # a bad line is skipped with its own line number, in whichever piece it falls
+    lines[20] = ""
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    small = tmp_path / "small.jsonl"
+    small.write_text(lines[0] + "\n", encoding="utf-8")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(("\n".join(lines).replace("Ferry", "Fähre") + "\n").encode("latin-1"))
+    settings = Settings()
+    files = input_files([str(tmp_path)])
+    units = input_units(files, 4, settings)
+    pieces = [u for u, _ in units if isinstance(u, tuple)]
+    assert len(pieces) >= 2 and {p[0] for p in pieces} == {str(big)}  # not the small one, nor the latin-1 one
+    assert [u for u, _ in units if not isinstance(u, tuple)] == [str(latin), str(small)]
+    whole = [(i.origin, getattr(i, "content", None), getattr(i, "reason", None))
+             for i in iter_documents([name for name, _ in files], settings.ingest)]
+    read = [(i.origin, getattr(i, "content", None), getattr(i, "reason", None))
+            for i in read_units([u for u, _ in units], settings)]
+    assert read == whole and len(read) == 2 * 39 + 1
+    assert any(origin == f"{big}:8" and reason for origin, _, reason in read)

@@ -1,19 +1,28 @@
 """The pipeline on Apache Spark (``tidings spark``): the same stage functions, spread over executors where they are
 independent.
 
-Three steps, each calling the stages of this package (nothing here re-implements one):
+The steps, each calling the stages of this package (nothing here re-implements one):
 
 1. **Read** (executors, ``mapPartitions`` over the input files, split into partitions of about equal bytes): ingest,
    clean (with a memory of repeated lines local to the partition), language, rule-based sentence split and the
    article vectors (:func:`tidings.pipeline.article_vectors`). The model loads once per Python worker. What leaves an
    executor is each raw item (document or skip) and every sentence vector it computed, keyed as the vector cache
    keys them (:class:`tidings.resources.CachedEncoder`).
-2. **Copies and stories** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in
-   input order, with the executors' vectors put in its vector cache first, so it cleans, detects copies and
-   clusters exactly as ``tidings run`` does, while the model work is a cache hit. Copy detection and the online
-   clusterer depend on everything read before (and the cleaner's template memory on the whole input), which is why
-   they run in one place: at ~750 articles/s on one core this is where the job stops scaling (README: Spark).
-3. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
+2. **Copies as a join** (``--copies join``, the default on an empty store): the driver cleans the items in input
+   order as its Pipeline will (:func:`first_cleaning`: the template memory learns in input order, so this one pass
+   stays on the driver; its model work is a cache hit), and the executors find the copy candidates:
+   near duplicates by a join on the LSH band keys of the detector's own MinHash signatures, reworded copies by
+   exact nearest neighbours among earlier articles inside time windows (block matrix products), each candidate pair
+   aligned there by :func:`tidings.dedupe.aligned_verdict` (:func:`copy_pairs`). The driver's detector then decides
+   and orients on these candidates with its own rules, holding no LSH tables nor embedding index.
+3. **Stories by time bucket** (``--cluster buckets``): the driver links the copies as its detector will, and the
+   executors run one :class:`tidings.cluster.StoryClusterer` per time bucket (``cluster_bucket_days``), in the
+   Pipeline's batches and order; stories that touch an edge between two buckets are joined by the clusterer's own
+   merge gate, one task per edge (:func:`bucket_stories`). ``--cluster driver`` clusters on the driver instead.
+4. **Store** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in input order,
+   with the executors' vectors in its vector cache, the copy candidates and the bucket stories: it cleans, links
+   copies and stores exactly as ``tidings run`` does, at a few ms per article.
+5. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
    briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses), is analyzed and summarized by
    :func:`tidings.pipeline.build_story`; the driver saves each one with the version it read (compare-and-set).
 
@@ -90,12 +99,40 @@ def input_files(sources: Iterable[str]) -> list[tuple[str, int]]:
     return out
 
 
-def split_by_size(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
-    """Contiguous runs of ``items`` of about equal bytes (a file is never split), at most ``parts`` of them: the
+Unit = str | tuple[str, int, int, int]
+"""What one executor reads: a file or URL, or a piece of a JSONL file (path, start byte, end byte, first line)."""
+
+
+def input_units(files: list[tuple[str, int]], parts: int, settings: Settings) -> list[tuple[Unit, int]]:
+    """The input files with any JSONL file larger than a fair share (its bytes over ``parts``) cut into pieces of
+    about that share at line breaks (:func:`tidings.ingest.jsonl_pieces`: only where the pieces read exactly as the
+    whole file), each with its size: one big file no longer makes one task that holds up the job."""
+    share = max(sum(max(size, 1) for _, size in files) // max(parts, 1), 1)
+    out: list[tuple[Unit, int]] = []
+    for name, size in files:
+        pieces = ingest.jsonl_pieces(name, share, settings.ingest) if size > share else None
+        if pieces:
+            out += [((name, start, end, line), end - start) for start, end, line in pieces]
+        else:
+            out.append((name, size))
+    return out
+
+
+def read_units(units: Iterable[Unit], settings: Settings) -> Iterator[Document | Skip]:
+    """The items of each unit, in order, as ``tidings run`` reads them."""
+    for unit in units:
+        if isinstance(unit, tuple):
+            yield from ingest.iter_jsonl_piece(*unit)
+        else:
+            yield from ingest.iter_documents([unit], settings.ingest)
+
+
+def split_by_size(items: list[tuple[Unit, int]], parts: int) -> list[list[Unit]]:
+    """Contiguous runs of ``items`` of about equal bytes (a unit is never split), at most ``parts`` of them: the
     order is kept so the driver sees the input in the order ``tidings run`` reads it."""
     parts = max(1, min(parts, len(items)))
     total = sum(max(size, 1) for _, size in items)
-    chunks: list[list[str]] = [[]]
+    chunks: list[list[Unit]] = [[]]
     done = 0
     for name, size in items:
         if chunks[-1] and done >= total * len(chunks) / parts and len(chunks) < parts:
@@ -105,7 +142,7 @@ def split_by_size(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
     return chunks
 
 
-def read_partition(names: Iterable[str], settings: Settings, batch_size: int = 256) -> Iterator[tuple[str, Any]]:
+def read_partition(names: Iterable[Unit], settings: Settings, batch_size: int = 256) -> Iterator[tuple[str, Any]]:
     """Step 1 on an executor: ``("vectors", {key: vector})`` then ``("item", Document | Skip)`` for each batch of
     ``batch_size`` items, in input order. Runs ingest, clean and the article vectors through a recording encoder, so
     every vector the driver's stages will ask for is computed here."""
@@ -116,7 +153,7 @@ def read_partition(names: Iterable[str], settings: Settings, batch_size: int = 2
     encoder = CachedEncoder(load_embedder, lambda _keys: {}, recorded.update)
     cleaner = clean.Cleaner(settings.clean)  # this partition's template memory; the driver cleans with the store's
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
-    stream = ingest.iter_documents(list(names), settings.ingest)
+    stream = read_units(list(names), settings)
     with using_encoder(encoder):
         while True:
             batch = [item for _, item in zip(range(batch_size), stream, strict=False)]
@@ -229,8 +266,8 @@ def run_spark(
     timings["session"] = time.perf_counter() - started
     try:
         sc = spark.sparkContext
-        files = input_files(sources)
-        chunks = split_by_size(files, partitions or 2 * sc.defaultParallelism)
+        parts = partitions or 2 * sc.defaultParallelism
+        chunks = split_by_size(input_units(input_files(sources), parts, settings), parts)
         step = time.perf_counter()
         s = settings
         read = sc.parallelize(chunks, len(chunks)).mapPartitions(

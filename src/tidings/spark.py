@@ -695,12 +695,17 @@ def copy_pairs(spark: Any, path: Path, settings: Settings, partitions: int, unda
 
 
 # -- stories by time bucket ------------------------------------------------------------------------------------------
-def bucket_of(article: Article, days: float) -> int | None:
-    """The time bucket (``days`` wide) of an article's publication date; None when undated."""
+UNDATED = -(2**62)
+"""The bucket of undated articles, and the key of the edge between it and every dated story (Spark sorts keys when a
+shuffle spills: they are all integers)."""
+
+
+def bucket_of(article: Article, days: float) -> int:
+    """The time bucket (``days`` wide) of an article's publication date; :data:`UNDATED` when undated."""
     from .cluster import parse_time
 
     t = parse_time(article.published)
-    return None if t is None else int(t // (days * 86_400))
+    return UNDATED if t is None else int(t // (days * 86_400))
 
 
 def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[Any, ...]]:
@@ -747,8 +752,9 @@ def edge_merges(members: Iterable[dict[str, Any]], settings: Settings) -> list[t
 def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) -> dict[str, str]:
     """Stories by time bucket (``spark.cluster_bucket_days``; undated articles are one bucket of their own): each
     bucket clustered by its own online clusterer on an executor (:func:`cluster_bucket`), the stories that touch an
-    edge between two buckets joined by the merge gate (:func:`edge_merges`, one task per edge), and a copy put in
-    its original's story when they ended in different buckets. Returns article id -> story id."""
+    edge between two buckets joined by the merge gate (:func:`edge_merges`, one task per edge; the undated bucket's
+    stories meet every dated story in one more task), and a copy put in its original's story when they ended in
+    different buckets. Returns article id -> story id."""
     s = settings
     days = s.spark.cluster_bucket_days
     rows = spark.read.parquet(str(path)).rdd.map(lambda r: r.asDict()).repartition(partitions)
@@ -756,24 +762,37 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
     placed = keyed.groupByKey().flatMap(lambda kv: [(kv[0], *p) for p in cluster_bucket(kv[1], s)]).collect()
     story = {aid: sid for _, aid, sid, _, _ in placed}
     # each story's bucket and time span: which stories touch which edge (within the clusterer's window of it)
-    span: dict[str, tuple[int | None, float, float]] = {}
+    span: dict[str, tuple[int, float, float]] = {}
+    undated: set[str] = set()
     for bucket, _, sid, t, _ in placed:
-        if t is None or bucket is None:
-            continue
-        _, first, last = span.get(sid, (bucket, t, t))
-        span[sid] = (bucket, min(first, t), max(last, t))
+        if bucket == UNDATED:
+            undated.add(sid)
+        elif t is not None:
+            _, first, last = span.get(sid, (bucket, t, t))
+            span[sid] = (bucket, min(first, t), max(last, t))
     reach = s.cluster.window_days * 86_400
     width = days * 86_400
-    before = {sid: b + 1 for sid, (b, _, last) in span.items() if b is not None and last >= (b + 1) * width - reach}
-    after = {sid: b for sid, (b, first, _) in span.items() if b is not None and first < b * width + reach}
-    wanted = {"before": before, "after": after}
+    edges: dict[str, list[tuple[int, str]]] = {}  # story -> (edge, side) it takes part in
+    for sid, (b, first, last) in span.items():
+        if last >= (b + 1) * width - reach:
+            edges.setdefault(sid, []).append((b + 1, "before"))
+        if first < b * width + reach:
+            edges.setdefault(sid, []).append((b, "after"))
+        if undated:  # undated stories may join any dated one (tidings run's clusterer searches them all for them)
+            edges.setdefault(sid, []).append((UNDATED, "before"))
+    for sid in undated:
+        edges.setdefault(sid, []).append((UNDATED, "after"))
+
+    shared = spark.sparkContext.broadcast((story, edges))  # sent to each executor once, not with every task
 
     def at_edges(m: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-        sid = story[pickle.loads(m["article"]).id]
-        return [(edge[sid], {**m, "story": sid, "side": side}) for side, edge in wanted.items() if sid in edge]
+        stories, taking_part = shared.value
+        sid = stories[pickle.loads(m["article"]).id]
+        return [(edge, {**m, "story": sid, "side": side}) for edge, side in taking_part.get(sid, ())]
 
     merges = keyed.values().flatMap(at_edges).groupByKey().flatMap(lambda kv: edge_merges(kv[1], s)).collect()
     keyed.unpersist()
+    shared.unpersist()
     into: dict[str, str] = {}  # a union of the merges, the earlier story surviving
     for later, earlier in merges:
         into[later] = earlier

@@ -1,14 +1,19 @@
 """`tidings spark` on the NeuS/AllSides train+val stream at local[1] and local[2]: articles/s, the seconds of each
-step (session start, read = ingest+clean+vectors on the executors, copies_and_stories = the driver's Pipeline,
-briefings = analyze+summarize on the executors, write), the scaling 1 -> 2 cores, and peak memory of the Python
+step (session start; read = ingest+clean+vectors on the executors; first_cleaning = the driver's cleaning in input
+order for the join; copies_join = copy candidates on the executors; copy_links = the driver linking them;
+cluster_buckets = time buckets clustered on the executors; copies_and_stories = the driver's Pipeline storing it all;
+briefings = analyze+summarize on the executors; write), the scaling 1 -> 2 cores, and peak memory of the Python
 workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on paper from the
 measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job stops scaling.
+``--compare`` instead runs `tidings run` and `tidings spark` in several modes on the same stream and prints how far
+their stories (B-cubed) and copies agree.
 
-The stream is written as JSONL shards of ``--shard`` articles (a file is one read task: a file is never split) into
-a temporary folder, in story order, each run into a fresh store.
+The stream is written as JSONL shards of ``--shard`` articles into a temporary folder, in story order, each run
+into a fresh store.
 
     .venv/bin/python benchmarks/spark.py                      # the whole train+val stream (~8.3k articles; long)
     .venv/bin/python benchmarks/spark.py --limit 1000         # the first 1000 articles
+    .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[2]' --compare join/buckets join/driver
 """
 
 from __future__ import annotations
@@ -172,8 +177,9 @@ def main() -> None:
             return
         for master in args.masters:
             r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster)
-            names = ("session", "read", "copies_and_stories", "briefings", "write")
-            steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names)
+            names = ("session", "read", "first_cleaning", "copies_join", "copy_links", "cluster_buckets",
+                     "copies_and_stories", "briefings", "write")
+            steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names if k in r)
             print(
                 f"{master}: {r['articles']:.0f} articles, {r['stories']:.0f} stories in {r['wall']:.1f}s "
                 f"({r['articles'] / r['wall']:.1f} articles/s; without session start "
@@ -184,8 +190,9 @@ def main() -> None:
             )
     if {"local[1]", "local[2]"} <= set(results):
         one, two = results["local[1]"], results["local[2]"]
-        for step in ("read", "briefings", "copies_and_stories"):
-            print(f"scaling 1 -> 2 cores, {step}: {one[step] / max(two[step], 1e-9):.2f}x")
+        for step in (*EXECUTOR_STEPS, *DRIVER_STEPS):
+            if step in one and step in two:
+                print(f"scaling 1 -> 2 cores, {step}: {one[step] / max(two[step], 1e-9):.2f}x")
         print(
             f"scaling 1 -> 2 cores, whole job without session start: "
             f"{(one['wall'] - one['session']) / (two['wall'] - two['session']):.2f}x"
@@ -194,14 +201,23 @@ def main() -> None:
     on_paper(results[args.masters[-1]], cores=int(re.sub(r"\D", "", args.masters[-1]) or 1))
 
 
-def on_paper(r: dict[str, float], cores: int) -> None:
+DRIVER_STEPS = ("first_cleaning", "copy_links", "copies_and_stories")
+"""Steps on the driver's one core: the first cleaning (the template memory learns in input order), linking the copies
+the join found, and the Pipeline that stores them (cleaning again, copy links, store writes; with --cluster/--copies
+driver also the clusterer and the detector's indexes)."""
+EXECUTOR_STEPS = ("read", "copies_join", "cluster_buckets", "briefings")
+"""Steps spread over the executors (their wall time here, at the run's cores)."""
+
+
+def on_paper(r: dict[str, Any], cores: int) -> None:
     """Cores and driver time per day for 1M and 100M articles, from one run's measured per-step costs."""
     n = r["articles"]
-    parallel_core_s = (r["read"] + r["briefings"]) * cores / n  # executor core-seconds per article
-    driver_s = r["copies_and_stories"] / n  # one core on the driver, not parallel
+    parallel_core_s = sum(r.get(k, 0.0) for k in EXECUTOR_STEPS) * cores / n  # executor core-seconds per article
+    driver_s = sum(r.get(k, 0.0) for k in DRIVER_STEPS) / n  # one core on the driver, not parallel
+    parts = ", ".join(f"{k} {r.get(k, 0.0) / n * 1000:.1f}" for k in DRIVER_STEPS)
     print(
         f"on paper (from {n:.0f} articles at {cores} core(s)): executors {parallel_core_s * 1000:.0f} core-ms/article"
-        f" (read + briefings), driver {driver_s * 1000:.1f} ms/article (clean again + copies + clusters + store)"
+        f" ({' + '.join(EXECUTOR_STEPS)}), driver {driver_s * 1000:.1f} ms/article ({parts})"
     )
     for per_day in (1_000_000, 100_000_000):
         executor_cores = per_day * parallel_core_s / DAY
@@ -209,17 +225,15 @@ def on_paper(r: dict[str, float], cores: int) -> None:
         verdict = (
             "fits one driver"
             if driver_share < 0.8
-            else (
-                f"does NOT fit: the driver would need {driver_share:.1f} days per day; cluster time buckets in parallel"
-            )
+            else f"does NOT fit: the driver would need {driver_share:.1f} days per day"
         )
         print(
             f"  {per_day:>11,} articles/day: ~{executor_cores:,.0f} executor cores busy all day "
             f"(x2 for peaks: {2 * executor_cores:,.0f}); driver busy {driver_share * 100:.0f}% of the day: {verdict}"
         )
     print(
-        f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core step "
-        "(copy detection and the online clusterer see the input in order)"
+        f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core steps "
+        "(the first cleaning, whose template memory learns in input order, linking copies, and the store writes)"
     )
 
 

@@ -97,15 +97,14 @@ def run(
 
 
 def outcome(db: str) -> tuple[dict[str, str], dict[str, tuple[str | None, str | None]]]:
-    """Article -> story, and article -> (original, relation) for copies, from a store."""
+    """Article -> story, and article -> (original, relation) for copies, from a store (briefings built or not)."""
     from tidings.store import Store
 
     store = Store(db)
-    stories = store.list_stories(limit=10**7)
-    articles = store.get_articles([i for s in stories for i in s.article_ids])
+    articles = [a for a, *_ in store.iter_replay_rows(0)]
     store.close()
     copies = {a.id: (a.copy_of, a.relation) for a in articles if a.copy_of}
-    return {i: s.id for s in stories for i in s.article_ids}, copies
+    return {a.id: a.story_id or a.id for a in articles}, copies
 
 
 def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:

@@ -251,3 +251,47 @@ def test_a_big_jsonl_file_is_read_in_pieces_that_give_the_items_of_the_whole_fil
             for i in read_units([u for u, _ in units], settings)]
     assert read == whole and len(read) == 2 * 39 + 1
     assert any(origin == f"{big}:8" and reason for origin, _, reason in read)
+
+
+def bucket_rows(articles: list, settings: Settings) -> list[dict]:
+    """The rows `--cluster buckets` gives its tasks (one Pipeline batch here), as plain dicts."""
+    from test_cluster import embed
+
+    vectors = embed(articles)
+    return [{"batch": 1, "row": n, "article": pickle.dumps(a), "vector": v.astype("<f4").tobytes()}
+            for n, (a, v) in enumerate(zip(articles, vectors, strict=True))]
+
+
+def test_stories_that_straddle_a_bucket_edge_are_joined_by_the_merge_gate() -> None:
+    """Three events whose first report comes an hour before a bucket edge and the others just after it: each
+    bucket's clusterer makes half a story of each; the edge's task joins the halves, and keeps the events apart."""
+    from datetime import UTC, datetime, timedelta
+
+    from test_cluster import gold, make_articles, partition, require_model
+    from tidings.spark import UNDATED, bucket_of, cluster_bucket, edge_merges, final_stories, story_edges
+
+    require_model()
+    settings = Settings()
+    days = settings.spark.cluster_bucket_days
+    edge = datetime(2031, 3, 1, tzinfo=UTC).timestamp() // (days * 86_400) * (days * 86_400) + days * 86_400
+    articles = make_articles()
+    for n, a in enumerate(articles):
+        hours = -1 if n % 3 == 0 else n % 3  # each event's first article before the edge, the others after
+        a.published = (datetime.fromtimestamp(edge, UTC) + timedelta(hours=hours, minutes=n)).isoformat()
+    rows = bucket_rows(articles, settings)
+    buckets: dict[int, list] = defaultdict(list)
+    for r in rows:
+        buckets[bucket_of(pickle.loads(r["article"]), days)].append(r)
+    assert len(buckets) == 2 and UNDATED not in buckets
+    placed = [(b, *p) for b, members in buckets.items() for p in cluster_bucket(members, settings)]
+    halves = {aid: sid for _, aid, sid, _, _ in placed}
+    assert len(set(halves.values())) == 6  # each event split in two by the edge
+    edges = story_edges(placed, days, settings.cluster.window_days)
+    tasks: dict[int, list] = defaultdict(list)
+    for r in rows:
+        sid = halves[pickle.loads(r["article"]).id]
+        for key, side in edges.get(sid, ()):
+            tasks[key].append({**r, "story": sid, "side": side})
+    assert len(tasks) == 1
+    merges = [m for members in tasks.values() for m in edge_merges(members, settings)]
+    assert partition(final_stories(placed, merges)) == partition(gold(articles))

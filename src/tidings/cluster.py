@@ -411,31 +411,6 @@ class StoryClusterer:
         """The current story of an article seen by this clusterer (known or assigned), after merges."""
         return self._story_of(article_id)
 
-    def closest_stories(self, stories: Iterable[str], others: Iterable[str]) -> dict[str, str]:
-        """For each of ``stories``, the one of ``others`` it merges with, if any: the best that clears the
-        story-to-story gate of a merge (``merge_margin``), as :meth:`_merge_close` decides after a join. Joins
-        stories that were clustered apart (the Spark job's time buckets) across the edge between them. Only pairs
-        whose centroids are ``min_centroid_cosine`` close (else the gate refuses them) are scored."""
-        self._flush()
-        pool = [self._stories[o] for o in others if o in self._stories]
-        mine = [self._stories[sid] for sid in stories if sid in self._stories]
-        if not pool or not mine:
-            return {}
-        close = np.stack([s.centroid for s in mine]) @ np.stack([o.centroid for o in pool]).T
-        out: dict[str, str] = {}
-        for story, row in zip(mine, close, strict=True):
-            best: tuple[float, _Story] | None = None
-            for j in np.flatnonzero(row >= self.settings.min_centroid_cosine):
-                other = pool[int(j)]
-                if story.language and other.language and story.language != other.language:
-                    continue
-                score = self.score(self._pair_features(story, other))
-                if score > self.settings.merge_margin and (best is None or score > best[0]):
-                    best = (score, other)
-            if best is not None:
-                out[story.id] = best[1].id
-        return out
-
     @property
     def story_count(self) -> int:
         return len(self._stories)

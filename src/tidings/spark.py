@@ -705,7 +705,7 @@ def bucket_of(article: Article, days: float) -> int:
     from .cluster import parse_time
 
     t = parse_time(article.published)
-    return UNDATED if t is None else int(t // (days * 86_400))
+    return UNDATED if t is None else int(t // days)  # parse_time: days since the epoch
 
 
 def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[Any, ...]]:
@@ -732,28 +732,39 @@ def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> lis
 
 
 def edge_merges(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[str, str]]:
-    """On an executor, one edge between two time buckets: the stories of both that have an article within the
-    clusterer's window of the edge, warmed into one :class:`tidings.cluster.StoryClusterer`; each story of the later
-    bucket that the story-to-story gate merges with one of the earlier (``closest_stories``): (later, earlier)."""
+    """On an executor, one edge between two time buckets: the stories of the earlier bucket that have an article
+    within the clusterer's window of the edge, warmed into one :class:`tidings.cluster.StoryClusterer`; each story of
+    the later bucket joins the one its first article would have joined there, by the clusterer's own gate (the
+    online clusterer would have met that article with those stories). Returns (later story, earlier story) pairs."""
     import numpy as np
 
     from .cluster import StoryClusterer
 
     clusterer = StoryClusterer(settings.cluster)
-    sides: dict[str, set[str]] = {"before": set(), "after": set()}
+    firsts: dict[str, tuple[tuple[float, int], Article, Any]] = {}
     for m in sorted(members, key=lambda m: m["row"]):
         article = pickle.loads(m["article"])
-        article.story_id = m["story"]
-        clusterer.add_known(article, np.frombuffer(m["vector"], np.float32))
-        sides[m["side"]].add(m["story"])
-    return list(clusterer.closest_stories(sorted(sides["after"]), sorted(sides["before"])).items())
+        vector = np.frombuffer(m["vector"], np.float32)
+        if m["side"] == "before":
+            article.story_id = m["story"]
+            clusterer.add_known(article, vector)
+            continue
+        key = (*StoryClusterer.order_key(article)[:1], m["row"])
+        if m["story"] not in firsts or key < firsts[m["story"]][0]:
+            firsts[m["story"]] = (key, article, vector)
+    merges = []
+    for story, (_, article, vector) in sorted(firsts.items()):
+        found = clusterer.candidates(article, vector)
+        if found and clusterer.score(found[0][1]) > 0:
+            merges.append((story, found[0][0]))
+    return merges
 
 
 def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) -> dict[str, str]:
     """Stories by time bucket (``spark.cluster_bucket_days``; undated articles are one bucket of their own): each
     bucket clustered by its own online clusterer on an executor (:func:`cluster_bucket`), the stories that touch an
-    edge between two buckets joined by the merge gate (:func:`edge_merges`, one task per edge; the undated bucket's
-    stories meet every dated story in one more task), and a copy put in its original's story when they ended in
+    edge between two buckets joined by the clusterer's gate (:func:`edge_merges`, one task per edge; the undated
+    bucket's stories meet every dated story in one more task), and a copy put in its original's story when they ended in
     different buckets. Returns article id -> story id."""
     s = settings
     days = s.spark.cluster_bucket_days
@@ -761,28 +772,7 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
     keyed = rows.map(lambda m: (bucket_of(pickle.loads(m["article"]), days), m)).persist()
     placed = keyed.groupByKey().flatMap(lambda kv: [(kv[0], *p) for p in cluster_bucket(kv[1], s)]).collect()
     story = {aid: sid for _, aid, sid, _, _ in placed}
-    # each story's bucket and time span: which stories touch which edge (within the clusterer's window of it)
-    span: dict[str, tuple[int, float, float]] = {}
-    undated: set[str] = set()
-    for bucket, _, sid, t, _ in placed:
-        if bucket == UNDATED:
-            undated.add(sid)
-        elif t is not None:
-            _, first, last = span.get(sid, (bucket, t, t))
-            span[sid] = (bucket, min(first, t), max(last, t))
-    reach = s.cluster.window_days * 86_400
-    width = days * 86_400
-    edges: dict[str, list[tuple[int, str]]] = {}  # story -> (edge, side) it takes part in
-    for sid, (b, first, last) in span.items():
-        if last >= (b + 1) * width - reach:
-            edges.setdefault(sid, []).append((b + 1, "before"))
-        if first < b * width + reach:
-            edges.setdefault(sid, []).append((b, "after"))
-        if undated:  # undated stories may join any dated one (tidings run's clusterer searches them all for them)
-            edges.setdefault(sid, []).append((UNDATED, "before"))
-    for sid in undated:
-        edges.setdefault(sid, []).append((UNDATED, "after"))
-
+    edges = story_edges(placed, days, s.cluster.window_days)
     shared = spark.sparkContext.broadcast((story, edges))  # sent to each executor once, not with every task
 
     def at_edges(m: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -793,9 +783,39 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
     merges = keyed.values().flatMap(at_edges).groupByKey().flatMap(lambda kv: edge_merges(kv[1], s)).collect()
     keyed.unpersist()
     shared.unpersist()
-    into: dict[str, str] = {}  # a union of the merges, the earlier story surviving
-    for later, earlier in merges:
-        into[later] = earlier
+    return final_stories(placed, merges)
+
+
+def story_edges(placed: list[tuple[Any, ...]], days: float, window_days: float) -> dict[str, list[tuple[int, str]]]:
+    """Which bucket edges each story of :func:`cluster_bucket`'s output (with its bucket first) takes part in, and on
+    which side: a story with an article within the clusterer's ``window_days`` of an edge between two buckets;
+    with undated articles, every dated story before the undated bucket's edge and the undated stories after it."""
+    span: dict[str, tuple[int, float, float]] = {}
+    undated: set[str] = set()
+    for bucket, _, sid, t, _ in placed:
+        if bucket == UNDATED:
+            undated.add(sid)
+        elif t is not None:
+            _, first, last = span.get(sid, (bucket, t, t))
+            span[sid] = (bucket, min(first, t), max(last, t))
+    reach, width = window_days, days  # in days, as parse_time gives times
+    edges: dict[str, list[tuple[int, str]]] = {}
+    for sid, (b, first, last) in span.items():
+        if last >= (b + 1) * width - reach:
+            edges.setdefault(sid, []).append((b + 1, "before"))
+        if first < b * width + reach:
+            edges.setdefault(sid, []).append((b, "after"))
+        if undated:  # undated stories may join any dated one (tidings run's clusterer searches them all for them)
+            edges.setdefault(sid, []).append((UNDATED, "before"))
+    for sid in undated:
+        edges.setdefault(sid, []).append((UNDATED, "after"))
+    return edges
+
+
+def final_stories(placed: list[tuple[Any, ...]], merges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Article id -> story id from the buckets' stories (:func:`cluster_bucket`'s output with its bucket first) and
+    the edges' merges (later story, earlier story; the earlier survives), a copy in its original's story."""
+    into = dict(merges)
 
     def final(sid: str) -> str:
         seen = set()
@@ -804,7 +824,7 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
             sid = into[sid]
         return sid
 
-    story = {aid: final(sid) for aid, sid in story.items()}
+    story = {aid: final(sid) for _, aid, sid, _, _ in placed}
     for _, aid, _, _, original in placed:  # a copy is in its original's story (the clusterer's rule), across buckets
         if original and original in story:
             story[aid] = story[original]

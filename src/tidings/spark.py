@@ -414,18 +414,25 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
 
 # -- copies as a join ------------------------------------------------------------------------------------------------
 def first_cleaning(
-    items: Iterable[Document | Skip], settings: Settings, encoder: Any, batch_size: int = 256
-) -> Iterator[tuple[int, int, Article, Any]]:
+    items: Iterable[Document | Skip],
+    settings: Settings,
+    encoder: Any,
+    batch_size: int = 256,
+    cached: Callable[[list[str]], dict[str, Any]] | None = None,
+) -> Iterator[tuple[int, int, Article, Any, dict[str, Any]]]:
     """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with its batch's
     number, the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size``
     input documents, equal inputs once), each cleaned with the template memory learned so far, in
-    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will."""
-    from .dedupe import processing_order
+    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will. With
+    ``cached`` (the vector cache's lookup), each comes with the vectors the cache already holds of the sentences the
+    copy alignment reads of it (no model work), so that the executors embed only the others."""
+    from .dedupe import CopyDetector, processing_order
     from .pipeline import article_vectors
     from .resources import using_encoder
     from .store import article_problem
 
     cleaner = clean.Cleaner(settings.clean)
+    detector = CopyDetector(settings.dedupe)  # only for the sentences it aligns
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
     stored: set[str] = set()
     row = number = 0
@@ -446,17 +453,22 @@ def first_cleaning(
             if not articles:
                 continue
             vectors = article_vectors(articles, encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
-            for article, vector in zip(articles, vectors, strict=True):
-                yield number, row, article, vector
+            keys = [[encoder.key(t) for t in detector.alignment_texts(a)] for a in articles]
+            found = cached(sorted({k for ks in keys for k in ks})) if cached else {}
+            for article, vector, ks in zip(articles, vectors, keys, strict=True):
+                yield number, row, article, vector, {k: found[k] for k in ks if k in found}
                 row += 1
 
 
-INPUT_SCHEMA = (("batch", "int64"), ("row", "int64"), ("article", "binary"), ("vector", "binary"))
+INPUT_SCHEMA = (
+    ("batch", "int64"), ("row", "int64"), ("article", "binary"), ("vector", "binary"), ("sentences", "binary")
+)
 
 
 class RowsFile:
-    """A Parquet file of articles for the executors (``batch``, ``row``, pickled ``article``, ``vector`` bytes),
-    written by the driver a few thousand rows at a time. On a cluster it must be where every node reads it."""
+    """A Parquet file of articles for the executors (``batch``, ``row``, pickled ``article``, ``vector`` bytes, and
+    pickled cached ``sentences`` vectors by cache key), written by the driver a few thousand rows at a time. On a
+    cluster it must be where every node reads it."""
 
     def __init__(self, path: Path) -> None:
         import pyarrow as pa
@@ -467,9 +479,10 @@ class RowsFile:
         self._writer = pq.ParquetWriter(str(path), self._schema)
         self._chunk: list[dict[str, Any]] = []
 
-    def add(self, batch: int, row: int, article: Article, vector: Any) -> None:
+    def add(self, batch: int, row: int, article: Article, vector: Any, sentences: dict[str, Any] | None = None) -> None:
         self._chunk.append(
-            {"batch": batch, "row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes()}
+            {"batch": batch, "row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes(),
+             "sentences": pickle.dumps(sentences or {})}
         )
         if len(self._chunk) >= 4096:
             self._flush()
@@ -539,9 +552,10 @@ def plan_run(
     rows = RowsFile(work / "copy-join-input.parquet")
     undated = False
     try:
-        for number, row, article, vector in first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size):
+        cleaned = first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size, pipeline.store.get_vectors)
+        for number, row, article, vector, sentences in cleaned:
             undated = undated or not article.published
-            rows.add(number, row, article, vector)
+            rows.add(number, row, article, vector, sentences)
         rows.close()
         plan.timings["first_cleaning"] = time.perf_counter() - step
         step = time.perf_counter()
@@ -590,6 +604,7 @@ def copy_rows(rows: Iterable[Any], settings: Settings) -> Iterator[dict[str, Any
             "keys": detector.band_keys(detector.signature(article)),
             "vector": np.frombuffer(r["vector"], dtype=np.float32),
             "texts": detector.alignment_texts(article),
+            "cached": pickle.loads(r["sentences"]) if r.get("sentences") else {},
         }
 
 
@@ -631,7 +646,7 @@ def reworded_block(key: Any, members: Iterable[tuple[str, dict[str, Any]]], sett
             return
         allowed = undated_q[:, None] | undated_r[None, :]
     s = settings.dedupe
-    vectors: dict[str, Any] = {}
+    vectors: dict[str, Any] = {k: v for p in (*queries, *refs) for k, v in p["cached"].items()}  # the driver's cache
     encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
     with using_encoder(encoder):
         detector = CopyDetector(s)
@@ -706,6 +721,29 @@ def bucket_of(article: Article, days: float) -> int:
 
     t = parse_time(article.published)
     return UNDATED if t is None else int(t // days)  # parse_time: days since the epoch
+
+
+def batch_buckets(dated: dict[int, list[int]], batches: Iterable[int]) -> dict[int, int]:
+    """The time bucket of each batch's undated articles: the most common bucket of the batch's dated articles
+    (``dated``: batch -> their buckets), else the nearest batch's before it, else after it. The input order stands
+    in for time (a feed is read about in the order it was published), and keeps undated articles with the dated ones
+    that ``tidings run``'s clusterer meets them with; the clusterer still gives them no time."""
+    import collections
+
+    numbers = sorted(set(batches))
+    own = {b: collections.Counter(v).most_common(1)[0][0] for b, v in dated.items() if v}
+    out: dict[int, int] = {}
+    last: int | None = None
+    for b in numbers:
+        last = own.get(b, last)
+        if last is not None:
+            out[b] = last
+    following: int | None = None
+    for b in reversed(numbers):
+        following = own.get(b, following)
+        if b not in out:
+            out[b] = following if following is not None else 0
+    return out
 
 
 def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[Any, ...]]:
@@ -789,7 +827,8 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
 def story_edges(placed: list[tuple[Any, ...]], days: float, window_days: float) -> dict[str, list[tuple[int, str]]]:
     """Which bucket edges each story of :func:`cluster_bucket`'s output (with its bucket first) takes part in, and on
     which side: a story with an article within the clusterer's ``window_days`` of an edge between two buckets;
-    with undated articles, every dated story before the undated bucket's edge and the undated stories after it."""
+    with undated articles, the undated bucket's stories before its edge and every dated story after it (the online
+    clusterer takes a batch's undated articles first, and its dated articles search the undated stories)."""
     span: dict[str, tuple[int, float, float]] = {}
     undated: set[str] = set()
     for bucket, _, sid, t, _ in placed:
@@ -805,25 +844,33 @@ def story_edges(placed: list[tuple[Any, ...]], days: float, window_days: float) 
             edges.setdefault(sid, []).append((b + 1, "before"))
         if first < b * width + reach:
             edges.setdefault(sid, []).append((b, "after"))
-        if undated:  # undated stories may join any dated one (tidings run's clusterer searches them all for them)
-            edges.setdefault(sid, []).append((UNDATED, "before"))
+        if undated:  # a dated article meets every undated story in tidings run (after them, in a batch)
+            edges.setdefault(sid, []).append((UNDATED, "after"))
     for sid in undated:
-        edges.setdefault(sid, []).append((UNDATED, "after"))
+        edges.setdefault(sid, []).append((UNDATED, "before"))
     return edges
 
 
 def final_stories(placed: list[tuple[Any, ...]], merges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Article id -> story id from the buckets' stories (:func:`cluster_bucket`'s output with its bucket first) and
-    the edges' merges (later story, earlier story; the earlier survives), a copy in its original's story."""
-    into = dict(merges)
+    the edges' merges (pairs of stories; a union, the larger story's id surviving), a copy in its original's story."""
+    parent: dict[str, str] = {}
+    size: dict[str, int] = {}
+    for _, _, sid, _, _ in placed:
+        size[sid] = size.get(sid, 0) + 1
 
     def final(sid: str) -> str:
-        seen = set()
-        while sid in into and sid not in seen:
-            seen.add(sid)
-            sid = into[sid]
+        while parent.get(sid, sid) != sid:
+            parent[sid] = parent.get(parent[sid], parent[sid])  # path halving
+            sid = parent[sid]
         return sid
 
+    for later, earlier in merges:  # a union: a story may meet others at two edges
+        a, b = final(later), final(earlier)
+        if a != b:
+            keep, drop = (a, b) if (-size.get(a, 0), a) < (-size.get(b, 0), b) else (b, a)  # the larger survives
+            parent[drop] = keep
+            size[keep] = size.get(keep, 0) + size.get(drop, 0)
     story = {aid: final(sid) for _, aid, sid, _, _ in placed}
     for _, aid, _, _, original in placed:  # a copy is in its original's story (the clusterer's rule), across buckets
         if original and original in story:

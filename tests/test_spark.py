@@ -127,15 +127,17 @@ def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:
 @needs_spark
 @pytest.mark.corpus
 def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_path: Path) -> None:
+    """240 dated articles of the AllSides crawl (April-May 2021): two 30-day buckets, and a story across their edge
+    that only the edge's task joins (each bucket alone: B-cubed 0.993 against tidings run; with the edge 1.000)."""
     import sys
 
     from conftest import ROOT, SHARED, require_shared
 
     require_shared(SHARED / "corpora" / "neus-allsides")
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from corpora import load_neus, write_jsonl
+    from corpora import load_allsides_crawl, write_jsonl
 
-    items = load_neus(("val",))[:240]
+    items = load_allsides_crawl()[:240]
     folder = tmp_path / "in"
     folder.mkdir()
     for k in range(0, len(items), 60):  # four files: four read tasks
@@ -143,7 +145,8 @@ def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_pa
     Pipeline(db=tmp_path / "run.db").run([str(folder)], collect=False)
     from tidings.spark import run_spark
 
-    run_spark([str(folder)], tmp_path / "out", "local[2]", store=str(tmp_path / "spark.db"))
+    result = run_spark([str(folder)], tmp_path / "out", "local[2]", store=str(tmp_path / "spark.db"))
+    assert "copies_join" in result.timings and "cluster_buckets" in result.timings  # the join and the buckets ran
     run_groups, run_copies, run_summaries = outcome(tmp_path / "run.db")
     spark_groups, spark_copies, spark_summaries = outcome(tmp_path / "spark.db")
     by_story = lambda groups: {i: str(sorted(g)) for g in groups for i in g}  # noqa: E731
@@ -152,6 +155,7 @@ def test_spark_agrees_with_tidings_run_on_a_few_hundred_allsides_articles(tmp_pa
     assert bcubed_f1(by_story(spark_groups), by_story(run_groups)) >= 0.98
     assert spark_copies == run_copies
     same = run_groups & spark_groups
+    assert len(same) >= 0.9 * len(run_groups)
     assert all(spark_summaries[g] == run_summaries[g] for g in same)
 
 

@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import load_neus, write_jsonl
+from corpora import load_allsides_crawl, load_neus, write_jsonl
 
 DAY = 86_400
 
@@ -163,14 +163,23 @@ def main() -> None:
         help="instead: run `tidings run`, then `tidings spark` at the last master in each mode (e.g. join/buckets "
         "join/driver driver/driver) and print the B-cubed agreement of the stories and the equal copy relations",
     )
+    parser.add_argument("--stream", choices=("neus", "crawl"), default="neus",
+                        help="neus: NeuS/AllSides train+val (mostly undated); crawl: the dated AllSides crawl")
+    parser.add_argument(
+        "--offline-buckets", nargs="+", type=float, metavar="DAYS", default=None,
+        help="instead: `tidings run`, then the bucket clustering's functions in plain Python for these bucket widths",
+    )
     args = parser.parse_args()
-    items = load_neus(("train", "val"))[: args.limit]
+    items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())[: args.limit]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         for k in range(0, len(items), args.shard):
             write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
+        if args.offline_buckets:
+            offline_buckets(folder, Path(tmp), args.offline_buckets)
+            return
         if args.compare:
             compare(folder, Path(tmp), args.masters[-1], args.compare)
             return
@@ -198,6 +207,54 @@ def main() -> None:
         )
     # the last run: the first one's driver step also loads the model and the spaCy pipeline on the driver
     on_paper(results[args.masters[-1]], cores=int(re.sub(r"\D", "", args.masters[-1]) or 1))
+
+
+def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
+    """`tidings run` on the stream, then `--cluster buckets`' own functions (``cluster_bucket``, ``story_edges``,
+    ``edge_merges``, ``final_stories``) in plain Python over its stored articles, vectors and batches, for several
+    bucket widths: B-cubed against the run's stories with and without the edge pass (no Spark, no model work)."""
+    import pickle
+    from collections import defaultdict
+    from dataclasses import replace
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings, SparkSettings
+    from tidings.spark import UNDATED, bucket_of, cluster_bucket, edge_merges, final_stories, story_edges
+    from tidings.store import Store
+
+    Pipeline(db=work / "run.db").run([str(folder)], collect=False, build_stories=False)
+    settings = Settings()
+    store = Store(str(work / "run.db"))
+    rows, gold = [], {}
+    for article, _, vector, number, seq in store.iter_replay_rows(settings.cluster.lead_chars):
+        gold[article.id] = article.story_id
+        rows.append({"batch": number, "row": seq, "article": pickle.dumps(replace(article, story_id=None)),
+                     "vector": vector.astype("<f4").tobytes()})
+    store.close()
+    undated = sum(1 for r in rows if pickle.loads(r["article"]).published is None)
+    print(f"tidings run: {len(rows)} articles ({undated} undated), {len(set(gold.values()))} stories")
+    groups = lambda labels: {frozenset(i for i in labels if labels[i] == x) for x in set(labels.values())}  # noqa: E731
+    for days in widths:
+        s = replace(settings, spark=SparkSettings(cluster_bucket_days=days))
+        buckets: dict[int, list] = defaultdict(list)
+        for r in rows:
+            buckets[bucket_of(pickle.loads(r["article"]), days)].append(r)
+        placed = [(b, *p) for b, members in buckets.items() for p in cluster_bucket(members, s)]
+        halves = {aid: sid for _, aid, sid, _, _ in placed}
+        tasks: dict[int, list] = defaultdict(list)
+        edges = story_edges(placed, days, s.cluster.window_days)
+        for r in rows:
+            sid = halves[pickle.loads(r["article"]).id]
+            for key, side in edges.get(sid, ()):
+                tasks[key].append({**r, "story": sid, "side": side})
+        merges = [m for members in tasks.values() for m in edge_merges(members, s)]
+        for name, found in (("without the edge pass", final_stories(placed, [])),
+                            ("with the edge pass", final_stories(placed, merges))):
+            p, r, f = bcubed(found, gold)
+            print(f"buckets of {days:g} days: {len(buckets)} buckets ({'with' if UNDATED in buckets else 'no'} undated "
+                  f"bucket), {len(tasks)} edge tasks, {len(merges)} edge merges; {name}: B-cubed P {p:.4f} R {r:.4f} "
+                  f"F1 {f:.4f}, stories identical {len(groups(found) & groups(gold))} of {len(set(gold.values()))}",
+                  flush=True)
 
 
 DRIVER_STEPS = ("first_cleaning", "copy_links", "copies_and_stories")

@@ -154,6 +154,7 @@ def compare(folder: Path, work: Path, master: str, modes: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=None, help="the first N articles of the stream")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the stream's first N articles")
     parser.add_argument("--shard", type=int, default=100, help="articles per JSONL file (a read task each)")
     parser.add_argument("--masters", nargs="+", default=["local[1]", "local[2]"])
     parser.add_argument("--copies", choices=("join", "driver"), default="join")
@@ -170,7 +171,7 @@ def main() -> None:
         help="instead: `tidings run`, then the bucket clustering's functions in plain Python for these bucket widths",
     )
     args = parser.parse_args()
-    items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())[: args.limit]
+    items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())[args.skip :][: args.limit]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
@@ -219,7 +220,7 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
 
     from tidings.pipeline import Pipeline
     from tidings.settings import Settings, SparkSettings
-    from tidings.spark import UNDATED, bucket_of, cluster_bucket, edge_merges, final_stories, story_edges
+    from tidings.spark import UNDATED, bucket_of, cluster_bucket, edge_merges, final_stories, first_joins, story_edges
     from tidings.store import Store
 
     Pipeline(db=work / "run.db").run([str(folder)], collect=False, build_stories=False)
@@ -248,7 +249,10 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
             for key, side in edges.get(sid, ()):
                 tasks[key].append({**r, "story": sid, "side": side})
         merges = [m for members in tasks.values() for m in edge_merges(members, s)]
+        one_way = [p for members in tasks.values()
+                   for p in first_joins(sorted(members, key=lambda m: m["row"]), "before", s).items()]
         for name, found in (("without the edge pass", final_stories(placed, [])),
+                            (f"edge pass one way only ({len(one_way)} merges)", final_stories(placed, one_way)),
                             ("with the edge pass", final_stories(placed, merges))):
             p, r, f = bcubed(found, gold)
             print(f"buckets of {days:g} days: {len(buckets)} buckets ({'with' if UNDATED in buckets else 'no'} undated "

@@ -17,8 +17,9 @@ The steps, each calling the stages of this package (nothing here re-implements o
    and orients on these candidates with its own rules, holding no LSH tables nor embedding index.
 3. **Stories by time bucket** (``--cluster buckets``): the driver links the copies as its detector will, and the
    executors run one :class:`tidings.cluster.StoryClusterer` per time bucket (``cluster_bucket_days``), in the
-   Pipeline's batches and order; stories that touch an edge between two buckets are joined by the clusterer's own
-   merge gate, one task per edge (:func:`bucket_stories`). ``--cluster driver`` clusters on the driver instead.
+   Pipeline's batches and order; stories that touch an edge between two buckets are joined, one task per edge, when
+   each one's first article would join the other by the clusterer's own gate (:func:`bucket_stories`).
+   ``--cluster driver`` clusters on the driver instead.
 4. **Store** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in input order,
    with the executors' vectors in its vector cache, the copy candidates and the bucket stories: it cleans, links
    copies and stores exactly as ``tidings run`` does, at a few ms per article.

@@ -24,6 +24,11 @@ index and the sentence alignment, which also recognises an unreworded copy. Text
 (vectors and word sets) of recently seen articles live in a bounded LRU, and older candidates are fetched through
 :attr:`CopyDetector.lookup` (the pipeline points it at the store) when they need aligning. Nothing compares all
 pairs: each new article meets its LSH bucket-mates and at most ``paraphrase_candidates`` nearest neighbours.
+
+The decisions are plain functions (:func:`near_verdict` on signatures, :func:`aligned_verdict` on two articles'
+sentences), and the candidates can come from outside: a detector given :class:`CopyPairs` (the Spark job's join over
+:meth:`CopyDetector.band_keys` and :func:`nearest_earlier`) keeps no LSH tables nor embedding index, and links and
+orients copies with the same rules, on plain articles and signatures, without a store.
 """
 
 from __future__ import annotations

@@ -844,7 +844,7 @@ class SparkSettings:
     the edge between two buckets (an article within the clusterer's ``window_days`` of it) are joined afterwards when
     each one's first article would join the other (``spark.edge_merges``). Wider buckets: fewer edges, less
     parallelism. Set before measuring; B-cubed against ``tidings run`` (benchmarks/spark.py --offline-buckets): AllSides
-    crawl 0.9945 (7 days: 0.985), NeuS articles 1,000-2,000 0.991."""
+    crawl 0.9945 (7 days: 0.985), NeuS articles 0-1,000 0.976 and 1,000-2,000 0.991 (84-88% undated)."""
 
     def __post_init__(self) -> None:
         if self.cluster_bucket_days <= 0:

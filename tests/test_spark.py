@@ -266,7 +266,7 @@ def bucket_rows(articles: list, settings: Settings) -> list[dict]:
             for n, (a, v) in enumerate(zip(articles, vectors, strict=True))]
 
 
-def test_stories_that_straddle_a_bucket_edge_are_joined_by_the_merge_gate() -> None:
+def test_stories_that_straddle_a_bucket_edge_are_joined_by_the_edge_task() -> None:
     """Three events whose first report comes an hour before a bucket edge and the others just after it: each
     bucket's clusterer makes half a story of each; the edge's task joins the halves, and keeps the events apart."""
     from datetime import UTC, datetime, timedelta

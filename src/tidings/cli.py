@@ -250,6 +250,13 @@ def spark(
         int | None, typer.Option("--partitions", min=1, help="Read tasks (default: twice the cores of the master).")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any input was skipped.")] = False,
+    copies: Annotated[
+        str, typer.Option("--copies", help="join: copy candidates found on the executors; driver: all on the driver.")
+    ] = "join",
+    cluster: Annotated[
+        str,
+        typer.Option("--cluster", help="buckets: time buckets clustered on the executors; driver: all on the driver."),
+    ] = "buckets",
 ) -> None:
     """Run the same pipeline on Apache Spark: Parquet tables of articles, copies, stories, facts, quotes, entities
     and figures under OUT (needs `pip install 'tidings[spark]'` and Java)."""
@@ -266,7 +273,10 @@ def spark(
 
     started = time.perf_counter()
     try:
-        result = run_spark(sources, out, master, store=store, export=export, partitions=partitions, on_skip=on_skip)
+        result = run_spark(
+            sources, out, master, store=store, export=export, partitions=partitions, on_skip=on_skip, copies=copies,
+            cluster=cluster,
+        )
     except (SparkUnavailable, SchemaError, ValueError) as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None

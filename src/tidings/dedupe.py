@@ -24,6 +24,11 @@ index and the sentence alignment, which also recognises an unreworded copy. Text
 (vectors and word sets) of recently seen articles live in a bounded LRU, and older candidates are fetched through
 :attr:`CopyDetector.lookup` (the pipeline points it at the store) when they need aligning. Nothing compares all
 pairs: each new article meets its LSH bucket-mates and at most ``paraphrase_candidates`` nearest neighbours.
+
+The decisions are plain functions (:func:`near_verdict` on signatures, :func:`aligned_verdict` on two articles'
+sentences), and the candidates can come from outside: a detector given :class:`CopyPairs` (the Spark job's join over
+:meth:`CopyDetector.band_keys` and :func:`nearest_earlier`) keeps no LSH tables nor embedding index, and links and
+orients copies with the same rules, on plain articles and signatures, without a store.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import itertools
 import struct
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -168,6 +173,12 @@ def sentence_similarity(a: _Sentences, b: _Sentences, lexical_weight: float) -> 
     return (1.0 - lexical_weight) * cos + lexical_weight * dice
 
 
+def sentence_sets(groups: list[list[str]]) -> list[_Sentences]:
+    """Each group of sentences (``CopyDetector.alignment_texts``) as the alignment reads it (vectors and word sets),
+    in one encoder call: what :func:`aligned_verdict` compares."""
+    return _Sentences.many(groups)
+
+
 def paraphrase_scores(first: list[str], second: list[str], lexical_weight: float) -> np.ndarray:
     """Paraphrase score of each pair ``(first[i], second[i])``, as the alignment computes it."""
     a, b = _Sentences.from_texts(first), _Sentences.from_texts(second)
@@ -206,6 +217,126 @@ def monotone_alignment(sim: np.ndarray, threshold: float) -> list[tuple[int, int
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
     return pairs[::-1]
+
+
+Verdict = tuple[Relation, float, float, float, float]
+"""A confirmed copy relation between two texts: relation, score, and the evidence for orientation (how much of the
+new text is not in the other, how much of the other is not in the new one, the larger size; see ``_Match``)."""
+
+
+def near_verdict(
+    parsed: _Parsed, sigs: np.ndarray, sizes: np.ndarray, settings: DedupeSettings
+) -> tuple[int, Verdict] | None:
+    """Whether a new article (its parsed signature) is a near duplicate of one of the candidates (their signatures
+    and (shingles, words) sizes, in row order): the index of the first best confirmed one and the verdict, or None.
+    The MinHash estimate of Jaccard, or of how much of the shorter text the longer contains, decides."""
+    values, n_shingles, _ = parsed
+    s = settings
+    other_shingles, other_words = sizes[:, 0], sizes[:, 1]
+    jaccard = np.mean(sigs == values, axis=1)
+    inter = jaccard / (1.0 + jaccard) * (n_shingles + other_shingles)
+    in_other = np.minimum(1.0, inter / max(n_shingles, 1))
+    in_new = np.minimum(1.0, inter / np.maximum(other_shingles, 1))
+    shorter = np.where(n_shingles <= other_shingles, in_other, in_new)
+    enough = np.minimum(n_shingles, other_shingles) >= s.near_min_shingles
+    contained = (shorter >= s.near_min_containment) & enough
+    ok = (other_words >= s.copy_min_words) & ((jaccard >= s.near_min_jaccard) | contained)
+    if not ok.any():
+        return None
+    score = np.where(ok, np.maximum(jaccard, shorter), -1.0)
+    k = int(np.argmax(score))  # the first best in row order, as a loop over the sorted rows keeps it
+    j, n_other = float(jaccard[k]), int(other_shingles[k])
+    common = j / (1.0 + j) * (n_shingles + n_other)
+    return k, ("near_duplicate", float(score[k]), n_shingles - common, n_other - common, max(n_shingles, n_other))
+
+
+def aligned_verdict(
+    mine: _Sentences, theirs: _Sentences, settings: DedupeSettings, sentence_sim: float
+) -> Verdict | None:
+    """Whether a new article is a reworded (or edited) copy of another, from their body sentences: most of the
+    shorter one's sentences align, in order, with paraphrases of the other's. None when they are no copies."""
+    s = settings
+    shorter = min(len(mine.words), len(theirs.words))
+    if shorter < min(s.near_min_pairs, s.paraphrase_min_sentences):
+        return None
+    sim = sentence_similarity(mine, theirs, s.paraphrase_lexical_weight)
+    pairs = monotone_alignment(sim, sentence_sim)
+    if not pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
+        return None
+    verbatim = sum(1 for i, j in pairs if sim[i, j] >= s.near_sentence_sim)
+    if verbatim >= s.near_verbatim_share * len(pairs):
+        # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
+        relation: Relation = "near_duplicate"
+        if verbatim < s.near_min_pairs:
+            return None
+    else:
+        relation = "paraphrase"
+        if len(pairs) < s.paraphrase_min_pairs or shorter < s.paraphrase_min_sentences:
+            return None
+    # what each text has of its own: the words of its sentences left out of the alignment
+    aligned_mine, aligned_theirs = {i for i, _ in pairs}, {j for _, j in pairs}
+    own_new = sum(len(w) for i, w in enumerate(mine.words) if i not in aligned_mine)
+    own_other = sum(len(w) for j, w in enumerate(theirs.words) if j not in aligned_theirs)
+    size = max(sum(map(len, mine.words)), sum(map(len, theirs.words)))
+    return relation, len(pairs) / shorter, own_new, own_other, size
+
+
+@dataclass
+class CopyPairs:
+    """Copy candidates found outside the detector, e.g. by the Spark job's join (:mod:`tidings.spark`), for a
+    detector that then keeps no LSH tables nor embedding index: per article id, ``near`` holds the ids of earlier
+    articles (in registration order) that share an LSH band with it, and ``reworded`` its nearest earlier articles
+    by embedding as ``(id, cosine, verdict)``, the verdict of :func:`aligned_verdict` for the pair (None: no copy).
+    The detector decides and orients with these exactly as with its own candidates."""
+
+    near: dict[str, list[str]] = field(default_factory=dict)
+    reworded: dict[str, list[tuple[str, float, Verdict | None]]] = field(default_factory=dict)
+
+
+def bucket_pairs(members: list[tuple[int, str]], cap: int) -> list[tuple[str, str]]:
+    """The candidate pairs of one LSH bucket (members as (registration row, id)): each member with the ``cap``
+    members registered just before it, as ``(id, earlier id)``. The detector scores only the ``cap`` most recent of
+    a new article's candidates (``max_copy_candidates``), and those are among the ``cap`` most recent of each of its
+    buckets, so the pairs stay linear in the bucket's size and lose nothing."""
+    members = sorted(members)
+    return [(aid, members[j][1]) for i, (_, aid) in enumerate(members) for j in range(max(0, i - cap), i)]
+
+
+def nearest_earlier(
+    query_rows: np.ndarray,
+    queries: np.ndarray,
+    ref_rows: np.ndarray,
+    refs: np.ndarray,
+    k: int,
+    min_sim: float,
+    allowed: np.ndarray | None = None,
+) -> list[list[tuple[int, float]]]:
+    """Exact k nearest neighbours by cosine, for each query among the references registered before it (a smaller
+    row), at or above ``min_sim``: ``(reference index, cosine)``, nearest first (ties: earlier row first). Vectors
+    are rounded to half precision first, as the detector's embedding index (``index_dtype``) stores them.
+    ``allowed``: a mask (query x reference) of the pairs to consider."""
+    def unit(v: np.ndarray) -> np.ndarray:
+        v = v.astype(np.float16).astype(np.float32)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+    out: list[list[tuple[int, float]]] = []
+    if not len(refs):
+        return [[] for _ in range(len(queries))]
+    r = unit(refs)
+    for start in range(0, len(queries), _INDEX_CHUNK):  # bounded blocks of the product
+        q = unit(queries[start : start + _INDEX_CHUNK])
+        sim = q @ r.T
+        keep = ref_rows[None, :] < query_rows[start : start + _INDEX_CHUNK, None]
+        if allowed is not None:
+            keep &= allowed[start : start + _INDEX_CHUNK]
+        sim = np.where(keep & (sim >= min_sim), sim, -np.inf)
+        for row in sim:
+            found = np.flatnonzero(np.isfinite(row))
+            if len(found) > k:
+                found = found[np.argpartition(-row[found], k - 1)[:k]]
+            order = found[np.lexsort((ref_rows[found], -row[found]))]  # by cosine, then row
+            out.append([(int(j), float(row[j])) for j in order])
+    return out
 
 
 def independent_groups(articles: list[Article]) -> dict[str, str]:
@@ -263,8 +394,11 @@ class CopyDetector:
     ``settings.article_cache`` of them.
     """
 
-    def __init__(self, settings: DedupeSettings) -> None:
+    def __init__(self, settings: DedupeSettings, pairs: CopyPairs | None = None) -> None:
         self.settings = settings
+        self.pairs = pairs
+        """Candidates found elsewhere (:class:`CopyPairs`): then the detector builds no LSH tables nor embedding
+        index and aligns no sentences; it decides and orients on the given candidates and verdicts."""
         self._lookup: Callable[[str], Article | None] | None = None
         self.lookup_many: Callable[[list[str]], list[Article]] | None = None
         """``lookup_many(ids) -> articles``: fetch many stored articles at once (one query for a batch's paraphrase
@@ -323,7 +457,8 @@ class CopyDetector:
                 out.update(" ".join(toks[i : i + k]).encode("utf-8") for i in range(len(toks) - k + 1))
         return out
 
-    def _texts_of(self, article: Article) -> list[str]:
+    def alignment_texts(self, article: Article) -> list[str]:
+        """The body sentences the alignment reads of an article (see ``_Sentences.texts_of``)."""
         s = self.settings
         return _Sentences.texts_of(article, s.alignment_min_words, s.boilerplate_ui_share, s.max_article_chars)
 
@@ -349,6 +484,18 @@ class CopyDetector:
             mh.update_batch(sorted(shingles))
         values = np.asarray(mh.hashvalues, dtype="<u4")
         return _HEADER.pack(len(shingles), self.content_words(article)) + values.tobytes()
+
+    def band_keys(self, signature: bytes) -> list[bytes]:
+        """The LSH band keys of a signature as the detector's LSH tables key it (the band's number, then datasketch's
+        hash of the band): two articles are near-duplicate candidates when they share one. None without shingles."""
+        from datasketch import LeanMinHash
+
+        parsed = self._parse_signature(signature)
+        if parsed is None or not parsed[1]:
+            return []
+        values = LeanMinHash(seed=self.settings.seed, hashvalues=parsed[0], scheme=_SCHEME).hashvalues
+        return [struct.pack("<H", band) + self._lsh._H(values[start:end])
+                for band, (start, end) in enumerate(self._lsh.hashranges)]
 
     def _parse_signature(self, signature: bytes) -> _Parsed | None:
         if len(signature) != _HEADER.size + 4 * self.settings.num_perm:
@@ -398,6 +545,8 @@ class CopyDetector:
 
     def _ann_add(self, row: int, vector: np.ndarray) -> None:
         """Queue a vector for the ANN index; queued vectors are added in bulk before the next search."""
+        if self.pairs is not None:
+            return  # the neighbours are given
         self._pending.append((row, vector.reshape(-1)))
         if len(self._pending) >= _INDEX_CHUNK:
             self._ann()
@@ -489,7 +638,7 @@ class CopyDetector:
             if other.n_words >= self.settings.copy_min_words:
                 return _Match(other, "duplicate", 1.0, 0.0, 0.0, 0.0)
         if parsed is not None and parsed[1]:
-            near = self._near(parsed)
+            near = self._near(parsed, article.id)
             if near is not None:
                 return near
         return self._reworded(article, embedding)
@@ -513,42 +662,46 @@ class CopyDetector:
                 self._lsh.insert(row, LeanMinHash(seed=self.settings.seed, hashvalues=self._sigs[row], scheme=_SCHEME))
                 self._lsh_in.append(row)
 
-    def _near(self, parsed: _Parsed) -> _Match | None:
+    def _near(self, parsed: _Parsed, article_id: str) -> _Match | None:
         from datasketch import LeanMinHash
 
-        values, n_shingles, _ = parsed
+        if self.pairs is not None:
+            return self._near_from_pairs(parsed, article_id)
+        values = parsed[0]
         self._sync_lsh()
         found = self._lsh.query(LeanMinHash(seed=self.settings.seed, hashvalues=values, scheme=_SCHEME))
         self.stats["lsh_candidates"] += len(found)
         if not found:
             return None
         # Many alike articles (10,000 short updates of one story) share every LSH bucket: each new one met all
-        # earlier ones, one by one (768 s of copy detection). Only the max_copy_candidates most recent are scored,
-        # all at once: a fixed choice (row numbers), whatever the set's order.
-        rows = np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))[-self.settings.max_copy_candidates :]
-        s = self.settings
-        other_shingles, other_words = self._sizes[rows, 0], self._sizes[rows, 1]
-        jaccard = np.mean(self._sigs[rows] == values, axis=1)
-        inter = jaccard / (1.0 + jaccard) * (n_shingles + other_shingles)
-        in_other = np.minimum(1.0, inter / max(n_shingles, 1))
-        in_new = np.minimum(1.0, inter / np.maximum(other_shingles, 1))
-        shorter = np.where(n_shingles <= other_shingles, in_other, in_new)
-        enough = np.minimum(n_shingles, other_shingles) >= s.near_min_shingles
-        contained = (shorter >= s.near_min_containment) & enough
-        ok = (other_words >= s.copy_min_words) & ((jaccard >= s.near_min_jaccard) | contained)
-        if not ok.any():
+        # earlier ones, one by one (768 s of copy detection); only the most recent are scored (_near_rows)
+        rows = np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))
+        return self._near_rows(parsed, rows)
+
+    def _near_from_pairs(self, parsed: _Parsed, article_id: str) -> _Match | None:
+        """``_near`` on the LSH candidates of :attr:`pairs`: those the LSH tables would hold now (known rows with
+        shingles among the ``lsh_window`` most recent)."""
+        assert self.pairs is not None
+        oldest = self._lsh_rows[0] if self._lsh_rows else len(self._ids)
+        rows = [self._known[i].row for i in self.pairs.near.get(article_id, ()) if i in self._known]
+        rows = sorted(r for r in rows if r >= oldest and self._sizes[r, 0] > 0)
+        self.stats["lsh_candidates"] += len(rows)
+        return self._near_rows(parsed, np.array(rows, dtype=np.int64))
+
+    def _near_rows(self, parsed: _Parsed, rows: np.ndarray) -> _Match | None:
+        """The near-duplicate match among candidate ``rows`` (ascending): the ``max_copy_candidates`` most recent
+        are scored, all at once (a fixed choice, row numbers, whatever the order they were found in)."""
+        rows = rows[-self.settings.max_copy_candidates :]
+        if not len(rows):
             return None
-        score = np.where(ok, np.maximum(jaccard, shorter), -1.0)
-        k = int(np.argmax(score))  # the first best in row order, as a loop over the sorted rows keeps it
-        other = self._known[self._ids[int(rows[k])]]
-        j, n_other = float(jaccard[k]), int(other_shingles[k])
-        common = j / (1.0 + j) * (n_shingles + n_other)
-        own_new, own_other = n_shingles - common, n_other - common
-        best = _Match(other, "near_duplicate", float(score[k]), own_new, own_other, max(n_shingles, n_other))
-        return best
+        found = near_verdict(parsed, self._sigs[rows], self._sizes[rows], self.settings)
+        if found is None:
+            return None
+        k, verdict = found
+        return _Match(self._known[self._ids[int(rows[k])]], *verdict)
 
     # -- reworded copies --------------------------------------------------------------------------------------
-    def _thresholds(self) -> tuple[float, float]:
+    def thresholds(self) -> tuple[float, float]:
         """(article candidate cosine, sentence paraphrase cosine) for the encoder in use: the lexical fallback
         encoder has its own scale."""
         if get_embedder().name == HashingEncoder.name:
@@ -556,61 +709,67 @@ class CopyDetector:
         return self.settings.paraphrase_candidate_sim, self.settings.paraphrase_sentence_sim
 
     def _reworded(self, article: Article, embedding: np.ndarray) -> _Match | None:
+        if self.pairs is not None:
+            return self._reworded_from_pairs(article)
         index = self._ann()
         if index is None or len(index) == 0 or not embedding.size:
             return None
         s = self.settings
-        candidate_sim, sentence_sim = self._thresholds()
+        candidate_sim, sentence_sim = self.thresholds()
         found = index.search(embedding.reshape(-1), min(s.paraphrase_candidates, len(index)), threads=1)
-        when = _When.parse(article.published)
         mine: _Sentences | None = None
         for row, dist in sorted(zip(found.keys.tolist(), found.distances.tolist(), strict=True), key=lambda x: x[1]):
             if 1.0 - dist < candidate_sim:
                 break
             other = self._known[self._ids[int(row)]]
-            if other.n_words < s.copy_min_words:
+            if not self._may_be_reworded(article, other):
                 continue
-            if when and other.when and abs((when.moment - other.when.moment).days) > s.paraphrase_max_days:
-                continue  # a recurring report (weekly figures, a yearly event) reworded from last time's
             self.stats["ann_candidates"] += 1
             if mine is None:
                 mine = self._sentences_of(article.id, article)
             theirs = self._sentences_of(other.id)
             if theirs is None or mine is None:
                 continue
-            shorter = min(len(mine.words), len(theirs.words))
-            if shorter < min(s.near_min_pairs, s.paraphrase_min_sentences):
-                continue
             self.stats["alignments"] += 1
-            sim = sentence_similarity(mine, theirs, s.paraphrase_lexical_weight)
-            pairs = monotone_alignment(sim, sentence_sim)
-            if not pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
+            verdict = aligned_verdict(mine, theirs, s, sentence_sim)
+            if verdict is not None:
+                return _Match(other, *verdict)
+        return None
+
+    def _may_be_reworded(self, article: Article, other: _Known) -> bool:
+        """Whether a known article found near a new one by embedding is worth aligning with it."""
+        s = self.settings
+        if other.n_words < s.copy_min_words:
+            return False
+        when = _When.parse(article.published)
+        # a recurring report (weekly figures, a yearly event) reworded from last time's is no copy
+        return not (when and other.when and abs((when.moment - other.when.moment).days) > s.paraphrase_max_days)
+
+    def _reworded_from_pairs(self, article: Article) -> _Match | None:
+        """``_reworded`` on the neighbours and alignment verdicts of :attr:`pairs`: the same candidates (the
+        ``paraphrase_candidates`` nearest known ones, nearest first, down to the candidate cosine), the same checks."""
+        assert self.pairs is not None
+        candidate_sim, _ = self.thresholds()
+        found = [c for c in self.pairs.reworded.get(article.id, ()) if c[0] in self._known]
+        found.sort(key=lambda c: -c[1])  # a stable sort: ties keep the order the join gave (row order)
+        for other_id, cosine, verdict in found[: self.settings.paraphrase_candidates]:
+            if cosine < candidate_sim:
+                break
+            other = self._known[other_id]
+            if not self._may_be_reworded(article, other):
                 continue
-            verbatim = sum(1 for i, j in pairs if sim[i, j] >= s.near_sentence_sim)
-            if verbatim >= s.near_verbatim_share * len(pairs):
-                # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
-                relation: Relation = "near_duplicate"
-                if verbatim < s.near_min_pairs:
-                    continue
-            else:
-                relation = "paraphrase"
-                if len(pairs) < s.paraphrase_min_pairs or shorter < s.paraphrase_min_sentences:
-                    continue
-            # what each text has of its own: the words of its sentences left out of the alignment
-            aligned_mine, aligned_theirs = {i for i, _ in pairs}, {j for _, j in pairs}
-            own_new = sum(len(w) for i, w in enumerate(mine.words) if i not in aligned_mine)
-            own_other = sum(len(w) for j, w in enumerate(theirs.words) if j not in aligned_theirs)
-            size = max(sum(map(len, mine.words)), sum(map(len, theirs.words)))
-            return _Match(other, relation, len(pairs) / shorter, own_new, own_other, size)
+            self.stats["ann_candidates"] += 1
+            if verdict is not None:
+                return _Match(other, *verdict)
         return None
 
     def _prefetch_sentences(self, articles: list[Article], embeddings: np.ndarray) -> None:
         """Segment and embed, in one batch, the sentences the reworded-copy check of this batch will align: those
         of every new article with a candidate (a known article or a batch-mate above the candidate cosine) and
         of the known candidates. One encoder call per batch instead of one per article: several times faster."""
-        if not articles or not embeddings.size:
+        if not articles or not embeddings.size or self.pairs is not None:
             return
-        candidate_sim, _ = self._thresholds()
+        candidate_sim, _ = self.thresholds()
         wanted: dict[str, Article | None] = {}
         mates = embeddings @ embeddings.T  # the batch with itself: bounded by the batch size
         np.fill_diagonal(mates, -1.0)
@@ -639,7 +798,7 @@ class CopyDetector:
                 continue
             article = given or fetched.get(aid) or self._article(aid)
             if article is not None and article.text:
-                todo.append((aid, self._texts_of(article)))
+                todo.append((aid, self.alignment_texts(article)))
         for (aid, _), found in zip(todo, _Sentences.many([texts for _, texts in todo]), strict=True):
             self._keep_sentences(aid, found)
 
@@ -657,7 +816,7 @@ class CopyDetector:
         article = article or self._article(article_id)
         if article is None or not article.text:
             return None
-        found = _Sentences.from_texts(self._texts_of(article))
+        found = _Sentences.from_texts(self.alignment_texts(article))
         self._keep_sentences(article_id, found)
         return found
 

@@ -459,9 +459,9 @@ def _iter_json(origin: str, text: str) -> Iterator[Item]:
         yield _record_document(origin, data)
 
 
-def _iter_jsonl_lines(lines: Iterable[str], origin: str) -> Iterator[Item]:
+def _iter_jsonl_lines(lines: Iterable[str], origin: str, first_line: int = 1, whole: bool = True) -> Iterator[Item]:
     seen = False
-    for lineno, line in enumerate(lines, 1):
+    for lineno, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         seen = True
@@ -472,8 +472,56 @@ def _iter_jsonl_lines(lines: Iterable[str], origin: str) -> Iterator[Item]:
             yield Skip(where, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
         yield _record_document(where, record)
-    if not seen:
+    if not seen and whole:
         yield Skip(origin, "empty file")
+
+
+def jsonl_pieces(origin: str, piece_bytes: int, settings: IngestSettings) -> list[tuple[int, int, int]] | None:
+    """Byte ranges ``(start, end, number of its first line)`` of about ``piece_bytes`` each, cut at line breaks, that
+    split a JSONL file for readers in parallel (:func:`iter_jsonl_piece`), or None when the file is to be read whole:
+    only an uncompressed .jsonl/.ndjson file within ``max_bytes`` whose bytes are UTF-8 without a BOM and pass the
+    text checks is split, so that its pieces give exactly the items reading it whole gives."""
+    ext, gz = _suffixes(origin)
+    try:
+        size = os.path.getsize(origin)
+        if gz or ext not in JSONL_EXTENSIONS or size <= piece_bytes or size > settings.max_bytes:
+            return None
+        with open(origin, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x00" in data[: settings.sniff_bytes * 4]:
+        return None
+    try:
+        text, _ = _check_text(data.decode("utf-8"), settings)
+    except UnicodeDecodeError:
+        return None
+    if text is None:
+        return None
+    pieces: list[tuple[int, int, int]] = []
+    start, line = 0, 1
+    while start < len(data):
+        cut = data.find(b"\n", min(start + piece_bytes, len(data)) - 1)
+        end = len(data) if cut == -1 else cut + 1
+        pieces.append((start, end, line))
+        line += data.count(b"\n", start, end)
+        start = end
+    return pieces
+
+
+def iter_jsonl_piece(origin: str, start: int, end: int, first_line: int) -> Iterator[Item]:
+    """The items of one piece of a JSONL file (:func:`jsonl_pieces`), with the origins (``file:line``) and the
+    checks of reading the whole file."""
+    try:
+        with open(origin, "rb") as fh:
+            fh.seek(start)
+            data = fh.read(end - start)
+    except OSError as exc:
+        yield Skip(origin, f"cannot read ({exc.strerror or exc})")
+        return
+    lines = io.StringIO(data.decode("utf-8"))
+    for item in guarded(scrub(origin), _iter_jsonl_lines(lines, origin, first_line, whole=False)):
+        yield checked(item)
 
 
 def capped_lines(stream: IO[bytes], cap: int, chunk: int) -> Iterator[tuple[bytes | None, int]]:

@@ -207,6 +207,11 @@ class Pipeline:
         self.memory = StoredLineMemory(self.store, self.settings.clean)
         self.cleaner = clean.Cleaner(self.settings.clean, self.memory)
         self._copies: dedupe.CopyDetector | None = None
+        self.copy_pairs: dedupe.CopyPairs | None = None
+        """Copy candidates found before the run (the Spark job's join): the detector then decides on them."""
+        self.story_plan: dict[str, str] | None = None
+        """Stories decided before the run (the Spark job's time buckets): article id -> story id, used instead of
+        the online clusterer (an article not in it opens a story of its own)."""
         self._clusterer: cluster.StoryClusterer | None = None
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
@@ -243,7 +248,7 @@ class Pipeline:
         if self._copies is not None and self._clusterer is not None and self._window_aged():
             self._copies = self._clusterer = None  # the newest date moved a whole window on: load the open part anew
         if self._copies is None or self._clusterer is None:
-            self._copies = dedupe.CopyDetector(self.settings.dedupe)
+            self._copies = dedupe.CopyDetector(self.settings.dedupe, self.copy_pairs)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
             self._clusterer = cluster.StoryClusterer(self.settings.cluster)
@@ -541,6 +546,9 @@ class Pipeline:
                 merged: dict[str, str] = {}
                 for a in articles:
                     a.story_id = assignments[a.id]
+            elif self.story_plan is not None:
+                assignments = {a.id: self.story_plan.get(a.id) or stable_id(a.id, prefix="s") for a in articles}
+                merged = {}
             else:
                 self._clusterer.merged = {}
                 assignments = self._clusterer.assign(articles, embeddings)

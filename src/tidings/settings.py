@@ -899,6 +899,30 @@ class ServeSettings:
 
 
 @dataclass
+class SparkSettings:
+    """``tidings spark`` (src/tidings/spark.py): how the copy join and the clustering are split into tasks. They
+    bound the memory and time of one task and change no result, except where README: Spark says so."""
+
+    undated_block: int = 4096
+    """Undated articles are compared, for reworded copies, with the articles registered up to this many rows before
+    them (``tidings run`` searches all of them with its embedding index): undated pages are rare in news feeds, and
+    a time window bounds everything else."""
+
+    cluster_bucket_days: float = 30.0
+    """Width of the time buckets that ``--cluster buckets`` clusters in parallel (one task each); stories that touch
+    the edge between two buckets (an article within the clusterer's ``window_days`` of it) are joined afterwards when
+    each one's first article would join the other (``spark.edge_merges``). Wider buckets: fewer edges, less
+    parallelism. Set before measuring; B-cubed against ``tidings run`` (benchmarks/spark.py --offline-buckets): AllSides
+    crawl 0.9945 (7 days: 0.985), NeuS articles 0-1,000 0.976 and 1,000-2,000 0.991 (84-88% undated)."""
+
+    def __post_init__(self) -> None:
+        if self.cluster_bucket_days <= 0:
+            raise ValueError(f"spark cluster_bucket_days={self.cluster_bucket_days!r}: must be positive")
+        if self.undated_block < 1:
+            raise ValueError(f"spark undated_block={self.undated_block!r}: must be at least 1")
+
+
+@dataclass
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     clean: CleanSettings = field(default_factory=CleanSettings)
@@ -908,3 +932,4 @@ class Settings:
     summarize: SummarizeSettings = field(default_factory=SummarizeSettings)
     watch: WatchSettings = field(default_factory=WatchSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    spark: SparkSettings = field(default_factory=SparkSettings)

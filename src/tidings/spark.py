@@ -1,19 +1,29 @@
 """The pipeline on Apache Spark (``tidings spark``): the same stage functions, spread over executors where they are
 independent.
 
-Three steps, each calling the stages of this package (nothing here re-implements one):
+The steps, each calling the stages of this package (nothing here re-implements one):
 
 1. **Read** (executors, ``mapPartitions`` over the input files, split into partitions of about equal bytes): ingest,
    clean (with a memory of repeated lines local to the partition), language, rule-based sentence split and the
    article vectors (:func:`tidings.pipeline.article_vectors`). The model loads once per Python worker. What leaves an
    executor is each raw item (document or skip) and every sentence vector it computed, keyed as the vector cache
    keys them (:class:`tidings.resources.CachedEncoder`).
-2. **Copies and stories** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in
-   input order, with the executors' vectors put in its vector cache first, so it cleans, detects copies and
-   clusters exactly as ``tidings run`` does, while the model work is a cache hit. Copy detection and the online
-   clusterer depend on everything read before (and the cleaner's template memory on the whole input), which is why
-   they run in one place: at ~750 articles/s on one core this is where the job stops scaling (README: Spark).
-3. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
+2. **Copies as a join** (``--copies join``, the default on an empty store): the driver cleans the items in input
+   order as its Pipeline will (:func:`first_cleaning`: the template memory learns in input order, so this one pass
+   stays on the driver; its model work is a cache hit), and the executors find the copy candidates:
+   near duplicates by a join on the LSH band keys of the detector's own MinHash signatures, reworded copies by
+   exact nearest neighbours among earlier articles inside time windows (block matrix products), each candidate pair
+   aligned there by :func:`tidings.dedupe.aligned_verdict` (:func:`copy_pairs`). The driver's detector then decides
+   and orients on these candidates with its own rules, holding no LSH tables nor embedding index.
+3. **Stories by time bucket** (``--cluster buckets``): the driver links the copies as its detector will, and the
+   executors run one :class:`tidings.cluster.StoryClusterer` per time bucket (``cluster_bucket_days``), in the
+   Pipeline's batches and order; stories that touch an edge between two buckets are joined, one task per edge, when
+   each one's first article would join the other by the clusterer's own gate (:func:`bucket_stories`).
+   ``--cluster driver`` clusters on the driver instead.
+4. **Store** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in input order,
+   with the executors' vectors in its vector cache, the copy candidates and the bucket stories: it cleans, links
+   copies and stores exactly as ``tidings run`` does, at a few ms per article.
+5. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
    briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses), is analyzed and summarized by
    :func:`tidings.pipeline.build_story`; the driver saves each one with the version it read (compare-and-set).
 
@@ -90,12 +100,40 @@ def input_files(sources: Iterable[str]) -> list[tuple[str, int]]:
     return out
 
 
-def split_by_size(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
-    """Contiguous runs of ``items`` of about equal bytes (a file is never split), at most ``parts`` of them: the
+Unit = str | tuple[str, int, int, int]
+"""What one executor reads: a file or URL, or a piece of a JSONL file (path, start byte, end byte, first line)."""
+
+
+def input_units(files: list[tuple[str, int]], parts: int, settings: Settings) -> list[tuple[Unit, int]]:
+    """The input files with any JSONL file larger than a fair share (its bytes over ``parts``) cut into pieces of
+    about that share at line breaks (:func:`tidings.ingest.jsonl_pieces`: only where the pieces read exactly as the
+    whole file), each with its size: one big file no longer makes one task that holds up the job."""
+    share = max(sum(max(size, 1) for _, size in files) // max(parts, 1), 1)
+    out: list[tuple[Unit, int]] = []
+    for name, size in files:
+        pieces = ingest.jsonl_pieces(name, share, settings.ingest) if size > share else None
+        if pieces:
+            out += [((name, start, end, line), end - start) for start, end, line in pieces]
+        else:
+            out.append((name, size))
+    return out
+
+
+def read_units(units: Iterable[Unit], settings: Settings) -> Iterator[Document | Skip]:
+    """The items of each unit, in order, as ``tidings run`` reads them."""
+    for unit in units:
+        if isinstance(unit, tuple):
+            yield from ingest.iter_jsonl_piece(*unit)
+        else:
+            yield from ingest.iter_documents([unit], settings.ingest)
+
+
+def split_by_size(items: list[tuple[Unit, int]], parts: int) -> list[list[Unit]]:
+    """Contiguous runs of ``items`` of about equal bytes (a unit is never split), at most ``parts`` of them: the
     order is kept so the driver sees the input in the order ``tidings run`` reads it."""
     parts = max(1, min(parts, len(items)))
     total = sum(max(size, 1) for _, size in items)
-    chunks: list[list[str]] = [[]]
+    chunks: list[list[Unit]] = [[]]
     done = 0
     for name, size in items:
         if chunks[-1] and done >= total * len(chunks) / parts and len(chunks) < parts:
@@ -105,7 +143,7 @@ def split_by_size(items: list[tuple[str, int]], parts: int) -> list[list[str]]:
     return chunks
 
 
-def read_partition(names: Iterable[str], settings: Settings, batch_size: int = 256) -> Iterator[tuple[str, Any]]:
+def read_partition(names: Iterable[Unit], settings: Settings, batch_size: int = 256) -> Iterator[tuple[str, Any]]:
     """Step 1 on an executor: ``("vectors", {key: vector})`` then ``("item", Document | Skip)`` for each batch of
     ``batch_size`` items, in input order. Runs ingest, clean and the article vectors through a recording encoder, so
     every vector the driver's stages will ask for is computed here."""
@@ -116,7 +154,7 @@ def read_partition(names: Iterable[str], settings: Settings, batch_size: int = 2
     encoder = CachedEncoder(load_embedder, lambda _keys: {}, recorded.update)
     cleaner = clean.Cleaner(settings.clean)  # this partition's template memory; the driver cleans with the store's
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
-    stream = ingest.iter_documents(list(names), settings.ingest)
+    stream = read_units(list(names), settings)
     with using_encoder(encoder):
         while True:
             batch = [item for _, item in zip(range(batch_size), stream, strict=False)]
@@ -194,12 +232,25 @@ def run_spark(
     partitions: int | None = None,
     on_skip: Callable[[Skip], None] | None = None,
     spark: Any = None,
+    copies: str = "join",
+    cluster: str = "buckets",
+    briefings: bool = True,
 ) -> SparkResult:
     """Run the pipeline on Spark; write Parquet tables (and the export when ``export``) under ``out``.
 
     ``store``: where the articles and stories land (a SQLite path or SQLAlchemy URL; default ``out/tidings.db``),
     as ``tidings run --db`` would write them. ``partitions``: read tasks (default: twice the default parallelism).
-    ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end)."""
+    ``spark``: an existing SparkSession (else one is started on ``master`` and stopped at the end). ``copies``:
+    ``join`` finds copy candidates and decides alignments on the executors (:func:`copy_pairs`), ``driver`` leaves
+    all of copy detection to the driver's Pipeline; a store that already holds articles is always ``driver`` (the
+    join sees only this input). ``cluster``: ``buckets`` clusters time buckets on the executors and joins their
+    stories across bucket edges (:func:`bucket_stories`; with the join only), ``driver`` runs the online clusterer
+    on the driver, as ``tidings run`` does. ``briefings=False`` leaves the stories' briefings unbuilt (dirty), for
+    a later run or ``tidings run`` to build."""
+    if copies not in ("join", "driver"):
+        raise ValueError(f"unknown --copies {copies!r} (join or driver)")
+    if cluster not in ("buckets", "driver"):
+        raise ValueError(f"unknown --cluster {cluster!r} (buckets or driver)")
     import time
 
     from pyspark import StorageLevel
@@ -216,8 +267,8 @@ def run_spark(
     timings["session"] = time.perf_counter() - started
     try:
         sc = spark.sparkContext
-        files = input_files(sources)
-        chunks = split_by_size(files, partitions or 2 * sc.defaultParallelism)
+        parts = partitions or 2 * sc.defaultParallelism
+        chunks = split_by_size(input_units(input_files(sources), parts, settings), parts)
         step = time.perf_counter()
         s = settings
         read = sc.parallelize(chunks, len(chunks)).mapPartitions(
@@ -229,11 +280,17 @@ def run_spark(
         timings["read"] = time.perf_counter() - step
 
         pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
+        joined = copies == "join" and pipeline.store.count_articles() == 0
+        if joined:
+            plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster)
+            pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
+            timings.update(plan.timings)
 
         def items() -> Iterator[Document | Skip]:
             for kind, payload in read.toLocalIterator():
                 if kind == "vectors":
-                    pipeline.store.put_vectors(payload)
+                    if not joined:  # else the join's pass put them in the cache already
+                        pipeline.store.put_vectors(payload)
                 else:
                     yield payload
 
@@ -243,7 +300,7 @@ def run_spark(
         timings["copies_and_stories"] = time.perf_counter() - step
 
         step = time.perf_counter()
-        built = build_stories(spark, pipeline, settings)
+        built = build_stories(spark, pipeline, settings) if briefings else 0
         timings["briefings"] = time.perf_counter() - step
         timings["briefings_built"] = float(built)
 
@@ -354,3 +411,492 @@ def write_tables(out: Path, stories: list[Story], articles: list[Article]) -> di
         frame.to_parquet(path, index=False)
         paths[name] = path
     return paths
+
+
+# -- copies as a join ------------------------------------------------------------------------------------------------
+def first_cleaning(
+    items: Iterable[Document | Skip],
+    settings: Settings,
+    encoder: Any,
+    batch_size: int = 256,
+    cached: Callable[[list[str]], dict[str, Any]] | None = None,
+) -> Iterator[tuple[int, int, Article, Any, dict[str, Any]]]:
+    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with its batch's
+    number, the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size``
+    input documents, equal inputs once), each cleaned with the template memory learned so far, in
+    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will. With
+    ``cached`` (the vector cache's lookup), each comes with the vectors the cache already holds of the sentences the
+    copy alignment reads of it (no model work), so that the executors embed only the others."""
+    from .dedupe import CopyDetector, processing_order
+    from .pipeline import article_vectors
+    from .resources import using_encoder
+    from .store import article_problem
+
+    cleaner = clean.Cleaner(settings.clean)
+    detector = CopyDetector(settings.dedupe)  # only for the sentences it aligns
+    c, min_words = settings.cluster, settings.dedupe.alignment_min_words
+    stored: set[str] = set()
+    row = number = 0
+    docs = (item for item in items if isinstance(item, Document))
+    with using_encoder(encoder):
+        while True:
+            number += 1
+            batch = [doc for _, doc in zip(range(batch_size), docs, strict=False)]
+            if not batch:
+                break
+            unique: dict[str, Document] = {}
+            for doc in batch:
+                unique.setdefault(clean.document_id(doc), doc)
+            new = [doc for doc_id, doc in unique.items() if doc_id not in stored]
+            articles = [a for a in cleaner.clean(new) if isinstance(a, Article) and not article_problem(a)]
+            articles = [articles[i] for i in processing_order(articles)]
+            stored.update(a.id for a in articles)
+            if not articles:
+                continue
+            vectors = article_vectors(articles, encoder, c.vector_lead_chars, c.vector_title_weight, min_words)
+            keys = [[encoder.key(t) for t in detector.alignment_texts(a)] for a in articles]
+            found = cached(sorted({k for ks in keys for k in ks})) if cached else {}
+            for article, vector, ks in zip(articles, vectors, keys, strict=True):
+                yield number, row, article, vector, {k: found[k] for k in ks if k in found}
+                row += 1
+
+
+INPUT_SCHEMA = (
+    ("batch", "int64"), ("row", "int64"), ("article", "binary"), ("vector", "binary"), ("sentences", "binary")
+)
+
+
+class RowsFile:
+    """A Parquet file of articles for the executors (``batch``, ``row``, pickled ``article``, ``vector`` bytes, and
+    pickled cached ``sentences`` vectors by cache key), written by the driver a few thousand rows at a time. On a
+    cluster it must be where every node reads it."""
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in INPUT_SCHEMA])
+        self._writer = pq.ParquetWriter(str(path), self._schema)
+        self._chunk: list[dict[str, Any]] = []
+
+    def add(self, batch: int, row: int, article: Article, vector: Any, sentences: dict[str, Any] | None = None) -> None:
+        self._chunk.append(
+            {"batch": batch, "row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes(),
+             "sentences": pickle.dumps(sentences or {})}
+        )
+        if len(self._chunk) >= 4096:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._chunk:
+            self._writer.write_table(pa.Table.from_pylist(self._chunk, self._schema))
+            self._chunk = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def batches(self) -> Iterator[tuple[list[Article], Any]]:
+        """The rows back, a Pipeline batch at a time: (articles, vectors)."""
+        import numpy as np
+        import pyarrow.parquet as pq
+
+        articles: list[Article] = []
+        vectors: list[Any] = []
+        number = None
+        for chunk in pq.ParquetFile(str(self.path)).iter_batches(batch_size=4096):
+            for r in chunk.to_pylist():
+                if r["batch"] != number and articles:
+                    yield articles, np.stack(vectors)
+                    articles, vectors = [], []
+                number = r["batch"]
+                articles.append(pickle.loads(r["article"]))
+                vectors.append(np.frombuffer(r["vector"], dtype=np.float32))
+        if articles:
+            yield articles, np.stack(vectors)
+
+
+@dataclass
+class Plan:
+    """What the executors decided before the driver's Pipeline stores the articles: copy candidates, and the
+    stories when clustering by time bucket."""
+
+    pairs: Any = None
+    stories: dict[str, str] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def plan_run(
+    spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int, cluster: str
+) -> Plan:
+    """Copies as a join and, with ``cluster="buckets"``, stories by time bucket, for ``pipeline``'s empty store: the
+    driver cleans the items ``read`` (step 1's output) as the Pipeline will (:func:`first_cleaning`; the executors'
+    vectors make that model work a cache hit) into a Parquet file under ``work``; the executors find the copy
+    candidates (:func:`copy_pairs`); for buckets, the driver links the copies with the detector the Pipeline will
+    use, and the executors cluster (:func:`bucket_stories`)."""
+    import time
+
+    from .dedupe import CopyDetector
+
+    def items() -> Iterator[Document | Skip]:
+        for kind, payload in read.toLocalIterator():
+            if kind == "vectors":
+                pipeline.store.put_vectors(payload)
+            else:
+                yield payload
+
+    plan = Plan()
+    step = time.perf_counter()
+    rows = RowsFile(work / "copy-join-input.parquet")
+    undated = False
+    try:
+        cleaned = first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size, pipeline.store.get_vectors)
+        for number, row, article, vector, sentences in cleaned:
+            undated = undated or not article.published
+            rows.add(number, row, article, vector, sentences)
+        rows.close()
+        plan.timings["first_cleaning"] = time.perf_counter() - step
+        step = time.perf_counter()
+        plan.pairs = copy_pairs(spark, rows.path, settings, partitions, undated)
+        plan.timings["copies_join"] = time.perf_counter() - step
+        if cluster != "buckets":
+            return plan
+        step = time.perf_counter()
+        detector = CopyDetector(settings.dedupe, plan.pairs)
+        detector.lookup = lambda _id: None  # it keeps only recent article objects: deciding on pairs needs no text
+        linked = RowsFile(work / "cluster-input.parquet")
+        try:
+            row = 0
+            for number, (articles, vectors) in enumerate(rows.batches()):  # as the Pipeline's detector registers them
+                detector.detect(articles, vectors, [detector.signature(a) for a in articles])
+                for a, v in zip(articles, vectors, strict=True):  # each with its copy link as the clusterer meets it
+                    linked.add(number, row, a, v)
+                    row += 1
+            linked.close()
+            plan.timings["copy_links"] = time.perf_counter() - step
+            step = time.perf_counter()
+            plan.stories = bucket_stories(spark, linked.path, settings, partitions)
+            plan.timings["cluster_buckets"] = time.perf_counter() - step
+        finally:
+            linked.path.unlink(missing_ok=True)
+        return plan
+    finally:
+        rows.path.unlink(missing_ok=True)
+
+
+def copy_rows(rows: Iterable[Any], settings: Settings) -> Iterator[dict[str, Any]]:
+    """On an executor: what the join needs of each article (signature's band keys, content words, day, vector and
+    the sentences the alignment reads), computed by the detector's own functions."""
+    import numpy as np
+
+    from .dedupe import CopyDetector, _When
+
+    detector = CopyDetector(settings.dedupe)
+    for r in rows:
+        article: Article = pickle.loads(r["article"])
+        when = _When.parse(article.published)
+        yield {
+            "id": article.id,
+            "row": int(r["row"]),
+            "day": when.moment.timestamp() / 86_400 if when else None,
+            "words": detector.content_words(article),
+            "keys": detector.band_keys(detector.signature(article)),
+            "vector": np.frombuffer(r["vector"], dtype=np.float32),
+            "texts": detector.alignment_texts(article),
+            "cached": pickle.loads(r["sentences"]) if r.get("sentences") else {},
+        }
+
+
+def window_keys(p: dict[str, Any], width_days: float, undated_rows: int | None) -> Iterator[tuple[Any, Any]]:
+    """The blocks an article takes part in for the reworded-copy join: as a query in its time window, as a
+    reference in that window and the two beside it (two dated articles closer than ``paraphrase_max_days`` are in
+    neighbouring windows); when the input has undated articles (``undated_rows``), also in blocks of that many
+    rows, which compare the undated ones with everything registered shortly before them."""
+    if p["day"] is not None:
+        k = int(p["day"] // width_days)
+        yield ("t", k), ("q", p)
+        for d in (-1, 0, 1):
+            yield ("t", k + d), ("r", p)
+    if undated_rows:
+        c = p["row"] // undated_rows
+        yield ("r", c), ("q", p)
+        yield ("r", c), ("r", p)
+        yield ("r", c + 1), ("r", p)
+
+
+def reworded_block(key: Any, members: Iterable[tuple[str, dict[str, Any]]], settings: Settings) -> Iterator[Any]:
+    """On an executor, one block of the reworded-copy join: each query's nearest earlier references (exact, by a
+    matrix product) and, for those the detector would align, the verdict of :func:`tidings.dedupe.aligned_verdict`
+    on the sentences of both. Yields ``(id, (other id, cosine, verdict or None))``."""
+    import numpy as np
+
+    from .dedupe import CopyDetector, aligned_verdict, nearest_earlier, sentence_sets
+    from .resources import CachedEncoder, load_embedder, using_encoder
+
+    queries = [p for role, p in members if role == "q"]
+    refs = [p for role, p in members if role == "r"]
+    if not queries or not refs:
+        return
+    allowed = None
+    if key[0] == "r":  # a row block: pairs with an undated article (dated pairs are the time windows')
+        undated_q = np.array([p["day"] is None for p in queries])
+        undated_r = np.array([p["day"] is None for p in refs])
+        if not undated_q.any() and not undated_r.any():
+            return
+        allowed = undated_q[:, None] | undated_r[None, :]
+    s = settings.dedupe
+    vectors: dict[str, Any] = {k: v for p in (*queries, *refs) for k, v in p["cached"].items()}  # the driver's cache
+    encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
+    with using_encoder(encoder):
+        detector = CopyDetector(s)
+        candidate_sim, sentence_sim = detector.thresholds()
+        found = nearest_earlier(
+            np.array([p["row"] for p in queries]), np.stack([p["vector"] for p in queries]),
+            np.array([p["row"] for p in refs]), np.stack([p["vector"] for p in refs]),
+            s.paraphrase_candidates, candidate_sim, allowed,
+        )
+
+        def aligned(q: dict[str, Any], r: dict[str, Any]) -> bool:  # what the detector checks before aligning
+            far = q["day"] is not None and r["day"] is not None and abs(q["day"] - r["day"]) > s.paraphrase_max_days + 1
+            return q["words"] >= s.copy_min_words and r["words"] >= s.copy_min_words and not far
+
+        todo = {p["id"]: p for q, near in zip(queries, found, strict=True) for p in
+                [q, *(refs[j] for j, _ in near)] if any(aligned(q, refs[j]) for j, _ in near)}
+        sets = dict(zip(todo, sentence_sets([p["texts"] for p in todo.values()]), strict=True))
+        for q, near in zip(queries, found, strict=True):
+            for j, cosine in near:
+                r = refs[j]
+                verdict = aligned_verdict(sets[q["id"]], sets[r["id"]], s, sentence_sim) if aligned(q, r) else None
+                if verdict is not None:
+                    verdict = (verdict[0], *(float(x) for x in verdict[1:]))
+                yield q["id"], (r["id"], cosine, verdict)
+
+
+def copy_pairs(spark: Any, path: Path, settings: Settings, partitions: int, undated: bool) -> Any:
+    """The copy candidates of the articles in the Parquet file ``path`` (written from :func:`first_cleaning`), found
+    on the executors: near duplicates by a join on LSH band keys, reworded copies by exact nearest neighbours in
+    time windows, each pair's alignment decided there. Returns a :class:`tidings.dedupe.CopyPairs`."""
+    from pyspark import StorageLevel
+
+    from .dedupe import CopyPairs, bucket_pairs
+
+    s = settings
+    cap = s.dedupe.max_copy_candidates
+    width = s.dedupe.paraphrase_max_days + 2.0  # days: closer dated pairs are in neighbouring windows
+    undated_rows = s.spark.undated_block if undated else None
+    rows = spark.read.parquet(str(path)).rdd.map(lambda r: r.asDict()).repartition(partitions)
+    prepared = rows.mapPartitions(lambda part: copy_rows(part, s)).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = CopyPairs()
+    near = (
+        prepared.flatMap(lambda p: [(key, (p["row"], p["id"])) for key in p["keys"]])
+        .groupByKey()
+        .flatMap(lambda kv: bucket_pairs(list(kv[1]), cap))
+        .distinct()
+    )
+    for aid, other in near.toLocalIterator():
+        pairs.near.setdefault(aid, []).append(other)
+    reworded = (
+        prepared.flatMap(lambda p: window_keys(p, width, undated_rows))
+        .groupByKey()
+        .flatMap(lambda kv: reworded_block(kv[0], kv[1], s))
+    )
+    for aid, found in reworded.toLocalIterator():
+        pairs.reworded.setdefault(aid, []).append(found)
+    for found in pairs.reworded.values():
+        found.sort(key=lambda c: -c[1])
+    prepared.unpersist()
+    return pairs
+
+
+# -- stories by time bucket ------------------------------------------------------------------------------------------
+UNDATED = -(2**62)
+"""The bucket of undated articles, and the key of the edge between it and every dated story (Spark sorts keys when a
+shuffle spills: they are all integers)."""
+
+
+def bucket_of(article: Article, days: float) -> int:
+    """The time bucket (``days`` wide) of an article's publication date; :data:`UNDATED` when undated."""
+    from .cluster import parse_time
+
+    t = parse_time(article.published)
+    return UNDATED if t is None else int(t // days)  # parse_time: days since the epoch
+
+
+def batch_buckets(dated: dict[int, list[int]], batches: Iterable[int]) -> dict[int, int]:
+    """The time bucket of each batch's undated articles: the most common bucket of the batch's dated articles
+    (``dated``: batch -> their buckets), else the nearest batch's before it, else after it. The input order stands
+    in for time (a feed is read about in the order it was published), and keeps undated articles with the dated ones
+    that ``tidings run``'s clusterer meets them with; the clusterer still gives them no time."""
+    import collections
+
+    numbers = sorted(set(batches))
+    own = {b: collections.Counter(v).most_common(1)[0][0] for b, v in dated.items() if v}
+    out: dict[int, int] = {}
+    last: int | None = None
+    for b in numbers:
+        last = own.get(b, last)
+        if last is not None:
+            out[b] = last
+    following: int | None = None
+    for b in reversed(numbers):
+        following = own.get(b, following)
+        if b not in out:
+            out[b] = following if following is not None else 0
+    return out
+
+
+def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[Any, ...]]:
+    """On an executor, one time bucket: its articles through a :class:`tidings.cluster.StoryClusterer` in the
+    Pipeline's batches and order (copies linked as the Pipeline's detector links them). Returns ``(article id, story
+    id, publication time, copy_of)`` per article, after the bucket's merges."""
+    import itertools
+
+    import numpy as np
+
+    from .cluster import StoryClusterer, parse_time
+
+    clusterer = StoryClusterer(settings.cluster)
+    placed: dict[str, str] = {}
+    times: dict[str, float | None] = {}
+    copy_of: dict[str, str | None] = {}
+    for _, group in itertools.groupby(sorted(members, key=lambda m: m["row"]), key=lambda m: m["batch"]):
+        rows = list(group)
+        articles = [pickle.loads(m["article"]) for m in rows]
+        times.update((a.id, parse_time(a.published)) for a in articles)
+        copy_of.update((a.id, a.copy_of) for a in articles)
+        placed.update(clusterer.assign(articles, np.stack([np.frombuffer(m["vector"], np.float32) for m in rows])))
+    return [(aid, clusterer.story_of(aid) or sid, times[aid], copy_of[aid]) for aid, sid in placed.items()]
+
+
+def edge_merges(members: Iterable[dict[str, Any]], settings: Settings) -> list[tuple[str, str]]:
+    """On an executor, one edge between two time buckets (or between the undated bucket and the dated ones): a story
+    of one side joins one of the other when its first article would have joined that story by the clusterer's own
+    gate (:func:`first_joins`) and that story had begun before it, in the order the Pipeline's clusterer meets
+    articles (batch, then undated first, then by time): as the online clusterer would have met that first article.
+    Returns (later story, earlier story) pairs."""
+    from .cluster import StoryClusterer
+
+    members = sorted(members, key=lambda m: m["row"])
+    began: dict[str, tuple[Any, ...]] = {}
+    for m in members:
+        article = pickle.loads(m["article"])
+        t = StoryClusterer.order_key(article)[0]
+        key = (m["batch"], t, m["row"])
+        if m["story"] not in began or key < began[m["story"]]:
+            began[m["story"]] = key
+    merges = []
+    for warm in ("before", "after"):
+        for story, joined in first_joins(members, warm=warm, settings=settings).items():
+            if began[joined] < began[story]:
+                merges.append((story, joined))
+    return sorted(merges)
+
+
+def first_joins(members: list[dict[str, Any]], warm: str, settings: Settings) -> dict[str, str]:
+    """The stories of the ``warm`` side of an edge in one :class:`tidings.cluster.StoryClusterer`; each story of the
+    other side -> the one of them its first article would join (the gate's best accepted candidate), if any."""
+    import numpy as np
+
+    from .cluster import StoryClusterer
+
+    clusterer = StoryClusterer(settings.cluster)
+    firsts: dict[str, tuple[tuple[float, int], Article, Any]] = {}
+    for m in members:
+        article = pickle.loads(m["article"])
+        vector = np.frombuffer(m["vector"], np.float32)
+        if m["side"] == warm:
+            article.story_id = m["story"]
+            clusterer.add_known(article, vector)
+            continue
+        key = (*StoryClusterer.order_key(article)[:1], m["row"])
+        if m["story"] not in firsts or key < firsts[m["story"]][0]:
+            firsts[m["story"]] = (key, article, vector)
+    joins: dict[str, str] = {}
+    for story, (_, article, vector) in sorted(firsts.items()):
+        found = clusterer.candidates(article, vector)
+        if found and clusterer.score(found[0][1]) > 0:
+            joins[story] = found[0][0]
+    return joins
+
+
+def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) -> dict[str, str]:
+    """Stories by time bucket (``spark.cluster_bucket_days``; undated articles are one bucket of their own): each
+    bucket clustered by its own online clusterer on an executor (:func:`cluster_bucket`), the stories that touch an
+    edge between two buckets joined by the clusterer's gate (:func:`edge_merges`, one task per edge; the undated
+    bucket's stories meet every dated story in one more task), and a copy put in its original's story when they ended in
+    different buckets. Returns article id -> story id."""
+    s = settings
+    days = s.spark.cluster_bucket_days
+    rows = spark.read.parquet(str(path)).rdd.map(lambda r: r.asDict()).repartition(partitions)
+    keyed = rows.map(lambda m: (bucket_of(pickle.loads(m["article"]), days), m)).persist()
+    placed = keyed.groupByKey().flatMap(lambda kv: [(kv[0], *p) for p in cluster_bucket(kv[1], s)]).collect()
+    story = {aid: sid for _, aid, sid, _, _ in placed}
+    edges = story_edges(placed, days, s.cluster.window_days)
+    shared = spark.sparkContext.broadcast((story, edges))  # sent to each executor once, not with every task
+
+    def at_edges(m: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        stories, taking_part = shared.value
+        sid = stories[pickle.loads(m["article"]).id]
+        return [(edge, {**m, "story": sid, "side": side}) for edge, side in taking_part.get(sid, ())]
+
+    merges = keyed.values().flatMap(at_edges).groupByKey().flatMap(lambda kv: edge_merges(kv[1], s)).collect()
+    keyed.unpersist()
+    shared.unpersist()
+    return final_stories(placed, merges)
+
+
+def story_edges(placed: list[tuple[Any, ...]], days: float, window_days: float) -> dict[str, list[tuple[int, str]]]:
+    """Which bucket edges each story of :func:`cluster_bucket`'s output (with its bucket first) takes part in, and on
+    which side: a story with an article within the clusterer's ``window_days`` of an edge between two buckets;
+    with undated articles, the undated bucket's stories before its edge and every dated story after it (the online
+    clusterer takes a batch's undated articles first, and its dated articles search the undated stories)."""
+    span: dict[str, tuple[int, float, float]] = {}
+    undated: set[str] = set()
+    for bucket, _, sid, t, _ in placed:
+        if bucket == UNDATED:
+            undated.add(sid)
+        elif t is not None:
+            _, first, last = span.get(sid, (bucket, t, t))
+            span[sid] = (bucket, min(first, t), max(last, t))
+    reach, width = window_days, days  # in days, as parse_time gives times
+    edges: dict[str, list[tuple[int, str]]] = {}
+    for sid, (b, first, last) in span.items():
+        if last >= (b + 1) * width - reach:
+            edges.setdefault(sid, []).append((b + 1, "before"))
+        if first < b * width + reach:
+            edges.setdefault(sid, []).append((b, "after"))
+        if undated:  # a dated article meets every undated story in tidings run (after them, in a batch)
+            edges.setdefault(sid, []).append((UNDATED, "after"))
+    for sid in undated:
+        edges.setdefault(sid, []).append((UNDATED, "before"))
+    return edges
+
+
+def final_stories(placed: list[tuple[Any, ...]], merges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Article id -> story id from the buckets' stories (:func:`cluster_bucket`'s output with its bucket first) and
+    the edges' merges (pairs of stories; a union, the larger story's id surviving), a copy in its original's story."""
+    parent: dict[str, str] = {}
+    size: dict[str, int] = {}
+    for _, _, sid, _, _ in placed:
+        size[sid] = size.get(sid, 0) + 1
+
+    def final(sid: str) -> str:
+        while parent.get(sid, sid) != sid:
+            parent[sid] = parent.get(parent[sid], parent[sid])  # path halving
+            sid = parent[sid]
+        return sid
+
+    for later, earlier in merges:  # a union: a story may meet others at two edges
+        a, b = final(later), final(earlier)
+        if a != b:
+            keep, drop = (a, b) if (-size.get(a, 0), a) < (-size.get(b, 0), b) else (b, a)  # the larger survives
+            parent[drop] = keep
+            size[keep] = size.get(keep, 0) + size.get(drop, 0)
+    story = {aid: final(sid) for _, aid, sid, _, _ in placed}
+    for _, aid, _, _, original in placed:  # a copy is in its original's story (the clusterer's rule), across buckets
+        if original and original in story:
+            story[aid] = story[original]
+    return story

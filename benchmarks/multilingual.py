@@ -118,7 +118,7 @@ def half(doc: str) -> str:
 
 
 def links(calibrate: bool, pipeline_rate: float | None) -> None:
-    from tidings.crosslang import StoryVector, centroid, link_languages
+    from tidings.crosslang import StoryVector, centroid, link_languages, wide_candidates
     from tidings.resources import load_multilingual_encoder, load_wide_encoder
 
     encoder = load_multilingual_encoder()
@@ -172,10 +172,14 @@ def links(calibrate: bool, pipeline_rate: float | None) -> None:
         if vectors is None:
             return story_of
         use_wide = wide is not None and wide_threshold is not None
-        stories = [StoryVector(sid, language[m[0]], centroid(vectors[m]),
-                               wide=centroid(wide[m[:first_articles]]) if use_wide else None)
-                   for sid, m in sorted(members.items())]
+        stories = [StoryVector(sid, language[m[0]], centroid(vectors[m])) for sid, m in sorted(members.items())]
         read = encoder.languages if use_wide else None
+        if use_wide:  # wide vectors only where the pipeline computes them (crosslang.wide_candidates)
+            unread = [st for st in stories if st.language and st.language not in encoder.languages]
+            wanted = set(wide_candidates(stories, unread, settings.cross_language_wide_candidates,
+                                         settings.cross_language_window_days))
+            stories = [dataclasses.replace(st, wide=centroid(wide[members[st.story_id][:first_articles]]))
+                       if st.story_id in wanted else st for st in stories]
         event = link_languages(stories, threshold, settings.cross_language_window_days, read,
                                wide_threshold if wide_threshold is not None else 1.0)
         return [event[s] for s in story_of]

@@ -195,3 +195,15 @@ def test_links_are_the_same_in_one_run_or_split_into_two(vectors, tmp_path) -> N
     german_first = [PIPELINE_ARTICLES[2], PIPELINE_ARTICLES[3]], [PIPELINE_ARTICLES[0], PIPELINE_ARTICLES[1]]
     assert links([PIPELINE_ARTICLES], "one") == links(list(german_first), "split") == {
         ("coastpost.example", "de"), ("nordblatt.example", "en")}  # the English story: coastpost + marniadaily
+
+
+def test_wide_vectors_go_only_to_unread_stories_and_their_nearest_candidates():
+    from tidings.crosslang import wide_candidates
+
+    rng = np.random.default_rng(7)
+    english = [StoryVector(f"en{k}", "en", v / np.linalg.norm(v)) for k, v in enumerate(rng.normal(size=(60, 8)))]
+    target = english[17].vector + 0.05 * rng.normal(size=8)
+    ukrainian = StoryVector("uk0", "uk", target / np.linalg.norm(target))
+    wanted = wide_candidates([*english, ukrainian], [ukrainian], per_story=5, window_days=3.0)
+    assert len(wanted) == 6  # the Ukrainian story and its 5 nearest English stories, not all 60
+    assert {"uk0", "en17"} <= set(wanted)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -229,14 +229,33 @@ def link_stored_stories(
     lead_chars = settings.cross_language_lead_chars
     vectors = _story_vectors(store, ids, encoder, settings.cross_language_story_articles, lead_chars, timer)
     read = getattr(encoder, "languages", None)
-    wide: dict[str, np.ndarray] = {}
-    unread = read is not None and any(lang and lang not in read for _, lang, _, _ in candidates)
-    second = wide_encoder() if unread and wide_encoder is not None else None
-    if second is not None:
-        wide = _story_vectors(store, ids, second, settings.cross_language_wide_articles, lead_chars, timer)
     stories = [
-        StoryVector(sid, language, vectors[sid], _date(first), _date(last), wide.get(sid))
+        StoryVector(sid, language, vectors[sid], _date(first), _date(last))
         for sid, language, first, last in candidates if sid in vectors
     ]
+    unread = [s for s in stories if read is not None and s.language and s.language not in read]
+    second = wide_encoder() if unread and wide_encoder is not None else None
+    if second is not None:
+        wanted = wide_candidates(stories, unread, settings.cross_language_wide_candidates,
+                                 settings.cross_language_window_days)
+        wide = _story_vectors(store, wanted, second, settings.cross_language_wide_articles, lead_chars, timer)
+        stories = [replace(s, wide=wide.get(s.story_id)) for s in stories]
     return link_languages(stories, settings.cross_language_min_cosine, settings.cross_language_window_days,
                           read if second is not None else None, settings.cross_language_wide_min_cosine)
+
+
+def wide_candidates(
+    stories: list[StoryVector], unread: list[StoryVector], per_story: int, window_days: float
+) -> list[str]:
+    """The stories that need a wide vector: those in a language the multilingual model does not read, and for each
+    of them its ``per_story`` nearest stories of other languages by the multilingual vectors (weaker for that
+    language, but they rank its translation near the top), within the window. Bounds the wide encoder's work by
+    the unread stories, not by every candidate of a run."""
+    wanted = {s.story_id for s in unread}
+    for story in unread:
+        others = [o for o in stories if o.language != story.language and _within(story, o, window_days)]
+        if not others:
+            continue
+        scores = _matrix([o.vector for o in others]) @ story.vector
+        wanted.update(others[k].story_id for k in np.argsort(-scores)[:per_story])
+    return sorted(wanted)

@@ -398,6 +398,13 @@ class ClusterSettings:
     cost is that of one e5 vector per candidate story whenever such a story is among them: off, those pairs are
     compared by USE's weaker vectors (WMT report half: pair recall .797 instead of .922, ``benchmarks/
     crosslang_cost.py`` prints the cost)."""
+    cross_language_wide_candidates: int = 40
+    """A story in a language the multilingual model does not read gets wide vectors for itself and its this many
+    nearest stories of other languages by the multilingual vectors (within the window), not for every candidate
+    of the run: in a mostly English stream with a few such stories, wide vectors for every story were 26% of a run
+    (``benchmarks/throughput.py`` on 1,000 articles). ``benchmarks/multilingual.py --links --calibrate``
+    (calibration half): pair recall .860 with 10, .904 with 40, .931 with every story; report half at 40: pair
+    recall .911, B-cubed precision across languages .914. A bound on cost."""
     cross_language_wide_articles: int = 1
     """A story's wide vector is its first this many articles' mean (the wide encoder is slow: ~2-8 texts/s on 2
     loaded cores, against 30-130 for the multilingual model). Calibration half at 0.40 / 0.80: 1 article pair

@@ -15,7 +15,7 @@ import time
 import unicodedata
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -455,21 +455,27 @@ def read_paragraphs(texts: list[str]) -> list[Reading] | None:
     nlp = get_nlp()
     if nlp is None:
         return None
-    found: dict[str, Reading] = {}
+    return _cached(_readings, texts, lambda todo: _read_many(nlp, todo))
+
+
+def _cached(cache: OrderedDict[str, Any], texts: list[str], compute: Callable[[list[str]], list[Any]]) -> list[Any]:
+    """Each text's value from ``cache`` (least recently used first out, at most ``READING_CACHE_PARAGRAPHS``), the
+    missing ones computed in one call and kept."""
+    found: dict[str, Any] = {}
     with _readings_lock:
         for t in texts:
-            hit = _readings.get(t)
+            hit = cache.get(t)
             if hit is not None:
-                _readings.move_to_end(t)
+                cache.move_to_end(t)
                 found[t] = hit
     todo = list(dict.fromkeys(t for t in texts if t not in found))
     if todo:
-        new = dict(zip(todo, _read_many(nlp, todo), strict=True))
+        new = dict(zip(todo, compute(todo), strict=True))
         found.update(new)
         with _readings_lock:
-            _readings.update(new)
-            while len(_readings) > READING_CACHE_PARAGRAPHS:
-                _readings.popitem(last=False)
+            cache.update(new)
+            while len(cache) > READING_CACHE_PARAGRAPHS:
+                cache.popitem(last=False)
     return [found[t] for t in texts]
 
 
@@ -483,40 +489,32 @@ def parse_paragraphs(texts: list[str]) -> list[Parse] | None:
     nlp = load_parser() if get_nlp() is not None else None
     if nlp is None:
         return None
-    found: dict[str, Parse] = {}
-    with _readings_lock:
-        for t in texts:
-            hit = _parses.get(t)
-            if hit is not None:
-                _parses.move_to_end(t)
-                found[t] = hit
-    todo = list(dict.fromkeys(t for t in texts if t not in found))
-    if todo:
-        cap = _ANALYZE.spacy_max_chars
-        pieces = [_pieces(t, cap) if len(t) > cap else [(0, t)] for t in todo]
-        flat = [piece for ps in pieces for _, piece in ps]
-        docs = list(nlp.pipe(flat, batch_size=_ANALYZE.ner_batch_size))
-        k = 0
-        for text, ps in zip(todo, pieces, strict=True):
-            offsets: list[int] = []
-            heads: list[int] = []
-            deps: list[str] = []
-            for at, _piece in ps:
-                doc, base = docs[k], len(deps)
-                k += 1
-                keep = [t for t in doc if not t.is_space]
-                index = {t.i: n for n, t in enumerate(keep)}
-                for t in keep:
-                    offsets += (t.idx + at, t.idx + len(t.text) + at)
-                    heads.append(base + index.get(t.head.i, index[t.i]))
-                    deps.append(sys.intern(t.dep_))
-            found[text] = Parse(array("I", offsets), array("I", heads), tuple(deps))
-        with _readings_lock:
-            for t in todo:
-                _parses[t] = found[t]
-            while len(_parses) > READING_CACHE_PARAGRAPHS:
-                _parses.popitem(last=False)
-    return [found[t] for t in texts]
+    return _cached(_parses, texts, lambda todo: _parse_many(nlp, todo))
+
+
+def _parse_many(nlp: Any, texts: list[str]) -> list[Parse]:
+    """Parse each text, a text longer than ``spacy_max_chars`` in pieces whose offsets are shifted back."""
+    cap = _ANALYZE.spacy_max_chars
+    pieces = [_pieces(t, cap) if len(t) > cap else [(0, t)] for t in texts]
+    flat = [piece for ps in pieces for _, piece in ps]
+    docs = list(nlp.pipe(flat, batch_size=_ANALYZE.ner_batch_size))
+    out: list[Parse] = []
+    k = 0
+    for ps in pieces:
+        offsets: list[int] = []
+        heads: list[int] = []
+        deps: list[str] = []
+        for at, _piece in ps:
+            doc, base = docs[k], len(deps)
+            k += 1
+            keep = [t for t in doc if not t.is_space]
+            index = {t.i: n for n, t in enumerate(keep)}
+            for t in keep:
+                offsets += (t.idx + at, t.idx + len(t.text) + at)
+                heads.append(base + index.get(t.head.i, index[t.i]))
+                deps.append(sys.intern(t.dep_))
+        out.append(Parse(array("I", offsets), array("I", heads), tuple(deps)))
+    return out
 
 
 def read_sentences(texts: list[str]) -> list[Reading] | None:

@@ -252,10 +252,11 @@ def wide_candidates(
     language, but they rank its translation near the top), within the window. Bounds the wide encoder's work by
     the unread stories, not by every candidate of a run."""
     wanted = {s.story_id for s in unread}
-    for story in unread:
-        others = [o for o in stories if o.language != story.language and _within(story, o, window_days)]
-        if not others:
-            continue
-        scores = _matrix([o.vector for o in others]) @ story.vector
-        wanted.update(others[k].story_id for k in np.argsort(-scores)[:per_story])
+    if not unread:
+        return sorted(wanted)
+    scores = _matrix([o.vector for o in stories]) @ _matrix([s.vector for s in unread]).T  # one product for all
+    for column, story in enumerate(unread):
+        ranked = [k for k in np.argsort(-scores[:, column])
+                  if stories[k].language != story.language and _within(story, stories[k], window_days)]
+        wanted.update(stories[k].story_id for k in ranked[:per_story])
     return sorted(wanted)

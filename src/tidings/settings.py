@@ -404,7 +404,7 @@ class ClusterSettings:
     of the run: in a mostly English stream with a few such stories, wide vectors for every story were 26% of a run
     (``benchmarks/throughput.py`` on 1,000 articles). ``benchmarks/multilingual.py --links --calibrate``
     (calibration half): pair recall .860 with 10, .904 with 40, .931 with every story; report half at 40: pair
-    recall .911, B-cubed precision across languages .914. A bound on cost."""
+    recall .914, B-cubed precision across languages .914. A bound on cost."""
     cross_language_wide_articles: int = 1
     """A story's wide vector is its first this many articles' mean (the wide encoder is slow: ~2-8 texts/s on 2
     loaded cores, against 30-130 for the multilingual model). Calibration half at 0.40 / 0.80: 1 article pair

@@ -160,7 +160,7 @@ def test_exclusive_without_a_site_is_credited_to_an_unknown_site_not_the_title()
     assert fact_with(story, "fish market").exclusive_to == "unknown site"
 
 
-def test_exclusives_of_site_less_articles_are_listed_once_under_unknown_site():
+def test_exclusives_of_site_less_articles_are_listed_per_article_not_as_one_outlet():
     from tidings.render.markdown import render_story_markdown
 
     a = make_article(HARBOUR, "Dock strike", None, "2025-03-03T08:00:00+00:00")
@@ -168,7 +168,9 @@ def test_exclusives_of_site_less_articles_are_listed_once_under_unknown_site():
     story = run([a, b])
     assert story.independent_sources == 2  # two site-less files are two sources
     text = render_story_markdown(story, {a.id: a, b.id: b})
-    assert text.count("Only in unknown site") == 1
+    # each site-less article's exclusives under its own heading, named by its citation mark, never by its title
+    assert text.count("Only in unknown site [1] (") == 1 and text.count("Only in unknown site [2] (") == 1
+    assert "Only in unknown site (" not in text
     assert "Only in Dock strike" not in text and "Only in Strike at the docks" not in text
 
 

@@ -530,6 +530,23 @@ def test_captions_photo_credits_buttons_and_section_labels_are_removed(cleaner: 
         assert line not in article.text
 
 
+def test_a_syndication_credit_is_a_credit_not_a_fact(cleaner: Cleaner) -> None:
+    doc = Document("copy.txt", (
+        "The Tarnby assembly passed the harbour budget by a single vote on Tuesday night.\n\n"
+        "Opposition members said the plan left too little money for flood defences along the river.\n\n"
+        "This article was supplied by Northgate Press Service."
+    ), "text", {"title": "Harbour budget passes", "title_from": "first_line"})
+    article = clean_one(cleaner, doc)
+    assert "supplied by" not in article.text
+    assert article.credits == ["This article was supplied by Northgate Press Service."]
+    # a sentence that merely says something was provided stays
+    kept = clean_one(cleaner, Document("aid.txt", (
+        "The Tarnby assembly passed the harbour budget by a single vote on Tuesday night.\n\n"
+        "The council said the new pumps for the river wall were provided by the regional government."
+    ), "text", {"title": "Harbour budget passes", "title_from": "first_line"}))
+    assert "provided by the regional government" in kept.text
+
+
 # Fictional articles whose pages end with the comment form's heading and an interface line, in their own language.
 COMMENT_FORM_PAGES = {
     "es": ("Nuevo puente peatonal abre en Valdoria\n\n"

@@ -329,7 +329,7 @@ def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> N
         assert f'<details class="fold" id="{section}">' in rest, section
     for i in range(TOP_FACTS, TOP_FACTS + 3):
         assert f"Shared detail {i}." in rest and f"Shared detail {i}." not in digest
-    assert "only in first.example" in rest and "1 fact from 1 outlet" in rest
+    assert "only in first.example" in rest and "1 fact from 1 source" in rest
     assert "It was chaos" in rest and "It will reopen soon" in rest
 
 

@@ -78,7 +78,7 @@ def test_digest_first_then_everything_else_and_show_prints_the_digest_alone() ->
     digest = render_story_markdown(story, arts, full=False)
     assert digest.startswith(md.split("### Everything else")[0].rstrip("\n"))
     assert "### Everything else" not in digest and "A ferry ran instead." not in digest
-    assert "3 more shared facts, 1 exclusive from 1 outlet" in digest and "--full" in digest
+    assert "3 more shared facts, 1 exclusive from 1 source" in digest and "--full" in digest
 
 
 def test_the_digest_does_not_state_a_summary_sentence_again_as_a_top_fact() -> None:

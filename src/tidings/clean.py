@@ -96,13 +96,23 @@ _SENT_END = re.compile(r"[.!?…。！？؟][\"'”’»)\]]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PREFIX_CUE = re.compile(r"^([^:]{2,40}):\s+(\S.*)$")
+_SYNDICATION_CREDIT = (
+    r"\b(?:article|story|report|content) (?:was |is |has been )?(?:supplied|provided|syndicated|distributed) by\b"
+)
 _CREDIT = re.compile(
     r"contributed (?:to )?(?:this |the )?(?:report|reporting|story|article)|contributed reporting"
     r"|(?:additional |with )?reporting by\b|\b(?:editing|edited|writing|written|compiled) by\b"
-    r"|\bmit material von\b|\bcon información de\b|\bavec (?:l')?afp\b",
+    r"|\bmit material von\b|\bcon información de\b|\bavec (?:l')?afp\b|" + _SYNDICATION_CREDIT,
     re.I,
 )
-_CREDIT_HINTS = ("contribut", "reporting", " by ", "material", "información", "afp")
+_SYNDICATION = re.compile(_SYNDICATION_CREDIT, re.I)
+
+
+def is_syndication_credit(line: str) -> bool:
+    """Whether a credit line says the text came from elsewhere ('This article was supplied by Continental Press
+    Service.'): the page is a copy, unlike a newsroom's own credit ('X contributed to this report')."""
+    return bool(_SYNDICATION.search(line))
+_CREDIT_HINTS = ("contribut", "reporting", " by ", "material", "información", "afp")  # cheap test before _CREDIT
 
 _CHROME = re.compile("|".join(f"(?:{p})" for _, p in FURNITURE), re.I)
 # Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's

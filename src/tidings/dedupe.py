@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .clean import is_boilerplate
+from .clean import is_boilerplate, is_syndication_credit
 from .model import Article, Relation
 from .resources import HashingEncoder, ann_index_class, get_embedder
 from .settings import DedupeSettings
@@ -99,13 +99,14 @@ class _When:
 class _Known:
     """What the detector remembers of every article: enough to judge provenance, no text."""
 
-    __slots__ = ("copy_of", "credited", "id", "n_shingles", "n_words", "relation", "row", "when")
+    __slots__ = ("copy_of", "credited", "id", "n_shingles", "n_words", "relation", "row", "syndicated", "when")
 
     def __init__(self, article: Article, row: int, n_shingles: int, n_words: int) -> None:
         self.id = article.id
         self.row = row
         self.when = _When.parse(article.published)
-        self.credited = bool(article.credits)
+        self.syndicated = any(is_syndication_credit(line) for line in article.credits)
+        self.credited = any(not is_syndication_credit(line) for line in article.credits)
         self.n_shingles = n_shingles
         self.n_words = n_words
         self.copy_of: str | None = article.copy_of
@@ -823,8 +824,9 @@ class CopyDetector:
     # -- provenance -------------------------------------------------------------------------------------------
     def _new_is_original(self, new: _Known, match: _Match) -> bool:
         """Whether the new article, rather than the root original of the matched group, is the original:
-        the earlier published; without dates, the one with a credit line, then the one whose text contains the
-        other's, then the fuller one; else the dated one, then the smaller id (never the order of arrival)."""
+        the earlier published; without dates, the one without a syndication credit, the one with a credit line,
+        then the one whose text contains the other's, then the fuller one; else the dated one, then the smaller id
+        (never the order of arrival)."""
         s = self.settings
         root = self._root(match.other)
         if new.when and root.when:
@@ -840,7 +842,10 @@ class CopyDetector:
             size = max(new.n_shingles, root.n_shingles)
         else:
             own_new = own_other = size = 0.0
-        # a credit line ("X contributed to this report") marks the newsroom's own text: syndicators drop it
+        # a syndication credit ("This article was supplied by X") marks the copy; a newsroom's credit line ("X
+        # contributed to this report") its own text: syndicators drop it
+        if new.syndicated != root.syndicated:
+            return root.syndicated
         if new.credited != root.credited:
             return new.credited
         # one text contains the other when it has clearly more of its own (a dropped paragraph, not an edit)

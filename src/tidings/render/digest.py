@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from ..events import published_day
 from ..model import Conflict, Event, Fact, Quote, Story, SummarySentence, TimelineEntry
+from ..outlets import UNKNOWN_SITE
 
 SUMMARY_MAX = 5
 """Summary sentences in the digest: the issue asks for a summary read in seconds (3-5 sentences)."""
@@ -32,6 +34,19 @@ class SpeakerLine:
     quotes: int
 
 
+class ExclusiveGroup(NamedTuple):
+    """The facts that one source alone reports: an outlet, or one article of an unknown site (``article_id``)."""
+
+    source: str
+    facts: list[Fact]
+
+    @property
+    def article_id(self) -> str | None:
+        """The article whose facts these are, when its site is unknown (each such article is a source of its own,
+        as the count of independent sources says): renderers name it by its citation mark."""
+        return self.facts[0].article_ids[0] if self.source == UNKNOWN_SITE and self.facts[0].article_ids else None
+
+
 @dataclass
 class Digest:
     summary: list[SummarySentence]
@@ -39,7 +54,7 @@ class Digest:
     conflicts: list[Conflict]
     speakers: list[SpeakerLine]
     other_shared: list[Fact] = field(default_factory=list)  # the shared facts not in ``top_facts``, in story order
-    exclusives: list[tuple[str, list[Fact]]] = field(default_factory=list)  # per outlet, outlets by first fact
+    exclusives: list[ExclusiveGroup] = field(default_factory=list)  # per outlet, outlets by first fact
 
 
 def quote_sources(q: Quote) -> list[str]:
@@ -47,17 +62,19 @@ def quote_sources(q: Quote) -> list[str]:
     return q.article_ids or [q.article_id]
 
 
-def exclusives_by_outlet(story: Story) -> list[tuple[str, list[Fact]]]:
+def exclusives_by_outlet(story: Story) -> list[ExclusiveGroup]:
     """Single-source facts grouped by the outlet that alone reports them, in the order analyze ranked them. A
-    one-source fact another source echoes in other words has no ``exclusive_to``: it is no exclusive. A story of
-    one source has no exclusives (everything is)."""
+    one-source fact another source echoes in other words has no ``exclusive_to``: it is no exclusive. Facts of
+    articles whose site is unknown are grouped per article, not lumped under 'unknown site' as if one outlet had
+    reported them all. A story of one source has no exclusives (everything is)."""
     if story.independent_sources <= 1:
         return []
-    groups: dict[str, list[Fact]] = {}
+    groups: dict[tuple[str, str], list[Fact]] = {}
     for f in story.facts:
         if f.independent_sources <= 1 and f.exclusive_to:
-            groups.setdefault(f.exclusive_to, []).append(f)
-    return list(groups.items())
+            article = f.article_ids[0] if f.exclusive_to == UNKNOWN_SITE and f.article_ids else ""
+            groups.setdefault((f.exclusive_to, article), []).append(f)
+    return [ExclusiveGroup(source, facts) for (source, _), facts in groups.items()]
 
 
 def speaker_lines(quotes: list[Quote]) -> list[SpeakerLine]:

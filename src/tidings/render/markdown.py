@@ -83,7 +83,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         rest = [
             plural(len(digest.other_shared), "more shared fact"),
             plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
-            + f" from {plural(len(digest.exclusives), 'outlet')}",
+            + f" from {plural(len(digest.exclusives), 'source')}",
             plural(len(story.events), "dated event"),
             plural(len(story.quotes), "quote"),
             plural(len(story.figures), "figure"),
@@ -110,8 +110,10 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         lines += [fact_line(f) for f in digest.other_shared]
     if digest.exclusives:
         lines += ["", "#### Only in one source"]
-        for source, facts in digest.exclusives:
-            lines += ["", f"##### Only in {md(source)} ({plural(len(facts), 'fact')})", ""]
+        for group in digest.exclusives:
+            source, facts = group
+            which = f" {marks([group.article_id])}" if group.article_id else ""  # an article of an unknown site
+            lines += ["", f"##### Only in {md(source)}{which} ({plural(len(facts), 'fact')})", ""]
             lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
     if story.quotes:
         lines += ["", "#### All quotes", ""]

@@ -13,7 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tidings.analyze import _build_facts, _units, align_facts, analyze_story, make_nodes, merge_conflicts
+from tidings.analyze import (
+    _build_facts,
+    _echoed_units,
+    _units,
+    align_facts,
+    analyze_story,
+    make_nodes,
+    merge_conflicts,
+)
 from tidings.figures import extract_figures, merge_figures
 from tidings.model import Article, Claim, Conflict, Fact, Sentence, Story
 from tidings.resources import HashingEncoder, get_nlp, using_encoder
@@ -242,6 +250,33 @@ def test_the_shown_text_is_supported_by_every_other_mention_and_the_count_is_its
     fact = shared[0]
     assert fact.text == texts[0]  # the mention the other two are closest to
     assert fact.independent_sources == len({m.site for m in fact.mentions}) == 3
+
+
+def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_comes_close():
+    # the model reads the cosine alone here (probability = sigmoid(10 cos - 8)), so no score sits on an edge:
+    # a.b = 0.885 -> 0.70, under fact_probability 0.8 but over exclusive_echo_probability 0.6; c is far from both
+    settings = AnalyzeSettings(fact_weights=(10.0,) + (0.0,) * 20, fact_bias=-8.0)
+    assert settings.exclusive_echo_probability < 0.70 < settings.fact_probability
+    a = np.array([1.0, 0.0, 0.0])
+    b = np.array([0.885, math.sqrt(1 - 0.885**2), 0.0])
+    c = np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])
+    texts = ["The council approved the harbour budget on Tuesday night.",
+             "Harbour spending passed the assembly late in the evening.",
+             "Ferry fares will rise by a fifth from May."]
+    articles = [make_article(t, f"t{k}", f"site{k}.example", "2025-03-03T08:00:00+00:00") for k, t in enumerate(texts)]
+    sentences = {x.id: [Sentence(x.id, 0, x.text)] for x in articles}
+    groups = {x.id: x.id for x in articles}
+    units = _units(articles, sentences, groups, settings)
+    nodes, _ = make_nodes(units)
+    emb = np.stack([a, b, c]).astype(np.float32)
+    nodes.emb = emb
+    clusters, _pairs, echoes = align_facts(units, nodes, settings)
+    facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, echoes))
+    by_text = {f.text: f for f in facts}
+    assert all(f.independent_sources == 1 for f in facts)  # no fact is shared: 0.70 is not the same fact
+    assert by_text[texts[0]].exclusive_to is None and by_text[texts[0]].echoed_by == [articles[1].id]
+    assert by_text[texts[1]].exclusive_to is None and by_text[texts[1]].echoed_by == [articles[0].id]
+    assert by_text[texts[2]].exclusive_to == "site2.example" and by_text[texts[2]].echoed_by == []
 
 
 def test_one_outlets_pages_count_once():

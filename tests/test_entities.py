@@ -97,6 +97,15 @@ def test_type_vote_fixes_a_mistagged_mention_and_surnames_join_full_names() -> N
     assert by_forms[frozenset({"Washington"})].label == "GPE"  # the city is not the person
 
 
+def test_a_surname_that_joins_a_full_name_is_that_person_whatever_its_tags() -> None:
+    # 'the Trump administration', 'Trump Tower': the tagger says ORG for the surname more often than it names him
+    tagged_org = [("Trump", "ORG", f"a{k}") for k in (2, 3, 4)]
+    mentions = [("Donald Trump", "PERSON", "a1"), ("Trump", "PERSON", "a1"), *tagged_org]
+    [trump] = _merge(mentions, [], AnalyzeSettings())
+    assert set(trump.surfaces) == {"Donald Trump", "Trump"}
+    assert trump.label == "PERSON"
+
+
 def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
     from tidings import entities
     from tidings.model import EntSpan

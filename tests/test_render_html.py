@@ -312,6 +312,7 @@ def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> N
              for i in range(TOP_FACTS + 3)]
     facts.insert(2, Fact("The Orrin bridge stays shut for a week.", ["a1", "a2", "a3"], 3, mentions))
     facts.append(Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"))
+    facts.append(Fact("Boats replaced the bridge for the day.", ["a2"], 1, echoed_by=["a1"]))
     html = render_story(Story(**{**story.__dict__, "facts": facts}), arts, page)
     digest, rest = html.split('id="everything-else"')
     # the digest: summary, then the best-corroborated facts (most sources first), disagreements, one line a speaker
@@ -325,11 +326,13 @@ def test_the_digest_comes_first_and_everything_else_is_folded_not_dropped() -> N
     assert speakers.count("Mara Lind") == 1 and "+1 more quote" in speakers
     assert "It was chaos" not in speakers  # unattributed quotes are in the full list only
     # everything else: each section a closed <details>, nothing dropped
-    for section in ("facts", "exclusives", "quotes", "sources"):
+    for section in ("facts", "exclusives", "echoed", "quotes", "sources"):
         assert f'<details class="fold" id="{section}">' in rest, section
     for i in range(TOP_FACTS, TOP_FACTS + 3):
         assert f"Shared detail {i}." in rest and f"Shared detail {i}." not in digest
     assert "only in first.example" in rest and "1 fact from 1 source" in rest
+    before, echoed = rest.split('id="echoed"')
+    assert "Boats replaced the bridge for the day." in echoed and "Boats replaced" not in before
     assert "It was chaos" in rest and "It will reopen soon" in rest
 
 

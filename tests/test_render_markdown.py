@@ -41,6 +41,20 @@ def test_exclusives_are_grouped_under_the_outlet_that_alone_reports_them() -> No
     assert "Echoed elsewhere" not in md
 
 
+def test_a_one_source_fact_close_to_another_source_is_shown_apart_with_who_comes_close() -> None:
+    story, arts = make_story()
+    facts = [
+        Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example"),
+        Fact("Boats replaced the bridge for the day.", ["a2"], 1, echoed_by=["a1"]),
+    ]
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts)
+    close = md.split("#### One source's words, close to another's", 1)[1]
+    assert close.lstrip().startswith("- Boats replaced the bridge for the day. [2] (close: [1])")
+    assert "Boats replaced" not in md.split("#### One source's words")[0]  # not claimed as 'only in'
+    digest = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts, full=False)
+    assert "1 one-source fact close to another's" in digest
+
+
 def test_unknown_site_and_date_are_said_plainly() -> None:
     story, arts = make_story()
     arts["a2"].site, arts["a2"].published = None, None

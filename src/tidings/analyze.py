@@ -636,7 +636,8 @@ def align_facts(
     units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
 ) -> tuple[list[list[int]], list[tuple[int, int, float]], list[tuple[float, int, int, float]]]:
     """Group sentences into facts (lists of unit indexes); also return the candidate node pairs (for conflicts)
-    and the same-fact pairs of :func:`same_fact_pairs`.
+    and the *echoes*: the pairs of :func:`same_fact_pairs` that score at least ``exclusive_echo_probability``
+    (a sentence with an echo in another source is no exclusive).
 
     Sentences with the same text start in one group (one per article). Then links between texts, strongest
     first: two groups merge only when they share no article and every pair of their texts scores at least the
@@ -645,9 +646,13 @@ def align_facts(
     threshold = fact_threshold(settings)
     lexical = get_embedder().name == HashingEncoder.name
     margin = settings.fact_link_margin_lexical if lexical else settings.fact_link_margin
-    supported, pairs = same_fact_pairs(units, nodes, settings, margin=margin)
-    support = {(p, q) for _score, p, q, _bonus in supported}
+    # the echo threshold is a probability of the same-fact model; the cosine fallbacks have no calibrated margin
+    model = uses_fact_model(settings) and not lexical
+    echo_margin = max(0.0, threshold - settings.exclusive_echo_probability) if model else 0.0
+    supported, pairs = same_fact_pairs(units, nodes, settings, margin=max(margin, echo_margin))
+    support = {(p, q) for score, p, q, _bonus in supported if score >= threshold - margin}
     scored = [t for t in supported if t[0] >= threshold]
+    echoes = [t for t in supported if t[0] >= threshold - echo_margin]
 
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {}
@@ -684,7 +689,7 @@ def align_facts(
         arts[a] |= arts.pop(b)
         texts[a] |= texts.pop(b)
     clusters = [sorted(m, key=lambda k: (units[k].article_index, units[k].position)) for m in members.values()]
-    return clusters, pairs, scored
+    return clusters, pairs, echoes
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -698,17 +703,18 @@ def _source_name(article: Article) -> str:
 
 
 def _echoed_units(
-    units: list[Unit], nodes: Nodes, scored: list[tuple[float, int, int, float]]
-) -> set[int]:
-    """Units whose text another independent source also reports by the pairwise same-fact criterion, whether or
-    not the two could be aligned into one fact (a fact takes one sentence per article, and a group must hold
-    together on average): such a sentence is not an exclusive, even when its fact has one source."""
-    echoed: set[int] = set()
-    for _score, p, q, _bonus in scored:
+    units: list[Unit], nodes: Nodes, echoes: list[tuple[float, int, int, float]]
+) -> dict[int, set[str]]:
+    """Units whose text another independent source also reports (the ``echoes`` of :func:`align_facts`: the
+    pairwise same-fact score, a little below the fact threshold), whether or not the two could be aligned into one
+    fact (a fact takes one sentence per article, and a group must hold together on average), with the articles
+    that echo them: such a sentence is not an exclusive, even when its fact has one source."""
+    echoed: dict[int, set[str]] = defaultdict(set)
+    for _score, p, q, _bonus in echoes:
         for mine, theirs in ((p, q), (q, p)):
-            other_sources = {units[u].source for u in nodes.units[theirs]}
-            echoed.update(u for u in nodes.units[mine] if other_sources - {units[u].source})
-    return echoed
+            for u in nodes.units[mine]:
+                echoed[u].update(units[v].article_id for v in nodes.units[theirs] if units[v].source != units[u].source)
+    return {u: ids for u, ids in echoed.items() if ids}
 
 
 def _build_facts(
@@ -718,13 +724,13 @@ def _build_facts(
     articles: list[Article],
     groups: dict[str, str],
     settings: AnalyzeSettings,
-    echoed: set[int] | None = None,
+    echoed: dict[int, set[str]] | None = None,
 ) -> list[Fact]:
     """Every fact of the aligned clusters, most corroborated first, then exclusives in turn per source (nothing is
     cut). A fact's count is its outlets (:func:`tidings.dedupe.source_groups`); its text the mention closest to all
     the others. A one-source fact is marked exclusive (``exclusive_to``) only when none of its sentences is
-    ``echoed``."""
-    echoed = echoed or set()
+    ``echoed``; else it names the articles that echo it (``echoed_by``)."""
+    echoed = echoed or {}
     by_id = {a.id: a for a in articles}
     ranked: list[tuple[tuple[Any, ...], Fact, int]] = []
     for members in clusters:
@@ -748,7 +754,9 @@ def _build_facts(
         )
         rep = units[members[best]]
         exclusive_to = None
-        if len(sources) == 1 and not echoed.intersection(members):
+        echoed_ids = {a for k in members for a in echoed.get(k, ())} if len(sources) == 1 else set()
+        echoed_by = [a.id for a in articles if a.id in echoed_ids]
+        if len(sources) == 1 and not echoed_by:
             root = by_id.get(rep.group, by_id[rep.article_id])
             exclusive_to = _source_name(root)
         fact = Fact(
@@ -757,6 +765,7 @@ def _build_facts(
             independent_sources=len(sources),
             mentions=[Mention(units[k].article_id, units[k].text, by_id[units[k].article_id].site) for k in members],
             exclusive_to=exclusive_to,
+            echoed_by=echoed_by,
         )
         first = min(units[k].position for k in members)
         ranked.append(((-len(sources), first, rep.article_index), fact, rep.article_index))
@@ -1057,9 +1066,9 @@ def analyze_story(
     for node_units, (names, figs, dates) in zip(nodes.units, sentence_features(texts), strict=True):
         for u in node_units:
             units[u].names, units[u].figures, units[u].dates = names, figs, dates
-    clusters, pairs, scored = align_facts(units, nodes, settings)
+    clusters, pairs, echoes = align_facts(units, nodes, settings)
     emb = nodes.emb[nodes.of] if units else nodes.emb
-    story.facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, scored))
+    story.facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, echoes))
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
     fact_of = {k: ci for ci, members in enumerate(clusters) for k in members}
     story.figures = merge_figures(

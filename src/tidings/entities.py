@@ -492,6 +492,10 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
             continue  # never a person, and more frequent than the full name: "Washington" the city
         if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):
             uf.union(root, ranked[0])
+            # the join says the surname is that person: its mentions vote PERSON ('Trump' tagged ORG in 'the Trump
+            # administration' made 'Donald Trump' an ORG by majority)
+            for i in members:
+                form_labels[i] = Counter({"PERSON": sum(form_labels[i].values())})
 
     merged: dict[int, _Group] = defaultdict(_Group)
     for i in range(n):

@@ -160,6 +160,8 @@ class Fact:
     independent_sources: int  # outlets whose own mention states it (copies and one outlet's pages count once)
     mentions: list[Mention] = field(default_factory=list)
     exclusive_to: str | None = None  # the site, when only one independent source reports it
+    # a one-source fact that other sources' sentences come close to (below the same-fact threshold): their articles
+    echoed_by: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -297,6 +299,7 @@ class Story:
                     independent_sources=f["independent_sources"],
                     mentions=[Mention(**m) for m in f.get("mentions", [])],
                     exclusive_to=f.get("exclusive_to"),
+                    echoed_by=list(f.get("echoed_by", [])),
                 )
                 for f in data.get("facts", [])
             ],

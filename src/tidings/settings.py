@@ -547,6 +547,17 @@ class AnalyzeSettings:
     (before the act features 0.874 / 0.065; about half of its 'errors' are same-fact pairs the annotation leaves
     unlinked); the held-out AllSides samples (seed 7 before the act features, seed 11 with them) are reported in
     benchmarks/fact_judgements.tsv."""
+    exclusive_echo_probability: float = 0.6
+    """A sentence is marked as reported by one source only ("Only in X") unless a sentence of another source scores
+    at least this same-fact probability against it (below ``fact_probability``: "only in" is a stronger claim than
+    "one fact"; with the cosine fallbacks, the fact threshold itself). Such a sentence is shown apart, with the
+    articles that come close (``Fact.echoed_by``).
+    Chosen by reading (no gold exists: ECB+ annotates only sentences with cross-document events, so nearly every one
+    is echoed there): on the first 400 articles of the AllSides crawl (a dev sample; /tmp scripts, not kept), 1,072
+    exclusives at 0.8; 0.6 withdrew 352, nearly all of them with a score of 0.7-0.8 another outlet's report of the
+    same thing (the summit pledge, the lone Senate vote against, the recall's signatures) and about half of those
+    at 0.6-0.7; 0.5 withdrew 209 more, of which about a third were echoes (30 read). The held-out read is in
+    ``benchmarks/exclusive_judgements.tsv``."""
     fact_min_cosine: float = 0.45
     """Sentence pairs below this cosine are not scored by the model (a bound on the work, not a decision)."""
     fact_link_margin: float = 0.0

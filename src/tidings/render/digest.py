@@ -55,6 +55,9 @@ class Digest:
     speakers: list[SpeakerLine]
     other_shared: list[Fact] = field(default_factory=list)  # the shared facts not in ``top_facts``, in story order
     exclusives: list[ExclusiveGroup] = field(default_factory=list)  # per outlet, outlets by first fact
+    # one source's facts that other sources' sentences come close to without stating them for sure: neither shared
+    # nor exclusive, so shown apart with the articles that come close
+    echoed: list[Fact] = field(default_factory=list)
 
 
 def quote_sources(q: Quote) -> list[str]:
@@ -106,6 +109,7 @@ def make_digest(story: Story) -> Digest:
         speakers=speaker_lines(story.quotes),
         other_shared=[f for f in shared if id(f) not in chosen],
         exclusives=exclusives_by_outlet(story),
+        echoed=[f for f in story.facts if f.independent_sources <= 1 and f.echoed_by and story.independent_sources > 1],
     )
 
 

@@ -84,6 +84,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             plural(len(digest.other_shared), "more shared fact"),
             plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
             + f" from {plural(len(digest.exclusives), 'source')}",
+            plural(len(digest.echoed), "one-source fact") + " close to another's",
             plural(len(story.events), "dated event"),
             plural(len(story.quotes), "quote"),
             plural(len(story.figures), "figure"),
@@ -115,6 +116,9 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             which = f" {marks([group.article_id])}" if group.article_id else ""  # an article of an unknown site
             lines += ["", f"##### Only in {md(source)}{which} ({plural(len(facts), 'fact')})", ""]
             lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
+    if digest.echoed:
+        lines += ["", "#### One source's words, close to another's", ""]
+        lines += [f"- {md(f.text)} {marks(f.article_ids)} (close: {marks(f.echoed_by)})" for f in digest.echoed]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
         lines += [

@@ -1,0 +1,128 @@
+"""Read "Only in X" claims of real stories: does no other source of the story report it?
+
+Runs a JSONL of articles through tidings twice (``exclusive_echo_probability`` at the settings in force, and at
+``fact_probability``, i.e. before the setting existed), then samples ``--size`` exclusive claims of multi-source
+stories from each run at random (fixed seed) and shows each with the three sentences of the story's other sources
+closest to it (by the encoder's cosine), for a person to judge: *echoed* (another source reports the same thing) or
+*only* (no other source does). Verdicts live in ``exclusive_judgements.tsv`` beside this file (run, story id, a hash
+of the claim, verdict, one-line reason; no article text); the script tallies them per run, checking each judged
+claim is still one the run produced. The settings were chosen on the first 400 articles of the AllSides crawl
+(sorted by date); the sample reported is from the last 400 (held out).
+
+    python benchmarks/corpora.py --allsides-jsonl /tmp/allsides.jsonl      # the whole crawl, dated
+    python benchmarks/exclusive_sample.py /tmp/allsides.jsonl --last 400 [--show]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+JUDGEMENTS = Path(__file__).resolve().parent / "exclusive_judgements.tsv"
+SEED = 5
+SIZE = 30
+
+
+def claim_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def run_stories(jsonl: Path, echo: float | None, workdir: Path) -> list[dict]:
+    """Stories (as ``stories.json`` has them) of one run at ``exclusive_echo_probability`` = ``echo`` (None: the
+    settings in force)."""
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    settings = Settings()
+    if echo is not None:
+        settings.analyze = replace(settings.analyze, exclusive_echo_probability=echo)
+    name = "before" if echo is not None else "now"
+    result = Pipeline(settings=settings, db=workdir / f"{name}.db").run([str(jsonl)])
+    return [s.to_dict() for s in result.stories]
+
+
+def sample(stories: list[dict], seed: int, size: int) -> list[tuple[dict, dict]]:
+    pool = [
+        (story, fact)
+        for story in sorted(stories, key=lambda s: s["id"])
+        if story["independent_sources"] > 1
+        for fact in story["facts"]
+        if fact.get("exclusive_to") and fact["independent_sources"] <= 1
+    ]
+    return random.Random(seed).sample(pool, min(size, len(pool)))
+
+
+def closest(story: dict, fact: dict, k: int = 3) -> list[tuple[float, str, str]]:
+    """The ``k`` sentences of the story's other sources closest to the claim (cosine), with their site."""
+    from tidings.resources import get_embedder
+
+    own = set(fact["article_ids"])
+    others = [(m["text"], m.get("site") or "unknown site") for f in story["facts"] for m in f["mentions"]
+              if m["article_id"] not in own]
+    if not others:
+        return []
+    vecs = get_embedder().encode([fact["text"]] + [t for t, _ in others])
+    sims = vecs[1:] @ vecs[0]
+    order = np.argsort(-sims)[:k]
+    return [(float(sims[i]), others[i][0], others[i][1]) for i in order]
+
+
+def read_verdicts() -> dict[tuple[str, str, str], tuple[str, str]]:
+    if not JUDGEMENTS.exists():
+        return {}
+    lines = [ln for ln in JUDGEMENTS.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    return {(r["run"], r["story"], r["claim"]): (r["verdict"], r["reason"])
+            for r in csv.DictReader(lines, delimiter="\t")}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("jsonl", type=Path)
+    ap.add_argument("--last", type=int, default=400, help="the last N articles by date (the held-out part)")
+    ap.add_argument("--show", action="store_true", help="print each sampled claim with its closest sentences")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--size", type=int, default=SIZE)
+    args = ap.parse_args()
+    from tidings.settings import AnalyzeSettings
+
+    base = AnalyzeSettings()
+    rows = [json.loads(line) for line in args.jsonl.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows.sort(key=lambda r: (r.get("published") or "", r.get("url") or "", r.get("title") or ""))
+    verdicts = read_verdicts()
+    with tempfile.TemporaryDirectory() as tmp:
+        part = Path(tmp) / "part.jsonl"
+        part.write_text("".join(json.dumps(r) + "\n" for r in rows[-args.last :]), encoding="utf-8")
+        for run, echo in (("now", None), ("before", base.fact_probability)):
+            stories = run_stories(part, echo, Path(tmp))
+            claims = sample(stories, args.seed, args.size)
+            total = sum(1 for s in stories if s["independent_sources"] > 1 for f in s["facts"]
+                        if f.get("exclusive_to") and f["independent_sources"] <= 1)
+            tally: dict[str, int] = {}
+            for story, fact in claims:
+                key = (run, story["id"], claim_hash(fact["text"]))
+                verdict = verdicts.get(key, ("unjudged", ""))[0]
+                tally[verdict] = tally.get(verdict, 0) + 1
+                if args.show:
+                    print(f"\n[{run}] {key[1]}\t{key[2]}\t{verdict}\n  ONLY IN {fact['exclusive_to']}: {fact['text']}")
+                    for sim, text, site in closest(story, fact):
+                        print(f"    {sim:.2f} [{site}] {text}")
+            echo_shown = echo if echo is not None else base.exclusive_echo_probability
+            judged = tally.get("echoed", 0) + tally.get("only", 0)
+            print(f"{run} (exclusive_echo_probability {echo_shown}): {total} exclusive claims in multi-source stories;"
+                  f" sample of {len(claims)}: only {tally.get('only', 0)}, echoed {tally.get('echoed', 0)}, "
+                  f"unjudged {tally.get('unjudged', 0)}" + (f"; precision {tally.get('only', 0) / judged:.2f}"
+                                                            if judged else ""))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

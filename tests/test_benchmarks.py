@@ -82,3 +82,20 @@ def test_conflict_benchmark_rereads_every_neus_label_and_scores_the_rules_on_the
     assert re.search(
         r"^\| rules only \| neus held out \| \d+ \| (?:[01]\.\d{3}|nan) \| \d+/\d+ = [01]\.\d{3} \| 0 \|$", out, re.M
     ), out
+
+
+def test_exclusive_benchmark_runs_both_settings_and_its_verdicts_are_complete(tmp_path) -> None:
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from exclusive_sample import read_verdicts
+
+    verdicts = read_verdicts()
+    for run in ("now", "before"):
+        judged = [v for (r, _, _), (v, _) in verdicts.items() if r == run]
+        assert len(judged) == 30 and set(judged) <= {"only", "echoed"}, run
+    crawl = tmp_path / "crawl.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpora.py"), "--allsides-jsonl", str(crawl)],
+                   check=True, capture_output=True, cwd=ROOT, timeout=300)
+    out = run_benchmark("exclusive_sample.py", str(crawl), "--last", "24", "--size", "3")
+    for run in ("now", "before"):
+        assert re.search(rf"^{run} \(exclusive_echo_probability [\d.]+\): \d+ exclusive claims", out, re.M), out

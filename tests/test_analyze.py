@@ -279,6 +279,19 @@ def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_
     assert by_text[texts[2]].exclusive_to == "site2.example" and by_text[texts[2]].echoed_by == []
 
 
+def test_a_fact_is_shown_without_its_dateline_or_lead_in_label_and_its_mention_stays_verbatim():
+    a = make_article("MARROWBY, March 3 (Coastal Wire) - The harbour board closed the fish market for the day.\n\n"
+                     "Why it matters: The market supplies most of the county's restaurants.",
+                     "A", "coastalwire.example", "2025-03-03T08:00:00+00:00")
+    b = make_article(LEDGER, "B", "ledger.example", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    texts = {f.text for f in story.facts}
+    assert "The harbour board closed the fish market for the day." in texts
+    assert "The market supplies most of the county's restaurants." in texts
+    mentions = {m.text for f in story.facts for m in f.mentions}
+    assert "Why it matters: The market supplies most of the county's restaurants." in mentions
+
+
 def test_one_outlets_pages_count_once():
     furniture = "The harbour board will publish the full inspection report next week, officials said."
     first = make_article(furniture + "\n\nThe first page.", "A", "News Site", "2025-03-03T08:00:00+00:00")

@@ -233,6 +233,9 @@ def test_clean_title(title, site, expected):
         ("Lakeport (CNN)A fire broke out.", "A fire broke out."),
         ("Lakeport, Maine (CNN) - A fire broke out.", "A fire broke out."),
         ("Lakeport (CNN) --", "Lakeport (CNN) --"),  # nothing would be left: kept whole
+        ("Why it matters: The ferry is the island's only link.", "The ferry is the island's only link."),
+        ("Driving the news: A fire broke out.", "A fire broke out."),
+        ("Officials said why it matters: a fire broke out.", "Officials said why it matters: a fire broke out."),
     ],
 )
 def test_summary_sentences_drop_a_leading_dateline(sentence, expected):

@@ -54,7 +54,7 @@ from .outlets import UNKNOWN_SITE
 from .quotes import extract_quotes, merge_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, text_head, words
+from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, strip_dateline, text_head, words
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -760,7 +760,7 @@ def _build_facts(
             root = by_id.get(rep.group, by_id[rep.article_id])
             exclusive_to = _source_name(root)
         fact = Fact(
-            text=rep.text,
+            text=strip_dateline(rep.text),  # shown as the summary shows a sentence; each mention stays verbatim
             article_ids=article_ids,
             independent_sources=len(sources),
             mentions=[Mention(units[k].article_id, units[k].text, by_id[units[k].article_id].site) for k in members],

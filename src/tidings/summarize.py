@@ -35,7 +35,7 @@ from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
-from .text import fold_whitespace, is_broken, is_furniture, is_tail, unbalanced_quotes, words
+from .text import fold_whitespace, is_broken, is_furniture, is_tail, strip_dateline, unbalanced_quotes, words
 
 _DANGLING = re.compile(
     r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
@@ -57,13 +57,6 @@ _FUNCTION_WORDS = _wordset(
     should can could may might must said says say told according about over into onto upon against between among
     through during without within across around near per via amid despite toward towards up down out off again
     more most much many few very new mr mrs ms"""
-)
-_DATELINE = re.compile(
-    r"^(?:\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)\)\s*[-—–]*\s*"
-    r"|[A-Z][\w.]+(?:,?\s[A-Z][\w.]+){0,3}\s?\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)(?:\s[A-Z]\w+)?\)\s*[-—–]*\s*"
-    r"|(?:VIDEO|WATCH|UPDATE|UPDATED|BREAKING|EXCLUSIVE|LIVE)\s*:\s*"
-    r"|[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3}(?:,\s[A-Z][\w.]+(?:\s(?:[A-Z][\w.]+|\d{1,2}))?){0,2}"
-    r"(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*)"
 )
 _QUOTED = re.compile(r"[“\"«]([^”\"»]*)[”\"»]")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
@@ -99,18 +92,6 @@ class Candidate:
 # ---------------------------------------------------------------------------------------------------------------
 # Sentence quality
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def strip_dateline(text: str) -> str:
-    """'WASHINGTON (Reuters) - The...' -> 'The...'; '(CNN)Stabbings...' -> 'Stabbings...'; 'VIDEO: ...' -> '...'.
-
-    What remains is still a verbatim part of the article; nothing is stripped when the rest would not start a
-    sentence."""
-    m = _DATELINE.match(text)
-    if not m:
-        return text
-    rest = text[m.end() :]
-    return rest if rest and (rest[:1].isupper() or rest[:1] in '"“‘') else text
 
 
 def quoted_share(text: str) -> float:

@@ -189,6 +189,37 @@ FURNITURE: tuple[tuple[str, str], ...] = (
 _FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in FURNITURE), re.IGNORECASE)
 
 
+# Labels a newsroom puts at the head of a paragraph ('Why it matters: The move will...', Axios' house style): a
+# sentence that opens with one is shown without it. Matched case-sensitively, followed by a colon.
+LEAD_IN_LABELS: tuple[str, ...] = (
+    "Why it matters", "Driving the news", "Between the lines", "State of play", "The big picture", "Zoom in",
+    "Zoom out", "Go deeper", "The bottom line", "Bottom line", "What they're saying", "What they’re saying",
+    "What we're watching", "What we’re watching", "By the numbers", "Yes, but", "What's next", "What’s next",
+    "Flashback", "Catch up quick", "The backstory", "Be smart", "Reality check", "Our thought bubble",
+    "The intrigue", "Where it stands", "The latest", "Details", "Context", "Key quote", "The other side",
+)  # fmt: skip
+_DATELINE = re.compile(
+    r"^(?:\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)\)\s*[-—–]*\s*"
+    r"|[A-Z][\w.]+(?:,?\s[A-Z][\w.]+){0,3}\s?\((?:CNN|AP|AFP|Reuters|UPI|dpa|Bloomberg)(?:\s[A-Z]\w+)?\)\s*[-—–]*\s*"
+    r"|(?:VIDEO|WATCH|UPDATE|UPDATED|BREAKING|EXCLUSIVE|LIVE)\s*:\s*"
+    r"|(?:" + "|".join(re.escape(label) for label in LEAD_IN_LABELS) + r")\s*:\s*"
+    r"|[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3}(?:,\s[A-Z][\w.]+(?:\s(?:[A-Z][\w.]+|\d{1,2}))?){0,2}"
+    r"(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s*)"
+)
+
+def strip_dateline(text: str) -> str:
+    """'WASHINGTON (Reuters) - The...' -> 'The...'; '(CNN)Stabbings...' -> 'Stabbings...'; 'VIDEO: ...' -> '...';
+    'Why it matters: The...' -> 'The...' (:data:`LEAD_IN_LABELS`). How a summary or a fact shows a sentence.
+
+    What remains is still a verbatim part of the article; nothing is stripped when the rest would not start a
+    sentence."""
+    m = _DATELINE.match(text)
+    if not m:
+        return text
+    rest = text[m.end() :]
+    return rest if rest and (rest[:1].isupper() or rest[:1] in '"“‘') else text
+
+
 def is_furniture(text: str) -> bool:
     """A line of the page's layout, not of the article ('Hide Caption 24 of 25 Photos', 'Photos:', 'CLOSE',
     'Related:', '(Photo by X/Getty Images)'): see :data:`FURNITURE`."""

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..events import published_day
 from ..model import Conflict, Event, Fact, Quote, Story, SummarySentence, TimelineEntry
 from ..outlets import UNKNOWN_SITE
+from ..text import strip_dateline
 
 SUMMARY_MAX = 5
 """Summary sentences in the digest: the issue asks for a summary read in seconds (3-5 sentences)."""
@@ -100,7 +101,8 @@ def make_digest(story: Story) -> Digest:
     shared = [f for f in story.facts if f.independent_sources > 1]
     ranked = sorted(shared, key=lambda f: (-f.independent_sources, -len(f.article_ids)))  # stable: ties keep order
     # A fact the summary already states in one of its wordings is not said twice in the digest (it stays below).
-    top = [f for f in ranked if f.text not in said and not any(m.text in said for m in f.mentions)][:TOP_FACTS]
+    top = [f for f in ranked if f.text not in said and not any(strip_dateline(m.text) in said for m in f.mentions)]
+    top = top[:TOP_FACTS]
     chosen = {id(f) for f in top}
     return Digest(
         summary=summary,

@@ -100,11 +100,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpora import CORPORA, load_allsides_crawl, load_ecbplus, load_neus, write_jsonl  # noqa: E402
+from corpora import CORPORA, load_allsides_crawl, load_ecbplus, load_msrp_pairs, load_neus, write_jsonl  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "conflict_labels.tsv"
 NEUS_LABELS = ROOT / "benchmarks" / "conflict_labels_neus.tsv"
 ECBPLUS_LABELS = ROOT / "benchmarks" / "conflict_labels_ecbplus.tsv"
+MSRP_LABELS = ROOT / "benchmarks" / "conflict_labels_msrp.tsv"
 CRAWL = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
 BASE = "73ca879"  # the conflict rules before this benchmark existed
 
@@ -120,6 +121,8 @@ def split_of(a: str, b: str) -> str:
     for NeuS and ECB+ item ids, 'held out' (no rule was chosen on either)."""
     if a.startswith(("neus-", "ecb-")):
         return "held out"
+    if a.startswith("msrp-"):
+        return "blind"
     return "dev" if int(min(a, b).split("-")[1]) % 2 == 0 else "test"
 
 
@@ -132,7 +135,8 @@ class Corpus:
     splits: tuple[str, ...]
 
     def items(self) -> list:
-        return {"crawl": load_allsides_crawl, "neus": neus_items, "ecbplus": ecbplus_items}[self.name]()
+        loaders = {"crawl": load_allsides_crawl, "neus": neus_items, "ecbplus": ecbplus_items, "msrp": load_msrp_pairs}
+        return loaders[self.name]()
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,7 @@ CORPUS = {
     "crawl": Corpus("crawl", LABELS, ("dev", "test")),
     "neus": Corpus("neus", NEUS_LABELS, ("held out",)),
     "ecbplus": Corpus("ecbplus", ECBPLUS_LABELS, ("held out",)),
+    "msrp": Corpus("msrp", MSRP_LABELS, ("blind",)),
 }
 
 
@@ -523,7 +528,7 @@ def main() -> None:
         return
     corpora = [CORPUS[name] for name in args.labels]
     for corpus in corpora:  # NeuS's roundups are chosen by the crawl's dates: both need the crawl
-        need = CORPORA / "ecbplus" / "documents.jsonl.gz" if corpus.name == "ecbplus" else CRAWL
+        need = {"ecbplus": CORPORA / "ecbplus" / "documents.jsonl.gz", "msrp": CORPORA / "msrp"}.get(corpus.name, CRAWL)
         if not need.exists():
             sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")
     loaded = []

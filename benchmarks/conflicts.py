@@ -424,8 +424,7 @@ def rules_only(items: list, labels: list[Label], corpus: Corpus, errors: int = 0
     counted noun are of the same thing only when the words after them share one, as in the pipeline
     (``analyze._thing``: '$1.2 trillion infrastructure bill' is no '$3.5 trillion spending package'; the pipeline
     also links them through a third amount, a pair alone cannot). Rows per split."""
-    from tidings.analyze import _thing, values_disagree
-    from tidings.claims import claim_scope, not_a_quantity, same_scope
+    from tidings.analyze import pair_disagrees
     from tidings.figures import extract_figures
     from tidings.model import Article
     from tidings.settings import AnalyzeSettings
@@ -443,11 +442,12 @@ def rules_only(items: list, labels: list[Label], corpus: Corpus, errors: int = 0
     readings = dict(zip(texts, read_sentences(texts) or [None] * len(texts), strict=True))
     settings = AnalyzeSettings()
 
-    def figure(k: ClaimKey):
+    def figures(k: ClaimKey) -> list:
         text = sentences.get((k.article, k.sentence))
-        if text is None:
-            return None
-        return next((f for f in extract_figures(text, readings[text]) if f.start < k.end and k.start < f.end), None)
+        return [] if text is None else extract_figures(text, readings[text])
+
+    def figure(k: ClaimKey):
+        return next((f for f in figures(k) if f.start < k.end and k.start < f.end), None)
 
     groups = []
     for split in corpus.splits:
@@ -464,14 +464,7 @@ def rules_only(items: list, labels: list[Label], corpus: Corpus, errors: int = 0
                 missing += 1
                 said = False
             else:
-                said = (
-                    not not_a_quantity(fa)
-                    and not not_a_quantity(fb)
-                    and fa.key == fb.key
-                    and (fa.key[0] is not None or bool(_thing(fa) & _thing(fb)))
-                    and same_scope(claim_scope(fa), claim_scope(fb))
-                    and values_disagree(fa, fb, settings)
-                )
+                said = pair_disagrees(fa, fb, figures(lab.a), figures(lab.b), settings)
             tp += said and lab.label == 1
             fp += said and lab.label == 0
             if said != (lab.label == 1) and fa is not None and fb is not None:

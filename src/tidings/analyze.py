@@ -15,8 +15,8 @@ incompatible values by different sources, either inside one fact or in two sente
 (``conflict_similarity``), when both are the same quantity at the same time (:mod:`tidings.claims`: a version, rank,
 rate, range, forecast or conditional is no quantity; a part, 'other', 'so far', another month, another act or another
 place after the figure is another scope; a figure listed after another is no main figure), each is the only value of
-its thing in its sentence, and their values are neither within rounding nor more than ``conflict_max_ratio`` apart. Dates
-(weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
+its thing in its sentence, and their values are neither within rounding nor more than ``conflict_max_ratio`` apart.
+Dates (weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
 thing after it ('ordered the cranes shut on Tuesday' / 'were ordered shut on Wednesday'), not a statement ('said on
 Monday') nor a date that names something ('a Friday deadline'). Conflicts that share a claim are merged into one.
 

@@ -211,6 +211,7 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
         ("conflict_labels.tsv", r"allsides-\d+-\w+", 150),
         ("conflict_labels_neus.tsv", r"neus-(?:train|val)-\d{4}-\d", 250),
         ("conflict_labels_ecbplus.tsv", r"ecb-\d+_\d+ecb(?:plus)?", 300),
+        ("conflict_labels_msrp.tsv", r"msrp-(?:train|test)-\d{4}-\d", 200),
     ],
 )
 def test_the_conflict_labels_hold_keys_not_article_text(name: str, item: str, least: int):

@@ -196,24 +196,29 @@ class Label:
     label: int
     reason: str
     blind: bool = True  # labelled before any rule or pipeline was run on the pair (see read_labels)
+    batch: str = ""  # the sample the pair was labelled in, when a file holds several (a '# batch: NAME' line)
 
     def matches(self, a: ClaimKey, b: ClaimKey) -> bool:
         return (self.a.matches(a) and self.b.matches(b)) or (self.a.matches(b) and self.b.matches(a))
 
 
 def read_labels(path: Path = LABELS) -> list[Label]:
-    """A labels file's pairs; those after a line '# not blind' were labelled knowing what a run said of them."""
+    """A labels file's pairs; those after a line '# not blind' were labelled knowing what a run said of them, those
+    after a line '# batch: NAME' belong to sample NAME (scored apart by --rules-only)."""
     out: list[Label] = []
     blind = True
+    batch = ""
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# not blind"):
             blind = False
+        if line.startswith("# batch:"):
+            batch = line.split(":", 1)[1].strip()
         if not line.strip() or line.startswith("#"):
             continue
         f = line.split("\t")
         a = ClaimKey(f[0], f[1], *map(int, f[2].split("-")))
         b = ClaimKey(f[3], f[4], *map(int, f[5].split("-")))
-        out.append(Label(a, b, int(f[6]), f[7] if len(f) > 7 else "", blind))
+        out.append(Label(a, b, int(f[6]), f[7] if len(f) > 7 else "", blind, batch))
     return out
 
 
@@ -490,6 +495,9 @@ def rules_only(items: list, labels: list[Label], corpus: Corpus, errors: int = 0
         groups.append((split, in_split))
         if not all(lab.blind for lab in in_split):  # also the pairs labelled before any run, alone
             groups.append((f"{split}, blind only", [lab for lab in in_split if lab.blind]))
+        batches = sorted({lab.batch for lab in in_split})
+        if len(batches) > 1:  # each sample alone
+            groups += [(f"{split}, {b}", [lab for lab in in_split if lab.batch == b]) for b in batches]
     rows, wrong = [], []
     for split, group in groups:
         tp = fp = fn = missing = 0

@@ -203,6 +203,15 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
     plain = claim_scope(_figure("Four gymnasts testified.", "Four"))
     assert not same_scope(fellow, olympic)
     assert same_scope(olympic, plain)
+    # a market session and a fiscal period are times too: the close is not the afternoon
+    close = claim_scope(_figure("Brindle lost 77 cents, or 14 percent, to close at $4.72.", "77"))
+    afternoon = claim_scope(_figure("Brindle lost 73 cents to $4.76 in afternoon trading.", "73"))
+    unsaid = claim_scope(_figure("Brindle lost 73 cents to $4.76 on the Varden exchange.", "73"))
+    assert not same_scope(close, afternoon)
+    assert same_scope(close, unsaid)
+    prior = claim_scope(_figure("Vale made $721,154 in salary in the prior fiscal year.", "$721,154"))
+    fiscal = claim_scope(_figure("Vale received $770,962 in salary in fiscal 2003.", "$770,962"))
+    assert not same_scope(prior, fiscal)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   by 235,000', 'up from 8,200'), a rate ('25,000 new cases a day'). Figures conflict only within one scope.
 - *Qualifiers*: the words between the number and the noun and the 'of' phrase after it ('three fellow gymnasts',
   'four Olympic gymnasts'); two figures whose qualifiers share no word count different groups.
-- *Time*: the years, months and periods ('last month') the sentence names; two figures dated differently are of
+- *Time*: the years, months and periods ('last month', 'the prior fiscal year'), market sessions ('in afternoon
+  trading', 'to close at') and clock times ('by 1420 GMT') the sentence names; two figures dated differently are of
   different times.
 - *Predicate*: what a share is of, from the words after it ('37% of adults were fully vaccinated' / '55% of adults
   have received one dose'); two shares whose next words share none are of different things. What a count is of,
@@ -172,11 +173,18 @@ _WHERE = re.compile(
     r"((?:[\w'’.-]+\s*){1,3})",
     re.IGNORECASE,
 )
+# Also the session of a market day ('in afternoon trading', 'to close at', 'in the first hour') and a clock time
+# ('by 1420 GMT', 'at 10:55 a.m.'): a price at the close is not the price at midday.
 _TIME_RE = re.compile(
-    r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|coming)\s+(?:month|year|quarter|decade|spring|summer|fall|"
-    r"autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?",
+    r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|prior|coming)\s+(?:fiscal\s+)?(?:month|year|quarter|decade|"
+    r"spring|summer|fall|autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+    r"|\b(?:early|late|morning|midday|mid-day|afternoon|after-hours|overnight|pre-open|premarket|pre-market|electronic)"
+    r"\s+(?:\w+\s+){0,4}?(?:trading|trade|dealings|session)\b|\bin\s+the\s+first\s+hour\b"
+    r"|\b(?:to\s+close|closed|closing)\s+(?:at|up|down|higher|lower)\b|\bat\s+the\s+close\b"
+    r"|\b\d{4}\s+GMT\b|\b\d{1,2}:\d{2}\s*[ap]\.\s?m\b",
     re.IGNORECASE,
 )
+_CLOSE_WORDS = {"to", "at", "closed", "closing"}  # how a time found by _TIME_RE names the close
 
 
 @dataclass(frozen=True)
@@ -283,9 +291,17 @@ def _stem(word: str) -> str:
 
 
 def _time_key(text: str) -> str:
-    """'Sept.' and 'September' are one month; 'last  week' is 'last week'."""
+    """'Sept.' and 'September' are one month; 'last  week' is 'last week'; a session is its first word ('afternoon
+    trading' and 'afternoon New York Stock Exchange trade' are 'afternoon'; 'to close at', 'closed up': 'close')."""
     t = " ".join(text.lower().rstrip(".").split())
-    return t[:3] if t in MONTHS else t
+    if t in MONTHS:
+        return t[:3]
+    first = t.split()[0]
+    if first in _CLOSE_WORDS:
+        return "close"
+    if re.search(r"(?:trading|trade|dealings|session|first hour)$", t):
+        return first if first != "in" else "first hour"
+    return t
 
 
 def same_scope(a: ClaimScope, b: ClaimScope) -> bool:

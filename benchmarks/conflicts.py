@@ -43,6 +43,12 @@ time and 'the prior fiscal year' are times). ``--labels crawl neus ecbplus msrp 
     | MSRP sample 1 (blind to round 1) | 4/10 = 0.400 | **3/7 = 0.429** | 3/5 = 0.600 (seen) | 3/23 |
     | MSRP sample 2 (blind to round 2) | 4/12 = 0.333 | 3/8 = 0.375 | **3/7 = 0.429** | 3/40 |
 
+The pipeline on ECB+, round 2 (``--labels ecbplus --base none``, 20 min on 2 shared cores): 170 stories, 34 figure
+conflicts, 77 disagreeing pairs (was 165 at 90643d4), 75 labelled, 21 true: precision 0.280 (was 0.127), recall
+21/48 (unchanged); of the blind 400, 4 found, 3 true (was 3/21); the 2 unlabelled, read: rushing vs receiving yards
+(false). On the first 450 articles of the crawl (168 stories, default settings) main and this branch show the same two
+conflicts, both true ($1.2 / $1 trillion for one bill; an order dated Tuesday / Wednesday).
+
 Bold: the measurement on data no rule was chosen on. The goal (0.7) is not reached there. The false pairs left on
 MSRP are two different quantities that share a noun and a sentence shape: two notes' yields (30-year vs 10-year), two
 firms' market shares (Microsoft vs IBM), a drug group vs the placebo group ('18 percent of the men who took

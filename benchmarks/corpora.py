@@ -220,6 +220,35 @@ def load_ecbplus() -> list[Item]:
     return items
 
 
+def load_msrp_pairs(splits: tuple[str, ...] = ("train", "test")) -> list[Item]:
+    """MSRP's sentence pairs (Microsoft Research Paraphrase Corpus: two sentences of two outlets' articles on one
+    news story, 2003-2004, mined from news clusters), each pair a story of two one-sentence articles. Its paraphrase
+    labels are not read: any pair, paraphrase or not, is two outlets' sentences on one story. Each article gets a
+    made-up title and URL naming its item id (the pipeline maps its conflicts back to items by URL)."""
+    items: list[Item] = []
+    for split in splits:
+        with gzip.open(CORPORA / "msrp" / f"msr_paraphrase_{split}.txt.gz", "rt", encoding="utf-8-sig") as fh:
+            next(fh)
+            for n, line in enumerate(fh):
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 5:
+                    continue
+                for j, text in enumerate(parts[3:5]):
+                    item_id = f"msrp-{split}-{n:04d}-{j}"
+                    items.append(
+                        Item(
+                            id=item_id,
+                            title=f"MSRP {split} pair {n} sentence {j}",
+                            text=text.strip(),
+                            published=None,
+                            split=split,
+                            story=f"{split}-{n}",
+                            url=f"https://msrp.example/{item_id}",
+                        )
+                    )
+    return items
+
+
 def embed_text(item: Item) -> str:
     """An article as one text, title + newline + the first ~1000 characters (what BERTopic's topic words are drawn
     from; the pipeline's article vectors are :func:`article_embeddings`)."""

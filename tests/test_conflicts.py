@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tidings.analyze import analyze_story
-from tidings.claims import claim_scope, not_a_quantity, same_scope
+from tidings.analyze import analyze_story, pair_disagrees
+from tidings.claims import claim_scope, listed, not_a_quantity, same_scope
 from tidings.figures import extract_figures
 from tidings.model import Article, Conflict, Story
 from tidings.settings import AnalyzeSettings
@@ -152,6 +152,11 @@ def _figure(sentence: str, text: str):
         ("Quillon recorded 52 births per 1,000 women.", "52", "rate per"),
         ("Brindle expects to earn between 70 and 72 million euros.", "70", "range"),
         ("Economists were expecting 4,000 jobs in March.", "4,000", "forecast or target"),
+        # a conditional is no report: 'should finish with 306 votes', 'would confirm 240,000 deaths'
+        ("Vale should finish with 306 votes, the tally suggests.", "306", "hypothetical"),
+        ("Officials said Quillon could soon be vaccinating 1.5 million people a day.", "1.5", "hypothetical"),
+        # a threshold named by what follows it: 'the 90% enrichment required for a weapon'
+        ("Brindle came within reach of the 90% enrichment required for a weapon.", "90%", "requirement after"),
         # the comma inside '845,000' ends no clause: the cue before it still holds for the rate
         ("Brindle's staff were looking for 845,000 new jobs and a jobless rate of 5.7%.", "5.7", "forecast or target"),
     ],
@@ -176,6 +181,8 @@ def test_a_count_of_people_is_a_quantity():
         ("Rescuers have found 60 bodies so far.", "60", {"total"}),
         ("A total of 140 politicians signed.", "140", {"total"}),
         ("Vale withdrew all five appointees.", "five", {"whole"}),
+        ("Eight of the 12 crew members died.", "12", {"whole"}),  # the 12 aboard, not the dead
+        ("Varden and Corvale were the other two cities on the list.", "two", {"additional"}),
         ("Payrolls rose by 235,000 jobs.", "235,000", {"change"}),
         ("Quillon reports 25,000 cases a day.", "25,000", {"rate"}),
         ("About 84 people died in Corvale.", "About 84", set()),
@@ -196,6 +203,15 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
     plain = claim_scope(_figure("Four gymnasts testified.", "Four"))
     assert not same_scope(fellow, olympic)
     assert same_scope(olympic, plain)
+    # a market session and a fiscal period are times too: the close is not the afternoon
+    close = claim_scope(_figure("Brindle lost 77 cents, or 14 percent, to close at $4.72.", "77"))
+    afternoon = claim_scope(_figure("Brindle lost 73 cents to $4.76 in afternoon trading.", "73"))
+    unsaid = claim_scope(_figure("Brindle lost 73 cents to $4.76 on the Varden exchange.", "73"))
+    assert not same_scope(close, afternoon)
+    assert same_scope(close, unsaid)
+    prior = claim_scope(_figure("Vale made $721,154 in salary in the prior fiscal year.", "$721,154"))
+    fiscal = claim_scope(_figure("Vale received $770,962 in salary in fiscal 2003.", "$770,962"))
+    assert not same_scope(prior, fiscal)
 
 
 @pytest.mark.parametrize(
@@ -204,6 +220,7 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
         ("conflict_labels.tsv", r"allsides-\d+-\w+", 150),
         ("conflict_labels_neus.tsv", r"neus-(?:train|val)-\d{4}-\d", 250),
         ("conflict_labels_ecbplus.tsv", r"ecb-\d+_\d+ecb(?:plus)?", 300),
+        ("conflict_labels_msrp.tsv", r"msrp-(?:train|test)-\d{4}-\d", 200),
     ],
 )
 def test_the_conflict_labels_hold_keys_not_article_text(name: str, item: str, least: int):
@@ -266,3 +283,54 @@ def test_counts_of_different_acts_or_places_are_of_different_groups():
     if not (a.places and b.places):
         pytest.skip("the spaCy model did not tag the states as places")
     assert not same_scope(claim_scope(a), claim_scope(b))
+
+
+def test_a_count_whose_act_only_one_side_names_is_of_another_group():
+    """'Six children were found alive' and 'four children were killed' count two groups; so do a count whose
+    sentence names no act and one that was killed: a reader cannot tell they are the same children."""
+    alive = claim_scope(_figure("Six children were found alive after the Corvale ambush.", "Six children"))
+    killed = claim_scope(_figure("Four children were killed in the Corvale ambush.", "Four children"))
+    taken = claim_scope(_figure("Five children have been taken to Varden for treatment.", "Five children"))
+    also_killed = claim_scope(_figure("At least five children were killed in the Corvale ambush.", "At least five"))
+    assert not same_scope(alive, killed)
+    assert not same_scope(taken, killed)
+    assert same_scope(killed, also_killed)
+
+
+def test_figures_followed_by_different_places_are_of_different_places():
+    province = claim_scope(_figure("The 2004 tsunami killed 170,000 people in the province.", "170,000"))
+    countries = claim_scope(_figure("The 2004 tsunami killed 230,000 people in 13 countries.", "230,000"))
+    assert not same_scope(province, countries)
+    healdsburg = claim_scope(_figure("The quake struck about 14 miles north - northeast of Healdsburg.", "about 14"))
+    santa_rosa = claim_scope(_figure("The quake struck about 20 miles north of Santa Rosa.", "about 20"))
+    also_santa_rosa = claim_scope(_figure("The quake struck about 26 miles north of Santa Rosa.", "about 26"))
+    assert not same_scope(healdsburg, santa_rosa)
+    assert same_scope(santa_rosa, also_santa_rosa)  # one place, two distances: still a disagreement
+
+
+def test_a_figure_listed_after_another_is_no_main_figure():
+    assert listed(_figure("Police seized six rifles, 12 magazines and 300 rounds.", "12"))
+    assert listed(_figure("Daye finished with 20 points and eight rebounds.", "eight"))
+    assert not listed(_figure("Police seized 12 magazines from the boat.", "12"))
+    assert not listed(_figure("Mira Holt and three fellow gymnasts testified.", "three"))
+
+
+def _pair(first: str, a: str, second: str, b: str) -> bool:
+    figures_a, figures_b = extract_figures(first), extract_figures(second)
+    fa = next(f for f in figures_a if f.text.startswith(a))
+    fb = next(f for f in figures_b if f.text.startswith(b))
+    return pair_disagrees(fa, fb, figures_a, figures_b, AnalyzeSettings())
+
+
+def test_one_pair_of_figures_is_judged_as_the_pipeline_judges_it():
+    """What benchmarks/conflicts.py --rules-only scores: a true disagreement is kept; a sentence giving two values
+    of the thing ('404 yards' rushing and '440 yards' receiving) is ambiguous and gives none."""
+    assert _pair(
+        "Nearly 80 people died in the Corvale floods.", "Nearly 80", "At least 84 people died in the floods.", "At"
+    )
+    assert not _pair(
+        "Vale rushed for 404 yards and caught 52 passes for 440 yards.",
+        "440",
+        "Vale had 404 yards rushing this season.",
+        "404",
+    )

@@ -13,9 +13,10 @@ cut.
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
 (``conflict_similarity``), when both are the same quantity at the same time (:mod:`tidings.claims`: a version, rank,
-rate, range or forecast is no quantity; a part, 'other', 'so far' or another month is another scope) and their
-values are neither within rounding nor more than ``conflict_max_ratio`` apart. Dates
-(weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
+rate, range, forecast or conditional is no quantity; a part, 'other', 'so far', another month, another act or another
+place after the figure is another scope; a figure listed after another is no main figure), each is the only value of
+its thing in its sentence, and their values are neither within rounding nor more than ``conflict_max_ratio`` apart.
+Dates (weekday, day of month) given differently in one fact, when they date the same event: the same verb with the same
 thing after it ('ordered the cranes shut on Tuesday' / 'were ordered shut on Wednesday'), not a statement ('said on
 Monday') nor a date that names something ('a Friday deadline'). Conflicts that share a claim are merged into one.
 
@@ -35,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from .claims import claim_scope, not_a_quantity, same_scope
+from .claims import claim_scope, listed, not_a_quantity, same_scope
 from .dedupe import independent_groups, source_groups
 from .entities import canonical_name, extract_entities
 from .events import dated_events
@@ -865,11 +866,46 @@ def _linked_groups(items: list[tuple[Unit, FigureMention]]) -> list[list[tuple[U
     return [[items[i] for i in group] for group in _components(len(items), lambda i, j: bool(things[i] & things[j]))]
 
 
+def takes_part(fm: FigureMention, need_counts: bool = False) -> bool:
+    """Whether a figure can be one side of a conflict: a value with a unit (and a counted noun when ``need_counts``)
+    that is a quantity (:func:`tidings.claims.not_a_quantity`) and not listed after another figure
+    (:func:`tidings.claims.listed`)."""
+    if fm.value is None or fm.unit is None or (need_counts and fm.counts is None):
+        return False
+    return not not_a_quantity(fm) and not listed(fm)
+
+
+def _same_thing(a: FigureMention, b: FigureMention) -> bool:
+    """Two figures of one thing: the same counted noun and unit; amounts that count no noun also share a word
+    after them (:func:`_thing`)."""
+    return a.key == b.key and (a.key[0] is not None or bool(_thing(a) & _thing(b)))
+
+
+def pair_disagrees(
+    a: FigureMention,
+    b: FigureMention,
+    figures_a: list[FigureMention],
+    figures_b: list[FigureMention],
+    settings: AnalyzeSettings,
+) -> bool:
+    """The conflict rules on one pair of figures of two sentences (whose figures are ``figures_a``/``figures_b``),
+    as :func:`find_conflicts` applies them to the sentences it compares: both take part, are of one thing and the
+    only value of it in their sentence (else ambiguous), have the same scope and disagreeing values. What
+    ``benchmarks/conflicts.py --rules-only`` scores."""
+    if not (takes_part(a) and takes_part(b) and _same_thing(a, b)):
+        return False
+    for fm, figures in ((a, figures_a), (b, figures_b)):
+        if len({g.value for g in figures if takes_part(g) and _same_thing(fm, g)} | {fm.value}) > 1:
+            return False
+    return same_scope(claim_scope(a), claim_scope(b)) and values_disagree(a, b, settings)
+
+
 def _figure_conflicts(
     members: list[int], units: list[Unit], settings: AnalyzeSettings, need_counts: bool
 ) -> list[Conflict]:
     """Conflicts among the figures of a set of sentences (one fact, or a pair of near-identical sentences). Left
-    out: figures that are no quantity (forecasts, rates, versions, ranks: :func:`tidings.claims.not_a_quantity`),
+    out: figures that are no quantity (forecasts, rates, versions, ranks: :func:`tidings.claims.not_a_quantity`) or
+    listed after another ('12 magazines' in 'six rifles, 12 magazines and 300 rounds': :func:`tidings.claims.listed`),
     and amounts that name nothing they count unless another source's amount is of the same thing ('$1 trillion
     infrastructure bill' / '$1.2 trillion infrastructure package', but not '$3.5 trillion budget blueprint'). Two
     figures disagree only when they have the same scope (:func:`tidings.claims.same_scope`: '21 of the
@@ -878,7 +914,7 @@ def _figure_conflicts(
     by_key: dict[tuple[str | None, str | None], list[tuple[Unit, FigureMention]]] = defaultdict(list)
     for k in members:
         for fm in units[k].figures:
-            if fm.value is None or fm.unit is None or (need_counts and fm.counts is None) or not_a_quantity(fm):
+            if not takes_part(fm, need_counts):
                 continue
             by_key[fm.key].append((units[k], fm))
     out: list[Conflict] = []

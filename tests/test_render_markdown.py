@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from test_render_html import make_story
-from tidings.model import Fact, Quote, Story, SummarySentence
+from tidings.model import Fact, Mention, Quote, Story, SummarySentence
 from tidings.render.markdown import citation_numbers, render_markdown, render_story_markdown
 
 
@@ -53,6 +53,26 @@ def test_a_one_source_fact_close_to_another_source_is_shown_apart_with_who_comes
     assert "Boats replaced" not in md.split("#### One source's words")[0]  # not claimed as 'only in'
     digest = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts, full=False)
     assert "1 one-source fact close to another's" in digest
+
+
+def test_each_figure_given_differently_comes_with_the_sentence_that_gives_it() -> None:
+    story, arts = make_story()  # its conflict: 3 km [1] against 5 km [2]
+    md = render_story_markdown(story, arts, full=False)
+    block = md.split("### Figures given differently", 1)[1].split("###", 1)[0]
+    assert "3 km [1]; 5 km [2]" in block
+    assert "  - [1] “Cars queued for 3 km.”" in block and "  - [2] “Cars queued for 5 km.”" in block
+
+
+def test_a_shared_fact_whose_outlets_give_a_figure_differently_says_so() -> None:
+    story, arts = make_story()  # its conflict: 'Cars queued for 3 km.' [1] against 'Cars queued for 5 km.' [2]
+    queue = Fact("Cars queued for 3 km.", ["a1", "a2"], 2,
+                 [Mention("a1", "Cars queued for 3 km.", "first.example"),
+                  Mention("a2", "Cars queued for 5 km.", "second.example")])
+    other = Fact("The bridge reopens on Friday.", ["a1", "a2"], 2)
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": [queue, other]}), arts)
+    assert "- (2 sources) Cars queued for 3 km. [1][2] (figures differ: " in md
+    assert "3 km [1]; 5 km [2])" in md.split("Cars queued for 3 km. [1][2]", 1)[1].splitlines()[0]
+    assert "- (2 sources) The bridge reopens on Friday. [1][2]\n" in md
 
 
 def test_unknown_site_and_date_are_said_plainly() -> None:

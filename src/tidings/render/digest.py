@@ -59,6 +59,9 @@ class Digest:
     # one source's facts that other sources' sentences come close to without stating them for sure: neither shared
     # nor exclusive, so shown apart with the articles that come close
     echoed: list[Fact] = field(default_factory=list)
+    # shared facts whose mentions give a figure differently (fact text -> the conflicts): the fact's count must not
+    # read as agreement on that figure
+    figures_differ: dict[str, list[Conflict]] = field(default_factory=dict)
 
 
 def quote_sources(q: Quote) -> list[str]:
@@ -79,6 +82,13 @@ def exclusives_by_outlet(story: Story) -> list[ExclusiveGroup]:
             article = f.article_ids[0] if f.exclusive_to == UNKNOWN_SITE and f.article_ids else ""
             groups.setdefault((f.exclusive_to, article), []).append(f)
     return [ExclusiveGroup(source, facts) for (source, _), facts in groups.items()]
+
+
+def differing_figures(fact: Fact, conflicts: list[Conflict]) -> list[Conflict]:
+    """The conflicts two of whose claims are mentions of ``fact`` in different articles: its outlets say one thing
+    but give one of its figures differently ('a $1.2 trillion bill' / 'a $1 trillion bill')."""
+    said = {(m.article_id, m.text) for m in fact.mentions}
+    return [c for c in conflicts if len({x.article_id for x in c.claims if (x.article_id, x.text) in said}) > 1]
 
 
 def speaker_lines(quotes: list[Quote]) -> list[SpeakerLine]:
@@ -104,7 +114,9 @@ def make_digest(story: Story) -> Digest:
     top = [f for f in ranked if f.text not in said and not any(strip_dateline(m.text) in said for m in f.mentions)]
     top = top[:TOP_FACTS]
     chosen = {id(f) for f in top}
+    differ = {f.text: found for f in shared if (found := differing_figures(f, story.conflicts))}
     return Digest(
+        figures_differ=differ,
         summary=summary,
         top_facts=top,
         conflicts=story.conflicts,

@@ -49,7 +49,12 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
     def fact_line(fact: Fact) -> str:
-        return f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}"
+        differ = "".join(
+            f" (figures differ: {md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
+            + ")"
+            for c in digest.figures_differ.get(fact.text, [])
+        )
+        return f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}{differ}"
 
     lines = [f"## {md(story.headline)}", ""]
     lines.append(
@@ -71,9 +76,9 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         lines += [fact_line(f) for f in digest.top_facts]
     if digest.conflicts:
         lines += ["", "### Figures given differently", "", FIGURES_NOTE, ""]
-        for c in digest.conflicts:
-            claims = "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
-            lines.append(f"- {md(c.about)}: {claims}")
+        for c in digest.conflicts:  # each value with the sentence that gives it, so the reader can check
+            lines.append(f"- {md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims))
+            lines += [f"  - {marks([x.article_id])} “{md(x.text)}”" for x in c.claims]
     if digest.speakers:
         lines += ["", "### Who said what", ""]
         for sp in digest.speakers:

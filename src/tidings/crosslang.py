@@ -17,6 +17,7 @@ all-pairs loop; the pipeline links only the stories near the ones a run touched 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -25,9 +26,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .model import OtherLanguageMention
 from .resources import TextEncoder, ann_index_class
 
 if TYPE_CHECKING:
+    from .model import LanguageCoverage
     from .settings import ClusterSettings
     from .store import Store
 
@@ -260,3 +263,102 @@ def wide_candidates(
                   if stories[k].language != story.language and _within(story, stories[k], window_days)]
         wanted.update(stories[k].story_id for k in ranked[:per_story])
     return sorted(wanted)
+
+
+# -- facts across languages ------------------------------------------------------------------------------------------
+
+
+def align_sentences(
+    facts: np.ndarray, candidates: np.ndarray, articles: list[str], min_cosine: float, mutual: bool = True
+) -> list[list[tuple[int, float]]]:
+    """For each fact vector, the candidate sentences (of another language's articles, ``articles[k]`` the article of
+    candidate ``k``) that state it: in each article, the sentence most similar to the fact, when at least
+    ``min_cosine`` close and (``mutual``) the fact is also that sentence's most similar fact. One sentence per
+    article: an article states a fact once; mutual: a sentence states one fact (the one it is closest to)."""
+    out: list[list[tuple[int, float]]] = [[] for _ in range(len(facts))]
+    if not len(facts) or not len(candidates):
+        return out
+    scores = _matrix(list(facts)) @ _matrix(list(candidates)).T  # facts x candidates
+    best_fact = scores.argmax(axis=0)
+    by_article: dict[str, list[int]] = {}
+    for k, article in enumerate(articles):
+        by_article.setdefault(article, []).append(k)
+    for members in by_article.values():
+        block = scores[:, members]
+        for i, column in enumerate(block.argmax(axis=1)):
+            k = members[int(column)]
+            cosine = float(block[i, column])
+            if cosine >= min_cosine and (not mutual or int(best_fact[k]) == i):
+                out[i].append((k, cosine))
+    for found in out:
+        found.sort(key=lambda x: (-x[1], x[0]))
+    return out
+
+
+def fact_key(text: str) -> str:
+    """The key a fact's sentences of other languages are stored under: a hash of its text (a rebuilt briefing keeps a
+    fact's text when it keeps the fact)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def corroborate_stored_stories(
+    store: Store,
+    story_ids: list[str],
+    encoder: TextEncoder,
+    settings: ClusterSettings,
+    wide_encoder: Callable[[], TextEncoder | None] | None = None,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
+) -> dict[str, list[tuple[str, OtherLanguageMention]]]:
+    """For each linked story, the sentences of its event's stories in other languages that state its facts (its
+    first ``cross_language_fact_sentences`` facts against each linked story's first ``cross_language_fact_candidates``
+    mention sentences, :func:`align_sentences`), as (fact key, mention) pairs. Sentence vectors by the multilingual
+    model; for a pair with a language it does not read, by the wide encoder at ``cross_language_fact_wide_min_cosine``
+    (without it such a pair gets none: the multilingual model's vectors of those languages are not calibrated)."""
+    coverage = store.coverage(story_ids)
+    others = sorted({c.story_id for found in coverage.values() for c in found})
+    language = {c.story_id: c.language for found in store.coverage(others).values() for c in found}
+    language.update({c.story_id: c.language for found in coverage.values() for c in found})
+    briefs = store.briefings([*story_ids, *others])
+    read = getattr(encoder, "languages", None)
+    second: TextEncoder | None = None
+    # every comparison first, then each space's sentences encoded once
+    work: list[tuple[str, list[str], LanguageCoverage, list[tuple[str, str, str | None]], bool]] = []
+    for sid in story_ids:
+        story, mine = briefs.get(sid), language.get(sid)
+        if story is None or mine is None:
+            continue
+        facts = [f.text for f in story.facts[: settings.cross_language_fact_sentences]]
+        for other in coverage.get(sid, []):
+            theirs = briefs.get(other.story_id)
+            if theirs is None or not facts:
+                continue
+            seen: dict[tuple[str, str], str | None] = {}
+            for fact in theirs.facts:
+                for m in fact.mentions:
+                    seen.setdefault((m.article_id, m.text), m.site)
+            candidates = [(aid, text, site) for (aid, text), site in seen.items()]
+            candidates = candidates[: settings.cross_language_fact_candidates]
+            wide = read is not None and (mine not in read or other.language not in read)
+            if wide and second is None and wide_encoder is not None:
+                second = wide_encoder()
+            if candidates and (not wide or second is not None):
+                work.append((sid, facts, other, candidates, wide))
+    vectors: dict[bool, dict[str, np.ndarray]] = {False: {}, True: {}}
+    for wide, model in ((False, encoder), (True, second)):
+        texts = sorted({t for _, facts, _, cands, w in work if w == wide for t in [*facts, *(c[1] for c in cands)]})
+        if texts and model is not None:
+            with (timer or _untimed)(f"encode sentences {model.name}", len(texts)):
+                found = model.encode(texts)
+            vectors[wide] = {t: found[i] for i, t in enumerate(texts)}
+    out: dict[str, list[tuple[str, OtherLanguageMention]]] = {sid: [] for sid in story_ids}
+    for sid, facts, other, candidates, wide in work:
+        space = vectors[wide]
+        threshold = settings.cross_language_fact_wide_min_cosine if wide else settings.cross_language_fact_min_cosine
+        aligned = align_sentences(np.stack([space[t] for t in facts]), np.stack([space[c[1]] for c in candidates]),
+                                  [c[0] for c in candidates], threshold)
+        for fact, found_for in zip(facts, aligned, strict=True):
+            for k, cosine in found_for:
+                aid, text, site = candidates[k]
+                out[sid].append((fact_key(fact), OtherLanguageMention(
+                    other.story_id, other.language, other.language_name, aid, text, site, round(cosine, 3))))
+    return out

@@ -152,6 +152,21 @@ class Mention:
 
 
 @dataclass
+class OtherLanguageMention:
+    """A sentence of another language's story of the same event that states a fact (``tidings.crosslang``), as
+    written (not translated): the story, its language, the article and its outlet, and how close the multilingual
+    model puts the two sentences."""
+
+    story_id: str
+    language: str
+    language_name: str  # the language's name in itself ("Deutsch")
+    article_id: str
+    text: str
+    site: str | None = None
+    cosine: float = 0.0
+
+
+@dataclass
 class Fact:
     """Sentences of different articles that report the same thing."""
 
@@ -160,6 +175,9 @@ class Fact:
     independent_sources: int  # outlets whose own mention states it (copies and one outlet's pages count once)
     mentions: list[Mention] = field(default_factory=list)
     exclusive_to: str | None = None  # the site, when only one independent source reports it
+    # sentences of the same event's stories in other languages that state it: read from the store, never part of the
+    # briefing, and not counted in independent_sources (a translation of an article is no independent source)
+    other_languages: list[OtherLanguageMention] = field(default_factory=list)
 
 
 @dataclass
@@ -297,6 +315,7 @@ class Story:
                     independent_sources=f["independent_sources"],
                     mentions=[Mention(**m) for m in f.get("mentions", [])],
                     exclusive_to=f.get("exclusive_to"),
+                    other_languages=[OtherLanguageMention(**m) for m in f.get("other_languages", [])],
                 )
                 for f in data.get("facts", [])
             ],

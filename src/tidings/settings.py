@@ -428,6 +428,23 @@ class ClusterSettings:
     """At most this many stories (the most recently stored first) are linked in one run: the cost of a link step
     (one nearest-story search per story and other language, reading their stored vectors) stays bounded on a
     store of any size."""
+    cross_language_fact_min_cosine: float = 0.60
+    """A fact of a story linked to another language's story is also reported there (``crosslang.align_sentences``)
+    by each of that story's articles whose sentence is the most similar to the fact, at least this close by the
+    multilingual model (USE sentence vectors), and closest to this fact of all the story's facts (mutual).
+    PLACEHOLDER: calibrated with ``benchmarks/multilingual.py --facts --calibrate``."""
+    cross_language_fact_wide_min_cosine: float = 0.88
+    """The same for a pair of stories one of which is in a language the multilingual model does not read, by the wide
+    encoder's sentence vectors (multilingual-e5-small). PLACEHOLDER."""
+    cross_language_fact_sentences: int = 40
+    """Facts of a story compared with its linked stories' sentences (its first ones: most corroborated first, then
+    exclusives in turn per source): a bound on the sentences encoded per story."""
+    cross_language_fact_candidates: int = 200
+    """Sentences of a linked story (its facts' mentions, in fact order) that a story's facts are compared with: a
+    bound on the sentences encoded per linked story."""
+    cross_language_fact_stories: int = 500
+    """Stories whose cross-language facts one run computes (those of events a run touched, or whose links changed,
+    first in id order; the rest in the next runs): a bound on the cost of a run after an upgrade."""
     time_decay_days: float = 2.0
     """Time similarity = exp(-days between the article and the story's span / this)."""
     vector_lead_chars: int = 1000

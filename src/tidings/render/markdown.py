@@ -48,8 +48,13 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
+    def other_languages(fact: Fact) -> list[str]:
+        return [f"  - also reported in {md(m.language_name)} by {md(m.site or 'unknown site')}: “{md(m.text)}”"
+                for m in fact.other_languages]
+
     def fact_line(fact: Fact) -> str:
-        return f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}"
+        line = f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}"
+        return "\n".join([line, *other_languages(fact)])
 
     lines = [f"## {md(story.headline)}", ""]
     lines.append(
@@ -112,7 +117,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         lines += ["", "#### Only in one source"]
         for source, facts in digest.exclusives:
             lines += ["", f"##### Only in {md(source)} ({plural(len(facts), 'fact')})", ""]
-            lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
+            for f in facts:
+                lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
         lines += [

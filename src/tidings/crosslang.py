@@ -301,28 +301,29 @@ def fact_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def corroborate_stored_stories(
-    store: Store,
-    story_ids: list[str],
-    encoder: TextEncoder,
-    settings: ClusterSettings,
-    wide_encoder: Callable[[], TextEncoder | None] | None = None,
-    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
-) -> dict[str, list[tuple[str, OtherLanguageMention]]]:
-    """For each linked story, the sentences of its event's stories in other languages that state its facts (its
-    first ``cross_language_fact_sentences`` facts against each linked story's first ``cross_language_fact_candidates``
-    mention sentences, :func:`align_sentences`), as (fact key, mention) pairs. Sentence vectors by the multilingual
-    model; for a pair with a language it does not read, by the wide encoder at ``cross_language_fact_wide_min_cosine``
-    (without it such a pair gets none: the multilingual model's vectors of those languages are not calibrated)."""
+@dataclass
+class FactComparison:
+    """One story's facts against one linked story's sentences (article id, text as written, site), in one space."""
+
+    story_id: str
+    facts: list[str]
+    other: LanguageCoverage
+    candidates: list[tuple[str, str, str | None]]
+    wide: bool  # compared by the wide encoder (a language the multilingual model does not read)
+
+
+def fact_comparisons(
+    store: Store, story_ids: list[str], read: tuple[str, ...] | None, settings: ClusterSettings, wide: bool
+) -> list[FactComparison]:
+    """What comparing these linked stories' facts with their event's other languages takes: each story's first
+    ``cross_language_fact_sentences`` facts against each linked story's first ``cross_language_fact_candidates``
+    mention sentences. A pair with a language the multilingual model does not read (``read``) is left out unless
+    ``wide`` (the wide encoder is at hand and ``cross_language_fact_wide``)."""
     coverage = store.coverage(story_ids)
     others = sorted({c.story_id for found in coverage.values() for c in found})
     language = {c.story_id: c.language for found in store.coverage(others).values() for c in found}
-    language.update({c.story_id: c.language for found in coverage.values() for c in found})
     briefs = store.briefings([*story_ids, *others])
-    read = getattr(encoder, "languages", None)
-    second: TextEncoder | None = None
-    # every comparison first, then each space's sentences encoded once
-    work: list[tuple[str, list[str], LanguageCoverage, list[tuple[str, str, str | None]], bool]] = []
+    out: list[FactComparison] = []
     for sid in story_ids:
         story, mine = briefs.get(sid), language.get(sid)
         if story is None or mine is None:
@@ -339,27 +340,46 @@ def corroborate_stored_stories(
                     seen.setdefault((m.article_id, m.text), m.site)
             candidates = [(aid, text, site) for (aid, text), site in seen.items()]
             candidates = candidates[: settings.cross_language_fact_candidates]
-            wide = read is not None and (mine not in read or other.language not in read)
-            if wide and second is None and wide_encoder is not None:
-                second = wide_encoder()
-            if candidates and (not wide or second is not None):
-                work.append((sid, facts, other, candidates, wide))
+            unread = read is not None and (mine not in read or other.language not in read)
+            if candidates and (wide or not unread):
+                out.append(FactComparison(sid, facts, other, candidates, unread))
+    return out
+
+
+def corroborate_stored_stories(
+    store: Store,
+    story_ids: list[str],
+    encoder: TextEncoder,
+    settings: ClusterSettings,
+    wide_encoder: Callable[[], TextEncoder | None] | None = None,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
+) -> dict[str, list[tuple[str, OtherLanguageMention]]]:
+    """For each linked story, the sentences of its event's stories in other languages that state its facts
+    (:func:`fact_comparisons`, :func:`align_sentences`), as (fact key, mention) pairs. Sentence vectors by the
+    multilingual model at ``cross_language_fact_min_cosine``; for a pair with a language it does not read, by the
+    wide encoder (loaded only then) at ``cross_language_fact_wide_min_cosine``; without it such a pair gets none (the
+    multilingual model's vectors of those languages are not calibrated). Each space's sentences are encoded once."""
+    read = getattr(encoder, "languages", None)
+    work = fact_comparisons(store, story_ids, read, settings, wide=settings.cross_language_fact_wide)
+    second = wide_encoder() if wide_encoder is not None and any(w.wide for w in work) else None
+    work = [w for w in work if not w.wide or second is not None]
     vectors: dict[bool, dict[str, np.ndarray]] = {False: {}, True: {}}
     for wide, model in ((False, encoder), (True, second)):
-        texts = sorted({t for _, facts, _, cands, w in work if w == wide for t in [*facts, *(c[1] for c in cands)]})
+        texts = sorted({t for w in work if w.wide == wide for t in [*w.facts, *(c[1] for c in w.candidates)]})
         if texts and model is not None:
             with (timer or _untimed)(f"encode sentences {model.name}", len(texts)):
                 found = model.encode(texts)
             vectors[wide] = {t: found[i] for i, t in enumerate(texts)}
     out: dict[str, list[tuple[str, OtherLanguageMention]]] = {sid: [] for sid in story_ids}
-    for sid, facts, other, candidates, wide in work:
-        space = vectors[wide]
-        threshold = settings.cross_language_fact_wide_min_cosine if wide else settings.cross_language_fact_min_cosine
-        aligned = align_sentences(np.stack([space[t] for t in facts]), np.stack([space[c[1]] for c in candidates]),
-                                  [c[0] for c in candidates], threshold)
-        for fact, found_for in zip(facts, aligned, strict=True):
+    for w in work:
+        space = vectors[w.wide]
+        threshold = settings.cross_language_fact_wide_min_cosine if w.wide else settings.cross_language_fact_min_cosine
+        aligned = align_sentences(np.stack([space[t] for t in w.facts]),
+                                  np.stack([space[c[1]] for c in w.candidates]), [c[0] for c in w.candidates],
+                                  threshold)
+        for fact, found_for in zip(w.facts, aligned, strict=True):
             for k, cosine in found_for:
-                aid, text, site = candidates[k]
-                out[sid].append((fact_key(fact), OtherLanguageMention(
-                    other.story_id, other.language, other.language_name, aid, text, site, round(cosine, 3))))
+                aid, text, site = w.candidates[k]
+                out[w.story_id].append((fact_key(fact), OtherLanguageMention(
+                    w.other.story_id, w.other.language, w.other.language_name, aid, text, site, round(cosine, 3))))
     return out

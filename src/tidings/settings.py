@@ -444,6 +444,11 @@ class ClusterSettings:
     the top: a sentence and another sentence of its translation's document score 0.80-0.86). Same criterion and
     split: 0.84 30%, 0.86 7.7%, 0.88 1.7% of sentences matched with their translation removed; recall 0.88 / 0.74 /
     0.45. With a margin over the second best (0.04) 0.86 gave recall .55 at 1.5%: not adopted (see above)."""
+    cross_language_fact_wide: bool = True
+    """Compare the facts of a pair with a language the multilingual model does not read by the wide encoder (when
+    installed); off, such pairs get no facts across languages. Its cost: ``benchmarks/crosslang_cost.py --limit
+    120`` (every story has a Ukrainian, Czech or Icelandic peer, the worst case) 17% of the run for the e5 sentence
+    vectors, against 0.4% for USE's; report-half sentence recall 0.38 (Icelandic 0.25) against USE's 0.70."""
     cross_language_fact_sentences: int = 40
     """Facts of a story compared with its linked stories' sentences (its first ones: most corroborated first, then
     exclusives in turn per source): a bound on the sentences encoded per story."""

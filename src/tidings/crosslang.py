@@ -13,6 +13,12 @@ has one story per language), so a chain of pairwise links cannot join two events
 
 Cost: one nearest-neighbour search per story and other language (usearch index per language and space), no
 all-pairs loop; the pipeline links only the stories near the ones a run touched (``Store.link_candidates``).
+
+Facts across languages: a linked story's facts are compared with the sentences of its event's other stories
+(:func:`align_sentences` over sentence vectors of the same models): an article states a fact by its most similar
+sentence when close enough and closest to that fact. They are shown with the fact, never counted in its
+independent sources (a translation of an article is not another source), and stored per story
+(``Store.put_fact_mentions``), recomputed when the event or a briefing of it changes.
 """
 
 from __future__ import annotations

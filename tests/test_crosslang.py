@@ -162,6 +162,10 @@ def test_a_run_gives_a_linked_story_s_facts_the_other_language_s_sentences(vecto
     assert aground.other_languages[0].text.startswith("Die Fähre Oska ist am Montagmorgen")  # as written
     assert aground.independent_sources == 1  # another language's outlet is not counted
     assert any(m.site == "marniadaily.example" for f in german.facts for m in f.other_languages)
+    from tidings.resources import CachedEncoder
+
+    key = CachedEncoder(load_multilingual_encoder(), store.get_vectors, store.put_vectors).key(aground.text)
+    assert store.get_vectors([key])  # kept: when the event is touched again its sentences are not encoded again
     assert all(f.other_languages == [] for f in chess.facts)  # linked to nothing
     # (the page and `tidings show` are tested with hand-made facts: test_web.py, test_render_markdown.py)
 

@@ -277,6 +277,17 @@ def test_a_fact_is_read_with_the_sentences_of_other_languages_that_state_it(any_
     assert store.get_story("s-en").facts[0].other_languages == []
     assert store.fact_mentions("s-en") == {}
 
+
+def test_an_article_cleaned_again_makes_its_events_facts_across_languages_to_do(db):
+    store = linked_store(db)
+    with store.transaction() as conn:
+        store.put_fact_mentions(conn, {"s-en": [], "s-de": []})
+    assert store.pending_fact_stories(10) == []
+    [german] = store.get_articles(["d1"])
+    with store.transaction() as conn:
+        store.update_cleaned(conn, [german], [b""], np.zeros((1, 4), dtype=np.float32))
+    assert store.pending_fact_stories(10) == ["s-de", "s-en"]
+
 def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):
     store = linked_store(any_db)
     with store.transaction() as conn:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .model import OtherLanguageMention
-from .resources import TextEncoder, ann_index_class
+from .resources import CachedEncoder, TextEncoder, ann_index_class
 
 if TYPE_CHECKING:
     from .model import LanguageCoverage
@@ -364,7 +364,8 @@ def corroborate_stored_stories(
     (:func:`fact_comparisons`, :func:`align_sentences`), as (fact key, mention) pairs. Sentence vectors by the
     multilingual model at ``cross_language_fact_min_cosine``; for a pair with a language it does not read, by the
     wide encoder (loaded only then) at ``cross_language_fact_wide_min_cosine``; without it such a pair gets none (the
-    multilingual model's vectors of those languages are not calibrated). Each space's sentences are encoded once."""
+    multilingual model's vectors of those languages are not calibrated). Each space's sentences are encoded once and
+    kept in the store's sentence vector cache."""
     read = getattr(encoder, "languages", None)
     work = fact_comparisons(store, story_ids, read, settings, wide=settings.cross_language_fact_wide)
     second = wide_encoder() if wide_encoder is not None and any(w.wide for w in work) else None
@@ -373,8 +374,10 @@ def corroborate_stored_stories(
     for wide, model in ((False, encoder), (True, second)):
         texts = sorted({t for w in work if w.wide == wide for t in [*w.facts, *(c[1] for c in w.candidates)]})
         if texts and model is not None:
+            # the store's sentence vector cache (keyed by model and text): an event touched again re-reads them
+            cached = CachedEncoder(model, store.get_vectors, store.put_vectors)
             with (timer or _untimed)(f"encode sentences {model.name}", len(texts)):
-                found = model.encode(texts)
+                found = cached.encode(texts)
             vectors[wide] = {t: found[i] for i, t in enumerate(texts)}
     out: dict[str, list[tuple[str, OtherLanguageMention]]] = {sid: [] for sid in story_ids}
     for w in work:

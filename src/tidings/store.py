@@ -1164,6 +1164,10 @@ class Store:
                 .where(stories_table.c.id.in_(stories))
                 .values(dirty=1, version=stories_table.c.version + 1)
             )
+            # their sentences changed: the facts across languages of their events are to do again
+            t = story_links_table
+            events = select(t.c.event_id).where(t.c.story_id.in_(stories)).scalar_subquery()
+            conn.execute(update(t).where(t.c.event_id.in_(events)).values(facts=0))
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:

@@ -232,7 +232,6 @@ def test_a_linked_story_is_read_with_the_other_languages_coverage(any_db):
     assert "also_in" not in data
 
 
-
 def test_a_schema_7_store_gets_fact_mentions_and_its_linked_stories_facts_are_to_do(db):
     store = linked_store(db)  # conftest.py
     store.close()
@@ -259,8 +258,9 @@ def test_a_fact_is_read_with_the_sentences_of_other_languages_that_state_it(any_
     fact = Fact("All 212 passengers were brought ashore.", ["a1"], 1, exclusive_to="coastpost.example")
     with store.transaction() as conn:
         store.save_story(conn, Story(id="s-en", headline="s-en", article_ids=["a1", "a2"], facts=[fact]))
-        german = OtherLanguageMention("s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.",
-                                      "nordblatt.example", 0.81)
+        german = OtherLanguageMention(
+            "s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.", "nordblatt.example", 0.81
+        )
         store.put_fact_mentions(conn, {"s-en": [(fact_key(fact.text), german)]})
     [read] = store.get_story("s-en").facts
     assert read.other_languages == [german]
@@ -287,6 +287,7 @@ def test_an_article_cleaned_again_makes_its_events_facts_across_languages_to_do(
     with store.transaction() as conn:
         store.update_cleaned(conn, [german], [b""], np.zeros((1, 4), dtype=np.float32))
     assert store.pending_fact_stories(10) == ["s-de", "s-en"]
+
 
 def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):
     store = linked_store(any_db)

@@ -713,11 +713,13 @@ def test_story_page_and_api_show_a_fact_s_sentence_in_another_language(tmp_path:
     db = str(tmp_path / "linked.db")
     store = linked_store(db)
     fact = Fact("All 212 passengers were brought ashore.", ["a1"], 1, exclusive_to="coastpost.example")
-    german = OtherLanguageMention("s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.",
-                                  "nordblatt.example", 0.81)
+    german = OtherLanguageMention(
+        "s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.", "nordblatt.example", 0.81
+    )
     with store.transaction() as conn:
-        store.save_story(conn, Story(id="s-en", headline="s-en", article_ids=["a1", "a2"], facts=[fact],
-                                     independent_sources=2))  # one source would have no exclusives
+        store.save_story(
+            conn, Story(id="s-en", headline="s-en", article_ids=["a1", "a2"], facts=[fact], independent_sources=2)
+        )  # one source would have no exclusives
         store.put_fact_mentions(conn, {"s-en": [(fact_key(fact.text), german)]})
     store.close()
     with TestClient(create_app(db)) as c:
@@ -727,4 +729,5 @@ def test_story_page_and_api_show_a_fact_s_sentence_in_another_language(tmp_path:
     assert '<q lang="de">Alle 212 Fahrgäste wurden an Land gebracht.</q>' in page
     assert read["independent_sources"] == 1
     assert [(m["language"], m["site"], m["story_id"]) for m in read["other_languages"]] == [
-        ("de", "nordblatt.example", "s-de")]
+        ("de", "nordblatt.example", "s-de")
+    ]

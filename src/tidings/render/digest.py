@@ -40,6 +40,9 @@ class Digest:
     speakers: list[SpeakerLine]
     other_shared: list[Fact] = field(default_factory=list)  # the shared facts not in ``top_facts``, in story order
     exclusives: list[tuple[str, list[Fact]]] = field(default_factory=list)  # per outlet, outlets by first fact
+    # facts that other languages' stories also state and that no section above lists (a story of one source has no
+    # exclusives; a one-source fact another outlet echoes is no exclusive), in story order
+    across_languages: list[Fact] = field(default_factory=list)
 
 
 def quote_sources(q: Quote) -> list[str]:
@@ -82,13 +85,16 @@ def make_digest(story: Story) -> Digest:
     # A fact the summary already states in one of its wordings is not said twice in the digest (it stays below).
     top = [f for f in ranked if f.text not in said and not any(m.text in said for m in f.mentions)][:TOP_FACTS]
     chosen = {id(f) for f in top}
+    exclusives = exclusives_by_outlet(story)
+    listed = {id(f) for f in shared} | {id(f) for _, facts in exclusives for f in facts}
     return Digest(
         summary=summary,
         top_facts=top,
         conflicts=story.conflicts,
         speakers=speaker_lines(story.quotes),
         other_shared=[f for f in shared if id(f) not in chosen],
-        exclusives=exclusives_by_outlet(story),
+        exclusives=exclusives,
+        across_languages=[f for f in story.facts if f.other_languages and id(f) not in listed],
     )
 
 

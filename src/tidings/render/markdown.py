@@ -90,6 +90,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             plural(sum(len(fs) for _, fs in digest.exclusives), "exclusive")
             + f" from {plural(len(digest.exclusives), 'outlet')}",
             plural(len(story.events), "dated event"),
+            *([plural(len(digest.across_languages), "fact") + " also reported in other languages"]
+              if digest.across_languages else []),
             plural(len(story.quotes), "quote"),
             plural(len(story.figures), "figure"),
             plural(len(story.article_ids), "source"),
@@ -119,6 +121,10 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             lines += ["", f"##### Only in {md(source)} ({plural(len(facts), 'fact')})", ""]
             for f in facts:
                 lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
+    if digest.across_languages:
+        lines += ["", "#### Also reported in other languages", ""]
+        for f in digest.across_languages:
+            lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
         lines += [

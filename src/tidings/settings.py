@@ -447,8 +447,9 @@ class ClusterSettings:
     cross_language_fact_wide: bool = True
     """Compare the facts of a pair with a language the multilingual model does not read by the wide encoder (when
     installed); off, such pairs get no facts across languages. Its cost: ``benchmarks/crosslang_cost.py --limit
-    120`` (every story has a Ukrainian, Czech or Icelandic peer, the worst case) 17% of the run for the e5 sentence
-    vectors, against 0.4% for USE's; report-half sentence recall 0.38 (Icelandic 0.25) against USE's 0.70."""
+    120`` (every story has a Ukrainian, Czech or Icelandic peer, the worst case) 12-17% of the run for the e5
+    sentence vectors (two runs), against 0.2-0.4% for USE's; report-half sentence recall 0.38 (Icelandic 0.25)
+    against USE's 0.70."""
     cross_language_fact_sentences: int = 40
     """Facts of a story compared with its linked stories' sentences (its first ones: most corroborated first, then
     exclusives in turn per source): a bound on the sentences encoded per story."""

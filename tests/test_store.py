@@ -164,7 +164,7 @@ def test_a_schema_2_store_is_migrated_and_its_stale_briefings_marked_dirty(db):
     con.commit()
     con.close()
     store = Store(db)
-    assert store.schema_version == SCHEMA_VERSION == 7
+    assert store.schema_version == SCHEMA_VERSION == 8
     assert store.dirty_story_ids() == ["s1"]  # rebuilt by the next run
     members, version = store.story_members("s1")
     assert [a.id for a in members] == ["a1", "a2"] and version == 1
@@ -212,7 +212,7 @@ def test_a_schema_6_store_gets_the_link_tables_and_opening_it_twice_changes_noth
     con.close()
     for _ in range(2):
         store = Store(db)
-        assert store.schema_version == SCHEMA_VERSION == 7
+        assert store.schema_version == SCHEMA_VERSION == 8
         assert store.coverage(["s1"]) == {}
         store.close()
 
@@ -230,6 +230,63 @@ def test_a_linked_story_is_read_with_the_other_languages_coverage(any_db):
     with store.engine.connect() as conn:
         data = conn.execute(text("SELECT data FROM stories WHERE id = 's-en'")).scalar()
     assert "also_in" not in data
+
+
+def test_a_schema_7_store_gets_fact_mentions_and_its_linked_stories_facts_are_to_do(db):
+    store = linked_store(db)  # conftest.py
+    store.close()
+    con = sqlite3.connect(db)  # as schema 7 left it: links without the facts flag, no fact mentions
+    con.execute("DROP TABLE fact_mentions")
+    con.execute("DROP INDEX ix_story_links_facts")
+    con.execute("ALTER TABLE story_links DROP COLUMN facts")
+    con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    for _ in range(2):
+        store = Store(db)
+        assert store.schema_version == SCHEMA_VERSION == 8
+        assert store.pending_fact_stories(10) == ["s-de", "s-en"]  # the next run compares their facts
+        assert [c.language for c in store.get_story("s-en").also_in] == ["de"]
+        store.close()
+
+
+def test_a_fact_is_read_with_the_sentences_of_other_languages_that_state_it(any_db):
+    from tidings.crosslang import fact_key
+    from tidings.model import Fact, OtherLanguageMention
+
+    store = linked_store(any_db)
+    fact = Fact("All 212 passengers were brought ashore.", ["a1"], 1, exclusive_to="coastpost.example")
+    with store.transaction() as conn:
+        store.save_story(conn, Story(id="s-en", headline="s-en", article_ids=["a1", "a2"], facts=[fact]))
+        german = OtherLanguageMention(
+            "s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.", "nordblatt.example", 0.81
+        )
+        store.put_fact_mentions(conn, {"s-en": [(fact_key(fact.text), german)]})
+    [read] = store.get_story("s-en").facts
+    assert read.other_languages == [german]
+    assert read.independent_sources == 1  # another language's outlet does not change the count
+    assert store.pending_fact_stories(10) == ["s-de"]  # s-en is done
+    with store.engine.connect() as conn:
+        data = conn.execute(text("SELECT data FROM stories WHERE id = 's-en'")).scalar()
+    assert "other_languages" not in data  # the briefing never holds them
+    with store.transaction() as conn:  # s-en's briefing was rebuilt: its event's facts are to do again
+        store.set_links(conn, {"s-en": "s-de", "s-de": "s-de"}, touched=["s-en"])
+    assert store.pending_fact_stories(10) == ["s-de", "s-en"]
+    with store.transaction() as conn:  # relinked apart: the German sentence is no longer shown, and its rows go
+        store.set_links(conn, {"s-en": "s-en", "s-de": "s-de"})
+    assert store.get_story("s-en").facts[0].other_languages == []
+    assert store.fact_mentions("s-en") == {}
+
+
+def test_an_article_cleaned_again_makes_its_events_facts_across_languages_to_do(db):
+    store = linked_store(db)
+    with store.transaction() as conn:
+        store.put_fact_mentions(conn, {"s-en": [], "s-de": []})
+    assert store.pending_fact_stories(10) == []
+    [german] = store.get_articles(["d1"])
+    with store.transaction() as conn:
+        store.update_cleaned(conn, [german], [b""], np.zeros((1, 4), dtype=np.float32))
+    assert store.pending_fact_stories(10) == ["s-de", "s-en"]
 
 
 def test_relinking_replaces_the_links_of_the_stories_relinked(any_db):

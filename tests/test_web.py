@@ -703,3 +703,31 @@ def test_story_page_and_api_show_the_same_event_in_other_languages(tmp_path: Pat
     assert "Fähre läuft im Hafen von Marnia auf Grund" in page and "Alle 212 Fahrgäste" in page  # as written
     assert [(c["language"], c["articles"], c["story_id"]) for c in german] == [("de", 1, "s-de")]
     assert alone == []
+
+
+def test_story_page_and_api_show_a_fact_s_sentence_in_another_language(tmp_path: Path) -> None:
+    from conftest import linked_store
+    from tidings.crosslang import fact_key
+    from tidings.model import Fact, OtherLanguageMention, Story
+
+    db = str(tmp_path / "linked.db")
+    store = linked_store(db)
+    fact = Fact("All 212 passengers were brought ashore.", ["a1"], 1, exclusive_to="coastpost.example")
+    german = OtherLanguageMention(
+        "s-de", "de", "Deutsch", "d1", "Alle 212 Fahrgäste wurden an Land gebracht.", "nordblatt.example", 0.81
+    )
+    with store.transaction() as conn:
+        store.save_story(
+            conn, Story(id="s-en", headline="s-en", article_ids=["a1", "a2"], facts=[fact], independent_sources=2)
+        )  # one source would have no exclusives
+        store.put_fact_mentions(conn, {"s-en": [(fact_key(fact.text), german)]})
+    store.close()
+    with TestClient(create_app(db)) as c:
+        page = c.get("/stories/s-en").text
+        [read] = c.get("/api/stories/s-en").json()["facts"]
+    assert "also reported in" in page and "nordblatt.example" in page
+    assert '<q lang="de">Alle 212 Fahrgäste wurden an Land gebracht.</q>' in page
+    assert read["independent_sources"] == 1
+    assert [(m["language"], m["site"], m["story_id"]) for m in read["other_languages"]] == [
+        ("de", "nordblatt.example", "s-de")
+    ]

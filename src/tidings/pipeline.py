@@ -583,8 +583,10 @@ class Pipeline:
     # -- links across languages ---------------------------------------------------------------------------------
     def _link_languages(self) -> None:
         """Link the stories this run touched to the same event's stories in other languages (:mod:`tidings.
-        crosslang`), and store the links. Stories in one language only never load the multilingual model; without it
-        (an optional extra) there are no links, and one line in the log says so."""
+        crosslang`), and store the links; then compare the facts of the linked stories whose event or briefing changed
+        with the sentences of their event's other languages (at most ``cross_language_fact_stories`` a run). Stories
+        in one language only never load the multilingual model; without it (an optional extra) there are no links
+        and no facts across languages, and one line in the log says so."""
         touched, self._touched = sorted(self._touched), set()
         if not touched:
             return
@@ -595,7 +597,7 @@ class Pipeline:
         languages = sorted({language for _, language, _, _ in candidates if language})
         if len(languages) < 2:
             with self.store.transaction() as conn:  # one language: nothing to link (a merge may have left rows)
-                self.store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
+                self.store.set_links(conn, {sid: sid for sid, _, _, _ in candidates}, touched)
             return
         encoder = load_multilingual_encoder()
         if encoder is None:
@@ -607,7 +609,13 @@ class Pipeline:
             event_of = crosslang.link_stored_stories(self.store, candidates, encoder, c, wide, self.timer)
             event_of.update({sid: sid for sid, _, _, _ in candidates if sid not in event_of})  # merged away: unlinked
             with self.store.transaction() as conn:
-                self.store.set_links(conn, event_of)
+                self.store.set_links(conn, event_of, touched)
+        pending = self.store.pending_fact_stories(c.cross_language_fact_stories)
+        if pending:
+            with self.timer("facts across languages", len(pending)):
+                found = crosslang.corroborate_stored_stories(self.store, pending, encoder, c, wide, self.timer)
+                with self.store.transaction() as conn:
+                    self.store.put_fact_mentions(conn, found)
 
     # -- stories ----------------------------------------------------------------------------------------------
     def _rebuild_dirty_stories(self, progress: Progress) -> None:

@@ -428,6 +428,37 @@ class ClusterSettings:
     """At most this many stories (the most recently stored first) are linked in one run: the cost of a link step
     (one nearest-story search per story and other language, reading their stored vectors) stays bounded on a
     store of any size."""
+    cross_language_fact_min_cosine: float = 0.65
+    """A fact of a story linked to another language's story is also reported there (``crosslang.align_sentences``)
+    by each of that story's articles whose sentence is the most similar to the fact, at least this close by the
+    multilingual model (USE sentence vectors), and closest to this fact of all the story's facts (mutual). Chosen on
+    the calibration half of ``benchmarks/multilingual.py --facts --calibrate`` (WMT, documents split by a hash of the
+    doc id) as the lowest threshold at which at most 2% of sentences find a match in their translation's document
+    once their own translation is removed (same topic, not the fact: 0.60 5.1%, 0.65 1.8%, 0.70 0.8%); recall of
+    the translation 0.82 / 0.71 / 0.58 there, precision .999 at each (the best sentence of a translated document is
+    its translation). Tried: also requiring the best sentence to beat an article's second best by a margin (0.60
+    with a 0.15 margin: recall .76 at 2.0%): a second parameter for little, not adopted."""
+    cross_language_fact_wide_min_cosine: float = 0.88
+    """The same for a pair of stories one of which is in a language the multilingual model does not read (Ukrainian,
+    Czech, Icelandic, ...), by the wide encoder's sentence vectors (multilingual-e5-small, whose scores crowd near
+    the top: a sentence and another sentence of its translation's document score 0.80-0.86). Same criterion and
+    split: 0.84 30%, 0.86 7.7%, 0.88 1.7% of sentences matched with their translation removed; recall 0.88 / 0.74 /
+    0.45. With a margin over the second best (0.04) 0.86 gave recall .55 at 1.5%: not adopted (see above)."""
+    cross_language_fact_wide: bool = True
+    """Compare the facts of a pair with a language the multilingual model does not read by the wide encoder (when
+    installed); off, such pairs get no facts across languages. Its cost: ``benchmarks/crosslang_cost.py --limit
+    120`` (every story has a Ukrainian, Czech or Icelandic peer, the worst case) 12-17% of the run for the e5
+    sentence vectors (two runs), against 0.2-0.4% for USE's; report-half sentence recall 0.38 (Icelandic 0.25)
+    against USE's 0.70."""
+    cross_language_fact_sentences: int = 40
+    """Facts of a story compared with its linked stories' sentences (its first ones: most corroborated first, then
+    exclusives in turn per source): a bound on the sentences encoded per story."""
+    cross_language_fact_candidates: int = 200
+    """Sentences of a linked story (its facts' mentions, in fact order) that a story's facts are compared with: a
+    bound on the sentences encoded per linked story."""
+    cross_language_fact_stories: int = 500
+    """Stories whose cross-language facts one run computes (those of events a run touched, or whose links changed,
+    first in id order; the rest in the next runs): a bound on the cost of a run after an upgrade."""
     time_decay_days: float = 2.0
     """Time similarity = exp(-days between the article and the story's span / this)."""
     vector_lead_chars: int = 1000

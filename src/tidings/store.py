@@ -47,12 +47,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .model import Article, Document, LanguageCoverage, Story, WatchSource
+from .model import Article, Document, LanguageCoverage, OtherLanguageMention, Story, WatchSource
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """2: article ids from the raw input; the cleaner's memory of repeated lines and raw documents. 3: stories carry a
 ``version`` bumped whenever their articles change; a rebuild clears the dirty flag only if the version it read is
 still the story's (migrated from 2 by adding the column; stories whose briefing misses articles are marked dirty).
@@ -62,7 +62,10 @@ opening). 6: ``story_versions``, a digest of each briefing for "what's new" (new
 briefed story that has none its current briefing as version 1). 7: ``article_multilingual`` (each article's
 multilingual title + lead vector) and ``story_links`` (the event each story of another language's is linked to,
 :mod:`tidings.crosslang`): new tables, created on opening (nothing to migrate: a next run links the stories it
-touches). Each migration step checks what the store already
+touches). 8: ``fact_mentions`` (the sentences of linked stories in other languages that state each fact) and
+``story_links.facts`` (1 when they are computed for the story's links and briefing; migrated by adding the column
+at 0: the next run with the multilingual model computes them for every linked story, a bounded number per run).
+Each migration step checks what the store already
 has, so any older version reaches this one."""
 
 metadata = MetaData()
@@ -216,6 +219,22 @@ story_links_table = Table(
     # only linked stories have a row; stories of one event share event_id (the smallest story id of the group)
     Column("story_id", String(40), primary_key=True),
     Column("event_id", String(40), nullable=False, index=True),
+    # 1 when fact_mentions holds this story's facts against its event's other stories as they are now; 0: to do
+    Column("facts", Integer, nullable=False, default=0, server_default="0", index=True),
+)
+
+fact_mentions_table = Table(
+    "fact_mentions",
+    metadata,
+    # a sentence of another language's linked story that states one of the story's facts (tidings.crosslang)
+    Column("story_id", String(40), primary_key=True),
+    Column("fact", String(16), primary_key=True),  # crosslang.fact_key of the fact's text
+    Column("article_id", String(40), primary_key=True),  # one sentence per article and fact
+    Column("other_story_id", String(40), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("site", Text),
+    Column("text", Text, nullable=False),
+    Column("cosine", Float, nullable=False),
 )
 
 DEFAULT_STORY_VERSIONS = 50
@@ -340,6 +359,10 @@ class Store:
             self.mark_stale_stories(conn)
         if "batch" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
             conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN batch INTEGER")
+        if "facts" not in {c["name"] for c in inspect(conn).get_columns("story_links")}:
+            # every linked story's facts are still to be compared with its other languages' stories
+            conn.exec_driver_sql("ALTER TABLE story_links ADD COLUMN facts INTEGER NOT NULL DEFAULT 0")
+            conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_story_links_facts ON story_links (facts)")
         self._seed_story_versions(conn)
         conn.execute(
             update(meta_table).where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
@@ -637,8 +660,11 @@ class Store:
         the briefing is written and the flag cleared only if the story is still at that version; if a writer has
         changed its articles since (or merged it away), nothing is written, the story stays dirty and is rebuilt
         again (by that writer's run or the next). Returns whether the briefing was written."""
-        # also_in comes from the links when the story is read: a link never makes a briefing stale
-        data = json.dumps({k: v for k, v in story.to_dict().items() if k != "also_in"}, ensure_ascii=False)
+        # also_in and the facts' other_languages come from the links when the story is read: a link never makes a
+        # briefing stale
+        briefing = {k: v for k, v in story.to_dict().items() if k != "also_in"}
+        briefing["facts"] = [{k: v for k, v in f.items() if k != "other_languages"} for f in briefing["facts"]]
+        data = json.dumps(briefing, ensure_ascii=False)
         values = {
             "headline": story.headline,
             "first_seen": story.first_seen,
@@ -724,7 +750,24 @@ class Store:
             return None
         story = _row_to_story(row)
         story.also_in = self.coverage([story_id]).get(story_id, [])
+        if story.also_in:
+            from .crosslang import fact_key
+
+            linked = {c.story_id for c in story.also_in}
+            found = self.fact_mentions(story_id)
+            for fact in story.facts:
+                fact.other_languages = [m for m in found.get(fact_key(fact.text), []) if m.story_id in linked]
         return story
+
+    def briefings(self, ids: Iterable[str]) -> dict[str, Story]:
+        """The stored briefings of these stories as written (no links read), by id."""
+        ids = sorted(set(ids))
+        out: dict[str, Story] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(stories_table).where(stories_table.c.id.in_(ids[start : start + 500]))
+                out.update({row["id"]: _row_to_story(row) for row in conn.execute(query).mappings()})
+        return out
 
     def get_stories(self, ids: Iterable[str]) -> list[Story]:
         out = []
@@ -835,16 +878,74 @@ class Store:
                         rows.append((aid, title, head or "", vector))
         return out
 
-    def set_links(self, conn: Connection, event_of: dict[str, str]) -> None:
-        """Replace the links of these stories: a row for each story linked to another (event id not its own)."""
+    def set_links(self, conn: Connection, event_of: dict[str, str], touched: Iterable[str] = ()) -> None:
+        """Replace the links of these stories: a row for each story linked to another (event id not its own). The
+        facts across languages of every story of an event that changed (a story joined or left it) or holds a
+        ``touched`` story (its briefing was rebuilt) are marked to do; a story no longer linked loses them."""
         t = story_links_table
         ids = sorted(event_of)
-        for start in range(0, len(ids), 500):
-            conn.execute(delete(t).where(t.c.story_id.in_(ids[start : start + 500])))
         size = Counter(event_of.values())
-        rows = [{"story_id": sid, "event_id": e} for sid, e in event_of.items() if size[e] > 1]
+        new = {sid: e for sid, e in event_of.items() if size[e] > 1}
+        old: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            old.update({sid: (e, done) for sid, e, done in conn.execute(
+                select(t.c.story_id, t.c.event_id, t.c.facts).where(t.c.story_id.in_(chunk)))})
+            conn.execute(delete(t).where(t.c.story_id.in_(chunk)))
+        touched = set(touched)
+        changed = {sid for sid in ids if sid in touched or old.get(sid, (None, 0))[0] != new.get(sid)}
+        stale_events = {new[s] for s in changed if s in new} | {old[s][0] for s in changed if s in old}
+        rows = [{"story_id": sid, "event_id": e, "facts": 0 if sid in changed else old[sid][1]}
+                for sid, e in new.items()]
         if rows:
             conn.execute(insert(t), rows)
+        events = sorted(stale_events)
+        for start in range(0, len(events), 500):
+            conn.execute(update(t).where(t.c.event_id.in_(events[start : start + 500])).values(facts=0))
+        unlinked = sorted(sid for sid in ids if sid not in new and sid in old)
+        for start in range(0, len(unlinked), 500):
+            f = fact_mentions_table
+            conn.execute(delete(f).where(f.c.story_id.in_(unlinked[start : start + 500])))
+
+    def pending_fact_stories(self, limit: int) -> list[str]:
+        """Linked stories whose facts across languages are to be computed (``story_links.facts`` 0), at most
+        ``limit``, in id order."""
+        t = story_links_table
+        query = select(t.c.story_id).where(t.c.facts == 0).order_by(t.c.story_id).limit(limit)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def put_fact_mentions(
+        self, conn: Connection, found: dict[str, list[tuple[str, OtherLanguageMention]]]
+    ) -> None:
+        """Replace each story's sentences of other languages (``found[story]``: (fact key, mention) pairs) and mark
+        its facts across languages done."""
+        f, t = fact_mentions_table, story_links_table
+        ids = sorted(found)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            conn.execute(delete(f).where(f.c.story_id.in_(chunk)))
+            conn.execute(update(t).where(t.c.story_id.in_(chunk)).values(facts=1))
+        rows = [{"story_id": sid, "fact": key, "article_id": m.article_id, "other_story_id": m.story_id,
+                 "language": m.language, "site": m.site, "text": m.text, "cosine": m.cosine}
+                for sid, pairs in found.items() for key, m in pairs]
+        if rows:
+            conn.execute(insert(f), rows)
+
+    def fact_mentions(self, story_id: str) -> dict[str, list[OtherLanguageMention]]:
+        """A story's sentences of other languages by fact key, closest first."""
+        from .crosslang import language_name
+
+        f = fact_mentions_table
+        query = select(f).where(f.c.story_id == story_id).order_by(f.c.fact, f.c.cosine.desc(), f.c.article_id)
+        out: dict[str, list[OtherLanguageMention]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query).mappings():
+                out.setdefault(row["fact"], []).append(OtherLanguageMention(
+                    story_id=row["other_story_id"], language=row["language"],
+                    language_name=language_name(row["language"]), article_id=row["article_id"], text=row["text"],
+                    site=row["site"], cosine=round(float(row["cosine"]), 3)))
+        return out
 
     def coverage(self, story_ids: list[str]) -> dict[str, list[LanguageCoverage]]:
         """For each story, the other stories of its event (one per other language, most articles first): their
@@ -1063,6 +1164,10 @@ class Store:
                 .where(stories_table.c.id.in_(stories))
                 .values(dirty=1, version=stories_table.c.version + 1)
             )
+            # their sentences changed: the facts across languages of their events are to do again
+            t = story_links_table
+            events = select(t.c.event_id).where(t.c.story_id.in_(stories)).scalar_subquery()
+            conn.execute(update(t).where(t.c.event_id.in_(events)).values(facts=0))
 
     # -- sentence vector cache --------------------------------------------------------------------------------
     def get_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:

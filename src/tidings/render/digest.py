@@ -62,6 +62,9 @@ class Digest:
     # shared facts whose mentions give a figure differently (fact text -> the conflicts): the fact's count must not
     # read as agreement on that figure
     figures_differ: dict[str, list[Conflict]] = field(default_factory=dict)
+    # facts that other languages' stories also state and that no section above lists (a story of one source has no
+    # exclusives; a one-source fact another outlet echoes is listed apart), in story order
+    across_languages: list[Fact] = field(default_factory=list)
 
 
 def quote_sources(q: Quote) -> list[str]:
@@ -115,6 +118,9 @@ def make_digest(story: Story) -> Digest:
     top = top[:TOP_FACTS]
     chosen = {id(f) for f in top}
     differ = {f.text: found for f in shared if (found := differing_figures(f, story.conflicts))}
+    exclusives = exclusives_by_outlet(story)
+    echoed = [f for f in story.facts if f.independent_sources <= 1 and f.echoed_by and story.independent_sources > 1]
+    listed = {id(f) for f in shared} | {id(f) for _, facts in exclusives for f in facts} | {id(f) for f in echoed}
     return Digest(
         figures_differ=differ,
         summary=summary,
@@ -122,8 +128,9 @@ def make_digest(story: Story) -> Digest:
         conflicts=story.conflicts,
         speakers=speaker_lines(story.quotes),
         other_shared=[f for f in shared if id(f) not in chosen],
-        exclusives=exclusives_by_outlet(story),
-        echoed=[f for f in story.facts if f.independent_sources <= 1 and f.echoed_by and story.independent_sources > 1],
+        exclusives=exclusives,
+        echoed=echoed,
+        across_languages=[f for f in story.facts if f.other_languages and id(f) not in listed],
     )
 
 

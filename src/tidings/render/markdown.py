@@ -48,13 +48,18 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in ids if i in cite)
 
+    def other_languages(fact: Fact) -> list[str]:
+        return [f"  - also reported in {md(m.language_name)} by {md(m.site or 'unknown site')}: “{md(m.text)}”"
+                for m in fact.other_languages]
+
     def fact_line(fact: Fact) -> str:
         differ = "".join(
             f" (figures differ: {md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
             + ")"
             for c in digest.figures_differ.get(fact.text, [])
         )
-        return f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}{differ}"
+        line = f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}{differ}"
+        return "\n".join([line, *other_languages(fact)])
 
     lines = [f"## {md(story.headline)}", ""]
     lines.append(
@@ -91,6 +96,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             + f" from {plural(len(digest.exclusives), 'source')}",
             plural(len(digest.echoed), "one-source fact") + " close to another's",
             plural(len(story.events), "dated event"),
+            *([plural(len(digest.across_languages), "fact") + " also reported in other languages"]
+              if digest.across_languages else []),
             plural(len(story.quotes), "quote"),
             plural(len(story.figures), "figure"),
             plural(len(story.article_ids), "source"),
@@ -120,10 +127,16 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             source, facts = group
             which = f" {marks([group.article_id])}" if group.article_id else ""  # an article of an unknown site
             lines += ["", f"##### Only in {md(source)}{which} ({plural(len(facts), 'fact')})", ""]
-            lines += [f"- {md(f.text)} {marks(f.article_ids)}" for f in facts]
+            for f in facts:
+                lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
     if digest.echoed:
         lines += ["", "#### One source's words, close to another's", ""]
-        lines += [f"- {md(f.text)} {marks(f.article_ids)} (close: {marks(f.echoed_by)})" for f in digest.echoed]
+        for f in digest.echoed:
+            lines += [f"- {md(f.text)} {marks(f.article_ids)} (close: {marks(f.echoed_by)})", *other_languages(f)]
+    if digest.across_languages:
+        lines += ["", "#### Also reported in other languages", ""]
+        for f in digest.across_languages:
+            lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
     if story.quotes:
         lines += ["", "#### All quotes", ""]
         lines += [

@@ -477,6 +477,9 @@ class ClusterSettings:
     """Weight of the indicator 'article and story both have numbers'."""
     figures_support_weight: float = 0.596
     """Weight of the support of the article's numbers in the story (as for names)."""
+    places_clash_weight: float = -2.0
+    """Weight of the indicator 'article and story each name where their event happened, and neither mentions a place
+    of the other' (``cluster._places``: datelines, capitalised runs after 'in', 'at', 'near', ...)."""
     time_weight: float = 11.04
     """Weight of the time similarity (exp(-days apart / time_decay_days) times the best embedding cosine with the
     story, times the dated shares of both sides) in *ranking* the candidates the content accepts; it never decides a

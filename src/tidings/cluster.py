@@ -232,6 +232,8 @@ def _places(title: str, lead: str) -> frozenset[str]:
                 word = nxt.strip("\"“”‘’'()[],;:!?")
                 if not _NAME_WORD.fullmatch(word) or (not run and word.lower() in _NOT_PLACES):
                     break
+                if word.replace(".", "").isupper() or any(ch.isdigit() for ch in word):
+                    break  # an acronym or a code ('at CNN', 'in COVID-19 cases', 'at UFC 244', 'in U.S.'), no town
                 run.append(word)
                 if nxt[-1] in ",;:!?)\"”":  # 'in Portland, Ore.': the run ends at the comma
                     break

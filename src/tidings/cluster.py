@@ -11,26 +11,27 @@ embeddings) and the best cosine with one of the story's exemplars (first and lat
 title+lead keywords, of capitalised-name tokens and of numbers (years, magnitudes, prices) against the story's
 bounded counters, with the *support* of the article's names and numbers (the share of the story's members that
 mention them: a new person, place or date, or one only a stray member brought in, speaks against the join) and
-whether both sides have any; time similarity to the story's span (times the best embedding cosine: being of the
-same day says nothing for unrelated articles) and whether both are dated, both weighted by the share of the story's
-members that have a date (one dated member does not make a story of undated ones 'of that
-day'; an undated article or story gets no time terms at all, neither for nor against); the story's coherence
-(mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
-candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights fitted
-by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a candidate when
-its score is positive, some member of the story is at least ``min_cosine`` close and the story's centroid at least
-``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
-(:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
-days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
-unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
-After a join, the grown story is compared with the other candidates
-the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
-(recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
-scores each of the batch's articles again against the stories as they are then, without itself, and moves it when
-another story now beats its own: the article that joined a young story of another event before its own event's
-story existed goes where it belongs, and an article left alone in its story (its event's first, passed by when the
-next ones opened a story of their own) joins the story the gate now accepts it in (``singleton_margin``). Only the
-batch's own articles move; stored ones keep their story.
+whether both sides have any; whether the two name disjoint places for their event (a dateline or a name after 'in',
+'at', 'near' on each side, and neither mentions the other's: protests in Oakland and in Seattle on one weekend, two
+wildfires, which embeddings and keywords take for one event); time similarity to the story's span (times the best
+embedding cosine: being of the same day says nothing for unrelated articles) and whether both are dated, both
+weighted by the share of the story's members that have a date (one dated member does not make a story of undated
+ones 'of that day'; an undated article or story gets no time terms at all, neither for nor against); the story's
+coherence (mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest
+other candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights
+fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a
+candidate when its score is positive, some member of the story is at least ``min_cosine`` close and the story's
+centroid at least ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
+(:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other days
+out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated
+stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared
+with the other candidates the article would also have joined, and merges with one whose story-to-story score clears
+``merge_margin`` (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass
+(``reassign_margin``) scores each of the batch's articles again against the stories as they are then, without
+itself, and moves it when another story now beats its own: the article that joined a young story of another event
+before its own event's story existed goes where it belongs, and an article left alone in its story (its event's
+first, passed by when the next ones opened a story of their own) joins the story the gate now accepts it in
+(``singleton_margin``). Only the batch's own articles move; stored ones keep their story.
 
 A story holds one language (its first member's): the encoder's vectors of two languages are not comparable. In a
 language the encoder does not read (``encoder_languages``) its cosines are no evidence at all (to an English model

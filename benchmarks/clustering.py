@@ -21,14 +21,17 @@ for tidings). On the AllSides crawl, tidings also runs with a seeded 10% of the 
 pages without a date; agglomerative clustering and HDBSCAN use no dates). Each baseline is shown twice: "oracle"
 (parameters chosen on the very labels it is scored on, as the issue asks for agglomerative clustering) and "train"
 (parameters chosen on the same train split as tidings' gate: NeuS train, ECB+ topics 1-35, per gold level), the fair
-comparison.
+comparison. Last, the WMT English originals (``wmt-newstest``, 96 undated articles, each its own event; never used
+to fit): multi-article stories and those that mix articles, with and without the places clash, listed to be read.
 
     .venv/bin/python benchmarks/clustering.py                  # all tables (a few minutes on 2 cores)
     .venv/bin/python benchmarks/clustering.py --no-bertopic    # skip BERTopic
     .venv/bin/python benchmarks/clustering.py --fit            # refit the gate (~15 min), print ClusterSettings values
     .venv/bin/python benchmarks/clustering.py --refine         # only the coordinate search from the current gate
-    .venv/bin/python benchmarks/clustering.py --only ecbplus   # one set only (allsides | neus | ecbplus)
+    .venv/bin/python benchmarks/clustering.py --only ecbplus   # one set only (allsides | neus | ecbplus | wmt)
     .venv/bin/python benchmarks/clustering.py --limit 1500     # quick run on the first stories of each set
+    .venv/bin/python benchmarks/clustering.py --tune-clash     # places_clash_weight on a grid, train streams only
+    .venv/bin/python benchmarks/clustering.py --set places_clash_weight=0   # any ClusterSettings number changed
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from corpora import (
     load_allsides_crawl,
     load_ecbplus,
     load_neus,
+    load_wmt_english,
 )
 from tidings.cluster import FEATURES, RANK_ONLY, StoryClusterer
 from tidings.model import Article
@@ -466,6 +470,27 @@ def tune_window(streams: list[tuple[list[Item], np.ndarray]], start: ClusterSett
     return best[1]
 
 
+def tune_clash(streams: list[tuple[list[Item], np.ndarray]], start: ClusterSettings) -> ClusterSettings:
+    """``places_clash_weight`` (two sides naming disjoint places of their event) on a grid, the other weights as
+    fitted, for the mean B-cubed F1 of one-batch runs of the train streams; each stream's F1 and share of mixing
+    multi-article stories printed beside it."""
+    best: tuple[float, ClusterSettings] | None = None
+    for weight in (0.0, -1.0, -2.0, -4.0, -99.0):
+        candidate = dataclasses.replace(start, places_clash_weight=weight)
+        scores, mixes = [], []
+        for it, e in streams:
+            labels, gold = run_tidings(it, e, candidate), [i.story for i in it]
+            scores.append(bcubed(labels, gold)[2])
+            mixes.append(mixed(labels, gold)[0])
+        f1 = float(np.mean(scores))
+        print(f"  places_clash_weight {weight}: mean F1 {f1:.4f} ({' / '.join(f'{x:.4f}' for x in scores)}); "
+              f"mixed {' / '.join(f'{x:.1%}' for x in mixes)}", file=sys.stderr, flush=True)
+        if best is None or f1 > best[0] + 1e-4:
+            best = (f1, candidate)
+    assert best is not None
+    return best[1]
+
+
 def limit_stream(items: list[Item], emb: np.ndarray, limit: int | None) -> tuple[list[Item], np.ndarray]:
     """:func:`limit_stories` with the matching embedding rows."""
     chosen = {i.id for i in limit_stories(items, limit)}
@@ -656,6 +681,35 @@ def evaluate(
                       f"{unread} more hold a pair not judged")
 
 
+def evaluate_wmt(settings: ClusterSettings) -> None:
+    """The WMT English originals (undated; never used to fit anything): every article is its own event, so each
+    multi-article story mixes events unless its articles truly report one; the mixing stories are listed to be
+    read. Beside the gate as set, the same gate without the places clash (``places_clash_weight`` 0)."""
+    items = load_wmt_english()
+    emb = article_embeddings("wmt-en", items)
+    gold = [i.story for i in items]
+    print(f"\n### WMT English originals (undated, held out: never used to fit; {len(items)} articles, each its own "
+          "event)\n")
+    print("| clusterer | B³ precision | B³ recall | B³ F1 | multi-article stories | of them mixing articles |")
+    print("|---|---:|---:|---:|---:|---:|")
+    listed: list[tuple[str, list[list[Item]]]] = []
+    for name, s in (("tidings, without the places clash", dataclasses.replace(settings, places_clash_weight=0.0)),
+                    (f"tidings (places_clash_weight {settings.places_clash_weight})", settings)):
+        labels = run_tidings(items, emb, s)
+        p, r, f = bcubed(labels, gold)
+        members: dict[str, list[Item]] = {}
+        for label, item in zip(labels, items, strict=True):
+            members.setdefault(label, []).append(item)
+        multi = [m for m in members.values() if len(m) > 1]
+        mixing = [m for m in multi if len({i.story for i in m}) > 1]
+        print(f"| {name} | {p:.3f} | {r:.3f} | {f:.3f} | {len(multi)} | {len(mixing)} |")
+        listed.append((name, mixing))
+    for name, mixing in listed:
+        print(f"\nMixing stories, {name}:")
+        for m in mixing:
+            print("- " + " / ".join(f"{i.story.rsplit('/', 1)[-1]}: {i.title[:60]}" for i in m))
+
+
 def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
     """The first stories of a set until ``limit`` articles (whole gold stories, for quick runs)."""
     if not limit or len(items) <= limit:
@@ -675,13 +729,17 @@ def main() -> None:
                         help="with --fit: no coordinate search, and the tuning streams (with the crawl's first half)")
     parser.add_argument("--tune", action="store_true",
                         help="choose window_days and the bias on the train streams + the crawl's first half")
+    parser.add_argument("--tune-clash", action="store_true",
+                        help="choose places_clash_weight on the train streams + the crawl's first half")
     parser.add_argument("--refine", action="store_true",
                         help="only the coordinate search (and reassign margin) from the current gate, on train")
     parser.add_argument("--limit", type=int, default=None, help="at most this many articles per set (whole stories)")
     parser.add_argument("--runs", type=int, default=4, help="also run tidings split into this many runs (1 = off)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="run with a ClusterSettings number changed (e.g. places_clash_weight=-2)")
     parser.add_argument("--no-bertopic", action="store_true")
     parser.add_argument("--no-hdbscan", action="store_true")
-    parser.add_argument("--only", choices=["allsides", "neus", "ecbplus"], default=None)
+    parser.add_argument("--only", choices=["allsides", "neus", "ecbplus", "wmt"], default=None)
     args = parser.parse_args()
     if not CORPORA.exists():
         sys.exit(f"{CORPORA} is absent: the benchmark reads ../shared/corpora at run time")
@@ -707,16 +765,19 @@ def main() -> None:
         return [items[k] for k in idx], emb[idx]
 
     settings = ClusterSettings()
-    if args.fit or args.refine or args.tune:
+    for assignment in args.set:
+        name, value = assignment.split("=", 1)
+        settings = dataclasses.replace(settings, **{name: float(value)})
+    if args.fit or args.refine or args.tune or args.tune_clash:
         streams = [
             subset(neus, neus_emb, lambda i: i.split == "train" and i.story not in in_crawl),
             subset(ecb, ecb_emb, lambda i: i.split != "test"),
         ]
-        if args.tune:
+        if args.tune or args.tune_clash:
             streams = [limit_stream(*streams[0], 3000), streams[1],
                        subset(crawl, crawl_emb, lambda i: (i.published or "") < crawl_split)]
-            settings = tune_window(streams, settings)
-        if args.tune:
+            settings = tune_window(streams, settings) if args.tune else tune_clash(streams, settings)
+        if args.tune or args.tune_clash:
             pass
         elif args.fit:
             if args.fit_quick:  # the logistic fit and the bias / merge margin only, on the tuning streams
@@ -767,6 +828,8 @@ def main() -> None:
             dated = sum(1 for i in items if i.published)
             golds = {"event level (subtopic)": [i.story for i in items], "topic level": [str(i.topic) for i in items]}
             evaluate(f"{label}; {dated} dated", items, emb, settings, golds, baselines, args.runs, train)
+    if args.only in (None, "wmt"):
+        evaluate_wmt(settings)
 
 
 if __name__ == "__main__":

@@ -150,6 +150,21 @@ def load_allsides_crawl() -> list[Item]:
     return items
 
 
+def load_wmt_english() -> list[Item]:
+    """The English originals of the WMT 2021-2023 news test sets (``wmt-newstest/documents.jsonl.gz``: 96 articles,
+    no dates, translations left out). Each article is its own gold story (``story`` = its ``doc``), so a
+    multi-article story mixes articles, unless they happen to report one event (a few do). ``split`` is "wmt"."""
+    items: list[Item] = []
+    with gzip.open(CORPORA / "wmt-newstest" / "documents.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            raw = json.loads(line)
+            if raw["is_translation"] or raw["language"] != "en":
+                continue
+            items.append(Item(id=f"wmt-{n}", title=raw["title"], text=raw["text"], published=None, split="wmt",
+                              story=raw["doc"]))
+    return items
+
+
 def write_jsonl(items: list[Item], path: Path) -> None:
     """Items as the JSONL ``tidings run`` reads (title, text, url, published, site, story)."""
     with open(path, "w", encoding="utf-8") as fh:

@@ -540,3 +540,40 @@ def test_in_a_language_the_encoder_does_not_read_only_articles_that_share_words_
             assert assigned["r0"] == assigned["r1"] != assigned["r2"]
         else:  # said to be a language the encoder reads, the cosine 0.9 puts all three together
             assert len(set(assigned.values())) == 1
+
+
+PROTESTS = [
+    ("Courthouse set on fire during protest in Lowmere",
+     "Protesters set fire to a courthouse and damaged a police station in Lowmere late on Saturday, police said."),
+    ("Fires and pepper spray as protest march turns violent",
+     "BRANTFORD - Protesters set fires and police used pepper spray as a march through the city turned violent late "
+     "on Saturday."),
+    ("Police count the damage after the courthouse fire",
+     "Police in Lowmere said the protesters who set the courthouse on fire on Saturday also damaged a police "
+     "station."),
+]
+
+
+def test_two_reports_of_one_kind_naming_different_places_stay_apart() -> None:
+    """Two protests of one weekend, each report naming where it happened (Lowmere; a Brantford dateline), neither
+    mentioning the other's place: two events, even where the rest of the content alone would join them (here by
+    half the clash's weight). A follow-up naming the same place joins its story."""
+    weight = ClusterSettings().places_clash_weight
+    assert weight < 0, "a clash of places speaks against a join"
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0, "places_clash_weight": weight}
+    cosine = 0.6  # as close as two reports of one kind of event; the gate's score without the clash is -weight / 2
+    settings = ClusterSettings(bias=-10.0 * cosine + abs(weight) / 2, **only_dense)
+    articles = [Article(id=f"a{k}", origin=f"p{k}", title=title, text=text) for k, (title, text) in enumerate(PROTESTS)]
+    vectors = _unit_vectors_at(cosine, len(articles))
+    clusterer = StoryClusterer(settings)
+    story = clusterer.place(articles[0], vectors[0], None)
+    clash = FEATURES.index("places_clash")
+    (elsewhere, features_elsewhere), = clusterer.candidates(articles[1], vectors[1])
+    (same_place, features_same), = clusterer.candidates(articles[2], vectors[2])
+    assert elsewhere == same_place == story
+    assert features_elsewhere[clash] == 1.0 and features_same[clash] == 0.0
+    assigned = StoryClusterer(settings).assign(articles, vectors)
+    assert partition(assigned) == {frozenset({"a0", "a2"}), frozenset({"a1"})}
+    # without the clash the same content joins all three: the places decided
+    blind = StoryClusterer(dataclasses.replace(settings, places_clash_weight=0.0)).assign(articles, vectors)
+    assert len(set(blind.values())) == 1

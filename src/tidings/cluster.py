@@ -11,26 +11,27 @@ embeddings) and the best cosine with one of the story's exemplars (first and lat
 title+lead keywords, of capitalised-name tokens and of numbers (years, magnitudes, prices) against the story's
 bounded counters, with the *support* of the article's names and numbers (the share of the story's members that
 mention them: a new person, place or date, or one only a stray member brought in, speaks against the join) and
-whether both sides have any; time similarity to the story's span (times the best embedding cosine: being of the
-same day says nothing for unrelated articles) and whether both are dated, both weighted by the share of the story's
-members that have a date (one dated member does not make a story of undated ones 'of that
-day'; an undated article or story gets no time terms at all, neither for nor against); the story's coherence
-(mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest other
-candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights fitted
-by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a candidate when
-its score is positive, some member of the story is at least ``min_cosine`` close and the story's centroid at least
-``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
-(:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other
-days out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of
-unrelated stories: with time in the score, 'same day' outvoted 'different content'.)
-After a join, the grown story is compared with the other candidates
-the article would also have joined, and merges with one whose story-to-story score clears ``merge_margin``
-(recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass (``reassign_margin``)
-scores each of the batch's articles again against the stories as they are then, without itself, and moves it when
-another story now beats its own: the article that joined a young story of another event before its own event's
-story existed goes where it belongs, and an article left alone in its story (its event's first, passed by when the
-next ones opened a story of their own) joins the story the gate now accepts it in (``singleton_margin``). Only the
-batch's own articles move; stored ones keep their story.
+whether both sides have any; whether the two name disjoint places for their event (a dateline or a name after 'in',
+'at', 'near' on each side, and neither mentions the other's: protests in Oakland and in Seattle on one weekend, two
+wildfires, which embeddings and keywords take for one event); time similarity to the story's span (times the best
+embedding cosine: being of the same day says nothing for unrelated articles) and whether both are dated, both
+weighted by the share of the story's members that have a date (one dated member does not make a story of undated
+ones 'of that day'; an undated article or story gets no time terms at all, neither for nor against); the story's
+coherence (mean cosine of its members with its centroid); and the margin of this candidate's cosine over the closest
+other candidate. Content decides, time only gates and breaks ties: a linear gate over the content features (weights
+fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.settings.ClusterSettings`) accepts a
+candidate when its score is positive, some member of the story is at least ``min_cosine`` close and the story's
+centroid at least ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
+(:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other days
+out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated
+stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared
+with the other candidates the article would also have joined, and merges with one whose story-to-story score clears
+``merge_margin`` (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass
+(``reassign_margin``) scores each of the batch's articles again against the stories as they are then, without
+itself, and moves it when another story now beats its own: the article that joined a young story of another event
+before its own event's story existed goes where it belongs, and an article left alone in its story (its event's
+first, passed by when the next ones opened a story of their own) joins the story the gate now accepts it in
+(``singleton_margin``). Only the batch's own articles move; stored ones keep their story.
 
 A story holds one language (its first member's): the encoder's vectors of two languages are not comparable. In a
 language the encoder does not read (``encoder_languages``) its cosines are no evidence at all (to an English model
@@ -48,7 +49,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -74,6 +75,7 @@ FEATURES = (
     "figures",
     "figures_both",
     "figures_support",
+    "places_clash",
     "time",
     "dated",
     "coherence",
@@ -93,6 +95,27 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+|\n+")
 _NAME_WORD = re.compile(r"[A-Z][\w'’.\-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
+# A dateline opening a paragraph: 'OAKLAND, Ca. -- ...', 'SEATTLE - ...', 'JAKARTA, Indonesia (Reuters) - ...'
+_DATELINE = re.compile(
+    r"^[\"“'‘]?([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3})(?:, ([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,2}))?"
+    r"\s*(?:\([^)\n]{1,40}\)\s*)?(?:[-–—]+|:)\s",
+    re.MULTILINE,
+)
+_LOCATIVES = frozenset({"in", "at", "near", "outside", "off", "across", "around", "throughout"})
+"""Words after which a capitalised run names where something happens ('a fire in Jurupa Valley')."""
+_NOT_PLACES = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "week", "weeks",
+})
+"""Capitalised words that follow a locative word without naming a place ('in March', 'on Sunday')."""
+_GENERIC_PLACE_WORDS = frozenset({
+    "county", "city", "valley", "state", "province", "district", "region", "island", "islands", "north", "south",
+    "east", "west", "northern", "southern", "eastern", "western", "central", "new", "san", "santa", "st", "saint",
+    "lake", "river", "mount", "beach", "bay", "port", "fort", "park", "street", "road", "square", "airport",
+    "university", "hospital",
+})
+"""Words that many place names share ('Lassen County', 'Riverside County'): a shared one says nothing about the
+place being the same, so they are left out of an article's places."""
 _FIGURE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
 
 @cache
@@ -185,6 +208,56 @@ def _names(title: str, lead: str, title_weight: float) -> dict[str, float]:
     return out
 
 
+def _name_key(word: str) -> str:
+    """The key of a name token, as :func:`_names` makes it ('Oakland's' -> 'oakland')."""
+    return _POSSESSIVE.sub("", word).strip(".-").lower()
+
+
+def _places(title: str, lead: str) -> frozenset[str]:
+    """Name tokens of the places an article says its event happened in: datelines opening a paragraph ('SEATTLE -',
+    'OAKLAND, Ca. --') and capitalised runs after a locative word ('a courthouse in Oakland', 'off Sumatra'), in the
+    title (unless it is in Headline Case) and the lead. Words many place names share ('County', 'New') are left out.
+    No gazetteer: a run after 'in' may name an institution ('in Congress'), and a town and its state do not match,
+    so the set is evidence to weigh, not a fact (see :func:`_places_clash`)."""
+    stop = _stop_words()
+    out: set[str] = set()
+    for match in _DATELINE.finditer(lead):
+        out.update(_name_key(word) for part in match.groups() for word in (part or "").split())
+    for text in ([lead] if _is_title_case(title) else [title, lead]):
+        tokens = text.split()
+        for i, tok in enumerate(tokens[:-1]):
+            if tok.lower() not in _LOCATIVES:
+                continue
+            run: list[str] = []
+            for nxt in tokens[i + 1 : i + 5]:
+                word = nxt.strip("\"“”‘’'()[],;:!?")
+                if not _NAME_WORD.fullmatch(word) or (not run and word.lower() in _NOT_PLACES):
+                    break
+                if word.replace(".", "").isupper() or any(ch.isdigit() for ch in word):
+                    break  # an acronym or a code ('at CNN', 'in COVID-19 cases', 'at UFC 244', 'in U.S.'), no town
+                run.append(word)
+                if nxt[-1] in ",;:!?)\"”":  # 'in Portland, Ore.': the run ends at the comma
+                    break
+            out.update(_name_key(word) for word in run)
+    return frozenset(
+        k for k in out if len(k) > 1 and k not in stop and k not in _NOT_PLACES and k not in _GENERIC_PLACE_WORDS
+    )
+
+
+def _places_clash(places: Collection[str], names: Collection[str], story_places: Collection[str],
+                  story_names: Collection[str]) -> float:
+    """1 when both sides name where their event happened and neither side mentions any place of the other at all
+    (Seattle vs Oakland, California; Aceh vs Java): two events of one kind in two places, which embeddings and
+    keywords take for one. 0 when either side names no place (no evidence either way)."""
+    if not places or not story_places:
+        return 0.0
+    if any(p in story_places or p in story_names for p in places):
+        return 0.0
+    if any(p in places or p in names for p in story_places):
+        return 0.0
+    return 1.0
+
+
 def _figures(title: str, lead: str, title_weight: float) -> dict[str, float]:
     """Numbers of title and lead ("2013", "6.1", "13,000"): years, magnitudes, tolls and prices tell apart two events
     of the same kind (two earthquakes, two acquisitions) that words and embeddings mix up. Single digits are too
@@ -232,6 +305,7 @@ class _Doc:
     terms: dict[str, float]
     names: dict[str, float]
     figures: dict[str, float]
+    places: frozenset[str]
     time: float | None
     copy_of: str | None
     language: str | None = None  # primary subtag, lower case ('en', 'ru'); None when unknown
@@ -253,6 +327,7 @@ class _Story:
     figures: dict[str, float] = field(default_factory=dict)
     names_df: dict[str, float] = field(default_factory=dict)  # members mentioning each name (capped like names)
     figures_df: dict[str, float] = field(default_factory=dict)
+    places: dict[str, float] = field(default_factory=dict)  # members naming each place (capped like names)
     exemplars: list[np.ndarray] = field(default_factory=list)  # first and latest member vectors (bounded)
     first: float | None = None
     last: float | None = None
@@ -435,6 +510,7 @@ class StoryClusterer:
             terms=_keywords(title, lead, self.settings.title_weight),
             names=_names(title, lead, self.settings.title_weight),
             figures=_figures(title, lead, self.settings.title_weight),
+            places=_places(title, lead),
             time=parse_time(article.published),
             copy_of=article.copy_of,
             language=primary_language(article.language),
@@ -541,14 +617,17 @@ class StoryClusterer:
             starts = np.cumsum([0] + [len(m) for m in matrices[:-1]])
             best = np.maximum.reduceat(np.vstack(matrices) @ doc.vector, starts)
             nearest[with_exemplars] = np.maximum(nearest[with_exemplars], best)
-        sparse_gain = sum(max(0.0, getattr(self.settings, f"{f}_weight")) for f in ("lexical", "names", "figures"))
+        sparse_gain = sum(
+            max(0.0, getattr(self.settings, f"{f}_weight")) for f in ("lexical", "names", "figures", "places_clash")
+        )
         scored = []
         for story, d, n, c, m in zip(stories, dense, nearest, coherence, margins, strict=True):
             gap = self._story_time_gap(doc.time, story)
-            features = self._features(float(d), float(n), sparse_a, story, gap, float(c), float(m), sparse=False)
+            features = self._features(float(d), float(n), sparse_a, doc.places, story, gap, float(c), float(m),
+                                      sparse=False)
             score = self.score(features)
             if exact or score + sparse_gain > 0:
-                features = self._features(float(d), float(n), sparse_a, story, gap, float(c), float(m))
+                features = self._features(float(d), float(n), sparse_a, doc.places, story, gap, float(c), float(m))
                 score = self.score(features)
             scored.append((score, story, features))
         # stories the content accepts first, then by rank (the time terms break ties), then by age
@@ -560,6 +639,7 @@ class StoryClusterer:
         dense: float,
         nearest: float,
         sparse_a: tuple[tuple[dict[str, float], float], ...],
+        places_a: Collection[str],
         story: _Story,
         gap: float | None,
         coherence: float,
@@ -568,15 +648,16 @@ class StoryClusterer:
         share: float = 1.0,
     ) -> np.ndarray:
         """Gate features in :data:`FEATURES` order. ``sparse_a`` = the article's (or story's) TF-IDF keywords, names
-        and figures with their norms. The ``*_both`` indicators say that both sides have names (figures): then a
-        low overlap is a disagreement (two different people, places or dates), not an absence of evidence."""
+        and figures with their norms, ``places_a`` its places (:func:`_places`). The ``*_both`` indicators say that
+        both sides have names (figures): then a low overlap is a disagreement (two different people, places or
+        dates), not an absence of evidence."""
         terms_a, names_a, figures_a = sparse_a
         # the time terms count as far as both sides are dated: ``share`` of the article side (1 for a dated
         # article, a story's dated share in story-to-story pairs), the story's dated share; and closeness in time
         # speaks for a join only as far as the content is close too (a news day has many unrelated stories)
         dated = 0.0 if gap is None else share * story.dated_share
         time_sim = 0.0 if gap is None else dated * math.exp(-gap / self.settings.time_decay_days) * max(nearest, 0.0)
-        lexical = names = figures = names_support = figures_support = 0.0
+        lexical = names = figures = names_support = figures_support = clash = 0.0
         if sparse:
             terms_norm, names_norm, figures_norm = self._story_norms(story)
             lexical = self._cosine(terms_a, story.terms, terms_norm)
@@ -584,6 +665,7 @@ class StoryClusterer:
             figures = self._cosine(figures_a, story.figures, figures_norm)
             names_support = _support(names_a[0], story.names_df, story.n)
             figures_support = _support(figures_a[0], story.figures_df, story.n)
+            clash = _places_clash(places_a, names_a[0], story.places, story.names)
         return np.array(
             [
                 dense,
@@ -595,6 +677,7 @@ class StoryClusterer:
                 figures,
                 1.0 if figures_a[1] > 0 and story.figures else 0.0,
                 figures_support,
+                clash,
                 time_sim,
                 dated,
                 coherence,
@@ -625,7 +708,7 @@ class StoryClusterer:
             nearest = max(dense, float(np.max(a.exemplar_matrix @ b.exemplar_matrix.T)))
         sparse_a = (self._weighted(a.terms), self._weighted(a.names), self._weighted(a.figures))
         return self._features(
-            dense, nearest, sparse_a, b, gap, min(a.coherence, b.coherence), 0.0, share=a.dated_share
+            dense, nearest, sparse_a, a.places, b, gap, min(a.coherence, b.coherence), 0.0, share=a.dated_share
         )
 
     def _merge_close(self, story: _Story, others: Iterable[_Story]) -> None:
@@ -754,13 +837,13 @@ class StoryClusterer:
     @staticmethod
     def _snapshot(story: _Story) -> tuple:
         return (story.total.copy(), story.n, story.dated, story.size, dict(story.terms), dict(story.names),
-                dict(story.figures), dict(story.names_df), dict(story.figures_df), list(story.exemplars),
-                story.first, story.last)
+                dict(story.figures), dict(story.names_df), dict(story.figures_df), dict(story.places),
+                list(story.exemplars), story.first, story.last)
 
     @staticmethod
     def _restore(story: _Story, saved: tuple) -> None:
         (story.total, story.n, story.dated, story.size, story.terms, story.names, story.figures, story.names_df,
-         story.figures_df, story.exemplars, story.first, story.last) = saved
+         story.figures_df, story.places, story.exemplars, story.first, story.last) = saved
         story.norms = None
 
     def _put_in(self, story: _Story, doc: _Doc) -> None:
@@ -893,8 +976,10 @@ class StoryClusterer:
         return (("terms", s.max_terms), ("names", s.max_names), ("figures", s.max_figures))
 
     def _df_counters(self) -> tuple[tuple[str, str, int], ...]:
-        """The story's member counts per name / figure: (story attribute, article attribute, cap)."""
-        return (("names_df", "names", self.settings.max_names), ("figures_df", "figures", self.settings.max_figures))
+        """The story's member counts per name / figure / place: (story attribute, article attribute, cap)."""
+        s = self.settings
+        return (("names_df", "names", s.max_names), ("figures_df", "figures", s.max_figures),
+                ("places", "places", s.max_names))
 
     def _keep_exemplars(self, vectors: list[np.ndarray]) -> list[np.ndarray]:
         """A story's exemplars: its first members and its latest ones (a story drifts; its start and its current

@@ -11,8 +11,9 @@ paraphrase" (all-positive F1 0.80), while inside a story most sentence pairs are
 
     .venv/bin/python benchmarks/tune_facts.py [--limit N] [--hashing]
 
-The first table is the logistic model over analyze.FACT_FEATURES, fit on train (scikit-learn, only needed here);
-its probability threshold is the train-accuracy best; test is reported once. The weights in settings.py (fit on
+The first table is the logistic model over analyze.FACT_FEATURES, fit on train (scikit-learn, only needed here),
+and the same model over the features tidings had before issue #14 (the first 21); each probability threshold is the
+train-accuracy best; train is reported by 10-fold cross-validation at it, test once. The weights in settings.py (fit on
 ECB+ topics 1-35 by benchmarks/fact_groups.py) are reported the same way, and at their fact_probability. The later
 tables are the cosine + bonus fallback.
 
@@ -76,10 +77,39 @@ def features(pairs: list[tuple[int, str, str]]) -> dict[str, object]:
     }  # fmt: skip
 
 
+# FACT_FEATURES before issue #14 (the first 21 columns): the "before" row of the table.
+BEFORE_ISSUE_14 = 21
+
+
+def fit_and_report(
+    name: str, train: dict[str, object], test: dict[str, object], columns: slice
+) -> tuple[tuple[float, ...], float, float, np.ndarray]:
+    """Fit the logistic model on train over ``columns`` of the features, pick its probability threshold on train
+    (best in-sample accuracy), print a row: train 10-fold cross-validated and test accuracy / F1 at it."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    xtr, xte = train["x"][:, columns], test["x"][:, columns]  # type: ignore[index]
+    ytr, yte = train["labels"], test["labels"]
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(xtr, ytr)  # type: ignore[arg-type]
+    folds = StratifiedKFold(10, shuffle=True, random_state=0)
+    cv = cross_val_predict(LogisticRegression(C=1.0, max_iter=5000), xtr, ytr, cv=folds, method="predict_proba")
+    prob_tr, prob_te = model.predict_proba(xtr)[:, 1], model.predict_proba(xte)[:, 1]
+    grid = np.round(np.arange(0.2, 0.91, 0.01), 2)
+    sweep = [(scores(ytr, prob_tr >= t), t) for t in grid]  # type: ignore[arg-type]
+    _, t = max(sweep, key=lambda x: (round(x[0][3], 3), x[0][0]))
+    _p, _r, cf1, cacc = scores(ytr, cv[:, 1] >= t)  # type: ignore[arg-type]
+    tp, tr, tf1, tacc = scores(yte, prob_te >= t)  # type: ignore[arg-type]
+    print(f"| {name} | {xtr.shape[1]} | {t:.2f} | {cacc:.3f} | {cf1:.3f} | {tp:.3f} | {tr:.3f} | {tf1:.3f} | "
+          f"{tacc:.3f} |")
+    weights = tuple(round(float(w), 4) for w in model.coef_[0])
+    return weights, round(float(model.intercept_[0]), 4), float(t), prob_te
+
+
 def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
-    """Fit the logistic same-fact model on train, pick its threshold on train, report train and test."""
+    """Fit the logistic same-fact model on train, pick its threshold on train, report train-CV and test."""
     try:
-        from sklearn.linear_model import LogisticRegression
+        import sklearn  # noqa: F401
     except ImportError:
         print("(scikit-learn is absent: install the 'bench' extra to fit the same-fact model)\n")
         return
@@ -87,28 +117,26 @@ def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
     from tidings.analyze import FACT_FEATURES, fact_probability
     from tidings.settings import AnalyzeSettings
 
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(train["x"], train["labels"])  # type: ignore[arg-type]
-    weights = tuple(round(float(w), 4) for w in model.coef_[0])
-    bias = round(float(model.intercept_[0]), 4)
-    s = replace(AnalyzeSettings(), fact_weights=weights, fact_bias=bias)
-    prob_tr = np.array([fact_probability(list(f), s) for f in train["x"]])  # type: ignore[attr-defined]
-    prob_te = np.array([fact_probability(list(f), s) for f in test["x"]])  # type: ignore[attr-defined]
+    print("| same-fact model (fit on MSRP train) | features | threshold (train best acc) | train 10-fold CV acc | "
+          "train CV F1 | test P | test R | test F1 | test acc |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    fit_and_report("features before issue #14", train, test, slice(0, BEFORE_ISSUE_14))
+    weights, bias, t, prob_te = fit_and_report("analyze.FACT_FEATURES", train, test, slice(None))
+    print()
     grid = np.round(np.arange(0.2, 0.91, 0.01), 2)
-    sweep = [(scores(train["labels"], prob_tr >= t), t) for t in grid]  # type: ignore[arg-type]
-    (_p, _r, _f1, acc), t = max(sweep, key=lambda x: (round(x[0][3], 3), x[0][0]))
-    print("| same-fact model | threshold (train best acc) | train acc | test P | test R | test F1 | test acc |")
+    print("| weights of settings.py (fit on ECB+ 1-35) | threshold | train acc | test P | test R | test F1 | "
+          "test acc |")
     print("|---|---|---|---|---|---|---|")
-    tp, tr, tf1, tacc = scores(test["labels"], prob_te >= t)  # type: ignore[arg-type]
-    print(f"| logistic fit on MSRP train | {t:.2f} | {acc:.3f} | {tp:.3f} | {tr:.3f} | {tf1:.3f} | {tacc:.3f} |")
     deployed = AnalyzeSettings()
     dep_tr = np.array([fact_probability(list(f), deployed) for f in train["x"]])  # type: ignore[attr-defined]
     dep_te = np.array([fact_probability(list(f), deployed) for f in test["x"]])  # type: ignore[attr-defined]
     dsweep = [(scores(train["labels"], dep_tr >= th), th) for th in grid]  # type: ignore[arg-type]
     (_p, _r, _f1, dacc), dt = max(dsweep, key=lambda x: (round(x[0][3], 3), x[0][0]))
     dp, dr, df1, dtacc = scores(test["labels"], dep_te >= dt)  # type: ignore[arg-type]
-    print(f"| settings.py (fit on ECB+ 1-35) | {dt:.2f} | {dacc:.3f} | {dp:.3f} | {dr:.3f} | {df1:.3f} | {dtacc:.3f} |")
+    print(f"| at the MSRP-train best threshold | {dt:.2f} | {dacc:.3f} | {dp:.3f} | {dr:.3f} | {df1:.3f} | "
+          f"{dtacc:.3f} |")
     p7, r7, f7, a7 = scores(test["labels"], dep_te >= deployed.fact_probability)  # type: ignore[arg-type]
-    print(f"| settings.py at its fact_probability | {deployed.fact_probability:.2f} | - | {p7:.3f} | {r7:.3f} | "
+    print(f"| at its fact_probability | {deployed.fact_probability:.2f} | - | {p7:.3f} | {r7:.3f} | "
           f"{f7:.3f} | {a7:.3f} |")
     print()
     print("MSRP-fit model along its probability:")
@@ -120,7 +148,7 @@ def fit_model(train: dict[str, object], test: dict[str, object]) -> None:
     print()
     print("MSRP-fit weights (settings.py holds the ECB+ fit of benchmarks/fact_groups.py):")
     for name, w in zip(FACT_FEATURES, weights, strict=True):
-        print(f"    {name:>20}: {w:+.4f}")
+        print(f"    {name:>40}: {w:+.4f}")
     print(f"fact_weights = {weights}\nfact_bias = {bias}\nfact_probability (train best accuracy) = {t:.2f}")
     print()
 

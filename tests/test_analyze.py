@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tidings.analyze import (
+    FACT_FEATURES,
     _build_facts,
     _echoed_units,
     _units,
@@ -255,7 +256,7 @@ def test_the_shown_text_is_supported_by_every_other_mention_and_the_count_is_its
 def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_comes_close():
     # the model reads the cosine alone here (probability = sigmoid(10 cos - 8)), so no score sits on an edge:
     # a.b = 0.885 -> 0.70, under fact_probability 0.8 but over exclusive_echo_probability 0.6; c is far from both
-    settings = AnalyzeSettings(fact_weights=(10.0,) + (0.0,) * 20, fact_bias=-8.0)
+    settings = AnalyzeSettings(fact_weights=(10.0,) + (0.0,) * (len(FACT_FEATURES) - 1), fact_bias=-8.0)
     assert settings.exclusive_echo_probability < 0.70 < settings.fact_probability
     a = np.array([1.0, 0.0, 0.0])
     b = np.array([0.885, math.sqrt(1 - 0.885**2), 0.0])

@@ -45,7 +45,7 @@ def test_a_version_2_store_is_upgraded_with_the_sources_tables(db):
         conn.execute(update(meta_table).where(meta_table.c.key == "schema_version").values(value="2"))
     store.close()
     store = Store(db)
-    assert store.schema_version == SCHEMA_VERSION == 7
+    assert store.schema_version == SCHEMA_VERSION == 8
     assert store.add_watch_source("https://example.org/rss.xml", "feed")
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM source_entries")).scalar() == 0

@@ -281,21 +281,27 @@ def run_spark(
 
         pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
         joined = copies == "join" and pipeline.store.count_articles() == 0
-        if joined:
-            plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster)
-            pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
-            timings.update(plan.timings)
+        record = CleaningFile(out / "first-cleaning.parquet") if joined else None
+        try:
+            if record is not None:
+                plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster, record)
+                pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
+                pipeline.cleaned = record.replay()  # the Pipeline stores what the first cleaning gave: cleaned once
+                timings.update(plan.timings)
 
-        def items() -> Iterator[Document | Skip]:
-            for kind, payload in read.toLocalIterator():
-                if kind == "vectors":
-                    if not joined:  # else the join's pass put them in the cache already
-                        pipeline.store.put_vectors(payload)
-                else:
-                    yield payload
+            def items() -> Iterator[Document | Skip]:
+                for kind, payload in read.toLocalIterator():
+                    if kind == "vectors":
+                        if not joined:  # else the join's pass put them in the cache already
+                            pipeline.store.put_vectors(payload)
+                    else:
+                        yield payload
 
-        step = time.perf_counter()
-        result = pipeline.run([], documents=items(), build_stories=False, collect=False, on_skip=on_skip)
+            step = time.perf_counter()
+            result = pipeline.run([], documents=items(), build_stories=False, collect=False, on_skip=on_skip)
+        finally:
+            if record is not None:
+                record.path.unlink(missing_ok=True)
         read.unpersist()
         timings["copies_and_stories"] = time.perf_counter() - step
 
@@ -418,21 +424,28 @@ def first_cleaning(
     items: Iterable[Document | Skip],
     settings: Settings,
     encoder: Any,
+    memory: Any,
     batch_size: int = 256,
     cached: Callable[[list[str]], dict[str, Any]] | None = None,
+    record: CleaningFile | None = None,
 ) -> Iterator[tuple[int, int, Article, Any, dict[str, Any]]]:
-    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with its batch's
-    number, the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size``
-    input documents, equal inputs once), each cleaned with the template memory learned so far, in
-    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will. With
-    ``cached`` (the vector cache's lookup), each comes with the vectors the cache already holds of the sentences the
-    copy alignment reads of it (no model work), so that the executors embed only the others."""
+    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store cleans it, with its batch's number,
+    the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size`` input
+    documents, equal inputs once), each cleaned with the template memory learned so far, in
+    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will.
+
+    ``memory`` is a :class:`tidings.pipeline.StoredLineMemory` over an empty scratch store: the Pipeline's own kind
+    of memory (complete, on disk), flushed after each batch as the Pipeline flushes it, so each batch is cleaned as
+    the Pipeline would clean it. ``record`` keeps each batch's cleaning and line rows for the storing Pipeline
+    (:attr:`tidings.pipeline.Pipeline.cleaned`), which then cleans nothing again. With ``cached`` (the vector
+    cache's lookup), each article comes with the vectors the cache already holds of the sentences the copy
+    alignment reads of it (no model work), so that the executors embed only the others."""
     from .dedupe import CopyDetector, processing_order
     from .pipeline import article_vectors
     from .resources import using_encoder
     from .store import article_problem
 
-    cleaner = clean.Cleaner(settings.clean)
+    cleaner = clean.Cleaner(settings.clean, memory)
     detector = CopyDetector(settings.dedupe)  # only for the sentences it aligns
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
     stored: set[str] = set()
@@ -447,8 +460,13 @@ def first_cleaning(
             unique: dict[str, Document] = {}
             for doc in batch:
                 unique.setdefault(clean.document_id(doc), doc)
-            new = [doc for doc_id, doc in unique.items() if doc_id not in stored]
-            articles = [a for a in cleaner.clean(new) if isinstance(a, Article) and not article_problem(a)]
+            new = {doc_id: doc for doc_id, doc in unique.items() if doc_id not in stored}
+            cleaned = cleaner.clean(list(new.values()))
+            if record is not None:
+                record.add(number, list(new), cleaned, list(memory.pending.values()))
+            with memory.store.transaction() as conn:  # as the Pipeline writes them with the batch
+                memory.flush(conn)
+            articles = [a for a in cleaned if isinstance(a, Article) and not article_problem(a)]
             articles = [articles[i] for i in processing_order(articles)]
             stored.update(a.id for a in articles)
             if not articles:
@@ -459,6 +477,73 @@ def first_cleaning(
             for article, vector, ks in zip(articles, vectors, keys, strict=True):
                 yield number, row, article, vector, {k: found[k] for k in ks if k in found}
                 row += 1
+
+
+class CleaningFile:
+    """The driver's one cleaning of the input (:func:`first_cleaning`), batch by batch, in a Parquet file on the
+    driver (``batch``, document ``id``, pickled ``item``, pickled line ``rows`` of the batch on its first row), read
+    back in order by the storing Pipeline (:meth:`replay`): each document is cleaned once."""
+
+    SCHEMA = (("batch", "int64"), ("id", "string"), ("item", "binary"), ("rows", "binary"))
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in self.SCHEMA])
+        self._writer = pq.ParquetWriter(str(path), self._schema)
+        self._chunk: list[dict[str, Any]] = []
+
+    def add(self, batch: int, ids: list[str], items: list[Article | Skip], rows: list[clean.LineRow]) -> None:
+        for n, (doc_id, item) in enumerate(zip(ids, items, strict=True)):
+            self._chunk.append({"batch": batch, "id": doc_id, "item": pickle.dumps(item),
+                                "rows": pickle.dumps(rows if n == 0 else [])})
+        if len(self._chunk) >= 4096:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._chunk:
+            self._writer.write_table(pa.Table.from_pylist(self._chunk, self._schema))
+            self._chunk = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def _batches(self) -> Iterator[tuple[int, list[str], list[Article | Skip], list[clean.LineRow]]]:
+        import pyarrow.parquet as pq
+
+        number, ids, items, rows = None, [], [], []
+        for chunk in pq.ParquetFile(str(self.path)).iter_batches(batch_size=4096):
+            for r in chunk.to_pylist():
+                if r["batch"] != number and ids:
+                    yield number, ids, items, rows
+                    ids, items, rows = [], [], []
+                number = r["batch"]
+                ids.append(r["id"])
+                items.append(pickle.loads(r["item"]))
+                rows += pickle.loads(r["rows"])
+        if ids:
+            yield number, ids, items, rows
+
+    def replay(self) -> Callable[[list[Document]], tuple[list[Article | Skip], list[clean.LineRow]]]:
+        """What :attr:`tidings.pipeline.Pipeline.cleaned` takes: called once per batch with the batch's new
+        documents, it gives their recorded cleaning (a batch with none was not recorded). Raises if the documents
+        are not the ones recorded (the input changed between the two passes)."""
+        recorded = self._batches()
+
+        def cleaned(docs: list[Document]) -> tuple[list[Article | Skip], list[clean.LineRow]]:
+            if not docs:
+                return [], []
+            _, ids, items, rows = next(recorded, (None, [], [], []))
+            if ids != [clean.document_id(d) for d in docs]:
+                raise RuntimeError("the documents to store are not the ones the first cleaning cleaned")
+            return items, rows
+
+        return cleaned
 
 
 INPUT_SCHEMA = (
@@ -530,16 +615,26 @@ class Plan:
 
 
 def plan_run(
-    spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int, cluster: str
+    spark: Any,
+    read: Any,
+    pipeline: Any,
+    settings: Settings,
+    work: Path,
+    partitions: int,
+    cluster: str,
+    record: CleaningFile | None = None,
 ) -> Plan:
     """Copies as a join and, with ``cluster="buckets"``, stories by time bucket, for ``pipeline``'s empty store: the
     driver cleans the items ``read`` (step 1's output) as the Pipeline will (:func:`first_cleaning`; the executors'
-    vectors make that model work a cache hit) into a Parquet file under ``work``; the executors find the copy
-    candidates (:func:`copy_pairs`); for buckets, the driver links the copies with the detector the Pipeline will
-    use, and the executors cluster (:func:`bucket_stories`)."""
+    vectors make that model work a cache hit) into a Parquet file under ``work``, and the cleaning into ``record``
+    for the Pipeline; the executors find the copy candidates (:func:`copy_pairs`); for buckets, the driver links
+    the copies with the detector the Pipeline will use, and the executors cluster (:func:`bucket_stories`)."""
+    import tempfile
     import time
 
     from .dedupe import CopyDetector
+    from .pipeline import StoredLineMemory
+    from .store import Store
 
     def items() -> Iterator[Document | Skip]:
         for kind, payload in read.toLocalIterator():
@@ -553,11 +648,18 @@ def plan_run(
     rows = RowsFile(work / "copy-join-input.parquet")
     undated = False
     try:
-        cleaned = first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size, pipeline.store.get_vectors)
-        for number, row, article, vector, sentences in cleaned:
-            undated = undated or not article.published
-            rows.add(number, row, article, vector, sentences)
-        rows.close()
+        with tempfile.TemporaryDirectory(dir=work) as scratch:  # the template memory, as the Pipeline's store keeps it
+            lines = Store(str(Path(scratch) / "lines.db"))
+            memory = StoredLineMemory(lines, settings.clean)
+            cleaned = first_cleaning(items(), settings, pipeline.encoder, memory, pipeline.batch_size,
+                                     pipeline.store.get_vectors, record)
+            for number, row, article, vector, sentences in cleaned:
+                undated = undated or not article.published
+                rows.add(number, row, article, vector, sentences)
+            rows.close()
+            lines.close()
+        if record is not None:
+            record.close()
         plan.timings["first_cleaning"] = time.perf_counter() - step
         step = time.perf_counter()
         plan.pairs = copy_pairs(spark, rows.path, settings, partitions, undated)

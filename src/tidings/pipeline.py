@@ -398,7 +398,9 @@ class Pipeline:
         self.timer.on_start = lambda stage, items: progress(stage, items, None)
         with using_encoder(self.encoder):
             for batch in self._batches(sources, skip, stdin, progress, documents):
-                if self._copies is None:  # at the first batch: a run that reads nothing loads no model nor index
+                # at the first batch: a run that reads nothing loads no model nor index; one that builds no briefing
+                # reads nothing with spaCy (the Spark job builds them on its executors)
+                if self._copies is None and build_stories:
                     with self.timer("workers"):
                         start_workers()  # before the indexes load: the workers are forked from a small process
                 self._warm()  # loads the indexes, or replays what other writers stored since the last batch

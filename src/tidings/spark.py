@@ -9,8 +9,9 @@ The steps, each calling the stages of this package (nothing here re-implements o
    executor is each raw item (document or skip) and every sentence vector it computed, keyed as the vector cache
    keys them (:class:`tidings.resources.CachedEncoder`).
 2. **Copies as a join** (``--copies join``, the default on an empty store): the driver cleans the items in input
-   order as its Pipeline will (:func:`first_cleaning`: the template memory learns in input order, so this one pass
-   stays on the driver; its model work is a cache hit), and the executors find the copy candidates:
+   order as its Pipeline would (:func:`first_cleaning`: the template memory learns in input order, so this one pass
+   stays on the driver; its model work is a cache hit), once: the storing Pipeline takes this cleaning
+   (:class:`CleaningFile`); and the executors find the copy candidates:
    near duplicates by a join on the LSH band keys of the detector's own MinHash signatures, reworded copies by
    exact nearest neighbours among earlier articles inside time windows (block matrix products), each candidate pair
    aligned there by :func:`tidings.dedupe.aligned_verdict` (:func:`copy_pairs`). The driver's detector then decides
@@ -21,10 +22,12 @@ The steps, each calling the stages of this package (nothing here re-implements o
    each one's first article would join the other by the clusterer's own gate (:func:`bucket_stories`).
    ``--cluster driver`` clusters on the driver instead.
 4. **Store** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in input order,
-   with the executors' vectors in its vector cache, the copy candidates and the bucket stories: it cleans, links
-   copies and stores exactly as ``tidings run`` does, at a few ms per article.
-5. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
-   briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses), is analyzed and summarized by
+   with the executors' vectors in its vector cache, the copy candidates, the bucket stories and (with the join) the
+   first cleaning: it links copies and stores exactly as ``tidings run`` does, at a few ms per article.
+5. **Briefings** (executors, ``groupBy(chunk).applyInPandas``): every story the run touched, with the articles its
+   briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses) and the vectors the driver's
+   cache holds of them, in chunks of stories of about ``batch_size`` articles read, as ``tidings run`` rebuilds
+   them (one spaCy pass and one embedding batch per chunk), is analyzed and summarized by
    :func:`tidings.pipeline.build_story`; the driver saves each one with the version it read (compare-and-set).
 
 The outputs are Parquet tables and, on request, the export of ``tidings run --out``.
@@ -171,25 +174,61 @@ def read_partition(names: Iterable[Unit], settings: Settings, batch_size: int = 
 
 
 def build_story_rows(rows: Any, settings: Settings) -> Any:
-    """Step 3 on an executor (``applyInPandas``): one story's article rows in, one row (id, Story JSON) out."""
+    """Step 5 on an executor (``applyInPandas``): the article rows of a chunk of stories in, one row (id, Story JSON)
+    per story out. As the Pipeline's rebuild, the chunk's articles go through one spaCy pass and one embedding
+    batch (:func:`tidings.pipeline.prepare_sentences`), then each story through
+    :func:`tidings.pipeline.build_story`; the vectors the driver's cache held of them come with the rows."""
     import pandas as pd
 
     from .analyze import briefing_text
     from .pipeline import build_story, prepare_sentences
     from .resources import CachedEncoder, load_embedder, using_encoder
 
-    rows = rows.sort_values("position")
-    members = [pickle.loads(b) for b in rows["article"]]
+    rows = rows.sort_values(["story_id", "position"])
     cap = settings.analyze.max_article_chars  # what a briefing reads of each article, as in Pipeline
-    articles = [briefing_text(a, cap) for a, read in zip(members, rows["read"], strict=True) if read]
+    stories: dict[str, tuple[list[Article], list[Article]]] = {}
     vectors: dict[str, Any] = {}
+    for story_id, blob, read, cached in zip(rows["story_id"], rows["article"], rows["read"], rows["vectors"],
+                                            strict=True):
+        article = pickle.loads(blob)
+        members, articles = stories.setdefault(str(story_id), ([], []))
+        members.append(article)
+        if read:
+            articles.append(briefing_text(article, cap))
+            vectors.update(pickle.loads(cached))
     encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
+    built: list[Story] = []
     with using_encoder(encoder):
-        sentences = prepare_sentences(articles, settings, encoder)
-        story = build_story(str(rows["story_id"].iloc[0]), articles, members, settings, sentences)
-    if story is None:
-        return pd.DataFrame({"story_id": [], "story": []})
-    return pd.DataFrame({"story_id": [story.id], "story": [json.dumps(story.to_dict(), ensure_ascii=False)]})
+        sentences = prepare_sentences([a for _, articles in stories.values() for a in articles], settings, encoder)
+        for story_id, (members, articles) in stories.items():
+            story = build_story(story_id, articles, members, settings, sentences)
+            if story is not None:
+                built.append(story)
+    return pd.DataFrame(
+        {"story_id": [story.id for story in built],
+         "story": [json.dumps(story.to_dict(), ensure_ascii=False) for story in built]}
+    )
+
+
+def briefing_vectors(
+    articles: list[Article],
+    settings: Settings,
+    key: Callable[[str], str],
+    cached: Callable[[list[str]], dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """Per article, the vectors the cache (``cached``, the store's lookup by ``key``) holds of what its briefing
+    embeds: its title and sentences, split by rules as the read step split them (spaCy's split mostly agrees; the
+    executors embed what it splits otherwise). No model work: a lookup."""
+    from .text import segment
+
+    a_s, s_s = settings.analyze, settings.summarize
+    limit = max(a_s.max_sentences_per_article, s_s.max_candidates_per_article)
+    keys: dict[str, list[str]] = {}
+    for a in articles:
+        texts = [s.text for s in segment(a, model=False) if not s.is_heading][:limit]
+        keys[a.id] = [key(t) for t in ([a.title] if a.title else []) + texts]
+    found = cached(sorted({k for ks in keys.values() for k in ks}))
+    return {aid: {k: found[k] for k in ks if k in found} for aid, ks in keys.items()}
 
 
 def story_builder(settings: Settings) -> Callable[[Any], Any]:
@@ -218,6 +257,8 @@ def start_session(master: str, app_name: str = "tidings") -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.python.worker.reuse", "true")  # a worker keeps its loaded models from task to task
+        # a task has its core: its briefings' spaCy pass must not fork one reader process per core of the machine
+        .config("spark.executorEnv.TIDINGS_SPACY_WORKERS", os.environ.get("TIDINGS_SPACY_WORKERS", "1"))
         .getOrCreate()
     )
 
@@ -327,20 +368,22 @@ def run_spark(
 
 
 def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles: int = 20_000) -> int:
-    """Step 3: build every dirty story of ``pipeline``'s store on the executors, ``chunk_articles`` article rows
-    per Spark job (what the driver holds at once); save each with the version read. Returns how many were saved."""
+    """Step 5: build every dirty story of ``pipeline``'s store on the executors, in chunks of stories of about
+    ``pipeline.batch_size`` articles read (as the Pipeline's rebuild), ``chunk_articles`` article rows per Spark
+    job (what the driver holds at once); save each with the version read. Returns how many were saved."""
     import pandas as pd
 
     from . import analyze
     from .pipeline import Pipeline
 
     dirty = pipeline.store.dirty_story_ids()
-    cap = settings.analyze.max_story_articles
+    cap, chars = settings.analyze.max_story_articles, settings.analyze.max_article_chars
     saved = 0
     start = 0
     while start < len(dirty):
         rows: list[dict[str, Any]] = []
         versions: dict[str, int] = {}
+        chunk = size = 0
         while start < len(dirty) and len(rows) < chunk_articles:
             story_id = dirty[start]
             start += 1
@@ -350,19 +393,26 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
             versions[story_id] = version
             read = {a.id for a in analyze.briefing_articles(members, cap)}
             texts = {a.id: a for a in pipeline.store.get_articles(sorted(read))}
+            cached = briefing_vectors([analyze.briefing_text(a, chars) for a in texts.values()], settings,
+                                      pipeline.encoder.key, pipeline.store.get_vectors)
             for n, a in enumerate(members):
                 rows.append(
                     {
+                        "chunk": chunk,
                         "story_id": story_id,
                         "position": n,
                         "read": a.id in texts,
                         "article": pickle.dumps(texts.get(a.id, a)),
+                        "vectors": pickle.dumps(cached.get(a.id, {})),
                     }
                 )
+            size += len(texts)
+            if size >= pipeline.batch_size:
+                chunk, size = chunk + 1, 0
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        built = frame.groupBy("story_id").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
+        built = frame.groupBy("chunk").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))
             with pipeline.store.transaction() as conn:

@@ -1,10 +1,11 @@
 """`tidings spark` on the NeuS/AllSides train+val stream at local[1] and local[2]: articles/s, the seconds of each
-step (session start; read = ingest+clean+vectors on the executors; first_cleaning = the driver's cleaning in input
-order for the join; copies_join = copy candidates on the executors; copy_links = the driver linking them;
-cluster_buckets = time buckets clustered on the executors; copies_and_stories = the driver's Pipeline storing it all;
-briefings = analyze+summarize on the executors; write), the scaling 1 -> 2 cores, and peak memory of the Python
-workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on paper from the
-measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job stops scaling.
+step (session start; read = ingest+clean+vectors on the executors; first_cleaning = the driver's one cleaning in
+input order, for the join and the storing Pipeline; copies_join = copy candidates on the executors; copy_links = the
+driver linking them; cluster_buckets = time buckets clustered on the executors; copies_and_stories = the driver's
+Pipeline storing it all; briefings = analyze+summarize on the executors; write), the scaling 1 -> 2 cores, and peak
+memory of the Python workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on
+paper from the measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job
+stops scaling.
 ``--compare`` instead runs `tidings run` and `tidings spark` in several modes on the same stream and prints how far
 their stories (B-cubed) and copies agree.
 
@@ -14,6 +15,7 @@ into a fresh store.
     .venv/bin/python benchmarks/spark.py                      # the whole train+val stream (~8.3k articles; long)
     .venv/bin/python benchmarks/spark.py --limit 1000         # the first 1000 articles
     .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[2]' --compare join/buckets join/driver
+    .venv/bin/python benchmarks/spark.py --generated 10000 --masters 'local[2]'   # throughput.py's stream
 """
 
 from __future__ import annotations
@@ -167,17 +169,29 @@ def main() -> None:
     parser.add_argument("--stream", choices=("neus", "crawl"), default="neus",
                         help="neus: NeuS/AllSides train+val (mostly undated); crawl: the dated AllSides crawl")
     parser.add_argument(
+        "--generated", type=int, default=None, metavar="N",
+        help="instead of --stream: the first N articles of benchmarks/throughput.py's generated stream (its own "
+        "functions: real texts of NeuS, ECB+ and the extraction benchmark, all dated, later generations perturbed), "
+        "in its JSONL files of 10k articles",
+    )
+    parser.add_argument(
         "--offline-buckets", nargs="+", type=float, metavar="DAYS", default=None,
         help="instead: `tidings run`, then the bucket clustering's functions in plain Python for these bucket widths",
     )
     args = parser.parse_args()
-    items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())[args.skip :][: args.limit]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        for k in range(0, len(items), args.shard):
-            write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
+        if args.generated:
+            from throughput import base_pool, build_input
+
+            build_input(args.generated, folder, base_pool())
+        else:
+            items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())
+            items = items[args.skip :][: args.limit]
+            for k in range(0, len(items), args.shard):
+                write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
         if args.offline_buckets:
             offline_buckets(folder, Path(tmp), args.offline_buckets)
             return
@@ -263,8 +277,8 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
 
 DRIVER_STEPS = ("first_cleaning", "copy_links", "copies_and_stories")
 """Steps on the driver's one core: the first cleaning (the template memory learns in input order), linking the copies
-the join found, and the Pipeline that stores them (cleaning again, copy links, store writes; with --cluster/--copies
-driver also the clusterer and the detector's indexes)."""
+the join found, and the Pipeline that stores them (copy links, store writes; it takes the first cleaning; with
+--copies driver it cleans, and with --cluster/--copies driver also runs the clusterer and the detector's indexes)."""
 EXECUTOR_STEPS = ("read", "copies_join", "cluster_buckets", "briefings")
 """Steps spread over the executors (their wall time here, at the run's cores)."""
 
@@ -293,7 +307,7 @@ def on_paper(r: dict[str, Any], cores: int) -> None:
         )
     print(
         f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core steps "
-        "(the first cleaning, whose template memory learns in input order, linking copies, and the store writes)"
+        "(the one cleaning, whose template memory learns in input order, linking copies, and the store writes)"
     )
 
 

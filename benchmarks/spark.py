@@ -16,11 +16,13 @@ into a fresh store.
     .venv/bin/python benchmarks/spark.py --limit 1000         # the first 1000 articles
     .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[2]' --compare join/buckets join/driver
     .venv/bin/python benchmarks/spark.py --generated 10000 --masters 'local[2]'   # throughput.py's stream
+    .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[1]' --profile   # seconds per stage
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import re
 import sys
@@ -76,15 +78,27 @@ class PeakMemory:
 
 
 def run(
-    master: str, folder: Path, work: Path, copies: str = "join", cluster: str = "buckets", briefings: bool = True
+    master: str, folder: Path, work: Path, copies: str = "join", cluster: str = "buckets", briefings: bool = True,
+    profile: bool = False,
 ) -> dict[str, Any]:
-    from tidings.spark import run_spark
+    from tidings.spark import run_spark, start_session
 
     out = work / f"{master.replace('[', '-').replace(']', '')}-{copies}-{cluster}"
     started = time.perf_counter()
+    spark = start_session(master, conf=PROFILERS) if profile else None
+    session = time.perf_counter() - started
+    driver = cProfile.Profile()
     with PeakMemory() as peak:
-        result = run_spark([str(folder)], out, master, copies=copies, cluster=cluster, briefings=briefings)
+        if profile:
+            driver.enable()
+        result = run_spark([str(folder)], out, master, copies=copies, cluster=cluster, briefings=briefings,
+                           spark=spark)
+        driver.disable()
     wall = time.perf_counter() - started
+    if spark is not None:
+        result.timings["session"] = session
+        print_profile(spark, driver, work / f"profiles-{out.name}", master)
+        spark.stop()
     n = len(result.article_ids)
     return {
         "articles": n,
@@ -166,6 +180,8 @@ def main() -> None:
         help="instead: run `tidings run`, then `tidings spark` at the last master in each mode (e.g. join/buckets "
         "join/driver driver/driver) and print the B-cubed agreement of the stories and the equal copy relations",
     )
+    parser.add_argument("--profile", action="store_true",
+                        help="turn on Spark's Python profilers and cProfile on the driver; print seconds per stage")
     parser.add_argument("--stream", choices=("neus", "crawl"), default="neus",
                         help="neus: NeuS/AllSides train+val (mostly undated); crawl: the dated AllSides crawl")
     parser.add_argument(
@@ -199,7 +215,7 @@ def main() -> None:
             compare(folder, Path(tmp), args.masters[-1], args.compare)
             return
         for master in args.masters:
-            r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster)
+            r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster, profile=args.profile)
             names = ("session", "read", "first_cleaning", "copies_join", "copy_links", "cluster_buckets",
                      "copies_and_stories", "briefings", "write")
             steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names if k in r)
@@ -273,6 +289,56 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
                   f"bucket), {len(tasks)} edge tasks, {len(merges)} edge merges; {name}: B-cubed P {p:.4f} R {r:.4f} "
                   f"F1 {f:.4f}, stories identical {len(groups(found) & groups(gold))} of {len(set(gold.values()))}",
                   flush=True)
+
+
+PROFILERS = {"spark.python.profile": "true"}
+"""Spark's Python profiler for ``--profile``: cProfile in every Python worker (an RDD's tasks whole, serialization
+included; a pandas UDF's calls)."""
+STAGES = (
+    ("read (executors)", "executors", "spark.py", "read_partition"),
+    ("  ingest", "executors", "spark.py", "read_units"),
+    ("  clean", "executors", "clean.py", "clean"),
+    ("  language detection (in clean)", "executors", "resources.py", "detect_language"),
+    ("  article vectors", "executors", "pipeline.py", "article_vectors"),
+    ("copy join: signatures, band keys (executors)", "executors", "spark.py", "copy_rows"),
+    ("copy join: reworded blocks (executors)", "executors", "spark.py", "reworded_block"),
+    ("buckets: clusterers (executors)", "executors", "spark.py", "cluster_bucket"),
+    ("buckets: edge merges (executors)", "executors", "spark.py", "edge_merges"),
+    ("briefings (executors)", "executors", "spark.py", "build_story_rows"),
+    ("  spaCy", "executors", "text.py", "read_paragraphs"),
+    ("  analyze", "executors", "analyze.py", "analyze_story"),
+    ("  summarize", "executors", "summarize.py", "summarize_story"),
+    ("the model, all steps (executors)", "executors", "onnxruntime_inference_collection.py", "run"),
+    ("Spark's serializers (executors)", "executors", "serializers.py", "load_stream"),
+    ("first cleaning (driver)", "driver", "spark.py", "first_cleaning"),
+    ("  clean", "driver", "clean.py", "clean"),
+    ("store: Pipeline.run (driver)", "driver", "pipeline.py", "run"),
+    ("  clean (Pipeline._clean)", "driver", "pipeline.py", "_clean"),
+    ("briefings: vectors looked up (driver)", "driver", "spark.py", "briefing_vectors"),
+)
+"""What ``--profile`` prints: a function's cumulative seconds in the profiles of one side (executors: summed over
+their files, a file per RDD or UDF; the driver's own cProfile)."""
+
+
+def print_profile(spark: Any, driver: cProfile.Profile, folder: Path, master: str) -> None:
+    """Per stage, the cumulative seconds in the executors' profiles and in the driver's."""
+    import glob
+    import io
+    import pstats
+
+    spark.sparkContext.dump_profiles(str(folder / "executors"))  # rdd_N: an RDD's tasks; udf_N: a UDF's
+    driver.dump_stats(str(folder / "driver.pstats"))
+    sides = {"executors": glob.glob(str(folder / "executors" / "*.pstats")), "driver": [str(folder / "driver.pstats")]}
+    loaded = {side: [pstats.Stats(f, stream=io.StringIO()).stats for f in files] for side, files in sides.items()}  # type: ignore[attr-defined]
+
+    def seconds(side: str, where: str, name: str) -> float:
+        return sum(max((ct for (path, _, func), (_, _, _, ct, _) in stats.items()
+                        if Path(path).name == where and func == name), default=0.0) for stats in loaded[side])
+
+    print(f"{master}: where the time goes (cumulative seconds in cProfile, which slows Python code; executors summed "
+          "over tasks):")
+    for label, side, where, name in STAGES:
+        print(f"  {label:<48} {seconds(side, where, name):8.1f}")
 
 
 DRIVER_STEPS = ("first_cleaning", "copy_links", "copies_and_stories")

@@ -241,8 +241,9 @@ def story_builder(settings: Settings) -> Callable[[Any], Any]:
     return build
 
 
-def start_session(master: str, app_name: str = "tidings") -> Any:
-    """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models)."""
+def start_session(master: str, app_name: str = "tidings", conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models); ``conf``:
+    more Spark settings (benchmarks/spark.py --profile turns on Spark's Python profilers)."""
     problem = spark_problem()
     if problem:
         raise SparkUnavailable(problem)
@@ -250,7 +251,7 @@ def start_session(master: str, app_name: str = "tidings") -> Any:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    return (
+    builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.ui.enabled", "false")
@@ -259,8 +260,10 @@ def start_session(master: str, app_name: str = "tidings") -> Any:
         .config("spark.python.worker.reuse", "true")  # a worker keeps its loaded models from task to task
         # a task has its core: its briefings' spaCy pass must not fork one reader process per core of the machine
         .config("spark.executorEnv.TIDINGS_SPACY_WORKERS", os.environ.get("TIDINGS_SPACY_WORKERS", "1"))
-        .getOrCreate()
     )
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def run_spark(

@@ -415,14 +415,12 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        built = frame.groupBy("chunk").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA).persist()
-        built.count()  # every chunk at once on the executors: toLocalIterator alone computes a partition at a time
+        built = frame.groupBy("chunk").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))
             with pipeline.store.transaction() as conn:
                 if pipeline.store.save_story(conn, story, Pipeline._search_text(story), versions[story.id]):
                     saved += 1
-        built.unpersist()
     return saved
 
 
@@ -852,22 +850,16 @@ def copy_pairs(spark: Any, path: Path, settings: Settings, partitions: int, unda
         .groupByKey()
         .flatMap(lambda kv: bucket_pairs(list(kv[1]), cap))
         .distinct()
-        .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    near.count()  # all partitions at once: toLocalIterator alone computes one at a time
     for aid, other in near.toLocalIterator():
         pairs.near.setdefault(aid, []).append(other)
     reworded = (
         prepared.flatMap(lambda p: window_keys(p, width, undated_rows))
         .groupByKey()
         .flatMap(lambda kv: reworded_block(kv[0], kv[1], s))
-        .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    reworded.count()
     for aid, found in reworded.toLocalIterator():
         pairs.reworded.setdefault(aid, []).append(found)
-    near.unpersist()
-    reworded.unpersist()
     for found in pairs.reworded.values():
         found.sort(key=lambda c: -c[1])
     prepared.unpersist()

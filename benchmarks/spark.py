@@ -1,10 +1,11 @@
 """`tidings spark` on the NeuS/AllSides train+val stream at local[1] and local[2]: articles/s, the seconds of each
-step (session start; read = ingest+clean+vectors on the executors; first_cleaning = the driver's cleaning in input
-order for the join; copies_join = copy candidates on the executors; copy_links = the driver linking them;
-cluster_buckets = time buckets clustered on the executors; copies_and_stories = the driver's Pipeline storing it all;
-briefings = analyze+summarize on the executors; write), the scaling 1 -> 2 cores, and peak memory of the Python
-workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on paper from the
-measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job stops scaling.
+step (session start; read = ingest+clean+vectors on the executors; first_cleaning = the driver's one cleaning in
+input order, for the join and the storing Pipeline; copies_join = copy candidates on the executors; copy_links = the
+driver linking them; cluster_buckets = time buckets clustered on the executors; copies_and_stories = the driver's
+Pipeline storing it all; briefings = analyze+summarize on the executors; write), the scaling 1 -> 2 cores, and peak
+memory of the Python workers (the executors' Python side; sampled every 0.5 s with psutil) and of the JVM. Then, on
+paper from the measured per-step rates, the cluster that would process 1M and 100M articles a day and where the job
+stops scaling.
 ``--compare`` instead runs `tidings run` and `tidings spark` in several modes on the same stream and prints how far
 their stories (B-cubed) and copies agree.
 
@@ -14,11 +15,14 @@ into a fresh store.
     .venv/bin/python benchmarks/spark.py                      # the whole train+val stream (~8.3k articles; long)
     .venv/bin/python benchmarks/spark.py --limit 1000         # the first 1000 articles
     .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[2]' --compare join/buckets join/driver
+    .venv/bin/python benchmarks/spark.py --generated 10000 --masters 'local[2]'   # throughput.py's stream
+    .venv/bin/python benchmarks/spark.py --limit 1000 --masters 'local[1]' --profile   # seconds per stage
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import re
 import sys
@@ -74,15 +78,27 @@ class PeakMemory:
 
 
 def run(
-    master: str, folder: Path, work: Path, copies: str = "join", cluster: str = "buckets", briefings: bool = True
+    master: str, folder: Path, work: Path, copies: str = "join", cluster: str = "buckets", briefings: bool = True,
+    profile: bool = False,
 ) -> dict[str, Any]:
-    from tidings.spark import run_spark
+    from tidings.spark import run_spark, start_session
 
     out = work / f"{master.replace('[', '-').replace(']', '')}-{copies}-{cluster}"
     started = time.perf_counter()
+    spark = start_session(master, conf=PROFILERS) if profile else None
+    session = time.perf_counter() - started
+    driver = cProfile.Profile()
     with PeakMemory() as peak:
-        result = run_spark([str(folder)], out, master, copies=copies, cluster=cluster, briefings=briefings)
+        if profile:
+            driver.enable()
+        result = run_spark([str(folder)], out, master, copies=copies, cluster=cluster, briefings=briefings,
+                           spark=spark)
+        driver.disable()
     wall = time.perf_counter() - started
+    if spark is not None:
+        result.timings["session"] = session
+        print_profile(spark, driver, work / f"profiles-{out.name}", master)
+        spark.stop()
     n = len(result.article_ids)
     return {
         "articles": n,
@@ -164,20 +180,34 @@ def main() -> None:
         help="instead: run `tidings run`, then `tidings spark` at the last master in each mode (e.g. join/buckets "
         "join/driver driver/driver) and print the B-cubed agreement of the stories and the equal copy relations",
     )
+    parser.add_argument("--profile", action="store_true",
+                        help="turn on Spark's Python profilers and cProfile on the driver; print seconds per stage")
     parser.add_argument("--stream", choices=("neus", "crawl"), default="neus",
                         help="neus: NeuS/AllSides train+val (mostly undated); crawl: the dated AllSides crawl")
+    parser.add_argument(
+        "--generated", type=int, default=None, metavar="N",
+        help="instead of --stream: the first N articles of benchmarks/throughput.py's generated stream (its own "
+        "functions: real texts of NeuS, ECB+ and the extraction benchmark, all dated, later generations perturbed), "
+        "in its JSONL files of 10k articles",
+    )
     parser.add_argument(
         "--offline-buckets", nargs="+", type=float, metavar="DAYS", default=None,
         help="instead: `tidings run`, then the bucket clustering's functions in plain Python for these bucket widths",
     )
     args = parser.parse_args()
-    items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())[args.skip :][: args.limit]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
-        for k in range(0, len(items), args.shard):
-            write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
+        if args.generated:
+            from throughput import base_pool, build_input
+
+            build_input(args.generated, folder, base_pool())
+        else:
+            items = (load_neus(("train", "val")) if args.stream == "neus" else load_allsides_crawl())
+            items = items[args.skip :][: args.limit]
+            for k in range(0, len(items), args.shard):
+                write_jsonl(items[k : k + args.shard], folder / f"{k // args.shard:05d}.jsonl")
         if args.offline_buckets:
             offline_buckets(folder, Path(tmp), args.offline_buckets)
             return
@@ -185,7 +215,7 @@ def main() -> None:
             compare(folder, Path(tmp), args.masters[-1], args.compare)
             return
         for master in args.masters:
-            r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster)
+            r = results[master] = run(master, folder, Path(tmp), args.copies, args.cluster, profile=args.profile)
             names = ("session", "read", "first_cleaning", "copies_join", "copy_links", "cluster_buckets",
                      "copies_and_stories", "briefings", "write")
             steps = ", ".join(f"{k} {r[k]:.1f}s" for k in names if k in r)
@@ -261,10 +291,60 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
                   flush=True)
 
 
+PROFILERS = {"spark.python.profile": "true"}
+"""Spark's Python profiler for ``--profile``: cProfile in every Python worker (an RDD's tasks whole, serialization
+included; a pandas UDF's calls)."""
+STAGES = (
+    ("read (executors)", "executors", "spark.py", "read_partition"),
+    ("  ingest", "executors", "spark.py", "read_units"),
+    ("  clean", "executors", "clean.py", "clean"),
+    ("  language detection (in clean)", "executors", "resources.py", "detect_language"),
+    ("  article vectors", "executors", "pipeline.py", "article_vectors"),
+    ("copy join: signatures, band keys (executors)", "executors", "spark.py", "copy_rows"),
+    ("copy join: reworded blocks (executors)", "executors", "spark.py", "reworded_block"),
+    ("buckets: clusterers (executors)", "executors", "spark.py", "cluster_bucket"),
+    ("buckets: edge merges (executors)", "executors", "spark.py", "edge_merges"),
+    ("briefings (executors)", "executors", "spark.py", "build_story_rows"),
+    ("  spaCy", "executors", "text.py", "read_paragraphs"),
+    ("  analyze", "executors", "analyze.py", "analyze_story"),
+    ("  summarize", "executors", "summarize.py", "summarize_story"),
+    ("the model, all steps (executors)", "executors", "onnxruntime_inference_collection.py", "run"),
+    ("Spark's serializers (executors)", "executors", "serializers.py", "load_stream"),
+    ("first cleaning (driver)", "driver", "spark.py", "first_cleaning"),
+    ("  clean", "driver", "clean.py", "clean"),
+    ("store: Pipeline.run (driver)", "driver", "pipeline.py", "run"),
+    ("  clean (Pipeline._clean)", "driver", "pipeline.py", "_clean"),
+    ("briefings: vectors looked up (driver)", "driver", "spark.py", "briefing_vectors"),
+)
+"""What ``--profile`` prints: a function's cumulative seconds in the profiles of one side (executors: summed over
+their files, a file per RDD or UDF; the driver's own cProfile)."""
+
+
+def print_profile(spark: Any, driver: cProfile.Profile, folder: Path, master: str) -> None:
+    """Per stage, the cumulative seconds in the executors' profiles and in the driver's."""
+    import glob
+    import io
+    import pstats
+
+    spark.sparkContext.dump_profiles(str(folder / "executors"))  # rdd_N: an RDD's tasks; udf_N: a UDF's
+    driver.dump_stats(str(folder / "driver.pstats"))
+    sides = {"executors": glob.glob(str(folder / "executors" / "*.pstats")), "driver": [str(folder / "driver.pstats")]}
+    loaded = {side: [pstats.Stats(f, stream=io.StringIO()).stats for f in files] for side, files in sides.items()}  # type: ignore[attr-defined]
+
+    def seconds(side: str, where: str, name: str) -> float:
+        return sum(max((ct for (path, _, func), (_, _, _, ct, _) in stats.items()
+                        if Path(path).name == where and func == name), default=0.0) for stats in loaded[side])
+
+    print(f"{master}: where the time goes (cumulative seconds in cProfile, which slows Python code; executors summed "
+          "over tasks):")
+    for label, side, where, name in STAGES:
+        print(f"  {label:<48} {seconds(side, where, name):8.1f}")
+
+
 DRIVER_STEPS = ("first_cleaning", "copy_links", "copies_and_stories")
 """Steps on the driver's one core: the first cleaning (the template memory learns in input order), linking the copies
-the join found, and the Pipeline that stores them (cleaning again, copy links, store writes; with --cluster/--copies
-driver also the clusterer and the detector's indexes)."""
+the join found, and the Pipeline that stores them (copy links, store writes; it takes the first cleaning; with
+--copies driver it cleans, and with --cluster/--copies driver also runs the clusterer and the detector's indexes)."""
 EXECUTOR_STEPS = ("read", "copies_join", "cluster_buckets", "briefings")
 """Steps spread over the executors (their wall time here, at the run's cores)."""
 
@@ -293,7 +373,7 @@ def on_paper(r: dict[str, Any], cores: int) -> None:
         )
     print(
         f"  the job stops scaling at ~{DAY / driver_s / 1e6:.1f}M articles/day: the driver's one-core steps "
-        "(the first cleaning, whose template memory learns in input order, linking copies, and the store writes)"
+        "(the one cleaning, whose template memory learns in input order, linking copies, and the store writes)"
     )
 
 

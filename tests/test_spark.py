@@ -15,7 +15,9 @@ from tidings.dedupe import CopyDetector, CopyPairs, bucket_pairs, processing_ord
 from tidings.pipeline import Pipeline
 from tidings.settings import Settings
 from tidings.spark import (
+    CleaningFile,
     copy_rows,
+    first_cleaning,
     input_files,
     input_units,
     read_units,
@@ -107,6 +109,42 @@ def test_spark_without_java_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch,
     assert result.exit_code == 2
     message = result.output.strip()
     assert "\n" not in message and ("Java" in message or "pyspark" in message)
+
+
+def stored(store_path: Path) -> dict[str, tuple]:
+    """Every stored article as its id -> (title, text, removed, copy_of, relation, story_id)."""
+    from tidings.store import Store
+
+    store = Store(str(store_path))
+    articles = [a for a, *_ in store.iter_replay_rows(0)]
+    store.close()
+    return {a.id: (a.title, a.text, a.removed, a.copy_of, a.relation, a.story_id) for a in articles}
+
+
+def test_the_storing_pipeline_takes_the_first_cleaning_and_cleans_no_new_document_again(tmp_path: Path) -> None:
+    from tidings import ingest
+    from tidings.pipeline import StoredLineMemory
+    from tidings.store import Store
+
+    settings = Settings()
+    items = list(ingest.iter_documents([SAMPLES], settings.ingest))
+    Pipeline(db=tmp_path / "run.db", batch_size=4).run([SAMPLES], collect=False, build_stories=False)
+    pipeline = Pipeline(db=tmp_path / "spark.db", batch_size=4)  # small batches: the memory learns across them
+    record = CleaningFile(tmp_path / "cleaning.parquet")
+    memory = StoredLineMemory(Store(str(tmp_path / "lines.db")), settings.clean)
+    for _ in first_cleaning(items, settings, pipeline.encoder, memory, pipeline.batch_size, record=record):
+        pass
+    record.close()
+    pipeline.cleaned = record.replay()
+    remembered = []
+    clean_stored = pipeline.cleaner.clean
+    pipeline.cleaner.clean = lambda docs, remember=True: remembered.append(remember) or clean_stored(docs, remember)
+    pipeline.run([], documents=items, collect=False, build_stories=False)
+    assert True not in remembered  # the cleaner ran only on stored articles the memory taught it to clean again
+    assert stored(tmp_path / "spark.db") == stored(tmp_path / "run.db")
+    other = record.replay()
+    with pytest.raises(RuntimeError, match="not the ones the first cleaning cleaned"):
+        other([d for d in items if not hasattr(d, "reason")][1:2])
 
 
 def bcubed_f1(predicted: dict[str, str], gold: dict[str, str]) -> float:

@@ -212,6 +212,10 @@ class Pipeline:
         self.story_plan: dict[str, str] | None = None
         """Stories decided before the run (the Spark job's time buckets): article id -> story id, used instead of
         the online clusterer (an article not in it opens a story of its own)."""
+        self.cleaned: Callable[[list[Document]], tuple[list[Article | Skip], list[clean.LineRow]]] | None = None
+        """The cleaning of each batch's new documents done before the run, with the template memory this Pipeline's
+        cleaner would have had (the Spark job's first cleaning): their items and the line rows they teach the memory,
+        used instead of cleaning them again (stored articles are still cleaned again when the memory learns)."""
         self._clusterer: cluster.StoryClusterer | None = None
         self._checked_stale = False
         self._replayed = 0  # storage position (seq) of the last stored article the warm indexes hold
@@ -394,7 +398,9 @@ class Pipeline:
         self.timer.on_start = lambda stage, items: progress(stage, items, None)
         with using_encoder(self.encoder):
             for batch in self._batches(sources, skip, stdin, progress, documents):
-                if self._copies is None:  # at the first batch: a run that reads nothing loads no model nor index
+                # at the first batch: a run that reads nothing loads no model nor index; one that builds no briefing
+                # reads nothing with spaCy (the Spark job builds them on its executors)
+                if self._copies is None and build_stories:
                     with self.timer("workers"):
                         start_workers()  # before the indexes load: the workers are forked from a small process
                 self._warm()  # loads the indexes, or replays what other writers stored since the last batch
@@ -448,8 +454,13 @@ class Pipeline:
 
     def _clean(self, docs: list[Document], skip: Callable[[Skip], None]) -> list[Article]:
         with self.timer("clean", len(docs)):
+            if self.cleaned is not None:
+                items, rows = self.cleaned(docs)
+                self.memory.add(rows)  # what the cleaner would have added: the batch's transaction writes it
+            else:
+                items = self.cleaner.clean(docs)
             out = []
-            for item in self.cleaner.clean(docs):
+            for item in items:
                 problem = None if isinstance(item, Skip) else article_problem(item)
                 if isinstance(item, Skip):
                     skip(item)

@@ -9,8 +9,9 @@ The steps, each calling the stages of this package (nothing here re-implements o
    executor is each raw item (document or skip) and every sentence vector it computed, keyed as the vector cache
    keys them (:class:`tidings.resources.CachedEncoder`).
 2. **Copies as a join** (``--copies join``, the default on an empty store): the driver cleans the items in input
-   order as its Pipeline will (:func:`first_cleaning`: the template memory learns in input order, so this one pass
-   stays on the driver; its model work is a cache hit), and the executors find the copy candidates:
+   order as its Pipeline would (:func:`first_cleaning`: the template memory learns in input order, so this one pass
+   stays on the driver; its model work is a cache hit), once: the storing Pipeline takes this cleaning
+   (:class:`CleaningFile`); and the executors find the copy candidates:
    near duplicates by a join on the LSH band keys of the detector's own MinHash signatures, reworded copies by
    exact nearest neighbours among earlier articles inside time windows (block matrix products), each candidate pair
    aligned there by :func:`tidings.dedupe.aligned_verdict` (:func:`copy_pairs`). The driver's detector then decides
@@ -21,10 +22,12 @@ The steps, each calling the stages of this package (nothing here re-implements o
    each one's first article would join the other by the clusterer's own gate (:func:`bucket_stories`).
    ``--cluster driver`` clusters on the driver instead.
 4. **Store** (driver): a :class:`tidings.pipeline.Pipeline` over the target store takes the items in input order,
-   with the executors' vectors in its vector cache, the copy candidates and the bucket stories: it cleans, links
-   copies and stores exactly as ``tidings run`` does, at a few ms per article.
-5. **Briefings** (executors, ``groupBy(story).applyInPandas``): every story the run touched, with the articles its
-   briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses), is analyzed and summarized by
+   with the executors' vectors in its vector cache, the copy candidates, the bucket stories and (with the join) the
+   first cleaning: it links copies and stores exactly as ``tidings run`` does, at a few ms per article.
+5. **Briefings** (executors, ``groupBy(chunk).applyInPandas``): every story the run touched, with the articles its
+   briefing reads (at most ``max_story_articles``, chosen as ``tidings run`` chooses) and the vectors the driver's
+   cache holds of them, in chunks of stories of about ``batch_size`` articles read, as ``tidings run`` rebuilds
+   them (one spaCy pass and one embedding batch per chunk), is analyzed and summarized by
    :func:`tidings.pipeline.build_story`; the driver saves each one with the version it read (compare-and-set).
 
 The outputs are Parquet tables and, on request, the export of ``tidings run --out``.
@@ -171,25 +174,61 @@ def read_partition(names: Iterable[Unit], settings: Settings, batch_size: int = 
 
 
 def build_story_rows(rows: Any, settings: Settings) -> Any:
-    """Step 3 on an executor (``applyInPandas``): one story's article rows in, one row (id, Story JSON) out."""
+    """Step 5 on an executor (``applyInPandas``): the article rows of a chunk of stories in, one row (id, Story JSON)
+    per story out. As the Pipeline's rebuild, the chunk's articles go through one spaCy pass and one embedding
+    batch (:func:`tidings.pipeline.prepare_sentences`), then each story through
+    :func:`tidings.pipeline.build_story`; the vectors the driver's cache held of them come with the rows."""
     import pandas as pd
 
     from .analyze import briefing_text
     from .pipeline import build_story, prepare_sentences
     from .resources import CachedEncoder, load_embedder, using_encoder
 
-    rows = rows.sort_values("position")
-    members = [pickle.loads(b) for b in rows["article"]]
+    rows = rows.sort_values(["story_id", "position"])
     cap = settings.analyze.max_article_chars  # what a briefing reads of each article, as in Pipeline
-    articles = [briefing_text(a, cap) for a, read in zip(members, rows["read"], strict=True) if read]
+    stories: dict[str, tuple[list[Article], list[Article]]] = {}
     vectors: dict[str, Any] = {}
+    for story_id, blob, read, cached in zip(rows["story_id"], rows["article"], rows["read"], rows["vectors"],
+                                            strict=True):
+        article = pickle.loads(blob)
+        members, articles = stories.setdefault(str(story_id), ([], []))
+        members.append(article)
+        if read:
+            articles.append(briefing_text(article, cap))
+            vectors.update(pickle.loads(cached))
     encoder = CachedEncoder(load_embedder, lambda keys: {k: vectors[k] for k in keys if k in vectors}, vectors.update)
+    built: list[Story] = []
     with using_encoder(encoder):
-        sentences = prepare_sentences(articles, settings, encoder)
-        story = build_story(str(rows["story_id"].iloc[0]), articles, members, settings, sentences)
-    if story is None:
-        return pd.DataFrame({"story_id": [], "story": []})
-    return pd.DataFrame({"story_id": [story.id], "story": [json.dumps(story.to_dict(), ensure_ascii=False)]})
+        sentences = prepare_sentences([a for _, articles in stories.values() for a in articles], settings, encoder)
+        for story_id, (members, articles) in stories.items():
+            story = build_story(story_id, articles, members, settings, sentences)
+            if story is not None:
+                built.append(story)
+    return pd.DataFrame(
+        {"story_id": [story.id for story in built],
+         "story": [json.dumps(story.to_dict(), ensure_ascii=False) for story in built]}
+    )
+
+
+def briefing_vectors(
+    articles: list[Article],
+    settings: Settings,
+    key: Callable[[str], str],
+    cached: Callable[[list[str]], dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """Per article, the vectors the cache (``cached``, the store's lookup by ``key``) holds of what its briefing
+    embeds: its title and sentences, split by rules as the read step split them (spaCy's split mostly agrees; the
+    executors embed what it splits otherwise). No model work: a lookup."""
+    from .text import segment
+
+    a_s, s_s = settings.analyze, settings.summarize
+    limit = max(a_s.max_sentences_per_article, s_s.max_candidates_per_article)
+    keys: dict[str, list[str]] = {}
+    for a in articles:
+        texts = [s.text for s in segment(a, model=False) if not s.is_heading][:limit]
+        keys[a.id] = [key(t) for t in ([a.title] if a.title else []) + texts]
+    found = cached(sorted({k for ks in keys.values() for k in ks}))
+    return {aid: {k: found[k] for k in ks if k in found} for aid, ks in keys.items()}
 
 
 def story_builder(settings: Settings) -> Callable[[Any], Any]:
@@ -202,8 +241,9 @@ def story_builder(settings: Settings) -> Callable[[Any], Any]:
     return build
 
 
-def start_session(master: str, app_name: str = "tidings") -> Any:
-    """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models)."""
+def start_session(master: str, app_name: str = "tidings", conf: dict[str, str] | None = None) -> Any:
+    """A SparkSession whose Python workers run this interpreter (the venv that has tidings and its models); ``conf``:
+    more Spark settings (benchmarks/spark.py --profile turns on Spark's Python profilers)."""
     problem = spark_problem()
     if problem:
         raise SparkUnavailable(problem)
@@ -211,15 +251,19 @@ def start_session(master: str, app_name: str = "tidings") -> Any:
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    return (
+    builder = (
         SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.python.worker.reuse", "true")  # a worker keeps its loaded models from task to task
-        .getOrCreate()
+        # a task has its core: its briefings' spaCy pass must not fork one reader process per core of the machine
+        .config("spark.executorEnv.TIDINGS_SPACY_WORKERS", os.environ.get("TIDINGS_SPACY_WORKERS", "1"))
     )
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def run_spark(
@@ -281,21 +325,27 @@ def run_spark(
 
         pipeline = Pipeline(settings=settings, db=store or str(out / "tidings.db"))
         joined = copies == "join" and pipeline.store.count_articles() == 0
-        if joined:
-            plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster)
-            pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
-            timings.update(plan.timings)
+        record = CleaningFile(out / "first-cleaning.parquet") if joined else None
+        try:
+            if record is not None:
+                plan = plan_run(spark, read, pipeline, settings, out, len(chunks), cluster, record)
+                pipeline.copy_pairs, pipeline.story_plan = plan.pairs, plan.stories
+                pipeline.cleaned = record.replay()  # the Pipeline stores what the first cleaning gave: cleaned once
+                timings.update(plan.timings)
 
-        def items() -> Iterator[Document | Skip]:
-            for kind, payload in read.toLocalIterator():
-                if kind == "vectors":
-                    if not joined:  # else the join's pass put them in the cache already
-                        pipeline.store.put_vectors(payload)
-                else:
-                    yield payload
+            def items() -> Iterator[Document | Skip]:
+                for kind, payload in read.toLocalIterator():
+                    if kind == "vectors":
+                        if not joined:  # else the join's pass put them in the cache already
+                            pipeline.store.put_vectors(payload)
+                    else:
+                        yield payload
 
-        step = time.perf_counter()
-        result = pipeline.run([], documents=items(), build_stories=False, collect=False, on_skip=on_skip)
+            step = time.perf_counter()
+            result = pipeline.run([], documents=items(), build_stories=False, collect=False, on_skip=on_skip)
+        finally:
+            if record is not None:
+                record.path.unlink(missing_ok=True)
         read.unpersist()
         timings["copies_and_stories"] = time.perf_counter() - step
 
@@ -321,20 +371,22 @@ def run_spark(
 
 
 def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles: int = 20_000) -> int:
-    """Step 3: build every dirty story of ``pipeline``'s store on the executors, ``chunk_articles`` article rows
-    per Spark job (what the driver holds at once); save each with the version read. Returns how many were saved."""
+    """Step 5: build every dirty story of ``pipeline``'s store on the executors, in chunks of stories of about
+    ``pipeline.batch_size`` articles read (as the Pipeline's rebuild), ``chunk_articles`` article rows per Spark
+    job (what the driver holds at once); save each with the version read. Returns how many were saved."""
     import pandas as pd
 
     from . import analyze
     from .pipeline import Pipeline
 
     dirty = pipeline.store.dirty_story_ids()
-    cap = settings.analyze.max_story_articles
+    cap, chars = settings.analyze.max_story_articles, settings.analyze.max_article_chars
     saved = 0
     start = 0
     while start < len(dirty):
         rows: list[dict[str, Any]] = []
         versions: dict[str, int] = {}
+        chunk = size = 0
         while start < len(dirty) and len(rows) < chunk_articles:
             story_id = dirty[start]
             start += 1
@@ -344,19 +396,26 @@ def build_stories(spark: Any, pipeline: Any, settings: Settings, chunk_articles:
             versions[story_id] = version
             read = {a.id for a in analyze.briefing_articles(members, cap)}
             texts = {a.id: a for a in pipeline.store.get_articles(sorted(read))}
+            cached = briefing_vectors([analyze.briefing_text(a, chars) for a in texts.values()], settings,
+                                      pipeline.encoder.key, pipeline.store.get_vectors)
             for n, a in enumerate(members):
                 rows.append(
                     {
+                        "chunk": chunk,
                         "story_id": story_id,
                         "position": n,
                         "read": a.id in texts,
                         "article": pickle.dumps(texts.get(a.id, a)),
+                        "vectors": pickle.dumps(cached.get(a.id, {})),
                     }
                 )
+            size += len(texts)
+            if size >= pipeline.batch_size:
+                chunk, size = chunk + 1, 0
         if not rows:
             continue
         frame = spark.createDataFrame(pd.DataFrame(rows))
-        built = frame.groupBy("story_id").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
+        built = frame.groupBy("chunk").applyInPandas(story_builder(settings), STORY_ROWS_SCHEMA)
         for row in built.toLocalIterator():
             story = Story.from_dict(json.loads(row["story"]))
             with pipeline.store.transaction() as conn:
@@ -418,21 +477,28 @@ def first_cleaning(
     items: Iterable[Document | Skip],
     settings: Settings,
     encoder: Any,
+    memory: Any,
     batch_size: int = 256,
     cached: Callable[[list[str]], dict[str, Any]] | None = None,
+    record: CleaningFile | None = None,
 ) -> Iterator[tuple[int, int, Article, Any, dict[str, Any]]]:
-    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store first cleans it, with its batch's
-    number, the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size``
-    input documents, equal inputs once), each cleaned with the template memory learned so far, in
-    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will. With
-    ``cached`` (the vector cache's lookup), each comes with the vectors the cache already holds of the sentences the
-    copy alignment reads of it (no model work), so that the executors embed only the others."""
+    """Each article as a :class:`tidings.pipeline.Pipeline` over an empty store cleans it, with its batch's number,
+    the row its copy detector registers it at and its article vector: the Pipeline's batches (``batch_size`` input
+    documents, equal inputs once), each cleaned with the template memory learned so far, in
+    :func:`tidings.dedupe.processing_order`. What the copy join compares: what the Pipeline's detector will.
+
+    ``memory`` is a :class:`tidings.pipeline.StoredLineMemory` over an empty scratch store: the Pipeline's own kind
+    of memory (complete, on disk), flushed after each batch as the Pipeline flushes it, so each batch is cleaned as
+    the Pipeline would clean it. ``record`` keeps each batch's cleaning and line rows for the storing Pipeline
+    (:attr:`tidings.pipeline.Pipeline.cleaned`), which then cleans nothing again. With ``cached`` (the vector
+    cache's lookup), each article comes with the vectors the cache already holds of the sentences the copy
+    alignment reads of it (no model work), so that the executors embed only the others."""
     from .dedupe import CopyDetector, processing_order
     from .pipeline import article_vectors
     from .resources import using_encoder
     from .store import article_problem
 
-    cleaner = clean.Cleaner(settings.clean)
+    cleaner = clean.Cleaner(settings.clean, memory)
     detector = CopyDetector(settings.dedupe)  # only for the sentences it aligns
     c, min_words = settings.cluster, settings.dedupe.alignment_min_words
     stored: set[str] = set()
@@ -447,8 +513,13 @@ def first_cleaning(
             unique: dict[str, Document] = {}
             for doc in batch:
                 unique.setdefault(clean.document_id(doc), doc)
-            new = [doc for doc_id, doc in unique.items() if doc_id not in stored]
-            articles = [a for a in cleaner.clean(new) if isinstance(a, Article) and not article_problem(a)]
+            new = {doc_id: doc for doc_id, doc in unique.items() if doc_id not in stored}
+            cleaned = cleaner.clean(list(new.values()))
+            if record is not None:
+                record.add(number, list(new), cleaned, list(memory.pending.values()))
+            with memory.store.transaction() as conn:  # as the Pipeline writes them with the batch
+                memory.flush(conn)
+            articles = [a for a in cleaned if isinstance(a, Article) and not article_problem(a)]
             articles = [articles[i] for i in processing_order(articles)]
             stored.update(a.id for a in articles)
             if not articles:
@@ -459,6 +530,73 @@ def first_cleaning(
             for article, vector, ks in zip(articles, vectors, keys, strict=True):
                 yield number, row, article, vector, {k: found[k] for k in ks if k in found}
                 row += 1
+
+
+class CleaningFile:
+    """The driver's one cleaning of the input (:func:`first_cleaning`), batch by batch, in a Parquet file on the
+    driver (``batch``, document ``id``, pickled ``item``, pickled line ``rows`` of the batch on its first row), read
+    back in order by the storing Pipeline (:meth:`replay`): each document is cleaned once."""
+
+    SCHEMA = (("batch", "int64"), ("id", "string"), ("item", "binary"), ("rows", "binary"))
+
+    def __init__(self, path: Path) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.path = path
+        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in self.SCHEMA])
+        self._writer = pq.ParquetWriter(str(path), self._schema)
+        self._chunk: list[dict[str, Any]] = []
+
+    def add(self, batch: int, ids: list[str], items: list[Article | Skip], rows: list[clean.LineRow]) -> None:
+        for n, (doc_id, item) in enumerate(zip(ids, items, strict=True)):
+            self._chunk.append({"batch": batch, "id": doc_id, "item": pickle.dumps(item),
+                                "rows": pickle.dumps(rows if n == 0 else [])})
+        if len(self._chunk) >= 4096:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self._chunk:
+            self._writer.write_table(pa.Table.from_pylist(self._chunk, self._schema))
+            self._chunk = []
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def _batches(self) -> Iterator[tuple[int, list[str], list[Article | Skip], list[clean.LineRow]]]:
+        import pyarrow.parquet as pq
+
+        number, ids, items, rows = None, [], [], []
+        for chunk in pq.ParquetFile(str(self.path)).iter_batches(batch_size=4096):
+            for r in chunk.to_pylist():
+                if r["batch"] != number and ids:
+                    yield number, ids, items, rows
+                    ids, items, rows = [], [], []
+                number = r["batch"]
+                ids.append(r["id"])
+                items.append(pickle.loads(r["item"]))
+                rows += pickle.loads(r["rows"])
+        if ids:
+            yield number, ids, items, rows
+
+    def replay(self) -> Callable[[list[Document]], tuple[list[Article | Skip], list[clean.LineRow]]]:
+        """What :attr:`tidings.pipeline.Pipeline.cleaned` takes: called once per batch with the batch's new
+        documents, it gives their recorded cleaning (a batch with none was not recorded). Raises if the documents
+        are not the ones recorded (the input changed between the two passes)."""
+        recorded = self._batches()
+
+        def cleaned(docs: list[Document]) -> tuple[list[Article | Skip], list[clean.LineRow]]:
+            if not docs:
+                return [], []
+            _, ids, items, rows = next(recorded, (None, [], [], []))
+            if ids != [clean.document_id(d) for d in docs]:
+                raise RuntimeError("the documents to store are not the ones the first cleaning cleaned")
+            return items, rows
+
+        return cleaned
 
 
 INPUT_SCHEMA = (
@@ -530,16 +668,26 @@ class Plan:
 
 
 def plan_run(
-    spark: Any, read: Any, pipeline: Any, settings: Settings, work: Path, partitions: int, cluster: str
+    spark: Any,
+    read: Any,
+    pipeline: Any,
+    settings: Settings,
+    work: Path,
+    partitions: int,
+    cluster: str,
+    record: CleaningFile | None = None,
 ) -> Plan:
     """Copies as a join and, with ``cluster="buckets"``, stories by time bucket, for ``pipeline``'s empty store: the
     driver cleans the items ``read`` (step 1's output) as the Pipeline will (:func:`first_cleaning`; the executors'
-    vectors make that model work a cache hit) into a Parquet file under ``work``; the executors find the copy
-    candidates (:func:`copy_pairs`); for buckets, the driver links the copies with the detector the Pipeline will
-    use, and the executors cluster (:func:`bucket_stories`)."""
+    vectors make that model work a cache hit) into a Parquet file under ``work``, and the cleaning into ``record``
+    for the Pipeline; the executors find the copy candidates (:func:`copy_pairs`); for buckets, the driver links
+    the copies with the detector the Pipeline will use, and the executors cluster (:func:`bucket_stories`)."""
+    import tempfile
     import time
 
     from .dedupe import CopyDetector
+    from .pipeline import StoredLineMemory
+    from .store import Store
 
     def items() -> Iterator[Document | Skip]:
         for kind, payload in read.toLocalIterator():
@@ -553,11 +701,18 @@ def plan_run(
     rows = RowsFile(work / "copy-join-input.parquet")
     undated = False
     try:
-        cleaned = first_cleaning(items(), settings, pipeline.encoder, pipeline.batch_size, pipeline.store.get_vectors)
-        for number, row, article, vector, sentences in cleaned:
-            undated = undated or not article.published
-            rows.add(number, row, article, vector, sentences)
-        rows.close()
+        with tempfile.TemporaryDirectory(dir=work) as scratch:  # the template memory, as the Pipeline's store keeps it
+            lines = Store(str(Path(scratch) / "lines.db"))
+            memory = StoredLineMemory(lines, settings.clean)
+            cleaned = first_cleaning(items(), settings, pipeline.encoder, memory, pipeline.batch_size,
+                                     pipeline.store.get_vectors, record)
+            for number, row, article, vector, sentences in cleaned:
+                undated = undated or not article.published
+                rows.add(number, row, article, vector, sentences)
+            rows.close()
+            lines.close()
+        if record is not None:
+            record.close()
         plan.timings["first_cleaning"] = time.perf_counter() - step
         step = time.perf_counter()
         plan.pairs = copy_pairs(spark, rows.path, settings, partitions, undated)

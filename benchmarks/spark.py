@@ -35,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpora import load_allsides_crawl, load_neus, write_jsonl
+from resume import bcubed  # B-cubed of two partitions (item -> story), gold first
 
 DAY = 86_400
 
@@ -123,21 +124,6 @@ def outcome(db: str) -> tuple[dict[str, str], dict[str, tuple[str | None, str | 
     return {a.id: a.story_id or a.id for a in articles}, copies
 
 
-def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 of one clustering against another (the items of ``gold``)."""
-    members: dict[tuple[str, str], set[str]] = {}
-    for kind, labels in (("p", predicted), ("g", gold)):
-        for item, label in labels.items():
-            members.setdefault((kind, label), set()).add(item)
-    p = r = 0.0
-    for i in gold:
-        same_p, same_g = members[("p", predicted[i])], members[("g", gold[i])]
-        p += len(same_p & same_g) / len(same_p)
-        r += len(same_p & same_g) / len(same_g)
-    p, r = p / len(gold), r / len(gold)
-    return p, r, 2 * p * r / (p + r)
-
-
 def compare(folder: Path, work: Path, master: str, modes: list[str]) -> None:
     """`tidings run` on the stream, then `tidings spark` in each mode (copies/cluster): how far their stories and
     copies agree (the briefings are left out of both: they follow from the stories)."""
@@ -153,7 +139,7 @@ def compare(folder: Path, work: Path, master: str, modes: list[str]) -> None:
         copies, cluster = mode.split("/")
         r = run(master, folder, work, copies, cluster, briefings=False)
         stories, found = outcome(r["store"])
-        p, rc, f = bcubed(stories, gold)
+        p, rc, f = bcubed(gold, stories)
         same = sum(1 for k in set(found) | set(gold_copies) if found.get(k) == gold_copies.get(k))
         by_story = lambda labels: {frozenset(i for i in labels if labels[i] == s) for s in set(labels.values())}  # noqa: E731
         print(
@@ -284,7 +270,7 @@ def offline_buckets(folder: Path, work: Path, widths: list[float]) -> None:
         for name, found in (("without the edge pass", final_stories(placed, [])),
                             (f"edge pass one way only ({len(one_way)} merges)", final_stories(placed, one_way)),
                             ("with the edge pass", final_stories(placed, merges))):
-            p, r, f = bcubed(found, gold)
+            p, r, f = bcubed(gold, found)
             print(f"buckets of {days:g} days: {len(buckets)} buckets ({'with' if UNDATED in buckets else 'no'} undated "
                   f"bucket), {len(tasks)} edge tasks, {len(merges)} edge merges; {name}: B-cubed P {p:.4f} R {r:.4f} "
                   f"F1 {f:.4f}, stories identical {len(groups(found) & groups(gold))} of {len(set(gold.values()))}",

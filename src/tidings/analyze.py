@@ -824,7 +824,7 @@ def _build_facts(
         rep = units[members[best]]
         exclusive_to = None
         echoed_ids = {a for k in members for a in echoed.get(k, ())} if len(sources) == 1 else set()
-        echoed_by = [a.id for a in articles if a.id in echoed_ids]
+        echoed_by = [a.id for a in articles if a.id in echoed_ids] if echoed_ids else []
         if len(sources) == 1 and not echoed_by:
             root = by_id.get(rep.group, by_id[rep.article_id])
             exclusive_to = _source_name(root)

@@ -532,27 +532,23 @@ def first_cleaning(
                 row += 1
 
 
-class CleaningFile:
-    """The driver's one cleaning of the input (:func:`first_cleaning`), batch by batch, in a Parquet file on the
-    driver (``batch``, document ``id``, pickled ``item``, pickled line ``rows`` of the batch on its first row), read
-    back in order by the storing Pipeline (:meth:`replay`): each document is cleaned once."""
+class _ParquetRows:
+    """A Parquet file written a few thousand rows at a time (``schema``: (column, pyarrow type name) pairs)."""
 
-    SCHEMA = (("batch", "int64"), ("id", "string"), ("item", "binary"), ("rows", "binary"))
+    CHUNK_ROWS = 4096
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, schema: tuple[tuple[str, str], ...]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.path = path
-        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in self.SCHEMA])
+        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in schema])
         self._writer = pq.ParquetWriter(str(path), self._schema)
         self._chunk: list[dict[str, Any]] = []
 
-    def add(self, batch: int, ids: list[str], items: list[Article | Skip], rows: list[clean.LineRow]) -> None:
-        for n, (doc_id, item) in enumerate(zip(ids, items, strict=True)):
-            self._chunk.append({"batch": batch, "id": doc_id, "item": pickle.dumps(item),
-                                "rows": pickle.dumps(rows if n == 0 else [])})
-        if len(self._chunk) >= 4096:
+    def _append(self, row: dict[str, Any]) -> None:
+        self._chunk.append(row)
+        if len(self._chunk) >= self.CHUNK_ROWS:
             self._flush()
 
     def _flush(self) -> None:
@@ -565,6 +561,22 @@ class CleaningFile:
     def close(self) -> None:
         self._flush()
         self._writer.close()
+
+
+class CleaningFile(_ParquetRows):
+    """The driver's one cleaning of the input (:func:`first_cleaning`), batch by batch, in a Parquet file on the
+    driver (``batch``, document ``id``, pickled ``item``, pickled line ``rows`` of the batch on its first row), read
+    back in order by the storing Pipeline (:meth:`replay`): each document is cleaned once."""
+
+    SCHEMA = (("batch", "int64"), ("id", "string"), ("item", "binary"), ("rows", "binary"))
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, self.SCHEMA)
+
+    def add(self, batch: int, ids: list[str], items: list[Article | Skip], rows: list[clean.LineRow]) -> None:
+        for n, (doc_id, item) in enumerate(zip(ids, items, strict=True)):
+            self._append({"batch": batch, "id": doc_id, "item": pickle.dumps(item),
+                          "rows": pickle.dumps(rows if n == 0 else [])})
 
     def _batches(self) -> Iterator[tuple[int, list[str], list[Article | Skip], list[clean.LineRow]]]:
         import pyarrow.parquet as pq
@@ -604,38 +616,19 @@ INPUT_SCHEMA = (
 )
 
 
-class RowsFile:
+class RowsFile(_ParquetRows):
     """A Parquet file of articles for the executors (``batch``, ``row``, pickled ``article``, ``vector`` bytes, and
     pickled cached ``sentences`` vectors by cache key), written by the driver a few thousand rows at a time. On a
     cluster it must be where every node reads it."""
 
     def __init__(self, path: Path) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        self.path = path
-        self._schema = pa.schema([(name, getattr(pa, kind)()) for name, kind in INPUT_SCHEMA])
-        self._writer = pq.ParquetWriter(str(path), self._schema)
-        self._chunk: list[dict[str, Any]] = []
+        super().__init__(path, INPUT_SCHEMA)
 
     def add(self, batch: int, row: int, article: Article, vector: Any, sentences: dict[str, Any] | None = None) -> None:
-        self._chunk.append(
+        self._append(
             {"batch": batch, "row": row, "article": pickle.dumps(article), "vector": vector.astype("<f4").tobytes(),
              "sentences": pickle.dumps(sentences or {})}
         )
-        if len(self._chunk) >= 4096:
-            self._flush()
-
-    def _flush(self) -> None:
-        import pyarrow as pa
-
-        if self._chunk:
-            self._writer.write_table(pa.Table.from_pylist(self._chunk, self._schema))
-            self._chunk = []
-
-    def close(self) -> None:
-        self._flush()
-        self._writer.close()
 
     def batches(self) -> Iterator[tuple[list[Article], Any]]:
         """The rows back, a Pipeline batch at a time: (articles, vectors)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Article, Fact, Story
+from ..model import Article, Conflict, Fact, Story
 from .digest import day_label, make_digest, quote_sources, timeline_days
 
 # What article text must not carry into Markdown, which many viewers render with its raw HTML: HTML-significant
@@ -52,12 +52,11 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         return [f"  - also reported in {md(m.language_name)} by {md(m.site or 'unknown site')}: “{md(m.text)}”"
                 for m in fact.other_languages]
 
+    def values(c: Conflict) -> str:
+        return f"{md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
+
     def fact_line(fact: Fact) -> str:
-        differ = "".join(
-            f" (figures differ: {md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims)
-            + ")"
-            for c in digest.figures_differ.get(fact.text, [])
-        )
+        differ = "".join(f" (figures differ: {values(c)})" for c in digest.figures_differ.get(fact.text, []))
         line = f"- ({plural(fact.independent_sources, 'source')}) {md(fact.text)} {marks(fact.article_ids)}{differ}"
         return "\n".join([line, *other_languages(fact)])
 
@@ -82,7 +81,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     if digest.conflicts:
         lines += ["", "### Figures given differently", "", FIGURES_NOTE, ""]
         for c in digest.conflicts:  # each value with the sentence that gives it, so the reader can check
-            lines.append(f"- {md(c.about)}: " + "; ".join(f"{md(x.value)} {marks([x.article_id])}" for x in c.claims))
+            lines.append(f"- {values(c)}")
             lines += [f"  - {marks([x.article_id])} “{md(x.text)}”" for x in c.claims]
     if digest.speakers:
         lines += ["", "### Who said what", ""]

@@ -245,6 +245,26 @@ def test_the_words_around_a_name_type_it_whatever_the_tagger_says() -> None:
     assert types.get("Tessaly Line") == "ORG"  # 'the carrier X'
 
 
+def test_an_office_before_a_name_makes_it_a_person_and_its_surname_joins_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+    from tidings.model import EntSpan
+
+    texts = {  # the tagger's mistakes, as the small model made them on real news ('Alejandro Mayorkas' ORG)
+        "Harbour Secretary Oriel Vantongeren said 212 boats were waiting.": [("Oriel Vantongeren", "ORG")],
+        "Vantongeren called it a serious challenge.": [("Vantongeren", "GPE")],
+        "Judge Maren Okafor ruled on Tuesday.": [("Maren Okafor", "ORG")],
+    }
+
+    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagged)
+    found = story(*texts)
+    assert entity(found, "Oriel Vantongeren").type == "PERSON"
+    assert entity(found, "Vantongeren").name == "Oriel Vantongeren"  # one person, not a place beside an org
+    assert entity(found, "Maren Okafor").type == "PERSON"
+
+
 def test_photo_credits_are_no_entities() -> None:
     """A photographer's name glued to a picture agency ('David Becker Getty Images', left from a caption) is page
     furniture, and so is the agency it credits; the people of the story stay."""

@@ -530,7 +530,9 @@ def _article_texts(article: Article, sentences: list[Sentence] | None) -> list[s
 
 # lower-case words that belong in people's names: 'Ursula von der Leyen', 'al-Assad', 'José dos Santos'
 _NAME_PARTICLES = _CONNECTORS | wordset("dos das do del della delle y e ter ten zu af bint ben abu d l o")
-_HONORIFICS = wordset("mr mrs ms miss dr prof sir dame president senator sen rep gov governor mayor minister")
+_HONORIFICS = wordset(
+    "mr mrs ms miss dr prof sir dame president senator sen rep gov governor mayor minister secretary judge ambassador"
+)
 
 
 # What the words around a name say it is, whatever the tagger said: (name of the rule, type, pattern of the text

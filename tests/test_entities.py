@@ -275,3 +275,50 @@ def test_photo_credits_are_no_entities() -> None:
     names = {e.name for e in ents}
     assert not any("Getty" in n for n in names), names
     assert "Tessa Hollin" in names
+
+
+def test_an_acronym_that_kept_fewer_letters_than_its_name_joins_it() -> None:
+    texts = ["The Bureau for Coastal Safety and Rescue (BCS) closed the pier."]
+    mentions = [("Bureau for Coastal Safety and Rescue", "ORG", "a1"), ("BCS", "ORG", "a1"), ("BCS", "ORG", "a2")]
+    [bureau] = _merge(mentions, texts, AnalyzeSettings())
+    assert set(bureau.surfaces) == {"Bureau for Coastal Safety and Rescue", "BCS"}
+
+
+def test_an_organisation_with_its_country_before_it_is_the_same_organisation() -> None:
+    mentions = [("U.S. Office of Tidal Affairs", "ORG", "a1"), ("Office of Tidal Affairs", "ORG", "a2")]
+    assert len(_merge(mentions, [], AnalyzeSettings())) == 1
+    two_countries = [*mentions, ("UK Office of Tidal Affairs", "ORG", "a3")]
+    groups = [set(g.surfaces) for g in _merge(two_countries, [], AnalyzeSettings())]
+    assert not any({"U.S. Office of Tidal Affairs", "UK Office of Tidal Affairs"} <= g for g in groups)
+
+
+def test_a_surname_the_tagger_calls_an_organisation_joins_the_full_name_written_beside_it() -> None:
+    # 'Anthony Quillfeather said ... Quillfeather added': the surname is tagged ORG in every article, more often
+    # than the full name, and each of those articles names him in full
+    mentions = [("Anthony Quillfeather", "PERSON", f"a{k}") for k in (1, 2)]
+    mentions += [("Quillfeather", "ORG", f"a{k}") for k in (1, 1, 2, 2)]
+    [person] = _merge(mentions, [], AnalyzeSettings())
+    assert person.label == "PERSON"
+    # alone in articles that never give the full name, it stays what it is (a firm named like a person)
+    apart = [("Anthony Quillfeather", "PERSON", "a1"), *[("Quillfeather", "ORG", f"a{k}") for k in (2, 3, 4)]]
+    assert len(_merge(apart, [], AnalyzeSettings())) == 2
+
+
+def test_a_variant_is_no_place_and_a_code_is_no_organisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+    from tidings.model import EntSpan
+
+    texts = {
+        "The Ombra variant spread in Calder Bay.": [("Ombra", "LOC"), ("Calder Bay", "GPE")],
+        "Cases of the Ombra variant doubled, and VX-41 was approved.": [("Ombra", "LOC"), ("VX-41", "ORG")],
+        "VX-41 shipped.": [("VX-41", "ORG")],
+    }
+
+    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagged)
+    found = story(*texts)
+    assert not [e for e in found if e.name == "Ombra"]
+    assert entity(found, "Calder Bay").type == "GPE"
+    assert entity(found, "VX-41").type == "MISC"

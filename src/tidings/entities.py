@@ -366,10 +366,17 @@ def _acronym_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
             # The long form may carry leading words that are not part of it ("the Kremlin's ... North Atlantic").
             for start in range(len(words)):
                 cand = " ".join(words[start:])
-                if initials(cand).upper() == acro.upper():
+                # an acronym may keep fewer letters than its name grew: 'Centers for Disease Control and
+                # Prevention (CDC)'
+                if initials(cand).upper().startswith(acro.upper()) and words[start][0].upper() == acro[0].upper():
                     pairs.append((clean_surface(cand), acro))
                     break
     return pairs
+
+
+# A country before an organisation's name says whose it is, which the story already knows: 'U.S. Centers for
+# Disease Control and Prevention' is the 'Centers for Disease Control and Prevention' beside it.
+_NATIONAL_PREFIX = re.compile(r"^(U\.?S\.?|U\.?K\.?)\s+(?=\S+\s+\S)")
 
 
 def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: AnalyzeSettings) -> list[_Group]:
@@ -428,8 +435,20 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
                 if len(ta) == len(tb) and all(_words_similar(x, y, settings) for x, y in zip(ta, tb, strict=True)):
                     uf.union(a, b)
 
-    # 3. Acronyms: explicit "(ACRONYM)" after a long form, then initials of multi-word organisations.
+    # 3. Acronyms: explicit "(ACRONYM)" after a long form, then initials of multi-word organisations; an
+    # organisation's name with a country before it joins the bare name.
     lower_forms = {s.lower(): i for s, i in forms.items()}
+    prefixed: dict[int, list[tuple[str, int]]] = defaultdict(list)  # bare form -> (country, prefixed form)
+    for i in range(n):
+        m = _NATIONAL_PREFIX.match(form_surface[i])
+        bare = form_surface[i][m.end() :].lower() if m else ""
+        if m and not is_person[i] and bare in lower_forms and not is_person[lower_forms[bare]]:
+            prefixed[lower_forms[bare]].append((m.group(1).replace(".", "").upper(), i))
+    for j, forms_with_country in prefixed.items():
+        if len({country for country, _ in forms_with_country}) == 1:  # 'U.S.' and 'UK Supreme Court': two courts
+            for _, i in forms_with_country:
+                if family[i] == family[j]:
+                    uf.union(i, j)
     for long_form, acro in _acronym_pairs(texts):
         if long_form.lower() in lower_forms and acro.lower() in lower_forms:
             uf.union(lower_forms[long_form.lower()], lower_forms[acro.lower()])
@@ -489,7 +508,13 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
             continue
         ranked = sorted(targets, key=lambda r: -group_count(r))
         if label != "PERSON" and not votes and group_count(root) > group_count(ranked[0]):
-            continue  # never a person, and more frequent than the full name: "Washington" the city
+            # never a person, and more frequent than the full name: "Washington" the city. An organisation's tag
+            # on a surname written in the articles that name the person in full ('Fauci said') is the tagger's
+            # mistake.
+            own = {a for i in members for a in form_articles[i]}
+            with_full = own & {a for i in groups[ranked[0]] for a in form_articles[i]}
+            if label in ("GPE", "LOC") or len(with_full) < settings.entity_surname_with_full_name * len(own):
+                continue
         if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):
             uf.union(root, ranked[0])
             # the join says the surname is that person: its mentions vote PERSON ('Trump' tagged ORG in 'the Trump
@@ -536,7 +561,7 @@ _HONORIFICS = wordset(
 
 
 # What the words around a name say it is, whatever the tagger said: (name of the rule, type, pattern of the text
-# right before the name, pattern of the text right after it, pattern of the name itself). spaCy's small model
+# right before the name, pattern of the text right after it, pattern of the name itself); type '' drops the mention. spaCy's small model
 # types rare names by their shape ('Agnes Threlfall' LOC, 'Blackthorn Labs' PERSON); benchmarks/entity_types.py
 # measures these rules on hand-labelled names. Head words that also end place names ('West Bank', 'Soviet Union',
 # 'Maginot Line') are not organisation words.
@@ -559,6 +584,11 @@ CONTEXT_TYPES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | N
      re.compile(r"\b(?:the|a|an)\s+(?:carrier|firm|company|insurer|lender|bank|group|gang|club|union|agency|newspaper"
                 r"|broker|charity|airline|operator|supplier|provider)\s+$|\bcall(?:s|ed|ing)\s+itself\s+$", re.I),
      None, None),
+    # 'the Delta variant': a virus's variant is no place ('Pfizer vaccine' names the firm, so only variants)
+    ("a variant's name", "", None, re.compile(r"^\s+(?:sub)?(?:variant|strain|lineage)s?\b", re.I),
+     re.compile(r"^\S+$")),
+    # 'COVID-19', 'F-35': a code is no organisation, person or place
+    ("code name", "MISC", None, None, re.compile(r"^[A-Za-z]+-\d+$")),
 )  # fmt: skip
 
 

@@ -791,6 +791,11 @@ class AnalyzeSettings:
     entity_surname_dominance: float = 3.0
     """A bare surname shared by several full names (Trump: Donald, Melania) goes to the one mentioned at least this
     many times more often than the next; otherwise it stays its own entity."""
+    entity_surname_with_full_name: float = 0.5
+    """A bare surname the tagger never calls a person, mentioned more often than the full name it would join
+    ('Fauci' tagged ORG beside 'Anthony Fauci'), still joins it when at least this share of the articles naming it
+    also give the full name; a place-tagged one never does ('Washington' the city). Chosen by reading real stories
+    (the AllSides crawl's middle: 'Fauci' ORG); no benchmark moves with it."""
     ner_batch_size: int = 64
     """Paragraphs per spaCy nlp.pipe batch."""
     spacy_max_chars: int = 20_000

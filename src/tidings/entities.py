@@ -561,10 +561,10 @@ _HONORIFICS = wordset(
 
 
 # What the words around a name say it is, whatever the tagger said: (name of the rule, type, pattern of the text
-# right before the name, pattern of the text right after it, pattern of the name itself); type '' drops the mention. spaCy's small model
-# types rare names by their shape ('Agnes Threlfall' LOC, 'Blackthorn Labs' PERSON); benchmarks/entity_types.py
-# measures these rules on hand-labelled names. Head words that also end place names ('West Bank', 'Soviet Union',
-# 'Maginot Line') are not organisation words.
+# right before the name, pattern of the text right after it, pattern of the name itself); type '' drops the mention.
+# spaCy's small model types rare names by their shape ('Agnes Threlfall' LOC, 'Blackthorn Labs' PERSON);
+# benchmarks/entity_types.py measures these rules on hand-labelled names. Head words that also end place names
+# ('West Bank', 'Soviet Union', 'Maginot Line') are not organisation words.
 _OFFICE = (
     r"mayor|minister|secretary|spokes(?:man|woman|person)|director|chief executive|executive|chairman|chairwoman|chair"
     r"|president|governor|engineer|economist|analyst|teacher|officer|manager|leader|councillor|head|founder"

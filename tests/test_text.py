@@ -216,3 +216,21 @@ def test_text_head_cuts_at_a_paragraph_break_or_space():
     assert text_head(text, 40) == "First paragraph here."
     assert text_head("alpha beta gamma delta", 14) == "alpha beta"
     assert text_head("x" * 50, 10) == "x" * 10
+
+
+def test_a_cut_before_a_lower_case_word_is_joined_back():
+    from tidings.text import _join_false_breaks
+
+    text = (
+        "Tamsin Orr, who campaigned for Sen. Ivo Brant (D-Vt.) during the primary, leads. "
+        "de Marco said so. eBay agreed."
+    )
+    cut = text.index("during")
+    de, ebay = text.index("de Marco"), text.index("eBay")
+    spans = [(0, cut - 1), (cut, de - 1), (de, ebay - 1), (ebay, len(text))]
+    joined = [text[a:b] for a, b in _join_false_breaks(text, spans)]
+    assert joined == [
+        "Tamsin Orr, who campaigned for Sen. Ivo Brant (D-Vt.) during the primary, leads.",
+        "de Marco said so.",  # a name particle starts a sentence
+        "eBay agreed.",  # so does a word with a capital inside
+    ]

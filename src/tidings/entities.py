@@ -639,8 +639,8 @@ def extract_entities(
         if label not in KEPT_TYPES and not (label == "MISC" and g.mentions >= 2):
             continue
         name = _best_name(g)
-        if name.lower() in _OFFICES or name.lower() in FUNCTION_WORDS:
-            continue  # "State" of "Secretary of State", a capitalised "The"
+        if name.lower() in _OFFICES or name.lower() in FUNCTION_WORDS or sum(c.isalpha() for c in name) < 2:
+            continue  # "State" of "Secretary of State", a capitalised "The", the "D." of "(D., N.Y.)"
         aliases = sorted({s for s in g.surfaces if s != name})
         entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))
     entities.sort(key=lambda e: (-len(e.article_ids), -e.mentions, e.name))

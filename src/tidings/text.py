@@ -244,6 +244,25 @@ _ATTRIBUTION_END = re.compile(
 )
 
 
+# Lower-case words that start a name, so may start a sentence ('de Blasio said ...').
+_LOWER_NAME_STARTS = frozenset({"de", "van", "von", "der", "al", "el", "da", "di", "du", "la", "le", "bin", "ibn"})
+
+
+def _join_false_breaks(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a sentence to the one before when it starts with a lower-case word: the tagger cut after an
+    abbreviation ('... Sen. Bernie Sanders (I-Vt.) | during the 2020 campaign, looks ...'). A word with a capital
+    inside ('iPhone', 'eBay') or a name particle ('de Blasio') starts a sentence."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        word = text[start:end].split(maxsplit=1)[0] if text[start:end].strip() else ""
+        continues = word[:1].islower() and word == word.lower() and word.strip(".,'’") not in _LOWER_NAME_STARTS
+        if out and continues:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
 def _merge_open_quotes(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a sentence that opens a quotation with the following ones until it is closed, so that
     '“We are open. We prefer diplomacy,” he said.' stays one sentence (at most 3 joins, to survive typos); a
@@ -613,7 +632,8 @@ def split_sentences(paragraph_texts: list[str], model: bool = True) -> list[list
     with _readings_lock:
         for reading in readings:
             sentences = []
-            for start, end in _bounded(reading.text, _merge_open_quotes(reading.text, reading.sentences), cap):
+            spans = _merge_open_quotes(reading.text, _join_false_breaks(reading.text, reading.sentences))
+            for start, end in _bounded(reading.text, spans, cap):
                 text = reading.text[start:end]
                 sentences.append(text)
                 _sentence_at[text] = (reading, start, end)

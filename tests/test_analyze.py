@@ -311,6 +311,15 @@ def test_page_furniture_is_never_a_fact():
     assert not any("Caption" in m.text for f in story.facts for m in f.mentions)
 
 
+def test_a_question_is_never_a_fact():
+    question = "So what does the new harbour rule mean for the crews on the night shift?"
+    a = make_article(f"{HARBOUR}\n\n{question}", "A", "Harbour Gazette", "2025-03-03T08:00:00+00:00")
+    b = make_article(LEDGER, "B", "Coastal Ledger", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    assert story.facts
+    assert not any("?" in m.text for f in story.facts for m in f.mentions)
+
+
 def test_fact_mentions_carry_article_site_and_sentence(strike):
     story, articles = strike
     data = story.to_dict()

@@ -602,7 +602,7 @@ def briefing_text(article: Article, max_chars: int) -> Article:
 def _units(
     articles: list[Article], sentences: dict[str, list[Sentence]], groups: dict[str, str], settings: AnalyzeSettings
 ) -> list[Unit]:
-    """The body sentences taking part in facts: no headings, no page furniture, none shorter than
+    """The body sentences taking part in facts: no headings, no page furniture, no questions, none shorter than
     ``min_fact_words``; at most ``max_sentences_per_article`` per article and ``max_story_sentences`` per story
     (past which the rest of the story's sentences, in article order, take no part: a memory bound no news story
     reaches)."""
@@ -610,7 +610,11 @@ def _units(
     units: list[Unit] = []
     for ai, article in enumerate(articles):
         body = [s for s in sentences.get(article.id, []) if not s.is_heading and not is_furniture(s.text)]
-        kept = [s for s in body if len(s.text.split()) >= settings.min_fact_words]
+        # a question reports nothing ('So what's the deal with the CDC's new guidance?' was one outlet's exclusive)
+        kept = [
+            s for s in body
+            if len(s.text.split()) >= settings.min_fact_words and not s.text.rstrip("\"”’') ").endswith("?")
+        ]  # fmt: skip
         for pos, s in enumerate(kept[: settings.max_sentences_per_article]):
             if len(units) >= settings.max_story_sentences:
                 return units

@@ -813,7 +813,8 @@ def main() -> None:
         items, emb = subset(neus, neus_emb, lambda i: i.split == "val")
         dated = sum(1 for i in items if i.published)
         golds = {"stories": [i.story for i in items]}
-        evaluate(f"NeuS val stream (held out; {dated} dated)", items, emb, settings, golds, baselines, args.runs, train)
+        evaluate(f"NeuS val stream (held out; {dated} dated)", items, emb, settings, golds, baselines, args.runs, train,
+                 judged=read_judgements() if JUDGEMENTS.exists() else None)
         items, emb = subset(neus, neus_emb, lambda i: True)
         dated = sum(1 for i in items if i.published)
         evaluate(f"NeuS train+val stream ({dated} dated; tidings was fitted on the train part)", items, emb, settings,

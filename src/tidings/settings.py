@@ -589,7 +589,11 @@ class AnalyzeSettings:
     lower on 1-35 (0.948 / 0.076). A fit on MSRP train reaches higher MSRP test accuracy (0.770 vs 0.725 for these
     weights, each at its MSRP-train threshold; benchmarks/tune_facts.py), but MSRP calls a sentence with one more
     detail no paraphrase, and so that fit split the outlets' rewordings of one news fact (the seed story's lead
-    sentences, cosine 0.82-0.83, scored 0.19-0.44). Empty: cosine plus bonus (fact_similarity)."""
+    sentences, cosine 0.82-0.83, scored 0.19-0.44). Cue features for two sides of one exchange (opposite acts, a
+    response by another agent, a forecast, intent or quote on one side only; benchmarks/fact_cues.py) were tried in
+    Dec 2026 and left out: the act and exchange cues fire on at most 2% of MSRP and ECB+ pairs and none moved train
+    cross-validation by more than 0.003 (all together: MSRP test 0.768 vs 0.770, ECB+ 36-45 pairwise precision
+    0.893 vs 0.887). Empty: cosine plus bonus (fact_similarity)."""
     fact_bias: float = -4.6493
     """Intercept of the same-fact logistic model (with ``fact_weights``)."""
     fact_probability: float = 0.8
@@ -600,7 +604,8 @@ class AnalyzeSettings:
     share a topic, not a claim). At 0.8: ECB+ 1-35 precision 0.949, recall 0.094; held-out 36-45 0.896 / 0.068
     (0.886 / 0.067 before the features of issue #14, 0.874 / 0.065 before the act features; about half of its
     'errors' are same-fact pairs the annotation leaves unlinked); the held-out AllSides samples (seed 7 before the
-    act features, seed 11 with them, seed 23 with the features of issue #14: 45 and 43 of 50) are reported in
+    act features, seed 11 with them, seed 23 with the features of issue #14 and the fresh seed 24 with the same model:
+    45, 43 and 44 of 50) are reported in
     benchmarks/fact_judgements.tsv. With those features 1-35 alone would choose 0.75 with fact_link_margin 0.1
     (0.902 / 0.142; held-out 0.887 / 0.101): not taken, for the same reason."""
     exclusive_echo_probability: float = 0.6

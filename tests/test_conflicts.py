@@ -443,3 +443,23 @@ def test_figures_of_two_referents_are_of_different_things(first: str, a: str, se
 )
 def test_figures_of_one_referent_worded_differently_stay_comparable(first: str, a: str, second: str, b: str):
     assert _scopes(first, a, second, b)
+
+
+def test_the_whole_of_a_part_given_without_a_determiner_is_the_whole():
+    """'completed 28 of 41 passes': 41 counts the passes thrown, not those completed."""
+    assert not _scopes(
+        "Oduya completed 28 passes for 300 yards on Sunday.", "28", "Oduya completed 28 of 41 passes on Sunday.", "41"
+    )
+
+
+def test_a_place_named_after_the_participle_of_a_count_is_its_place():
+    everywhere = "The Varden flood of 1998 killed 9,000 people in 12 provinces."
+    province = "Some 6,500 people were killed in Corvale province by the Varden flood of 1998."
+    assert not _scopes(everywhere, "9,000", province, "Some 6,500")
+    # a participle followed by no place name: one count, worded two ways
+    assert _scopes(
+        "Police said 12 people were injured in the riots.",
+        "12",
+        "Police said 18 people had been hurt in the unrest.",
+        "18",
+    )

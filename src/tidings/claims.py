@@ -23,7 +23,13 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   been taken to hospital' / 'four children were killed'), are of different groups.
 - *Places*: the places the figure's clause names (``FigureMention.places``), and the place phrase right after it
   ('170,000 people in the province' / '230,000 people in 13 countries', '14 miles north of Healdsburg' / '20 miles
-  north of Santa Rosa'); figures of different places differ.
+  north of Santa Rosa'), or the place names after a count's participle ('168,000 people were killed in Aceh');
+  figures of different places differ.
+- *Referent*: whose, or which one of several, the figure is (``REFERENT_CUES``): the name that holds it ('IBM ranked
+  second with 24 percent share'), a place opening the sentence ('But in San Francisco, ...') or a group's origin
+  ('20 students from West Boca Raton High School'), named on one side and not in the other sentence; or two
+  different terms ('30-year' / '10-year'), versions ('Senate-passed' / 'House-passed'), possessors or 'who' groups
+  of one verb ('who took finasteride' / 'who took the placebo'). Figures of two referents differ.
 - *Main figure*: a figure listed after another ('six rifles, 12 magazines and 300 rounds', '20 points and eight
   rebounds') is a detail of a list, not compared (:func:`listed`): outlets list different details.
 - *Sourcing* is no quantity: 'four officials familiar with the matter said' counts whom an outlet asked.
@@ -111,8 +117,8 @@ CUES: tuple[Cue, ...] = (
     _cue("so far", "after", r"\b(?:so\s+far|to\s+date|in\s+all|in\s+total|altogether|overall|since)\b", "total"),
     # the total of a partitive: 'eight of the nine members' (the nine were aboard, not killed)
     _cue("whole of a part", "before", r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-         r"dozens?|hundreds?|thousands?|some|most|many|half)\s+(?:out\s+)?of\s+(?:the|its|their|his|her|these|those)\s*$",
-         "whole"),
+         r"dozens?|hundreds?|thousands?|some|most|many|half)\s+(?:out\s+)?of\s+(?:the|its|their|his|her|these|those)\s*$"
+         r"|\b\d[\d,.]*\s+(?:out\s+)?of\s*$", "whole"),  # 'completed 28 of 41 passes': the 41 is the whole
     _cue("all of a group", "before", r"\b(?:all|the\s+entire|every\s+one\s+of)\s*(?:of\s+the\s+)?$", "whole"),
     # -- a change, an earlier value, a rate --
     _cue("change", "before", r"\b(?:(?:rose|fell|increased|decreased|grew|jumped|dropped|climbed|declined|"
@@ -172,6 +178,13 @@ _WHERE = re.compile(
     r"^\s*(?:in|around|across|throughout|near|outside|(?:(?:north|south|east|west)[\w-]*[\s-]+)+of)\s+"
     r"((?:[\w'’.-]+\s*){1,3})",
     re.IGNORECASE,
+)
+# The place after the participle of a count ('168,000 people were killed in Indonesia's Aceh province', '220,000
+# people dead in Indonesia, Sri Lanka ...'): only its names are kept ('12 people were injured in the riots' / '18
+# people had been injured in the violence' name no place, and are one count).
+_WHERE_AFTER_VERB = re.compile(
+    r"^\s*(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+)?(?:[a-z]+ed|dead|hurt|killed|injured|wounded)"
+    r"\s+(?:in|across|throughout)\s+((?:[\w'’.-]+\s*){1,4})"
 )
 # Also the session of a market day ('in afternoon trading', 'to close at', 'in the first hour') and a clock time
 # ('by 1420 GMT', 'at 10:55 a.m.'): a price at the close is not the price at midday.
@@ -408,7 +421,11 @@ def _where(after: str) -> frozenset[str]:
     north of Healdsburg'), without stop words and numbers: empty when none follows it."""
     m = _WHERE.match(after)
     if m is None:
-        return frozenset()
+        m = _WHERE_AFTER_VERB.match(after)
+        if m is None:
+            return frozenset()
+        names = " ".join(re.findall(r"(?<![\w'’])[A-Z][\w'’-]*", m.group(1)))
+        return frozenset(_stem(w) for w in words(names) if w not in _NOT_NAMES)
     return frozenset(_stem(w) for w in words(m.group(1)) if w not in _QUALIFIER_STOP and not w[0].isdigit())
 
 

@@ -149,12 +149,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from corpora import CORPORA, load_allsides_crawl, load_ecbplus, load_msrp_pairs, load_neus, write_jsonl  # noqa: E402
+from corpora import (  # noqa: E402
+    CORPORA,
+    load_allsides_crawl,
+    load_ecbplus,
+    load_msrp_pairs,
+    load_neus,
+    load_polnear,
+    write_jsonl,
+)
 
 LABELS = ROOT / "benchmarks" / "conflict_labels.tsv"
 NEUS_LABELS = ROOT / "benchmarks" / "conflict_labels_neus.tsv"
 ECBPLUS_LABELS = ROOT / "benchmarks" / "conflict_labels_ecbplus.tsv"
 MSRP_LABELS = ROOT / "benchmarks" / "conflict_labels_msrp.tsv"
+POLNEAR_LABELS = ROOT / "benchmarks" / "conflict_labels_polnear.tsv"
 CRAWL = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
 BASE = "73ca879"  # the conflict rules before this benchmark existed
 
@@ -170,7 +179,7 @@ def split_of(a: str, b: str) -> str:
     for NeuS and ECB+ item ids, 'held out' (no rule was chosen on either)."""
     if a.startswith(("neus-", "ecb-")):
         return "held out"
-    if a.startswith("msrp-"):
+    if a.startswith(("msrp-", "polnear-")):
         return "blind"
     return "dev" if int(min(a, b).split("-")[1]) % 2 == 0 else "test"
 
@@ -184,7 +193,13 @@ class Corpus:
     splits: tuple[str, ...]
 
     def items(self) -> list:
-        loaders = {"crawl": load_allsides_crawl, "neus": neus_items, "ecbplus": ecbplus_items, "msrp": load_msrp_pairs}
+        loaders = {
+            "crawl": load_allsides_crawl,
+            "neus": neus_items,
+            "ecbplus": ecbplus_items,
+            "msrp": load_msrp_pairs,
+            "polnear": load_polnear,
+        }
         return loaders[self.name]()
 
 
@@ -265,6 +280,7 @@ CORPUS = {
     "neus": Corpus("neus", NEUS_LABELS, ("held out",)),
     "ecbplus": Corpus("ecbplus", ECBPLUS_LABELS, ("held out",)),
     "msrp": Corpus("msrp", MSRP_LABELS, ("blind",)),
+    "polnear": Corpus("polnear", POLNEAR_LABELS, ("blind",)),
 }
 
 
@@ -569,7 +585,8 @@ def main() -> None:
         choices=sorted(CORPUS),
         default=["crawl", "neus"],
         help="labelled corpora to score, in this order ('crawl': the AllSides 2021 crawl; 'neus': NeuS roundups;"
-        " 'ecbplus': ECB+ events; 'msrp': MSRP sentence pairs; the last two not scored by default)",
+        " 'ecbplus': ECB+ events; 'msrp': MSRP sentence pairs; 'polnear': PolNeAR's 2016 political news, a day's"
+        " articles one story; the last three not scored by default)",
     )
     parser.add_argument("--limit", type=int, default=400, help="--all-pairs: the most similar pairs written")
     args = parser.parse_args()
@@ -578,7 +595,11 @@ def main() -> None:
         return
     corpora = [CORPUS[name] for name in args.labels]
     for corpus in corpora:  # NeuS's roundups are chosen by the crawl's dates: both need the crawl
-        need = {"ecbplus": CORPORA / "ecbplus" / "documents.jsonl.gz", "msrp": CORPORA / "msrp"}.get(corpus.name, CRAWL)
+        need = {
+            "ecbplus": CORPORA / "ecbplus" / "documents.jsonl.gz",
+            "msrp": CORPORA / "msrp",
+            "polnear": CORPORA / "polnear",
+        }.get(corpus.name, CRAWL)
         if not need.exists():
             sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")
     loaded = []

@@ -56,6 +56,12 @@ take two of them, but on the crawl it would also take 'The Senate's ... $1.2 tri
 House delayed a vote on the $1 trillion ... bill' (one bill, labelled true): two chambers act on one bill, or each
 passes its own plan, and one sentence does not say which. On PolNeAR the rules, before and after, call no pair of 150
 a disagreement: no false alarm, and no precision to report (the sample holds no true pair).
+The pipeline on ECB+ (``--labels ecbplus --base 86cd4ee``, 18 min a tree on 2 cores shared with other runs): 171
+stories; this branch 29 figure conflicts, 66 disagreeing pairs, 64 labelled, 19 true: precision 0.297, recall 19/48;
+its base 32 conflicts, 75 pairs, 73 labelled, 19 true: 0.260, recall 19/48 (main has changed since round 2's 21/75).
+The 9 pairs fewer, all false: 6 of the 2004 tsunami's dead in Aceh / around the ocean, two players' rushing yards
+('Jones has 193 yards'), 28 of 41 passes, and 'KC ended the game with 352 net yards rushing' / 'the Chiefs gained
+507 yards' (rushing vs all yards; the holder rule drops it for the wrong reason: KC is the Chiefs).
 
 Scores per split (the crawl's even story numbers chose the rules, the odd ones are held out; NeuS and ECB+ are all
 held out: no rule or threshold was chosen on them, and their labels were made before the rules were run on them):

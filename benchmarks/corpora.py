@@ -334,3 +334,43 @@ if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py [--al
     for label, loaded in (("neus", load_neus()), ("ecbplus", load_ecbplus()), ("allsides", load_allsides_crawl())):
         print(label, len(loaded), "items", len({i.story for i in loaded}), "stories")
         article_embeddings(label, loaded)
+
+
+def load_polnear() -> list[Item]:
+    """PolNeAR's articles (political news of 2016 from seven outlets: Breitbart, Huffington Post, NYT, Politico,
+    USA Today, Washington Post, Western Journalism; train, dev and test; its attribution labels are not read), each
+    day's articles one story (``Item.story``: the publication date), so that two outlets' sentences of one day are
+    compared. Each article gets a made-up URL naming its item id (as for MSRP)."""
+    import tarfile
+
+    meta = {}
+    with open(CORPORA / "polnear" / "metadata.tsv", encoding="utf-8") as fh:
+        header = next(fh).rstrip("\n").split("\t")
+        for line in fh:
+            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+            meta[row["filename"]] = row
+    items: list[Item] = []
+    with tarfile.open(CORPORA / "polnear" / "polnear-v1.0.0-text-attributions.tar.xz") as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            parts = member.name.split("/")
+            if len(parts) != 4 or parts[2] != "text" or not parts[3].endswith(".txt"):
+                continue
+            name = parts[3][: -len(".txt")]
+            row = meta.get(name, {})
+            handle = tar.extractfile(member)
+            if handle is None:
+                continue
+            item_id = f"polnear-{name}"
+            items.append(
+                Item(
+                    id=item_id,
+                    title=row.get("title", name),
+                    text=handle.read().decode("utf-8").strip(),
+                    published=row.get("publication_date"),
+                    split=parts[1],
+                    story=row.get("publication_date") or name,
+                    site=row.get("publisher"),
+                    url=f"https://polnear.example/{item_id}",
+                )
+            )
+    return items

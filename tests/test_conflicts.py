@@ -334,3 +334,132 @@ def test_one_pair_of_figures_is_judged_as_the_pipeline_judges_it():
         "Vale had 404 yards rushing this season.",
         "404",
     )
+
+
+def _scopes(first: str, a: str, second: str, b: str) -> bool:
+    """Whether two figures (of two made-up sentences) can be one quantity: :func:`same_scope` of their scopes."""
+    return same_scope(claim_scope(_figure(first, a)), claim_scope(_figure(second, b)))
+
+
+@pytest.mark.parametrize(
+    ("first", "a", "second", "b"),
+    [
+        pytest.param(  # the name that holds the figure: Brindle's share is not Quillon's
+            "Varden led the market and Brindle came in third with a 17 percent share.",
+            "17",
+            "Quillon ranked second with 23 percent share, and Brindle ranked third.",
+            "23",
+            id="holder",
+        ),
+        pytest.param(  # a place opening the sentence scopes its figures; the other sentence is of the whole
+            "Across the survey, 81 percent of drivers wore a seat belt.",
+            "81",
+            "But in Corvale, 62 percent of drivers wore a seat belt.",
+            "62",
+            id="opening-place",
+        ),
+        pytest.param(  # a group named by where it is from
+            "About 30 rowers from the Kestrel Bay club signed the letter to the council on Sunday.",
+            "About 30",
+            "Some 45 rowers signed the letter to the council on Sunday.",
+            "Some 45",
+            id="named-origin",
+        ),
+        pytest.param(  # two notes' yields
+            "The 20-year Quillon bond rose, taking its yield to 4.2 percent.",
+            "4.2",
+            "The five-year Quillon note rose, taking its yield to 3.1 percent.",
+            "3.1",
+            id="term",
+        ),
+        pytest.param(  # two chambers' versions of one plan
+            "The Assembly-passed water plan sets a $300 fee for each farm.",
+            "$300",
+            "Under the Council-passed water plan, each farm pays a $250 fee.",
+            "$250",
+            id="version",
+        ),
+        pytest.param(  # two owners of one kind of thing
+            "Brindle's 17 percent stake was sold on Monday.",
+            "17",
+            "Quillon's 23 percent stake was sold on Monday.",
+            "23",
+            id="possessor",
+        ),
+        pytest.param(  # a treated group and the control group
+            "In the Varden trial, 12 percent of the patients who took lumarol fell ill.",
+            "12",
+            "In the Varden trial, 19 percent of the patients who took the dummy pill fell ill.",
+            "19",
+            id="who-clause",
+        ),
+        pytest.param(  # the same groups, restated as counts after 'or'
+            "Some 19 percent of patients who took the dummy pill, or 410 patients, fell ill.",
+            "410",
+            "Some 12 percent of patients who took lumarol, or 260 patients, fell ill.",
+            "260",
+            id="restated-who-clause",
+        ),
+    ],
+)
+def test_figures_of_two_referents_are_of_different_things(first: str, a: str, second: str, b: str):
+    """Two figures that share a noun and a sentence shape but not what they measure (whose, which term, which
+    group: claims.REFERENT_CUES) are no disagreement."""
+    assert not _scopes(first, a, second, b)
+
+
+@pytest.mark.parametrize(
+    ("first", "a", "second", "b"),
+    [
+        pytest.param(  # the same holder in both sentences
+            "Brindle came in third with a 17 percent share.",
+            "17",
+            "Brindle ranked third with 19 percent share.",
+            "19",
+            id="holder-named-twice",
+        ),
+        pytest.param(  # a possessor named by one outlet only: one bill (as on the crawl)
+            "The council voted to advance Mayor Hollin's $1.2 million harbour plan on Tuesday.",
+            "$1.2",
+            "The council voted to advance a $1 million harbour plan on Tuesday.",
+            "$1",
+            id="possessor-on-one-side",
+        ),
+        pytest.param(  # a group worded with two verbs: one group told twice
+            "The bodies of 17 walkers who died of cold on the Kestrel pass were found on Monday.",
+            "17",
+            "The bodies of 18 walkers who were killed by the storm on the Kestrel pass were found on Monday.",
+            "18",
+            id="who-clause-two-verbs",
+        ),
+        pytest.param(  # refugees from a region the other sentence also names
+            "The camp holds about 20,000 refugees from the Nuba hills of South Kordofan.",
+            "about 20,000",
+            "The camp holds over 24,000 refugees who fled the fighting in South Kordofan.",
+            "over 24,000",
+            id="origin-named-on-both-sides",
+        ),
+    ],
+)
+def test_figures_of_one_referent_worded_differently_stay_comparable(first: str, a: str, second: str, b: str):
+    assert _scopes(first, a, second, b)
+
+
+def test_the_whole_of_a_part_given_without_a_determiner_is_the_whole():
+    """'completed 28 of 41 passes': 41 counts the passes thrown, not those completed."""
+    assert not _scopes(
+        "Oduya completed 28 passes for 300 yards on Sunday.", "28", "Oduya completed 28 of 41 passes on Sunday.", "41"
+    )
+
+
+def test_a_place_named_after_the_participle_of_a_count_is_its_place():
+    everywhere = "The Varden flood of 1998 killed 9,000 people in 12 provinces."
+    province = "Some 6,500 people were killed in Corvale province by the Varden flood of 1998."
+    assert not _scopes(everywhere, "9,000", province, "Some 6,500")
+    # a participle followed by no place name: one count, worded two ways
+    assert _scopes(
+        "Police said 12 people were injured in the riots.",
+        "12",
+        "Police said 18 people had been hurt in the unrest.",
+        "18",
+    )

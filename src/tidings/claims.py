@@ -23,7 +23,13 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   been taken to hospital' / 'four children were killed'), are of different groups.
 - *Places*: the places the figure's clause names (``FigureMention.places``), and the place phrase right after it
   ('170,000 people in the province' / '230,000 people in 13 countries', '14 miles north of Healdsburg' / '20 miles
-  north of Santa Rosa'); figures of different places differ.
+  north of Santa Rosa'), or the place names after a count's participle ('168,000 people were killed in Aceh');
+  figures of different places differ.
+- *Referent*: whose, or which one of several, the figure is (``REFERENT_CUES``): the name that holds it ('IBM ranked
+  second with 24 percent share'), a place opening the sentence ('But in San Francisco, ...') or a group's origin
+  ('20 students from West Boca Raton High School'), named on one side and not in the other sentence; or two
+  different terms ('30-year' / '10-year'), versions ('Senate-passed' / 'House-passed'), possessors or 'who' groups
+  of one verb ('who took finasteride' / 'who took the placebo'). Figures of two referents differ.
 - *Main figure*: a figure listed after another ('six rifles, 12 magazines and 300 rounds', '20 points and eight
   rebounds') is a detail of a list, not compared (:func:`listed`): outlets list different details.
 - *Sourcing* is no quantity: 'four officials familiar with the matter said' counts whom an outlet asked.
@@ -35,7 +41,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .figures import MONTHS, FigureMention, number_start, singular
+from .figures import MONTHS, WEEKDAYS, FigureMention, number_start, singular
 from .text import words
 
 Where = Literal["before", "number", "after"]
@@ -111,8 +117,8 @@ CUES: tuple[Cue, ...] = (
     _cue("so far", "after", r"\b(?:so\s+far|to\s+date|in\s+all|in\s+total|altogether|overall|since)\b", "total"),
     # the total of a partitive: 'eight of the nine members' (the nine were aboard, not killed)
     _cue("whole of a part", "before", r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-         r"dozens?|hundreds?|thousands?|some|most|many|half)\s+(?:out\s+)?of\s+(?:the|its|their|his|her|these|those)\s*$",
-         "whole"),
+         r"dozens?|hundreds?|thousands?|some|most|many|half)\s+(?:out\s+)?of\s+(?:the|its|their|his|her|these|those)\s*$"
+         r"|\b\d[\d,.]*\s+(?:out\s+)?of\s*$", "whole"),  # 'completed 28 of 41 passes': the 41 is the whole
     _cue("all of a group", "before", r"\b(?:all|the\s+entire|every\s+one\s+of)\s*(?:of\s+the\s+)?$", "whole"),
     # -- a change, an earlier value, a rate --
     _cue("change", "before", r"\b(?:(?:rose|fell|increased|decreased|grew|jumped|dropped|climbed|declined|"
@@ -173,6 +179,13 @@ _WHERE = re.compile(
     r"((?:[\w'’.-]+\s*){1,3})",
     re.IGNORECASE,
 )
+# The place after the participle of a count ('168,000 people were killed in Indonesia's Aceh province', '220,000
+# people dead in Indonesia, Sri Lanka ...'): only its names are kept ('12 people were injured in the riots' / '18
+# people had been injured in the violence' name no place, and are one count).
+_WHERE_AFTER_VERB = re.compile(
+    r"^\s*(?:(?:were|was|are|is|had\s+been|have\s+been|has\s+been)\s+)?(?:[a-z]+ed|dead|hurt|killed|injured|wounded)"
+    r"\s+(?:in|across|throughout)\s+((?:[\w'’.-]+\s*){1,4})"
+)
 # Also the session of a market day ('in afternoon trading', 'to close at', 'in the first hour') and a clock time
 # ('by 1420 GMT', 'at 10:55 a.m.'): a price at the close is not the price at midday.
 _TIME_RE = re.compile(
@@ -187,6 +200,83 @@ _TIME_RE = re.compile(
 _CLOSE_WORDS = {"to", "at", "closed", "closing"}  # how a time found by _TIME_RE names the close
 
 
+# -- The referent: whose, or which one of several, a figure is --
+# Two figures that share a noun and a sentence shape may still be of two things: two firms' shares ('Microsoft came in
+# third with an 18 percent share' / 'IBM ranked second with 24 percent share'), two notes' yields ('the 30-year bond'
+# / 'the 10-year note'), a drug group and the placebo group ('men who took finasteride' / 'men who took the placebo'),
+# one chamber's plan and the other's ('the Senate-passed plan' / 'the House-passed plan'), a city and the whole
+# ('But in San Francisco, ... 59 percent of women'). Each cue below finds the words that say so; what a cue's words
+# mean is its kind:
+# - 'name': the capitalised words of a holder or a place; a figure of a name that the other sentence does not name
+#   (fewer than half its words there) is of another thing. One side is enough: a name is specific, and a sentence
+#   that names another holder, or none, does not give that holder's figure.
+# - any other kind ('term', 'version', 'possessor', 'group'): a contrast; two figures whose words of one kind each
+#   hold a word the other sentence lacks are of two things. Both sides must name one: outlets word a thing
+#   differently or leave it out ('President Biden's $1.2 trillion package' / 'a nearly $1 trillion package': one bill).
+Part = Literal["before", "after", "sentence", "sentence before", "restated"]
+Name = tuple[str, ...]  # a name's lower-cased words
+
+
+@dataclass(frozen=True)
+class ReferentCue:
+    """One rule of the referent: ``pattern`` searched (every match) in one ``part`` of the figure's sentence ('before'
+    and 'after' as for :class:`Cue`; 'sentence' the whole sentence; 'sentence before' all of it before the figure;
+    'restated' the clause a figure restates after 'or': '24 percent of men who took placebo, or 1,147 men'); its
+    last group holds the words (a 'who' clause's first is its verb); ``kind`` says how they are compared (above)."""
+
+    name: str
+    part: Part
+    pattern: re.Pattern[str]
+    kind: str
+
+
+_NAME_WORD = r"[A-Z][\w&.'’-]*\s+"  # a capitalised word and the space after it
+_NAME = rf"(?:{_NAME_WORD}){{1,4}}"  # up to four of them
+_COUNT_WORD = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|fifty)"
+_PHRASE = r"((?:[\w'’-]+\s*){1,4})"  # up to four words
+_AUX = r"(?:(?:have|has|had|were|was|are|is|had\s+been|have\s+been)\s+)?"  # 'who have fled': the verb is 'fled'
+
+REFERENT_CUES: tuple[ReferentCue, ...] = (
+    # 'IBM ranked second with 24 percent share', 'Vaughn finished with 16 points', 'Jones has 193 yards': the name
+    # that opens the clause (or the part after 'and'/'but') and holds the figure
+    ReferentCue("holder", "before", re.compile(
+        rf"(?:^|\b(?:and|but|while|whereas)\s+)({_NAME})(?:[a-z][\w'’-]*\s+){{0,4}}?(?:with|has|had|have|holds|held|"
+        r"owns|owned)(?:\s+(?:an?|just|only|about|nearly|almost|some|over|more\s+than))*\s*$"), "name"),
+    # 'But in San Francisco, 80 percent of men ...': a place that opens the sentence is the place of all its figures
+    ReferentCue("opening place", "sentence", re.compile(
+        r"^\W*(?i:(?:but|and|yet|still|meanwhile)\s*,?\s+)?(?i:in|at|across|throughout|outside|inside)\s+"
+        r"(?:the\s+)?((?:[A-Z][\w.'’-]*\s*){1,4}),"), "name"),
+    # '20 students from West Boca Raton High School': a group named by where it is from (all the names of the phrase:
+    # 'refugees from the Nuba mountains region of South Kordofan' are of Nuba, South, Kordofan); not 'at' (a place,
+    # as 'in': one outlet names it, another leaves it out) nor 'from a ridge'
+    ReferentCue("named origin", "after", re.compile(r"^\s*(?i:from)\s+(?:the\s+)?([A-Z](?:[\w&.'’-]+\s*){1,8})"),
+                "name"),
+    # 'the 30-year bond' / 'the 10-year note', 'two-year leases' / 'one-year renewals' (not an age: '6-year-old')
+    ReferentCue("term", "sentence before", re.compile(
+        rf"\b({_COUNT_WORD}-(?:year|month|week|day))\b(?!-old)", re.IGNORECASE), "term"),
+    # 'the Senate-passed prescription drug plan' / 'the House-passed plan'
+    ReferentCue("version", "sentence", re.compile(
+        r"\b([A-Z][\w]*)-(?:passed|backed|led|sponsored|proposed|approved|drafted|written|controlled)\b"), "version"),
+    # "Microsoft's 18 percent share", "the Senate's bipartisan $1.2 trillion bill"
+    ReferentCue("possessor", "before", re.compile(
+        r"((?:[A-Z][\w.&-]*\s+){0,3}[A-Z][\w.&-]*)['’]s(?:\s+[\w-]+){0,3}\s*$"), "possessor"),
+    # '18 percent of the men who took finasteride' / '24 percent of men who took the placebo': a group by what its
+    # members did; two groups only when the verb is the same and its objects differ ('who suffocated in a trailer' /
+    # 'who died from suffocation' is one group told twice), so the kind is the verb and the words what follows it
+    ReferentCue("who clause", "after", re.compile(rf"^\s*who\s+{_AUX}([\w'’-]+)\s+{_PHRASE}", re.IGNORECASE),
+                "group"),
+    ReferentCue("restated who clause", "restated", re.compile(rf"\bwho\s+{_AUX}([\w'’-]+)\s+{_PHRASE}",
+                re.IGNORECASE), "group"),
+)
+# Capitalised words that name no holder or place: pronouns, articles and titles at the start of a sentence or name.
+_NOT_NAMES = {
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "his", "her",
+    "its", "their", "our", "there", "here", "but", "and", "or", "so", "yet", "in", "on", "at", "by", "for", "with",
+    "from", "after", "before", "when", "while", "if", "as", "also", "mr", "mrs", "ms", "dr", "president", "rep", "sen",
+    "gov", "sir", "chief", "inc", "corp", "co", "ltd", "plc", "company", "group",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ClaimScope:
     """What a figure is a quantity of, beyond its counted noun: its scope tags, qualifiers and time references."""
@@ -198,6 +288,9 @@ class ClaimScope:
     places: frozenset[str] = frozenset()  # the places the figure is of (FigureMention.places)
     acts: frozenset[str] = frozenset()  # a count's act classes (_ACT_CLASSES: 'were killed' -> death)
     where: frozenset[str] = frozenset()  # the words of a place phrase right after it ('in the province')
+    names: frozenset[Name] = frozenset()  # the names of its holder or place (REFERENT_CUES of kind 'name')
+    contrasts: frozenset[tuple[str, str]] = frozenset()  # (kind, word) of its other REFERENT_CUES ('term', '30-year')
+    text: str = ""  # its sentence, lower-cased: where the other figure's referent is looked for
 
 
 def _parts(fm: FigureMention) -> dict[Where, str]:
@@ -266,7 +359,61 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
         first = words(parts["after"])[:_PREDICATE_WORDS]
         predicate = frozenset(_stem(w) for w in first if len(w) > 2 and w not in _PREDICATE_STOP)
     acts = _acts(parts) if _is_count(fm) else frozenset()
-    return ClaimScope(scope, qualifiers, times, predicate, fm.places, acts, _where(fm.sentence[fm.end :]))
+    names, contrasts = _referent(fm, parts)
+    where = _where(fm.sentence[fm.end :])
+    return ClaimScope(
+        scope, qualifiers, times, predicate, fm.places, acts, where, names, contrasts, fm.sentence.lower()
+    )
+
+
+def _referent(fm: FigureMention, parts: dict[Where, str]) -> tuple[frozenset[Name], frozenset[tuple[str, str]]]:
+    """The names and contrast words of a figure's referent (``REFERENT_CUES``)."""
+    before = _CLAUSE_BREAK.split(fm.sentence[: fm.start])
+    restated = before[-2] if len(before) > 1 and before[-1].strip().lower() == "or" else ""
+    texts: dict[Part, str] = {
+        "before": parts["before"], "after": parts["after"], "sentence": fm.sentence,
+        "sentence before": fm.sentence[: fm.start], "restated": restated,
+    }  # fmt: skip
+    names: set[Name] = set()
+    contrasts: set[tuple[str, str]] = set()
+    for cue in REFERENT_CUES:
+        for m in cue.pattern.finditer(texts[cue.part]):
+            said, kind = m.group(m.lastindex or 1), cue.kind
+            if cue.kind == "group":  # the verb is part of the kind: only groups of one verb are compared
+                kind = f"group {_stem(m.group(1).lower())}"
+            if cue.kind == "name":  # its capitalised words
+                said = " ".join(re.findall(r"(?<![\w'’])[A-Z][\w&'’-]*", said))
+            found = [w for w in words(said) if w not in _NOT_NAMES and w not in WEEKDAYS and w not in MONTHS]
+            if cue.kind == "name":
+                if found:
+                    names.add(tuple(found))
+            elif cue.kind == "term":
+                contrasts.add((kind, said.lower()))
+            else:
+                stop = _QUALIFIER_STOP | _PREDICATE_STOP
+                contrasts |= {(kind, _stem(w)) for w in found if len(w) > 2 and w not in stop and not w.isdigit()}
+    return frozenset(names), frozenset(contrasts)
+
+
+def _absent(word: str, text: str) -> bool:
+    """Whether no word of ``text`` starts with ``word`` ('government' is in 'state governments')."""
+    return re.search(rf"(?<!\w){re.escape(word)}", text) is None
+
+
+def _other_referent(a: ClaimScope, b: ClaimScope) -> bool:
+    """Whether ``a`` names a holder or place that ``b``'s sentence does not (fewer than half of its words there)."""
+    return any(2 * sum(not _absent(w, b.text) for w in name) < len(name) for name in a.names)
+
+
+def _contrast(a: ClaimScope, b: ClaimScope) -> bool:
+    """Whether the two referents name, in words of one kind, each a word the other's sentence lacks ('30-year' /
+    '10-year', 'finasteride' / 'placebo')."""
+    for kind in {k for k, _ in a.contrasts} & {k for k, _ in b.contrasts}:
+        ours = [w for k, w in a.contrasts if k == kind]
+        theirs = [w for k, w in b.contrasts if k == kind]
+        if any(_absent(w, b.text) for w in ours) and any(_absent(w, a.text) for w in theirs):
+            return True
+    return False
 
 
 def _where(after: str) -> frozenset[str]:
@@ -274,7 +421,11 @@ def _where(after: str) -> frozenset[str]:
     north of Healdsburg'), without stop words and numbers: empty when none follows it."""
     m = _WHERE.match(after)
     if m is None:
-        return frozenset()
+        m = _WHERE_AFTER_VERB.match(after)
+        if m is None:
+            return frozenset()
+        names = " ".join(re.findall(r"(?<![\w'’])[A-Z][\w'’-]*", m.group(1)))
+        return frozenset(_stem(w) for w in words(names) if w not in _NOT_NAMES)
     return frozenset(_stem(w) for w in words(m.group(1)) if w not in _QUALIFIER_STOP and not w[0].isdigit())
 
 
@@ -319,4 +470,6 @@ def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
         return False  # 'killed 170,000 people in the province' / 'killed 230,000 people in 13 countries'
     if a.places and b.places and not a.places & b.places:
         return False  # Virginia's share of dry gas stations is not North Carolina's
+    if _other_referent(a, b) or _other_referent(b, a) or _contrast(a, b):
+        return False  # IBM's share is not Microsoft's; the 30-year bond's yield is not the 10-year note's
     return not (a.times and b.times and a.times != b.times)

@@ -675,17 +675,17 @@ def _candidate_pairs(emb: np.ndarray, floor: float, block: int, max_neighbours: 
 
 def same_fact_pairs(
     units: list[Unit], nodes: Nodes, settings: AnalyzeSettings, margin: float = 0.0
-) -> tuple[list[tuple[float, int, int, float]], list[tuple[int, int, float]]]:
+) -> tuple[list[tuple[float, int, int, float, float]], list[tuple[int, int, float]]]:
     """Node pairs that report the same fact by the pairwise criterion (cosine plus name/figure bonus at or above
-    the fact threshold minus ``margin``) as (score, p, q, bonus), strongest first; and every candidate pair (for
-    conflicts)."""
+    the fact threshold minus ``margin``) as (score, p, q, bonus, cosine), strongest first; and every candidate pair
+    (for conflicts)."""
     threshold = fact_threshold(settings) - margin
     model = uses_fact_model(settings)
     max_bonus = settings.fact_name_bonus + settings.fact_figure_bonus
     floor = min(settings.fact_min_cosine if model else threshold - max_bonus, settings.conflict_similarity)
     pairs = _candidate_pairs(nodes.emb, floor, settings.similarity_block, settings.fact_max_neighbours)
     idf = name_idf(units[m[0]].names for m in nodes.units)
-    scored: list[tuple[float, int, int, float]] = []
+    scored: list[tuple[float, int, int, float, float]] = []
     cache: dict[str, _Parts] = {}
 
     def parts(text: str) -> _Parts:
@@ -700,7 +700,7 @@ def same_fact_pairs(
             continue
         score = pair_score(cos, a, b, idf, settings, model, parts)
         if score >= threshold:
-            scored.append((score, p, q, 0.0 if model else score - cos))
+            scored.append((score, p, q, 0.0 if model else score - cos, cos))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
     return scored, pairs
 
@@ -715,17 +715,19 @@ def align_facts(
     Sentences with the same text start in one group (one per article). Then links between texts, strongest
     first: two groups merge only when they share no article and every pair of their texts scores at least the
     fact threshold minus ``fact_link_margin`` (``fact_link_margin_lexical`` for the hashing encoder): complete link,
-    so each mention states the fact and none joins through a middle sentence."""
+    so each mention states the fact and none joins through a middle sentence. With the model, a pair must also be
+    at least ``fact_same_min_cosine`` close to count as one fact (not to count as an echo)."""
     threshold = fact_threshold(settings)
     lexical = get_embedder().name == HashingEncoder.name
     margin = settings.fact_link_margin_lexical if lexical else settings.fact_link_margin
     # the echo threshold is a probability of the same-fact model; the cosine fallbacks have no calibrated margin
     model = uses_fact_model(settings) and not lexical
     echo_margin = max(0.0, threshold - settings.exclusive_echo_probability) if model else 0.0
+    same_floor = settings.fact_same_min_cosine if model else -1.0
     supported, pairs = same_fact_pairs(units, nodes, settings, margin=max(margin, echo_margin))
-    support = {(p, q) for score, p, q, _bonus in supported if score >= threshold - margin}
-    scored = [t for t in supported if t[0] >= threshold]
-    echoes = [t for t in supported if t[0] >= threshold - echo_margin]
+    support = {(p, q) for score, p, q, _bonus, cos in supported if score >= threshold - margin and cos >= same_floor}
+    scored = [t[:4] for t in supported if t[0] >= threshold and t[4] >= same_floor]
+    echoes = [t[:4] for t in supported if t[0] >= threshold - echo_margin]
 
     parent = list(range(len(units)))
     members: dict[int, list[int]] = {}

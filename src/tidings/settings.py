@@ -622,6 +622,14 @@ class AnalyzeSettings:
     claims truly of one source 18/30 at 0.8, 20/30 at 0.6 (with the 21-feature model before: 12/30, 20/30)."""
     fact_min_cosine: float = 0.45
     """Sentence pairs below this cosine are not scored by the model (a bound on the work, not a decision)."""
+    fact_same_min_cosine: float = 0.55
+    """With the same-fact model, two sentences less similar than this (cosine) are never one fact, whatever the
+    model says (they may still echo each other, ``exclusive_echo_probability``). The model, fit on ECB+, gives long
+    sentences that share names and no numbers a high probability at any cosine: four statements of one political
+    fight (cosines 0.48-0.60) each scored 0.91-0.96 and were shown as one fact of 4 sources. Chosen on MSRP train
+    (news sentence pairs selected for their overlap, two thirds paraphrases): below 0.55 at most a quarter of its pairs
+    are paraphrases (0.45-0.50: 22%, 0.50-0.55: 25%; 0.55-0.60: 38%, 0.60-0.65: 46%). benchmarks/fact_groups.py and
+    benchmarks/fact_sample.py report it."""
     fact_link_margin: float = 0.0
     """Two groups of aligned sentences merge only when every pair of their sentences scores at least the fact
     threshold minus this (complete link: no chaining of different statements through a middle sentence).

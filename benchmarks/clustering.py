@@ -32,6 +32,7 @@ to fit): multi-article stories and those that mix articles, with and without the
     .venv/bin/python benchmarks/clustering.py --limit 1500     # quick run on the first stories of each set
     .venv/bin/python benchmarks/clustering.py --tune-clash     # places_clash_weight on a grid, train streams only
     .venv/bin/python benchmarks/clustering.py --set places_clash_weight=0   # any ClusterSettings number changed
+    .venv/bin/python benchmarks/clustering.py --apart          # train streams: same-story pairs kept apart, by time
 """
 
 from __future__ import annotations
@@ -710,6 +711,46 @@ def evaluate_wmt(settings: ClusterSettings) -> None:
             print("- " + " / ".join(f"{i.story.rsplit('/', 1)[-1]}: {i.title[:60]}" for i in m))
 
 
+APART_CLASSES = ("both undated", "one undated", "dated <= window", "dated window-7 days", "dated > 7 days")
+"""How far apart in time two articles of one gold story are (:func:`apart_by_time`)."""
+
+
+def apart_by_time(items: list[Item], labels: Sequence[object], window_days: float) -> dict[str, tuple[int, int]]:
+    """Pairs of articles of one gold story, and those the clustering keeps apart, per :data:`APART_CLASSES`: whether
+    the recall lost is the time window's (dated articles farther apart than ``window_days`` never meet) or the
+    content gate's (undated or same-window pairs). Quadratic in the size of a gold story only."""
+    from tidings.cluster import parse_time
+
+    counts = {name: [0, 0] for name in APART_CLASSES}
+    by_gold: dict[str, list[tuple[float | None, object]]] = {}
+    for item, label in zip(items, labels, strict=True):
+        by_gold.setdefault(item.story, []).append((parse_time(item.published), label))
+    for members in by_gold.values():
+        for a, (ta, la) in enumerate(members):
+            for tb, lb in members[a + 1 :]:
+                if ta is None or tb is None:
+                    name = APART_CLASSES[0] if ta is None and tb is None else APART_CLASSES[1]
+                else:
+                    gap = abs(ta - tb)
+                    name = APART_CLASSES[2 if gap <= window_days else 3 if gap <= 7.0 else 4]
+                counts[name][0] += 1
+                counts[name][1] += la != lb
+    return {name: (pairs, apart) for name, (pairs, apart) in counts.items()}
+
+
+def print_apart(streams: list[tuple[str, list[Item], np.ndarray]], settings: ClusterSettings) -> None:
+    """For each stream, tidings' one-batch B-cubed scores and its gold-same pairs kept apart by time class."""
+    print("\n### Gold-same article pairs tidings keeps apart (one batch), by time apart\n")
+    print("| stream | B³ P / R / F1 | " + " | ".join(APART_CLASSES) + " |")
+    print("|---|---|" + "---:|" * len(APART_CLASSES))
+    for name, items, emb in streams:
+        labels = run_tidings(items, emb, settings)
+        p, r, f = bcubed(labels, [i.story for i in items])
+        table = apart_by_time(items, labels, settings.window_days)
+        cells = " | ".join(f"{apart} of {pairs} ({apart / max(pairs, 1):.0%})" for pairs, apart in table.values())
+        print(f"| {name} | {p:.3f} / {r:.3f} / {f:.3f} | {cells} |")
+
+
 def limit_stories(items: list[Item], limit: int | None) -> list[Item]:
     """The first stories of a set until ``limit`` articles (whole gold stories, for quick runs)."""
     if not limit or len(items) <= limit:
@@ -733,6 +774,7 @@ def main() -> None:
                         help="choose places_clash_weight on the train streams + the crawl's first half")
     parser.add_argument("--refine", action="store_true",
                         help="only the coordinate search (and reassign margin) from the current gate, on train")
+    parser.add_argument("--apart", action="store_true", help="train streams: same-story pairs kept apart, by time")
     parser.add_argument("--limit", type=int, default=None, help="at most this many articles per set (whole stories)")
     parser.add_argument("--runs", type=int, default=4, help="also run tidings split into this many runs (1 = off)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -768,6 +810,15 @@ def main() -> None:
     for assignment in args.set:
         name, value = assignment.split("=", 1)
         settings = dataclasses.replace(settings, **{name: float(value)})
+    if args.apart:  # the train streams only: what keeps one gold story's articles apart
+        train_neus = subset(neus, neus_emb, lambda i: i.split == "train" and i.story not in in_crawl)
+        streams = [
+            ("NeuS train (0-3000)", *limit_stream(*train_neus, 3000)),
+            ("ECB+ topics 1-35", *subset(ecb, ecb_emb, lambda i: i.split != "test")),
+            ("AllSides crawl, 1st half", *subset(crawl, crawl_emb, lambda i: (i.published or "") < crawl_split)),
+        ]
+        print_apart(streams, settings)
+        return
     if args.fit or args.refine or args.tune or args.tune_clash:
         streams = [
             subset(neus, neus_emb, lambda i: i.split == "train" and i.story not in in_crawl),

@@ -99,3 +99,28 @@ def test_exclusive_benchmark_runs_both_settings_and_its_verdicts_are_complete(tm
     out = run_benchmark("exclusive_sample.py", str(crawl), "--last", "24", "--size", "3")
     for run in ("now", "before"):
         assert re.search(rf"^{run} \(exclusive_echo_probability [\d.]+\): \d+ exclusive claims", out, re.M), out
+
+
+def test_apart_counts_same_story_pairs_kept_apart_by_how_far_apart_in_time() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from clustering import apart_by_time
+    from corpora import Item
+
+    def item(n: int, story: str, published: str | None) -> Item:
+        return Item(id=f"a{n}", title="", text="", published=published, split="train", story=story)
+
+    items = [
+        item(1, "quake", "2024-03-01"),
+        item(2, "quake", "2024-03-02"),  # a day apart: one window
+        item(3, "quake", "2024-03-20"),  # weeks later
+        item(4, "quake", None),
+        item(5, "vote", None),
+        item(6, "vote", None),
+    ]
+    labels = ["s1", "s1", "s2", "s1", "s3", "s4"]
+    table = apart_by_time(items, labels, window_days=1.5)
+    assert table["dated <= window"] == (1, 0)
+    assert table["dated > 7 days"] == (2, 2)  # the report weeks later sits in a story of its own
+    assert table["one undated"] == (3, 1)
+    assert table["both undated"] == (1, 1)
+    assert table["dated window-7 days"] == (0, 0)

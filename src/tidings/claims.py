@@ -190,7 +190,9 @@ _WHERE_AFTER_VERB = re.compile(
 # ('by 1420 GMT', 'at 10:55 a.m.'): a price at the close is not the price at midday.
 _TIME_RE = re.compile(
     r"\b(?:(?:19|20)\d\d|(?:last|next|past|previous|prior|coming)\s+(?:fiscal\s+)?(?:month|year|quarter|decade|"
-    r"spring|summer|fall|autumn|winter)|" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
+    r"spring|summer|fall|autumn|winter)|"
+    # a month is capitalised: 'may' is a verb, 'a protest march' no month
+    r"(?-i:" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r"))\b\.?"
     r"|\b(?:early|late|morning|midday|mid-day|afternoon|after-hours|overnight|pre-open|premarket|pre-market|electronic)"
     r"\s+(?:\w+\s+){0,4}?(?:trading|trade|dealings|session)\b|\bin\s+the\s+first\s+hour\b"
     r"|\b(?:to\s+close|closed|closing)\s+(?:at|up|down|higher|lower)\b|\bat\s+the\s+close\b"

@@ -311,6 +311,26 @@ def test_page_furniture_is_never_a_fact():
     assert not any("Caption" in m.text for f in story.facts for m in f.mentions)
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "one_fact"),
+    [
+        ("The Marrowby port authority is expected to reopen the north docks on Monday, officials said.",
+         "The Marrowby port authority reopened the north docks on Monday, officials said.", False),
+        ("The Marrowby port authority is set to reopen the north docks on Monday, officials said.",
+         "The Marrowby port authority will reopen the north docks on Monday, officials said.", True),
+    ],
+)
+def test_an_expected_act_is_another_fact_than_the_act(first: str, second: str, one_fact: bool):
+    from tidings.analyze import expectation_vs_act
+
+    assert expectation_vs_act(first, second) is not one_fact
+    a = make_article(f"{first}\n\n{HARBOUR}", "A", "Harbour Gazette", "2025-03-03T08:00:00+00:00")
+    b = make_article(f"{second}\n\n{LEDGER}", "B", "Coastal Ledger", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    docks = [f for f in story.facts if "north docks" in f.text]
+    assert [len(f.article_ids) for f in docks] == ([2] if one_fact else [1, 1])
+
+
 def test_a_question_is_never_a_fact():
     question = "So what does the new harbour rule mean for the crews on the night shift?"
     a = make_article(f"{HARBOUR}\n\n{question}", "A", "Harbour Gazette", "2025-03-03T08:00:00+00:00")

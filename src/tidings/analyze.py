@@ -705,6 +705,29 @@ def same_fact_pairs(
     return scored, pairs
 
 
+# A report that an act is expected is another statement than the act ('the CDC is expected to announce ...' / 'the
+# CDC said ...'; 'DeSantis intends to sign' / 'DeSantis signed'): read multi-source facts of the AllSides crawl most
+# often went wrong so. A sentence with a marker of EXPECTATION is no mention of the same fact as one with no marker
+# of the future at all (PROSPECTIVE: 'will release' / 'is set to release' are one fact). Tables, matched on words.
+EXPECTATION = re.compile(
+    r"\b(?:(?:is|are|was|were|'s|’s|been|being)\s+(?:now\s+|also\s+|widely\s+)?"
+    r"(?:expected|set|poised|likely|slated|scheduled|due|close|preparing|planning|considering|weighing|mulling)\s+to"
+    r"|intends?\s+to|intending\s+to|plans?\s+to|is\s+(?:considering|weighing|mulling)|could\s+soon)\b",
+    re.IGNORECASE,
+)
+PROSPECTIVE = re.compile(
+    r"\b(?:will|would|could|may|might|shall|soon|upcoming|expected|plans?|planned|planning|intends?|set\s+to"
+    r"|next\s+(?:week|month|year|day|session)|later\s+(?:this|in)|tomorrow)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+
+
+def expectation_vs_act(text_a: str, text_b: str) -> bool:
+    """One sentence says an act is expected and the other says nothing of the future: two statements."""
+    ea, eb = bool(EXPECTATION.search(text_a)), bool(EXPECTATION.search(text_b))
+    return (ea and not PROSPECTIVE.search(text_b)) or (eb and not PROSPECTIVE.search(text_a))
+
+
 def align_facts(
     units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
 ) -> tuple[list[list[int]], list[tuple[int, int, float]], list[tuple[float, int, int, float]]]:
@@ -716,7 +739,8 @@ def align_facts(
     first: two groups merge only when they share no article and every pair of their texts scores at least the
     fact threshold minus ``fact_link_margin`` (``fact_link_margin_lexical`` for the hashing encoder): complete link,
     so each mention states the fact and none joins through a middle sentence. With the model, a pair must also be
-    at least ``fact_same_min_cosine`` close to count as one fact (not to count as an echo)."""
+    at least ``fact_same_min_cosine`` close to count as one fact (not to count as an echo), and no pair where one
+    sentence expects an act the other reports (:func:`expectation_vs_act`) is one fact."""
     threshold = fact_threshold(settings)
     lexical = get_embedder().name == HashingEncoder.name
     margin = settings.fact_link_margin_lexical if lexical else settings.fact_link_margin
@@ -725,8 +749,14 @@ def align_facts(
     echo_margin = max(0.0, threshold - settings.exclusive_echo_probability) if model else 0.0
     same_floor = settings.fact_same_min_cosine if model else -1.0
     supported, pairs = same_fact_pairs(units, nodes, settings, margin=max(margin, echo_margin))
-    support = {(p, q) for score, p, q, _bonus, cos in supported if score >= threshold - margin and cos >= same_floor}
-    scored = [t[:4] for t in supported if t[0] >= threshold and t[4] >= same_floor]
+
+    def one_fact(t: tuple[float, int, int, float, float], at: float) -> bool:
+        if t[0] < at or t[4] < same_floor:
+            return False
+        return not expectation_vs_act(units[nodes.units[t[1]][0]].text, units[nodes.units[t[2]][0]].text)
+
+    support = {(t[1], t[2]) for t in supported if one_fact(t, threshold - margin)}
+    scored = [t[:4] for t in supported if one_fact(t, threshold)]
     echoes = [t[:4] for t in supported if t[0] >= threshold - echo_margin]
 
     parent = list(range(len(units)))

@@ -604,8 +604,9 @@ class AnalyzeSettings:
     share a topic, not a claim). At 0.8: ECB+ 1-35 precision 0.949, recall 0.094; held-out 36-45 0.896 / 0.068
     (0.886 / 0.067 before the features of issue #14, 0.874 / 0.065 before the act features; about half of its
     'errors' are same-fact pairs the annotation leaves unlinked); the held-out AllSides samples (seed 7 before the
-    act features, seed 11 with them, seed 23 with the features of issue #14, the fresh seed 24 with the same model and
-    seed 25 with fact_same_min_cosine: 45, 43, 44 and 44 of 50) are reported in
+    act features, seed 11 with them, seed 23 with the features of issue #14, the fresh seed 24 with the same model,
+    seed 25 with fact_same_min_cosine and seed 26 with analyze.expectation_vs_act: 45, 43, 44, 44 and 47 of 50) are
+    reported in
     benchmarks/fact_judgements.tsv. With those features 1-35 alone would choose 0.75 with fact_link_margin 0.1
     (0.902 / 0.142; held-out 0.887 / 0.101): not taken, for the same reason."""
     exclusive_echo_probability: float = 0.6

@@ -369,7 +369,7 @@ def _cached_vectors(
     return out
 
 
-if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py [--allsides-jsonl FILE | --polnear-jsonl FILE]
+if __name__ == "__main__":  # warm the cache; or: [--allsides-jsonl FILE | --polnear-jsonl FILE]
     if len(sys.argv) == 3 and sys.argv[1] == "--allsides-jsonl":  # the crawl as input for ``tidings run``
         crawl = load_allsides_crawl()
         write_jsonl(crawl, Path(sys.argv[2]))

@@ -326,6 +326,11 @@ def test_a_text_that_opens_with_its_title_as_a_sentence_loses_it_but_keeps_a_lea
     repeated = clean_one(cleaner, Document("fair.jsonl:1", title + ".\n\n" + body, "text", {"title": title}))
     assert repeated.text.startswith("Organisers of the Tarnby county fair")
     assert repeated.title == title
+    # a title with a deck ('Title; Deck'), given as two lines
+    decked = "Ready for the fair?; The rain kept nobody away from the livestock"
+    text = "Ready for the fair?; \nThe rain kept nobody away from the livestock.\n\n" + body
+    with_deck = clean_one(cleaner, Document("fair.jsonl:4", text, "text", {"title": decked}))
+    assert with_deck.text.startswith("Organisers of the Tarnby county fair")
     # a lead that says the title and more is the article's first sentence
     lead = "Tarnby county fair counts record livestock entries as twelve thousand visitors come in the rain."
     kept = clean_one(cleaner, Document("fair.jsonl:2", lead + "\n\n" + body, "text", {"title": title}))

@@ -150,6 +150,55 @@ def load_allsides_crawl() -> list[Item]:
     return items
 
 
+# PolNeAR's publisher codes -> the outlet's real domain (so credit lines naming "The Washington Post" meet the same
+# outlet as its articles do, through tidings.outlets.KNOWN_OUTLETS).
+POLNEAR_SITES: dict[str, str] = {
+    "breitbart": "breitbart.com",
+    "huff-post": "huffingtonpost.com",
+    "nyt": "nytimes.com",
+    "politico": "politico.com",
+    "usa-today": "usatoday.com",
+    "wash-post": "washingtonpost.com",
+    "west-journal": "westernjournalism.com",
+}
+
+
+def load_polnear_stories() -> list[Item]:
+    """PolNeAR's articles as news (``polnear/metadata.tsv`` + the texts in its .tar.xz, read in place): 1,008
+    political stories of 2015-2016 from seven outlets, with the title, date and outlet of the metadata. No gold story:
+    ``story`` is the file name (each article its own), ``topic`` the ``wire`` column (AP, AFP, UPI, reuters, else
+    None), ``split`` the corpus split (train/dev/test). The 54 parc3-replication rows have no text and are left out."""
+    import csv
+    import tarfile
+
+    base = CORPORA / "polnear"
+    with open(base / "metadata.tsv", encoding="utf-8", newline="") as fh:
+        meta = {r["filename"]: r for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    items: list[Item] = []
+    with tarfile.open(base / "polnear-v1.0.0-text-attributions.tar.xz", "r:xz") as tar:
+        for member in tar:
+            m = re.fullmatch(r"data/(\w+)/text/(.+)\.txt", member.name)
+            if not m or not member.isfile() or m.group(2) not in meta:
+                continue
+            row = meta[m.group(2)]
+            text = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
+            wire = (row.get("wire") or "").strip()
+            items.append(
+                Item(
+                    id=f"polnear-{m.group(2)}",
+                    title=" ".join((row.get("title") or "").split()),
+                    text=text.strip(),
+                    published=row.get("publication_date") or None,
+                    split=m.group(1),
+                    story=m.group(2),
+                    topic=None if wire in ("", "None", "NA") else wire,
+                    site=POLNEAR_SITES.get(row.get("publisher") or ""),
+                )
+            )
+    items.sort(key=lambda i: (i.published or "", i.id))
+    return items
+
+
 def load_wmt_english() -> list[Item]:
     """The English originals of the WMT 2021-2023 news test sets (``wmt-newstest/documents.jsonl.gz``: 96 articles,
     no dates, translations left out; the title line the text opens with dropped, as ``tidings run`` drops it). Each
@@ -171,12 +220,13 @@ def load_wmt_english() -> list[Item]:
     return items
 
 
-def write_jsonl(items: list[Item], path: Path) -> None:
-    """Items as the JSONL ``tidings run`` reads (title, text, url, published, site, story)."""
+def write_jsonl(items: list[Item], path: Path, with_story: bool = True) -> None:
+    """Items as the JSONL ``tidings run`` reads (title, text, url, published, site, and story unless not
+    ``with_story``: a story given there is kept as the article's story instead of clustering it)."""
     with open(path, "w", encoding="utf-8") as fh:
         for i in items:
             row = {"title": i.title, "text": i.text, "url": i.url, "published": i.published, "site": i.site,
-                   "story": i.story}
+                   "story": i.story if with_story else None}
             fh.write(json.dumps({k: v for k, v in row.items() if v is not None}, ensure_ascii=False) + "\n")
 
 
@@ -325,11 +375,16 @@ def _cached_vectors(
     return out
 
 
-if __name__ == "__main__":  # warm the cache: python benchmarks/corpora.py [--allsides-jsonl FILE]
+if __name__ == "__main__":  # warm the cache; or: [--allsides-jsonl FILE | --polnear-jsonl FILE]
     if len(sys.argv) == 3 and sys.argv[1] == "--allsides-jsonl":  # the crawl as input for ``tidings run``
         crawl = load_allsides_crawl()
         write_jsonl(crawl, Path(sys.argv[2]))
         print(f"{len(crawl)} articles of {len({i.story for i in crawl})} stories -> {sys.argv[2]}")
+        sys.exit(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--polnear-jsonl":  # PolNeAR's stories as input for ``tidings run``
+        polnear = load_polnear_stories()
+        write_jsonl(polnear, Path(sys.argv[2]), with_story=False)  # no gold story: tidings groups them
+        print(f"{len(polnear)} articles of {len({i.site for i in polnear})} outlets -> {sys.argv[2]}")
         sys.exit(0)
     for label, loaded in (("neus", load_neus()), ("ecbplus", load_ecbplus()), ("allsides", load_allsides_crawl())):
         print(label, len(loaded), "items", len({i.story for i in loaded}), "stories")

@@ -315,6 +315,39 @@ def test_metadata_from_json_fields(cleaner: Cleaner) -> None:
     assert article.id == document_id(doc)  # from the raw input, not from what cleaning made of it
 
 
+def test_a_text_that_opens_with_its_title_as_a_sentence_loses_it_but_keeps_a_lead_that_goes_on(
+    cleaner: Cleaner,
+) -> None:
+    body = (
+        "Organisers of the Tarnby county fair counted a record number of livestock entries on Saturday.\n\n"
+        "About twelve thousand visitors came over the weekend, the fair office said."
+    )
+    title = "Tarnby county fair counts record livestock entries"
+    repeated = clean_one(cleaner, Document("fair.jsonl:1", title + ".\n\n" + body, "text", {"title": title}))
+    assert repeated.text.startswith("Organisers of the Tarnby county fair")
+    assert repeated.title == title
+    # a title with a deck ('Title; Deck'), given as two lines
+    decked = "Ready for the fair?; The rain kept nobody away from the livestock"
+    text = "Ready for the fair?; \nThe rain kept nobody away from the livestock.\n\n" + body
+    with_deck = clean_one(cleaner, Document("fair.jsonl:4", text, "text", {"title": decked}))
+    assert with_deck.text.startswith("Organisers of the Tarnby county fair")
+    # a lead that says the title and more is the article's first sentence
+    lead = "Tarnby county fair counts record livestock entries as twelve thousand visitors come in the rain."
+    kept = clean_one(cleaner, Document("fair.jsonl:2", lead + "\n\n" + body, "text", {"title": title}))
+    assert kept.text.startswith(lead)
+
+
+def test_a_like_the_page_prompt_is_removed(cleaner: Cleaner) -> None:
+    doc = Document("fair.jsonl:3", (
+        "The Tarnby assembly passed the harbour budget by a single vote on Tuesday night.\n\n"
+        "Do you support the harbour plan? Like the page:\n\n"
+        "Opposition members said the plan left too little money for flood defences along the river."
+    ), "text", {"title": "Harbour budget passes", "site": "tarnbycourier.example"})
+    article = clean_one(cleaner, doc)
+    assert "Like the page" not in article.text and "Do you support" not in article.text
+    assert "flood defences" in article.text
+
+
 def test_feed_fragment_html_becomes_paragraphs(cleaner: Cleaner) -> None:
     doc = Document(
         "feed.xml#1",

@@ -21,6 +21,9 @@ WED_2022 = date(2022, 2, 2)  # a Wednesday
         ("The talks collapsed on Monday.", WED_2022, "2022-01-31", "Monday"),
         ("The talks collapsed on Thursday.", WED_2022, "2022-01-27", "Thursday"),
         ("They met last Wednesday.", WED_2022, "2022-01-26", "last Wednesday"),
+        # a weekday in capitals (a headline-style lead) or lower case: a date like any other, never a crash
+        ("The ferry strike began MONDAY at dawn.", WED_2022, "2022-01-31", "MONDAY"),
+        ("the ferry strike began on monday.", WED_2022, "2022-01-31", "monday"),
         # a day of a month: in the publication year, the year before when that would be after publication
         ("On Wednesday, January 26, the port gave the union an offer.", WED_2022, "2022-01-26", "January 26"),
         ("The treaty was signed on 26 December.", WED_2022, "2021-12-26", "26 December"),

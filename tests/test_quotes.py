@@ -410,3 +410,17 @@ def test_a_quote_carried_by_several_articles_is_one_quote_listing_them_all() -> 
     assert strand[0].article_ids == ["a1", "a2", "a3"] and strand[0].article_id == "a1"
     assert [q.article_ids for q in merged if q.speaker == "Clara Voss"] == [["a1"], ["a4"]]
     assert len(merged) == 5
+
+
+@pytest.mark.parametrize(
+    "para",
+    [
+        "\u201cYou have picked a new rule out of thin air to judge the contractor and its staff,\u201d the two write.",
+        "\u201cThe harbour is in a five-way fight for the contract with the port,\u201d one said.",
+        "Yet another said, \u201cThe board is in a five-person battle with the port and the city over dredging.\u201d",
+    ],
+)
+def test_a_number_or_determiner_alone_is_no_speaker(para: str) -> None:
+    intro = "Councillors Ana Brill and Tomas Vey wrote to the harbour board on Monday about the dredging contract."
+    [q] = quotes_of(intro, para)
+    assert q.speaker is None  # kept as a quote, shown under nobody rather than under 'two' or 'another'

@@ -23,6 +23,15 @@ def test_normalize_folds_odd_spaces_and_nfc():
     assert normalize_text(raw) == "Café au lait\n\nnext line"
 
 
+def test_normalize_repairs_utf8_read_as_windows_1252():
+    fixed = "Mayor Nuria Peña spoke at the café for 12 £."
+    assert normalize_text("Mayor Nuria PeÃ±a spoke at the cafÃ© for 12 Â£.") == fixed
+    assert normalize_text("Ihre GrÃ¶ÃŸe") == "Ihre Größe"
+    # text that merely contains the letters stays as it is
+    assert normalize_text("ÃRVORE Ã© and Â") == "ÃRVORE é and Â"
+    assert normalize_text("Ã la carte") == "Ã la carte"
+
+
 def test_content_hash_ignores_case_punctuation_and_spacing():
     assert content_hash("The mayor, Ms Orla Venn, resigned.") == content_hash("the mayor  Ms Orla Venn resigned")
     assert content_hash("The mayor resigned.") != content_hash("The mayor stayed.")

@@ -125,6 +125,7 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
     ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
      r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
     ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
+    ("like the page", r"\blike (?:the|our|this) (?:facebook )?page\b"),
     ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
      r"|support (?:our|independent|local) journalism)\b"),
     # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that
@@ -284,6 +285,18 @@ class _Unit:
             and self.kind not in ("table",)
             and self.n_words < settings.fragment_min_words
         )
+
+
+def _is_title_again(text: str, title: str, settings: CleanSettings) -> bool:
+    """The line is the title or a part of it (the deck of 'Title; Deck'), maybe with a final stop or the site name:
+    no longer than the title and at least ``title_overlap`` of its words in it (a lead that repeats the title and
+    goes on is longer, and no match)."""
+    mine, theirs = set(_WORD.findall(text.lower())), set(_WORD.findall(title.lower()))
+    return (
+        len(mine) >= settings.title_min_words
+        and len(mine) <= len(theirs)
+        and len(mine & theirs) >= settings.title_overlap * len(mine)
+    )
 
 
 def _count_words(text: str) -> int:
@@ -998,6 +1011,12 @@ class Cleaner:
         page = _Page(doc, units, title, choose_title, url, site or _domain(url), published, authors, from_html)
         page.id = document_id(doc)
         page.anchors = [i for i, u in enumerate(units) if self._is_anchor(u)]
+        # the text opens with its title as a sentence ('Clinton wins Delaware primary.'), or with the title's second
+        # half, its deck ('Title; Deck'): page top, not body, so the top rules drop it as the title again instead of
+        # the summary quoting the headline as news (at most two lines: a title and its deck)
+        for _ in range(2):
+            if title and page.anchors and _is_title_again(units[page.anchors[0]].text, title, s):
+                page.anchors.pop(0)
         page.centroid = self._centroid_text(page)
         cap = s.language_sample_chars
         sample = " ".join(units[i].text for i in page.anchors)[:cap] or " ".join(u.text for u in units)[:cap]

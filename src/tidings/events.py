@@ -57,7 +57,7 @@ def _month_day(m: re.Match[str], published: date, future: bool) -> date | None:
 
 
 def _weekday(m: re.Match[str], published: date, future: bool) -> date | None:
-    target = _WEEKDAY_NAMES.index(m.group("weekday"))
+    target = _WEEKDAY_NAMES.index(m.group("weekday").capitalize())  # the rule ignores case: "TUESDAY", "tuesday"
     rel = (m.group("rel") or "").lower()
     if rel == "next" or (future and rel != "last"):
         return published + timedelta(days=(target - published.weekday()) % 7 or (7 if rel == "next" else 0))

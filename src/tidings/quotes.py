@@ -125,6 +125,9 @@ _NOMINAL_STOP = wordset(
     not to in on at by with from into over after before during since until for about against amid"""
 )
 _SMALL = wordset("of the and a an in on for to at with de la del von van")
+# A speaker made of these words only names nobody ('the two write', 'another said', 'one said', 'to have her ask'):
+# the quote is kept without a speaker rather than shown under "two" or "another".
+UNNAMED_SPEAKER_WORDS = _NOMINAL_START | frozenset(_PRONOUNS) | wordset("him them us me these those others")
 _SENT_END = frozenset(".!?")
 _DASHES = frozenset("―—–-")
 _OPENERS = "“«„"
@@ -988,6 +991,8 @@ class _Extractor:
             ):
                 continue  # 'The country "has made dramatic changes," X said': a phrase in the reporter's sentence
             speaker = self._speaker(attr, segs, events)
+            if speaker and set(speaker.lower().split()) <= UNNAMED_SPEAKER_WORDS:
+                speaker = None
             quotes.append(Quote(speaker, text, self.article.id, attr.cue))
             self.kinds.append(attr.kind)
             raw_parts.append([text])

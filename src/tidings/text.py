@@ -31,9 +31,31 @@ _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# UTF-8 read as Windows-1252 ('PeÃ±a' for 'Peña', 'rÃ©sumÃ©', 'Â£'): a lead byte C2-C3 shown as 'Â'/'Ã' and the
+# continuation bytes 80-BF as the characters Windows-1252 (or, where it has none, Latin-1) gives them. Such a run
+# is re-read as UTF-8; a run that does not decode stays as it is.
+_CP1252_HIGH = "€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ"  # bytes 80-9F as Windows-1252 shows them
+_MOJIBAKE = re.compile("(?:[ÂÃ][" + re.escape(_CP1252_HIGH) + "\u00a0-\u00bf])+")
+_CP1252_BYTE = {ch: 0x80 + i for i, ch in enumerate(_CP1252_HIGH)} | {chr(b): b for b in range(0xA0, 0x100)}
+
+
+def _unmojibake(m: re.Match[str]) -> str:
+    try:
+        return bytes(_CP1252_BYTE[ch] for ch in m.group()).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return m.group()
+
+
+def repair_mojibake(text: str) -> str:
+    """'Enrique PeÃ±a Nieto' -> 'Enrique Peña Nieto': Latin letters of UTF-8 text that was decoded as Windows-1252
+    before it reached us (a feed or a scraper's mistake), see ``_MOJIBAKE``."""
+    return _MOJIBAKE.sub(_unmojibake, text) if ("Ã" in text or "Â" in text) else text
+
+
 def normalize_text(text: str) -> str:
-    """NFC, odd spaces folded to ' ', zero-width characters dropped, line ends unified, lines right-stripped."""
-    text = unicodedata.normalize("NFC", text)
+    """NFC, mojibake of Latin letters repaired, odd spaces folded to ' ', zero-width characters dropped, line ends
+    unified, lines right-stripped."""
+    text = repair_mojibake(unicodedata.normalize("NFC", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)

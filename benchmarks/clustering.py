@@ -64,7 +64,6 @@ from corpora import (
 )
 from tidings.cluster import FEATURES, RANK_ONLY, StoryClusterer
 from tidings.model import Article
-from tidings.resources import load_place_names
 from tidings.settings import ClusterSettings
 
 
@@ -133,7 +132,7 @@ def to_article(item: Item) -> Article:
 
 def run_tidings(items: list[Item], emb: np.ndarray, settings: ClusterSettings) -> list[str]:
     """One batch: the stream in time order through StoryClusterer.assign."""
-    clusterer = StoryClusterer(settings, load_place_names(settings.place_min_population))
+    clusterer = StoryClusterer(settings)
     assigned = clusterer.assign([to_article(i) for i in items], emb)
     return [assigned[i.id] for i in items]
 
@@ -155,7 +154,7 @@ def run_tidings_runs(
     chunks = [sorted(order[k::runs]) for k in range(runs)]
     stored: dict[str, str] = {}  # article id -> story id, as the store would hold it
     for chunk in chunks:
-        clusterer = StoryClusterer(settings, load_place_names(settings.place_min_population))
+        clusterer = StoryClusterer(settings)
         for i, item in enumerate(items):
             if item.id in stored:
                 article = to_article(item)
@@ -348,7 +347,7 @@ def teacher_forced_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gate training data: each article's candidates (features, is-its-gold-story, article number), while placing
     every article in its gold story so that candidate stories are pure."""
-    clusterer = StoryClusterer(settings, load_place_names(settings.place_min_population))
+    clusterer = StoryClusterer(settings)
     articles = [to_article(i) for i in items]
     order = sorted(range(len(items)), key=lambda i: StoryClusterer.order_key(articles[i]))
     gold_story: dict[str, str] = {}  # gold label -> story id
@@ -473,27 +472,22 @@ def tune_window(streams: list[tuple[list[Item], np.ndarray]], start: ClusterSett
 
 
 def tune_clash(streams: list[tuple[list[Item], np.ndarray]], start: ClusterSettings) -> ClusterSettings:
-    """``places_clash_weight`` (two sides naming disjoint places of their event) and ``place_min_population`` (the
-    gazetteer's city floor; 0 = no gazetteer) on a grid, the other weights as fitted, for the mean B-cubed F1 of
-    one-batch runs of the train streams; each stream's F1 and share of mixing multi-article stories printed beside
-    it (the choice weighs both: see ``ClusterSettings.places_clash_weight``)."""
+    """``places_clash_weight`` (two sides naming disjoint places of their event) on a grid, the other weights as
+    fitted, for the mean B-cubed F1 of one-batch runs of the train streams; each stream's F1 and share of mixing
+    multi-article stories printed beside it."""
     best: tuple[float, ClusterSettings] | None = None
-    for floor in (0, 15_000, 100_000, 500_000):
-        for weight in (0.0, -1.0, -2.0, -4.0, -99.0):
-            if weight == 0.0 and floor:
-                continue  # without the clash the places are unused
-            candidate = dataclasses.replace(start, places_clash_weight=weight, place_min_population=floor)
-            scores, mixes = [], []
-            for it, e in streams:
-                labels, gold = run_tidings(it, e, candidate), [i.story for i in it]
-                scores.append(bcubed(labels, gold)[2])
-                mixes.append(mixed(labels, gold)[0])
-            f1 = float(np.mean(scores))
-            print(f"  place_min_population {floor} places_clash_weight {weight}: mean F1 {f1:.4f} "
-                  f"({' / '.join(f'{x:.4f}' for x in scores)}); mixed {' / '.join(f'{x:.1%}' for x in mixes)} "
-                  f"(mean {np.mean(mixes):.1%})", file=sys.stderr, flush=True)
-            if best is None or f1 > best[0] + 1e-4:
-                best = (f1, candidate)
+    for weight in (0.0, -1.0, -2.0, -4.0, -99.0):
+        candidate = dataclasses.replace(start, places_clash_weight=weight)
+        scores, mixes = [], []
+        for it, e in streams:
+            labels, gold = run_tidings(it, e, candidate), [i.story for i in it]
+            scores.append(bcubed(labels, gold)[2])
+            mixes.append(mixed(labels, gold)[0])
+        f1 = float(np.mean(scores))
+        print(f"  places_clash_weight {weight}: mean F1 {f1:.4f} ({' / '.join(f'{x:.4f}' for x in scores)}); "
+              f"mixed {' / '.join(f'{x:.1%}' for x in mixes)}", file=sys.stderr, flush=True)
+        if best is None or f1 > best[0] + 1e-4:
+            best = (f1, candidate)
     assert best is not None
     return best[1]
 
@@ -815,7 +809,7 @@ def main() -> None:
     settings = ClusterSettings()
     for assignment in args.set:
         name, value = assignment.split("=", 1)
-        settings = dataclasses.replace(settings, **{name: type(getattr(settings, name))(float(value))})
+        settings = dataclasses.replace(settings, **{name: float(value)})
     if args.apart:  # the train streams only: what keeps one gold story's articles apart
         train_neus = subset(neus, neus_emb, lambda i: i.split == "train" and i.story not in in_crawl)
         streams = [

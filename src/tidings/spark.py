@@ -905,9 +905,8 @@ def cluster_bucket(members: Iterable[dict[str, Any]], settings: Settings) -> lis
     import numpy as np
 
     from .cluster import StoryClusterer, parse_time
-    from .resources import load_place_names
 
-    clusterer = StoryClusterer(settings.cluster, load_place_names(settings.cluster.place_min_population))
+    clusterer = StoryClusterer(settings.cluster)
     placed: dict[str, str] = {}
     times: dict[str, float | None] = {}
     copy_of: dict[str, str | None] = {}
@@ -950,9 +949,8 @@ def first_joins(members: list[dict[str, Any]], warm: str, settings: Settings) ->
     import numpy as np
 
     from .cluster import StoryClusterer
-    from .resources import load_place_names
 
-    clusterer = StoryClusterer(settings.cluster, load_place_names(settings.cluster.place_min_population))
+    clusterer = StoryClusterer(settings.cluster)
     firsts: dict[str, tuple[tuple[float, int], Article, Any]] = {}
     for m in members:
         article = pickle.loads(m["article"])

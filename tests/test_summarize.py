@@ -295,7 +295,9 @@ def test_seed_story_summary_is_cited(seeds_dir: Path):
     for s in story.summary:
         assert len(s.article_ids) >= 1
         assert s.text in texts[s.article_ids[0]]
-    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= 2  # facts count only what each mention states
+    # facts count only what each mention states: the lead fact's three versions do not all state it to the pairwise
+    # criterion (complete link), so the summary cites corroboration where a fact holds it, at least once here
+    assert sum(len(s.article_ids) >= 2 for s in story.summary) >= 1
     assert story.headline
 
 

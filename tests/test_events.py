@@ -28,6 +28,8 @@ WED_2022 = date(2022, 2, 2)  # a Wednesday
         ("On Wednesday, January 26, the port gave the union an offer.", WED_2022, "2022-01-26", "January 26"),
         ("The treaty was signed on 26 December.", WED_2022, "2021-12-26", "26 December"),
         ("The treaty was signed on Dec. 26, 2019.", WED_2022, "2019-12-26", "Dec. 26, 2019"),
+        # a day after publication is a dateline for the next morning or another time zone, not last year
+        ("WASHINGTON, Feb. 3 (UPI) -- The panel voted to end the strike.", WED_2022, "2022-02-03", "Feb. 3"),
         # relative days
         ("Four thousand of us walked out yesterday.", WED_2022, "2022-02-01", "yesterday"),
         ("Shares fell 14% today.", WED_2022, "2022-02-02", "today"),

@@ -42,13 +42,19 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAY_NAMES) + r")"
 Resolver = Callable[[re.Match[str], date, bool], date | None]
 
 
+_NEXT_DAYS = 2  # days after publication that a day of a month without a year may name and stay in its year
+
+
 def _month_day(m: re.Match[str], published: date, future: bool) -> date | None:
     year = int(m.group("year")) if m.group("year") else published.year
     try:
         day = date(year, _MONTHS[m.group("month")[:3].lower()], int(m.group("day")))
     except ValueError:  # 'February 30'
         return None
-    if not m.group("year") and day > published and not future:
+    # a day or two after publication is this year's: a dateline written for the next morning, or another time zone
+    # ('WASHINGTON, Dec. 8' in an article stamped Dec. 7); further on, 'January 26' in an article of 3 February is
+    # last year's
+    if not m.group("year") and day > published + timedelta(days=_NEXT_DAYS) and not future:
         try:
             day = day.replace(year=year - 1)  # 'January 26' in an article of 3 February: last year's
         except ValueError:  # 29 February

@@ -162,6 +162,7 @@ def test_broken_sentences_are_recognised(sentence: str, broken: bool):
         "Dockworkers march on Monday. (Photo by Jane Roe/AFP via Getty Images)",
         "Opinion",
         "Image 3 of 12",
+        "Crews bring down the rest of the Varden tower, late Sunday, July 4, 2021, in Marrowby, Ore.",  # a caption
     ],
 )
 def test_page_furniture_is_recognised(line: str):
@@ -176,6 +177,7 @@ def test_page_furniture_is_recognised(line: str):
         "Opinion polls show the mayor ahead by 12 points.",
         "The video showed police officers at the gate.",
         "More than 8,500 troops were put on alert.",
+        "The mayor signed the harbour bill on Tuesday, Jan. 5, 2021, at the town hall.",  # prose says 'on Tuesday'
     ],
 )
 def test_sentences_of_the_article_are_not_furniture(sentence: str):

@@ -207,6 +207,11 @@ FURNITURE: tuple[tuple[str, str], ...] = (
      r"recommended|trending|most read|latest|top stories|opinion|analysis|breaking news|live updates?|"
      r"what we know|read next|also read|see also|editor'?s note)\s*[:|]?"),
     ("section label", r"(?:related|read more|see also|also read|more)\s*:.{0,120}"),
+    # a wire photo's caption: 'Crews bring down the rest of the tower, late Sunday, July 4, 2021, in Surfside, Fla.'
+    # (a weekday, month, day and year set off by commas, then where; prose says 'on Sunday')
+    ("photo caption", r"[^!?]{10,300}?,\s+(?:(?:early|late)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+"
+     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+(?:19|20)\d\d,?\s+"
+     r"(?:in|at|near|outside|inside|on)\s+[^!?]{2,120}"),
 )
 _FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in FURNITURE), re.IGNORECASE)
 

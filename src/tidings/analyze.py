@@ -55,7 +55,17 @@ from .outlets import UNKNOWN_SITE
 from .quotes import extract_quotes, merge_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
-from .text import is_broken, is_furniture, is_tail, is_truncated, read_sentences, strip_dateline, text_head, words
+from .text import (
+    is_broken,
+    is_furniture,
+    is_question,
+    is_tail,
+    is_truncated,
+    read_sentences,
+    strip_dateline,
+    text_head,
+    words,
+)
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 _NAME_STOP = {"the", "of", "and", "'s", "’s", "mr", "mrs", "ms", "dr", "president", "secretary", "minister"}
@@ -611,10 +621,7 @@ def _units(
     for ai, article in enumerate(articles):
         body = [s for s in sentences.get(article.id, []) if not s.is_heading and not is_furniture(s.text)]
         # a question reports nothing ('So what's the deal with the CDC's new guidance?' was one outlet's exclusive)
-        kept = [
-            s for s in body
-            if len(s.text.split()) >= settings.min_fact_words and not s.text.rstrip("\"”’') ").endswith("?")
-        ]  # fmt: skip
+        kept = [s for s in body if len(s.text.split()) >= settings.min_fact_words and not is_question(s.text)]
         for pos, s in enumerate(kept[: settings.max_sentences_per_article]):
             if len(units) >= settings.max_story_sentences:
                 return units
@@ -750,13 +757,17 @@ def align_facts(
     same_floor = settings.fact_same_min_cosine if model else -1.0
     supported, pairs = same_fact_pairs(units, nodes, settings, margin=max(margin, echo_margin))
 
-    def one_fact(t: tuple[float, int, int, float, float], at: float) -> bool:
-        if t[0] < at or t[4] < same_floor:
-            return False
-        return not expectation_vs_act(units[nodes.units[t[1]][0]].text, units[nodes.units[t[2]][0]].text)
+    def text(node: int) -> str:
+        return units[nodes.units[node][0]].text
 
-    support = {(t[1], t[2]) for t in supported if one_fact(t, threshold - margin)}
-    scored = [t[:4] for t in supported if one_fact(t, threshold)]
+    # the pairs that may be one fact, each judged once: links of the complete-link check and merges alike
+    linked = [
+        t for t in supported
+        if t[0] >= min(threshold, threshold - margin) and t[4] >= same_floor
+        and not expectation_vs_act(text(t[1]), text(t[2]))
+    ]  # fmt: skip
+    support = {(t[1], t[2]) for t in linked if t[0] >= threshold - margin}
+    scored = [t[:4] for t in linked if t[0] >= threshold]
     echoes = [t[:4] for t in supported if t[0] >= threshold - echo_margin]
 
     parent = list(range(len(units)))

@@ -35,7 +35,16 @@ from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
-from .text import fold_whitespace, is_broken, is_furniture, is_tail, strip_dateline, unbalanced_quotes, words
+from .text import (
+    fold_whitespace,
+    is_broken,
+    is_furniture,
+    is_question,
+    is_tail,
+    strip_dateline,
+    unbalanced_quotes,
+    words,
+)
 
 _DANGLING = re.compile(
     r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
@@ -106,7 +115,7 @@ def quoted_share(text: str) -> float:
 def is_fragment(text: str, settings: SummarizeSettings) -> bool:
     """A sentence too short to report anything alone, or a question."""
     t = text.strip()
-    return len(t.split()) < settings.fragment_words or t.rstrip("\"”’') ").endswith("?")
+    return len(t.split()) < settings.fragment_words or is_question(t)
 
 
 def standalone_penalty(text: str, settings: SummarizeSettings) -> float:

@@ -253,6 +253,11 @@ def is_furniture(text: str) -> bool:
     return bool(_FURNITURE.fullmatch(text.strip()))
 
 
+def is_question(text: str) -> bool:
+    """A sentence that asks (its last mark before closing quotes or brackets is '?'): it reports nothing."""
+    return text.rstrip("\"”’') ").endswith("?")
+
+
 def is_broken(text: str) -> bool:
     """A sentence no summary or fact list should show when there is another: the tail of a split quotation, one
     whose quotation marks do not pair up (a reader cannot tell where the quote ends or who speaks), or one cut off
@@ -281,7 +286,8 @@ def _join_false_breaks(text: str, spans: Iterable[tuple[int, int]]) -> list[tupl
     inside ('iPhone', 'eBay') or a name particle ('de Blasio') starts a sentence."""
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        word = text[start:end].split(maxsplit=1)[0] if text[start:end].strip() else ""
+        first = text[start:end].split(maxsplit=1)
+        word = first[0] if first else ""
         continues = word[:1].islower() and word == word.lower() and word.strip(".,'’") not in _LOWER_NAME_STARTS
         if out and continues:
             out[-1] = (out[-1][0], end)

@@ -33,6 +33,7 @@ WED_2022 = date(2022, 2, 2)  # a Wednesday
         # relative days
         ("Four thousand of us walked out yesterday.", WED_2022, "2022-02-01", "yesterday"),
         ("Shares fell 14% today.", WED_2022, "2022-02-02", "today"),
+        ("Today, the dockers voted to end the strike.", WED_2022, "2022-02-02", "Today"),
         # the future resolves forward
         ("The minister will meet both sides on Friday.", WED_2022, "2022-02-04", "Friday"),
         ("The strike is due to end at 6am on Thursday, March 5.", WED_2022, "2022-03-05", "March 5"),
@@ -53,6 +54,7 @@ def test_a_date_is_resolved_against_the_publication_date(sentence, published, da
         "The attackers were inside the server between 28 May and 3 June.",
         "Officials may march on the capital.",  # 'may' and 'march' are no months
         "The port handled 900 ships last year.",
+        "Today, ferry strikes are rare, but they do happen.",  # 'today' meaning nowadays
     ],
 )
 def test_sentences_that_date_no_one_event(sentence):

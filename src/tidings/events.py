@@ -92,6 +92,8 @@ _NAMES_BEFORE = re.compile(
     r"\b(?:a|an|the|by|until|till|before|through|every|since|from|to|between|and)\s+$", re.IGNORECASE
 )
 _NAMES_AFTER = re.compile(r"^(?:['’]s\b|\s*(?:[-–]|to|through|and)\s*\w)")
+# 'Today, plague infections are rare': a sentence that opens with 'Today,' and reports no past act means nowadays.
+_NOWADAYS = re.compile(r"^\W*(?:today|these days),", re.IGNORECASE)
 # Words that put what a sentence tells in the future.
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|shall|is due|are due|due to|expected to|set to|scheduled|plans? to|is to|are to|"
@@ -134,13 +136,15 @@ def published_day(value: str | None) -> date | None:
 def resolve_date(sentence: str, published: date | None) -> tuple[date, str] | None:
     """The day a sentence dates what it tells, with the words that say it, or None: no date, a date that names a
     thing, two different days, or a relative date in an article with no publication date."""
-    for _name, pattern, resolve in DATE_RULES:
+    for name, pattern, resolve in DATE_RULES:
         found: list[tuple[date, str]] = []
         for m in pattern.finditer(sentence):
             future = _speaks_of_future(sentence[: m.start()])
             if _NAMES_BEFORE.search(sentence[max(0, m.start() - 10) : m.start()]) or _NAMES_AFTER.match(
                 sentence[m.end() :]
             ):
+                continue
+            if name == "today" and _NOWADAYS.match(sentence) and not _PAST_VERB.search(sentence):
                 continue
             base = published
             if base is None:

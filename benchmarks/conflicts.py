@@ -204,6 +204,7 @@ from corpora import (  # noqa: E402
     load_msrp_pairs,
     load_neus,
     load_polnear,
+    load_wmt_english,
     write_jsonl,
 )
 
@@ -212,6 +213,7 @@ NEUS_LABELS = ROOT / "benchmarks" / "conflict_labels_neus.tsv"
 ECBPLUS_LABELS = ROOT / "benchmarks" / "conflict_labels_ecbplus.tsv"
 MSRP_LABELS = ROOT / "benchmarks" / "conflict_labels_msrp.tsv"
 POLNEAR_LABELS = ROOT / "benchmarks" / "conflict_labels_polnear.tsv"
+FRESH_LABELS = ROOT / "benchmarks" / "conflict_labels_fresh.tsv"
 CRAWL = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
 BASE = "73ca879"  # the conflict rules before this benchmark existed
 
@@ -227,7 +229,7 @@ def split_of(a: str, b: str) -> str:
     for NeuS and ECB+ item ids, 'held out' (no rule was chosen on either)."""
     if a.startswith(("neus-", "ecb-")):
         return "held out"
-    if a.startswith(("msrp-", "polnear-")):
+    if a.startswith(("msrp-", "polnear-", "fresh-")):
         return "blind"
     return "dev" if int(min(a, b).split("-")[1]) % 2 == 0 else "test"
 
@@ -247,6 +249,7 @@ class Corpus:
             "ecbplus": ecbplus_items,
             "msrp": load_msrp_pairs,
             "polnear": load_polnear,
+            "fresh": fresh_items,
         }
         return loaders[self.name]()
 
@@ -323,12 +326,34 @@ def ecbplus_items() -> list:
     return items
 
 
+def fresh_items() -> list:
+    """Branch conflicts4's blind set (``benchmarks/conflict_labels_fresh.tsv``): candidates across stories, which no
+    labelled set holds. The WMT English originals (96 articles of 2021-2023, each its own document) as one pool, and
+    the AllSides crawl's roundups pooled by ISO week of their date (an ongoing story, a bill or a vaccine drive, spans
+    several roundups). Item ids get a 'fresh-' prefix so that these pairs are scored apart from the crawl's labels;
+    ``Item.topic`` keeps the gold story (wmt: the document; crawl: the roundup), and pairs of one gold story are not
+    candidates (the crawl's are all labelled in conflict_labels.tsv)."""
+    import datetime
+
+    items = []
+    for i in load_wmt_english():
+        i.id, i.topic, i.story = f"fresh-{i.id}", i.story, "wmt"
+        items.append(i)
+    for i in load_allsides_crawl():
+        year, week, _ = datetime.date.fromisoformat(i.published[:10]).isocalendar()
+        week = f"crawl-w{year}-{week:02d}"
+        i.id, i.topic, i.story = f"fresh-{i.id}", i.story, week
+        items.append(i)
+    return items
+
+
 CORPUS = {
     "crawl": Corpus("crawl", LABELS, ("dev", "test")),
     "neus": Corpus("neus", NEUS_LABELS, ("held out",)),
     "ecbplus": Corpus("ecbplus", ECBPLUS_LABELS, ("held out",)),
     "msrp": Corpus("msrp", MSRP_LABELS, ("blind",)),
     "polnear": Corpus("polnear", POLNEAR_LABELS, ("blind",)),
+    "fresh": Corpus("fresh", FRESH_LABELS, ("blind",)),
 }
 
 
@@ -493,6 +518,7 @@ def candidate_pairs(items: list, min_overlap: float) -> list[tuple[float, tuple,
     from tidings.model import Article
     from tidings.text import read_sentences, segment, words
 
+    apart = {i.id: i.topic for i in items if i.id.startswith("fresh-")}  # fresh_items: across gold stories only
     by_story: dict[str, list] = {}
     for i in items:
         by_story.setdefault(i.story, []).append(i)
@@ -513,7 +539,7 @@ def candidate_pairs(items: list, min_overlap: float) -> list[tuple[float, tuple,
     for rows in figs.values():
         for n, (ia, ta, fa, wa) in enumerate(rows):
             for ib, tb, fb, wb in rows[n + 1 :]:
-                if ia == ib or fa.key != fb.key:
+                if ia == ib or fa.key != fb.key or (apart and apart.get(ia) == apart.get(ib)):
                     continue
                 (lo_a, hi_a), (lo_b, hi_b) = fa.interval(0.01), fb.interval(0.01)
                 overlap = len(wa & wb) / len(wa | wb)
@@ -647,6 +673,7 @@ def main() -> None:
             "ecbplus": CORPORA / "ecbplus" / "documents.jsonl.gz",
             "msrp": CORPORA / "msrp",
             "polnear": CORPORA / "polnear",
+            "fresh": CORPORA / "wmt-newstest" / "documents.jsonl.gz",
         }.get(corpus.name, CRAWL)
         if not need.exists():
             sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")

@@ -669,14 +669,15 @@ def main() -> None:
         return
     corpora = [CORPUS[name] for name in args.labels]
     for corpus in corpora:  # NeuS's roundups are chosen by the crawl's dates: both need the crawl
-        need = {
-            "ecbplus": CORPORA / "ecbplus" / "documents.jsonl.gz",
-            "msrp": CORPORA / "msrp",
-            "polnear": CORPORA / "polnear",
-            "fresh": CORPORA / "wmt-newstest" / "documents.jsonl.gz",
-        }.get(corpus.name, CRAWL)
-        if not need.exists():
-            sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")
+        needs = {
+            "ecbplus": (CORPORA / "ecbplus" / "documents.jsonl.gz",),
+            "msrp": (CORPORA / "msrp",),
+            "polnear": (CORPORA / "polnear",),
+            "fresh": (CORPORA / "wmt-newstest" / "documents.jsonl.gz", CRAWL),
+        }.get(corpus.name, (CRAWL,))
+        for need in needs:
+            if not need.exists():
+                sys.exit(f"{need} is absent: this benchmark reads the {corpus.name} corpus at run time")
     loaded = []
     for corpus in corpora:
         items = corpus.items()

@@ -228,6 +228,7 @@ def test_figures_dated_differently_or_qualified_differently_have_different_scope
         ("conflict_labels_neus.tsv", r"neus-(?:train|val)-\d{4}-\d", 250),
         ("conflict_labels_ecbplus.tsv", r"ecb-\d+_\d+ecb(?:plus)?", 300),
         ("conflict_labels_msrp.tsv", r"msrp-(?:train|test)-\d{4}-\d", 200),
+        ("conflict_labels_fresh.tsv", r"fresh-(?:wmt-\d+|allsides-\d+-\w+)", 150),
     ],
 )
 def test_the_conflict_labels_hold_keys_not_article_text(name: str, item: str, least: int):
@@ -407,6 +408,21 @@ def _scopes(first: str, a: str, second: str, b: str) -> bool:
             "260",
             id="restated-who-clause",
         ),
+        pytest.param(  # two firms as the subjects that report the figure (MSRP's Lowe's / Home Depot)
+            "Brindle, with half as many stores, reported a 33 percent rise in profit behind a 12 percent jump in"
+            " sales.",
+            "12",
+            "Quillon reported a 22 percent rise in profit behind a nearly 8 percent rise in sales.",
+            "nearly 8",
+            id="subject",
+        ),
+        pytest.param(  # two candidates as the subjects of a passive whose agent is the share
+            "Senator Hollin was not recognised by 61 percent of those polled.",
+            "61",
+            "Varga was viewed favourably by 66 percent of those polled.",
+            "66",
+            id="passive-subject",
+        ),
     ],
 )
 def test_figures_of_two_referents_are_of_different_things(first: str, a: str, second: str, b: str):
@@ -446,6 +462,27 @@ def test_figures_of_two_referents_are_of_different_things(first: str, a: str, se
             "over 24,000",
             id="origin-named-on-both-sides",
         ),
+        pytest.param(  # one firm, the subject of both sentences
+            "Brindle reported a 12 percent jump in same-store sales on Tuesday.",
+            "12",
+            "Brindle, the Varden hardware chain, posted a 9 percent jump in same-store sales on Tuesday.",
+            "9",
+            id="subject-named-twice",
+        ),
+        pytest.param(  # a subject named by one outlet only: the other may leave it out
+            "Brindle reported a 12 percent jump in same-store sales on Tuesday.",
+            "12",
+            "The chain reported a 9 percent jump in same-store sales on Tuesday.",
+            "9",
+            id="subject-on-one-side",
+        ),
+        pytest.param(  # actors on one bill are no holders of it (the crawl's one bill of two chambers)
+            "The Assembly delayed a vote on the $1 trillion harbour bill on Thursday.",
+            "$1",
+            "Mayor Hollin will keep working on advancing a $1.2 trillion harbour bill.",
+            "$1.2",
+            id="actors-on-one-bill",
+        ),
     ],
 )
 def test_figures_of_one_referent_worded_differently_stay_comparable(first: str, a: str, second: str, b: str):
@@ -470,3 +507,54 @@ def test_a_place_named_after_the_participle_of_a_count_is_its_place():
         "Police said 18 people had been hurt in the unrest.",
         "18",
     )
+
+
+
+@pytest.mark.parametrize(
+    ("first", "a", "second", "b", "disagree"),
+    [
+        pytest.param(  # two outlets, two firms' figures in one sentence shape: no disagreement
+            "Lowe's reported a 10 percent rise in same-store sales for the third quarter on Monday.",
+            "10",
+            "Home Depot reported a 12 percent rise in same-store sales for the third quarter on Monday.",
+            "12",
+            False,
+            id="two-subjects",
+        ),
+        pytest.param(  # one firm's figure given twice: a disagreement
+            "Lowe's reported a 10 percent rise in same-store sales for the third quarter on Monday.",
+            "10",
+            "Lowe's posted a 12 percent rise in same-store sales for the third quarter on Monday.",
+            "12",
+            True,
+            id="one-subject",
+        ),
+        pytest.param(  # one event's toll, no subject holding it: still a disagreement
+            "The Corvale floods left 80 people dead, the regional governor said on Monday.",
+            "80",
+            "The Corvale floods left 84 people dead, the regional governor said on Monday.",
+            "84",
+            True,
+            id="one-event-toll",
+        ),
+    ],
+)
+def test_figures_conflict_only_when_their_subjects_agree(first: str, a: str, second: str, b: str, disagree: bool):
+    """Two outlets' sentences of one shape, judged as the pipeline judges the sentences it compares: a figure held by
+    a named subject ("Lowe's reported ...") is that subject's, so two subjects' figures are no disagreement; one
+    subject's, or one event's, are. The whole pipeline on the two outlets shows the same."""
+    assert _pair(first, a, second, b) is disagree
+    _, conflicts = _conflicts(first, second)
+    assert bool(conflicts) is disagree
+
+
+def test_a_toll_that_counts_the_attacker_or_all_so_far_is_another_quantity():
+    """'Four people were killed (including the gunman)' counts him; 'the gunman who killed three people' does not.
+    'has so far lost seven soldiers' is a total, not one day's losses. Two tolls of one kind still disagree."""
+    with_him = "Four people were killed (including the gunman) at the Corvale market on Sunday."
+    victims = "Police hunted an accomplice of the gunman who killed three people at the Corvale market on Sunday."
+    assert not _scopes(with_him, "Four", victims, "three")
+    assert _scopes(with_him, "Four", "Five people were killed, including the gunman, at the Corvale market.", "Five")
+    total = "Varden has so far lost seven soldiers in the border conflict."
+    one_day = "Five Varden soldiers lost their lives on Wednesday in the border conflict."
+    assert not _scopes(total, "seven", one_day, "Five")

@@ -8,9 +8,10 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   1,000 women'), a range ('between 70 and 72'), a forecast or target ('expecting 4,000 jobs'), a conditional
   ('Biden should finish with 306 votes', 'would confirm 240,000 deaths'), a threshold ('the 90% enrichment required').
 - *Scope*: a part of a total ('21 of the schoolgirls', 'including 12 leaders'), more of it ('128 other
-  politicians', 'six more bodies', 'another 40', 'the other two cities'), a total ('a total of 140', 'so far'), all
-  of a group ('all five appointees', the nine of 'eight of the nine members'), a change or an earlier value ('rose
-  by 235,000', 'up from 8,200'), a rate ('25,000 new cases a day'). Figures conflict only within one scope.
+  politicians', 'six more bodies', 'another 40', 'the other two cities'), a total ('a total of 140', 'so far', 'has
+  so far lost'), all of a group ('all five appointees', the nine of 'eight of the nine members'), a change or an
+  earlier value ('rose by 235,000', 'up from 8,200'), a rate ('25,000 new cases a day'), a toll that counts the
+  attacker ('four people were killed (including the shooter)'). Figures conflict only within one scope.
 - *Qualifiers*: the words between the number and the noun and the 'of' phrase after it ('three fellow gymnasts',
   'four Olympic gymnasts'); two figures whose qualifiers share no word count different groups.
 - *Time*: the years, months and periods ('last month', 'the prior fiscal year'), market sessions ('in afternoon
@@ -29,7 +30,9 @@ The rules below are data: each names a cue (a pattern on the figure's clause) an
   second with 24 percent share'), a place opening the sentence ('But in San Francisco, ...') or a group's origin
   ('20 students from West Boca Raton High School'), named on one side and not in the other sentence; or two
   different terms ('30-year' / '10-year'), versions ('Senate-passed' / 'House-passed'), possessors or 'who' groups
-  of one verb ('who took finasteride' / 'who took the placebo'). Figures of two referents differ.
+  of one verb ('who took finasteride' / 'who took the placebo'). Figures of two referents differ. So do figures
+  held by two named subjects (``SUBJECT_CUES``: "Lowe's reported a 12 percent jump" / 'Home Depot reported a nearly 8
+  percent rise'; 'Kerry was viewed favorably by 66 percent'), when both sentences name one.
 - *Main figure*: a figure listed after another ('six rifles, 12 magazines and 300 rounds', '20 points and eight
   rebounds') is a detail of a list, not compared (:func:`listed`): outlets list different details.
 - *Sourcing* is no quantity: 'four officials familiar with the matter said' counts whom an outlet asked.
@@ -44,7 +47,7 @@ from typing import Literal
 from .figures import MONTHS, WEEKDAYS, FigureMention, number_start, singular
 from .text import words
 
-Where = Literal["before", "number", "after"]
+Where = Literal["before", "number", "after", "rest"]
 
 # The clause of a figure ends at these (a comma, a semicolon, a dash, a parenthesis, a quotation mark), but not at
 # the comma inside a number: 'had been looking for 845,000 new jobs and a headline unemployment rate of 5.7%' keeps
@@ -56,7 +59,8 @@ _CLAUSE_BREAK = re.compile(r"[;:—–()\"“”]|,(?!\d{3}(?!\d))|\s-\s")
 class Cue:
     """One rule: ``pattern`` searched in one part of the figure's clause (``before`` the figure, lower-cased and
     ending where the figure starts; the ``number`` with what follows it inside the figure, 'other politicians';
-    ``after`` the figure, starting where it ends); ``means`` is 'not a quantity' or the scope it gives."""
+    ``after`` the figure, starting where it ends; the ``rest`` of the sentence after it, past any clause break);
+    ``means`` is 'not a quantity' or the scope it gives."""
 
     name: str
     where: Where
@@ -115,6 +119,12 @@ CUES: tuple[Cue, ...] = (
     _cue("total", "before", r"\b(?:total(?:ing|led|s)?|totalling|in\s+all|altogether|overall|cumulative|combined|"
          r"tally\s+of|toll\s+(?:of|to|at)|since)\b[^.]*$", "total"),
     _cue("so far", "after", r"\b(?:so\s+far|to\s+date|in\s+all|in\s+total|altogether|overall|since)\b", "total"),
+    _cue("so far before", "before", r"\b(?:so\s+far|thus\s+far|to\s+date)\b[^.]*$", "total"),  # 'has so far lost'
+    # 'Four people were killed (including the shooter)', 'left four people dead, including the assailant': a toll
+    # that counts the attacker is not the toll of his victims ('the gunman who killed three people')
+    _cue("attacker counted", "rest", r"^[^.;]{0,40}?\bincluding\s+(?:the\s+|a\s+|one\s+)?(?:suspected\s+|"
+         r"alleged\s+)?(?:assailant|attacker|gunm[ae]n|shooter|bomber|perpetrator|killer|hijacker)s?\b",
+         "with attacker"),
     # the total of a partitive: 'eight of the nine members' (the nine were aboard, not killed)
     _cue("whole of a part", "before", r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
          r"dozens?|hundreds?|thousands?|some|most|many|half)\s+(?:out\s+)?of\s+(?:the|its|their|his|her|these|those)\s*$"
@@ -270,6 +280,34 @@ REFERENT_CUES: tuple[ReferentCue, ...] = (
     ReferentCue("restated who clause", "restated", re.compile(rf"\bwho\s+{_AUX}([\w'’-]+)\s+{_PHRASE}",
                 re.IGNORECASE), "group"),
 )
+# The subject of a figure's clause, when it holds what the figure measures: the name that opens the sentence (after
+# an appositive: "Lowe's, with about half as many stores, reported ..."), then a verb of this table whose object holds
+# the figure, with no new clause between ("Lowe's reported a 12 percent jump in same-store sales" / 'Home Depot
+# reported a nearly 8 percent rise'); or the subject of a passive whose agent is the figure ('Kerry was viewed
+# favorably by 66 percent'). Verbs that act on a thing another holds are not in it ('The House delayed a vote on the
+# $1 trillion bill' / "Biden ... advancing a $1.2 trillion bill": one bill). Two subjects differ only when both
+# sentences name one and neither name is in the other sentence: an outlet may leave the subject out.
+HOLDING_VERBS = frozenset({
+    "reported", "reports", "posted", "posts", "earned", "earns", "recorded", "records", "logged", "booked",
+    "gained", "gains", "lost", "loses", "won", "wins", "scored", "scores", "received", "receives", "got", "gets",
+    "rose", "rises", "fell", "falls", "jumped", "jumps", "climbed", "climbs", "dropped", "drops", "slipped", "slips",
+    "grew", "grows", "declined", "declines", "increased", "decreased", "added", "adds", "shed", "sheds",
+    "saw", "sees", "enjoyed", "suffered", "owns", "owned", "holds", "held", "employs", "employed",
+})  # fmt: skip
+_SUBJECT_NAME = r"((?:[A-Z][\w&.'’-]*\s+){0,3}[A-Z][\w&.'’-]*)"
+_SUBJECT_AUX = r"(?:\s+(?:also|has|have|had|will|would|just|then|again|not|had\s+been))*"
+# what may stand between the verb and the figure: no new clause (a conjunction, a relative pronoun) nor a break
+_SUBJECT_REST = r"(?:(?!\b(?:and|but|while|whereas|which|who|that|when|as|after|before|although|because|if)\b)" \
+    r"[^;:—–()\"“”])*$"
+SUBJECT_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        rf"^\W*(?:(?:But|And|Meanwhile|Still|Yet)\s*,?\s+)?{_SUBJECT_NAME}(?:\s*,[^,;:]{{1,80}},)?{_SUBJECT_AUX}"
+        rf"\s+(?:{'|'.join(sorted(HOLDING_VERBS))})\b{_SUBJECT_REST}"
+    ),
+    re.compile(
+        rf"^\W*{_SUBJECT_NAME}{_SUBJECT_AUX}\s+(?:was|were|is|are)(?:\s+not)?(?:\s+[a-z]+){{0,2}}\s+by\s+$"
+    ),
+)
 # Capitalised words that name no holder or place: pronouns, articles and titles at the start of a sentence or name.
 _NOT_NAMES = {
     "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "his", "her",
@@ -293,14 +331,16 @@ class ClaimScope:
     names: frozenset[Name] = frozenset()  # the names of its holder or place (REFERENT_CUES of kind 'name')
     contrasts: frozenset[tuple[str, str]] = frozenset()  # (kind, word) of its other REFERENT_CUES ('term', '30-year')
     text: str = ""  # its sentence, lower-cased: where the other figure's referent is looked for
+    subjects: frozenset[Name] = frozenset()  # the name of the subject that holds it (SUBJECT_CUES)
 
 
 def _parts(fm: FigureMention) -> dict[Where, str]:
-    """The three places a cue is looked for: the clause before the figure, the figure from its number on, and the
-    clause after it."""
+    """The places a cue is looked for: the clause before the figure, the figure from its number on, the clause after
+    it, and the rest of the sentence after it."""
     before = _CLAUSE_BREAK.split(fm.sentence[: fm.start])[-1]
     after = _CLAUSE_BREAK.split(fm.sentence[fm.end :], maxsplit=1)[0]
-    return {"before": before.rstrip(), "number": fm.sentence[number_start(fm) : fm.end], "after": after}
+    number = fm.sentence[number_start(fm) : fm.end]
+    return {"before": before.rstrip(), "number": number, "after": after, "rest": fm.sentence[fm.end :]}
 
 
 def _is_count(fm: FigureMention) -> bool:
@@ -364,8 +404,22 @@ def claim_scope(fm: FigureMention) -> ClaimScope:
     names, contrasts = _referent(fm, parts)
     where = _where(fm.sentence[fm.end :])
     return ClaimScope(
-        scope, qualifiers, times, predicate, fm.places, acts, where, names, contrasts, fm.sentence.lower()
+        scope, qualifiers, times, predicate, fm.places, acts, where, names, contrasts, fm.sentence.lower(),
+        _subjects(fm),
     )
+
+
+def _subjects(fm: FigureMention) -> frozenset[Name]:
+    """The name of the subject that holds a figure (``SUBJECT_CUES``), as its lower-cased words."""
+    out: set[Name] = set()
+    for cue in SUBJECT_CUES:
+        m = cue.search(fm.sentence[: number_start(fm)])
+        if m:
+            said = words(m.group(1))  # "Lowe's" is 'lowe' ('s' would be found in any sentence)
+            found = [w for w in said if len(w) > 1 and w not in _NOT_NAMES and w not in WEEKDAYS and w not in MONTHS]
+            if found:
+                out.add(tuple(found))
+    return frozenset(out)
 
 
 def _referent(fm: FigureMention, parts: dict[Where, str]) -> tuple[frozenset[Name], frozenset[tuple[str, str]]]:
@@ -405,6 +459,15 @@ def _absent(word: str, text: str) -> bool:
 def _other_referent(a: ClaimScope, b: ClaimScope) -> bool:
     """Whether ``a`` names a holder or place that ``b``'s sentence does not (fewer than half of its words there)."""
     return any(2 * sum(not _absent(w, b.text) for w in name) < len(name) for name in a.names)
+
+
+def _other_subject(a: ClaimScope, b: ClaimScope) -> bool:
+    """Whether both figures are held by a named subject and neither subject is named in the other's sentence."""
+    return bool(a.subjects and b.subjects) and all(
+        2 * sum(not _absent(w, other.text) for w in name) < len(name)
+        for one, other in ((a, b), (b, a))
+        for name in one.subjects
+    )
 
 
 def _contrast(a: ClaimScope, b: ClaimScope) -> bool:
@@ -472,6 +535,6 @@ def same_scope(a: ClaimScope, b: ClaimScope) -> bool:
         return False  # 'killed 170,000 people in the province' / 'killed 230,000 people in 13 countries'
     if a.places and b.places and not a.places & b.places:
         return False  # Virginia's share of dry gas stations is not North Carolina's
-    if _other_referent(a, b) or _other_referent(b, a) or _contrast(a, b):
+    if _other_referent(a, b) or _other_referent(b, a) or _contrast(a, b) or _other_subject(a, b):
         return False  # IBM's share is not Microsoft's; the 30-year bond's yield is not the 10-year note's
     return not (a.times and b.times and a.times != b.times)

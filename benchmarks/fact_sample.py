@@ -20,7 +20,8 @@ against the news; a challenge to an extension against the extension). Then the e
 it: 47 of 50 (the 3: two parts of one mandate plan, a data release against a former official's comment on it, an
 interview against the earlier confrontation it follows up; one 'one' is borderline, a deal announced by the
 senators on Wednesday and by the President on Thursday). Samples differ by two or three facts from seed to seed
-(43-45 with one model), so 47 is no proof of a gain of three.
+(43-45 with one model), so 47 is no proof of a gain of three. Seed 2016 is a blind read of another corpus,
+PolNeAR (``corpora.py --polnear-jsonl``, a run at 404e1a7): all of its 35 multi-source facts, 29 one fact.
 
     python benchmarks/corpora.py --allsides-jsonl /tmp/allsides.jsonl
     TIDINGS_SPACY_WORKERS=1 tidings run /tmp/allsides.jsonl --out /tmp/allsides-out --db /tmp/allsides.db

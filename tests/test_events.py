@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tidings.events import dated_events, published_day, resolve_date
-from tidings.model import Article, Fact, Mention
+from tidings.model import Article, Fact, Mention, Quote
 from tidings.settings import AnalyzeSettings
 
 WED_2022 = date(2022, 2, 2)  # a Wednesday
@@ -103,3 +103,23 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
 )
 def test_only_the_clause_of_the_date_says_whether_it_is_in_the_future(sentence, day):
     assert resolve_date(sentence, WED_2022)[0] == date.fromisoformat(day)
+
+
+def test_a_relative_date_inside_a_quotation_dates_nothing_but_a_full_date_does():
+    # the speaker's 'tonight' is when they spoke, which a report two days later does not say
+    assert resolve_date("“Tonight, I ask you to stand with her,” he said.", WED_2022) is None
+    assert resolve_date('"We meet again on Monday," she said.', WED_2022) is None
+    assert resolve_date("He said on Monday that “the port stays shut.”", WED_2022) == (date(2022, 1, 31), "Monday")
+    assert resolve_date("“The treaty was signed on 26 December 2019,” he said.", WED_2022) == (
+        date(2019, 12, 26),
+        "26 December 2019",
+    )
+
+
+def test_a_sentence_inside_a_long_quote_has_no_relative_date():
+    article = Article("a1", "one.txt", "Speech", "x", site="one.example", published="2022-02-02T09:00:00+00:00")
+    middle = "Tonight, I ask you to do for her what you did for me."
+    quote = Quote("Ada Rook", f"We have come far. {middle} Thank you", "a1", "said")
+    fact = Fact(middle, ["a1"], 1, [Mention("a1", middle, "one.example")])
+    assert dated_events([fact], [article], AnalyzeSettings(), [quote]) == []
+    assert [e.date for e in dated_events([fact], [article], AnalyzeSettings())] == ["2022-02-02"]

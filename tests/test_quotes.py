@@ -424,3 +424,11 @@ def test_a_number_or_determiner_alone_is_no_speaker(para: str) -> None:
     intro = "Councillors Ana Brill and Tomas Vey wrote to the harbour board on Monday about the dredging contract."
     [q] = quotes_of(intro, para)
     assert q.speaker is None  # kept as a quote, shown under nobody rather than under 'two' or 'another'
+
+
+def test_archive_quotation_marks_of_two_apostrophes_are_quotes() -> None:
+    """LexisNexis-style exports write ''...'' (and ``...''): cleaned text reads them as quotation marks."""
+    para = normalize_text("''The harbour will stay open to every ship,'' Keller said. ''Nobody wins a blockade.''")
+    [q] = quotes_of(INTRO, para)
+    assert q.text == "The harbour will stay open to every ship. Nobody wins a blockade."
+    assert q.speaker == "Marta Keller"

@@ -1226,7 +1226,7 @@ def analyze_story(
         ((u.article_id, fm, fact_of.get(k, -1 - k)) for k, u in enumerate(units) for fm in u.figures),
         settings.figure_merge_min_value,
     )[: settings.max_figures]
-    story.events = dated_events(story.facts, articles, settings)
     story.entities = extract_entities(articles, sentences, settings)
     story.quotes = _quotes(articles, sentences, story.entities, settings)
+    story.events = dated_events(story.facts, articles, settings, story.quotes)
     return story

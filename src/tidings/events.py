@@ -7,7 +7,9 @@ in an article of 3 February), a year given is kept ('January 26, 2022'), and 'ye
 count from publication. A sentence that speaks of the future ('will meet on Friday', 'is due to end on Thursday,
 March 5') resolves forward instead: the next such weekday, the day of month in the publication year. A date that
 names a thing rather than when it happened ('a Friday deadline', 'by Friday', "Friday's vote") is left out, and so
-is a sentence that gives two different days.
+is a sentence that gives two different days. A speaker's 'tonight' or 'on Monday' counts from when they spoke, which
+the article does not say (a speech reported two days later): a relative date inside a quotation dates nothing; a
+full date there still does.
 
 Why a rule table and not dateparser: news dates its events with a handful of English forms; dateparser (a large
 multi-language regex set, ~0.5 s to import) parses one string it is given, so it needs a span finder anyway, its
@@ -23,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from .model import Article, Event, Fact
+from .model import Article, Event, Fact, Quote
 from .settings import AnalyzeSettings
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -133,12 +135,35 @@ def published_day(value: str | None) -> date | None:
         return None
 
 
-def resolve_date(sentence: str, published: date | None) -> tuple[date, str] | None:
+# Rules whose date counts from the moment of speaking (not resolved inside a quotation).
+_RELATIVE_RULES = frozenset({"weekday", "yesterday", "today", "tomorrow"})
+_OPENING_MARKS = frozenset("“«„")
+_CLOSING_MARKS = frozenset("”»")
+
+
+def _inside_quotation(sentence: str, at: int) -> bool:
+    """Whether position ``at`` of a sentence is between quotation marks (curly marks open and close; a straight '"'
+    toggles)."""
+    depth, straight = 0, False
+    for ch in sentence[:at]:
+        if ch in _OPENING_MARKS:
+            depth += 1
+        elif ch in _CLOSING_MARKS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight = not straight
+    return depth > 0 or straight
+
+
+def resolve_date(sentence: str, published: date | None, quoted: bool = False) -> tuple[date, str] | None:
     """The day a sentence dates what it tells, with the words that say it, or None: no date, a date that names a
-    thing, two different days, or a relative date in an article with no publication date."""
+    thing, two different days, a relative date in an article with no publication date, or a relative date inside
+    a quotation (``quoted``: the whole sentence is part of one)."""
     for name, pattern, resolve in DATE_RULES:
         found: list[tuple[date, str]] = []
         for m in pattern.finditer(sentence):
+            if name in _RELATIVE_RULES and (quoted or _inside_quotation(sentence, m.start())):
+                continue
             future = _speaks_of_future(sentence[: m.start()])
             if _NAMES_BEFORE.search(sentence[max(0, m.start() - 10) : m.start()]) or _NAMES_AFTER.match(
                 sentence[m.end() :]
@@ -162,17 +187,32 @@ def resolve_date(sentence: str, published: date | None) -> tuple[date, str] | No
     return None
 
 
-def dated_events(facts: list[Fact], articles: list[Article], settings: AnalyzeSettings) -> list[Event]:
+def _quoted_sentence(text: str, quotes: list[str]) -> bool:
+    """Whether a sentence is part of one of its article's quotations (a middle sentence of a long quote carries
+    no marks of its own)."""
+    core = text.strip(" \"“”«»„'’").rstrip(".!?,;:").strip(" \"“”'’")
+    return len(core) >= 20 and any(core in q for q in quotes)
+
+
+def dated_events(
+    facts: list[Fact], articles: list[Article], settings: AnalyzeSettings, quotes: list[Quote] | None = None
+) -> list[Event]:
     """The facts that date what they tell, as events in date order (at most ``max_events``: the most corroborated
     first when there are more). Each mention of a fact is dated against its own article's publication date; the
     day most mentions give is the event's (the earliest on a tie), told in the first wording that gives it (one
-    with a day of a month first), with the articles that give it."""
+    with a day of a month first), with the articles that give it. ``quotes``: the story's quotations; a mention
+    inside one has no relative date."""
     published = {a.id: published_day(a.published) for a in articles}
+    quoted_texts: dict[str, list[str]] = {}
+    for q in quotes or []:
+        for article_id in q.article_ids:
+            quoted_texts.setdefault(article_id, []).append(q.text)
     events: list[tuple[int, Event]] = []
     for rank, fact in enumerate(facts):
         days: dict[date, list[tuple[str, str, str]]] = {}
         for m in fact.mentions or []:
-            found = resolve_date(m.text, published.get(m.article_id))
+            quoted = _quoted_sentence(m.text, quoted_texts.get(m.article_id, []))
+            found = resolve_date(m.text, published.get(m.article_id), quoted)
             if found is not None:
                 days.setdefault(found[0], []).append((m.article_id, found[1], m.text))
         if not days:

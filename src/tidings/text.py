@@ -52,10 +52,16 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE.sub(_unmojibake, text) if ("Ã" in text or "Â" in text) else text
 
 
+# Archives and wire exports (LexisNexis, the NYT's own) write a quotation mark as two apostrophes or two backticks
+# (''...'' and ``...''): read as marks, the quotes and the sentence ends inside them are found.
+_TWO_MARK_QUOTE = re.compile(r"''|``")
+
+
 def normalize_text(text: str) -> str:
-    """NFC, mojibake of Latin letters repaired, odd spaces folded to ' ', zero-width characters dropped, line ends
-    unified, lines right-stripped."""
+    """NFC, mojibake of Latin letters repaired, two-apostrophe quotation marks made '"', odd spaces folded to ' ',
+    zero-width characters dropped, line ends unified, lines right-stripped."""
     text = repair_mojibake(unicodedata.normalize("NFC", text))
+    text = _TWO_MARK_QUOTE.sub('"', text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)

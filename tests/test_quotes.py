@@ -432,3 +432,10 @@ def test_archive_quotation_marks_of_two_apostrophes_are_quotes() -> None:
     [q] = quotes_of(INTRO, para)
     assert q.text == "The harbour will stay open to every ship. Nobody wins a blockade."
     assert q.speaker == "Marta Keller"
+
+
+def test_a_lower_case_phrase_in_the_reporters_sentence_is_no_quote() -> None:
+    """'X testified "thousands" of emails ...': the reporter's sentence goes on after the marks."""
+    assert quotes_of(INTRO, "Keller testified \u201cthousands\u201d of emails had not been turned over.") == []
+    [q] = quotes_of(INTRO, "Keller said: \u201cWe will win\u201d before leaving.")  # a sentence of hers
+    assert q.text == "We will win"

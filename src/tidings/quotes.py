@@ -45,7 +45,8 @@ phrase in it (PolNeAR annotates those as indirect speech; on its train split suc
 reporter's sentence needs that many words even when an attribution follows ('The country "has made dramatic
 changes," X said': ``quote_mid_sentence_min_words``), and so does a quotation right after 'X said' that opens in
 lower case and after which the reporter's sentence goes on ('X testified "thousands" of emails were kept'; PolNeAR
-dev strict precision 0.914 -> 0.921, test 0.897 -> 0.900, recall unchanged: ``benchmarks/quotes.py``). The exception is a quotation that is the whole clause
+dev strict precision 0.914 -> 0.921, test 0.897 -> 0.900, recall unchanged: ``benchmarks/quotes.py``).
+The exception is a quotation that is the whole clause
 reported by its verb, however short ('X says that "we will win."': ``quote_whole_clause``), since the reporter
 added no words of their own. A
 short quoted Title Case phrase ("Morning Joe", "Unfit") is a name, not a quote. A quotation with no attribution at

@@ -24,7 +24,8 @@ The tables here are the benchmark's own, broader than the product's (``summarize
 the product's table misses still counts. ``--stored`` classifies the summaries as the run stored them instead (no
 rebuild; positions found by matching the article's sentences). ``--examples N`` prints N sentences of each kind.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/summary_sentences.py --db RUN.db [--examples 10] [--stored]
+    PYTHONPATH=src .venv/bin/python benchmarks/summary_sentences.py --db RUN.db [--examples 10] [--stored] \\
+        [--set lean_context=0] [--dump summaries.txt]
 
 A run's store comes from ``tidings run CORPUS.jsonl --db RUN.db``; the rebuild writes the vectors it computes into
 that store's cache (use a copy of a store you want untouched).
@@ -37,7 +38,7 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # Openers that refer back: personal and demonstrative pronouns, coordinating and discourse connectives, adverbials
@@ -214,9 +215,18 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=0, help="print N sentences of each kind")
     parser.add_argument("--limit", type=int, default=None, help="first N stories of each store only")
     parser.add_argument("--dump", type=Path, default=None, help="write every summary (marks, kinds) to this file")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a summary setting")
     args = parser.parse_args()
     from tidings.pipeline import Pipeline
     from tidings.resources import using_encoder
+    from tidings.settings import Settings
+
+    settings = Settings()
+    for item in args.set:  # NAME=VALUE of SummarizeSettings, parsed as the field's type
+        name, _, raw = item.partition("=")
+        current = getattr(settings.summarize, name)
+        value = raw.lower() in ("1", "true", "yes") if isinstance(current, bool) else type(current)(raw)
+        settings = replace(settings, summarize=replace(settings.summarize, **{name: value}))
 
     results: dict[str, tuple[Counts, Counts]] = {}
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
@@ -224,7 +234,7 @@ def main() -> None:
     for db in args.db:
         if not db.exists():
             sys.exit(f"{db} is absent")
-        pipeline = Pipeline(db=db)
+        pipeline = Pipeline(settings, db=db)
         ids = sorted(s.id for s in pipeline.store.list_stories(limit=10**7))[: args.limit]
         all_counts, multi = Counts(), Counts()
         with using_encoder(pipeline.encoder):
@@ -251,6 +261,7 @@ def main() -> None:
     if dump:
         dump.close()
     mode = "as stored" if args.stored else "rebuilt with the summarize stage on PYTHONPATH"
+    mode += f"; settings: {', '.join(args.set)}" if args.set else ""
     print(f"\n### Summary sentences by kind ({mode})\n")
     head = " | ".join(f"{name}: all | {name}: 2+ articles" for name in results)
     print(f"| kind | {head} |")

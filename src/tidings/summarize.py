@@ -14,7 +14,13 @@ sentence whose word pairs the summary already has (``repeat_weight``: an outlet'
 sentence). A summary left short of its word budget may then take a set-aside sentence (too close, or of a used fact
 when ``fill_same_fact``) that is no near-paraphrase, under ``fill_threshold``, and brings mostly new words. The
 summary is ordered as an inverted pyramid (most relevant first; ``order`` can put them by first appearance in the
-articles instead) and each sentence cites every article that reports it.
+articles instead) and each sentence cites every article that reports it, in the story's order of articles.
+
+A summary is read cold, without its articles: a sentence that leans on what came before it (``LEANING_OPENERS``, a
+table of openings: 'He said...', 'But the...', 'It was...', 'They...', 'This...') is taken only straight after the
+sentence before it in its own article, and one that names what an earlier sentence introduced ('The vote was 285
+to 120.') or gives background ('In 2005, ...') never opens the summary; otherwise the next best sentence takes its
+place.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -51,13 +57,14 @@ _TIME_NOUN = (
     r"(?:week|weekend|month|year|morning|afternoon|evening|night|spring|summer|fall|autumn|winter|season|time|days|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
-# 'It' that points forward to its clause, not back: 'It is unclear whether ...', 'It's hard to believe now, but ...'.
+# 'It' that points forward to its clause, not back: 'It is unclear whether ...', 'It's hard to believe now, but ...',
+# 'It's really tragic that ...'.
 _EXPLETIVE = (
     r"(?:['’]s|\s+(?:is|was|isn['’]t|wasn['’]t|remains|remained|may be|might be|will be|would be|could be|has been|"
-    r"had been|seems|seemed|appears|appeared))(?:\s+(?:not|still|also|now|yet|immediately|already|almost|probably|"
-    r"far|too|very|increasingly|more|less))*\s+(?:clear|unclear|likely|unlikely|possible|impossible|hard|difficult|"
-    r"easy|unknown|important|worth|the case|true|too early|known|expected|estimated|believed|thought|feared|"
-    r"reported|rare|time|necessary|essential|critical|crucial)\b"
+    r"had been|seems|seemed|appears|appeared))(?:\s+(?:not|still|also|now|yet|already|almost|far|too|very|more|less|"
+    r"\w+ly))*\s+(?:(?:clear|unclear|likely|unlikely|possible|impossible|hard|difficult|easy|unknown|important|"
+    r"worth|the case|true|too early|known|expected|estimated|believed|thought|feared|reported|rare|time|necessary|"
+    r"essential|critical|crucial)\b|\w+,? (?:that|to|whether|if|how|when|why|what)\b)"
 )
 _GENERIC_NOUN = (
     r"(?:vote|decision|move|announcement|statement|order|ruling|memo|report|study|bill|measure|law|plan|deal|"
@@ -453,8 +460,7 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         if not placeable.any():
             break
         score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim - settings.repeat_weight * repeated
-        score = np.where(placeable, score, -np.inf)
-        i = int(np.argmax(score))
+        i = int(np.argmax(np.where(placeable, score, -np.inf)))
         available[i] = False
         fact = cands[i].fact
         if fact is not None and id(fact) in used_facts:

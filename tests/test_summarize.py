@@ -521,6 +521,9 @@ def test_the_position_order_keeps_a_leaning_sentence_after_its_predecessor_and_o
         ("In 2005, the bridge was closed for a week of repairs.", NOT_FIRST),  # background in a 2025 article
         ("In 2025, the bridge carried forty thousand cars a day.", None),  # the article's own year
         ("It is unclear whether the repairs will finish before winter.", None),
+        ("It is with that history in mind that the council voted.", FOLLOWS),
+        ("Later that day, the mayor closed the bridge.", FOLLOWS),
+        ("Later this week, the council will vote on the repairs.", None),
         ("This week, the council voted to close the bridge.", None),
         ("So far, no one has been hurt.", None),
         ("Instead of one bridge, the city will build two.", None),

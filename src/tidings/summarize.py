@@ -64,7 +64,8 @@ _EXPLETIVE = (
     r"had been|seems|seemed|appears|appeared))(?:\s+(?:not|still|also|now|yet|already|almost|far|too|very|more|less|"
     r"\w+ly))*\s+(?:(?:clear|unclear|likely|unlikely|possible|impossible|hard|difficult|easy|unknown|important|"
     r"worth|the case|true|too early|known|expected|estimated|believed|thought|feared|reported|rare|time|necessary|"
-    r"essential|critical|crucial)\b|\w+,? (?:that|to|whether|if|how|when|why|what)\b)"
+    r"essential|critical|crucial)\b|(?!(?:with|for|in|on|at|by|from|about|as|like|of)\b)\w+,? "
+    r"(?:that|to|whether|if|how|when|why|what)\b)"
 )
 _GENERIC_NOUN = (
     r"(?:vote|decision|move|announcement|statement|order|ruling|memo|report|study|bill|measure|law|plan|deal|"
@@ -98,7 +99,8 @@ LEANING_OPENERS: tuple[tuple[str, str, str], ...] = (
         FOLLOWS,
         rf"{_Q}(?:also|however|still|instead(?! of)|meanwhile|moreover|furthermore|nevertheless|nonetheless|besides|"
         r"otherwise|thus|hence|therefore|then(?!-)|again|too|likewise|similarly|additionally|accordingly|"
-        r"consequently|indeed|regardless|anyway|here)\b|(?:later|earlier|afterwards?),",
+        r"consequently|indeed|regardless|anyway|here)\b|"
+        r"(?:later|earlier|afterwards?)(?:,| that\b| the same\b| in the\b)",
     ),
     (
         "referring phrase",

@@ -255,6 +255,15 @@ def test_story_sections_render() -> None:
     assert "javascript:" not in html
 
 
+def test_citation_marks_ascend_on_the_story_page() -> None:
+    story, arts = make_story()
+    summary = [SummarySentence("The Orrin bridge closed on Monday.", ["a3", "a1", "a2"])]
+    html = render_story(Story(**{**story.__dict__, "summary": summary}), arts, Page(ExportUrls(1)))
+    lead = html[html.index("The Orrin bridge closed on Monday.") :]
+    lead = lead[: lead.index("</p>")]
+    assert re.findall(r">\[(\d+)\]</a>", lead) == ["1", "2", "3"]
+
+
 def test_article_page_parts() -> None:
     story, arts = make_story()
     html = render_article(arts["a1"], story, Page(ExportUrls(1)))

@@ -189,3 +189,18 @@ def test_a_one_source_story_lists_the_facts_other_languages_also_report() -> Non
             "  - also reported in Deutsch by nordblatt.example: “Die Brücke ist gesperrt.”") in md
     assert "A ferry ran instead" not in md.split("#### Also reported in other languages")[1]
     assert "1 fact also reported in other languages" in render_story_markdown(one_source, arts, full=False)
+
+
+def test_citation_marks_ascend_whatever_order_a_sentence_lists_its_articles() -> None:
+    story, arts = make_story()
+    story = Story(
+        **{
+            **story.__dict__,
+            "summary": [SummarySentence("The Orrin bridge closed on Monday.", ["a3", "a1", "a2"])],
+            "facts": [Fact("The Orrin bridge closed on Monday.", ["a2", "a1"], 2)],
+        }
+    )
+    md = render_story_markdown(story, arts)
+    assert "- The Orrin bridge closed on Monday. [1][2][3]" in md
+    assert "- (2 sources) The Orrin bridge closed on Monday. [1][2]" in md
+    assert "[3][1]" not in md and "[2][1]" not in md

@@ -897,8 +897,10 @@ class SummarizeSettings:
     position_decay: float = 0.8
     """Per-sentence decay of the lead bonus."""
     standalone_weight: float = 0.05
-    """Weight of the stand-alone penalty (dangling pronoun start, quote fragment, unbalanced quotes, length); 0.1
-    before, 0.05 from the coordinate ascent on train stories 0-800."""
+    """Weight of the stand-alone penalty (an opening that leans on the sentence before, the FOLLOWS rows of
+    summarize.LEANING_OPENERS; quote fragment, unbalanced quotes, length); 0.1 before, 0.05 from the coordinate
+    ascent on train stories 0-800. The selection also keeps such a sentence out of the summary unless it comes
+    straight after the sentence before it in its article (a rule, not a weight: benchmarks/summary_sentences.py)."""
     quote_weight: float = 0.2
     """Weight of the share of the sentence's words inside quotation marks (a summary reports, it does not quote)."""
     min_words: int = 8

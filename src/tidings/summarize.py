@@ -14,7 +14,13 @@ sentence whose word pairs the summary already has (``repeat_weight``: an outlet'
 sentence). A summary left short of its word budget may then take a set-aside sentence (too close, or of a used fact
 when ``fill_same_fact``) that is no near-paraphrase, under ``fill_threshold``, and brings mostly new words. The
 summary is ordered as an inverted pyramid (most relevant first; ``order`` can put them by first appearance in the
-articles instead) and each sentence cites every article that reports it.
+articles instead) and each sentence cites every article that reports it, in the story's order of articles.
+
+A summary is read cold, without its articles: a sentence that leans on what came before it (``LEANING_OPENERS``, a
+table of openings: 'He said...', 'But the...', 'It was...', 'They...', 'This...') is taken only straight after the
+sentence before it in its own article, and one that names what an earlier sentence introduced ('The vote was 285
+to 120.') or gives background ('In 2005, ...') never opens the summary; otherwise the next best sentence takes its
+place.
 
 The headline is the article title most central to the others, stripped of a site suffix (' - Site', ' | Site');
 question, exclamation and loaded-word titles lose.
@@ -46,12 +52,98 @@ from .text import (
     words,
 )
 
-_DANGLING = re.compile(
-    r"^[\"“‘'(]?(?:he|she|it|they|we|i|you|this|that|these|those|his|her|its|their|our|but|and|or|also|however|"
-    r"meanwhile|still|yet|so|instead|then|there|here|such|both|nor|though|although|moreover|furthermore|"
-    r"nevertheless|nonetheless|besides|otherwise|thus|hence|later|earlier|again|too)\b",
-    re.IGNORECASE,
+_Q = r"[\"“‘'(]?"  # an opening quotation mark or parenthesis before the first word
+_TIME_NOUN = (
+    r"(?:week|weekend|month|year|morning|afternoon|evening|night|spring|summer|fall|autumn|winter|season|time|days|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
 )
+# 'It' that points forward to its clause, not back: 'It is unclear whether ...', 'It's hard to believe now, but ...',
+# 'It's really tragic that ...'.
+_EXPLETIVE = (
+    r"(?:['’]s|\s+(?:is|was|isn['’]t|wasn['’]t|remains|remained|may be|might be|will be|would be|could be|has been|"
+    r"had been|seems|seemed|appears|appeared))(?:\s+(?:not|still|also|now|yet|already|almost|far|too|very|more|less|"
+    r"\w+ly))*\s+(?:(?:clear|unclear|likely|unlikely|possible|impossible|hard|difficult|easy|unknown|important|"
+    r"worth|the case|true|too early|known|expected|estimated|believed|thought|feared|reported|rare|time|necessary|"
+    r"essential|critical|crucial)\b|(?!(?:with|for|in|on|at|by|from|about|as|like|of)\b)\w+,? "
+    r"(?:that|to|whether|if|how|when|why|what)\b)"
+)
+_GENERIC_NOUN = (
+    r"(?:vote|decision|move|announcement|statement|order|ruling|memo|report|study|bill|measure|law|plan|deal|"
+    r"proposal|policy|changes?|mandate|incident|attack|shooting|case|company|firm|agency|officials?|group|suspect|"
+    r"victim|couple|pair|court|judge|panel|committee|pill|drug|effort|event|meeting|talks|agreement|poll|survey|"
+    r"findings|results?|figures?|numbers?|data|letter|video|post|tweet|comments|remarks|request|lawsuit|complaint|"
+    r"charges|investigation|probe|program|initiative)"
+)
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|some|\w+ty)"
+FOLLOWS = "follows"
+"""A sentence that reads right only straight after the sentence before it in its own article."""
+NOT_FIRST = "not first"
+"""A sentence that needs something said before it, though not one sentence in particular."""
+# Sentences that lean on what came before them in their article (issue #14), by how they open: name, what they
+# need (FOLLOWS: 'He said...', 'But the...', 'It was...', 'They...', 'This...' may not open a summary nor follow
+# any sentence but the one before them in their own article; NOT_FIRST: 'The vote was 285 to 120.' names what an
+# earlier sentence introduced, 'In 2005, ...' is background, so neither opens a summary), and the pattern matched
+# at the sentence's start (case-insensitive; a row with a 'year' group matches only a year before its article's).
+# Written reading the summaries of the AllSides crawl; each exception keeps a kind of sentence that stands alone
+# there: 'This week, ...', 'It is unclear whether ...', 'So far, ...', 'Instead of ...', 'Both Smith and Jones ...',
+# 'Then-President ...', a quoted 'I' or 'we' (the named speaker).
+LEANING_OPENERS: tuple[tuple[str, str, str], ...] = (
+    ("third-person pronoun", FOLLOWS, rf"{_Q}(?:he|she|they|him|them|his|her|hers|its|their|theirs)\b"),
+    ("'it' pointing back", FOLLOWS, rf"{_Q}it\b(?!{_EXPLETIVE})"),
+    ("first or second person, unquoted", FOLLOWS, r"(?:i|we|you|my|our|your|(?-i:us))\b"),
+    ("demonstrative", FOLLOWS, rf"{_Q}(?:this|that|these|those|such)\b(?! {_TIME_NOUN})"),
+    ("conjunction", FOLLOWS, rf"{_Q}(?:but|and|or|nor|yet|plus|so(?! far| many| much| long))\b"),
+    (
+        "connective",
+        FOLLOWS,
+        rf"{_Q}(?:also|however|still|instead(?! of)|meanwhile|moreover|furthermore|nevertheless|nonetheless|besides|"
+        r"otherwise|thus|hence|therefore|then(?!-)|again|too|likewise|similarly|additionally|accordingly|"
+        r"consequently|indeed|regardless|anyway|here)\b|"
+        r"(?:later|earlier|afterwards?)(?:,| that\b| the same\b| in the\b)",
+    ),
+    (
+        "referring phrase",
+        FOLLOWS,
+        rf"{_Q}(?:in (?:addition|response|turn|contrast|fact)|as a result|at the same time|by contrast|even so|"
+        r"for (?:his|her|their|its) part|on the other hand|after that|despite (?:this|that|it)|the (?:latter|former|"
+        r"same)|another|others?|neither|both(?= (?-i:[a-z]))(?! the\b))\b",
+    ),
+    (
+        "pronoun speaker",
+        FOLLOWS,
+        r".*[,”\"’] (?:he|she|they) (?:said|says|added|adds|told|tells|continued|wrote|writes|noted|explained)\b",
+    ),
+    (
+        "bare generic noun",
+        NOT_FIRST,
+        rf"{_Q}the (?:[\d,.–-]+ )?{_GENERIC_NOUN}(?:,| (?:was|were|is|are|has|have|had|will|would|could|came|comes|"
+        r"follows|followed|marks|marked|means|applies|took|takes|also|passed|drew)\b)",
+    ),
+    (
+        "background",
+        NOT_FIRST,
+        rf"{_Q}(?:back )?in (?:(?:early|late|mid-?|the (?:spring|summer|fall|autumn|winter) of) ?)?(?:{_MONTH},? )?"
+        rf"(?P<year>(?:1[89]|20)\d\d)s?\b|{_Q}(?:back )?in the (?:1[89]|20)\d0s\b|{_Q}{_COUNT} (?:years?|decades?) "
+        r"ago\b|(?:years|decades) ago\b",
+    ),
+)
+_LEANING = tuple((name, need, re.compile(pattern, re.IGNORECASE)) for name, need, pattern in LEANING_OPENERS)
+
+
+def leaning(text: str, year: int | None = None) -> tuple[str, str] | None:
+    """(name, need) of the first ``LEANING_OPENERS`` row the sentence matches, or None when it stands alone.
+    ``year`` is its article's year of publication: 'In 2019, ...' is background only in a later article."""
+    t = text.strip()
+    for name, need, pattern in _LEANING:
+        m = pattern.match(t)
+        if m is None:
+            continue
+        said = m.groupdict().get("year")
+        if said is not None and (year is None or int(said) >= year):
+            continue
+        return name, need
+    return None
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -91,6 +183,8 @@ class Candidate:
     sources: int
     group: str
     relevance: float = 0.0
+    need: str | None = None
+    """FOLLOWS or NOT_FIRST when the sentence leans on what came before it (``LEANING_OPENERS``), else None."""
 
     @property
     def text(self) -> str:
@@ -124,8 +218,9 @@ def standalone_penalty(text: str, settings: SummarizeSettings) -> float:
     t = text.strip()
     n = len(t.split())
     penalty = 0.0
-    if _DANGLING.match(t):
-        penalty += 0.5
+    lean = leaning(t)
+    if lean is not None and lean[1] == FOLLOWS:
+        penalty += 0.5  # 'He said...', 'But the...': a dangling reference
     if is_tail(t):
         penalty += 1.0  # the tail of a split quotation
     if unbalanced_quotes(t):
@@ -167,11 +262,13 @@ def _candidates(
                 if article.id not in holders[_key(s.text)]:
                     holders[_key(s.text)].append(article.id)
     in_story = {a.id for a in articles}
+    story_order = {aid: i for i, aid in enumerate(story.article_ids)}
     out: list[Candidate] = []
     for ai, article in enumerate(articles):
         if article.copy_of and article.copy_of in in_story:
             continue  # the original's sentence is preferred; the copy is cited through the fact
         body = [s for s in sentences.get(article.id, []) if not s.is_heading]
+        year = int(article.published[:4]) if article.published and article.published[:4].isdigit() else None
         for pos, s in enumerate(body[: settings.max_candidates_per_article]):
             if is_furniture(s.text):
                 continue  # page furniture ('Hide Caption 3 of 9 Photos', 'Photos:') never opens a summary
@@ -183,11 +280,14 @@ def _candidates(
             for other in holders.get(key, [article.id]):
                 if other not in cites:
                     cites.append(other)
-            if article.id in cites:
-                cites.remove(article.id)
-            cites.insert(0, article.id)
+            if article.id not in cites:
+                cites.append(article.id)
+            cites.sort(key=lambda c: story_order.get(c, len(story_order)))  # marks read [1][3], never [3][1]
             sources = len({groups[c] for c in cites if c in groups})
-            out.append(Candidate(s, ai, pos, fact, cites, sources, groups[article.id]))
+            cand = Candidate(s, ai, pos, fact, cites, sources, groups[article.id])
+            lean = leaning(cand.text, year)
+            cand.need = lean[1] if lean else None
+            out.append(cand)
     return out
 
 
@@ -316,6 +416,13 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     available = next(
         (ok for ok in (~(broken | fragment), ~broken) if ok.any()), np.ones(len(cands), dtype=bool)
     )
+    # A sentence that leans on the one before it in its article ('He said...', 'But the...') is taken only straight
+    # after that sentence, and one that needs some context ('The vote was 285 to 120.') never first (issue #14):
+    # until it fits, the next best is taken instead.
+    follows = np.array([c.need == FOLLOWS for c in cands], dtype=bool)
+    leans = follows | np.array([c.need == NOT_FIRST for c in cands], dtype=bool)
+    at = {(c.article_index, c.position): i for i, c in enumerate(cands)}
+    before = np.array([at.get((c.article_index, c.position - 1), -1) for c in cands])
     max_sim = np.zeros(len(cands))
     set_aside: list[int] = []
     pairs = [_bigrams(c.text) for c in cands]
@@ -344,10 +451,18 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
             len(chosen) >= settings.min_sentences and words_so_far >= settings.target_words
         )
 
+    def fits(i: int) -> bool:
+        return not leans[i] if not chosen else not follows[i] or before[i] == chosen[-1]
+
     while available.any() and not full():
+        if chosen:
+            placeable = available & (~follows | (before == chosen[-1]))
+        else:  # the opening: a sentence that stands alone; failing that (a story of leaning sentences) the least bad
+            placeable = next((ok for ok in (available & ~leans, available & ~follows) if ok.any()), available)
+        if not placeable.any():
+            break
         score = settings.mmr_lambda * rel - (1 - settings.mmr_lambda) * max_sim - settings.repeat_weight * repeated
-        score = np.where(available, score, -np.inf)
-        i = int(np.argmax(score))
+        i = int(np.argmax(np.where(placeable, score, -np.inf)))
         available[i] = False
         fact = cands[i].fact
         if fact is not None and id(fact) in used_facts:
@@ -362,6 +477,8 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     for i in sorted(set_aside, key=lambda j: -rel[j]):
         if full():
             break
+        if not fits(i):
+            continue
         fact = cands[i].fact
         same_fact = fact is not None and id(fact) in used_facts
         if (same_fact and not settings.fill_same_fact) or max_sim[i] >= settings.fill_threshold:
@@ -392,8 +509,28 @@ def _reading_order(
 
     by_position = sorted(chosen, key=first_seen)
     if settings.order == "lede" and chosen:
-        return [chosen[0]] + [i for i in by_position if i != chosen[0]]
-    return by_position
+        by_position = [chosen[0]] + [i for i in by_position if i != chosen[0]]
+    return _readable(by_position, chosen, cands)
+
+
+def _readable(order: list[int], chosen: list[int], cands: list[Candidate]) -> list[int]:
+    """``order`` with the rules the selection kept (``LEANING_OPENERS``): a sentence taken straight after the one
+    before it in its article stays straight after it, and the summary opens with a sentence that stands alone."""
+    at = {(cands[i].article_index, cands[i].position): i for i in chosen}
+
+    def predecessor(i: int) -> int | None:
+        c = cands[i]
+        return at.get((c.article_index, c.position - 1)) if c.need == FOLLOWS else None
+
+    out = [i for i in order if predecessor(i) is None]
+    for i in chosen:  # selection order: a predecessor is placed before the sentence that follows it
+        if (j := predecessor(i)) is not None:
+            out.insert(out.index(j) + 1, i)
+    first = next((k for k, i in enumerate(out) if cands[i].need is None), 0)
+    end = first + 1
+    while end < len(out) and predecessor(out[end]) == out[end - 1]:
+        end += 1  # the opening sentence brings the sentences that follow it
+    return out[first:end] + out[:first] + out[end:]
 
 
 def summary_sentences(

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from ..model import Article, Quote, Story
 from ..text import paragraphs
 from .digest import day_label, make_digest, timeline_days
-from .markdown import citation_numbers, plural
+from .markdown import citation_numbers, cited_in_order, plural
 
 
 class Urls(Protocol):
@@ -142,6 +142,7 @@ def environment() -> jinja2.Environment:
     env.filters["day"] = day_label
     env.filters["safe_href"] = safe_href
     env.filters["site"] = site_label
+    env.filters["cited_in_order"] = cited_in_order
     env.globals["plural"] = plural
     return env
 

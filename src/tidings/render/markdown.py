@@ -28,6 +28,12 @@ def citation_numbers(story: Story) -> dict[str, int]:
     return {aid: i for i, aid in enumerate(story.article_ids, 1)}
 
 
+def cited_in_order(ids: list[str], cite: dict[str, int]) -> list[str]:
+    """The ids that have a citation number, ascending by it: marks read [1][3], never [3][1] (a fact or a summary
+    sentence lists its articles in the order it found them)."""
+    return sorted((i for i in dict.fromkeys(ids) if i in cite), key=cite.__getitem__)
+
+
 # Figure conflicts are a rules' judgement (benchmarks/conflicts.py: a minority are true disagreements on roundups it
 # never saw), so the digest says what is certain, that the figures differ, and asks the reader to check.
 FIGURES_NOTE = (
@@ -46,7 +52,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     digest = make_digest(story)
 
     def marks(ids: list[str]) -> str:
-        return "".join(f"[{cite[i]}]" for i in ids if i in cite)
+        return "".join(f"[{cite[i]}]" for i in cited_in_order(ids, cite))
 
     def other_languages(fact: Fact) -> list[str]:
         return [f"  - also reported in {md(m.language_name)} by {md(m.site or 'unknown site')}: “{md(m.text)}”"

@@ -55,6 +55,8 @@ def test_a_date_is_resolved_against_the_publication_date(sentence, published, da
         "Officials may march on the capital.",  # 'may' and 'march' are no months
         "The port handled 900 ships last year.",
         "Today, ferry strikes are rare, but they do happen.",  # 'today' meaning nowadays
+        "He then drafted the charter under which the port is still run today.",
+        "The promise of a new harbour seems even more out of reach today.",
     ],
 )
 def test_sentences_that_date_no_one_event(sentence):

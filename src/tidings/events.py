@@ -96,6 +96,8 @@ _NAMES_BEFORE = re.compile(
 _NAMES_AFTER = re.compile(r"^(?:['’]s\b|\s*(?:[-–]|to|through|and)\s*\w)")
 # 'Today, plague infections are rare': a sentence that opens with 'Today,' and reports no past act means nowadays.
 _NOWADAYS = re.compile(r"^\W*(?:today|these days),", re.IGNORECASE)
+# 'the form of government under which we still live today', 'even more out of reach today': nowadays, any sentence.
+_STILL_TODAY = re.compile(r"\b(?:still|even|remains?|to this day)\b[^,;:.!?]{0,60}$", re.IGNORECASE)
 # Words that put what a sentence tells in the future.
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|shall|is due|are due|due to|expected to|set to|scheduled|plans? to|is to|are to|"
@@ -169,7 +171,10 @@ def resolve_date(sentence: str, published: date | None, quoted: bool = False) ->
                 sentence[m.end() :]
             ):
                 continue
-            if name == "today" and _NOWADAYS.match(sentence) and not _PAST_VERB.search(sentence):
+            if name == "today" and (
+                (_NOWADAYS.match(sentence) and not _PAST_VERB.search(sentence))
+                or (m.group(0).lower() == "today" and _STILL_TODAY.search(sentence[: m.start()]))
+            ):
                 continue
             base = published
             if base is None:

@@ -204,3 +204,11 @@ def test_citation_marks_ascend_whatever_order_a_sentence_lists_its_articles() ->
     assert "- The Orrin bridge closed on Monday. [1][2][3]" in md
     assert "- (2 sources) The Orrin bridge closed on Monday. [1][2]" in md
     assert "[3][1]" not in md and "[2][1]" not in md
+
+
+def test_the_story_span_is_given_in_days_and_one_day_once() -> None:
+    story, arts = make_story()
+    story.first_seen, story.last_seen = "2024-06-03T08:00:00+00:00", "2024-06-03T10:00:00+00:00"
+    assert "2 independent sources, 2024-06-03*" in render_story_markdown(story, arts)
+    story.last_seen = "2024-06-05T07:00:00-07:00"
+    assert "2 independent sources, 2024-06-03 – 2024-06-05*" in render_story_markdown(story, arts)

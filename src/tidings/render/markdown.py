@@ -17,6 +17,13 @@ _MD_SPECIAL = re.compile(r"([\\`\[\]])")
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
+def _days(first: str, last: str | None) -> str:
+    """The story's span in days ('2021-06-29', '2016-07-27 – 2016-07-29'): timestamps tell a reader nothing more
+    here, and one day is written once."""
+    a, b = first[:10], (last or first)[:10]
+    return a if a == b else f"{a} – {b}"
+
+
 def md(text: object) -> str:
     """Text from articles (titles, sentences, names, urls), safe to put in Markdown: shown as written."""
     folded = " ".join(str(text).split())
@@ -69,7 +76,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     lines = [f"## {md(story.headline)}", ""]
     lines.append(
         f"*{plural(len(story.article_ids), 'article')}, {plural(story.independent_sources, 'independent source')}"
-        + (f", {story.first_seen} – {story.last_seen}" if story.first_seen else "")
+        + (f", {_days(story.first_seen, story.last_seen)}" if story.first_seen else "")
         + "*"
     )
     lines.append("")

@@ -163,6 +163,7 @@ def test_broken_sentences_are_recognised(sentence: str, broken: bool):
         "Opinion",
         "Image 3 of 12",
         "Crews bring down the rest of the Varden tower, late Sunday, July 4, 2021, in Marrowby, Ore.",  # a caption
+        "Also on harbourwire.example Ferry union rejects the port's latest offer",  # a related link
     ],
 )
 def test_page_furniture_is_recognised(line: str):
@@ -177,6 +178,7 @@ def test_page_furniture_is_recognised(line: str):
         "Opinion polls show the mayor ahead by 12 points.",
         "The video showed police officers at the gate.",
         "More than 8,500 troops were put on alert.",
+        "More on harbour fees will follow next week, the council said.",
         "The mayor signed the harbour bill on Tuesday, Jan. 5, 2021, at the town hall.",  # prose says 'on Tuesday'
     ],
 )

@@ -213,6 +213,8 @@ FURNITURE: tuple[tuple[str, str], ...] = (
      r"recommended|trending|most read|latest|top stories|opinion|analysis|breaking news|live updates?|"
      r"what we know|read next|also read|see also|editor'?s note)\s*[:|]?"),
     ("section label", r"(?:related|read more|see also|also read|more)\s*:.{0,120}"),
+    # a related link: 'Also on rt.com Kanye West claims he's tried to divorce ...' (a site's name, then a headline)
+    ("related link", r"(?:also on|more on|read more on|more from|also from)\s+[\w-]+(?:\.[\w-]+)+\s+\S.{5,200}"),
     # a wire photo's caption: 'Crews bring down the rest of the tower, late Sunday, July 4, 2021, in Surfside, Fla.'
     # (a weekday, month, day and year set off by commas, then where; prose says 'on Sunday')
     ("photo caption", r"[^!?]{10,300}?,\s+(?:(?:early|late)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+"

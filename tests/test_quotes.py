@@ -439,3 +439,11 @@ def test_a_lower_case_phrase_in_the_reporters_sentence_is_no_quote() -> None:
     assert quotes_of(INTRO, "Keller testified \u201cthousands\u201d of emails had not been turned over.") == []
     [q] = quotes_of(INTRO, "Keller said: \u201cWe will win\u201d before leaving.")  # a sentence of hers
     assert q.text == "We will win"
+
+
+def test_a_day_that_runs_into_an_untagged_name_is_not_part_of_it() -> None:
+    [q] = quotes_of(
+        "Ministers met on Saturday.",
+        "On Sunday Nadhim Zahawi insisted: \u201cThe picture shows a man thanking his staff for the year.\u201d",
+    )
+    assert q.speaker == "Nadhim Zahawi"

@@ -278,10 +278,11 @@ def test_fragments_and_questions_stay_out_of_the_summary_when_the_story_has_othe
         _candidate("Zilch.", "a"),
         _candidate("What is the harbour levy for?", "b"),
         _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "c"),
+        _candidate("The mayor took to social media to answer the ferry companies:", "d"),  # what follows is not here
     ]
-    assert [is_fragment(c.text, settings) for c in cands] == [True, True, False]
-    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1)])
-    rel = np.array([1.0, 0.9, 0.1])
+    assert [is_fragment(c.text, settings) for c in cands] == [True, True, False, True]
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0), _unit(0, 0, 1), _unit(1, 1, 0)])
+    rel = np.array([1.0, 0.9, 0.1, 1.0])
     assert select(cands, emb, rel, settings) == [2]
     assert select(cands[:2], emb[:2], rel[:2], settings) == [0, 1]  # nothing else: a summary all the same
 

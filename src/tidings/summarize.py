@@ -207,9 +207,12 @@ def quoted_share(text: str) -> float:
 
 
 def is_fragment(text: str, settings: SummarizeSettings) -> bool:
-    """A sentence too short to report anything alone, or a question."""
+    """A sentence too short to report anything alone, a question, or one that ends in a colon: it introduces a
+    list, a post or a quote that follows ('Trump took to Twitter to fire back at George Will:'; 32 of PolNeAR's
+    summary sentences). NeuS val ROUGE-2 20.58 -> 20.56. (Also counting every sentence without a full stop, such
+    as a pull quote, cost 0.11: many are whole sentences that lost it.)"""
     t = text.strip()
-    return len(t.split()) < settings.fragment_words or is_question(t)
+    return len(t.split()) < settings.fragment_words or is_question(t) or t.endswith(":")
 
 
 def standalone_penalty(text: str, settings: SummarizeSettings) -> float:

@@ -363,6 +363,14 @@ class ClusterSettings:
     break-up, an anti-addiction campaign and a letter to the Grammys). The cosine of an article with the centroid of
     its own story's other members is above 0.45 for 98.5% of the train streams' articles (1st / 2nd percentile:
     NeuS train 0.41 / 0.46, ECB+ topics 1-35 0.56 / 0.63). A design choice from those percentiles, not tuned on F1."""
+    split_cosine: float = 0.6
+    """At the end of a batch, a story the batch touched parts into groups whose mean cross cosine (average link
+    over their members' vectors) stays below this (``StoryClusterer._split_batch``; -1 = off)."""
+    split_names_cosine: float = 0.4
+    """Two groups of a story agree, and are never parted, when the TF-IDF cosine of their capitalised-name
+    counters is at least this (see ``split_cosine``)."""
+    split_max_members: int = 200
+    """A story with more batch members than this is not checked for a split (the check is quadratic in them)."""
     encoder_languages: tuple[str, ...] = ENCODER_LANGUAGES
     """Languages whose article vectors the gate trusts. An article of another language joins only a story of its
     own language (as does every article: a story holds one language) that shares its words: keyword TF-IDF cosine

@@ -31,7 +31,10 @@ with the other candidates the article would also have joined, and merges with on
 itself, and moves it when another story now beats its own: the article that joined a young story of another event
 before its own event's story existed goes where it belongs, and an article left alone in its story (its event's
 first, passed by when the next ones opened a story of their own) joins the story the gate now accepts it in
-(``singleton_margin``). Only the batch's own articles move; stored ones keep their story.
+(``singleton_margin``). Last, a story the batch touched parts when its members form groups unrelated both by content
+(mean cross cosine under ``split_cosine``, average link) and by names (``split_names_cosine``): every join was one
+article against the story as it then was, so a story can chain another event of the same day in through one near
+member, which the mean over all pairs sees. Only the batch's own articles move; stored ones keep their story.
 
 A story holds one language (its first member's): the encoder's vectors of two languages are not comparable. In a
 language the encoder does not read (``encoder_languages``) its cosines are no evidence at all (to an English model

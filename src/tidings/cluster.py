@@ -31,7 +31,10 @@ with the other candidates the article would also have joined, and merges with on
 itself, and moves it when another story now beats its own: the article that joined a young story of another event
 before its own event's story existed goes where it belongs, and an article left alone in its story (its event's
 first, passed by when the next ones opened a story of their own) joins the story the gate now accepts it in
-(``singleton_margin``). Only the batch's own articles move; stored ones keep their story.
+(``singleton_margin``). Last, a story the batch touched parts when its members form groups unrelated both by content
+(mean cross cosine under ``split_cosine``, average link) and by names (``split_names_cosine``): every join was one
+article against the story as it then was, so a story can chain another event of the same day in through one near
+member, which the mean over all pairs sees. Only the batch's own articles move; stored ones keep their story.
 
 A story holds one language (its first member's): the encoder's vectors of two languages are not comparable. In a
 language the encoder does not read (``encoder_languages``) its cosines are no evidence at all (to an English model
@@ -423,6 +426,7 @@ class StoryClusterer:
         for n, i in enumerate(originals + copies):
             if n == len(originals):  # all originals placed: a second chance for each of them
                 self._reassign_batch()
+                self._split_batch()
             article = articles[i]
             known = self._story_of(article.id)
             if known is not None:  # already placed (an earlier batch or add_known): never counted twice
@@ -443,6 +447,7 @@ class StoryClusterer:
             placed[article.id] = story.id
         if not copies:
             self._reassign_batch()
+            self._split_batch()
         self._batch_docs, self._batch_members, self._batch_rank = {}, {}, {}
         return {aid: self._story_of(aid) or self._resolve(sid) for aid, sid in placed.items()}
 
@@ -833,6 +838,116 @@ class StoryClusterer:
             self._reindex(story, list(story.indexed), force=True)
             self._put_in(best[0], doc)
             self.reassigned += 1
+
+    def _split_batch(self) -> None:
+        """Part each story this batch touched whose members form groups unrelated by content: average-link
+        agglomeration of its batch members (and of its stored members as one group that never parts, since stored
+        articles keep their story), merging the two closest groups while their mean cross cosine is at least
+        ``split_cosine``. Groups left apart from the story's stored members (or, in a story of this batch only,
+        from its first member) open stories of their own. Every join was accepted one article at a time, so a
+        story can drift through a chain of near members into another event of the same day; the mean over all
+        pairs sees the chain. Bounded: at most ``split_max_members`` batch members per story, else it is left."""
+        tau = self.settings.split_cosine
+        if tau <= -1.0:
+            return
+        touched = self._batch_members.items()
+        stories = [self._stories[sid] for sid, members in touched if members and sid in self._stories]
+        for story in sorted(stories, key=lambda s: min(self._batch_rank[d] for d in self._batch_members[s.id])):
+            members = sorted(self._batch_members[story.id], key=self._batch_rank.get)
+            if not members or len(members) > self.settings.split_max_members or story.n < 2:
+                continue
+            groups = self._groups_apart(story, members, tau)
+            if len(groups) < 2:
+                continue
+            for group in groups[1:]:
+                self._split_off(story, group)
+            if story.first is None:  # its dated members all left: back among the undated stories
+                story.indexed.setdefault(_UNDATED, 0)
+            self._reindex(story, list(story.indexed), force=True)
+
+    def _groups_apart(self, story: _Story, members: list[str], tau: float) -> list[list[str]]:
+        """Average-link groups of a story's batch members (see :meth:`_split_batch`), the group that stays first
+        (the one holding the stored members, else the first member), each in batch order. The mean cosine of two
+        groups is the dot product of their vector sums over the product of their sizes, so the stored members count
+        as one group through the story's sum. Two groups whose names agree (TF-IDF cosine of their name counters at
+        least ``split_names_cosine``) join whatever their vectors say: one event's reports share its people and
+        places, however differently they are written."""
+        docs = [self._batch_docs[d] for d in members]
+        groups: list[list[str]] = [[d.id] for d in docs]
+        sums = np.stack([d.vector for d in docs]).astype(np.float64)
+        counts = [1.0] * len(docs)
+        names = [_normalized(d.names) for d in docs]
+        stored = story.n - len(docs)
+        if stored > 0:
+            groups.insert(0, [])
+            sums = np.vstack([story.total.astype(np.float64) - sums.sum(axis=0), sums])
+            counts.insert(0, float(stored))
+            rest = dict(story.names)
+            for counter in names:
+                for k, v in counter.items():
+                    rest[k] = rest.get(k, 0.0) - v
+            names.insert(0, {k: v for k, v in rest.items() if v > 1e-9})
+        dots = sums @ sums.T
+        agree = self._names_agree(names)
+        while len(groups) > 1:
+            sim = dots / np.outer(counts, counts)
+            np.fill_diagonal(sim, -np.inf)
+            sim[~((sim >= tau) | agree)] = -np.inf
+            i, j = divmod(int(np.argmax(sim)), len(groups))  # first maximum: ties broken by batch order
+            if sim[i, j] == -np.inf:
+                break
+            i, j = min(i, j), max(i, j)
+            groups[i] = groups[i] + groups[j]
+            counts[i] += counts[j]
+            for k, v in names[j].items():
+                names[i][k] = names[i].get(k, 0.0) + v
+            dots[i, :] += dots[j, :]
+            dots[:, i] += dots[:, j]
+            del groups[j], counts[j], names[j]
+            dots = np.delete(np.delete(dots, j, axis=0), j, axis=1)
+            agree = np.delete(np.delete(agree, j, axis=0), j, axis=1)
+            agree[i, :] = agree[:, i] = self._names_agree(names, i)
+        rank = self._batch_rank
+        return [sorted(g, key=rank.get) for g in groups]
+
+    def _names_agree(self, names: list[dict[str, float]], row: int | None = None) -> np.ndarray:
+        """Which groups' name counters have a TF-IDF cosine of at least ``split_names_cosine``: the whole matrix,
+        or the one row ``row`` of it."""
+        floor = self.settings.split_names_cosine
+        weighted = [self._weighted(counter) for counter in names]
+        rows = range(len(names)) if row is None else [row]
+        out = np.zeros((len(names), len(names)) if row is None else len(names), dtype=bool)
+        for i in rows:
+            for j in range(len(names)):
+                if j == i:
+                    continue
+                a, b = weighted[i], weighted[j]
+                dot = sum(w * b[0].get(t, 0.0) for t, w in a[0].items()) if a[1] > 0 and b[1] > 0 else 0.0
+                agrees = dot >= floor * a[1] * b[1] and dot > 0
+                if row is None:
+                    out[i, j] = agrees
+                else:
+                    out[j] = agrees
+        return out
+
+    def _split_off(self, story: _Story, group: list[str]) -> None:
+        """Move a group of a story's batch members into a new story, named after its first member (or, when that
+        name was taken by a story merged away in this batch, after the first member and the story it leaves)."""
+        story_id = stable_id(group[0], prefix="s")
+        if story_id in self._stories or story_id in self._alias:
+            story_id = stable_id(group[0], story.id, prefix="s")
+        new = self._new_story(story_id, story.total.shape[0])
+        new.language = story.language
+        for doc_id in group:
+            doc = self._batch_docs[doc_id]
+            self._subtract(story, doc)
+            self._batch_members[story.id].remove(doc_id)
+            self._put_in(new, doc)
+        if new.first is None:  # an undated group: found by undated articles and by dated ones' undated search
+            new.indexed.setdefault(_UNDATED, 0)
+        if self._global:
+            new.indexed.setdefault(_GLOBAL, 0)
+        self._reindex(new, list(new.indexed), force=True)
 
     @staticmethod
     def _snapshot(story: _Story) -> tuple:

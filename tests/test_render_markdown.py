@@ -212,3 +212,13 @@ def test_the_story_span_is_given_in_days_and_one_day_once() -> None:
     assert "2 independent sources, 2024-06-03*" in render_story_markdown(story, arts)
     story.last_seen = "2024-06-05T07:00:00-07:00"
     assert "2 independent sources, 2024-06-03 – 2024-06-05*" in render_story_markdown(story, arts)
+
+
+def test_a_fact_that_leans_on_the_sentence_before_it_is_no_top_fact() -> None:
+    story, arts = make_story()
+    leaning = Fact("They were announced on Saturday.", ["a1", "a2", "a3"], 3)  # who? read alone it says nothing
+    other = Fact("Cars queued for kilometres.", ["a1", "a2"], 2)
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": [leaning, other]}), arts)
+    top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
+    assert "Cars queued" in top and "They were announced" not in top
+    assert "They were announced on Saturday." in md.split("### Everything else")[1]  # kept below

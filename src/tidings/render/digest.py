@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..events import published_day
 from ..model import Conflict, Event, Fact, Quote, Story, SummarySentence, TimelineEntry
 from ..outlets import UNKNOWN_SITE
+from ..summarize import FOLLOWS, leaning
 from ..text import strip_dateline
 
 SUMMARY_MAX = 5
@@ -115,7 +116,9 @@ def make_digest(story: Story) -> Digest:
     ranked = sorted(shared, key=lambda f: (-f.independent_sources, -len(f.article_ids)))  # stable: ties keep order
     # A fact the summary already states in one of its wordings is not said twice in the digest (it stays below).
     top = [f for f in ranked if f.text not in said and not any(strip_dateline(m.text) in said for m in f.mentions)]
-    top = top[:TOP_FACTS]
+    # Read out of its article, a fact that leans on the sentence before it ('They were announced on Saturday.')
+    # says nothing: it stays among the other shared facts.
+    top = [f for f in top if (lean := leaning(f.text)) is None or lean[1] != FOLLOWS][:TOP_FACTS]
     chosen = {id(f) for f in top}
     differ = {f.text: found for f in shared if (found := differing_figures(f, story.conflicts))}
     exclusives = exclusives_by_outlet(story)

@@ -36,17 +36,19 @@ def claim_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
-def run_stories(jsonl: Path, echo: float | None, workdir: Path) -> list[dict]:
-    """Stories (as ``stories.json`` has them) of one run at ``exclusive_echo_probability`` = ``echo`` (None: the
-    settings in force)."""
+def run_stories(jsonl: Path, run: str, workdir: Path) -> list[dict]:
+    """Stories (as ``stories.json`` has them) of one run: ``now`` (the settings in force), ``before``
+    (``exclusive_echo_probability`` at ``fact_probability``) or ``nojoin`` (``exclusive_join_neighbours`` 0: no
+    one-source sentence is compared with two sentences of another source joined)."""
     from tidings.pipeline import Pipeline
     from tidings.settings import Settings
 
     settings = Settings()
-    if echo is not None:
-        settings.analyze = replace(settings.analyze, exclusive_echo_probability=echo)
-    name = "before" if echo is not None else "now"
-    result = Pipeline(settings=settings, db=workdir / f"{name}.db").run([str(jsonl)])
+    if run == "before":
+        settings.analyze = replace(settings.analyze, exclusive_echo_probability=settings.analyze.fact_probability)
+    elif run == "nojoin":
+        settings.analyze = replace(settings.analyze, exclusive_join_neighbours=0)
+    result = Pipeline(settings=settings, db=workdir / f"{run}.db").run([str(jsonl)])
     return [s.to_dict() for s in result.stories]
 
 
@@ -76,12 +78,13 @@ def closest(story: dict, fact: dict, k: int = 3) -> list[tuple[float, str, str]]
     return [(float(sims[i]), others[i][0], others[i][1]) for i in order]
 
 
-def read_verdicts() -> dict[tuple[str, str, str], tuple[str, str]]:
+def read_verdicts() -> dict[tuple[str, str], tuple[str, str]]:
+    """Verdicts by (story id, claim hash): whether a claim is told by one source alone does not depend on the run
+    that made it (the run column says which sample first drew it)."""
     if not JUDGEMENTS.exists():
         return {}
     lines = [ln for ln in JUDGEMENTS.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
-    return {(r["run"], r["story"], r["claim"]): (r["verdict"], r["reason"])
-            for r in csv.DictReader(lines, delimiter="\t")}
+    return {(r["story"], r["claim"]): (r["verdict"], r["reason"]) for r in csv.DictReader(lines, delimiter="\t")}
 
 
 def main() -> None:
@@ -91,6 +94,8 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each sampled claim with its closest sentences")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--size", type=int, default=SIZE)
+    ap.add_argument("--runs", default="now,before", help="the runs to make, comma-separated (now, before, nojoin)")
+    ap.add_argument("--save", type=Path, help="write each run's stories to this folder (RUN.json)")
     args = ap.parse_args()
     from tidings.settings import AnalyzeSettings
 
@@ -101,21 +106,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         part = Path(tmp) / "part.jsonl"
         part.write_text("".join(json.dumps(r) + "\n" for r in rows[-args.last :]), encoding="utf-8")
-        for run, echo in (("now", None), ("before", base.fact_probability)):
-            stories = run_stories(part, echo, Path(tmp))
+        for run in args.runs.split(","):
+            stories = run_stories(part, run, Path(tmp))
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                (args.save / f"{run}.json").write_text(json.dumps(stories), encoding="utf-8")
             claims = sample(stories, args.seed, args.size)
             total = sum(1 for s in stories if s["independent_sources"] > 1 for f in s["facts"]
                         if f.get("exclusive_to") and f["independent_sources"] <= 1)
             tally: dict[str, int] = {}
             for story, fact in claims:
                 key = (run, story["id"], claim_hash(fact["text"]))
-                verdict = verdicts.get(key, ("unjudged", ""))[0]
+                verdict = verdicts.get(key[1:], ("unjudged", ""))[0]
                 tally[verdict] = tally.get(verdict, 0) + 1
                 if args.show:
                     print(f"\n[{run}] {key[1]}\t{key[2]}\t{verdict}\n  ONLY IN {fact['exclusive_to']}: {fact['text']}")
                     for sim, text, site in closest(story, fact):
                         print(f"    {sim:.2f} [{site}] {text}")
-            echo_shown = echo if echo is not None else base.exclusive_echo_probability
+            echo_shown = base.fact_probability if run == "before" else base.exclusive_echo_probability
             judged = tally.get("echoed", 0) + tally.get("only", 0)
             print(f"{run} (exclusive_echo_probability {echo_shown}): {total} exclusive claims in multi-source stories;"
                   f" sample of {len(claims)}: only {tally.get('only', 0)}, echoed {tally.get('echoed', 0)}, "

@@ -624,6 +624,13 @@ class AnalyzeSettings:
     at 0.6-0.7; 0.5 withdrew 209 more, of which about a third were echoes (30 read). Held out (the last 400
     articles, ``benchmarks/exclusive_sample.py``, verdicts in ``benchmarks/exclusive_judgements.tsv``): "only in"
     claims truly of one source 18/30 at 0.8, 20/30 at 0.6 (with the 21-feature model before: 12/30, 20/30)."""
+    exclusive_join_neighbours: int = 2
+    """A one-source sentence is also compared with its this many closest sentences of other sources (at least
+    ``fact_min_cosine``) each joined with the sentence before and after it, and is no exclusive when such a pair
+    scores ``exclusive_echo_probability`` (a quote one outlet gives in one sentence, another splits in two or wraps
+    with its attribution elsewhere). 0 turns it off. A bound on the work (at most 4 joined texts encoded per
+    one-source sentence), not a threshold. Measured by ``benchmarks/exclusive_sample.py`` (PolNeAR and the AllSides
+    crawl, README)."""
     fact_min_cosine: float = 0.45
     """Sentence pairs below this cosine are not scored by the model (a bound on the work, not a decision)."""
     fact_same_min_cosine: float = 0.55

@@ -1,16 +1,22 @@
 """Read "Only in X" claims of real stories: does no other source of the story report it?
 
-Runs a JSONL of articles through tidings twice (``exclusive_echo_probability`` at the settings in force, and at
-``fact_probability``, i.e. before the setting existed), then samples ``--size`` exclusive claims of multi-source
-stories from each run at random (fixed seed) and shows each with the three sentences of the story's other sources
-closest to it (by the encoder's cosine), for a person to judge: *echoed* (another source reports the same thing) or
-*only* (no other source does). Verdicts live in ``exclusive_judgements.tsv`` beside this file (run, story id, a hash
-of the claim, verdict, one-line reason; no article text); the script tallies them per run, checking each judged
-claim is still one the run produced. The settings were chosen on the first 400 articles of the AllSides crawl
-(sorted by date); the sample reported is from the last 400 (held out).
+Runs a JSONL of articles through tidings (by default twice: ``exclusive_echo_probability`` at the settings in force,
+and at ``fact_probability``, i.e. before the setting existed), then samples ``--size`` exclusive claims of
+multi-source stories from each run at random (fixed seed) and shows each with the three sentences of the story's
+other sources closest to it (by the encoder's cosine), for a person to judge: *echoed* (another source reports the
+same thing) or *only* (no other source does). Verdicts live in ``exclusive_judgements.tsv`` beside this file (run,
+story id, a hash of the claim, verdict, one-line reason; no article text); the script tallies them per run, checking
+each judged claim is still one the run produced (a verdict belongs to the claim, whichever run drew it). The
+settings were chosen on the first 400 articles of the AllSides crawl (sorted by date); the sample reported is from
+the last 400 (held out).
+
+``--runs now,nojoin`` compares the settings in force with ``exclusive_join_neighbours`` 0 (no one-source sentence
+compared with two sentences of another source joined) and also samples the claims the join withdrew, shown beside
+the sentences of the articles that echo them: there *echoed* means the withdrawal was right.
 
     python benchmarks/corpora.py --allsides-jsonl /tmp/allsides.jsonl      # the whole crawl, dated
     python benchmarks/exclusive_sample.py /tmp/allsides.jsonl --last 400 [--show]
+    python benchmarks/exclusive_sample.py /tmp/polnear.jsonl --last 1008 --runs now,nojoin --seed 31 [--show]
 """
 
 from __future__ import annotations
@@ -52,24 +58,38 @@ def run_stories(jsonl: Path, run: str, workdir: Path) -> list[dict]:
     return [s.to_dict() for s in result.stories]
 
 
-def sample(stories: list[dict], seed: int, size: int) -> list[tuple[dict, dict]]:
-    pool = [
+def exclusives(stories: list[dict]) -> list[tuple[dict, dict]]:
+    """The "only in" claims of a run's multi-source stories, in story order."""
+    return [
         (story, fact)
         for story in sorted(stories, key=lambda s: s["id"])
         if story["independent_sources"] > 1
         for fact in story["facts"]
         if fact.get("exclusive_to") and fact["independent_sources"] <= 1
     ]
+
+
+def sample(pool: list[tuple[dict, dict]], seed: int, size: int) -> list[tuple[dict, dict]]:
     return random.Random(seed).sample(pool, min(size, len(pool)))
 
 
-def closest(story: dict, fact: dict, k: int = 3) -> list[tuple[float, str, str]]:
-    """The ``k`` sentences of the story's other sources closest to the claim (cosine), with their site."""
+def withdrawn(before: list[dict], after: list[dict]) -> list[tuple[dict, dict]]:
+    """Claims "only in" under ``before`` that ``after`` no longer makes, as ``after`` has them (with the articles
+    that echo them, ``echoed_by``)."""
+    kept = {(s["id"], claim_hash(f["text"])) for s, f in exclusives(after)}
+    facts = {(s["id"], claim_hash(f["text"])): (s, f) for s in after for f in s["facts"]}
+    return [facts[key] for s, f in exclusives(before)
+            if (key := (s["id"], claim_hash(f["text"]))) not in kept and key in facts]
+
+
+def closest(story: dict, fact: dict, k: int = 3, among: set[str] | None = None) -> list[tuple[float, str, str]]:
+    """The ``k`` sentences of the story's other sources (of the articles ``among``, when given) closest to the claim
+    (cosine), with their site."""
     from tidings.resources import get_embedder
 
     own = set(fact["article_ids"])
     others = [(m["text"], m.get("site") or "unknown site") for f in story["facts"] for m in f["mentions"]
-              if m["article_id"] not in own]
+              if m["article_id"] not in own and (among is None or m["article_id"] in among)]
     if not others:
         return []
     vecs = get_embedder().encode([fact["text"]] + [t for t, _ in others])
@@ -85,6 +105,25 @@ def read_verdicts() -> dict[tuple[str, str], tuple[str, str]]:
         return {}
     lines = [ln for ln in JUDGEMENTS.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
     return {(r["story"], r["claim"]): (r["verdict"], r["reason"]) for r in csv.DictReader(lines, delimiter="\t")}
+
+
+def report(run: str, head: str, claims: list[tuple[dict, dict]], verdicts: dict[tuple[str, str], tuple[str, str]],
+           show: bool, echoers: bool = False) -> None:
+    """Print (``show``) each sampled claim with the closest sentences of the other sources (of the articles that
+    echo it, ``echoers``), then one line: the run, its claims and the sample's verdicts."""
+    tally: dict[str, int] = {}
+    for story, fact in claims:
+        key = (story["id"], claim_hash(fact["text"]))
+        verdict = verdicts.get(key, ("unjudged", ""))[0]
+        tally[verdict] = tally.get(verdict, 0) + 1
+        if show:
+            where = fact["exclusive_to"] or f"(withdrawn) {fact['mentions'][0].get('site')}"
+            print(f"\n[{run}] {key[0]}\t{key[1]}\t{verdict}\n  ONLY IN {where}: {fact['text']}")
+            for sim, text, site in closest(story, fact, among=set(fact.get("echoed_by") or ()) if echoers else None):
+                print(f"    {sim:.2f} [{site}] {text}")
+    only, echoed, judged = tally.get("only", 0), tally.get("echoed", 0), tally.get("echoed", 0) + tally.get("only", 0)
+    print(f"{head}; sample of {len(claims)}: only {only}, echoed {echoed}, unjudged {tally.get('unjudged', 0)}"
+          + (f"; precision {only / judged:.2f}" if judged else ""))
 
 
 def main() -> None:
@@ -106,29 +145,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         part = Path(tmp) / "part.jsonl"
         part.write_text("".join(json.dumps(r) + "\n" for r in rows[-args.last :]), encoding="utf-8")
+        made: dict[str, list[dict]] = {}
         for run in args.runs.split(","):
-            stories = run_stories(part, run, Path(tmp))
+            stories = made[run] = run_stories(part, run, Path(tmp))
             if args.save:
                 args.save.mkdir(parents=True, exist_ok=True)
                 (args.save / f"{run}.json").write_text(json.dumps(stories), encoding="utf-8")
-            claims = sample(stories, args.seed, args.size)
-            total = sum(1 for s in stories if s["independent_sources"] > 1 for f in s["facts"]
-                        if f.get("exclusive_to") and f["independent_sources"] <= 1)
-            tally: dict[str, int] = {}
-            for story, fact in claims:
-                key = (run, story["id"], claim_hash(fact["text"]))
-                verdict = verdicts.get(key[1:], ("unjudged", ""))[0]
-                tally[verdict] = tally.get(verdict, 0) + 1
-                if args.show:
-                    print(f"\n[{run}] {key[1]}\t{key[2]}\t{verdict}\n  ONLY IN {fact['exclusive_to']}: {fact['text']}")
-                    for sim, text, site in closest(story, fact):
-                        print(f"    {sim:.2f} [{site}] {text}")
+            pool = exclusives(stories)
             echo_shown = base.fact_probability if run == "before" else base.exclusive_echo_probability
-            judged = tally.get("echoed", 0) + tally.get("only", 0)
-            print(f"{run} (exclusive_echo_probability {echo_shown}): {total} exclusive claims in multi-source stories;"
-                  f" sample of {len(claims)}: only {tally.get('only', 0)}, echoed {tally.get('echoed', 0)}, "
-                  f"unjudged {tally.get('unjudged', 0)}" + (f"; precision {tally.get('only', 0) / judged:.2f}"
-                                                            if judged else ""))
+            report(run, f"{run} (exclusive_echo_probability {echo_shown}): {len(pool)} exclusive claims in "
+                   "multi-source stories", sample(pool, args.seed, args.size), verdicts, args.show)
+        if "now" in made and "nojoin" in made:
+            # the claims the joined-pair echo withdrew: 'echoed' verdicts say it was right to
+            gone = withdrawn(made["nojoin"], made["now"])
+            report("withdrawn", f"withdrawn (only in under nojoin, not now): {len(gone)} claims",
+                   sample(gone, args.seed, args.size), verdicts, args.show, echoers=True)
     sys.stdout.flush()
 
 

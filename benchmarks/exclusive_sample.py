@@ -10,13 +10,15 @@ each judged claim is still one the run produced (a verdict belongs to the claim,
 settings were chosen on the first 400 articles of the AllSides crawl (sorted by date); the sample reported is from
 the last 400 (held out).
 
-``--runs now,nojoin`` compares the settings in force with ``exclusive_join_neighbours`` 0 (no one-source sentence
-compared with two sentences of another source joined) and also samples the claims the join withdrew, shown beside
-the sentences of the articles that echo them: there *echoed* means the withdrawal was right.
+``--runs now,nocopy`` compares the settings in force with ``exclusive_copy_ngram`` 0 (no one-source sentence withdrawn
+for the word runs another source prints) and also samples the claims the rule withdrew, shown beside the sentences
+of the articles that echo them: there *echoed* means the withdrawal was right. (``withdrawn`` compares any two runs
+the same way: the runs ``nojoin`` in the verdicts were an attempt, reverted, that compared a sentence with two
+sentences of another source joined.)
 
     python benchmarks/corpora.py --allsides-jsonl /tmp/allsides.jsonl      # the whole crawl, dated
     python benchmarks/exclusive_sample.py /tmp/allsides.jsonl --last 400 [--show]
-    python benchmarks/exclusive_sample.py /tmp/polnear.jsonl --last 1008 --runs now,nojoin --seed 31 [--show]
+    python benchmarks/exclusive_sample.py /tmp/polnear.jsonl --last 1008 --runs now,nocopy --seed 31 [--show]
 """
 
 from __future__ import annotations
@@ -44,16 +46,16 @@ def claim_hash(text: str) -> str:
 
 def run_stories(jsonl: Path, run: str, workdir: Path) -> list[dict]:
     """Stories (as ``stories.json`` has them) of one run: ``now`` (the settings in force), ``before``
-    (``exclusive_echo_probability`` at ``fact_probability``) or ``nojoin`` (``exclusive_join_neighbours`` 0: no
-    one-source sentence is compared with two sentences of another source joined)."""
+    (``exclusive_echo_probability`` at ``fact_probability``) or ``nocopy`` (``exclusive_copy_ngram`` 0: no one-source
+    sentence is withdrawn for the word runs another source prints)."""
     from tidings.pipeline import Pipeline
     from tidings.settings import Settings
 
     settings = Settings()
     if run == "before":
         settings.analyze = replace(settings.analyze, exclusive_echo_probability=settings.analyze.fact_probability)
-    elif run == "nojoin":
-        settings.analyze = replace(settings.analyze, exclusive_join_neighbours=0)
+    elif run == "nocopy":
+        settings.analyze = replace(settings.analyze, exclusive_copy_ngram=0)
     result = Pipeline(settings=settings, db=workdir / f"{run}.db").run([str(jsonl)])
     return [s.to_dict() for s in result.stories]
 
@@ -78,8 +80,8 @@ def withdrawn(before: list[dict], after: list[dict]) -> list[tuple[dict, dict]]:
     that echo them, ``echoed_by``)."""
     kept = {(s["id"], claim_hash(f["text"])) for s, f in exclusives(after)}
     facts = {(s["id"], claim_hash(f["text"])): (s, f) for s in after for f in s["facts"]}
-    return [facts[key] for s, f in exclusives(before)
-            if (key := (s["id"], claim_hash(f["text"]))) not in kept and key in facts]
+    gone = dict.fromkeys(key for s, f in exclusives(before) if (key := (s["id"], claim_hash(f["text"]))) not in kept)
+    return [facts[key] for key in gone if key in facts]
 
 
 def closest(story: dict, fact: dict, k: int = 3, among: set[str] | None = None) -> list[tuple[float, str, str]]:
@@ -133,7 +135,7 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each sampled claim with its closest sentences")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--size", type=int, default=SIZE)
-    ap.add_argument("--runs", default="now,before", help="the runs to make, comma-separated (now, before, nojoin)")
+    ap.add_argument("--runs", default="now,before", help="the runs to make, comma-separated (now, before, nocopy)")
     ap.add_argument("--save", type=Path, help="write each run's stories to this folder (RUN.json)")
     args = ap.parse_args()
     from tidings.settings import AnalyzeSettings
@@ -155,10 +157,10 @@ def main() -> None:
             echo_shown = base.fact_probability if run == "before" else base.exclusive_echo_probability
             report(run, f"{run} (exclusive_echo_probability {echo_shown}): {len(pool)} exclusive claims in "
                    "multi-source stories", sample(pool, args.seed, args.size), verdicts, args.show)
-        if "now" in made and "nojoin" in made:
-            # the claims the joined-pair echo withdrew: 'echoed' verdicts say it was right to
-            gone = withdrawn(made["nojoin"], made["now"])
-            report("withdrawn", f"withdrawn (only in under nojoin, not now): {len(gone)} claims",
+        if "now" in made and "nocopy" in made:
+            # the claims the word-run rule withdrew: 'echoed' verdicts say it was right to
+            gone = withdrawn(made["nocopy"], made["now"])
+            report("withdrawn", f"withdrawn (only in under nocopy, not now): {len(gone)} claims",
                    sample(gone, args.seed, args.size), verdicts, args.show, echoers=True)
     sys.stdout.flush()
 

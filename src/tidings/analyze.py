@@ -833,64 +833,48 @@ def _echoed_units(
     return {u: ids for u, ids in echoed.items() if ids}
 
 
-def _joined_echoes(
+def _copied_units(
     clusters: list[list[int]],
     units: list[Unit],
-    nodes: Nodes,
-    pairs: list[tuple[int, int, float]],
+    sentences: dict[str, list[Sentence]],
     echoed: dict[int, set[str]],
     settings: AnalyzeSettings,
 ) -> dict[int, set[str]]:
-    """Units of one-source facts that another source reports across two of its sentences: a quote one outlet gives
-    in one sentence and another splits in two ('"We will win," he said. "The voters are with us."'), or wraps with
-    its attribution elsewhere. Each such unit, not already ``echoed``, is compared with its
-    ``exclusive_join_neighbours`` closest sentences of other sources (among the candidate ``pairs`` of
-    :func:`align_facts`, at least ``fact_min_cosine``), each joined with the sentence before it and with the one
-    after it in its article; a joined pair that scores at least the echo threshold (as :func:`align_facts` judges a
-    pair) echoes the unit. Bounded: at most two joined texts per neighbour, encoded once per story."""
-    k = settings.exclusive_join_neighbours
-    candidates = {
+    """Units of one-source facts whose words another source prints too, however it splits them into sentences: a
+    quote one outlet gives in one sentence and another cuts in two around its attribution ('"We will win," he said.
+    "The voters are with us."'), or wraps with other words. A unit is echoed by an article of another source when at
+    least ``exclusive_copy_coverage`` of its words lie in runs of ``exclusive_copy_ngram`` words that the article
+    has too (its sentences read as one word sequence, across their ends). Bounded: one set of word runs per article,
+    one look-up per word of each one-source sentence and article."""
+    n = settings.exclusive_copy_ngram
+    candidates = sorted(
         m for members in clusters if len({units[u].source for u in members}) == 1 for m in members if m not in echoed
-    }
-    if not candidates or k <= 0:
+    )
+    if not candidates or n <= 0:
         return {}
-    model = uses_fact_model(settings) and get_embedder().name != HashingEncoder.name
-    threshold = fact_threshold(settings)
-    echo_at = min(threshold, settings.exclusive_echo_probability) if model else threshold
-    near: dict[int, list[tuple[float, int]]] = defaultdict(list)  # node -> (cosine, other node), closest first
-    for p, q, cos in pairs:
-        if cos >= settings.fact_min_cosine:
-            near[p].append((cos, q))
-            near[q].append((cos, p))
-    order: dict[str, list[int]] = defaultdict(list)  # each article's units in order: a sentence's neighbours
-    for u, unit in enumerate(units):
-        order[unit.article_id].append(u)
-    place = {u: i for seq in order.values() for i, u in enumerate(seq)}
-    wanted: list[tuple[int, int, str, frozenset[str]]] = []  # (candidate, other source's unit, joined text, names)
-    for u in sorted(candidates):
-        others = [
-            v for _, n in sorted(near[nodes.of[u]], reverse=True)
-            for v in nodes.units[n][:1] if units[v].source != units[u].source
-        ][:k]  # fmt: skip
-        for v in others:
-            seq, i = order[units[v].article_id], place[v]
-            for a, b in ((i - 1, i), (i, i + 1)):
-                if a >= 0 and b < len(seq):
-                    x, y = units[seq[a]], units[seq[b]]
-                    wanted.append((u, v, f"{x.text} {y.text}", x.names | y.names))
-    if not wanted:
-        return {}
-    texts = list(dict.fromkeys(t for _, _, t, _ in wanted))
-    vecs = dict(zip(texts, get_embedder().encode(texts), strict=True))
-    idf = name_idf(units[m[0]].names for m in nodes.units)
-    out: dict[int, set[str]] = defaultdict(set)
-    for u, v, text, names in wanted:
-        if units[v].article_id in out[u]:
+    source_of: dict[str, str] = {}
+    for unit in units:
+        source_of.setdefault(unit.article_id, unit.source)
+    runs: dict[str, set[tuple[str, ...]]] = {}
+    for article_id in source_of:
+        toks = [w for s in sentences.get(article_id, []) for w in words(s.text)]
+        runs[article_id] = {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+    out: dict[int, set[str]] = {}
+    for u in candidates:
+        toks = words(units[u].text)
+        if len(toks) < n:
             continue
-        other = replace(units[v], sentence=replace(units[v].sentence, text=text), names=names)
-        if pair_score(float(vecs[text] @ nodes.emb[nodes.of[u]]), units[u], other, idf, settings, model) >= echo_at:
-            out[u].add(units[v].article_id)
-    return {u: ids for u, ids in out.items() if ids}
+        grams = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+        for article_id, theirs in runs.items():
+            if source_of[article_id] == units[u].source:
+                continue
+            covered: set[int] = set()
+            for i, gram in enumerate(grams):
+                if gram in theirs:
+                    covered.update(range(i, i + n))
+            if len(covered) >= settings.exclusive_copy_coverage * len(toks):
+                out.setdefault(u, set()).add(article_id)
+    return out
 
 
 def _build_facts(
@@ -1280,8 +1264,7 @@ def analyze_story(
     clusters, pairs, echoes = align_facts(units, nodes, settings)
     emb = nodes.emb[nodes.of] if units else nodes.emb
     echoed = _echoed_units(units, nodes, echoes)
-    for u, ids in _joined_echoes(clusters, units, nodes, pairs, echoed, settings).items():
-        echoed[u] = ids
+    echoed.update(_copied_units(clusters, units, sentences, echoed, settings))
     story.facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
     fact_of = {k: ci for ci, members in enumerate(clusters) for k in members}

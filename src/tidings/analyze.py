@@ -844,36 +844,40 @@ def _copied_units(
     quote one outlet gives in one sentence and another cuts in two around its attribution ('"We will win," he said.
     "The voters are with us."'), or wraps with other words. A unit is echoed by an article of another source when at
     least ``exclusive_copy_coverage`` of its words lie in runs of ``exclusive_copy_ngram`` words that the article
-    has too (its sentences read as one word sequence, across their ends). Bounded: one set of word runs per article,
-    one look-up per word of each one-source sentence and article."""
+    has too (its sentences read as one word sequence, across their ends). Bounded: one look-up per word of the
+    story's articles, and only the runs of one-source sentences are kept (with the articles that print them)."""
     n = settings.exclusive_copy_ngram
     candidates = sorted(
         m for members in clusters if len({units[u].source for u in members}) == 1 for m in members if m not in echoed
     )
     if not candidates or n <= 0:
         return {}
+    grams_of: dict[int, list[tuple[str, ...]]] = {}
+    for u in candidates:
+        toks = words(units[u].text)
+        grams_of[u] = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+    wanted = {g for grams in grams_of.values() for g in grams}
     source_of: dict[str, str] = {}
     for unit in units:
         source_of.setdefault(unit.article_id, unit.source)
-    runs: dict[str, set[tuple[str, ...]]] = {}
+    printed_in: dict[tuple[str, ...], set[str]] = defaultdict(set)  # a run -> the articles that print it
     for article_id in source_of:
         toks = [w for s in sentences.get(article_id, []) for w in words(s.text)]
-        runs[article_id] = {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
+        for i in range(len(toks) - n + 1):
+            if (g := tuple(toks[i : i + n])) in wanted:
+                printed_in[g].add(article_id)
     out: dict[int, set[str]] = {}
     for u in candidates:
-        toks = words(units[u].text)
-        if len(toks) < n:
-            continue
-        grams = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
-        for article_id, theirs in runs.items():
-            if source_of[article_id] == units[u].source:
-                continue
-            covered: set[int] = set()
-            for i, gram in enumerate(grams):
-                if gram in theirs:
-                    covered.update(range(i, i + n))
-            if len(covered) >= settings.exclusive_copy_coverage * len(toks):
-                out.setdefault(u, set()).add(article_id)
+        grams = grams_of[u]
+        covered: dict[str, set[int]] = defaultdict(set)
+        for i, gram in enumerate(grams):
+            for article_id in printed_in.get(gram, ()):
+                if source_of[article_id] != units[u].source:
+                    covered[article_id].update(range(i, i + n))
+        size = len(grams) + n - 1
+        ids = {a for a, at in covered.items() if len(at) >= settings.exclusive_copy_coverage * size}
+        if ids:
+            out[u] = ids
     return out
 
 

@@ -634,7 +634,8 @@ class AnalyzeSettings:
     another source. Chosen on PolNeAR (1,008 articles of 2016, main's 3,915 "only in" claims): at 0.6 two claims,
     both printed by another outlet ("This is a piece of American History," / "He also captured his home state of
     Vermont."); below, at 0.5-0.57, runs of common words ("to win a primary", "delegates to clinch the nomination").
-    Held out: the last 400 AllSides articles (``benchmarks/exclusive_sample.py --runs now,nocopy``, README)."""
+    Held out, the last 400 AllSides articles (``benchmarks/exclusive_sample.py --runs now,nocopy``, README): none of
+    458 claims withdrawn. Verbatim echoes are rare; the false exclusives read at random were paraphrases."""
     fact_min_cosine: float = 0.45
     """Sentence pairs below this cosine are not scored by the model (a bound on the work, not a decision)."""
     fact_same_min_cosine: float = 0.55

@@ -7,8 +7,8 @@ sentence per article. Two groups merge only when every sentence of one states th
 other (complete link: no chaining through a middle sentence). A group is one fact, shown by its most central
 mention; its independent sources are its outlets: copies count with their original, and the pages of one site
 count once. A fact with one source is an exclusive of that site, unless its sentence was cut off by the source
-(an excerpt's last 'The Senate voted to...') or is the tail of one. Every fact is kept: nothing a source reports is
-cut.
+(an excerpt's last 'The Senate voted to...') or is the tail of one, or another source comes close to it (an echo)
+or prints most of its words, split into other sentences. Every fact is kept: nothing a source reports is cut.
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same

@@ -253,6 +253,37 @@ def test_the_shown_text_is_supported_by_every_other_mention_and_the_count_is_its
     assert fact.independent_sources == len({m.site for m in fact.mentions}) == 3
 
 
+def test_a_quote_another_outlet_splits_in_two_sentences_is_no_exclusive():
+    """One outlet gives a quote in one sentence, another splits the same words in two around its attribution: no
+    single pair of sentences is close enough (the hashing encoder, deterministic on every CPU, with its threshold
+    raised to 0.78: each half scores 0.65-0.68 against the whole quote), but the other outlet prints 20 of its 24
+    words in runs of four; unrelated sentences stay exclusives."""
+    gazette = make_article(
+        "The harbour budget was defended at a packed meeting on Tuesday.\n\n"
+        "\"The breakwater has been crumbling into the sea for forty years and the ferry pier floods at every spring "
+        "tide,\" the mayor said.\n\n"
+        "Fishermen in the hall applauded.",
+        "Mayor defends budget", "Harbour Gazette", "2025-03-10T08:00:00+00:00",
+    )
+    ledger = make_article(
+        "Hundreds of residents came to the town hall on Tuesday.\n\n"
+        "\"The breakwater has been crumbling into the sea for forty years,\" she told the meeting.\n\n"
+        "\"And the ferry pier floods at every spring tide.\"\n\n"
+        "The budget goes to a second vote in April.",
+        "Harbour budget defended", "Coastal Ledger", "2025-03-10T09:00:00+00:00",
+    )
+    with using_encoder(HashingEncoder()):
+        split = run([gazette, ledger], AnalyzeSettings(fact_similarity_lexical=0.78))
+        unmatched = run([gazette, ledger], AnalyzeSettings(fact_similarity_lexical=0.78, exclusive_copy_ngram=0))
+    assert fact_with(unmatched, "spring tide,").exclusive_to == "Harbour Gazette"  # no single sentence echoes it
+    quote = fact_with(split, "spring tide,")
+    assert quote.exclusive_to is None and quote.echoed_by == [ledger.id]
+    assert fact_with(split, "applauded").exclusive_to == "Harbour Gazette"
+    assert fact_with(split, "second vote").exclusive_to == "Coastal Ledger"
+    assert fact_with(split, "Hundreds of residents").exclusive_to == "Coastal Ledger"
+    assert fact_with(split, "she told the meeting").exclusive_to is None  # the Ledger's halves are the Gazette's too
+
+
 def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_comes_close():
     # the model reads the cosine alone here (probability = sigmoid(10 cos - 8)), so no score sits on an edge:
     # a.b = 0.885 -> 0.70, under fact_probability 0.8 but over exclusive_echo_probability 0.6; c is far from both

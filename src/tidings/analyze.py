@@ -7,8 +7,8 @@ sentence per article. Two groups merge only when every sentence of one states th
 other (complete link: no chaining through a middle sentence). A group is one fact, shown by its most central
 mention; its independent sources are its outlets: copies count with their original, and the pages of one site
 count once. A fact with one source is an exclusive of that site, unless its sentence was cut off by the source
-(an excerpt's last 'The Senate voted to...') or is the tail of one. Every fact is kept: nothing a source reports is
-cut.
+(an excerpt's last 'The Senate voted to...') or is the tail of one, or another source comes close to it (an echo)
+or prints most of its words, split into other sentences. Every fact is kept: nothing a source reports is cut.
 
 Conflicts: figures ("3,200 workers", "$200 million in aid") of the same thing (counted noun + unit) given with
 incompatible values by different sources, either inside one fact or in two sentences that are nearly the same
@@ -833,6 +833,54 @@ def _echoed_units(
     return {u: ids for u, ids in echoed.items() if ids}
 
 
+def _copied_units(
+    clusters: list[list[int]],
+    units: list[Unit],
+    sentences: dict[str, list[Sentence]],
+    echoed: dict[int, set[str]],
+    settings: AnalyzeSettings,
+) -> dict[int, set[str]]:
+    """Units of one-source facts whose words another source prints too, however it splits them into sentences: a
+    quote one outlet gives in one sentence and another cuts in two around its attribution ('"We will win," he said.
+    "The voters are with us."'), or wraps with other words. A unit is echoed by an article of another source when at
+    least ``exclusive_copy_coverage`` of its words lie in runs of ``exclusive_copy_ngram`` words that the article
+    has too (its sentences read as one word sequence, across their ends). Bounded: one look-up per word of the
+    story's articles, and only the runs of one-source sentences are kept (with the articles that print them)."""
+    n = settings.exclusive_copy_ngram
+    candidates = sorted(
+        m for members in clusters if len({units[u].source for u in members}) == 1 for m in members if m not in echoed
+    )
+    if not candidates or n <= 0:
+        return {}
+    grams_of: dict[int, list[tuple[str, ...]]] = {}
+    for u in candidates:
+        toks = words(units[u].text)
+        grams_of[u] = [tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+    wanted = {g for grams in grams_of.values() for g in grams}
+    source_of: dict[str, str] = {}
+    for unit in units:
+        source_of.setdefault(unit.article_id, unit.source)
+    printed_in: dict[tuple[str, ...], set[str]] = defaultdict(set)  # a run -> the articles that print it
+    for article_id in source_of:
+        toks = [w for s in sentences.get(article_id, []) for w in words(s.text)]
+        for i in range(len(toks) - n + 1):
+            if (g := tuple(toks[i : i + n])) in wanted:
+                printed_in[g].add(article_id)
+    out: dict[int, set[str]] = {}
+    for u in candidates:
+        grams = grams_of[u]
+        covered: dict[str, set[int]] = defaultdict(set)
+        for i, gram in enumerate(grams):
+            for article_id in printed_in.get(gram, ()):
+                if source_of[article_id] != units[u].source:
+                    covered[article_id].update(range(i, i + n))
+        size = len(grams) + n - 1
+        ids = {a for a, at in covered.items() if len(at) >= settings.exclusive_copy_coverage * size}
+        if ids:
+            out[u] = ids
+    return out
+
+
 def _build_facts(
     clusters: list[list[int]],
     units: list[Unit],
@@ -1219,7 +1267,9 @@ def analyze_story(
             units[u].names, units[u].figures, units[u].dates = names, figs, dates
     clusters, pairs, echoes = align_facts(units, nodes, settings)
     emb = nodes.emb[nodes.of] if units else nodes.emb
-    story.facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, echoes))
+    echoed = _echoed_units(units, nodes, echoes)
+    echoed.update(_copied_units(clusters, units, sentences, echoed, settings))
+    story.facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)
     fact_of = {k: ci for ci, members in enumerate(clusters) for k in members}
     story.figures = merge_figures(

@@ -610,3 +610,14 @@ def test_comment_form_cues_beyond_english_are_removed(cleaner: Cleaner, language
         assert line in article.removed, line
         assert line not in article.text
     assert len(paragraphs(article.text)) == 2  # every article paragraph stays
+
+
+
+def test_a_short_report_that_says_results_for_is_no_search_page(cleaner: Cleaner) -> None:
+    """'mixed results for the Harbour Party' is prose: a search page says '12 results for "..."'."""
+    text = (
+        "Mayor claims victory\n\nThe mayor declared victory for her party in the harbour elections on Tuesday night. "
+        "\u201cTremendous night!\u201d she wrote as the returns painted mixed results for the Harbour Party."
+    )
+    [result] = cleaner.clean([text_doc(text, site="pages.example")])
+    assert not isinstance(result, Skip), result

@@ -158,8 +158,10 @@ NON_ARTICLE_PATTERNS: tuple[tuple[str, str], ...] = (
      r"looking for )?(?:was |could )?not (?:be )?found|(?:this|the) page (?:does not|doesn't|no longer) exists?"
      r"|internal server error|service unavailable|something went wrong|access denied|403 forbidden|bad gateway"
      r"|page (?:has been )?(?:removed|moved))\b"),
-    ("a search page", r"\b(?:search results|results for\b|no results (?:were )?found|your search (?:for .{1,60} )?"
-     r"(?:did not|didn't) match|refine your search|showing (?:\d+|results)|sort by relevance)"),
+    # 'N results for', 'Results for: ...', 'results for "..."' (not prose: 'mixed results for the Republican Party')
+    ("a search page", r"\b(?:search results|\d[\d,]*\s+results? for\b|results for\s*[:\"“'‘«]|^\s*results for\b"
+     r"|no results (?:were )?found|your search (?:for .{1,60} )?(?:did not|didn't) match|refine your search"
+     r"|showing (?:\d+\s*(?:-|–|to|of)\s*\d+|results)|sort by relevance)"),
     ("an availability notice", r"\b(?:not (?:in|within) our (?:deliverable|delivery|service) area|zip ?code|postcode"
      r"|(?:is )?not available in your (?:country|region|area|location)|unavailable in your (?:country|region|area)"
      r"|outside (?:of )?(?:the|our) (?:delivery|service) area)\b"),

@@ -319,6 +319,16 @@ def test_he_is_the_person_the_sentence_before_is_about_not_the_last_speaker() ->
     assert (q1.speaker, q2.speaker) == ("Marta Keller", "Jon Brandt")
 
 
+def test_he_is_a_person_named_by_a_surname_ner_left_untagged() -> None:
+    [q] = quotes_of(
+        "Retired admiral Peter Ham commanded the harbour fleet for a decade.",
+        "According to Ham, the ministry has shuffled through port commanders because many disagreed with Marta "
+        "Keller over the budget.",
+        "\u201cWe are on our fourth harbour master in two years,\u201d he said.",
+    )
+    assert q.speaker == "Peter Ham"  # 'Ham' is the admiral's surname, though NER tags no person there
+
+
 def test_the_subject_of_the_speech_verb_beats_an_organisation_before_it() -> None:
     [q] = quotes_of(
         "\u201cWe saw every kind of weapon used in the wrong way,\u201d said Harbour Watch weapons investigator "

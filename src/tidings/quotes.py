@@ -61,7 +61,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -1660,7 +1660,34 @@ class _Grammar:
                 cand = self._candidate(k, _Phrase(k, e.start, e.end, e.text, "name", e.label), MENTION)
                 if cand is not None:
                     out.append(cand)
+            out += self._untagged_surnames(k, covered, inside)
         self.candidates = sorted(out, key=lambda c: (c.para, c.start))
+
+    def _untagged_surnames(
+        self, k: int, covered: list[tuple[int, int]], inside: Callable[[int], bool]
+    ) -> list[_Candidate]:
+        """Mentions of people NER left untagged: a lone capitalised word inside a sentence that is the surname of
+        exactly one person the article names in full ('According to Ham, ...' where it names Carter Ham)."""
+        para, parse = self.paras[k], self.parses[k]  # type: ignore[index]
+        out = []
+        for i in range(len(parse)):
+            a, b = parse.span(i)
+            word = para.text[a:b]
+            if not (word[:1].isupper() and word[1:].islower() and word.isalpha()) or inside(a):
+                continue
+            if para.sentence_start(a) == a or any(e.start <= a < e.end for e in para.ents):
+                continue  # a sentence's first word is capitalised anyway
+            if any(x <= a < y for x, y in covered):
+                continue
+            before = para.text[slice(*parse.span(i - 1))] if i else ""
+            after = para.text[slice(*parse.span(i + 1))] if i + 1 < len(parse) else ""
+            if after[:1].isupper() or (before[:1].isupper() and before.lower().strip(".") not in TITLES):
+                continue  # part of a longer name NER missed ('Ham Radio')
+            keys = self.people.by_word.get("last " + skeleton(word), set())
+            if len(keys) == 1:
+                key = next(iter(keys))
+                out.append(_Candidate(k, a, para.sentence_start(a), MENTION, "person", key, self.people.name_of(key)))
+        return out
 
     def _candidate(self, k: int, phrase: _Phrase, rank: int) -> _Candidate | None:
         sentence = self.paras[k].sentence_start(phrase.start)

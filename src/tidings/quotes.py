@@ -1749,10 +1749,12 @@ class _Grammar:
         if noun is not None:  # a description is not someone else of its own sentence ('asked by Roe, the senator said')
             keys = [key for key in keys if key != here][: self.people.settings.quote_description_max_sentences]
         for key in keys:
-            limit = None  # after 'he' as a subject, only what comes before it in the sentence can be its referent
+            # after 'he' as a subject only a subject before it in the sentence can be its referent, not a name its
+            # clause holds ('During his tour of Midway, he paused', 'After meeting Roe, he said': not Midway, Roe)
+            limit = offset if key == here else None
             # subjects, the nearest first; then other mentions, the first first (the topic comes early)
             for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < MENTION else c.start)):
-                if limit is not None and c.start > limit:
+                if limit is not None and (c.start > limit or c.rank == MENTION):
                     continue
                 if want == "org":
                     if c.kind == "org" and c.rank < MENTION:  # one that did something, not one named in passing

@@ -329,6 +329,17 @@ def test_he_is_a_person_named_by_a_surname_ner_left_untagged() -> None:
     assert q.speaker == "Peter Ham"  # 'Ham' is the admiral's surname, though NER tags no person there
 
 
+def test_a_nicknamed_name_is_one_person_for_he() -> None:
+    q1, q2 = quotes_of(
+        "Former harbour pilot and Marine Ivo \u201cBull\u201d Brandt found both plans to be dangerous.",
+        "\u201cNobody asked the pilots,\u201d Brandt stated.",
+        "Brandt was also troubled by the minister\u2019s handling of the port budget.",
+        "\u201cWho wants to work with us when the money is gone?\u201d he wondered.",
+    )
+    # NER cuts the name at the nickname's marks ('Marine Ivo', 'Brandt' an organisation)
+    assert (q1.speaker, q2.speaker) == ("Ivo Bull Brandt", "Ivo Bull Brandt")
+
+
 def test_the_subject_of_the_speech_verb_beats_an_organisation_before_it() -> None:
     [q] = quotes_of(
         "\u201cWe saw every kind of weapon used in the wrong way,\u201d said Harbour Watch weapons investigator "

@@ -65,8 +65,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .entities import FUNCTION_WORDS, TITLES, EntSpan, clean_surface, name_tokens, recognize, skeleton, wordset
-from .model import Article, Parse, Quote, Sentence
+from .entities import FUNCTION_WORDS, TITLES, clean_surface, name_tokens, recognize, skeleton, wordset
+from .model import Article, EntSpan, Parse, Quote, Sentence
 from .settings import AnalyzeSettings
 from .text import paragraphs, parse_paragraphs, words
 
@@ -353,6 +353,20 @@ def _classify_marks(p: str) -> list[tuple[int, str]]:
     return out
 
 
+_NICKNAMED = re.compile(r"\b[A-Z][\w’'-]+ [“\"][A-Z][\w.’'-]*[”\"] [A-Z][\w’'-]+")
+"""A name with a nickname in quotation marks ('John “Tig” Tiegen', 'Marcia "Cia" Price')."""
+
+
+def _nicknamed(text: str, ents: tuple[EntSpan, ...]) -> tuple[EntSpan, ...]:
+    """The paragraph's entities with each nicknamed name one person: NER cuts it at the marks ('Marine John “Tig'
+    PERSON, 'Tiegen' ORG), so the surname would name no one the article knows in full."""
+    for m in _NICKNAMED.finditer(text):
+        a, b = m.span()
+        if any(e.label == "PERSON" and e.start <= a < e.end for e in ents):  # NER saw a person's first name there
+            ents = (*(e for e in ents if e.end <= a or e.start >= b), EntSpan(a, b, "PERSON", m.group()))
+    return tuple(sorted(ents, key=lambda e: e.start))
+
+
 class _Extractor:
     """Quote extraction for one article: its paragraphs, people and speech events."""
 
@@ -368,7 +382,8 @@ class _Extractor:
         keep = [i for i, t in enumerate(texts) if i not in heading_paras]
         ents = recognize([texts[i] for i in keep], settings)
         self.paras = [
-            _Para(i, texts[i], ents[n], _sentence_starts(texts[i], by_para.get(i, []))) for n, i in enumerate(keep)
+            _Para(i, texts[i], _nicknamed(texts[i], ents[n]), _sentence_starts(texts[i], by_para.get(i, [])))
+            for n, i in enumerate(keep)
         ]
         self.people = _People(self.paras, settings)
         texts_kept = [p.text for p in self.paras]

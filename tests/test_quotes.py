@@ -340,6 +340,19 @@ def test_a_nicknamed_name_is_one_person_for_he() -> None:
     assert (q1.speaker, q2.speaker) == ("Ivo Bull Brandt", "Ivo Bull Brandt")
 
 
+def test_a_name_in_the_clause_of_he_is_not_who_he_is() -> None:
+    before = "Mayor Peter Hansen said he planned to stay active in politics after he retires."
+    [q1] = quotes_of(
+        before,
+        "During his tour of the docks with the businessman Thomas Berg, he paused to make an unexpected remark.",
+        "\u201cMy hope,\u201d he said, \u201cis that the port stays open to every ship.\u201d",
+    )
+    [q2] = quotes_of(
+        before, "After meeting Thomas Berg on the docks, he said: \u201cThe port stays open to every ship.\u201d"
+    )
+    assert (q1.speaker, q2.speaker) == ("Peter Hansen", "Peter Hansen")  # not Thomas Berg
+
+
 def test_the_subject_of_the_speech_verb_beats_an_organisation_before_it() -> None:
     [q] = quotes_of(
         "\u201cWe saw every kind of weapon used in the wrong way,\u201d said Harbour Watch weapons investigator "

@@ -19,7 +19,8 @@ determiners and possessives ignored; 'Antony Blinken' ~ 'Secretary of State Anto
 only, 'The senator', must be the same words). A gold source that is only a speech verb ('said': the annotator
 marked the cue as the source) counts as no source. PolNeAR has no coreference, so a gold source that is an
 anaphor -- a pronoun, or a definite description without a name ('the mayor', 'the president') -- is compared
-with the nearest earlier gold source of the article that could be its referent: not an anaphor itself; for
+with the nearest earlier source of a gold attribution of the article -- any attribution, indirect speech too
+('Sen. Jane Roe said he doubted it. "...," he said') -- that could be its referent: not an anaphor itself; for
 he/she and descriptions one that names someone (a capitalised word that is not a title) and, for he/she, is
 not of the other gender (from its own words, 'Mr', 'chairwoman', or the first he/she after its surname in the
 text); a description also counts as right when the prediction is the description itself. Anaphors with no such
@@ -76,6 +77,7 @@ class Doc:
     title: str
     paragraphs: list[str]
     gold: list[Gold] = field(default_factory=list)
+    sources: list[tuple[int, str]] = field(default_factory=list)  # every attribution's source, quoted or not
     raw: str = ""
 
 
@@ -149,13 +151,15 @@ def load(split: str, direct_share: float) -> list[Doc]:
             idx = [i for a, b in content[1] for i in range(a, b) if raw[i].isalnum()]
             if not idx or idx[0] < title_end:
                 continue
+            source = spans.get(rel.get("Source", ""))
+            src_text = " ".join(raw[a:b] for a, b in source[1]) if source else None
+            src_at = source[1][0][0] if source else -1
+            if src_text:
+                doc.sources.append((src_at, src_text))
             share = sum(mask[i] for i in idx) / len(idx)
             if share == 0:
                 continue
             quoted = "".join(raw[i] if mask[i] else " " for a, b in content[1] for i in range(a, b))
-            source = spans.get(rel.get("Source", ""))
-            src_text = " ".join(raw[a:b] for a, b in source[1]) if source else None
-            src_at = source[1][0][0] if source else -1
             ws = words(quoted)
             if ws:
                 doc.gold.append(Gold(ws, src_text, src_at, share >= direct_share))
@@ -258,18 +262,19 @@ def gender_of(doc: Doc, source: str) -> str | None:
 
 
 def antecedents(doc: Doc, g: Gold, n: int) -> list[str]:
-    """The gold source; for an anaphor (he/she, 'the mayor') the ``n`` nearest earlier gold sources of the article
-    that could be its referent: not anaphors themselves, and naming someone (person_like) for he/she and definite
-    descriptions, any source for it/they/we. PolNeAR has no coreference: an approximation."""
+    """The gold source; for an anaphor (he/she, 'the mayor') the ``n`` nearest earlier sources of the article's
+    attributions (quoted or not: 'Roe said he doubted it' introduces the 'he said' after it) that could be its
+    referent: not anaphors themselves, and naming someone (person_like) for he/she and definite descriptions, any
+    source for it/they/we. PolNeAR has no coreference: an approximation."""
     if g.source is None or not is_anaphor(g.source):
         return [g.source] if g.source else []
     low = g.source.strip().lower()
     need_person = low not in ("it", "they", "we", "their")
     want = {"he": "m", "his": "m", "she": "f", "her": "f"}.get(low)
     earlier = sorted(
-        ((o.offset, o.source) for o in doc.gold if o.source and not is_anaphor(o.source)
-         and o.source.strip().lower() not in _CUE_WORDS and (person_like(o.source) or not need_person)
-         and 0 <= o.offset < g.offset and (want is None or gender_of(doc, o.source) in (None, want))),
+        ((at, src) for at, src in doc.sources if not is_anaphor(src)
+         and src.strip().lower() not in _CUE_WORDS and (person_like(src) or not need_person)
+         and 0 <= at < g.offset and (want is None or gender_of(doc, src) in (None, want))),
         reverse=True,
     )  # fmt: skip
     out: list[str] = []

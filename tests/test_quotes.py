@@ -319,6 +319,40 @@ def test_he_is_the_person_the_sentence_before_is_about_not_the_last_speaker() ->
     assert (q1.speaker, q2.speaker) == ("Marta Keller", "Jon Brandt")
 
 
+def test_he_is_a_person_named_by_a_surname_ner_left_untagged() -> None:
+    [q] = quotes_of(
+        "Retired admiral Peter Ham commanded the harbour fleet for a decade.",
+        "According to Ham, the ministry has shuffled through port commanders because many disagreed with Marta "
+        "Keller over the budget.",
+        "\u201cWe are on our fourth harbour master in two years,\u201d he said.",
+    )
+    assert q.speaker == "Peter Ham"  # 'Ham' is the admiral's surname, though NER tags no person there
+
+
+def test_a_nicknamed_name_is_one_person_for_he() -> None:
+    q1, q2 = quotes_of(
+        "Former harbour pilot and Marine Ivo \u201cBull\u201d Brandt found both plans to be dangerous.",
+        "\u201cNobody asked the pilots,\u201d Brandt stated.",
+        "Brandt was also troubled by the minister\u2019s handling of the port budget.",
+        "\u201cWho wants to work with us when the money is gone?\u201d he wondered.",
+    )
+    # NER cuts the name at the nickname's marks ('Marine Ivo', 'Brandt' an organisation)
+    assert (q1.speaker, q2.speaker) == ("Ivo Bull Brandt", "Ivo Bull Brandt")
+
+
+def test_a_name_in_the_clause_of_he_is_not_who_he_is() -> None:
+    before = "Mayor Peter Hansen said he planned to stay active in politics after he retires."
+    [q1] = quotes_of(
+        before,
+        "During his tour of the docks with the businessman Thomas Berg, he paused to make an unexpected remark.",
+        "\u201cMy hope,\u201d he said, \u201cis that the port stays open to every ship.\u201d",
+    )
+    [q2] = quotes_of(
+        before, "After meeting Thomas Berg on the docks, he said: \u201cThe port stays open to every ship.\u201d"
+    )
+    assert (q1.speaker, q2.speaker) == ("Peter Hansen", "Peter Hansen")  # not Thomas Berg
+
+
 def test_the_subject_of_the_speech_verb_beats_an_organisation_before_it() -> None:
     [q] = quotes_of(
         "\u201cWe saw every kind of weapon used in the wrong way,\u201d said Harbour Watch weapons investigator "

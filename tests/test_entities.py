@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tidings.entities import _merge, canonical_name, extract_entities, recognize, skeleton
+from tidings.entities import _merge, canonical_name, extract_entities, name_tokens, recognize, skeleton
 from tidings.model import Article, Entity
 from tidings.settings import AnalyzeSettings
 from tidings.text import normalize_text
@@ -322,3 +322,8 @@ def test_a_variant_is_no_place_and_a_code_is_no_organisation(monkeypatch: pytest
     assert not [e for e in found if e.name == "Ombra"]
     assert entity(found, "Calder Bay").type == "GPE"
     assert entity(found, "VX-41").type == "MISC"
+
+
+def test_a_quoted_nickname_is_no_part_of_a_persons_name() -> None:
+    assert name_tokens("Ivo \u201cBull\u201d Brandt") == ["Ivo", "Brandt"]
+    assert name_tokens('Marta "Mara" Keller') == ["Marta", "Keller"]

@@ -210,10 +210,14 @@ def clean_surface(surface: str) -> str:
     return _LEADING_THE.sub("", s)
 
 
+# A nickname in quotation marks inside a person's name ('John “Tig” Tiegen'): not part of the name's key or display.
+_NICKNAME = re.compile(r"\s[“\"][^”\"\s]{1,20}[”\"](?=\s)")
+
+
 def name_tokens(surface: str, person: bool = True) -> list[str]:
-    """Words of a name without leading titles, initials and possessives: 'Secretary of State Antony J. Blinken'
-    -> ['Antony', 'Blinken'] (titles only dropped for people)."""
-    toks = _TOKEN.findall(clean_surface(surface))
+    """Words of a name without leading titles, initials, a quoted nickname and possessives: 'Secretary of State
+    Antony J. Blinken' -> ['Antony', 'Blinken'] (titles and nicknames only dropped for people)."""
+    toks = _TOKEN.findall(clean_surface(_NICKNAME.sub("", surface) if person else surface))
     toks = [_POSSESSIVE.sub("", t).strip(".-") for t in toks]
     toks = [t for t in toks if t]
     if person:

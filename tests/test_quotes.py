@@ -446,6 +446,17 @@ def test_a_quote_carried_by_several_articles_is_one_quote_listing_them_all() -> 
     assert len(merged) == 5
 
 
+def test_the_same_words_given_to_a_description_and_to_a_name_are_one_quote_of_the_name() -> None:
+    text = "With new cases at a high level, this submission is an important step in our effort"
+    quotes = [
+        Quote("the pharmaceutical giant", text, "a1"),  # one outlet's description of the company
+        Quote("Lumora", text + ".", "a2"),
+        Quote("the company", "We will publish the full data next month", "a1"),  # other words: stays its own
+    ]
+    merged = merge_quotes(quotes, AnalyzeSettings())
+    assert [(q.speaker, q.article_ids) for q in merged] == [("Lumora", ["a1", "a2"]), ("the company", ["a1"])]
+
+
 @pytest.mark.parametrize(
     "para",
     [

@@ -1831,11 +1831,24 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
+def _described(speaker: str) -> bool:
+    """A speaker given by a description, not a name ('the pharmaceutical giant', 'a spokesperson')."""
+    return speaker[:1].islower()
+
+
+def _better_speaker(a: str | None, b: str | None) -> str | None:
+    """The speaker a merged quote keeps: the first one named, else the first described."""
+    if a is None or (b is not None and _described(a) and not _described(b)):
+        return b or a
+    return a
+
+
 def merge_quotes(quotes: list[Quote], settings: AnalyzeSettings) -> list[Quote]:
-    """One quote said once: quotes of the same speaker (or one unattributed) with near-identical words
-    (``quote_merge_similarity``) or one inside the other (``quote_merge_min_words``) become one, keeping the longer
-    text, the first speaker named and every article that carries it, in the order found. Only quotes sharing a run
-    of four words (or equal when shorter) are compared: an index of word shingles, no all-pairs loop."""
+    """One quote said once: quotes of the same speaker (or one unattributed, or one given by a description: 'the
+    pharmaceutical giant' of one outlet is the 'Pfizer' of another that prints the same words) with near-identical
+    words (``quote_merge_similarity``) or one inside the other (``quote_merge_min_words``) become one, keeping the
+    longer text, the first speaker named and every article that carries it, in the order found. Only quotes sharing a
+    run of four words (or equal when shorter) are compared: an index of word shingles, no all-pairs loop."""
     tokens = [words(q.text) for q in quotes]
     parent = list(range(len(quotes)))
     speaker = [q.speaker for q in quotes]  # per group root: the speaker the group is of (an unattributed quote
@@ -1849,7 +1862,7 @@ def merge_quotes(quotes: list[Quote], settings: AnalyzeSettings) -> list[Quote]:
 
     def same(i: int, j: int) -> bool:
         a, b = speaker[find(i)], speaker[find(j)]
-        if a and b and a != b:
+        if a and b and a != b and not (_described(a) or _described(b)):
             return False
         short, long_ = sorted((tokens[i], tokens[j]), key=len)
         if len(short) >= settings.quote_merge_min_words and _contains(long_, short):
@@ -1863,7 +1876,7 @@ def merge_quotes(quotes: list[Quote], settings: AnalyzeSettings) -> list[Quote]:
         for j in sorted(candidates):
             if find(i) != find(j) and same(i, j):
                 root = find(j)
-                speaker[root] = speaker[root] or speaker[find(i)]
+                speaker[root] = _better_speaker(speaker[root], speaker[find(i)])
                 parent[find(i)] = root
         for sh in shingles:
             index[sh].append(i)
@@ -1874,7 +1887,9 @@ def merge_quotes(quotes: list[Quote], settings: AnalyzeSettings) -> list[Quote]:
     for members in sorted(groups.values()):
         first = quotes[members[0]]
         text = max((quotes[k].text for k in members), key=lambda t: len(words(t)))  # max keeps the first of equals
-        speaker = next((quotes[k].speaker for k in members if quotes[k].speaker), None)
+        speaker = None
+        for k in members:
+            speaker = _better_speaker(speaker, quotes[k].speaker)
         cue = next((quotes[k].cue for k in members if quotes[k].cue), None)
         ids = list(dict.fromkeys(aid for k in members for aid in quotes[k].article_ids))
         out.append(Quote(speaker, text, first.article_id, cue, ids))

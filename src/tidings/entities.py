@@ -56,8 +56,9 @@ _PHOTO_CREDIT = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(a) for a in PHOTO
 _OFFICES = TITLES - {"us", "u.s.", "uk", "u.k.", "un", "u.n.", "eu", "nato"}
 """Title words that are not names on their own ("State" of "Secretary of State" tagged ORG)."""
 _CONNECTORS = wordset("of the and for de du des da di la le van von der den al bin ibn el on in")
-# A day that runs into a name NER did not tag ('On Sunday Nadhim Zahawi insisted') is not part of it.
-_LEADING_DAYS = wordset("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight")
+# Words that open no person's name: connectors, and a day that runs into a name NER did not tag ('On Sunday Nadhim
+# Zahawi insisted').
+_NOT_LEADING = _CONNECTORS | wordset("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _TOKEN = re.compile(r"[^\W\d_][\w.'’-]*|\d+")
@@ -224,7 +225,7 @@ def name_tokens(surface: str, person: bool = True) -> list[str]:
         # everything up to the last title word goes: 'Russian Foreign Minister Sergei Lavrov' -> Sergei Lavrov
         cut = max((i + 1 for i, t in enumerate(toks[:-1]) if t.lower().strip(".") in TITLES), default=0)
         toks = toks[cut:]
-        while len(toks) > 1 and (toks[0].lower() in _CONNECTORS or toks[0].lower() in _LEADING_DAYS):
+        while len(toks) > 1 and toks[0].lower() in _NOT_LEADING:
             toks = toks[1:]
         toks = [t for t in toks if not (len(t) == 1 and t.isupper())] or toks  # initials
     return toks

@@ -371,6 +371,15 @@ def test_a_question_is_never_a_fact():
     assert not any("?" in m.text for f in story.facts for m in f.mentions)
 
 
+def test_a_list_heading_is_never_a_fact():
+    heading = "The new harbour rule applies to these crews on the night shift:"
+    a = make_article(f"{HARBOUR}\n\n{heading}", "A", "Harbour Gazette", "2025-03-03T08:00:00+00:00")
+    b = make_article(f"{LEDGER}\n\n{heading}", "B", "Coastal Ledger", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    assert story.facts
+    assert not any(m.text.endswith(":") for f in story.facts for m in f.mentions)
+
+
 def test_fact_mentions_carry_article_site_and_sentence(strike):
     story, articles = strike
     data = story.to_dict()

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from tidings.entities import _merge, canonical_name, extract_entities, name_tokens, recognize, skeleton
-from tidings.model import Article, Entity
+from tidings.entities import (
+    _group_not_person,
+    _merge,
+    canonical_name,
+    extract_entities,
+    name_tokens,
+    recognize,
+    skeleton,
+)
+from tidings.model import Article, Entity, EntSpan
 from tidings.settings import AnalyzeSettings
 from tidings.text import normalize_text
 
@@ -327,3 +335,16 @@ def test_a_variant_is_no_place_and_a_code_is_no_organisation(monkeypatch: pytest
 def test_a_quoted_nickname_is_no_part_of_a_persons_name() -> None:
     assert name_tokens("Ivo \u201cBull\u201d Brandt") == ["Ivo", "Brandt"]
     assert name_tokens('Marta "Mara" Keller') == ["Marta", "Keller"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Marrowby Democrats", "NORP"),  # a group named by a group noun is never a person
+        ("House Republicans", "NORP"),
+        ("Ana Sanders", "PERSON"),  # a surname that ends like a plural stays a person
+        ("Ilse Evans", "PERSON"),
+    ],
+)
+def test_a_person_named_by_a_group_noun_is_a_group(text: str, label: str) -> None:
+    assert _group_not_person(EntSpan(0, len(text), "PERSON", text)).label == label

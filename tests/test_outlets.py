@@ -110,3 +110,28 @@ def test_copies_and_pages_of_one_outlet_count_once() -> None:
         art("g", None), art("h", None),  # two site-less articles: two sources we cannot tell apart
     ]  # fmt: skip
     assert count_independent(articles) == 5  # washingtonpost, cnn, apnews (with its copy), g, h
+
+
+@pytest.mark.parametrize(
+    ("site", "url", "outlet"),
+    [
+        ("Axios", None, "axios.com"),  # a known outlet's name, one word
+        ("The Hill", "https://thehill.com/homenews/a-story", "thehill.com"),
+        ("Washington Post", None, "washingtonpost.com"),  # known with or without 'The'
+        ("Washington Examiner", "https://www.washingtonexaminer.com/news/a-story", "washingtonexaminer.com"),
+        ("AP Politics & Fact Check", "https://apnews.com/article/a-story", "apnews.com"),  # a feed's own title
+        ("Harbour Gazette", None, "Harbour Gazette"),  # unknown and no address: the name as written
+        ("wire.example", "https://mirror.example/copy", "wire.example"),  # a site given as a host is the outlet
+        (None, "https://edition.cnn.com/a-story", "cnn.com"),
+    ],
+)
+def test_an_outlet_named_or_linked_is_one_outlet(site: str | None, url: str | None, outlet: str) -> None:
+    article = Article(id="a", origin="a", title="T", text="x", site=site, url=url)
+    assert article.outlet == outlet
+
+
+def test_one_outlet_named_by_a_feed_and_linked_by_another_counts_once() -> None:
+    named = Article(id="a", origin="a", title="T", text="x", site="Washington Examiner",
+                    url="https://www.washingtonexaminer.com/news/one")
+    linked = Article(id="b", origin="b", title="T", text="y", site="washingtonexaminer.com")
+    assert count_independent([named, linked]) == 1

@@ -531,6 +531,7 @@ def test_the_position_order_keeps_a_leaning_sentence_after_its_predecessor_and_o
         ("Both the mayor and the council voted for the closure.", None),
         ("Then-mayor Ilse Varga opened the bridge in 1998.", None),
         ("“We had no choice,” said Mara Lind, the city engineer.", None),  # the quoted 'we' is its named speaker
+        ("“Any change to the timetable must be agreed with the crews. We have no further comment.”", FOLLOWS),
         ("US officials said the bridge was safe.", None),
         ("The company behind the bridge repairs is based in Lyon.", None),
         ("The harbour bridge closed on Monday.", None),

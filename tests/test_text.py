@@ -23,6 +23,13 @@ def test_normalize_folds_odd_spaces_and_nfc():
     assert normalize_text(raw) == "Café au lait\n\nnext line"
 
 
+def test_normalize_parts_sentences_an_extractor_glued():
+    assert normalize_text("the harbour forces.Video footage shows") == "the harbour forces. Video footage shows"
+    assert normalize_text("state policy.”Hundreds came") == "state policy.” Hundreds came"
+    kept = "U.S.Navy ships and harbourwire.example/News"  # abbreviations and addresses stay
+    assert normalize_text(kept) == kept
+
+
 def test_normalize_repairs_utf8_read_as_windows_1252():
     fixed = "Mayor Nuria Peña spoke at the café for 12 £."
     assert normalize_text("Mayor Nuria PeÃ±a spoke at the cafÃ© for 12 Â£.") == fixed
@@ -145,6 +152,9 @@ def test_a_quote_whose_closing_mark_was_lost_ends_at_its_attribution():
         ("Harbour...", True),  # cut off by the source
         ("The mayor said the ferries would run,…", True),
         ("… and the ferries ran all night.", True),
+        ("Marrowby says, 'Ferries.", True),  # a single-quoted quote cut at its first stop
+        ("The slogan 'Ferries. We run them' drew jeers.", False),
+        ("The crews' shifts of the '90s were longer.", False),  # apostrophes open nothing
     ],
 )
 def test_broken_sentences_are_recognised(sentence: str, broken: bool):
@@ -164,6 +174,10 @@ def test_broken_sentences_are_recognised(sentence: str, broken: bool):
         "Image 3 of 12",
         "Crews bring down the rest of the Varden tower, late Sunday, July 4, 2021, in Marrowby, Ore.",  # a caption
         "Also on harbourwire.example Ferry union rejects the port's latest offer",  # a related link
+        "1 | Ana Vell | 5040 | 5 | 17",  # a row of a table
+        "Sign up for the free daily newsletter.",  # the site's promotion, left inside a paragraph
+        "Be sure to check out the Harbour Gazette Ferry Price Guide for the latest deals on passes.",
+        "Click To Tweet",
     ],
 )
 def test_page_furniture_is_recognised(line: str):

@@ -53,7 +53,7 @@ from .ingest import error_line, url_problem
 from .model import Article, Document, Skip
 from .outlets import outlet_from_credits
 from .settings import CleanSettings
-from .text import FURNITURE, content_hash, fold_whitespace, normalize_text, stable_id
+from .text import FURNITURE, PROMOTION, content_hash, fold_whitespace, normalize_text, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -115,30 +115,6 @@ def is_syndication_credit(line: str) -> bool:
 _CREDIT_HINTS = ("contribut", "reporting", " by ", "material", "información", "afp")  # cheap test before _CREDIT
 
 _CHROME = re.compile("|".join(f"(?:{p})" for _, p in FURNITURE), re.I)
-# Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
-# happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
-PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("contact us", r"\b(?:chat with us (?:on|in|via)|message us (?:on|in|via)|contact us (?:at|on|via|today)"
-     r"|send us (?:a|your) (?:news )?(?:tip|message)s?)\b"),
-    ("follow us", r"\b(?:follow us|like us|find us|join us|connect with us) on (?:facebook|twitter|x|instagram"
-     r"|linkedin|youtube|tiktok|telegram|whatsapp|social media)\b"),
-    ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
-     r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
-    ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
-    ("like the page", r"\blike (?:the|our|this) (?:facebook )?page\b"),
-    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
-     r"|support (?:our|independent|local) journalism)\b"),
-    # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that
-    # says 'declined to add a comment' stays
-    ("comment form", r"^\W*(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
-     r"|(?:einen )?kommentar (?:schreiben|hinterlassen|verfassen)|schreibe einen kommentar"
-     r"|deja (?:una respuesta|un comentario)|dejar un comentario|laisser un commentaire|laissez un commentaire"
-     r"|lascia un commento|deixe (?:um comentário|uma resposta)|laat een reactie achter|zostaw (?:komentarz|odpowiedź)"
-     r"|napsat komentář|přidat komentář|оставить комментарий|оставьте комментарий|добавить комментарий"
-     r"|залишити коментар|залиште коментар|додати коментар|コメントを(?:書く|残す|投稿)|发表评论|留下评论)"
-     r"\W*$"),
-)
-_PROMO = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
 
 
 def is_boilerplate(text: str, ui_share: float, max_words: int = 30) -> bool:
@@ -149,7 +125,7 @@ def is_boilerplate(text: str, ui_share: float, max_words: int = 30) -> bool:
         return True
     if sum(tokens.count(t) for t in set(tokens) & UI_LEXICON) >= ui_share * len(tokens):
         return True
-    return len(tokens) <= max_words and bool(_CHROME.fullmatch(text.strip()) or _PROMO.search(text))
+    return len(tokens) <= max_words and bool(_CHROME.fullmatch(text.strip()) or PROMOTION.search(text))
 
 # Pages that are not articles: what their text says, one named pattern per kind. A page is skipped as one when its
 # cleaned text is short (``CleanSettings.non_article_max_words``) and such lines make up most of it or its title.
@@ -387,7 +363,7 @@ def _features(unit: _Unit, settings: CleanSettings) -> _Unit:
         prefix = _WORD.findall(match.group(1).lower())
         unit.prefix_cue = any(t in UI_LEXICON for t in prefix)
     unit.chrome = (unit.n_words <= settings.chrome_max_words and bool(_CHROME.fullmatch(text.strip()))) or (
-        unit.n_words <= settings.promo_max_words and bool(_PROMO.search(text))
+        unit.n_words <= settings.promo_max_words and bool(PROMOTION.search(text))
     )
     unit.key = line_key(" ".join(tokens))
     return unit

@@ -74,14 +74,30 @@ _cache: OrderedDict[str, tuple[EntSpan, ...]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+# Plural nouns of a group of people ('Virginia Democrats', 'House Republicans'): a name ending in one is a group, never
+# a person, whatever the tagger says (spaCy's small model tagged 'Virginia Democrats' PERSON, and a 'he said' went
+# to it). A table, not a suffix rule: surnames end in -ers and -ans too (Sanders, Evans).
+GROUP_NOUNS = wordset(
+    """democrats republicans conservatives liberals progressives libertarians socialists independents tories
+    americans europeans britons californians texans floridians virginians israelis palestinians ukrainians
+    russians iranians afghans syrians iraqis mexicans canadians voters lawmakers senators legislators"""
+)
+
+
+def _group_not_person(span: EntSpan) -> EntSpan:
+    last = span.text.split()[-1].lower() if span.text.split() else ""
+    return EntSpan(span.start, span.end, "NORP", span.text) if span.label == "PERSON" and last in GROUP_NOUNS else span
+
+
 def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
     """Entity mentions of each text (a paragraph): spaCy NER from the shared paragraph reading
     (:func:`tidings.text.read_paragraphs`, cached, so sentences, quotes and entities of an article cost one spaCy
-    pass), else the rule-based recogniser (cached per text, bounded)."""
+    pass), else the rule-based recogniser (cached per text, bounded). A 'person' named by a group noun
+    (:data:`GROUP_NOUNS`) is a group (NORP)."""
     settings = settings or AnalyzeSettings()
     readings = read_paragraphs(texts)
     if readings is not None:
-        return [r.ents for r in readings]
+        return [tuple(_group_not_person(e) for e in r.ents) for r in readings]
     out: list[tuple[EntSpan, ...]] = []
     with _cache_lock:
         for t in texts:

@@ -10,7 +10,7 @@ from array import array
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from .outlets import outlet_of_site
+from .outlets import article_outlet
 
 Relation = Literal["original", "duplicate", "near_duplicate", "paraphrase"]
 
@@ -66,9 +66,10 @@ class Article:
 
     @property
     def outlet(self) -> str | None:
-        """The outlet this article's site belongs to (its registered domain: 'edition.cnn.com' -> 'cnn.com'), the
-        unit that independent sources count; None without a site."""
-        return outlet_of_site(self.site)
+        """The outlet this article's site belongs to (its registered domain: 'edition.cnn.com' -> 'cnn.com'; a
+        site named, not given as a host, by its URL's domain unless the name is a known outlet's), the unit that
+        independent sources count; None without a site or URL."""
+        return article_outlet(self.site, self.url)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

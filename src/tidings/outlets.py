@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 UNKNOWN_SITE = "unknown site"
 """What an article without a site is called where a source is named ("only in unknown site")."""
 
-# Well-known outlets named in credit lines and bylines, by the name they use there: name (lower case) -> domain.
-# A name not listed is kept as written (it still counts as one outlet, the same one each time).
+# Well-known outlets named in credit lines, bylines and feeds' site fields, by the name they use there: name (lower
+# case, without a leading 'the') -> domain. A name not listed is kept as written (it still counts as one outlet, the
+# same one each time), unless the article's URL says which domain it is (:func:`article_outlet`).
 KNOWN_OUTLETS: dict[str, str] = {
     "ap": "apnews.com",
     "associated press": "apnews.com",
-    "the associated press": "apnews.com",
     "reuters": "reuters.com",
     "afp": "afp.com",
     "agence france-presse": "afp.com",
@@ -37,13 +37,22 @@ KNOWN_OUTLETS: dict[str, str] = {
     "bbc": "bbc.co.uk",
     "bbc news": "bbc.co.uk",
     "npr": "npr.org",
-    "the new york times": "nytimes.com",
-    "the washington post": "washingtonpost.com",
-    "the wall street journal": "wsj.com",
-    "the guardian": "theguardian.com",
+    "new york times": "nytimes.com",
+    "washington post": "washingtonpost.com",
+    "wall street journal": "wsj.com",
+    "guardian": "theguardian.com",
     "politico": "politico.com",
     "axios": "axios.com",
-    "the hill": "thehill.com",
+    "hill": "thehill.com",
+    "usa today": "usatoday.com",
+    "los angeles times": "latimes.com",
+    "financial times": "ft.com",
+    "cnbc": "cnbc.com",
+    "msnbc": "msnbc.com",
+    "yahoo news": "yahoo.com",
+    "newsweek": "newsweek.com",
+    "huffpost": "huffpost.com",
+    "al jazeera": "aljazeera.com",
 }
 
 # A name is taken as an outlet when it is listed above or ends with one of these words ("Kestrelmouth Post").
@@ -89,8 +98,8 @@ def outlet_of_site(site: str | None) -> str | None:
             name = urlsplit(name).hostname or ""
     if not name:
         return None
-    if " " in name or "/" in name:
-        return KNOWN_OUTLETS.get(name.lower(), name)
+    if " " in name or "/" in name or ("." not in name and name.lower() != "localhost"):  # a name, not a host
+        return known_outlet(name) or name
     site = name.lower()
     parts = _extractor()(site)
     registered = f"{parts.domain}.{parts.suffix}" if parts.domain and parts.suffix else ""
@@ -102,6 +111,25 @@ def outlet_of_site(site: str | None) -> str | None:
     return site
 
 
+def known_outlet(name: str) -> str | None:
+    """The domain of a well-known outlet's name ('The Hill', 'AXIOS' -> 'thehill.com', 'axios.com'), else None."""
+    key = " ".join(name.lower().split())
+    return KNOWN_OUTLETS.get(key.removeprefix("the "))
+
+
+def article_outlet(site: str | None, url: str | None) -> str | None:
+    """An article's outlet: its site's (:func:`outlet_of_site`); when the site is a name no table knows ('Washington
+    Examiner', a feed's own title) and the article has a web address, the address's registered domain, so that the
+    outlet's pages count as one source whether a feed names it or only links to it."""
+    outlet = outlet_of_site(site)
+    if url and (outlet is None or "." not in outlet or " " in outlet):
+        with suppress(ValueError):  # a malformed URL keeps the site's outlet
+            host = urlsplit(url).hostname
+            if host and urlsplit(url).scheme in ("http", "https"):
+                return outlet_of_site(host) or outlet
+    return outlet
+
+
 def outlet_from_credits(lines: Iterable[str]) -> str | None:
     """The outlet that a credit line or byline names ("CBS News contributed to this report" -> 'cbsnews.com'), as
     a domain when it is a known outlet, else the name as written; None when no line names one."""
@@ -110,11 +138,9 @@ def outlet_from_credits(lines: Iterable[str]) -> str | None:
         for _name, rule in _CREDIT_RULES:
             for match in rule.finditer(line):
                 name = match.group("outlet").strip()
-                key = name.lower()
-                if key in KNOWN_OUTLETS:
-                    return KNOWN_OUTLETS[key]
-                if key.startswith("the ") and key[4:] in KNOWN_OUTLETS:
-                    return KNOWN_OUTLETS[key[4:]]
+                known = known_outlet(name)
+                if known:
+                    return known
                 if _OUTLET_NAME.fullmatch(name):
-                    return name[4:] if key.startswith("the ") else name
+                    return name[4:] if name.lower().startswith("the ") else name
     return None

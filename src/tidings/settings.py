@@ -59,7 +59,7 @@ class CleanSettings:
     """Longest line that ``text.FURNITURE`` can take for page chrome (a caption counter, a photo credit,
     a button, a section label): longer lines are prose even when they start like one."""
     promo_max_words: int = 30
-    """Longest line that ``clean.PROMO_PATTERNS`` can take for the site's promotion of itself ('Chat with us in
+    """Longest line that ``text.PROMO_PATTERNS`` can take for the site's promotion of itself ('Chat with us in
     Facebook Messenger...', 'Sign up for our newsletter'): a longer line that mentions one is prose."""
     non_article_max_words: int = 80
     """A cleaned page of at most this many words is judged by what it says: when lines matching

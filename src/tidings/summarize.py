@@ -109,6 +109,9 @@ LEANING_OPENERS: tuple[tuple[str, str, str], ...] = (
         r"for (?:his|her|their|its) part|on the other hand|after that|despite (?:this|that|it)|the (?:latter|former|"
         r"same)|another|others?|neither|both(?= (?-i:[a-z]))(?! the\b))\b",
     ),
+    # a sentence that is all one quotation names no speaker: who said it is in the sentence before ('Any final
+    # agreement ... We have no further comment.' opened a summary)
+    ("unattributed quotation", FOLLOWS, r"[“\"][^“”\"]{3,}[”\"]\s*$"),
     (
         "pronoun speaker",
         FOLLOWS,

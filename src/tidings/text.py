@@ -57,14 +57,23 @@ def repair_mojibake(text: str) -> str:
 _TWO_MARK_QUOTE = re.compile(r"''|``")
 
 
+# Two sentences glued by an extractor that dropped the break between two blocks ('the security forces.Video
+# footage shows', 'policy.”Hundreds of'; 33 joins in 7 of the 181 article-extraction-benchmark pages): a word's end
+# (two lower-case letters), a stop, maybe a closing curly quotation mark, then a capitalised word. Straight quotation
+# marks are left alone (opening or closing, a space would go on the wrong side); abbreviations have no two
+# lower-case letters before their stop ('U.S.Army' stays).
+_GLUED_SENTENCES = re.compile(r"(?:(?<=[a-z]{2}[.!?])|(?<=[a-z]{2}[.!?][”’]))(?=[“‘]?[A-Z][a-z])")
+
+
 def normalize_text(text: str) -> str:
     """NFC, mojibake of Latin letters repaired, two-apostrophe quotation marks made '"', odd spaces folded to ' ',
-    zero-width characters dropped, line ends unified, lines right-stripped."""
+    zero-width characters dropped, sentences glued by an extractor parted, line ends unified, lines right-stripped."""
     text = repair_mojibake(unicodedata.normalize("NFC", text))
     text = _TWO_MARK_QUOTE.sub('"', text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ZERO_WIDTH.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
+    text = _GLUED_SENTENCES.sub(" ", text)
     text = "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -161,9 +170,20 @@ def is_tail(text: str) -> bool:
     return t[:1].islower() or t[:1] in "”’…,;:-–—" or t.startswith(("...", "“…", '"…'))
 
 
+# A single quotation mark that opens a quote (after a space or a dash, before a letter: "says, 'Meth.") and one
+# that may close it (after a word or a stop, before a space or a stop). An apostrophe ('We're', "aides' plans",
+# 'the '90s') opens nothing; a possessive that looks like a close only makes the check more lenient.
+_SINGLE_OPEN = re.compile(r"(?:^|[\s(\[—–-])['‘](?=[A-Za-z])")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])['’](?=[\s.,;:!?)\]—–-]|$)")
+
+
 def unbalanced_quotes(text: str) -> bool:
-    """Quotation marks that do not pair up: a quote the source left open, or half of one."""
-    return text.count("“") + text.count("«") != text.count("”") + text.count("»") or text.count('"') % 2 == 1
+    """Quotation marks that do not pair up: a quote the source left open, or half of one (a sentence splitter cut
+    "South Dakota says, 'Meth. We're on it.'" after 'Meth.')."""
+    if text.count("“") + text.count("«") != text.count("”") + text.count("»") or text.count('"') % 2 == 1:
+        return True
+    opened = _SINGLE_OPEN.search(text)
+    return bool(opened) and not _SINGLE_CLOSE.search(text, opened.end())
 
 
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)[\"”’')\]]*$")
@@ -191,7 +211,7 @@ FURNITURE: tuple[tuple[str, str], ...] = (
      r"|\(?(?:ap|afp|reuters|epa)\s+photos?\s*/\s*[^.!?]{1,40}"),
     ("button", r"(?:close|close x|x|×|✕|✖|open|expand|collapse|toggle|back to top|skip to (?:main )?content"
      r"|skip ad|skip advertisement|replay|play video|watch video|watch live|listen live|mute|unmute|load more"
-     r"|show more|see more)"),
+     r"|show more|see more|click to tweet|tweet this)"),
     ("section label", r"(?:[\w.&'’-]+\s*[|/>»›•·]\s*){0,3}"
      r"(?:news|world|u\.?s\.?|us|uk|politics|business|markets|money|economy|tech|technology|science|health|sports?|opinion|opinions|analysis|entertainment|culture|arts|lifestyle|style"
      r"|travel|food|weather|local|national|international|europe|asia|americas|africa|middle east|australia|china"
@@ -222,6 +242,35 @@ FURNITURE: tuple[tuple[str, str], ...] = (
      r"(?:in|at|near|outside|inside|on)\s+[^!?]{2,120}"),
 )
 _FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in FURNITURE), re.IGNORECASE)
+
+# Promotion of the site itself, found anywhere in a short line ('Chat with us in Facebook Messenger. Find out what's
+# happening in the world as it unfolds.'): removed like chrome, and never evidence that two articles are copies.
+PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("contact us", r"\b(?:chat with us (?:on|in|via)|message us (?:on|in|via)|contact us (?:at|on|via|today)"
+     r"|send us (?:a|your) (?:news )?(?:tip|message)s?)\b"),
+    ("follow us", r"\b(?:follow us|like us|find us|join us|connect with us) on (?:facebook|twitter|x|instagram"
+     r"|linkedin|youtube|tiktok|telegram|whatsapp|social media)\b"),
+    ("newsletter", r"\b(?:sign up for (?:our|the|a) [\w\s]{0,30}newsletters?|subscribe to (?:our|the) [\w\s]{0,30}"
+     r"(?:newsletters?|channel|podcast)|get (?:our|the) [\w\s]{0,20}(?:newsletter|briefing) (?:in|delivered))"),
+    ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
+    ("like the page", r"\blike (?:the|our|this) (?:facebook )?page\b"),
+    ("let us know", r"\b(?:leave a comment and let us know|let us know in the comments)\b"),
+    ("deals", r"\b(?:price guides?\b.{0,60}\bfor the (?:latest|best|lowest) (?:deals|prices)"
+     r"|for the (?:latest|best|lowest) (?:deals|prices) (?:on|and)\b)"),
+    ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
+     r"|support (?:our|independent|local) journalism)\b"),
+    # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that
+    # says 'declined to add a comment' stays
+    ("comment form", r"^\W*(?:leave a (?:reply|comment)|post a comment|add a comment|write a comment"
+     r"|(?:einen )?kommentar (?:schreiben|hinterlassen|verfassen)|schreibe einen kommentar"
+     r"|deja (?:una respuesta|un comentario)|dejar un comentario|laisser un commentaire|laissez un commentaire"
+     r"|lascia un commento|deixe (?:um comentário|uma resposta)|laat een reactie achter|zostaw (?:komentarz|odpowiedź)"
+     r"|napsat komentář|přidat komentář|оставить комментарий|оставьте комментарий|добавить комментарий"
+     r"|залишити коментар|залиште коментар|додати коментар|コメントを(?:書く|残す|投稿)|发表评论|留下评论)"
+     r"\W*$"),
+)
+PROMOTION = re.compile(  # the site promoting itself, anywhere in a line
+    "|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
 
 
 # Labels a newsroom puts at the head of a paragraph ('Why it matters: The move will...', Axios' house style): a
@@ -257,8 +306,11 @@ def strip_dateline(text: str) -> str:
 
 def is_furniture(text: str) -> bool:
     """A line of the page's layout, not of the article ('Hide Caption 24 of 25 Photos', 'Photos:', 'CLOSE',
-    'Related:', '(Photo by X/Getty Images)'): see :data:`FURNITURE`."""
-    return bool(_FURNITURE.fullmatch(text.strip()))
+    'Related:', '(Photo by X/Getty Images)': see :data:`FURNITURE`), a row of a table ('1 | Kyle Busch | 5040 | 5'),
+    or a sentence of the site's promotion of itself that the cleaner left inside a longer paragraph ('Sign up for
+    the free daily newsletter.', :data:`PROMO_PATTERNS`): never a fact nor a summary sentence."""
+    t = text.strip()
+    return bool(_FURNITURE.fullmatch(t)) or t.count("|") >= 2 or bool(PROMOTION.search(t))
 
 
 def is_question(text: str) -> bool:

@@ -23,9 +23,11 @@ fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.setting
 candidate when its score is positive, some member of the story is at least ``min_cosine`` close and the story's
 centroid at least ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other days
-out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated
-stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared
-with the other candidates the article would also have joined, and merges with one whose story-to-story score clears
+out, but for a story up to ``continue_days`` away that says the same thing (centroid cosine, names and numbers all
+agreeing: a developing story's follow-up after a silence, not a recurring beat's next figures). The article joins the
+best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated stories: with time in the
+score, 'same day' outvoted 'different content'.) After a join, the grown story is compared with the other candidates the
+article would also have joined, and merges with one whose story-to-story score clears
 ``merge_margin`` (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass
 (``reassign_margin``) scores each of the batch's articles again against the stories as they are then, without
 itself, and moves it when another story now beats its own: the article that joined a young story of another event

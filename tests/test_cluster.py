@@ -263,7 +263,8 @@ def test_cost_per_article_stays_bounded() -> None:
     clusterer.assign(docs, vecs)
     probe = Article(id="probe", origin="r", title="Probe", text="", published="2031-01-15")
     found = clusterer.candidates(probe, rng.standard_normal(32).astype(np.float32))
-    assert len(found) <= settings.candidates * 4  # three time buckets + the undated index
+    # three time buckets + the undated index (the continuation rule's farther buckets hold no near-identical story)
+    assert len(found) <= settings.candidates * 4
     for a, b in itertools.pairwise(found):
         assert clusterer.score(a[1]) >= clusterer.score(b[1])
 
@@ -624,3 +625,64 @@ def test_a_split_moves_only_the_batch_articles_and_stored_ones_keep_their_story(
     assigned = clusterer.assign(docs[2:4], vectors[2:4])
     assert assigned["a2"] == assigned["a3"] == stable_id("a2", prefix="s")
     assert clusterer.story_of("a0") == clusterer.story_of("a1") == "s-stored"
+
+
+# A development reported days later in near-identical words, and a weekly figure of one beat (fictional).
+FOLLOW_UP = [
+    ("2031-05-01T09:00:00+00:00", "Lowmere harbour bridge to close for 14 weeks of girder repairs",
+     "The Lowmere harbour bridge will close on 3 May for 14 weeks while engineers replace the cracked girder, Mayor "
+     "Odile Tamsin said. The repairs will cost 8.5 million crowns and ferries will run every twenty minutes."),
+    ("2031-05-05T10:00:00+00:00", "Lowmere harbour bridge closes for 14 weeks of girder repairs",
+     "The Lowmere harbour bridge closed on Monday for 14 weeks while engineers replace its cracked girder, Mayor "
+     "Odile Tamsin said. The 8.5 million crown repairs have begun and ferries now run every twenty minutes."),
+]
+WEEKLY = [
+    ("2031-05-11T09:00:00+00:00", "Kessin jobless claims fall to 41,200 in the week to 6 May",
+     "Weekly jobless claims in Kessin fell to 41,200 in the week to 6 May, from 44,900 a week earlier, the Kessin "
+     "labour office said on Thursday. Economists had expected 43,000."),
+    ("2031-05-18T09:00:00+00:00", "Kessin jobless claims rise to 46,300 in the week to 13 May",
+     "Weekly jobless claims in Kessin rose to 46,300 in the week to 13 May, from 41,200 a week earlier, the Kessin "
+     "labour office said on Thursday. Economists had expected 42,500."),
+]
+
+
+def _dated(rows: list[tuple[str, str, str]], prefix: str) -> list[Article]:
+    return [Article(id=f"{prefix}{k}", origin=prefix, title=title, text=text, published=day)
+            for k, (day, title, text) in enumerate(rows)]
+
+
+def test_a_follow_up_days_later_in_the_same_words_names_and_numbers_joins_its_story() -> None:
+    """Four days after the announcement, the bridge closes as announced: past the window, but the content is
+    near-identical and the names and numbers agree (the continuation rule); without the rule it is a story of its
+    own. Two weekly jobless figures read alike and name the same office, but their numbers differ: a recurring
+    beat, not a development, so the rule does not chain them (it would without the numbers' agreement)."""
+    require_model()
+    docs = [*_dated(FOLLOW_UP, "b"), *_dated(WEEKLY, "j")]
+    vectors = embed(docs)
+    settings = ClusterSettings()
+    for a, b in ((docs[0], docs[1]), (docs[2], docs[3])):
+        assert settings.window_days < parse_time(b.published) - parse_time(a.published) <= settings.continue_days  # type: ignore[operator]
+    stories = {frozenset({"b0", "b1"}), frozenset({"j0"}), frozenset({"j1"})}
+    assert partition(StoryClusterer(settings).assign(docs, vectors)) == stories
+    off = dataclasses.replace(settings, continue_days=0.0)
+    assert partition(StoryClusterer(off).assign(docs, vectors)) == {frozenset({d.id}) for d in docs}
+    no_numbers = dataclasses.replace(settings, continue_figures_cosine=0.0)
+    assert frozenset({"j0", "j1"}) in partition(StoryClusterer(no_numbers).assign(docs, vectors))
+
+
+def test_a_follow_up_joins_the_same_story_in_one_run_or_run_after_run() -> None:
+    """The continuation rule meets stored stories as it meets the batch's own: one run, or one run per article
+    warmed from the store, give the same stories."""
+    require_model()
+    docs = [*make_articles(), *_dated(FOLLOW_UP, "b"), *_dated(WEEKLY, "j")]  # earlier news first: word weights
+    vectors = embed(docs)
+    batch = StoryClusterer(ClusterSettings()).assign(docs, vectors)
+    stored: dict[str, str] = {}
+    for k in sorted(range(len(docs)), key=lambda i: docs[i].published or ""):
+        clusterer = StoryClusterer(ClusterSettings())
+        for i, doc in enumerate(docs):
+            if doc.id in stored:
+                clusterer.add_known(dataclasses.replace(doc, story_id=stored[doc.id]), vectors[i])
+        stored.update(clusterer.assign([docs[k]], vectors[k : k + 1]))
+    assert stored == batch
+    assert {frozenset({"b0", "b1"}), frozenset({"j0"}), frozenset({"j1"})} <= partition(batch)

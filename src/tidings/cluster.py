@@ -23,9 +23,11 @@ fitted by ``benchmarks/clustering.py --fit``, stored in :class:`~tidings.setting
 candidate when its score is positive, some member of the story is at least ``min_cosine`` close and the story's
 centroid at least ``min_centroid_cosine`` (no chaining of unrelated events through one member); the time terms
 (:data:`RANK_ONLY`) only order the accepted candidates, and the window (``window_days``) keeps stories of other days
-out. The article joins the best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated
-stories: with time in the score, 'same day' outvoted 'different content'.) After a join, the grown story is compared
-with the other candidates the article would also have joined, and merges with one whose story-to-story score clears
+out, but for a story up to ``continue_days`` away that says the same thing (centroid cosine, names and numbers all
+agreeing: a developing story's follow-up after a silence, not a recurring beat's next figures). The article joins the
+best accepted candidate, else opens a new story. (A busy news day has dozens of unrelated stories: with time in the
+score, 'same day' outvoted 'different content'.) After a join, the grown story is compared with the other candidates the
+article would also have joined, and merges with one whose story-to-story score clears
 ``merge_margin`` (recorded in :attr:`StoryClusterer.merged`). At the end of a batch, a second-chance pass
 (``reassign_margin``) scores each of the batch's articles again against the stories as they are then, without
 itself, and moves it when another story now beats its own: the article that joined a young story of another event
@@ -578,7 +580,8 @@ class StoryClusterer:
             self._ensure_global()
         else:
             b = self._bucket(doc.time)
-            searched = [b - 1, b, b + 1, _UNDATED]
+            reach = self._continue_buckets()
+            searched = [*range(b - 1 - reach, b + 2 + reach), _UNDATED]
         for name in searched:
             index = self._indexes.get(name)
             if index is None or len(index) == 0:
@@ -589,10 +592,13 @@ class StoryClusterer:
                 if story is not None:
                     found[story.key] = story
         stories = []
+        beyond: set[int] = set()  # stories past the window, in reach of the continuation rule
         for story in found.values():
             gap = self._story_time_gap(doc.time, story)
             if gap is not None and gap > self.settings.window_days:
-                continue
+                if gap > self.settings.continue_days:
+                    continue
+                beyond.add(story.key)
             if doc.language and story.language and doc.language != story.language:
                 continue  # the encoder's vectors of two languages are not comparable (see the module docstring)
             stories.append(story)
@@ -603,6 +609,10 @@ class StoryClusterer:
             # the encoder does not read this language: its cosines say nothing (every Russian news lead looks
             # alike to an English model), so only stories that share the article's words are candidates
             stories = [s for s in stories if self._lexical(sparse_a[0], s) >= self.settings.min_lexical_unread]
+            if not stories:
+                return []
+        if beyond:
+            stories = [s for s in stories if s.key not in beyond or self._continues(doc.vector, sparse_a, s)]
             if not stories:
                 return []
         centroids = np.stack([s.total for s in stories])
@@ -638,6 +648,19 @@ class StoryClusterer:
         # stories the content accepts first, then by rank (the time terms break ties), then by age
         scored.sort(key=lambda ssf: (ssf[0] <= 0, -self.rank(ssf[2]), ssf[1].seq))
         return [(story, features) for _, story, features in scored]
+
+    def _continues(self, vector: np.ndarray, sparse_a: tuple[tuple[dict[str, float], float], ...],
+                   story: _Story) -> bool:
+        """Whether a story past the window may still take the article (the continuation rule, ``continue_days``):
+        its centroid near-identical in content, and its names and numbers agreeing with the article's."""
+        s = self.settings
+        if float(story.centroid @ vector) < s.continue_cosine:
+            return False
+        _, names_norm, figures_norm = self._story_norms(story)
+        if self._cosine(sparse_a[1], story.names, names_norm) < s.continue_names_cosine:
+            return False
+        return s.continue_figures_cosine <= 0 or self._cosine(sparse_a[2], story.figures, figures_norm) >= \
+            s.continue_figures_cosine
 
     def _features(
         self,
@@ -1104,6 +1127,11 @@ class StoryClusterer:
             return vectors
         head = (cap + 1) // 2
         return vectors[:head] + vectors[len(vectors) - (cap - head) :]
+
+    def _continue_buckets(self) -> int:
+        """How many time buckets past the window's on each side the continuation rule searches (0 when off)."""
+        extra = self.settings.continue_days - self.settings.window_days
+        return math.ceil(extra / self.settings.window_days) if extra > 0 else 0
 
     def _bucket(self, t: float) -> int:
         return math.floor(t / self.settings.window_days)

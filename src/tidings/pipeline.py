@@ -315,7 +315,7 @@ class Pipeline:
         cap = c.reopen_articles
         hashes = [a.content_hash for a in articles if a.content_hash and not self._copies.knows_hash(a.content_hash)]
         seqs = self.store.seqs_with_hashes(hashes, cap) if hashes else []
-        reach = max(c.window_days, self.settings.dedupe.paraphrase_max_days) + 1.0
+        reach = max(c.window_days, c.continue_days, self.settings.dedupe.paraphrase_max_days) + 1.0
         soon = datetime.now(UTC).timestamp() / 86400.0 + 1.0  # a date past tomorrow is a typo, not the news
         days = [t for a in articles if (t := cluster.parse_time(a.published)) is not None and t <= soon]
         if self._window_start is not None:

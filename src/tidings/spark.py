@@ -982,7 +982,9 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
     keyed = rows.map(lambda m: (bucket_of(pickle.loads(m["article"]), days), m)).persist()
     placed = keyed.groupByKey().flatMap(lambda kv: [(kv[0], *p) for p in cluster_bucket(kv[1], s)]).collect()
     story = {aid: sid for _, aid, sid, _, _ in placed}
-    edges = story_edges(placed, days, s.cluster.window_days)
+    # a story meets the other side of an edge as far as the clusterer reaches: its window, or the continuation
+    # rule's days for a story that says the same thing
+    edges = story_edges(placed, days, max(s.cluster.window_days, s.cluster.continue_days))
     shared = spark.sparkContext.broadcast((story, edges))  # sent to each executor once, not with every task
 
     def at_edges(m: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -998,7 +1000,7 @@ def bucket_stories(spark: Any, path: Path, settings: Settings, partitions: int) 
 
 def story_edges(placed: list[tuple[Any, ...]], days: float, window_days: float) -> dict[str, list[tuple[int, str]]]:
     """Which bucket edges each story of :func:`cluster_bucket`'s output (with its bucket first) takes part in, and on
-    which side: a story with an article within the clusterer's ``window_days`` of an edge between two buckets;
+    which side: a story with an article within ``window_days`` (the clusterer's reach) of an edge between two buckets;
     with undated articles, the undated bucket's stories before its edge and every dated story after it (the online
     clusterer takes a batch's undated articles first, and its dated articles search the undated stories)."""
     span: dict[str, tuple[int, float, float]] = {}

@@ -348,3 +348,10 @@ def test_a_quoted_nickname_is_no_part_of_a_persons_name() -> None:
 )
 def test_a_person_named_by_a_group_noun_is_a_group(text: str, label: str) -> None:
     assert _group_not_person(EntSpan(0, len(text), "PERSON", text)).label == label
+
+
+def test_a_mention_without_a_capital_names_nothing() -> None:
+    from tidings.entities import _no_capital
+
+    assert _no_capital("n’t") and _no_capital("air sacs") and _no_capital("58.4 cu.ft")
+    assert not _no_capital("Ana Vell") and not _no_capital("eBay") and not _no_capital("习近平")

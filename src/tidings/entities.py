@@ -635,6 +635,12 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
     return span.label
 
 
+def _no_capital(text: str) -> bool:
+    """A mention in a script with capitals that has none names nothing: the tagger's 'n’t', 'air sacs', '58.4 cu.ft'
+    (read on the article-extraction-benchmark pages). Scripts without case (Chinese, Japanese) are never dropped."""
+    return any(c.islower() for c in text) and not any(c.isupper() for c in text)
+
+
 def extract_entities(
     articles: list[Article], sentences: dict[str, list[Sentence]], settings: AnalyzeSettings | None = None
 ) -> list[Entity]:
@@ -648,7 +654,7 @@ def extract_entities(
     for article_id, texts in texts_by_article:
         for text in texts:
             for sp in spans[pos]:
-                if _PHOTO_CREDIT.search(sp.text.strip()):
+                if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text):
                     continue
                 if sp.label in KEPT_TYPES or sp.label in ("MISC", "PRODUCT"):
                     label = _person_if_titled(text, sp)  # 'the security firm Blackthorn Labs' tagged PRODUCT: ORG

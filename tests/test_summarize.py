@@ -22,8 +22,10 @@ from tidings.summarize import (
     Candidate,
     _reading_order,
     clean_title,
+    headline,
     is_broken,
     is_fragment,
+    is_opinion,
     leaning,
     lexical_centrality,
     select,
@@ -189,6 +191,30 @@ def test_headline_is_a_neutral_title_without_site_suffix(fire):
         "Oakhurst library fire: 12,000 books lost",
     }
     assert "?" not in story.headline and "Echo" not in story.headline and "|" not in story.headline
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "opinion"),
+    [
+        ("Why the harbour will never recover", "https://gazette.example/opinion/why-the-harbour", True),
+        ("The Gazette view on the harbour: a port adrift | Editorial", "https://gazette.example/2025/harbour", True),
+        ("Opinion | Is a strike ever worth it?", None, True),
+        ("Harbour strike ends after six days", "https://gazette.example/news/harbour-strike-ends", False),
+        ("Port opinion poll shows support for the strike", "https://gazette.example/news/poll", False),
+    ],
+)
+def test_opinion_pieces_are_told_by_section_or_label(title: str, url: str | None, opinion: bool):
+    assert is_opinion(Article(id="a", origin="a", title=title, text="x", url=url)) is opinion
+
+
+def test_a_report_title_heads_the_story_over_a_column_title():
+    column = Article(id="c", origin="c", title="Harbour strike ends after six days as the port bosses give in",
+                     text="x", url="https://gazette.example/columnists/harbour-strike-defeat")
+    report = Article(id="r", origin="r", title="Harbour strike ends after six days of talks", text="y",
+                     url="https://ledger.example/news/harbour-strike-ends")
+    other = Article(id="o", origin="o", title="Dockworkers return as harbour strike ends", text="z",
+                    url="https://wire.example/harbour/dockworkers-return")
+    assert headline([column, report, other], "", SummarizeSettings()) != column.title
 
 
 def test_headline_of_untitled_articles_falls_back_to_the_summary():

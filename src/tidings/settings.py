@@ -997,6 +997,11 @@ class SummarizeSettings:
     """Titles longer than this are penalised as headlines."""
     headline_penalty_weight: float = 0.2
     """Weight of the title penalty (question, exclamation, loaded words) against title centrality (a cosine)."""
+    headline_opinion_penalty: float = 2.0
+    """Title penalty (in the units of ``summarize.title_penalty``: a question mark is 1) of an opinion piece's title
+    (``summarize.is_opinion``: an address in an opinion section, or an 'Opinion |' label): a report's title heads the
+    story when there is one. A judgement call (read on the article-extraction-benchmark pages, where five of the
+    story headlines were columns' titles), not tuned; 0 turns it off."""
 
 
 @dataclass

@@ -33,6 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -594,10 +595,39 @@ def title_penalty(title: str, settings: SummarizeSettings) -> float:
     return penalty
 
 
+# An opinion piece (a column, an editorial) argues; its title ('Why Beijing will bring slaughter to Hong Kong', 'Royal
+# Self-Indicting Arrogance') is no neutral headline for the story while a report's title is there. Told by the
+# section its address names, or by the label its title carries. Tables, matched on the URL path's segments and on
+# the title.
+OPINION_SECTIONS = frozenset(
+    {"opinion", "opinions", "commentisfree", "columnists", "columnist", "columns", "column", "editorial",
+     "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices"}
+)  # fmt: skip
+OPINION_LABEL = re.compile(
+    r"^(?:opinion|editorial|commentary|column|op-ed)\s*[|:]|\|\s*(?:opinion|editorial|commentary)\s*$"
+    r"|^the [\w ]{1,40} view on\b",
+    re.IGNORECASE,
+)
+
+
+def is_opinion(article: Article) -> bool:
+    """Whether the article is an opinion piece, by its address's section or its title's label."""
+    path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""
+    if OPINION_SECTIONS & set(path.split("/")):
+        return True
+    return bool(article.title and OPINION_LABEL.search(article.title.strip()))
+
+
 def headline(articles: Sequence[Article], fallback: str, settings: SummarizeSettings) -> str:
-    """The neutral headline: the cleaned title closest to the other titles, with loaded titles penalised."""
-    titles = [clean_title(a.title, a.site) for a in articles if a.title and a.title.strip() and not a.copy_of]
-    titles = list(dict.fromkeys(t for t in titles if t))
+    """The neutral headline: the cleaned title closest to the other titles, with loaded titles and those of opinion
+    pieces (:func:`is_opinion`) penalised."""
+    penalty: dict[str, float] = {}
+    for a in articles:
+        if a.title and a.title.strip() and not a.copy_of:
+            t = clean_title(a.title, a.site)
+            extra = settings.headline_opinion_penalty if is_opinion(a) else 0.0
+            penalty[t] = min(penalty.get(t, extra), extra)
+    titles = [t for t in penalty if t]
     if not titles:
         return fallback
     if len(titles) == 1:
@@ -607,7 +637,7 @@ def headline(articles: Sequence[Article], fallback: str, settings: SummarizeSett
     np.fill_diagonal(sims, 0.0)
     centrality = sims.sum(axis=1) / (len(titles) - 1)
     scores = [
-        float(centrality[i]) - settings.headline_penalty_weight * title_penalty(t, settings)
+        float(centrality[i]) - settings.headline_penalty_weight * (title_penalty(t, settings) + penalty[t])
         for i, t in enumerate(titles)
     ]
     return titles[int(np.argmax(scores))]

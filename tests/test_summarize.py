@@ -217,6 +217,21 @@ def test_a_report_title_heads_the_story_over_a_column_title():
     assert headline([column, report, other], "", SummarizeSettings()) != column.title
 
 
+def test_a_columns_sentences_come_after_the_reports():
+    column_text = (
+        "The Oakhurst library fire was a disgrace that the council should have prevented years ago.\n\n"
+        "Rare books burned on Saturday because nobody in the town hall would pay for sprinklers.\n\n"
+        "Firefighters fought the blaze for hours while the councillors slept."
+    )
+    column = make_article(column_text, "The council let the library burn", "Harbour Gazette",
+                          "2025-05-11T09:00:00+00:00")
+    column.url = "https://gazette.example/opinion/the-council-let-the-library-burn"
+    reports = fire_articles()
+    story = build([*reports, column])
+    column_sentences = {" ".join(p.split()) for p in column_text.split("\n\n")}
+    assert not any(x.text in column_sentences for x in story.summary[:3])  # the reports' account first
+
+
 def test_headline_of_untitled_articles_falls_back_to_the_summary():
     article = make_article(RIVERSIDE, "", "Riverside Daily", "2025-05-11T09:00:00+00:00")
     story = build([article])

@@ -553,6 +553,14 @@ def summary_sentences(
     emb, title_emb = vectors[: len(cands)], vectors[len(cands) :]
     n_sources = len(set(source_groups(articles).values()))
     rel = _relevance(cands, emb, title_emb if titles else None, n_sources, settings)
+    # a neutral summary tells what the reports say: an opinion piece's sentences ('Emily Maitlis did an excellent job
+    # pressing Andrew') come after them, unless the story has nothing else
+    opinion = [is_opinion(a) for a in articles]
+    if settings.opinion_weight and any(opinion) and not all(opinion):
+        for i, c in enumerate(cands):
+            if opinion[c.article_index]:
+                rel[i] -= settings.opinion_weight
+                c.relevance = float(rel[i])
     chosen = select(cands, emb, rel, settings)
     return [cands[i] for i in _reading_order(chosen, cands, articles, settings)]
 

@@ -581,3 +581,24 @@ def test_the_position_order_keeps_a_leaning_sentence_after_its_predecessor_and_o
 def test_leaning_openers_table(sentence: str, need: str | None):
     lean = leaning(sentence, 2025)
     assert (lean[1] if lean else None) == need, lean
+
+
+def test_a_developing_storys_earlier_days_weigh_less():
+    from tidings.summarize import _weigh_recency
+
+    articles = [
+        Article(id="a0", origin="a0", title="Port faces closure", text="x", published="2025-03-02T08:00:00+00:00"),
+        Article(id="a1", origin="a1", title="Budget passes, port stays open", text="y",
+                published="2025-03-04T18:00:00+00:00"),
+        Article(id="a2", origin="a2", title="Port budget", text="z"),  # undated: not moved
+        Article(id="a3", origin="a3", title="Port on the eve", text="w", published="2025-03-03T18:00:00+00:00"),
+    ]
+    cands = [_leaning_candidate(f"Sentence {i} of the harbour story.", i, 0) for i in range(4)]
+    settings = SummarizeSettings(recency_weight=0.3, recency_days=2.0)
+    rel = np.ones(4)
+    _weigh_recency(cands, articles, rel, settings)
+    assert rel.tolist() == pytest.approx([0.7, 1.0, 1.0, 0.85])  # two days behind: the whole weight; one: half
+    same_day = [replace(a, published="2025-03-04T08:00:00+00:00") for a in articles[:2]]
+    rel = np.ones(2)
+    _weigh_recency(cands[:2], same_day, rel, settings)
+    assert rel.tolist() == [1.0, 1.0]  # one day's reports: nothing moves

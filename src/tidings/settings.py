@@ -1003,6 +1003,12 @@ class SummarizeSettings:
     gap between a story's best sentence and its fifth (median 0.40, quartiles 0.26-0.49 on the AllSides crawl's last
     400 articles, 110 multi-article stories): a judgement call read on the
     article-extraction-benchmark pages and the AllSides crawl (no gold: NeuS has no addresses), 0 turns it off."""
+    recency_weight: float = 0.3
+    """Relevance taken from a sentence per ``recency_days`` its article lags the story's latest article (at most
+    this much), in a story whose dated articles span a day or more: a developing story's summary tells where it
+    stands. 0 turns it off. See benchmarks/summary_recency.py."""
+    recency_days: float = 2.0
+    """See ``recency_weight``."""
     headline_opinion_penalty: float = 2.0
     """Title penalty (in the units of ``summarize.title_penalty``: a question mark is 1) of an opinion piece's title
     (``summarize.is_opinion``: an address in an opinion section, or an 'Opinion |' label): a report's title heads the

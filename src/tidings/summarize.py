@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from .cluster import parse_time
 from .dedupe import source_groups
 from .figures import singular
 from .model import Article, Fact, Sentence, Story, SummarySentence
@@ -561,8 +562,29 @@ def summary_sentences(
             if opinion[c.article_index]:
                 rel[i] -= settings.opinion_weight
                 c.relevance = float(rel[i])
+    if settings.recency_weight:
+        _weigh_recency(cands, articles, rel, settings)
     chosen = select(cands, emb, rel, settings)
     return [cands[i] for i in _reading_order(chosen, cands, articles, settings)]
+
+
+def _weigh_recency(
+    cands: list[Candidate], articles: list[Article], rel: np.ndarray, settings: SummarizeSettings
+) -> None:
+    """A developing story (dated articles a day or more apart): the latest reports tell where it stands, so a
+    sentence weighs ``recency_weight`` less per ``recency_days`` its article lags the latest one (at most that much
+    less; undated articles are not moved). An earlier day's 'urged voters Sunday to turn back a looming recall' sat
+    in the summary of the recall's result."""
+    times = [parse_time(a.published) for a in articles]
+    dated = [t for t in times if t is not None]
+    if not dated or max(dated) - min(dated) < 1.0:
+        return
+    latest = max(dated)
+    for i, c in enumerate(cands):
+        t = times[c.article_index]
+        if t is not None:
+            rel[i] -= settings.recency_weight * min(1.0, (latest - t) / settings.recency_days)
+            c.relevance = float(rel[i])
 
 
 # ---------------------------------------------------------------------------------------------------------------

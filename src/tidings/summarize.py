@@ -572,18 +572,18 @@ def _weigh_recency(
     cands: list[Candidate], articles: list[Article], rel: np.ndarray, settings: SummarizeSettings
 ) -> None:
     """A developing story (dated articles a day or more apart): the latest reports tell where it stands, so a
-    sentence weighs ``recency_weight`` less per ``recency_days`` its article lags the latest one (at most that much
-    less; undated articles are not moved). An earlier day's 'urged voters Sunday to turn back a looming recall' sat
-    in the summary of the recall's result."""
-    times = [parse_time(a.published) for a in articles]
-    dated = [t for t in times if t is not None]
-    if not dated or max(dated) - min(dated) < 1.0:
+    sentence weighs ``recency_weight`` less per ``recency_days`` the latest article reporting it (its own, or one of
+    the same fact's) lags the story's latest article, at most that much less; undated articles are not moved. An
+    earlier day's 'urged voters Sunday to turn back a looming recall' sat in the summary of the recall's result,
+    while a fact the next day's reports repeat is as current as they are."""
+    time_of = {a.id: t for a in articles if (t := parse_time(a.published)) is not None}
+    if not time_of or max(time_of.values()) - min(time_of.values()) < 1.0:
         return
-    latest = max(dated)
+    latest = max(time_of.values())
     for i, c in enumerate(cands):
-        t = times[c.article_index]
-        if t is not None:
-            rel[i] -= settings.recency_weight * min(1.0, (latest - t) / settings.recency_days)
+        reported = [time_of[a] for a in (*c.cites, articles[c.article_index].id) if a in time_of]
+        if reported:
+            rel[i] -= settings.recency_weight * min(1.0, (latest - max(reported)) / settings.recency_days)
             c.relevance = float(rel[i])
 
 

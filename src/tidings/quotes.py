@@ -1421,6 +1421,12 @@ ISSUING_VERBS = wordset(
 )
 """Verbs whose object document is by their subject ('X issued a statement', 'X put out a letter', 'X filed a
 complaint'); passive, by their agent ('a statement was released by X')."""
+VERB_DOCUMENTS = {
+    "filed": "filing", "files": "filing", "tweeted": "tweet", "tweets": "tweet", "posted": "post", "posts": "post",
+    "emailed": "email", "emails": "email", "wrote": "letter", "writes": "letter",
+}  # fmt: skip
+"""Verbs that make a document of their subject without naming it ('X filed for bankruptcy' ... 'the filing says';
+'X posted on Instagram' ... 'the post said')."""
 DOCUMENT_PREPOSITIONS = wordset("in through via")
 """'X said in a statement', 'X denied it via a post': the document is by the subject of the verb."""
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
@@ -1429,7 +1435,7 @@ ISSUER_CLIMB_DEPS = wordset("conj xcomp advcl")
 """Relations through which an issuing verb with no subject takes its governor's ('X met the press and issued a
 statement', 'X hit back, issuing a statement')."""
 GROUP_NOUNS = wordset(
-    """police staff team family government administration crowd people campaign group band protesters
+    """police staff team family government administration crowd people campaign group protesters
     demonstrators critics residents supporters opponents organizers organisers witnesses researchers students
     parents workers voters members investigators prosecutors authorities officials lawmakers executives leaders
     lawyers attorneys experts analysts scientists activists campaigners doctors teachers fans players
@@ -1717,20 +1723,21 @@ class _Grammar:
             for j in range(len(parse)):  # documents and who issued them ('X issued a statement')
                 a, b = parse.span(j)
                 noun = para.text[a:b].lower()
-                if noun in DOCUMENT_NOUNS and not inside(a):
-                    issuer = self._issuer(k, j)
+                if (noun in DOCUMENT_NOUNS or noun in VERB_DOCUMENTS) and not inside(a):
+                    issuer = self._issuer(k, j) if noun in DOCUMENT_NOUNS else self._verb_subject(k, j)
                     if issuer is not None and not inside(issuer.start):
-                        self.documents.append((k, a, noun, issuer))
+                        self.documents.append((k, a, VERB_DOCUMENTS.get(noun, noun), issuer))
         self.candidates = sorted(out, key=lambda c: (c.para, c.start))
 
     def _pair(self, k: int, s: int, cand: _Candidate) -> list[_Candidate]:
-        """Two people joined by 'and' as a subject ('Roe and Lind criticised the label'): a group 'they' may
-        refer to."""
+        """A person and another person or an organisation joined by 'and' as a subject ('Roe and Lind criticised
+        the label'): a group 'they' may refer to."""
         parse, kids = self.parses[k], self._kids(k)  # type: ignore[index]
         for j in kids[s]:
             other = self.phrase(k, j) if parse.deps[j] == "conj" else None
             found = self._candidate(k, other, cand.rank) if other is not None else None
-            if found is not None and found.kind == "person" and found.key != cand.key:
+            if found is not None and found.kind in ("person", "org") and found.key != cand.key:  # (NER often
+                # tags the second of two names ORG)
                 name = f"{cand.name} and {found.name}"
                 return [_Candidate(k, cand.start, cand.sentence, cand.rank, "group", name, name)]
         return []
@@ -1827,7 +1834,8 @@ class _Grammar:
         sentence = self.paras[k].sentence_start(phrase.start)
         if phrase.kind == "pronoun":
             return _Candidate(k, phrase.start, sentence, rank, "pronoun", phrase.text.lower(), phrase.text)
-        if phrase.kind == "name" and phrase.label is None and _head_noun(phrase.text) in GROUP_NOUNS:
+        starts = phrase.start == sentence
+        if phrase.kind == "name" and phrase.label is None and starts and _head_noun(phrase.text) in GROUP_NOUNS:
             # 'Critics of the program see ...': capitalised because it starts the sentence, a description
             return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
         who = self.people.person(phrase)

@@ -224,7 +224,8 @@ def source_class(source: str) -> str | None:
     ws = words(source)
     if ws in (["they"], ["them"], ["their"]):
         return "they"
-    if 2 <= len(ws) <= 4 and ws[0] == "the" and ws[-1] in _DOCUMENTS:
+    # (a capitalised last word is a newspaper: 'the Post')
+    if 2 <= len(ws) <= 4 and ws[0] == "the" and ws[-1] in _DOCUMENTS and source.rstrip()[-1:].islower():
         return "document"
     return None
 

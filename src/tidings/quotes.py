@@ -1521,7 +1521,7 @@ class _Grammar:
         self.people = people
         self.children: dict[int, list[list[int]]] = {}
         self.candidates: list[_Candidate] = []
-        self.documents: list[tuple[int, int, str, _Phrase]] = []  # (paragraph, offset, noun, issuer), in order
+        self.documents: list[tuple[int, int, str, _Phrase | None]] = []  # (paragraph, offset, noun, issuer)
         self.orgs = frozenset(clean_surface(e.text) for p in paras for e in p.ents if e.label == "ORG")
 
     def _kids(self, k: int) -> list[list[int]]:
@@ -1725,7 +1725,9 @@ class _Grammar:
                 noun = para.text[a:b].lower()
                 if (noun in DOCUMENT_NOUNS or noun in VERB_DOCUMENTS) and not inside(a):
                     issuer = self._issuer(k, j) if noun in DOCUMENT_NOUNS else self._verb_subject(k, j)
-                    if issuer is not None and not inside(issuer.start):
+                    if issuer is not None and inside(issuer.start):
+                        issuer = None
+                    if issuer is not None or self._indefinite(k, j):  # 'a report' of no known issuer: a new one
                         self.documents.append((k, a, VERB_DOCUMENTS.get(noun, noun), issuer))
         self.candidates = sorted(out, key=lambda c: (c.para, c.start))
 
@@ -1751,10 +1753,13 @@ class _Grammar:
         governor = text[slice(*parse.span(head))].lower()
         if dep == "dobj" and governor in ISSUING_VERBS:
             return self._verb_subject(k, head)
-        if dep == "pobj" and governor in DOCUMENT_PREPOSITIONS and parse.heads[head] != head:
-            return self._verb_subject(k, parse.heads[head])
-        if dep == "nsubjpass" and governor in ISSUING_VERBS:
-            return self._author(k, head)
+        verb = parse.heads[head]
+        if dep == "pobj" and governor in DOCUMENT_PREPOSITIONS and verb != head and self._speech_verb(k, verb):
+            return self._verb_subject(k, verb)  # 'X said in a statement', not 'X saw evidence in the report'
+        if dep == "nsubjpass" and governor in ISSUING_VERBS:  # 'a statement was released by X'
+            agents = [self._kids(k)[x] for x in kids[head] if parse.deps[x] == "agent"]
+            objects = [x for xs in agents for x in xs if parse.deps[x] == "pobj"]
+            return self.phrase(k, objects[0]) if objects else None
         for x in kids[j]:
             if parse.deps[x] != "poss":
                 continue
@@ -1764,6 +1769,12 @@ class _Grammar:
                 return _Phrase(k, a, b, POSSESSIVE_PRONOUNS[word], "pronoun")
             return self.phrase(k, x)
         return self._author(k, j)
+
+    def _indefinite(self, k: int, j: int) -> bool:
+        """The noun at token ``j`` has an indefinite determiner ('a report', 'another statement')."""
+        parse, text = self.parses[k], self.paras[k].text  # type: ignore[index]
+        dets = [text[slice(*parse.span(x))].lower() for x in self._kids(k)[j] if parse.deps[x] == "det"]
+        return any(d in _INDEFINITE for d in dets)
 
     def _verb_subject(self, k: int, v: int) -> _Phrase | None:
         """The subject of verb ``v``, or of the verb it is coordinated with or depends on ('X met the press and
@@ -1790,7 +1801,7 @@ class _Grammar:
         noun = _head_noun(text)
         if noun not in DOCUMENT_NOUNS:
             return None
-        found = None
+        found = None  # the last document of this noun: one 'a report' of unknown issuer hides an earlier one's
         for para, start, kind, phrase in self.documents:
             if (para, start) >= (k, offset):
                 break

@@ -551,3 +551,37 @@ def test_a_document_with_no_issuer_before_it_stays_as_written() -> None:
         "\u201cThe decline of the fleet is not reversible without new quotas,\u201d the report said.",
     )
     assert q.speaker == "the report"
+
+
+def test_a_passive_document_is_by_its_agent() -> None:
+    *_, q = quotes_of(
+        "A statement was released by Northwind Ferries on Monday evening.",
+        "\u201cEvery ticket stays valid until the end of the month,\u201d the statement said.",
+    )
+    assert q.speaker == "Northwind Ferries"
+
+
+def test_reading_a_report_is_not_issuing_it() -> None:
+    *_, q = quotes_of(
+        "The Valen Harbour Council published a report on the fishing fleet on Monday.",
+        "Jon Brandt said he found three errors in the report.",
+        "\u201cThe decline of the fleet is not reversible without new quotas,\u201d the report said.",
+    )
+    assert q.speaker is not None and "Council" in q.speaker  # not Jon Brandt, who only read it
+
+
+def test_a_new_document_of_unknown_issuer_hides_the_earlier_one() -> None:
+    *_, q = quotes_of(
+        "Northwind Ferries issued a statement about the strike on Monday.",
+        "On Tuesday a second statement appeared on the harbour notice board.",
+        "\u201cNo boat will sail before the vote,\u201d the statement said.",
+    )
+    assert q.speaker == "the statement"
+
+
+def test_a_verb_that_makes_a_document_names_its_issuer() -> None:
+    *_, q = quotes_of(
+        "Northwind Ferries filed for bankruptcy protection in March.",
+        "\u201cThe company has no assets of value beyond its two boats,\u201d the filing says.",
+    )
+    assert q.speaker == "Northwind Ferries"

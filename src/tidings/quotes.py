@@ -1756,9 +1756,9 @@ class _Grammar:
         verb = parse.heads[head]
         if dep == "pobj" and governor in DOCUMENT_PREPOSITIONS and verb != head and self._speech_verb(k, verb):
             return self._verb_subject(k, verb)  # 'X said in a statement', not 'X saw evidence in the report'
-        if dep == "nsubjpass" and governor in ISSUING_VERBS:  # 'a statement was released by X'
-            agents = [self._kids(k)[x] for x in kids[head] if parse.deps[x] == "agent"]
-            objects = [x for xs in agents for x in xs if parse.deps[x] == "pobj"]
+        if dep == "nsubjpass" and governor in ISSUING_VERBS:  # 'a statement was released by X', 'sent from X'
+            agents = [x for x in kids[head] if parse.deps[x] == "agent" or text[slice(*parse.span(x))] == "from"]
+            objects = [x for a in agents for x in kids[a] if parse.deps[x] == "pobj"]
             return self.phrase(k, objects[0]) if objects else None
         for x in kids[j]:
             if parse.deps[x] != "poss":

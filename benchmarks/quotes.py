@@ -225,7 +225,7 @@ def source_class(source: str) -> str | None:
     if ws in (["they"], ["them"], ["their"]):
         return "they"
     # (a capitalised last word is a newspaper: 'the Post')
-    if 2 <= len(ws) <= 4 and ws[0] == "the" and ws[-1] in _DOCUMENTS and source.rstrip()[-1:].islower():
+    if 2 <= len(ws) <= 4 and ws[0] == "the" and ws[-1] in _DOCUMENTS and source.split()[-1][:1].islower():
         return "document"
     return None
 

@@ -24,8 +24,11 @@ with the nearest earlier source of a gold attribution of the article -- any attr
 he/she and descriptions one that names someone (a capitalised word that is not a title) and, for he/she, is
 not of the other gender (from its own words, 'Mr', 'chairwoman', or the first he/she after its surname in the
 text); a description also counts as right when the prediction is the description itself. Anaphors with no such
-earlier source are not scored (their number is printed). This is an approximation (the referent may be a person
-the article never quotes); the row on names and indefinite descriptions needs none.
+earlier source are not scored (their number is printed). Two rows break the anaphors down: a gold 'they', and a
+gold document ('the statement', 'the bankruptcy filing'; a description, so the description itself counts as right
+and an issuer only when it is the nearest earlier gold source: read its lines with ``--errors``). This is an
+approximation (the referent may be a person the article never quotes); the row on names and indefinite
+descriptions needs none.
 
 Usage::
 

@@ -26,7 +26,10 @@ Works paragraph by paragraph on the article text, in three steps:
    the subject of a speech verb, then of the main clause, then of another clause, then the first other person named;
    of a compatible gender), not the nearest name ('Roe visited the clinic after being visited by Ivo Lind. He said:
    "…"' is Roe's; a name inside the clause of the subject he/she is not its referent: 'During his tour of Midway, he
-   paused'); 'it said' is the organisation that was last a subject. Names NER misses count as people: a lone
+   paused'); 'it said' is the organisation that was last a subject; 'they said' the organisation, group of people
+   ('the protesters') or pair of names ('Roe and Lind') that was last a subject (``quote_they``); 'the statement
+   said' whoever issued the last statement before it ('X issued a statement', 'X said in a statement': a table of
+   document nouns and issuing verbs, ``quote_document_issuer``). Names NER misses count as people: a lone
    surname of someone the article names in full ('According to Ham', for he/she), a nicknamed name ('John "Tig"
    Tiegen', which NER cuts at the marks; for every speaker). PolNeAR pronoun row (``benchmarks/quotes.py``): dev
    0.798 -> 0.816 strict, 0.868 -> 0.886 lenient; test unchanged (0.802, 0.820). 'the secretary of state' becomes

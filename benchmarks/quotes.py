@@ -24,8 +24,11 @@ with the nearest earlier source of a gold attribution of the article -- any attr
 he/she and descriptions one that names someone (a capitalised word that is not a title) and, for he/she, is
 not of the other gender (from its own words, 'Mr', 'chairwoman', or the first he/she after its surname in the
 text); a description also counts as right when the prediction is the description itself. Anaphors with no such
-earlier source are not scored (their number is printed). This is an approximation (the referent may be a person
-the article never quotes); the row on names and indefinite descriptions needs none.
+earlier source are not scored (their number is printed). Two rows break the anaphors down: a gold 'they', and a
+gold document ('the statement', 'the bankruptcy filing'; a description, so the description itself counts as right
+and an issuer only when it is the nearest earlier gold source: read its lines with ``--errors``). This is an
+approximation (the referent may be a person the article never quotes); the row on names and indefinite
+descriptions needs none.
 
 Usage::
 
@@ -213,6 +216,23 @@ _CUE_WORDS = {"said", "says", "say", "told", "tells", "added", "according"}
 """A gold source that is only a speech verb is an annotation slip (the cue marked as source): no source."""
 
 
+_DOCUMENTS = frozenset(
+    re.findall(r"\w+", "statement letter report filing release email memo post tweet message note ad complaint lawsuit")
+)
+"""Head nouns of a gold source that is a document ('the statement', 'the bankruptcy filing'): its own row."""
+
+
+def source_class(source: str) -> str | None:
+    """'they' for a gold they/them, 'document' for a definite phrase that ends in a document noun, else None."""
+    ws = words(source)
+    if ws in (["they"], ["them"], ["their"]):
+        return "they"
+    # (a capitalised last word is a newspaper: 'the Post')
+    if 2 <= len(ws) <= 4 and ws[0] == "the" and ws[-1] in _DOCUMENTS and source.split()[-1][:1].islower():
+        return "document"
+    return None
+
+
 def is_anaphor(source: str) -> bool:
     """A pronoun, or a definite description with no proper name ('the mayor', 'The senator'): its referent is
     elsewhere in the article."""
@@ -386,6 +406,8 @@ def main() -> None:
         ("a name or an indefinite description", named),
         ("a pronoun or 'the <role>', vs the nearest earlier compatible gold source (approximate, strict)", anaphor),
         ("a pronoun or 'the <role>', vs any of the 3 nearest (approximate, lenient)", anaphor3),
+        ("of which 'they' (strict)", speaker["they"]),
+        ("of which a document, 'the statement' (strict; the description itself counts as right)", speaker["document"]),
         ("all, anaphors strict", named + anaphor),
         ("all, anaphors lenient", named + anaphor3),
     ):
@@ -462,6 +484,14 @@ def score_speakers(
             continue  # no earlier gold source can be its referent: not scored
         ok = same or any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 1))
         speaker["anaphor" if anaphor else "named"].append(ok)
+        cls = source_class(g.source)
+        if cls is not None:
+            speaker[cls].append(ok)
+            ants = antecedents(doc, g, 1)
+            errors[cls].append(
+                f"{doc.name}: {'ok' if ok else 'WRONG'} pred={pred[i][1]!r} gold={g.source!r}"
+                f"{f' ~ {ants[0]!r}' if ants else ''}: {pred[i][2][:70]}"
+            )
         if anaphor:
             lenient = ok or any(speaker_ok(pred[i][1], a) for a in antecedents(doc, g, 3))
             speaker["anaphor3"].append(lenient)

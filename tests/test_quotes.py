@@ -492,3 +492,96 @@ def test_a_day_that_runs_into_an_untagged_name_is_not_part_of_it() -> None:
         "On Sunday Nadhim Zahawi insisted: \u201cThe picture shows a man thanking his staff for the year.\u201d",
     )
     assert q.speaker == "Nadhim Zahawi"
+
+
+def test_they_is_the_organisation_the_sentences_before_are_about() -> None:
+    *_, q = quotes_of(
+        "Northwind Ferries has twice denied that its boats were unsafe.",
+        "Harbour master Jon Brandt had accused the operator of cutting corners on repairs.",
+        "\u201cAt no point were our passengers at risk,\u201d they said in a statement on their website.",
+    )
+    assert q.speaker == "Northwind Ferries"  # not Jon Brandt, the person named last: 'they' is a group
+
+
+def test_they_are_two_people_joined_by_and() -> None:
+    [q] = quotes_of(
+        "Ada Morel and Ivo Lind criticised the harbour plan on Sunday.",
+        "\u201cIt will cost the coast its fishing fleet,\u201d they said.",
+    )
+    assert q.speaker == "Ada Morel and Ivo Lind"
+
+
+def test_they_are_the_group_a_description_names() -> None:
+    [q] = quotes_of(
+        "The protesters marched to the harbour office on Friday morning.",
+        "\u201cWe want our jobs back before the winter,\u201d they said.",
+    )
+    assert q.speaker is not None and q.speaker.lower() == "the protesters"
+
+
+def test_they_stays_unresolved_when_switched_off() -> None:
+    [q] = quotes_of(
+        "Northwind Ferries has twice denied that its boats were unsafe.",
+        "\u201cAt no point were our passengers at risk,\u201d they said.",
+        settings=AnalyzeSettings(quote_they=False),
+    )
+    assert q.speaker is None
+
+
+def test_the_statement_is_whoever_issued_it() -> None:
+    *_, q = quotes_of(
+        "On Monday, Northwind Ferries issued a statement about the strike.",
+        "The Valen Port Authority did not answer questions about the harbour on Tuesday.",
+        "\u201cEvery ticket stays valid until the end of the month,\u201d the statement said.",
+    )
+    assert q.speaker == "Northwind Ferries"  # the issuer, not the organisation spoken of last
+
+
+def test_the_letter_is_by_whom_said_it_in_a_letter() -> None:
+    *_, q = quotes_of(
+        "Ada Morel said in a letter to the council that the talks would go on.",
+        "\u201cNo boat will leave the harbour until the council has voted,\u201d the letter added.",
+    )
+    assert q.speaker == "Ada Morel"
+
+
+def test_a_document_with_no_issuer_before_it_stays_as_written() -> None:
+    [q] = quotes_of(
+        "The harbour lost a third of its fishing boats in ten years.",
+        "\u201cThe decline of the fleet is not reversible without new quotas,\u201d the report said.",
+    )
+    assert q.speaker == "the report"
+
+
+def test_a_passive_document_is_by_its_agent() -> None:
+    *_, q = quotes_of(
+        "A statement was released by Northwind Ferries on Monday evening.",
+        "\u201cEvery ticket stays valid until the end of the month,\u201d the statement said.",
+    )
+    assert q.speaker == "Northwind Ferries"
+
+
+def test_reading_a_report_is_not_issuing_it() -> None:
+    *_, q = quotes_of(
+        "The Valen Harbour Council published a report on the fishing fleet on Monday.",
+        "Jon Brandt said he found three errors in the report.",
+        "\u201cThe decline of the fleet is not reversible without new quotas,\u201d the report said.",
+    )
+    assert q.speaker is not None and "Council" in q.speaker  # not Jon Brandt, who only read it
+
+
+def test_a_new_document_of_unknown_issuer_hides_the_earlier_one() -> None:
+    *_, q = quotes_of(
+        "Northwind Ferries issued a statement about the strike on Monday.",
+        "On Tuesday a second statement appeared on the harbour notice board.",
+        "\u201cNo boat will sail before the vote,\u201d the statement said.",
+    )
+    assert q.speaker == "the statement"
+
+
+def test_a_verb_that_makes_a_document_names_its_issuer() -> None:
+    *_, q = quotes_of(
+        "Northwind Ferries filed for bankruptcy protection in March.",
+        "\u201cThe company has no assets of value beyond its two boats,\u201d the filing says.",
+    )
+    assert q.speaker == "Northwind Ferries"

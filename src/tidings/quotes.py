@@ -26,7 +26,10 @@ Works paragraph by paragraph on the article text, in three steps:
    the subject of a speech verb, then of the main clause, then of another clause, then the first other person named;
    of a compatible gender), not the nearest name ('Roe visited the clinic after being visited by Ivo Lind. He said:
    "…"' is Roe's; a name inside the clause of the subject he/she is not its referent: 'During his tour of Midway, he
-   paused'); 'it said' is the organisation that was last a subject. Names NER misses count as people: a lone
+   paused'); 'it said' is the organisation that was last a subject; 'they said' the organisation, group of people
+   ('the protesters') or pair of names ('Roe and Lind') that was last a subject (``quote_they``); 'the statement
+   said' whoever issued the last statement before it ('X issued a statement', 'X said in a statement': a table of
+   document nouns and issuing verbs, ``quote_document_issuer``). Names NER misses count as people: a lone
    surname of someone the article names in full ('According to Ham', for he/she), a nicknamed name ('John "Tig"
    Tiegen', which NER cuts at the marks; for every speaker). PolNeAR pronoun row (``benchmarks/quotes.py``): dev
    0.798 -> 0.816 strict, 0.868 -> 0.886 lenient; test unchanged (0.802, 0.820). 'the secretary of state' becomes
@@ -1041,10 +1044,16 @@ class _Extractor:
         if phrase is None:
             return None
         if self.grammar.parses is not None:
+            if phrase.kind == "nominal" and self.settings.quote_document_issuer:
+                phrase = self.grammar.issuer(phrase.para, phrase.start, phrase.text) or phrase  # 'the statement'
             low = phrase.text.lower()
             if phrase.kind == "pronoun" and low in ("he", "she", "it"):
                 want = "org" if low == "it" else "person"
                 name = self.grammar.antecedent(phrase.para, phrase.start, want, _PRONOUNS[low])
+                if name is not None:
+                    return name
+            elif phrase.kind == "pronoun" and low == "they" and self.settings.quote_they:
+                name = self.grammar.group(phrase.para, phrase.start)
                 if name is not None:
                     return name
             elif phrase.kind == "nominal" and self.people.person(phrase) is None:
@@ -1405,8 +1414,38 @@ PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
 _INDEFINITE = wordset("a an one another some")
 HONORIFICS = wordset("mr mrs ms miss dr sir dame")
 """Words that make the next one a person's name, whatever NER says ('Mr Callaghan' tagged ORG; 'Mr. King')."""
-DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video")
-"""A statement is not a speaker: who it is by is ('a statement on behalf of his family said')."""
+DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video report filing email complaint")
+"""A statement is not a speaker: who it is by is ('a statement on behalf of his family said'; '"…," the statement
+continued' after 'X issued a statement')."""
+ISSUING_VERBS = wordset(
+    """issue issues issued issuing release releases released releasing put puts putting post posts posted posting
+    publish publishes published publishing send sends sent sending file files filed share shares shared sharing
+    write writes wrote writing tweet tweets tweeted submit submits submitted provide provides provided"""
+)
+"""Verbs whose object document is by their subject ('X issued a statement', 'X put out a letter', 'X filed a
+complaint'); passive, by their agent ('a statement was released by X')."""
+VERB_DOCUMENTS = {
+    "filed": "filing", "files": "filing", "tweeted": "tweet", "tweets": "tweet", "posted": "post", "posts": "post",
+    "emailed": "email", "emails": "email", "wrote": "letter", "writes": "letter",
+}  # fmt: skip
+"""Verbs that make a document of their subject without naming it ('X filed for bankruptcy' ... 'the filing says';
+'X posted on Instagram' ... 'the post said')."""
+DOCUMENT_PREPOSITIONS = wordset("in through via")
+"""'X said in a statement', 'X denied it via a post': the document is by the subject of the verb."""
+POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
+"""'in its statement': the document is by whom the pronoun refers to."""
+ISSUER_CLIMB_DEPS = wordset("conj xcomp advcl")
+"""Relations through which an issuing verb with no subject takes its governor's ('X met the press and issued a
+statement', 'X hit back, issuing a statement')."""
+GROUP_NOUNS = wordset(
+    """police staff team family government administration crowd people campaign group protesters
+    demonstrators critics residents supporters opponents organizers organisers witnesses researchers students
+    parents workers voters members investigators prosecutors authorities officials lawmakers executives leaders
+    lawyers attorneys experts analysts scientists activists campaigners doctors teachers fans players
+    representatives negotiators employees"""
+)
+"""Head nouns of a description of people that 'they' may refer to ('the protesters', 'the police'): an
+organisation or people, not any plural ('his first six albums')."""
 PERSON_NOUNS = (
     wordset(
         """official officer spokesperson mp lawmaker legislator politician republican democrat star singer rapper
@@ -1485,6 +1524,8 @@ class _Grammar:
         self.people = people
         self.children: dict[int, list[list[int]]] = {}
         self.candidates: list[_Candidate] = []
+        self.documents: list[tuple[int, int, str, _Phrase | None]] = []  # (paragraph, offset, noun, issuer)
+        self.orgs = frozenset(clean_surface(e.text) for p in paras for e in p.ents if e.label == "ORG")
 
     def _kids(self, k: int) -> list[list[int]]:
         if k not in self.children:
@@ -1673,6 +1714,8 @@ class _Grammar:
                     out.append(cand)
                     if cand.kind in ("person", "org"):
                         covered.append((phrase.start, phrase.end))
+                    if cand.kind == "person":
+                        out += self._pair(k, s, cand)
             for e in para.ents:
                 if inside(e.start) or any(a <= e.start < b for a, b in covered):
                     continue
@@ -1680,7 +1723,100 @@ class _Grammar:
                 if cand is not None:
                     out.append(cand)
             out += self._untagged_surnames(k, covered, inside)
+            for j in range(len(parse)):  # documents and who issued them ('X issued a statement')
+                a, b = parse.span(j)
+                noun = para.text[a:b].lower()
+                if (noun in DOCUMENT_NOUNS or noun in VERB_DOCUMENTS) and not inside(a):
+                    issuer = self._issuer(k, j) if noun in DOCUMENT_NOUNS else self._verb_subject(k, j)
+                    if issuer is not None and inside(issuer.start):
+                        issuer = None
+                    if issuer is not None or self._indefinite(k, j):  # 'a report' of no known issuer: a new one
+                        self.documents.append((k, a, VERB_DOCUMENTS.get(noun, noun), issuer))
         self.candidates = sorted(out, key=lambda c: (c.para, c.start))
+
+    def _pair(self, k: int, s: int, cand: _Candidate) -> list[_Candidate]:
+        """A person and another person or an organisation joined by 'and' as a subject ('Roe and Lind criticised
+        the label'): a group 'they' may refer to."""
+        parse, kids = self.parses[k], self._kids(k)  # type: ignore[index]
+        for j in kids[s]:
+            other = self.phrase(k, j) if parse.deps[j] == "conj" else None
+            found = self._candidate(k, other, cand.rank) if other is not None else None
+            if found is not None and found.kind in ("person", "org") and found.key != cand.key:  # (NER often
+                # tags the second of two names ORG)
+                name = f"{cand.name} and {found.name}"
+                return [_Candidate(k, cand.start, cand.sentence, cand.rank, "group", name, name)]
+        return []
+
+    def _issuer(self, k: int, j: int) -> _Phrase | None:
+        """Who the document at token ``j`` is by: the subject of the verb that issues it ('X issued a statement',
+        'X said in a statement'), the agent of a passive ('a statement was released by X'), its possessor ('the
+        company's statement', 'its statement'), or who it is from ('a letter from X')."""
+        parse, kids, text = self.parses[k], self._kids(k), self.paras[k].text  # type: ignore[index]
+        head, dep = parse.heads[j], parse.deps[j]
+        governor = text[slice(*parse.span(head))].lower()
+        if dep == "dobj" and governor in ISSUING_VERBS:
+            return self._verb_subject(k, head)
+        verb = parse.heads[head]
+        if dep == "pobj" and governor in DOCUMENT_PREPOSITIONS and verb != head and self._speech_verb(k, verb):
+            return self._verb_subject(k, verb)  # 'X said in a statement', not 'X saw evidence in the report'
+        if dep == "nsubjpass" and governor in ISSUING_VERBS:  # 'a statement was released by X', 'sent from X'
+            agents = [x for x in kids[head] if parse.deps[x] == "agent" or text[slice(*parse.span(x))] == "from"]
+            objects = [x for a in agents for x in kids[a] if parse.deps[x] == "pobj"]
+            return self.phrase(k, objects[0]) if objects else None
+        for x in kids[j]:
+            if parse.deps[x] != "poss":
+                continue
+            a, b = parse.span(x)
+            word = text[a:b].lower()
+            if word in POSSESSIVE_PRONOUNS:
+                return _Phrase(k, a, b, POSSESSIVE_PRONOUNS[word], "pronoun")
+            return self.phrase(k, x)
+        return self._author(k, j)
+
+    def _indefinite(self, k: int, j: int) -> bool:
+        """The noun at token ``j`` has an indefinite determiner ('a report', 'another statement')."""
+        parse, text = self.parses[k], self.paras[k].text  # type: ignore[index]
+        dets = [text[slice(*parse.span(x))].lower() for x in self._kids(k)[j] if parse.deps[x] == "det"]
+        return any(d in _INDEFINITE for d in dets)
+
+    def _verb_subject(self, k: int, v: int) -> _Phrase | None:
+        """The subject of verb ``v``, or of the verb it is coordinated with or depends on ('X met the press and
+        issued a statement'); 'X, which issued a statement': X."""
+        parse, kids, text = self.parses[k], self._kids(k), self.paras[k].text  # type: ignore[index]
+        for _ in range(12):
+            subjects = [j for j in kids[v] if parse.deps[j] in SUBJECT_DEPS and self._word(k, j)]
+            if subjects:
+                s = subjects[0]
+                if text[slice(*parse.span(s))].lower() in RELATIVE_PRONOUNS and parse.deps[v] == "relcl":
+                    s = parse.heads[v]
+                return self.phrase(k, s)
+            if parse.heads[v] == v or parse.deps[v] not in ISSUER_CLIMB_DEPS:
+                return None
+            v = parse.heads[v]
+        return None
+
+    def issuer(self, k: int, offset: int, text: str) -> _Phrase | None:
+        """Who issued the document a definite description at (``k``, ``offset``) names ('the statement', 'the
+        bankruptcy filing'): the issuer of the last document of the same noun before it, or None."""
+        words = re.findall(r"[\w’'-]+", text)
+        if not words or words[0].lower() not in ("the", "this", "that") or len(words) > DESCRIPTION_MAX_WORDS + 1:
+            return None
+        noun = _head_noun(text)
+        if noun not in DOCUMENT_NOUNS:
+            return None
+        found = None  # the last document of this noun: one 'a report' of unknown issuer hides an earlier one's
+        for para, start, kind, phrase in self.documents:
+            if (para, start) >= (k, offset):
+                break
+            if kind == noun:
+                found = phrase
+        return found
+
+    def group(self, k: int, offset: int) -> str | None:
+        """Whom 'they' at (``k``, ``offset``) refers to: going back sentence by sentence, the nearest subject that is
+        an organisation, a plural or collective description ('the protesters', 'the company'), or two people
+        joined by 'and'."""
+        return next((name for name, _ in self._people_before(k, offset, "group", None, 0)), None)
 
     def _untagged_surnames(
         self, k: int, covered: list[tuple[int, int]], inside: Callable[[int], bool]
@@ -1712,11 +1848,18 @@ class _Grammar:
         sentence = self.paras[k].sentence_start(phrase.start)
         if phrase.kind == "pronoun":
             return _Candidate(k, phrase.start, sentence, rank, "pronoun", phrase.text.lower(), phrase.text)
+        starts = phrase.start == sentence
+        if phrase.kind == "name" and phrase.label is None and starts and _head_noun(phrase.text) in GROUP_NOUNS:
+            # 'Critics of the program see ...': capitalised because it starts the sentence, a description
+            return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
         who = self.people.person(phrase)
         if phrase.kind == "nominal" and who is None:
             return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
         # a subject of two or more capitalised words NER did not tag ('On Sunday Nadhim Zahawi insisted') is a person
         untagged = phrase.label is None and rank < MENTION and len(name_tokens(phrase.text)) >= 2
+        if untagged and who is not None and who[1] not in self.people.full and clean_surface(phrase.text) in self.orgs:
+            untagged = False  # 'Big Machine have denied' where NER tags Big Machine ORG elsewhere: an organisation
+            phrase = _Phrase(phrase.para, phrase.start, phrase.end, phrase.text, phrase.kind, "ORG")
         if who is not None and (
             phrase.label == "PERSON" or who[1] in self.people.full or phrase.kind == "nominal" or untagged
         ):
@@ -1774,6 +1917,20 @@ class _Grammar:
             # subjects, the nearest first; then other mentions, the first first (the topic comes early)
             for c in sorted(sentences[key], key=lambda c: (c.rank, -c.start if c.rank < MENTION else c.start)):
                 if limit is not None and (c.start > limit or c.rank == MENTION):
+                    continue
+                if want == "group":
+                    if c.kind == "pronoun" and c.key == "they" and c.rank <= 1:
+                        limit = c.start  # 'They criticised …': the same group as ours, said before
+                    elif c.rank < MENTION and c.kind in ("org", "group"):
+                        yield c.name, None
+                    elif c.rank < MENTION and c.kind == "description" and depth == 0:
+                        head = _head_noun(c.key)
+                        if head in ORG_NOUNS or head in NAMED_ORG_NOUNS:  # 'the company' -> who it is
+                            found = self._description(c.para, c.start, c.key, depth + 1)
+                            if found is not None:
+                                yield found
+                        elif head in GROUP_NOUNS:
+                            yield c.name, None
                     continue
                 if want == "org":
                     if c.kind == "org" and c.rank < MENTION:  # one that did something, not one named in passing

@@ -848,6 +848,18 @@ class AnalyzeSettings:
     person or organisation the article spoke of in at most this many sentences before it; further back it stays a
     description (a title like 'the Democratic nominee' names someone prominent, not whoever was spoken of last).
     Set by reasoning, checked on PolNeAR dev (benchmarks/quotes.py --split dev)."""
+    quote_they: bool = True
+    """With ``quote_parser``: '"…," they said' is the group the sentences before are about (going back sentence by
+    sentence, the nearest subject that is an organisation, a plural description such as 'the protesters', or two
+    people joined by 'and'; a person alone is skipped, an earlier 'they' subject is the same group). Off: no
+    speaker. Designed on PolNeAR dev ('they' row 0/2 -> 2/2, benchmarks/quotes.py --split dev; test has no
+    scorable 'they'); benchmarks/speakers.py 471 -> 474 of 494 (three 'they', one held-out). A switch, not tuned."""
+    quote_document_issuer: bool = True
+    """With ``quote_parser``: '"…," the statement continued' (the letter, the report, the filing ...) is whoever
+    issued that document last before it ('X issued a statement', 'X said in a statement', 'a letter from X');
+    when no such sentence is found the phrase stays. Off: the phrase always stays. PolNeAR (benchmarks/quotes.py):
+    designed on dev (1 quote), test 4/4 before and after (the scoring counts the phrase itself as right), train's 14
+    read by hand (README). A switch, not tuned."""
     quote_colon_subject: bool = True
     """A quotation that starts a sentence after a clause ending in a colon with no speech verb ('Politico lists
     the facts: "…"', 'Pollsters agree - Jane Roe: "…"') is attributed to the clause's subject (a name or a

@@ -77,7 +77,7 @@ _cache_lock = threading.Lock()
 # Plural nouns of a group of people ('Virginia Democrats', 'House Republicans'): a name ending in one is a group, never
 # a person, whatever the tagger says (spaCy's small model tagged 'Virginia Democrats' PERSON, and a 'he said' went
 # to it). A table, not a suffix rule: surnames end in -ers and -ans too (Sanders, Evans).
-GROUP_NOUNS = wordset(
+GROUP_NAME_HEADS = wordset(
     """democrats republicans conservatives liberals progressives libertarians socialists independents tories
     americans europeans britons californians texans floridians virginians israelis palestinians ukrainians
     russians iranians afghans syrians iraqis mexicans canadians voters lawmakers senators legislators"""
@@ -86,14 +86,15 @@ GROUP_NOUNS = wordset(
 
 def _group_not_person(span: EntSpan) -> EntSpan:
     last = span.text.split()[-1].lower() if span.text.split() else ""
-    return EntSpan(span.start, span.end, "NORP", span.text) if span.label == "PERSON" and last in GROUP_NOUNS else span
+    group = span.label == "PERSON" and last in GROUP_NAME_HEADS
+    return EntSpan(span.start, span.end, "NORP", span.text) if group else span
 
 
 def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
     """Entity mentions of each text (a paragraph): spaCy NER from the shared paragraph reading
     (:func:`tidings.text.read_paragraphs`, cached, so sentences, quotes and entities of an article cost one spaCy
     pass), else the rule-based recogniser (cached per text, bounded). A 'person' named by a group noun
-    (:data:`GROUP_NOUNS`) is a group (NORP)."""
+    (:data:`GROUP_NAME_HEADS`) is a group (NORP)."""
     settings = settings or AnalyzeSettings()
     readings = read_paragraphs(texts)
     if readings is not None:

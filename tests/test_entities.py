@@ -355,3 +355,10 @@ def test_a_mention_without_a_capital_names_nothing() -> None:
 
     assert _no_capital("n’t") and _no_capital("air sacs") and _no_capital("58.4 cu.ft")
     assert not _no_capital("Ana Vell") and not _no_capital("eBay") and not _no_capital("习近平")
+
+
+@pytest.mark.parametrize(("text", "label"), [("Twitter", "ORG"), ("Pfizer’s", "ORG"), ("Ana Twitter", "PERSON")])
+def test_a_well_known_organisation_is_an_organisation(text: str, label: str) -> None:
+    from tidings.entities import _known_type
+
+    assert _known_type(text, "PERSON") == label

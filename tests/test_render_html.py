@@ -364,3 +364,14 @@ def test_timeline_puts_events_and_publications_on_one_date_scale() -> None:
     assert monday.index("The Orrin bridge closed on Monday.") < monday.index("first.example") < monday.index("08:00")
     assert 'href="../articles/a1.html"' in monday and "third.example" in monday
     assert "undated" in timeline[timeline.index("2024-06-04") :]
+
+
+def test_an_opinion_piece_is_labelled_on_the_story_page() -> None:
+    story, arts = make_story()
+    arts["a2"].url = "https://second.example/opinion/the-bridge-should-never-have-closed"
+    facts = [Fact("The closure was a scandal.", ["a2"], 1, exclusive_to="second.example")]
+    html = render_story(Story(**{**story.__dict__, "facts": facts}), arts, Page(ExportUrls(1)))
+    exclusives = html[html.index('id="exclusives"') : html.index('id="sources"')]
+    assert ">opinion</span>" in exclusives
+    sources = html[html.index('id="sources"') :]
+    assert sources.count(">opinion</span>") == 1  # the column only

@@ -222,3 +222,16 @@ def test_a_fact_that_leans_on_the_sentence_before_it_is_no_top_fact() -> None:
     top = md.split("### Best-corroborated facts", 1)[1].split("###", 1)[0]
     assert "Cars queued" in top and "They were announced" not in top
     assert "They were announced on Saturday." in md.split("### Everything else")[1]  # kept below
+
+
+def test_an_opinion_piece_is_labelled_in_the_sources_and_beside_its_exclusives() -> None:
+    story, arts = make_story()
+    arts["a2"].url = "https://second.example/opinion/the-bridge-should-never-have-closed"
+    facts = [Fact("The closure was a scandal.", ["a2"], 1, exclusive_to="second.example"),
+             Fact("A ferry ran instead.", ["a1"], 1, exclusive_to="first.example")]
+    md = render_story_markdown(Story(**{**story.__dict__, "facts": facts}), arts)
+    assert "- The closure was a scandal. [2] (opinion)" in md
+    assert "- A ferry ran instead. [1]\n" in md
+    sources = md.split("#### Sources", 1)[1]
+    assert re.search(r"^2\. .* — opinion$", sources, re.MULTILINE)
+    assert not re.search(r"^1\. .* — opinion$", sources, re.MULTILINE)

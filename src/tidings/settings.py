@@ -1010,7 +1010,7 @@ class SummarizeSettings:
     headline_penalty_weight: float = 0.2
     """Weight of the title penalty (question, exclamation, loaded words) against title centrality (a cosine)."""
     opinion_weight: float = 0.3
-    """Relevance taken from the sentences of an opinion piece (``summarize.is_opinion``) in a story that also has
+    """Relevance taken from the sentences of an opinion piece (``text.is_opinion``) in a story that also has
     reports: a neutral summary tells what the reports say, and a column's verdicts come after, if at all. Below the
     gap between a story's best sentence and its fifth (median 0.40, quartiles 0.26-0.49 on the AllSides crawl's last
     400 articles, 110 multi-article stories): a judgement call read on the
@@ -1023,7 +1023,7 @@ class SummarizeSettings:
     """See ``recency_weight``."""
     headline_opinion_penalty: float = 2.0
     """Title penalty (in the units of ``summarize.title_penalty``: a question mark is 1) of an opinion piece's title
-    (``summarize.is_opinion``: an address in an opinion section, or an 'Opinion |' label): a report's title heads the
+    (``text.is_opinion``: an address in an opinion section, or an 'Opinion |' label): a report's title heads the
     story when there is one. A judgement call (read on the article-extraction-benchmark pages, where five of the
     story headlines were columns' titles), not tuned; 0 turns it off."""
 

@@ -33,7 +33,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -47,6 +46,7 @@ from .text import (
     fold_whitespace,
     is_broken,
     is_furniture,
+    is_opinion,
     is_question,
     is_tail,
     strip_dateline,
@@ -623,29 +623,6 @@ def title_penalty(title: str, settings: SummarizeSettings) -> float:
     if quoted_share(title) > 0.5:
         penalty += 0.5
     return penalty
-
-
-# An opinion piece (a column, an editorial) argues; its title ('Why Beijing will bring slaughter to Hong Kong', 'Royal
-# Self-Indicting Arrogance') is no neutral headline for the story while a report's title is there. Told by the
-# section its address names, or by the label its title carries. Tables, matched on the URL path's segments and on
-# the title.
-OPINION_SECTIONS = frozenset(
-    {"opinion", "opinions", "commentisfree", "columnists", "columnist", "columns", "column", "editorial",
-     "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices"}
-)  # fmt: skip
-OPINION_LABEL = re.compile(
-    r"^(?:opinion|editorial|commentary|column|op-ed)\s*[|:]|\|\s*(?:opinion|editorial|commentary)\s*$"
-    r"|^the [\w ]{1,40} view on\b",
-    re.IGNORECASE,
-)
-
-
-def is_opinion(article: Article) -> bool:
-    """Whether the article is an opinion piece, by its address's section or its title's label."""
-    path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""
-    if OPINION_SECTIONS & set(path.split("/")):
-        return True
-    return bool(article.title and OPINION_LABEL.search(article.title.strip()))
 
 
 def headline(articles: Sequence[Article], fallback: str, settings: SummarizeSettings) -> str:

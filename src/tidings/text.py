@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit
 
 from .model import Article, EntSpan, Parse, Reading, Sentence
 from .resources import get_nlp, load_nlp, load_parser
@@ -311,6 +312,30 @@ def is_furniture(text: str) -> bool:
     the free daily newsletter.', :data:`PROMO_PATTERNS`): never a fact nor a summary sentence."""
     t = text.strip()
     return bool(_FURNITURE.fullmatch(t)) or t.count("|") >= 2 or bool(PROMOTION.search(t))
+
+
+# An opinion piece (a column, an editorial) argues; its title ('Why Beijing will bring slaughter to Hong Kong', 'Royal
+# Self-Indicting Arrogance') is no neutral headline for the story while a report's title is there, and its
+# sentences are verdicts, not reports. Told by the
+# section its address names, or by the label its title carries. Tables, matched on the URL path's segments and on
+# the title.
+OPINION_SECTIONS = frozenset(
+    {"opinion", "opinions", "commentisfree", "columnists", "columnist", "columns", "column", "editorial",
+     "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices"}
+)  # fmt: skip
+OPINION_LABEL = re.compile(
+    r"^(?:opinion|editorial|commentary|column|op-ed)\s*[|:]|\|\s*(?:opinion|editorial|commentary)\s*$"
+    r"|^the [\w ]{1,40} view on\b",
+    re.IGNORECASE,
+)
+
+
+def is_opinion(article: Article) -> bool:
+    """Whether the article is an opinion piece, by its address's section or its title's label."""
+    path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""
+    if OPINION_SECTIONS & set(path.split("/")):
+        return True
+    return bool(article.title and OPINION_LABEL.search(article.title.strip()))
 
 
 def is_question(text: str) -> bool:

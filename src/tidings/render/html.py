@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..model import Article, Quote, Story
-from ..text import paragraphs
+from ..text import is_opinion, paragraphs
 from .digest import day_label, make_digest, timeline_days
 from .markdown import citation_numbers, cited_in_order, plural
 
@@ -173,17 +173,19 @@ ENTITIES_SHOWN = 15
 
 @dataclass
 class Source:
-    """One article of a story as listed on its page: its citation number and copy relation."""
+    """One article of a story as listed on its page: its citation number, copy relation, and whether it is an
+    opinion piece (:func:`tidings.text.is_opinion`)."""
 
     number: int
     article: Article
     copy_of_number: int | None
+    opinion: bool = False
 
 
 def story_sources(story: Story, articles: dict[str, Article]) -> list[Source]:
     cite = citation_numbers(story)
     return [
-        Source(cite[aid], articles[aid], cite.get(articles[aid].copy_of or ""))
+        Source(cite[aid], articles[aid], cite.get(articles[aid].copy_of or ""), is_opinion(articles[aid]))
         for aid in story.article_ids
         if aid in articles
     ]
@@ -267,6 +269,7 @@ def render_story(
             days=days,
             undated=undated,
             sources=story_sources(story, articles),
+            opinion_ids={aid for aid, a in articles.items() if is_opinion(a)},
             changes=changes,
         )
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Conflict, Fact, Story
+from ..text import is_opinion
 from .digest import day_label, make_digest, quote_sources, timeline_days
 
 # What article text must not carry into Markdown, which many viewers render with its raw HTML: HTML-significant
@@ -140,7 +141,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             which = f" {marks([group.article_id])}" if group.article_id else ""  # an article of an unknown site
             lines += ["", f"##### Only in {md(source)}{which} ({plural(len(facts), 'fact')})", ""]
             for f in facts:
-                lines += [f"- {md(f.text)} {marks(f.article_ids)}", *other_languages(f)]
+                said = " (opinion)" if any(is_opinion(articles[a]) for a in f.article_ids if a in articles) else ""
+                lines += [f"- {md(f.text)} {marks(f.article_ids)}{said}", *other_languages(f)]
     if digest.echoed:
         lines += ["", "#### One source's words, close to another's", ""]
         for f in digest.echoed:
@@ -172,7 +174,8 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
         site, published = md(a.site or "unknown site"), md(a.published or "undated")
-        lines.append(f"{cite[aid]}. {md(a.title or '(untitled)')} — {site}, {published} ({md(where)}){rel}")
+        kind = " — opinion" if is_opinion(a) else ""
+        lines.append(f"{cite[aid]}. {md(a.title or '(untitled)')} — {site}, {published} ({md(where)}){rel}{kind}")
     return "\n".join(lines) + "\n"
 
 

@@ -307,3 +307,20 @@ def test_a_linked_story_left_without_articles_is_a_candidate_so_its_link_is_drop
     with store.transaction() as conn:
         store.set_links(conn, {sid: sid for sid, _, _, _ in candidates})
     assert store.get_story("s-en").also_in == []
+
+
+def test_a_story_is_found_by_the_site_its_articles_give_or_by_the_outlet_it_lists(any_db):
+    store = Store(any_db)
+    named = make_article(1, site="Harbour Gazette", url="https://www.harbourgazette.example/news/1")
+    with store.transaction() as conn:
+        store.add_articles(conn, [named, make_article(2, site="coast.example")])
+        store.assign_stories(conn, {"a1": "s1", "a2": "s2"}, {})
+    for sid, members in (("s1", ["a1"]), ("s2", ["a2"])):
+        arts, version = store.story_members(sid)
+        story = Story(id=sid, headline="h", article_ids=members, sites=sorted({a.outlet for a in arts if a.outlet}))
+        with store.transaction() as conn:
+            store.save_story(conn, story, version=version)
+    assert [s.id for s in store.list_stories(site="Harbour Gazette")] == ["s1"]  # as the feed named it
+    assert [s.id for s in store.list_stories(site="harbourgazette.example")] == ["s1"]  # as the story lists it
+    assert [s.id for s in store.list_stories(site="www.coast.example")] == ["s2"]
+    assert store.list_stories(site="harbour_gazette.example") == []  # '_' is no wildcard

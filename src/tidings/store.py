@@ -48,6 +48,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .model import Article, Document, LanguageCoverage, OtherLanguageMention, Story, WatchSource
+from .outlets import outlet_of_site
 
 if TYPE_CHECKING:  # numpy is imported where vectors are read: `tidings stories` never needs it
     import numpy as np
@@ -1007,7 +1008,14 @@ class Store:
         if until:
             query = query.where(func.substr(s.c.first_seen, 1, len(until)) <= until)
         if site:
-            query = query.where(s.c.id.in_(select(articles_table.c.story_id).where(articles_table.c.site == site)))
+            # the site as an article gives it ('Axios', 'www.axios.com'), or the outlet a story lists it under
+            # ('axios.com', one of its ``sites``, a string of its JSON)
+            named = s.c.id.in_(select(articles_table.c.story_id).where(articles_table.c.site == site))
+            outlet = outlet_of_site(site)
+            if outlet:
+                escaped = outlet.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                named = or_(named, s.c.data.like(f'%"{escaped}"%', escape="\\"))
+            query = query.where(named)
         if language:
             query = query.where(
                 s.c.id.in_(select(articles_table.c.story_id).where(articles_table.c.language == language))

@@ -178,6 +178,8 @@ def test_broken_sentences_are_recognised(sentence: str, broken: bool):
         "Sign up for the free daily newsletter.",  # the site's promotion, left inside a paragraph
         "Be sure to check out the Harbour Gazette Ferry Price Guide for the latest deals on passes.",
         "Click To Tweet",
+        "Ana Vell may be reached at avell@gazette.example.",  # the writer's contact line
+        "Follow her on Twitter @AnaVell.",
     ],
 )
 def test_page_furniture_is_recognised(line: str):
@@ -193,6 +195,8 @@ def test_page_furniture_is_recognised(line: str):
         "The video showed police officers at the gate.",
         "More than 8,500 troops were put on alert.",
         "More on harbour fees will follow next week, the council said.",
+        "Fans follow her on Twitter in their thousands.",
+        "The harbour master can be reached at the quay office on Mondays.",
         "The mayor signed the harbour bill on Tuesday, Jan. 5, 2021, at the town hall.",  # prose says 'on Tuesday'
     ],
 )

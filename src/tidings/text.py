@@ -256,6 +256,10 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
     ("app", r"\b(?:download (?:our|the) [\w\s]{0,20}app|get (?:our|the) [\w\s]{0,20}app|available on the app store)"),
     ("like the page", r"\blike (?:the|our|this) (?:facebook )?page\b"),
     ("let us know", r"\b(?:leave a comment and let us know|let us know in the comments)\b"),
+    # the writer's contact line at the foot of a story ('Amy Roe may be reached at aroe@example.com. Follow her on
+    # Twitter @AmyRoe.')
+    ("writer's contact", r"\b(?:may|can) be reached at\s+\S+@|(?:^|[.!?]\s+)follow (?:him|her|them) on (?:twitter"
+     r"|facebook|instagram|x)\b"),
     ("deals", r"\b(?:price guides?\b.{0,60}\bfor the (?:latest|best|lowest) (?:deals|prices)"
      r"|for the (?:latest|best|lowest) (?:deals|prices) (?:on|and)\b)"),
     ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"

@@ -125,3 +125,10 @@ def test_apart_counts_same_story_pairs_kept_apart_by_how_far_apart_in_time() -> 
     assert table["one undated"] == (3, 1)
     assert table["both undated"] == (1, 1)
     assert table["dated window-7 days"] == (0, 0)
+
+
+def test_opinion_benchmark_counts_what_is_called_opinion_per_allsides_label() -> None:
+    require_shared(SHARED / "corpora" / "neus-allsides")
+    out = run_benchmark("opinion.py")
+    assert re.search(r"^\| OPINION \| \d+ \| \d+ \(\d+%\) \|$", out, re.MULTILINE)
+    assert re.search(r"precision \(OPINION among those called opinion\) [01]\.\d\d; recall [01]\.\d\d", out)

@@ -199,6 +199,7 @@ def test_headline_is_a_neutral_title_without_site_suffix(fire):
         ("Why the harbour will never recover", "https://gazette.example/opinion/why-the-harbour", True),
         ("The Gazette view on the harbour: a port adrift | Editorial", "https://gazette.example/2025/harbour", True),
         ("Opinion | Is a strike ever worth it?", None, True),
+        ("The harbour deserves better", "https://gazette.example/news/opinion-the-harbour-deserves-better", True),
         ("Harbour strike ends after six days", "https://gazette.example/news/harbour-strike-ends", False),
         ("Port opinion poll shows support for the strike", "https://gazette.example/news/poll", False),
     ],

@@ -325,8 +325,10 @@ def is_furniture(text: str) -> bool:
 # the title.
 OPINION_SECTIONS = frozenset(
     {"opinion", "opinions", "commentisfree", "columnists", "columnist", "columns", "column", "editorial",
-     "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices"}
+     "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices", "ideas"}
 )  # fmt: skip
+OPINION_SLUG_PREFIXES = ("opinion-", "op-ed-", "oped-", "editorial-", "commentary-")
+"""How a page's last path segment opens when it names itself an opinion piece ('/news/opinion-the-second-...')."""
 OPINION_LABEL = re.compile(
     r"^(?:opinion|editorial|commentary|column|op-ed)\s*[|:]|\|\s*(?:opinion|editorial|commentary)\s*$"
     r"|^the [\w ]{1,40} view on\b",
@@ -337,7 +339,8 @@ OPINION_LABEL = re.compile(
 def is_opinion(article: Article) -> bool:
     """Whether the article is an opinion piece, by its address's section or its title's label."""
     path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""
-    if OPINION_SECTIONS & set(path.split("/")):
+    segments = [p for p in path.split("/") if p]
+    if OPINION_SECTIONS & set(segments) or any(p.startswith(OPINION_SLUG_PREFIXES) for p in segments):
         return True
     return bool(article.title and OPINION_LABEL.search(article.title.strip()))
 

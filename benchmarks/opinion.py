@@ -1,0 +1,64 @@
+"""Opinion pieces told from news reports (``tidings.text.is_opinion``), against AllSides' own labels.
+
+The AllSides 2021 crawl (``../shared/corpora/neus-allsides``) tags each outlet's article of a roundup: OPINION,
+ANALYSIS, FACT CHECK, DATA or nothing (a news report). ``is_opinion`` reads only the article's address and title
+(an opinion section such as ``/opinion/``, a slug that opens with 'opinion-', a title labelled 'Opinion |'), so it
+runs on every input; this script counts what it calls opinion in each AllSides class. The section list was written
+reading the article-extraction-benchmark pages; the crawl was scored blind first (58 of 140 OPINION, no other
+article), then 'ideas' and the slug prefixes were added reading its misses (62 of 140).
+
+    .venv/bin/python benchmarks/opinion.py              # the table
+    .venv/bin/python benchmarks/opinion.py --misses 20  # and 20 OPINION articles it does not tell
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import CORPORA
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--misses", type=int, default=0, help="print N OPINION articles not told (seeded sample)")
+    args = parser.parse_args()
+    path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
+    if not path.exists():
+        sys.exit(f"{path} is absent: the benchmark reads ../shared/corpora at run time")
+    from tidings.model import Article
+    from tidings.text import is_opinion
+
+    rows: list[tuple[str, bool, str, str]] = []
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            for news in (json.loads(line).get("news") or {}).values():
+                tag = str(news.get("opinionTag") or "None")
+                title, url = news.get("newsTitle") or "", news.get("newsLink") or ""
+                told = is_opinion(Article(id="x", origin="x", title=title, text="", url=url or None))
+                rows.append(("news report" if tag == "None" else tag, told, title, url))
+    counts, told = Counter(t for t, *_ in rows), Counter(t for t, o, *_ in rows if o)
+    print(f"\n### Opinion pieces told by address and title ({len(rows)} articles of the AllSides crawl)\n")
+    print("| AllSides label | articles | called opinion |")
+    print("|---|---|---|")
+    for tag, n in counts.most_common():
+        print(f"| {tag} | {n} | {told[tag]} ({told[tag] / n:.0%}) |")
+    opinion, others = told["OPINION"], sum(v for k, v in told.items() if k != "OPINION")
+    print(f"\nprecision (OPINION among those called opinion) {opinion / max(opinion + others, 1):.2f}; "
+          f"recall {opinion / max(counts['OPINION'], 1):.2f}")
+    missed = [r for r in rows if r[0] == "OPINION" and not r[1]]
+    for _, _, title, url in random.Random(1).sample(missed, min(args.misses, len(missed))):
+        print(f"- {title[:80]} | {url}")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,10 +13,10 @@ import lzma
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -109,44 +109,57 @@ def load_neus(splits: tuple[str, ...] = ("train", "val")) -> list[Item]:
     return items
 
 
+ALLSIDES_RAW = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
+"""The AllSides crawl as crawled: one JSON record per roundup (its ``news`` by side, its ``roundup`` paragraphs)."""
+
+
+def allsides_records() -> Iterator[dict[str, Any]]:
+    """The raw records of the AllSides crawl (:data:`ALLSIDES_RAW`), in file order."""
+    with lzma.open(ALLSIDES_RAW, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def listed(value: Any) -> list[Any]:
+    """A list the crawl stores as itself or as its Python repr (its paragraph lists); a string it cannot read is a
+    list of that one string."""
+    if isinstance(value, str):
+        import ast
+
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return [value]
+        return parsed if isinstance(parsed, list) else [value]
+    return list(value or [])
+
+
 def load_allsides_crawl() -> list[Item]:
     """The AllSides crawl of Apr-Oct 2021 (``raw_crawled_headline_11_2021-10-19.jsonl.xz``): 506 dated roundups, each
     with the excerpts of two or three outlets (1,479 articles). A dense real stream: about three stories a day, most of
     them US politics, several of one kind in a week (two votes, two court rulings). Each article gets its roundup's
     date and the outlet's name as its site; the gold story is the roundup (``split`` is "crawl")."""
-    import ast
-
     items: list[Item] = []
-    path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
+    for raw in allsides_records():
+        for side, news in sorted((raw.get("news") or {}).items()):
+            paragraphs = [" ".join(str(p).split()) for p in listed(news.get("newBody")) if str(p).strip()]
+            title = " ".join((news.get("newsTitle") or "").split())
+            if not title and not paragraphs:
                 continue
-            raw = json.loads(line)
-            for side, news in sorted((raw.get("news") or {}).items()):
-                body = news.get("newBody") or []
-                if isinstance(body, str):  # the crawl stores the paragraph list as its Python repr
-                    try:
-                        body = ast.literal_eval(body)
-                    except (ValueError, SyntaxError):
-                        body = [body]
-                paragraphs = [" ".join(str(p).split()) for p in body if str(p).strip()]
-                title = " ".join((news.get("newsTitle") or "").split())
-                if not title and not paragraphs:
-                    continue
-                items.append(
-                    Item(
-                        id=f"allsides-{raw['id']}-{side}",
-                        title=title,
-                        text="\n\n".join(paragraphs),
-                        published=raw.get("date") or None,
-                        split="crawl",
-                        story=f"allsides-{raw['id']}",
-                        topic=raw.get("topic") or None,
-                        site=(news.get("newsSource") or "").split(" (")[0] or None,
-                        url=news.get("newsLink") or None,
-                    )
+            items.append(
+                Item(
+                    id=f"allsides-{raw['id']}-{side}",
+                    title=title,
+                    text="\n\n".join(paragraphs),
+                    published=raw.get("date") or None,
+                    split="crawl",
+                    story=f"allsides-{raw['id']}",
+                    topic=raw.get("topic") or None,
+                    site=(news.get("newsSource") or "").split(" (")[0] or None,
+                    url=news.get("newsLink") or None,
                 )
+            )
     return items
 
 

@@ -14,8 +14,6 @@ article), then 'ideas' and the slug prefixes were added reading its misses (62 o
 from __future__ import annotations
 
 import argparse
-import json
-import lzma
 import random
 import sys
 from collections import Counter
@@ -23,29 +21,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA
+from corpora import ALLSIDES_RAW, allsides_records
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--misses", type=int, default=0, help="print N OPINION articles not told (seeded sample)")
     args = parser.parse_args()
-    path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
-    if not path.exists():
-        sys.exit(f"{path} is absent: the benchmark reads ../shared/corpora at run time")
+    if not ALLSIDES_RAW.exists():
+        sys.exit(f"{ALLSIDES_RAW} is absent: the benchmark reads ../shared/corpora at run time")
     from tidings.model import Article
     from tidings.text import is_opinion
 
     rows: list[tuple[str, bool, str, str]] = []
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            for news in (json.loads(line).get("news") or {}).values():
-                tag = str(news.get("opinionTag") or "None")
-                title, url = news.get("newsTitle") or "", news.get("newsLink") or ""
-                told = is_opinion(Article(id="x", origin="x", title=title, text="", url=url or None))
-                rows.append(("news report" if tag == "None" else tag, told, title, url))
+    for raw in allsides_records():
+        for news in (raw.get("news") or {}).values():
+            tag = str(news.get("opinionTag") or "None")
+            title, url = news.get("newsTitle") or "", news.get("newsLink") or ""
+            told = is_opinion(Article(id="x", origin="x", title=title, text="", url=url or None))
+            rows.append(("news report" if tag == "None" else tag, told, title, url))
     counts, told = Counter(t for t, *_ in rows), Counter(t for t, o, *_ in rows if o)
     print(f"\n### Opinion pieces told by address and title ({len(rows)} articles of the AllSides crawl)\n")
     print("| AllSides label | articles | called opinion |")

@@ -22,9 +22,6 @@ Needs the bench extra (rouge-score). About 5 minutes on 2 cores (one run of the 
 from __future__ import annotations
 
 import argparse
-import ast
-import json
-import lzma
 import sys
 import tempfile
 from dataclasses import replace
@@ -32,28 +29,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import CORPORA, load_allsides_crawl, write_jsonl
+from corpora import CORPORA, allsides_records, listed, load_allsides_crawl, write_jsonl
 from summary_sentences import rows_of_story
 
 
 def load_roundups() -> dict[str, str]:
     """Gold story id -> the first paragraph of AllSides' roundup (its neutral account of the day's event)."""
     out: dict[str, str] = {}
-    path = CORPORA / "neus-allsides" / "raw_crawled_headline_11_2021-10-19.jsonl.xz"
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            raw = json.loads(line)
-            paragraphs = raw.get("roundup") or []
-            if isinstance(paragraphs, str):
-                try:
-                    paragraphs = ast.literal_eval(paragraphs)
-                except (ValueError, SyntaxError):
-                    paragraphs = [paragraphs]
-            first = " ".join(str(paragraphs[0]).split()) if paragraphs else ""
-            if first:
-                out[f"allsides-{raw['id']}"] = first
+    for raw in allsides_records():
+        paragraphs = listed(raw.get("roundup"))
+        first = " ".join(str(paragraphs[0]).split()) if paragraphs else ""
+        if first:
+            out[f"allsides-{raw['id']}"] = first
     return out
 
 

@@ -342,11 +342,13 @@ def test_a_quoted_nickname_is_no_part_of_a_persons_name() -> None:
     [
         ("Marrowby Democrats", "NORP"),  # a group named by a group noun is never a person
         ("House Republicans", "NORP"),
+        ("Marrowby Harbour Productions", "ORG"),  # a company's head word
+        ("Vell Records", "ORG"),
         ("Ana Sanders", "PERSON"),  # a surname that ends like a plural stays a person
         ("Ilse Evans", "PERSON"),
     ],
 )
-def test_a_person_named_by_a_group_noun_is_a_group(text: str, label: str) -> None:
+def test_a_person_named_by_a_group_or_company_word_is_none(text: str, label: str) -> None:
     assert _group_not_person(EntSpan(0, len(text), "PERSON", text)).label == label
 
 

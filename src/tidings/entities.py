@@ -95,11 +95,27 @@ KNOWN_ORGANISATIONS = frozenset(
 )  # fmt: skip
 
 
+# Last words of a company's or an institution's name: a 'person' of two or more words ending in one is an
+# organisation, for quotes too ('Dick Clark Productions' tagged PERSON took a label's statement).
+ORGANISATION_NAME_HEADS = wordset(
+    """productions records studios pictures entertainment media inc ltd llc corp corporation company group holdings
+    partners foundation institute university association agency bank airlines motors industries technologies
+    pharmaceuticals labs"""
+)
+
+
 def _group_not_person(span: EntSpan) -> EntSpan:
-    """A 'person' named by a group noun (:data:`GROUP_NAME_HEADS`) is a group (NORP)."""
+    """A 'person' named by a group noun (:data:`GROUP_NAME_HEADS`) is a group (NORP); one of two or more words that
+    ends in an organisation's head word (:data:`ORGANISATION_NAME_HEADS`) is an organisation."""
     words = span.text.split()
-    group = span.label == "PERSON" and bool(words) and words[-1].lower() in GROUP_NAME_HEADS
-    return EntSpan(span.start, span.end, "NORP", span.text) if group else span
+    if span.label != "PERSON" or not words:
+        return span
+    last = words[-1].lower().rstrip(".,")
+    if last in GROUP_NAME_HEADS:
+        return EntSpan(span.start, span.end, "NORP", span.text)
+    if len(words) >= 2 and last in ORGANISATION_NAME_HEADS:
+        return EntSpan(span.start, span.end, "ORG", span.text)
+    return span
 
 
 def _known_type(text: str, label: str) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tidings.entities import (
-    _group_not_person,
     _merge,
+    _retyped,
     canonical_name,
     extract_entities,
     name_tokens,
@@ -349,7 +349,7 @@ def test_a_quoted_nickname_is_no_part_of_a_persons_name() -> None:
     ],
 )
 def test_a_person_named_by_a_group_or_company_word_is_none(text: str, label: str) -> None:
-    assert _group_not_person(EntSpan(0, len(text), "PERSON", text)).label == label
+    assert _retyped(EntSpan(0, len(text), "PERSON", text)).label == label
 
 
 def test_a_mention_without_a_capital_names_nothing() -> None:

@@ -104,9 +104,10 @@ ORGANISATION_NAME_HEADS = wordset(
 )
 
 
-def _group_not_person(span: EntSpan) -> EntSpan:
-    """A 'person' named by a group noun (:data:`GROUP_NAME_HEADS`) is a group (NORP); one of two or more words that
-    ends in an organisation's head word (:data:`ORGANISATION_NAME_HEADS`) is an organisation."""
+def _retyped(span: EntSpan) -> EntSpan:
+    """The span with the type the tables give a 'person': named by a group noun (:data:`GROUP_NAME_HEADS`), a group
+    (NORP); of two or more words ending in an organisation's head word (:data:`ORGANISATION_NAME_HEADS`), an
+    organisation."""
     words = span.text.split()
     if span.label != "PERSON" or not words:
         return span
@@ -128,12 +129,12 @@ def _known_type(text: str, label: str) -> str:
 def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
     """Entity mentions of each text (a paragraph): spaCy NER from the shared paragraph reading
     (:func:`tidings.text.read_paragraphs`, cached, so sentences, quotes and entities of an article cost one spaCy
-    pass), else the rule-based recogniser (cached per text, bounded). A 'person' named by a group noun
-    (:data:`GROUP_NAME_HEADS`) is a group (NORP)."""
+    pass), else the rule-based recogniser (cached per text, bounded); a 'person' named by a group's or an
+    organisation's word is retyped (:func:`_retyped`)."""
     settings = settings or AnalyzeSettings()
     readings = read_paragraphs(texts)
     if readings is not None:
-        return [tuple(_group_not_person(e) for e in r.ents) for r in readings]
+        return [tuple(_retyped(e) for e in r.ents) for r in readings]
     out: list[tuple[EntSpan, ...]] = []
     with _cache_lock:
         for t in texts:
@@ -141,7 +142,7 @@ def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list
             if hit is None:
                 hit = _cache[t] = rule_entities(t)
             _cache.move_to_end(t)
-            out.append(tuple(_group_not_person(e) for e in hit))
+            out.append(tuple(_retyped(e) for e in hit))
         while len(_cache) > settings.ner_cache_paragraphs:
             _cache.popitem(last=False)
     return out

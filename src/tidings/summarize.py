@@ -554,18 +554,24 @@ def summary_sentences(
     emb, title_emb = vectors[: len(cands)], vectors[len(cands) :]
     n_sources = len(set(source_groups(articles).values()))
     rel = _relevance(cands, emb, title_emb if titles else None, n_sources, settings)
-    # a neutral summary tells what the reports say: an opinion piece's sentences ('Emily Maitlis did an excellent job
-    # pressing Andrew') come after them, unless the story has nothing else
-    opinion = [is_opinion(a) for a in articles]
-    if settings.opinion_weight and any(opinion) and not all(opinion):
-        for i, c in enumerate(cands):
-            if opinion[c.article_index]:
-                rel[i] -= settings.opinion_weight
-                c.relevance = float(rel[i])
+    if settings.opinion_weight:
+        _weigh_opinion(cands, articles, rel, settings)
     if settings.recency_weight:
         _weigh_recency(cands, articles, rel, settings)
+    for c, r in zip(cands, rel, strict=True):
+        c.relevance = float(r)
     chosen = select(cands, emb, rel, settings)
     return [cands[i] for i in _reading_order(chosen, cands, articles, settings)]
+
+
+def _weigh_opinion(
+    cands: list[Candidate], articles: list[Article], rel: np.ndarray, settings: SummarizeSettings
+) -> None:
+    """A neutral summary tells what the reports say: an opinion piece's sentences ('Emily Maitlis did an excellent
+    job pressing Andrew') weigh ``opinion_weight`` less, unless the story has nothing else."""
+    opinion = [is_opinion(a) for a in articles]
+    if any(opinion) and not all(opinion):
+        rel -= settings.opinion_weight * np.array([opinion[c.article_index] for c in cands], dtype=np.float64)
 
 
 def _weigh_recency(
@@ -584,7 +590,6 @@ def _weigh_recency(
         reported = [time_of[a] for a in (*c.cites, articles[c.article_index].id) if a in time_of]
         if reported:
             rel[i] -= settings.recency_weight * min(1.0, (latest - max(reported)) / settings.recency_days)
-            c.relevance = float(rel[i])
 
 
 # ---------------------------------------------------------------------------------------------------------------

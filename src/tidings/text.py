@@ -274,8 +274,8 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|залишити коментар|залиште коментар|додати коментар|コメントを(?:書く|残す|投稿)|发表评论|留下评论)"
      r"\W*$"),
 )
-PROMOTION = re.compile(  # the site promoting itself, anywhere in a line
-    "|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
+PROMOTION = re.compile("|".join(f"(?:{p})" for _, p in PROMO_PATTERNS), re.I)
+"""Any row of :data:`PROMO_PATTERNS`, searched anywhere in a line."""
 
 
 # Labels a newsroom puts at the head of a paragraph ('Why it matters: The move will...', Axios' house style): a
@@ -320,15 +320,14 @@ def is_furniture(text: str) -> bool:
 
 # An opinion piece (a column, an editorial) argues; its title ('Why Beijing will bring slaughter to Hong Kong', 'Royal
 # Self-Indicting Arrogance') is no neutral headline for the story while a report's title is there, and its
-# sentences are verdicts, not reports. Told by the
-# section its address names, or by the label its title carries. Tables, matched on the URL path's segments and on
-# the title.
+# sentences are verdicts, not reports. Told by the section its address names, or by the label its title carries.
+# Tables, matched on the URL path's segments and on the title.
 OPINION_SECTIONS = frozenset(
     {"opinion", "opinions", "commentisfree", "columnists", "columnist", "columns", "column", "editorial",
      "editorials", "op-ed", "op-eds", "oped", "commentary", "perspectives", "voices", "ideas"}
 )  # fmt: skip
 OPINION_SLUG_PREFIXES = ("opinion-", "op-ed-", "oped-", "editorial-", "commentary-")
-"""How a page's last path segment opens when it names itself an opinion piece ('/news/opinion-the-second-...')."""
+"""How a segment of a page's path opens when it names the page an opinion piece ('/news/opinion-the-second-...')."""
 OPINION_LABEL = re.compile(
     r"^(?:opinion|editorial|commentary|column|op-ed)\s*[|:]|\|\s*(?:opinion|editorial|commentary)\s*$"
     r"|^the [\w ]{1,40} view on\b",

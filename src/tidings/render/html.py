@@ -252,6 +252,7 @@ def render_story(
     digest = make_digest(story)
     days, undated = timeline_days(story)
     exclusive_count = sum(len(facts) for _, facts in digest.exclusives)
+    sources = story_sources(story, articles)
     return (
         environment()
         .get_template("story.html")
@@ -268,8 +269,8 @@ def render_story(
             quote_groups=quotes_by_speaker(story.quotes),
             days=days,
             undated=undated,
-            sources=story_sources(story, articles),
-            opinion_ids={aid for aid, a in articles.items() if is_opinion(a)},
+            sources=sources,
+            opinion_ids={src.article.id for src in sources if src.opinion},
             changes=changes,
         )
     )

@@ -58,6 +58,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
     """One story's briefing: the digest, then (``full``) every other finding, nothing left out."""
     cite = citation_numbers(story)
     digest = make_digest(story)
+    opinion_ids = {aid for aid in story.article_ids if aid in articles and is_opinion(articles[aid])}
 
     def marks(ids: list[str]) -> str:
         return "".join(f"[{cite[i]}]" for i in cited_in_order(ids, cite))
@@ -141,7 +142,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
             which = f" {marks([group.article_id])}" if group.article_id else ""  # an article of an unknown site
             lines += ["", f"##### Only in {md(source)}{which} ({plural(len(facts), 'fact')})", ""]
             for f in facts:
-                said = " (opinion)" if any(is_opinion(articles[a]) for a in f.article_ids if a in articles) else ""
+                said = " (opinion)" if opinion_ids.intersection(f.article_ids) else ""
                 lines += [f"- {md(f.text)} {marks(f.article_ids)}{said}", *other_languages(f)]
     if digest.echoed:
         lines += ["", "#### One source's words, close to another's", ""]
@@ -174,7 +175,7 @@ def render_story_markdown(story: Story, articles: dict[str, Article], full: bool
         rel = f" — {a.relation}" + (f" of [{cite.get(a.copy_of, '?')}]" if a.copy_of else "") if a.relation else ""
         where = a.url or a.origin
         site, published = md(a.site or "unknown site"), md(a.published or "undated")
-        kind = " — opinion" if is_opinion(a) else ""
+        kind = " — opinion" if aid in opinion_ids else ""
         lines.append(f"{cite[aid]}. {md(a.title or '(untitled)')} — {site}, {published} ({md(where)}){rel}{kind}")
     return "\n".join(lines) + "\n"
 

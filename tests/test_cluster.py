@@ -686,3 +686,13 @@ def test_a_follow_up_joins_the_same_story_in_one_run_or_run_after_run() -> None:
         stored.update(clusterer.assign([docs[k]], vectors[k : k + 1]))
     assert stored == batch
     assert {frozenset({"b0", "b1"}), frozenset({"j0"}), frozenset({"j1"})} <= partition(batch)
+
+
+def test_an_articles_keywords_leave_out_its_own_languages_stop_words() -> None:
+    from tidings.cluster import _keywords
+
+    title, lead = "La jugada de los concejales que cambia el puerto", "El concejo de Marrowby votó la ley del puerto."
+    spanish = _keywords(title, lead, 2.0, "es")
+    assert not {"la", "de", "los", "que", "el", "del"} & set(spanish)  # function words a Spanish story would share
+    assert {"jugada", "concejales", "puerto", "marrowby"} <= set(spanish)
+    assert "la" in _keywords(title, lead, 2.0, "en")  # English stop words know no Spanish

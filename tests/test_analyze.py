@@ -162,6 +162,17 @@ def test_exclusives_name_the_site_that_alone_reports_them(strike):
     assert market.independent_sources == 1 and len(market.article_ids) == 2
 
 
+def test_a_sentence_only_a_copy_carries_is_the_copys_outlets():
+    harbour = make_article(HARBOUR, "Dockworkers walk out at Marrowby port", "Harbour Gazette",
+                           "2025-03-03T08:00:00+00:00")
+    added = "The Valley Post's own reporter counted forty idle cranes along the western quay on Monday."
+    copy = make_article(f"{HARBOUR}\n\n{added}", "Dockworkers walk out at Marrowby port", "Valley Post",
+                        "2025-03-03T12:00:00+00:00", copy_of=harbour.id)
+    story = run([harbour, copy])
+    assert fact_with(story, "idle cranes").exclusive_to == "Valley Post"  # the copy added it: not the original's
+    assert fact_with(story, "fish market").exclusive_to == "Harbour Gazette"  # both print it: the original's
+
+
 def test_exclusive_without_a_site_is_credited_to_an_unknown_site_not_the_title():
     a = make_article(HARBOUR, "Dock strike", None, "2025-03-03T08:00:00+00:00")
     b = make_article(TIDEWATER, "Strike at the docks", "Tidewater Times", "2025-03-03T09:00:00+00:00")

@@ -558,3 +558,17 @@ def test_a_toll_that_counts_the_attacker_or_all_so_far_is_another_quantity():
     total = "Varden has so far lost seven soldiers in the border conflict."
     one_day = "Five Varden soldiers lost their lives on Wednesday in the border conflict."
     assert not _scopes(total, "seven", one_day, "Five")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values"),
+    [
+        ("The mayor spoke at the Corvale restaurant Two Lanterns on the Quay.", []),  # a name, not a count
+        ("The plant at Three Mile Point closed in March.", []),
+        ("Two people were hurt at the Corvale quay.", [2.0]),  # the first word: a count
+        ("Officials said Two Hundred people came to the quay.", [200.0]),
+        ("The council said three Senators voted no.", [3.0]),
+    ],
+)
+def test_a_number_word_inside_a_name_is_no_figure(sentence: str, values: list[float]):
+    assert [fm.value for fm in extract_figures(sentence)] == values

@@ -178,6 +178,25 @@ def test_two_reports_of_the_same_event_are_not_copies(detector: CopyDetector) ->
     assert all(x.relation is None and x.copy_of is None for x in (a, b, c))
 
 
+def test_two_short_reports_quoting_one_statement_are_not_copies(detector: CopyDetector) -> None:
+    """Two outlets' excerpts of one ruling: a lead each and the same two quotations from it. Shared quotations are a
+    shared source, not copying; three reworded sentences of their own would be."""
+    needs_model()
+    a = make(
+        "The harbour court ordered the Veldan port board on Friday to hand its pay records to the dockworkers' union."
+        "\n\n“The board has given no reason to withhold the records from the union,” the ruling said.\n\n"
+        "“The records must be handed over within fourteen days,” the court wrote.",
+        "Court orders port board to hand over pay records", "2024-05-05T08:00:00Z", url="https://ledger.example/a")
+    b = make(
+        "The Veldan port board must give the dockworkers' union its pay records, the harbour court ruled on Friday."
+        "\n\n“The board has given no reason to withhold the records from the union,” the judges wrote.\n\n"
+        "“The records must be handed over within fourteen days,” the ruling said.",
+        "Port board told to share pay records with union", "2024-05-05T08:00:00Z", url="https://gazette.example/b")
+    detect(detector, [a, b])
+    assert a.copy_of is None and b.copy_of is None
+    assert a.relation is None and b.relation is None
+
+
 def test_an_earlier_published_newcomer_becomes_the_original(detector: CopyDetector) -> None:
     later = make(edited_copy(FIRE), "Warehouse fire", "2024-05-06T10:00:00Z")
     detect(detector, [later])

@@ -50,6 +50,8 @@ def test_a_date_is_resolved_against_the_publication_date(sentence, published, da
         "The union set a Friday deadline for an answer.",  # a date naming a thing
         "Ministers must decide by Friday.",
         "Friday's vote was postponed.",
+        "The March 3 committee will question the harbour master.",  # a day that names an event's committee
+        "Survivors gathered for a May 9 memorial at the quay.",
         "The strike ran from Monday to Wednesday.",  # a range: no one day
         "The attackers were inside the server between 28 May and 3 June.",
         "Officials may march on the capital.",  # 'may' and 'march' are no months
@@ -112,6 +114,7 @@ def test_a_relative_date_inside_a_quotation_dates_nothing_but_a_full_date_does()
     assert resolve_date("“Tonight, I ask you to stand with her,” he said.", WED_2022) is None
     assert resolve_date('"We meet again on Monday," she said.', WED_2022) is None
     assert resolve_date("He said on Monday that “the port stays shut.”", WED_2022) == (date(2022, 1, 31), "Monday")
+    assert resolve_date("“The nature of March 3rd demands this decision,” she said.", WED_2022) is None  # a name
     assert resolve_date("“The treaty was signed on 26 December 2019,” he said.", WED_2022) == (
         date(2019, 12, 26),
         "26 December 2019",

@@ -25,7 +25,6 @@ from tidings.summarize import (
     headline,
     is_broken,
     is_fragment,
-    is_opinion,
     leaning,
     lexical_centrality,
     select,
@@ -33,7 +32,7 @@ from tidings.summarize import (
     strip_dateline,
     summarize_story,
 )
-from tidings.text import normalize_text, segment, stable_id
+from tidings.text import argues, is_opinion, normalize_text, segment, stable_id
 
 ECHO = """A fire tore through the Oakhurst public library late on Saturday, destroying much of its rare book collection.
 
@@ -208,6 +207,35 @@ def test_opinion_pieces_are_told_by_section_or_label(title: str, url: str | None
     assert is_opinion(Article(id="a", origin="a", title=title, text="x", url=url)) is opinion
 
 
+@pytest.mark.parametrize(
+    ("title", "argument"),
+    [
+        ("Stop listening to the harbour board", True),
+        ("Don’t close the Oakhurst library", True),
+        ("No, the strike did not cost the port a million", True),
+        ("Why the harbour strike matters", True),
+        ("The council should pay for sprinklers", True),
+        ("Harbour strike ends after six days", False),
+        ("Harbour board: dockworkers should return on Monday", False),  # the board's 'should', not the writer's
+        ("Don't close the library, mayor says", False),
+        ("Councillors split on who should pay for the sprinklers", False),
+        ("Stop-work meeting called at the port", False),
+        ("Mayor 'must act now', residents say", False),
+    ],
+)
+def test_titles_that_argue_are_told_from_reports(title: str, argument: bool):
+    article = Article(id="a", origin="a", title=title, text="x", url="https://gazette.example/news/port")
+    assert argues(article) is argument
+    assert not is_opinion(article)  # the 'opinion' label stays the address's or the title label's
+
+
+def test_a_report_title_heads_the_story_over_a_title_that_argues():
+    column = Article(id="c", origin="c", title="Stop pretending the harbour strike is over", text="x")
+    report = Article(id="r", origin="r", title="Harbour strike is over after six days of talks", text="y")
+    other = Article(id="o", origin="o", title="Dockworkers return as harbour strike ends", text="z")
+    assert headline([column, report, other], "", SummarizeSettings()) != column.title
+
+
 def test_a_report_title_heads_the_story_over_a_column_title():
     column = Article(id="c", origin="c", title="Harbour strike ends after six days as the port bosses give in",
                      text="x", url="https://gazette.example/columnists/harbour-strike-defeat")
@@ -263,6 +291,13 @@ def test_summary_without_the_optional_models(monkeypatch):
         ("Port strike ends after nine days — The Ledger", "The Ledger", "Port strike ends after nine days"),
         ("Rates: what the decision means for savers", None, "Rates: what the decision means for savers"),
         ("Talks fail - again", "Ledger", "Talks fail - again"),
+        ("Ferry fares rise again - The Isle of Marrow Evening Observer", "The Isle of Marrow Evening Observer",
+         "Ferry fares rise again"),
+        ("Ferry fares rise again - The Isle of Marrow Evening Observer", "isleofmarroweveningobserver.example",
+         "Ferry fares rise again"),
+        ("Talks fail - again", "againville.example", "Talks fail - again"),
+        ("Ferry fares rise again - and the islanders are angry about it", "Evening Observer",
+         "Ferry fares rise again - and the islanders are angry about it"),
     ],
 )
 def test_clean_title(title, site, expected):
@@ -603,3 +638,21 @@ def test_a_developing_storys_earlier_days_weigh_less():
     rel = np.ones(2)
     _weigh_recency(cands[:2], same_day, rel, settings)
     assert rel.tolist() == [1.0, 1.0]  # one day's reports: nothing moves
+
+
+def test_a_summary_never_gives_the_same_figures_twice():
+    """Two outlets' wordings of one release ('soared by 5,100 to 41,900' / 'totalled 41,900, up 5,100') sit far
+    apart as vectors; that they state the same two quantities says they report one thing."""
+    ledger = make_article(
+        "New claims for harbour relief soared by 5,100 to 41,900 in the week to Saturday, the Marrow port office "
+        "said on Thursday.\n\nThe rise was the largest since the dock strike began in March.\n\n"
+        "Dock owners said the figures showed the strike was hurting the whole coast.",
+        "Harbour relief claims jump", "Coastal Ledger", "2025-05-11T09:00:00+00:00")
+    gazette = make_article(
+        "Applications for relief in regular port programmes totalled 41,900 last week, up 5,100 from the week "
+        "before, figures from the port office showed.\n\nEconomists had expected a fall to 35,000.\n\n"
+        "Unions blamed the closure of the western quay for the jump.",
+        "Port relief applications rise", "Harbour Gazette", "2025-05-11T10:00:00+00:00")
+    story = build([ledger, gazette])
+    restating = [s.text for s in story.summary if "41,900" in s.text and "5,100" in s.text]
+    assert len(restating) == 1, story.summary

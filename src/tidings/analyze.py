@@ -927,8 +927,9 @@ def _build_facts(
         echoed_ids = {a for k in members for a in echoed.get(k, ())} if len(sources) == 1 else set()
         echoed_by = [a.id for a in articles if a.id in echoed_ids] if echoed_ids else []
         if len(sources) == 1 and not echoed_by:
-            root = by_id.get(rep.group, by_id[rep.article_id])
-            exclusive_to = _source_name(root)
+            # a copy's own sentence (one its original does not carry) is the copy's outlet's, not its original's
+            stated_by_root = any(units[k].article_id == rep.group for k in members)
+            exclusive_to = _source_name(by_id[rep.group] if stated_by_root else by_id[rep.article_id])
         fact = Fact(
             text=strip_dateline(rep.text),  # shown as the summary shows a sentence; each mention stays verbatim
             article_ids=article_ids,

@@ -48,7 +48,7 @@ from .clean import is_boilerplate, is_syndication_credit
 from .model import Article, Relation
 from .resources import HashingEncoder, ann_index_class, get_embedder
 from .settings import DedupeSettings
-from .text import paragraphs, segment, text_head, words
+from .text import paragraphs, quoted_share, segment, text_head, words
 
 if TYPE_CHECKING:
     from usearch.index import Index
@@ -137,6 +137,7 @@ class _Sentences:
 
     vectors: np.ndarray
     words: list[frozenset[str]]
+    quoted: list[float]  # the share of each sentence inside quotation marks
 
     @staticmethod
     def texts_of(article: Article, min_words: int, ui_share: float, max_chars: int) -> list[str]:
@@ -158,7 +159,7 @@ class _Sentences:
         out, start = [], 0
         for texts in groups:
             part = vectors[start : start + len(texts)].astype(np.float16)
-            out.append(cls(part, [frozenset(words(t)) for t in texts]))
+            out.append(cls(part, [frozenset(words(t)) for t in texts], [quoted_share(t) for t in texts]))
             start += len(texts)
         return out
 
@@ -187,7 +188,7 @@ def paraphrase_scores(first: list[str], second: list[str], lexical_weight: float
 
 
 def _row(s: _Sentences, i: int) -> _Sentences:
-    return _Sentences(s.vectors[i : i + 1], s.words[i : i + 1])
+    return _Sentences(s.vectors[i : i + 1], s.words[i : i + 1], s.quoted[i : i + 1])
 
 
 def monotone_alignment(sim: np.ndarray, threshold: float) -> list[tuple[int, int]]:
@@ -264,15 +265,18 @@ def aligned_verdict(
     pairs = monotone_alignment(sim, sentence_sim)
     if not pairs or len(pairs) / shorter < s.paraphrase_min_aligned:
         return None
-    verbatim = sum(1 for i, j in pairs if sim[i, j] >= s.near_sentence_sim)
-    if verbatim >= s.near_verbatim_share * len(pairs):
-        # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate
+    verbatim = [(i, j) for i, j in pairs if sim[i, j] >= s.near_sentence_sim]
+    # two reports quoting one statement or document align on its words: that is a shared source, not a copy
+    shared_quote = {(i, j) for i, j in pairs if min(mine.quoted[i], theirs.quoted[j]) >= s.paraphrase_quotation_share}
+    if len(verbatim) >= s.near_verbatim_share * len(pairs):
+        # mostly the same sentences (an excerpt, an edited or re-dressed copy): a near duplicate, unless the only
+        # sentences printed alike are the quotations
         relation: Relation = "near_duplicate"
-        if verbatim < s.near_min_pairs:
+        if len(verbatim) < s.near_min_pairs or shared_quote.issuperset(verbatim):
             return None
     else:
         relation = "paraphrase"
-        if len(pairs) < s.paraphrase_min_pairs or shorter < s.paraphrase_min_sentences:
+        if len(pairs) - len(shared_quote) < s.paraphrase_min_pairs or shorter < s.paraphrase_min_sentences:
             return None
     # what each text has of its own: the words of its sentences left out of the alignment
     aligned_mine, aligned_theirs = {i for i, _ in pairs}, {j for _, j in pairs}

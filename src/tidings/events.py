@@ -8,8 +8,9 @@ count from publication. A sentence that speaks of the future ('will meet on Frid
 March 5') resolves forward instead: the next such weekday, the day of month in the publication year. A date that
 names a thing rather than when it happened ('a Friday deadline', 'by Friday', "Friday's vote") is left out, and so
 is a sentence that gives two different days. A speaker's 'tonight' or 'on Monday' counts from when they spoke, which
-the article does not say (a speech reported two days later): a relative date inside a quotation dates nothing; a
-full date there still does.
+the article does not say (a speech reported two days later): a relative date inside a quotation dates nothing, nor
+does a day of a month without its year, which a speaker uses as a name ('the unprecedented nature of January 6th');
+a full date there still does.
 
 Why a rule table and not dateparser: news dates its events with a handful of English forms; dateparser (a large
 multi-language regex set, ~0.5 s to import) parses one string it is given, so it needs a span finder anyway, its
@@ -93,7 +94,12 @@ DATE_RULES: tuple[tuple[str, re.Pattern[str], Resolver], ...] = (
 _NAMES_BEFORE = re.compile(
     r"\b(?:a|an|the|by|until|till|before|through|every|since|from|to|between|and)\s+$", re.IGNORECASE
 )
-_NAMES_AFTER = re.compile(r"^(?:['’]s\b|\s*(?:[-–]|to|through|and)\s*\w)")
+_NAMES_AFTER = re.compile(
+    r"^(?:['’]s\b|\s*(?:[-–]|to|through|and)\s*\w"
+    # a day that names an event and what came of it: 'the Jan. 6 committee', 'the 9/11 attacks', 'a June 4 vigil'
+    r"|\s+(?:Capitol\s+)?(?:insurrection|riots?|rioters|attacks?|committee|panel|commission|probe|investigation"
+    r"|select|hearings|anniversary|memorial|vigil)\b)"
+)
 # 'Today, plague infections are rare': a sentence that opens with 'Today,' and reports no past act means nowadays.
 _NOWADAYS = re.compile(r"^\W*(?:today|these days),", re.IGNORECASE)
 # 'the form of government under which we still live today', 'even more out of reach today': nowadays, any sentence.
@@ -164,7 +170,8 @@ def resolve_date(sentence: str, published: date | None, quoted: bool = False) ->
     for name, pattern, resolve in DATE_RULES:
         found: list[tuple[date, str]] = []
         for m in pattern.finditer(sentence):
-            if name in _RELATIVE_RULES and (quoted or _inside_quotation(sentence, m.start())):
+            with_year = bool(m.re.groupindex.get("year") and m.group("year"))
+            if not with_year and (quoted or _inside_quotation(sentence, m.start())):
                 continue
             future = _speaks_of_future(sentence[: m.start()])
             if _NAMES_BEFORE.search(sentence[max(0, m.start() - 10) : m.start()]) or _NAMES_AFTER.match(

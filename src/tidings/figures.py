@@ -443,6 +443,21 @@ def _mention(sentence: str, words: Sequence[_Word], start: int, end: int, tagged
     )
 
 
+# A number word written with a capital inside a sentence, before another capitalised word, is part of a name: 'the
+# restaurant Two Meatballs in the Kitchen', 'Three Mile Island', 'Five Guys'. The sentence's first word is not
+# (''Two people died').
+_NAME_AFTER = re.compile(r"[ \t]+(?!(?:Hundred|Thousand|Million|Billion|Trillion)\b)[A-Z][\w’'&-]*")
+
+
+def _in_name(sentence: str, m: re.Match[str]) -> bool:
+    num = m.group("num")
+    if not (num[:1].isupper() and num.replace("-", "").isalpha()):
+        return False
+    if not sentence[: m.start("num")].strip(" \"“‘'(["):
+        return False
+    return bool(_NAME_AFTER.match(sentence, m.end("num")))
+
+
 def extract_figures(sentence: str, reading: Reading | None = None) -> list[FigureMention]:
     """Figures of one sentence. ``reading`` is spaCy's reading of ``sentence`` (tags and entities,
     :func:`tidings.text.read_sentences`) or None for the regex path.
@@ -456,7 +471,7 @@ def extract_figures(sentence: str, reading: Reading | None = None) -> list[Figur
         blocked = [(e.start, e.end) for e in reading.ents if e.label in _NON_FIGURE_LABELS]
     out: list[FigureMention] = []
     for m in _NUMBER_RE.finditer(sentence):
-        if any(m.start("num") < be and m.end("num") > bs for bs, be in blocked):
+        if any(m.start("num") < be and m.end("num") > bs for bs, be in blocked) or _in_name(sentence, m):
             continue
         fig = _mention(sentence, words, m.start(), m.end(), tagged)
         if fig is None and ", " in m.group("num"):  # 'on March 1, 600 officers': a date, then the number

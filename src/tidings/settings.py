@@ -248,6 +248,13 @@ class DedupeSettings:
     near_min_pairs: int = 2
     """An alignment of mostly the same sentences (see ``near_verbatim_share``) needs only this many of them (not
     3 pairs): two of a short excerpt's three sentences reprinted word for word make a copy. dev: 3 0.978/0.975."""
+    paraphrase_quotation_share: float = 0.5
+    """Aligned sentence pairs both of whose sentences are at least this share quotation do not count towards
+    ``paraphrase_min_pairs``, nor make a near duplicate when they are the only sentences printed alike: two outlets
+    quoting one tweet or ruling align on its words without copying each other
+    (short excerpts of one event, a lead and two shared quotes, were reworded copies of each other: in the AllSides
+    crawl, CNN's and National Review's reports of a Justice Department opinion, two reports of a reporter's
+    resignation tweet). 1 counts every pair."""
     paraphrase_max_days: int = 4
     """Two dated articles published more than this many days apart are not reworded copies of each other
     (templated recurring reports, e.g. weekly jobless claims, align sentence by sentence)."""

@@ -43,12 +43,13 @@ from .model import Article, Fact, Sentence, Story, SummarySentence
 from .resources import get_embedder
 from .settings import SummarizeSettings
 from .text import (
+    argues,
     fold_whitespace,
     is_broken,
     is_furniture,
-    is_opinion,
     is_question,
     is_tail,
+    quoted_share,
     strip_dateline,
     unbalanced_quotes,
     words,
@@ -164,7 +165,6 @@ _FUNCTION_WORDS = _wordset(
     through during without within across around near per via amid despite toward towards up down out off again
     more most much many few very new mr mrs ms"""
 )
-_QUOTED = re.compile(r"[“\"«]([^”\"»]*)[”\"»]")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*$")
 _SITE_SUFFIX = re.compile(r"\s+[-–—|•·:]\s+([^-–—|•·:]{2,60})$")
 _LOADED = {
@@ -200,15 +200,6 @@ class Candidate:
 # ---------------------------------------------------------------------------------------------------------------
 # Sentence quality
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def quoted_share(text: str) -> float:
-    """Share of a sentence's words inside quotation marks."""
-    total = len(text.split())
-    if not total:
-        return 0.0
-    inside = sum(len(m.group(1).split()) for m in _QUOTED.finditer(text))
-    return min(1.0, inside / total)
 
 
 def is_fragment(text: str, settings: SummarizeSettings) -> bool:
@@ -359,6 +350,17 @@ def _bigrams(text: str) -> set[tuple[str, str]]:
     return {(a, b) for a, b in pairwise(toks) if a not in _FUNCTION_WORDS or b not in _FUNCTION_WORDS}
 
 
+# A number that tells a quantity (three digits or more, or a decimal: '419,000', '3.24', '5.9%'), not a day, an age or
+# a year: two sentences giving the same two of them report one thing, however far apart their wording is.
+_QUANTITY = re.compile(r"(?<![\w-])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d{3,})(?![\w-])")
+
+
+def stated_quantities(text: str) -> frozenset[str]:
+    """The quantities a sentence states (see :data:`_QUANTITY`), years (1900-2099) left out."""
+    found = (m.group().replace(",", "") for m in _QUANTITY.finditer(text))
+    return frozenset(n for n in found if not (len(n) == 4 and n[:2] in ("19", "20")))
+
+
 def _centroid(vectors: np.ndarray) -> np.ndarray:
     c = vectors.mean(axis=0)
     n = float(np.linalg.norm(c))
@@ -405,7 +407,8 @@ def _relevance(
 def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: SummarizeSettings) -> list[int]:
     """Maximal marginal relevance: the next sentence maximises lambda * relevance - (1 - lambda) * its highest
     cosine to those already chosen - ``repeat_weight`` * the share of its word pairs already in the summary; a
-    sentence of an already used fact, or too close to a chosen one, is out.
+    sentence of an already used fact, too close to a chosen one, or giving two or more quantities one chosen sentence
+    gives (:func:`stated_quantities`), is out.
 
     When that leaves the summary short (under ``min_sentences`` or ``target_words``: a story of few, short
     articles, or a budget the first pass cannot fill), a second pass fills it from the sentences set aside as too
@@ -438,6 +441,12 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     said: set[tuple[str, str]] = set()
     repeated = np.zeros(len(cands))
     covered: set[str] = set()
+    # A sentence whose two or more quantities one chosen sentence already gives says it again ('totaled 419,000 ...,
+    # up 51,000' after 'soared by 51,000 to 419,000', cosine 0.56): set aside, never filled in.
+    quantities = [stated_quantities(c.text) for c in cands]
+
+    def restates(i: int) -> bool:
+        return len(quantities[i]) >= 2 and any(quantities[i] <= quantities[j] for j in chosen)
 
     def take(i: int) -> None:
         nonlocal words_so_far, max_sim
@@ -480,6 +489,8 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
         repeats = max_sim[i] >= settings.novelty_cosine and novelty(i) < settings.min_novelty
         if max_sim[i] >= settings.redundancy_threshold or (chosen and repeats):
             set_aside.append(i)
+            continue
+        if restates(i):
             continue
         take(i)
     for i in sorted(set_aside, key=lambda j: -rel[j]):
@@ -567,9 +578,10 @@ def summary_sentences(
 def _weigh_opinion(
     cands: list[Candidate], articles: list[Article], rel: np.ndarray, settings: SummarizeSettings
 ) -> None:
-    """A neutral summary tells what the reports say: an opinion piece's sentences ('Emily Maitlis did an excellent
-    job pressing Andrew') weigh ``opinion_weight`` less, unless the story has nothing else."""
-    opinion = [is_opinion(a) for a in articles]
+    """A neutral summary tells what the reports say: the sentences of a piece that argues (:func:`argues`: an opinion
+    piece, 'Emily Maitlis did an excellent job pressing Andrew'; a 'Why ...' or 'Stop ...' title) weigh
+    ``opinion_weight`` less, unless the story has nothing else."""
+    opinion = [argues(a) for a in articles]
     if any(opinion) and not all(opinion):
         rel -= settings.opinion_weight * np.array([opinion[c.article_index] for c in cands], dtype=np.float64)
 
@@ -597,6 +609,12 @@ def _weigh_recency(
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _squashed(name: str) -> str:
+    """A name's letters and digits, lower case, without 'the': 'The St Kitts Nevis Observer' -> 'stkittsnevisobserver',
+    as a domain spells it."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", name.strip().lower()))
+
+
 def clean_title(title: str, site: str | None = None) -> str:
     """A title without its site suffix: 'Port strike ends - Harbour Gazette' -> 'Port strike ends'."""
     t = fold_whitespace(title)
@@ -604,8 +622,14 @@ def clean_title(title: str, site: str | None = None) -> str:
     if m:
         suffix = m.group(1).strip()
         site_words = set(words(site or ""))
-        looks_like_site = len(suffix.split()) <= 4 and (
-            not site_words or set(words(suffix)) & site_words or suffix.istitle() or "." in suffix
+        suffix_words = set(words(suffix))
+        looks_like_site = (
+            len(suffix.split()) <= 4
+            and (not site_words or suffix_words & site_words or suffix.istitle() or "." in suffix)
+        ) or (  # a longer name, when it is the site's ('- The St Kitts Nevis Observer'), spelled out or squashed
+            len(suffix.split()) <= 8
+            and bool(site_words)
+            and (suffix_words <= site_words | {"the"} or _squashed(suffix) in map(_squashed, (site or "").split(".")))
         )
         if looks_like_site and len(t[: m.start()].split()) >= 3:
             t = t[: m.start()].strip()
@@ -632,12 +656,12 @@ def title_penalty(title: str, settings: SummarizeSettings) -> float:
 
 def headline(articles: Sequence[Article], fallback: str, settings: SummarizeSettings) -> str:
     """The neutral headline: the cleaned title closest to the other titles, with loaded titles and those of opinion
-    pieces (:func:`is_opinion`) penalised."""
+    pieces and other titles that argue (:func:`argues`) penalised."""
     penalty: dict[str, float] = {}
     for a in articles:
         if a.title and a.title.strip() and not a.copy_of:
             t = clean_title(a.title, a.site)
-            extra = settings.headline_opinion_penalty if is_opinion(a) else 0.0
+            extra = settings.headline_opinion_penalty if argues(a) else 0.0
             penalty[t] = min(penalty.get(t, extra), extra)
     titles = [t for t in penalty if t]
     if not titles:

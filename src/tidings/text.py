@@ -335,6 +335,33 @@ OPINION_LABEL = re.compile(
 )
 
 
+# A title that argues rather than reports: an order to the reader ('Stop listening to the CDC', 'Don't Kill Remote
+# Learning'), a retort ('No, Delta doesn't mean...'), a 'Why ...' explainer, or a 'should'/'must' of the writer's
+# own (no one is said to say it, no 'CDC:' names whose it is). Written reading the AllSides crawl's titles, whose
+# labels (benchmarks/opinion.py) it then matched in 10 more OPINION pieces than the addresses do, 7 ANALYSIS, 2 FACT
+# CHECK and none of the 1,228 reports; then read on NeuS' 8,277 titles: of the 76 it matches, about 6 are reports
+# ('Why Kyle Rittenhouse Faces No Charges ...'), the rest columns, explainers and fact checks.
+ARGUMENT_TITLE = re.compile(
+    # no one is said to say it ('Don't censor Trump, top House Republican says' reports)
+    r"^(?!.*\b(?:says?|said|saying|urges?|asks?|asking|argues?|claims?|thinks?|tells?|warns?|wants?|believes?"
+    r"|insists?|rules?|ruled|orders?|ordered|suggests?|suggested)\b)"
+    r"(?:(?:stop|don[’']t|do not|defend|let[’']s|forget|quit|abolish|ignore|listen|dump|ditch|remember)(?![\w-])"
+    r"|(?:no|yes|sorry)[,:.!]\s"
+    r"|why\b"
+    # the modal neither quoted, nor asked, nor someone's ('CDC: ... should'), nor 'who should' / 'whether ... should'
+    r"|(?![^:]*:)(?![^?]*\b(?:who|whether)\b[^?]*\b(?:should|must)\b)[^'‘“\"?]*"
+    r"\b(?:should|must(?![- ](?:win|see|read|have|watch))|ought to)\b)",
+    re.IGNORECASE,
+)
+
+
+def argues(article: Article) -> bool:
+    """Whether the article argues rather than reports: an opinion piece (:func:`is_opinion`), or a title of
+    :data:`ARGUMENT_TITLE` (an analysis or a fact check argues too). Its title heads no story that has a report's,
+    and its sentences weigh less in a neutral summary; only :func:`is_opinion` labels a page 'opinion'."""
+    return is_opinion(article) or bool(article.title and ARGUMENT_TITLE.search(article.title.strip()))
+
+
 def is_opinion(article: Article) -> bool:
     """Whether the article is an opinion piece, by its address's section or its title's label."""
     path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""
@@ -342,6 +369,20 @@ def is_opinion(article: Article) -> bool:
     if OPINION_SECTIONS & set(segments) or any(p.startswith(OPINION_SLUG_PREFIXES) for p in segments):
         return True
     return bool(article.title and OPINION_LABEL.search(article.title.strip()))
+
+
+# A quotation: from an opening mark to its closing one, or to the end of a sentence its source cut off ('...,
+# according to the opinion, "Treasury must furnish...').
+_QUOTED = re.compile(r"[“\"«]([^”\"»]*)(?:[”\"»]|$)")
+
+
+def quoted_share(text: str) -> float:
+    """Share of a sentence's words inside quotation marks."""
+    total = len(text.split())
+    if not total:
+        return 0.0
+    inside = sum(len(m.group(1).split()) for m in _QUOTED.finditer(text))
+    return min(1.0, inside / total)
 
 
 def is_question(text: str) -> bool:

@@ -627,3 +627,11 @@ def test_a_participle_opening_the_sentence_is_not_part_of_the_name(
         'Hosting Mara Lindqvist, the town held a party. "We waited ten years for this," Lindqvist said.',
     )
     assert q.speaker == "Mara Lindqvist"
+
+
+def test_he_is_a_titled_subject_ner_left_untagged_not_the_name_after_it() -> None:
+    [q] = quotes_of(
+        "Prince Edmund was questioned for an hour about his friendship with the financier Victor Harlan.",
+        "\u201cI do not regret the visit,\u201d he said.",
+    )
+    assert q.speaker == "Edmund"

@@ -1464,6 +1464,8 @@ PHRASE_BREAKS = frozenset(",;:()[]—–―" + _MARK_CHARS + "‘’'")
 _INDEFINITE = wordset("a an one another some")
 HONORIFICS = wordset("mr mrs ms miss dr sir dame")
 """Words that make the next one a person's name, whatever NER says ('Mr Callaghan' tagged ORG; 'Mr. King')."""
+PERSON_TITLES = HONORIFICS | wordset("prince princess king queen lord lady sen senator rep gov governor mayor judge")
+"""Titles that make the one capitalised word after them a person when it is a subject NER left untagged."""
 DOCUMENT_NOUNS = wordset("statement post tweet letter note message memo release video report filing email complaint")
 """A statement is not a speaker: who it is by is ('a statement on behalf of his family said'; '"…," the statement
 continued' after 'X issued a statement')."""
@@ -1907,6 +1909,9 @@ class _Grammar:
             return _Candidate(k, phrase.start, sentence, rank, "description", phrase.text, phrase.text)
         # a subject of two or more capitalised words NER did not tag ('On Sunday Nadhim Zahawi insisted') is a person
         untagged = phrase.label is None and rank < MENTION and len(name_tokens(phrase.text)) >= 2
+        words = phrase.text.split()  # 'Prince Edmund defended his stay', NER tagging nothing: a person too
+        titled = len(words) == 2 and words[0].lower().strip(".") in PERSON_TITLES and words[1][:1].isupper()
+        untagged = untagged or (phrase.label is None and rank < MENTION and phrase.kind == "name" and titled)
         if untagged and who is not None and who[1] not in self.people.full and clean_surface(phrase.text) in self.orgs:
             untagged = False  # 'Big Machine have denied' where NER tags Big Machine ORG elsewhere: an organisation
             phrase = _Phrase(phrase.para, phrase.start, phrase.end, phrase.text, phrase.kind, "ORG")

@@ -585,3 +585,53 @@ def test_a_verb_that_makes_a_document_names_its_issuer() -> None:
         "\u201cThe company has no assets of value beyond its two boats,\u201d the filing says.",
     )
     assert q.speaker == "Northwind Ferries"
+
+
+# he/she and names on real news: errors of these kinds were read in real output
+
+
+def test_she_is_the_person_a_sentence_about_it_names_not_an_earlier_speaker() -> None:
+    # 'It' as the subject is not the same person as 'she': the search does not stop at it
+    [_, q] = quotes_of(
+        '"The harbour plan is sound," said Ilse Varga, the harbour director.',
+        "It has become the main issue of the race, with Mara Lind attacking the plan at every meeting.",
+        '"It will ruin the fishermen," she said on Monday.',
+    )
+    assert q.speaker == "Mara Lind"
+
+
+@pytest.mark.parametrize("no_spacy", [False, True])
+def test_without_the_parser_he_is_whom_the_sentence_before_opens_with(
+    no_spacy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the last speaker (Brandt) and the last name (Lind) are not whom the sentence before is about
+    if no_spacy:
+        monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
+    quotes = quotes_of(
+        '"We will sail on Monday," Jon Brandt said.',
+        "Tomas Keller defended his visit to the yacht of Ivo Lind in 2010.",
+        '"I do not regret it," he said.',
+        settings=AnalyzeSettings(quote_parser=False),
+    )
+    assert [q.speaker for q in quotes] == ["Jon Brandt", "Tomas Keller"]
+
+
+@pytest.mark.parametrize("no_spacy", [False, True])
+def test_a_participle_opening_the_sentence_is_not_part_of_the_name(
+    no_spacy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if no_spacy:
+        monkeypatch.setenv("TIDINGS_NO_SPACY", "1")
+    [q] = quotes_of(
+        "The harbour reopened on Friday.",
+        'Hosting Mara Lindqvist, the town held a party. "We waited ten years for this," Lindqvist said.',
+    )
+    assert q.speaker == "Mara Lindqvist"
+
+
+def test_he_is_a_titled_subject_ner_left_untagged_not_the_name_after_it() -> None:
+    [q] = quotes_of(
+        "Prince Edmund was questioned for an hour about his friendship with the financier Victor Harlan.",
+        "\u201cI do not regret the visit,\u201d he said.",
+    )
+    assert q.speaker == "Edmund"

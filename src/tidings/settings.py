@@ -841,8 +841,8 @@ class AnalyzeSettings:
     words of a hearer in 'told the crowd that "…"'. PolNeAR strict F1 with 5 vs none: train 0.866 -> 0.867, dev
     0.889 -> 0.888 (train, ten times larger, decided)."""
     quote_pronoun_gender_lookback: int = 0
-    """'she said' goes to the last speaker known to be a woman among the last this-many speakers of the article
-    before it, else to the last speaker not known to be a man (0: always the last compatible speaker). PolNeAR
+    """'she said' goes to a person known to be a woman among the first this-many candidates before it (most salient
+    first: see quotes.py), else to the first one not known to be a man (0: always the first compatible one). PolNeAR
     speaker accuracy with anaphors (benchmarks/quotes.py): train 0.880 with 0, 0.877 with 3; dev 0.888 both:
     off."""
     quote_parser: bool = True

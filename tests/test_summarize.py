@@ -21,6 +21,7 @@ from tidings.summarize import (
     NOT_FIRST,
     Candidate,
     _reading_order,
+    _weigh_opinion,
     clean_title,
     headline,
     is_broken,
@@ -656,3 +657,22 @@ def test_a_summary_never_gives_the_same_figures_twice():
     story = build([ledger, gazette])
     restating = [s.text for s in story.summary if "41,900" in s.text and "5,100" in s.text]
     assert len(restating) == 1, story.summary
+
+
+def test_the_writers_own_voice_does_not_speak_for_the_story():
+    """A sentence in the writer's first person ('As I explained last night, ...') weighs like an opinion piece's."""
+    def candidate(text: str, article_index: int) -> Candidate:
+        sentence = Sentence(article_id=f"a{article_index}", index=0, text=text)
+        return Candidate(sentence, article_index, 0, None, [f"a{article_index}"], 1, f"a{article_index}")
+
+    articles = [make_article("x", "Harbour strike ends", "Coastal Ledger", "2025-05-12T07:00:00+00:00"),
+                make_article("y", "Strike over", "Evening Observer", "2025-05-12T08:00:00+00:00")]
+    cands = [candidate("The Marrow harbour strike ended on Sunday after six days.", 0),
+             candidate("As I explained last night, the dockworkers won because the board ran out of time.", 1),
+             candidate("The board could not afford more days of stranded ships, its chairman said.", 1)]
+    rel = np.array([1.0, 1.0, 1.0])
+    _weigh_opinion(cands, articles, rel, SummarizeSettings())
+    assert rel[1] < rel[0] == rel[2]
+    alone = np.array([1.0])  # a story with nothing else keeps it as it is
+    _weigh_opinion(cands[1:2], articles, alone, SummarizeSettings())
+    assert alone[0] == 1.0

@@ -15,6 +15,7 @@ from tidings.text import (
     read_sentences,
     segment,
     split_sentences,
+    writer_voice,
 )
 
 
@@ -265,3 +266,19 @@ def test_a_cut_before_a_lower_case_word_is_joined_back():
         "de Marco said so.",  # a name particle starts a sentence
         "eBay agreed.",  # so does a word with a capital inside
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "voice"),
+    [
+        ("As I explained last night, the harbour board had no choice.", True),
+        ("The ferry, I'm afraid, will not sail this winter.", True),
+        ("In 2005, my colleagues at the Gazette wrote an essay about the port.", True),
+        ("“I will not resign,” the harbour master said.", False),  # a speaker's 'I', quoted
+        ("World War I ended the port's golden age.", False),  # a numeral
+        ("Title I funds for the harbour school were cut.", False),
+        ("The harbour master said the port would reopen on Monday.", False),
+    ],
+)
+def test_the_writers_own_voice_is_told_from_reporting(sentence: str, voice: bool) -> None:
+    assert writer_voice(sentence) is voice

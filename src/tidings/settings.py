@@ -1017,7 +1017,8 @@ class SummarizeSettings:
     headline_penalty_weight: float = 0.2
     """Weight of the title penalty (question, exclamation, loaded words) against title centrality (a cosine)."""
     opinion_weight: float = 0.3
-    """Relevance taken from the sentences of an opinion piece (``text.is_opinion``) in a story that also has
+    """Relevance taken from the sentences of a piece that argues (``text.argues``: an opinion piece, a title that
+    argues) and from sentences in the writer's own first person (``text.writer_voice``) in a story that also has
     reports: a neutral summary tells what the reports say, and a column's verdicts come after, if at all. Below the
     gap between a story's best sentence and its fifth (median 0.40, quartiles 0.26-0.49 on the AllSides crawl's last
     400 articles, 110 multi-article stories): a judgement call read on the

@@ -53,6 +53,7 @@ from .text import (
     strip_dateline,
     unbalanced_quotes,
     words,
+    writer_voice,
 )
 
 _Q = r"[\"“‘'(]?"  # an opening quotation mark or parenthesis before the first word
@@ -580,10 +581,12 @@ def _weigh_opinion(
 ) -> None:
     """A neutral summary tells what the reports say: the sentences of a piece that argues (:func:`argues`: an opinion
     piece, 'Emily Maitlis did an excellent job pressing Andrew'; a 'Why ...' or 'Stop ...' title) weigh
-    ``opinion_weight`` less, unless the story has nothing else."""
+    ``opinion_weight`` less, and so does a sentence in the writer's own voice (:func:`writer_voice`: 'As I explained
+    last night, ...'), unless the story has nothing else."""
     opinion = [argues(a) for a in articles]
-    if any(opinion) and not all(opinion):
-        rel -= settings.opinion_weight * np.array([opinion[c.article_index] for c in cands], dtype=np.float64)
+    weighed = np.array([opinion[c.article_index] or writer_voice(c.text) for c in cands], dtype=bool)
+    if weighed.any() and not weighed.all():
+        rel -= settings.opinion_weight * weighed.astype(np.float64)
 
 
 def _weigh_recency(

@@ -362,6 +362,27 @@ def argues(article: Article) -> bool:
     return is_opinion(article) or bool(article.title and ARGUMENT_TITLE.search(article.title.strip()))
 
 
+# The writer speaking as 'I' outside any quotation ('As I explained last night, ...', 'The Games, I'm afraid, ...'):
+# a column's or a review's voice, not a report. 'I' after a capitalised word is a numeral ('World War I', 'Title I').
+_NUMBERED = frozenset({"Title", "Phase", "Class", "Type", "Stage", "Level", "Grade", "Chapter", "Part", "Section",
+                       "Article", "Book", "Volume", "Act", "Division", "Category", "War", "Schedule", "Tier"})
+_FIRST_PERSON = re.compile(r"\b(?:I(?:[’'](?:m|ve|d|ll))?(?![\w’'.-])|[Mm]y\b|me\b)")
+
+
+def writer_voice(text: str) -> bool:
+    """Whether a sentence speaks in the writer's first person, before any quotation mark."""
+    head = re.split(r"[“”\"]", text, maxsplit=1)[0]
+    for m in _FIRST_PERSON.finditer(head):
+        before = head[: m.start()].split()
+        numeral = (
+            m.group() == "I" and bool(before) and before[-1][:1].isupper() and before[-1][-1] not in ",;:"
+            and (len(before) > 1 or before[-1] in _NUMBERED)
+        )  # fmt: skip
+        if not numeral:
+            return True
+    return False
+
+
 def is_opinion(article: Article) -> bool:
     """Whether the article is an opinion piece, by its address's section or its title's label."""
     path = urlsplit(article.url).path.lower() if article.url and "://" in article.url else ""

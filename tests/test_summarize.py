@@ -613,6 +613,9 @@ def test_the_position_order_keeps_a_leaning_sentence_after_its_predecessor_and_o
         ("US officials said the bridge was safe.", None),
         ("The company behind the bridge repairs is based in Lyon.", None),
         ("The harbour bridge closed on Monday.", None),
+        ("The Democrat argued that the bridge could wait.", FOLLOWS),  # a person named by a role points back
+        ("The 45-year-old was charged on Tuesday.", FOLLOWS),
+        ("The governor of Corvale signed the repair bill.", None),
     ],
 )
 def test_leaning_openers_table(sentence: str, need: str | None):

@@ -113,6 +113,14 @@ LEANING_OPENERS: tuple[tuple[str, str, str], ...] = (
         r"for (?:his|her|their|its) part|on the other hand|after that|despite (?:this|that|it)|the (?:latter|former|"
         r"same)|another|others?|neither|both(?= (?-i:[a-z]))(?! the\b))\b",
     ),
+    # a person named only by a role or party points back at the sentence that named them ('The Democrat argued that
+    # voters would rather...' after 'Sen. Brian Schatz said Monday...')
+    (
+        "person by role",
+        FOLLOWS,
+        rf"{_Q}the (?:democrat|republican|senator|lawmaker|congressman|congresswoman|governor|mayor|actor|actress|"
+        r"singer|rapper|star|billionaire|justice|defendant|\d+-year-old)\b(?!['’]s\b| of\b)",
+    ),
     # a sentence that is all one quotation names no speaker: who said it is in the sentence before ('Any final
     # agreement ... We have no further comment.' opened a summary)
     ("unattributed quotation", FOLLOWS, r"[“\"][^“”\"]{3,}[”\"]\s*$"),

@@ -696,6 +696,22 @@ def _no_capital(text: str) -> bool:
     return any(c.islower() for c in text) and not any(c.isupper() for c in text)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+_CAPITAL_INSIDE = re.compile(r"(?<=[\w,;)] )[A-Z][a-z]+(?![\w’'-])")  # a capitalised word after a word or a comma
+
+
+def common_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words the texts write in lower case and never capitalise inside a sentence: a one-word 'name' among them is a
+    common noun the tagger took for a name at the head of a sentence or a title ('Vaccine advisers to the FDA',
+    'Wildfires are raging', 'Two Meatballs in the Kitchen')."""
+    lower: set[str] = set()
+    inside: set[str] = set()
+    for t in texts:
+        lower.update(_LOWER_WORD.findall(t))
+        inside.update(w.lower() for w in _CAPITAL_INSIDE.findall(t))
+    return frozenset(lower - inside)
+
+
 def extract_entities(
     articles: list[Article], sentences: dict[str, list[Sentence]], settings: AnalyzeSettings | None = None
 ) -> list[Entity]:
@@ -717,6 +733,7 @@ def extract_entities(
                         mentions.append((sp.text, label, article_id))
             pos += 1
     groups = _merge(mentions, flat, settings)
+    common = common_words(flat)
     entities: list[Entity] = []
     for g in groups:
         label = g.label
@@ -726,6 +743,8 @@ def extract_entities(
         lowered = name.lower()
         if lowered in _OFFICES or lowered in PORTFOLIOS or lowered in FUNCTION_WORDS or sum(map(str.isalpha, name)) < 2:
             continue  # "State" of "Secretary of State", "Education", a capitalised "The", the "D." of "(D., N.Y.)"
+        if all(s.istitle() and s.lower() in common for s in g.surfaces):
+            continue  # a common noun capitalised at a sentence's head: 'Vaccine', 'Wildfires'
         aliases = sorted({s for s in g.surfaces if s != name})
         entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))
     entities.sort(key=lambda e: (-len(e.article_ids), -e.mentions, e.name))

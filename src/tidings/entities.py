@@ -667,7 +667,17 @@ CONTEXT_TYPES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | N
      re.compile(r"^\S+$")),
     # 'COVID-19', 'F-35': a code is no organisation, person or place
     ("code name", "MISC", None, None, re.compile(r"^[A-Za-z]+-\d+$")),
+    # a name made with a landform's or a street's word is a place, whatever its shape says ('Mueller Glacier' PERSON,
+    # 'Mt Cook' ORG, 'Zayed Road' PERSON on ECB+); after the organisation words ('Valley Hotel', 'Highway Patrol')
+    ("landform word", "LOC", None, None,
+     re.compile(r"^(?:Mount|Mt\.?|Lake|Cape)\s+[A-Z][\w'’-]+$|\s(?:Glacier|River|Mountains|Valley|Islands?|Peninsula"
+                r"|Ridge|Peak|Canyon|Creek|Desert|Ocean|Gulf|Strait|Coast|National Park)$")),
+    ("street word", "FAC", None, None,
+     re.compile(r"\s(?:Road|Street|Avenue|Boulevard|Highway|Square|Airport|Bridge)$")),
 )  # fmt: skip
+
+
+_PLACES = ("GPE", "LOC", "FAC")
 
 
 def _person_if_titled(text: str, span: EntSpan) -> str:
@@ -681,6 +691,8 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
         if own is None or own.search(span.text):
             if label == "PERSON" and span.label not in ("ORG", "GPE", "MISC", "NORP", "LOC", "FAC"):
                 break
+            if label in _PLACES and span.label in _PLACES:
+                return span.label  # the tagger's finer place type stands ('Rhode Island' GPE)
             return label
     if span.label == "PERSON" and (
         any(w[:1].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES for w in span.text.split())

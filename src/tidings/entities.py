@@ -708,6 +708,25 @@ def _no_capital(text: str) -> bool:
     return any(c.islower() for c in text) and not any(c.isupper() for c in text)
 
 
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def title_cased(text: str) -> bool:
+    """A line with every word of four letters or more capitalised ('Lindsay Lohan Checks Into Rehab', an all-caps
+    headline): capitals there say nothing of where a name starts or ends, so the tagger chunks verbs into names. A
+    list of names ('Sens. Roy Blunt (Mo.), Richard Burr (N.C.), …') is no headline: three commas or more."""
+    words = _LONG_WORD.findall(text)
+    return len(words) >= 4 and all(w[0].isupper() for w in words) and text.count(",") < 3
+
+
+def headline_name(name: str, lower: set[str]) -> str:
+    """A name found in a title-cased line, up to its first word the story writes in lower case elsewhere ('Yvonne
+    Hiller Kills' -> 'Yvonne Hiller', 'Driver Charged' -> ''), the verbs and nouns of a headline."""
+    words = name.split()
+    cut = next((i for i, w in enumerate(words) if w.lower().strip(".,:;'’") in lower), len(words))
+    return " ".join(words[:cut])
+
+
 _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;)] )[A-Z][a-z]+(?![\w’'-])")  # a capitalised word after a word or a comma
 
@@ -732,13 +751,20 @@ def extract_entities(
     texts_by_article = [(a.id, _article_texts(a, sentences.get(a.id))) for a in articles]
     flat = [t for _, texts in texts_by_article for t in texts]
     spans = recognize(flat, settings)
+    body = "\n".join(t for t in flat if not title_cased(t))
+    lower = {w for t in flat for w in _LOWER_WORD.findall(t)}
     mentions: list[tuple[str, str, str]] = []
     pos = 0
     for article_id, texts in texts_by_article:
         for text in texts:
+            headline = title_cased(text)
             for sp in spans[pos]:
                 if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text) or sp.text.lower() in DISEASES:
                     continue
+                if headline and sp.text not in body:  # 'Lindsay Lohan Checks Into Rehab' -> 'Lindsay Lohan'
+                    sp = EntSpan(sp.start, sp.end, sp.label, headline_name(sp.text, lower))
+                    if not sp.text or sp.text not in body:
+                        continue
                 if sp.label in KEPT_TYPES or sp.label in ("MISC", "PRODUCT"):
                     label = _known_type(sp.text, _person_if_titled(text, sp))  # 'Blackthorn Labs' PRODUCT: ORG
                     if label in KEPT_TYPES or label == "MISC":

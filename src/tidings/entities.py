@@ -713,10 +713,14 @@ _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 def title_cased(text: str) -> bool:
     """A line with every word of four letters or more capitalised ('Lindsay Lohan Checks Into Rehab', an all-caps
-    headline): capitals there say nothing of where a name starts or ends, so the tagger chunks verbs into names. A
-    list of names ('Sens. Roy Blunt (Mo.), Richard Burr (N.C.), …') is no headline: three commas or more."""
+    headline, no full stop at its end): capitals there say nothing of where a name starts or ends, so the tagger
+    chunks verbs into names. A list of names ('Sens. Roy Blunt (Mo.), Richard Burr (N.C.), …') is no headline: three
+    commas or more."""
     words = _LONG_WORD.findall(text)
-    return len(words) >= 4 and all(w[0].isupper() for w in words) and text.count(",") < 3
+    return (
+        len(words) >= 4 and all(w[0].isupper() for w in words) and text.count(",") < 3
+        and not text.rstrip("\"”’') ").endswith((".", "!", "?"))
+    )  # fmt: skip
 
 
 def headline_name(name: str, lower: set[str]) -> str:

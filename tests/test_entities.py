@@ -406,12 +406,13 @@ def test_a_name_with_a_determiner_joins_the_name_without_it(monkeypatch: pytest.
     assert found[0].mentions == 2
 
 
-def test_a_ministrys_field_or_a_disease_alone_is_no_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_ministrys_field_a_disease_or_a_time_zone_is_no_entity(monkeypatch: pytest.MonkeyPatch) -> None:
     found = tagged_story(monkeypatch, {
         "The Vellmark Departments of Health and Education issued rules.": [("Vellmark Departments of Health", "ORG"),
                                                                            ("Education", "ORG")],
         "Covid cases rose in Vellmark.": [("Covid", "PERSON"), ("Vellmark", "GPE")],
         "COVID wards filled.": [("COVID", "ORG")],
+        "Vellmark, 8:44AM GMT: the ward opened.": [("8:44AM", "ORG"), ("GMT", "ORG")],
     })  # fmt: skip
     assert sorted(e.name for e in found) == ["Vellmark", "Vellmark Departments of Health"]
 

@@ -110,6 +110,10 @@ PORTFOLIOS = wordset(
 # Diseases are no people, places or organisations: the small model tags 'Covid' and 'COVID' PERSON (26 stories of
 # the AllSides crawl) or GPE. A mention that is exactly one of these (any case) is dropped.
 DISEASES = wordset("covid coronavirus sars mers ebola zika mpox monkeypox measles polio malaria cholera influenza")
+# A time zone or a clock time is no organisation: the tagger's 'GMT', 'CST', 'AEST' ORG and '8:44AM' or '11:39am UK'
+# in a dateline (ECB+ topics 1-35; 'ET' PERSON on the AllSides crawl).
+TIME_ZONES = wordset("gmt utc bst cet cest eet est edt cst cdt mst mdt pst pdt akst hst ist jst aest aedt nzst nzdt et")
+_CLOCK = re.compile(r"\d:\d\d")
 
 
 # Last words of a company's or an institution's name: a 'person' of two or more words ending in one is an
@@ -702,6 +706,11 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
     return span.label
 
 
+def _not_a_name(text: str) -> bool:
+    """A disease (:data:`DISEASES`), a time zone (:data:`TIME_ZONES`) or a text with a clock time in it."""
+    return text.lower() in DISEASES or text.lower() in TIME_ZONES or bool(_CLOCK.search(text))
+
+
 def _no_capital(text: str) -> bool:
     """A mention in a script with capitals that has none names nothing: the tagger's 'n’t', 'air sacs', '58.4 cu.ft'
     (read on the article-extraction-benchmark pages). Scripts without case (Chinese, Japanese) are never dropped."""
@@ -763,7 +772,7 @@ def extract_entities(
         for text in texts:
             headline = title_cased(text)
             for sp in spans[pos]:
-                if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text) or sp.text.lower() in DISEASES:
+                if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text) or _not_a_name(sp.text):
                     continue
                 if headline and sp.text not in body:  # 'Lindsay Lohan Checks Into Rehab' -> 'Lindsay Lohan'
                     sp = EntSpan(sp.start, sp.end, sp.label, headline_name(sp.text, lower))

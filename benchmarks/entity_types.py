@@ -19,8 +19,10 @@ Usage::
 Each document becomes one article of its annotated sentences (those holding at least one mention, one paragraph
 each), run through ``extract_entities`` alone. Gold name mentions are the HUMAN_PART_PER (person), HUMAN_PART_ORG
 (organisation), HUMAN_PART_GPE, LOC_GEO (place) and LOC_FAC (place, or organisation: 'Betty Ford Center') mentions
-with a capital letter, and HUMAN_PART_MET (metonymy: 'Hollywood', 'Washington Post'; a name, its kind not scored);
-a leading preposition or article and a trailing possessive are dropped from the gold text. An entity *matches* a
+with a capital letter that is no sentence's first word nor a word of a title-cased line (a headline), unless the
+corpus never writes that word in lower case ('Lindsay' yes; 'He', 'Police', a headline's 'Driver' no), and
+HUMAN_PART_MET (metonymy: 'Hollywood', 'Washington Post'; a name, its kind not scored); a leading preposition or
+article and a trailing possessive are dropped from the gold text. An entity *matches* a
 gold mention when one of its forms (name or alias) is the mention's text, else when one lies word for word inside
 the other. Columns: *found*, the share of distinct gold names (per document) an entity matches; *kind*, the share of
 matched entities whose coarse kind is the gold's (exact matches first, else the containing mentions' majority);
@@ -203,7 +205,10 @@ def load_ecbplus_docs() -> list[EcbDoc]:
         words: dict[int, list[str]] = defaultdict(list)
         for t in root.iter("token"):
             words[int(t.get("sentence", -1))].append(t.text or "")
-        first = {t.get("t_id") for t in root.iter("token") if t.get("number") == "0"}
+        # a sentence's first word, and every word of a title-cased line (a headline), is capitalised whatever it is
+        headline = {n for n, ws in words.items() if _title_cased(ws)}
+        first = {t.get("t_id") for t in root.iter("token")
+                 if t.get("number") == "0" or int(t.get("sentence", -1)) in headline}
         names: dict[str, set[str]] = defaultdict(set)
         others: set[str] = set()
         annotated: set[int] = set()
@@ -214,7 +219,8 @@ def load_ecbplus_docs() -> list[EcbDoc]:
             anchors = [token[i] for i in ids]
             annotated |= {s for _, s in anchors}
             text = _gold_text(" ".join(w for w, _ in anchors))
-            # a name has a capitalised word that is not a sentence's first ('He', 'Police' are not names)
+            # a name has a capitalised word that is not a sentence's first ('He', 'Police' are not names) or that
+            # the corpus never writes in lower case
             named = any(w[:1].isupper() and (i not in first or w.lower() not in lower_words)
                         for i, (w, _) in zip(ids, anchors, strict=True))
             if m.tag in GOLD_KINDS and named and text:
@@ -225,6 +231,11 @@ def load_ecbplus_docs() -> list[EcbDoc]:
         kinds = {t: tuple(sorted(k - {""})) for t, k in names.items()}
         docs.append(EcbDoc(doc_name, int(doc_name.split("_")[0]), paras, kinds, others))
     return docs
+
+
+def _title_cased(words: list[str]) -> bool:
+    long = [w for w in words if len(w) >= 4 and w.isalpha()]
+    return len(long) >= 4 and all(w[0].isupper() for w in long)
 
 
 def _inside(small: str, big: str) -> bool:

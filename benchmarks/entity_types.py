@@ -302,7 +302,7 @@ def score_ecbplus(docs: list[EcbDoc], errors: bool) -> dict[str, float]:
         rng = random.Random(0)
         for what, rows in samples.items():
             print(f"  {what}: {len(rows)}")
-            for row in rng.sample(rows, min(int(os.environ.get("ERRORS_SHOWN", "40")), len(rows))):
+            for row in rng.sample(rows, min(40, len(rows))):
                 print(f"    {row}")
         print("  wrong (tidings type, gold kind):", ", ".join(f"{t}->{k} {c}" for (t, k), c in wrong.most_common(12)))
     return {

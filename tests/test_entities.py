@@ -359,8 +359,102 @@ def test_a_mention_without_a_capital_names_nothing() -> None:
     assert not _no_capital("Ana Vell") and not _no_capital("eBay") and not _no_capital("习近平")
 
 
-@pytest.mark.parametrize(("text", "label"), [("Twitter", "ORG"), ("Pfizer’s", "ORG"), ("Ana Twitter", "PERSON")])
+@pytest.mark.parametrize(
+    ("text", "label"), [("Twitter", "ORG"), ("Pfizer’s", "ORG"), ("Ana Twitter", "PERSON"), ("Bloomberg", "ORG")]
+)
 def test_a_well_known_organisation_is_an_organisation(text: str, label: str) -> None:
     from tidings.entities import _known_type
 
     assert _known_type(text, "PERSON") == label
+
+
+def tagged_story(monkeypatch: pytest.MonkeyPatch, texts: dict[str, list[tuple[str, str]]]) -> list[Entity]:
+    """The story's entities when the tagger finds exactly these (name, label) mentions in each paragraph (its
+    mistakes written down, so that the rules, not the model's marginal decisions, are tested)."""
+    from tidings import entities
+
+    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagged)
+    return story(*texts)
+
+
+@pytest.mark.parametrize(
+    ("surface", "clean"),
+    [
+        ("a Marrowby Department of Ports", "Marrowby Department of Ports"),
+        ("A Vell Harbour Authority", "Vell Harbour Authority"),
+        ("this Calder Gazette", "Calder Gazette"),
+        ("the Calder Gazette’s", "Calder Gazette"),
+        ("• Marrowby Council", "Marrowby Council"),
+        ("A. J. Quill", "A. J. Quill"),  # an initial is no article
+    ],
+)
+def test_a_determiner_or_a_bullet_is_no_part_of_a_name(surface: str, clean: str) -> None:
+    from tidings.entities import clean_surface
+
+    assert clean_surface(surface) == clean
+
+
+def test_a_name_with_a_determiner_joins_the_name_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = tagged_story(monkeypatch, {
+        "Ships wait, a Marrowby Department of Ports official said.": [("a Marrowby Department of Ports", "ORG")],
+        "The Marrowby Department of Ports closed the quay.": [("Marrowby Department of Ports", "ORG")],
+    })  # fmt: skip
+    assert [e.name for e in found] == ["Marrowby Department of Ports"]
+    assert found[0].mentions == 2
+
+
+def test_a_ministrys_field_a_disease_or_a_time_zone_is_no_entity(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = tagged_story(monkeypatch, {
+        "The Vellmark Departments of Health and Education issued rules.": [("Vellmark Departments of Health", "ORG"),
+                                                                           ("Education", "ORG")],
+        "Covid cases rose in Vellmark.": [("Covid", "PERSON"), ("Vellmark", "GPE")],
+        "COVID wards filled.": [("COVID", "ORG")],
+        "Vellmark, 8:44AM GMT: the ward opened.": [("8:44AM", "ORG"), ("GMT", "ORG")],
+    })  # fmt: skip
+    assert sorted(e.name for e in found) == ["Vellmark", "Vellmark Departments of Health"]
+
+
+def test_a_common_noun_at_a_sentences_head_is_no_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = tagged_story(monkeypatch, {
+        "Lanterns lit the quay at Vell.": [("Lanterns", "PERSON"), ("Vell", "GPE")],
+        "The lanterns were paid for by Orla Brack.": [("Orla Brack", "PERSON")],
+        "Brack said the brack water was clean.": [("Brack", "PERSON")],
+        "Harbourmaster Tolle thanked Brack.": [("Tolle", "PERSON"), ("Brack", "PERSON")],
+    })  # fmt: skip
+    names = {e.name for e in found}
+    assert "Lanterns" not in names  # written in lower case, never capitalised inside a sentence
+    assert {"Vell", "Orla Brack", "Tolle"} <= names  # 'brack' in lower case too, but 'thanked Brack': a name
+
+
+@pytest.mark.parametrize(
+    ("name", "tagged", "typed"),
+    [
+        ("Vossel Glacier", "PERSON", "LOC"),
+        ("Mt Arvo", "ORG", "LOC"),
+        ("Quarry Road", "PERSON", "FAC"),
+        ("Calder Island", "GPE", "GPE"),  # the tagger's place type stands
+        ("Glacier Labs", "PERSON", "ORG"),  # an organisation's word comes first
+    ],
+)
+def test_a_landform_or_a_streets_word_makes_a_place(
+    monkeypatch: pytest.MonkeyPatch, name: str, tagged: str, typed: str
+) -> None:
+    found = tagged_story(monkeypatch, {f"Walkers reached {name} at noon.": [(name, tagged)]})
+    assert entity(found, name).type == typed
+
+
+def test_a_headline_names_only_what_its_article_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings.entities import title_cased
+
+    found = tagged_story(monkeypatch, {
+        "Orla Brack Sails Into Vell Harbour Again": [("Orla Brack Sails", "PERSON"), ("Vell Harbour Again", "ORG")],
+        "Orla Brack sails into Vell on Monday, the port said.": [("Orla Brack", "PERSON"), ("Vell", "GPE")],
+    })  # fmt: skip
+    assert sorted(e.name for e in found) == ["Orla Brack", "Vell"]
+    assert title_cased("Ferry Strike Ends After Talks")
+    assert not title_cased("Brack Met Tolle Near Vell Harbour Office.")  # a sentence (its full stop)
+    assert not title_cased("Brack met Tolle near the Vell Harbour Office")  # a word in lower case
+    assert not title_cased("Senators Orla Brack (Vell), Ivo Tolle (Calder), Ana Quill (Marrowby), Ilse Evans (Arvo)")

@@ -60,7 +60,10 @@ _CONNECTORS = wordset("of the and for de du des da di la le van von der den al b
 # Zahawi insisted').
 _NOT_LEADING = _CONNECTORS | wordset("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+# A determiner the tagger kept in a name ('a Department of Health and Human Services', 'this L.A. Times'): no part of
+# it. 'An', 'This' and 'That' open no name of ours either way; 'A' is cut only before another capitalised word.
+_LEADING_DETERMINER = re.compile(r"^(?:(?:the|The|THE|an|An|AN|this|This|that|That|these|These|those|Those)\s+"
+                                 r"|[aA]\s+(?=[A-Z]))")
 _TOKEN = re.compile(r"[^\W\d_][\w.'’-]*|\d+")
 
 
@@ -91,8 +94,26 @@ GROUP_NAME_HEADS = wordset(
 KNOWN_ORGANISATIONS = frozenset(
     {"Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp", "Snapchat", "Reddit", "Netflix", "Spotify",
      "SpaceX", "Pfizer", "Moderna", "BioNTech", "AstraZeneca", "Novavax", "Huawei", "Alibaba", "Airbnb", "Uber",
-     "Microsoft", "Google"}
+     "Microsoft", "Google",
+     # news and data firms typed as places or people in a survey's or a poll's credit ('in a Bloomberg survey of
+     # economists' GPE 4 times, 'Politico' PERSON 3, 'Refinitiv' PERSON 2, 'Axios' NORP: AllSides crawl)
+     "Bloomberg", "Politico", "Refinitiv", "Axios", "Reuters"}
 )  # fmt: skip
+
+# A ministry's field on its own names no organisation: the tagger cuts 'Education' out of 'the Florida Departments of
+# Health and Education' and 'Commerce' out of 'US Interior and Commerce' (the fields that are also titles, 'Health',
+# 'Interior', are in TITLES).
+PORTFOLIOS = wordset(
+    """education commerce energy agriculture transportation transport labor labour housing government veterans
+    environment"""
+)
+# Diseases are no people, places or organisations: the small model tags 'Covid' and 'COVID' PERSON (26 stories of
+# the AllSides crawl) or GPE. A mention that is exactly one of these (any case) is dropped.
+DISEASES = wordset("covid coronavirus sars mers ebola zika mpox monkeypox measles polio malaria cholera influenza")
+# A time zone or a clock time is no organisation: the tagger's 'GMT', 'CST', 'AEST' ORG and '8:44AM' or '11:39am UK'
+# in a dateline (ECB+ topics 1-35; 'ET' PERSON on the AllSides crawl).
+TIME_ZONES = wordset("gmt utc bst cet cest eet est edt cst cdt mst mdt pst pdt akst hst ist jst aest aedt nzst nzdt et")
+_CLOCK = re.compile(r"\d:\d\d")
 
 
 # Last words of a company's or an institution's name: a 'person' of two or more words ending in one is an
@@ -256,12 +277,13 @@ def rule_entities(text: str) -> tuple[EntSpan, ...]:
 
 
 def clean_surface(surface: str) -> str:
-    """Surface form as shown: whitespace folded, leading 'the' and a possessive dropped ('U.S.' keeps its dots)."""
-    s = " ".join(surface.split()).strip(" ,;:“”\"'’‘()")
+    """Surface form as shown: whitespace folded, a leading determiner ('the', 'a', 'this'), a list's bullet and a
+    possessive dropped ('U.S.' keeps its dots)."""
+    s = " ".join(surface.split()).strip(" ,;:“”\"'’‘()•·*")
     if s.endswith(".") and not re.search(r"(?:^|[.\s])[A-Za-z]\.$", s):
         s = s.rstrip(".")
     s = _POSSESSIVE.sub("", s)
-    return _LEADING_THE.sub("", s)
+    return _LEADING_DETERMINER.sub("", s)
 
 
 # A nickname in quotation marks inside a person's name ('John “Tig” Tiegen'): not part of the name's key or display.
@@ -649,7 +671,17 @@ CONTEXT_TYPES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | N
      re.compile(r"^\S+$")),
     # 'COVID-19', 'F-35': a code is no organisation, person or place
     ("code name", "MISC", None, None, re.compile(r"^[A-Za-z]+-\d+$")),
+    # a name made with a landform's or a street's word is a place, whatever its shape says ('Mueller Glacier' PERSON,
+    # 'Mt Cook' ORG, 'Zayed Road' PERSON on ECB+); after the organisation words ('Valley Hotel', 'Highway Patrol')
+    ("landform word", "LOC", None, None,
+     re.compile(r"^(?:Mount|Mt\.?|Lake|Cape)\s+[A-Z][\w'’-]+$|\s(?:Glacier|River|Mountains|Valley|Islands?|Peninsula"
+                r"|Ridge|Peak|Canyon|Creek|Desert|Ocean|Gulf|Strait|Coast|National Park)$")),
+    ("street word", "FAC", None, None,
+     re.compile(r"\s(?:Road|Street|Avenue|Boulevard|Highway|Square|Airport|Bridge)$")),
 )  # fmt: skip
+
+
+_PLACES = ("GPE", "LOC", "FAC")
 
 
 def _person_if_titled(text: str, span: EntSpan) -> str:
@@ -663,6 +695,8 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
         if own is None or own.search(span.text):
             if label == "PERSON" and span.label not in ("ORG", "GPE", "MISC", "NORP", "LOC", "FAC"):
                 break
+            if label in _PLACES and span.label in _PLACES:
+                return span.label  # the tagger's finer place type stands ('Rhode Island' GPE)
             return label
     if span.label == "PERSON" and (
         any(w[:1].islower() and re.split(r"[-’']", w)[0] not in _NAME_PARTICLES for w in span.text.split())
@@ -672,10 +706,54 @@ def _person_if_titled(text: str, span: EntSpan) -> str:
     return span.label
 
 
+def _not_a_name(text: str) -> bool:
+    """A disease (:data:`DISEASES`), a time zone (:data:`TIME_ZONES`) or a text with a clock time in it."""
+    return text.lower() in DISEASES or text.lower() in TIME_ZONES or bool(_CLOCK.search(text))
+
+
 def _no_capital(text: str) -> bool:
     """A mention in a script with capitals that has none names nothing: the tagger's 'n’t', 'air sacs', '58.4 cu.ft'
     (read on the article-extraction-benchmark pages). Scripts without case (Chinese, Japanese) are never dropped."""
     return any(c.islower() for c in text) and not any(c.isupper() for c in text)
+
+
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def title_cased(text: str) -> bool:
+    """A line with every word of four letters or more capitalised ('Lindsay Lohan Checks Into Rehab', an all-caps
+    headline, no full stop at its end): capitals there say nothing of where a name starts or ends, so the tagger
+    chunks verbs into names. A list of names ('Sens. Roy Blunt (Mo.), Richard Burr (N.C.), …') is no headline: three
+    commas or more."""
+    words = _LONG_WORD.findall(text)
+    return (
+        len(words) >= 4 and all(w[0].isupper() for w in words) and text.count(",") < 3
+        and not text.rstrip("\"”’') ").endswith((".", "!", "?"))
+    )  # fmt: skip
+
+
+def headline_name(name: str, lower: set[str]) -> str:
+    """A name found in a title-cased line, up to its first word the story writes in lower case elsewhere ('Yvonne
+    Hiller Kills' -> 'Yvonne Hiller', 'Driver Charged' -> ''), the verbs and nouns of a headline."""
+    words = name.split()
+    cut = next((i for i, w in enumerate(words) if w.lower().strip(".,:;'’") in lower), len(words))
+    return " ".join(words[:cut])
+
+
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
+_CAPITAL_INSIDE = re.compile(r"(?<=[\w,;)] )[A-Z][a-z]+(?![\w’'-])")  # a capitalised word after a word or a comma
+
+
+def common_words(texts: Iterable[str]) -> frozenset[str]:
+    """Words the texts write in lower case and never capitalise inside a sentence: a one-word 'name' among them is a
+    common noun the tagger took for a name at the head of a sentence or a title ('Vaccine advisers to the FDA',
+    'Wildfires are raging', 'Two Meatballs in the Kitchen')."""
+    lower: set[str] = set()
+    inside: set[str] = set()
+    for t in texts:
+        lower.update(_LOWER_WORD.findall(t))
+        inside.update(w.lower() for w in _CAPITAL_INSIDE.findall(t))
+    return frozenset(lower - inside)
 
 
 def extract_entities(
@@ -686,27 +764,38 @@ def extract_entities(
     texts_by_article = [(a.id, _article_texts(a, sentences.get(a.id))) for a in articles]
     flat = [t for _, texts in texts_by_article for t in texts]
     spans = recognize(flat, settings)
+    body = "\n".join(t for t in flat if not title_cased(t))
+    lower = {w for t in flat for w in _LOWER_WORD.findall(t)}
     mentions: list[tuple[str, str, str]] = []
     pos = 0
     for article_id, texts in texts_by_article:
         for text in texts:
+            headline = title_cased(text)
             for sp in spans[pos]:
-                if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text):
+                if _PHOTO_CREDIT.search(sp.text.strip()) or _no_capital(sp.text) or _not_a_name(sp.text):
                     continue
+                if headline and sp.text not in body:  # 'Lindsay Lohan Checks Into Rehab' -> 'Lindsay Lohan'
+                    sp = EntSpan(sp.start, sp.end, sp.label, headline_name(sp.text, lower))
+                    if not sp.text or sp.text not in body:
+                        continue
                 if sp.label in KEPT_TYPES or sp.label in ("MISC", "PRODUCT"):
                     label = _known_type(sp.text, _person_if_titled(text, sp))  # 'Blackthorn Labs' PRODUCT: ORG
                     if label in KEPT_TYPES or label == "MISC":
                         mentions.append((sp.text, label, article_id))
             pos += 1
     groups = _merge(mentions, flat, settings)
+    common = common_words(flat)
     entities: list[Entity] = []
     for g in groups:
         label = g.label
         if label not in KEPT_TYPES and not (label == "MISC" and g.mentions >= 2):
             continue
         name = _best_name(g)
-        if name.lower() in _OFFICES or name.lower() in FUNCTION_WORDS or sum(c.isalpha() for c in name) < 2:
-            continue  # "State" of "Secretary of State", a capitalised "The", the "D." of "(D., N.Y.)"
+        lowered = name.lower()
+        if lowered in _OFFICES or lowered in PORTFOLIOS or lowered in FUNCTION_WORDS or sum(map(str.isalpha, name)) < 2:
+            continue  # "State" of "Secretary of State", "Education", a capitalised "The", the "D." of "(D., N.Y.)"
+        if all(s.istitle() and s.lower() in common for s in g.surfaces):
+            continue  # a common noun capitalised at a sentence's head: 'Vaccine', 'Wildfires'
         aliases = sorted({s for s in g.surfaces if s != name})
         entities.append(Entity(name, label, aliases, sorted(g.article_ids), g.mentions))
     entities.sort(key=lambda e: (-len(e.article_ids), -e.mentions, e.name))

@@ -696,3 +696,44 @@ def test_an_articles_keywords_leave_out_its_own_languages_stop_words() -> None:
     assert not {"la", "de", "los", "que", "el", "del"} & set(spanish)  # function words a Spanish story would share
     assert {"jugada", "concejales", "puerto", "marrowby"} <= set(spanish)
     assert "la" in _keywords(title, lead, 2.0, "en")  # English stop words know no Spanish
+
+
+def _beat(texts: tuple[str, str, str, str], close: bool = False) -> tuple[list[Article], np.ndarray]:
+    """The chained story of :func:`_chain` whose two pairs name the same mayor and town in ``texts``: the names
+    guard alone would hold them together. ``close``: the pairs' vectors at a mean cross cosine of ~0.78 instead."""
+    docs, vectors = _chain("Mayor Odile Tamsin")
+    docs[:4] = [dataclasses.replace(d, text=t) for d, t in zip(docs[:4], texts, strict=True)]
+    if close:
+        e = np.eye(8, dtype=np.float32)
+        vectors[2:4] = [v / np.linalg.norm(v) for v in (0.8 * e[0] + 0.6 * e[1], 0.75 * e[0] + 0.66 * e[1])]
+    return docs, vectors
+
+
+def test_two_releases_of_a_beat_stay_two_stories_and_one_events_rising_toll_stays_one() -> None:
+    """Two weeks' jobless claims name the same office and town but share none of their figures: two releases of
+    one beat, parted though their names agree (``split_figures_cosine``). One event's reports stay one story when
+    a report repeats the earlier toll it updates, or when they read alike, whatever their figures."""
+    only_dense = {f"{name}_weight": 0.0 for name in FEATURES} | {"dense_weight": 10.0}
+    settings = ClusterSettings(bias=-4.0, merge_margin=99.0, split_cosine=0.6, split_names_cosine=0.4,
+                               split_figures_cosine=0.65, **only_dense)
+    weeks = ("Mayor Odile Tamsin said jobless claims in Kessin fell to 41,200.",
+             "Mayor Odile Tamsin said Kessin's jobless claims fell to 41,200 last week.",
+             "Mayor Odile Tamsin said jobless claims in Kessin rose to 46,300.",
+             "Mayor Odile Tamsin said Kessin's jobless claims rose to 46,300 last week.")
+    docs, vectors = _beat(weeks)
+    assert {frozenset({"a0", "a1"}), frozenset({"a2", "a3"})} <= partition(StoryClusterer(settings).assign(docs,
+                                                                                                          vectors))
+    off = StoryClusterer(dataclasses.replace(settings, split_figures_cosine=0.0)).assign(docs, vectors)
+    assert frozenset({"a0", "a1", "a2", "a3"}) in partition(off)
+    toll = ("Mayor Odile Tamsin said the Kessin flood killed 120 people.",
+            "Mayor Odile Tamsin said 120 people died in the Kessin flood.",
+            "Mayor Odile Tamsin said the Kessin flood toll rose to 164 from 120.",
+            "Mayor Odile Tamsin said 164 people are now known dead in the Kessin flood.")
+    docs, vectors = _beat(toll)
+    assert frozenset({"a0", "a1", "a2", "a3"}) in partition(StoryClusterer(settings).assign(docs, vectors))
+    rising = ("Mayor Odile Tamsin said the Kessin flood killed 120 people.",
+              "Mayor Odile Tamsin said 120 people died in the Kessin flood.",
+              "Mayor Odile Tamsin said the Kessin flood has killed 164 people.",
+              "Mayor Odile Tamsin said 164 people are now known dead in the Kessin flood.")
+    docs, vectors = _beat(rising, close=True)
+    assert frozenset({"a0", "a1", "a2", "a3"}) in partition(StoryClusterer(settings).assign(docs, vectors))

@@ -55,7 +55,6 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -123,7 +122,6 @@ _GENERIC_PLACE_WORDS = frozenset({
 })
 """Words that many place names share ('Lassen County', 'Riverside County'): a shared one says nothing about the
 place being the same, so they are left out of an article's places."""
-_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _FIGURE = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
 
 @cache
@@ -286,25 +284,6 @@ def _figures(title: str, lead: str, title_weight: float) -> dict[str, float]:
                 continue
             out[key] = out.get(key, 0.0) + weight
     return out
-
-
-def _readings(figures: Collection[str]) -> frozenset[str]:
-    """The figures that are a release's readings (a count, a rate, a price), not a year: two reports of one year's
-    events share the year whatever they count, so a year says nothing about two releases of a beat."""
-    return frozenset(k for k in figures if not _YEAR.fullmatch(k) and ("." in k or len(k) >= 3))
-
-
-def _disjoint(figures: list[frozenset[str]], row: int | None = None) -> np.ndarray:
-    """Which pairs of groups both state readings and share none of them: the whole matrix (diagonal False), or
-    the one row ``row`` of it."""
-    n = len(figures)
-    rows = range(n) if row is None else [row]
-    out = np.zeros((n, n), dtype=bool)
-    for i in rows:
-        if figures[i]:
-            for j in range(n):
-                out[i, j] = j != i and bool(figures[j]) and not figures[i] & figures[j]
-    return out if row is None else out[row]
 
 
 def _support(weighted: dict[str, float], df: dict[str, float], members: float) -> float:
@@ -940,23 +919,12 @@ class StoryClusterer:
                 for k, v in counter.items():
                     rest[k] = rest.get(k, 0.0) - v
             names.insert(0, {k: v for k, v in rest.items() if v > 1e-9})
-        figures = [_readings(d.figures) for d in docs]
-        if stored > 0:
-            batch = Counter(k for d in docs for k in _readings(d.figures))
-            figures.insert(0, frozenset(k for k in _readings(story.figures) if story.figures_df.get(k, 0.0) > batch[k]))
         dots = sums @ sums.T
         agree = self._names_agree(names)
-        apart = _disjoint(figures)
-        beat = max(tau, self.settings.split_figures_cosine)
-        guard = self.settings.split_figures_cosine <= 0
         while len(groups) > 1:
             sim = dots / np.outer(counts, counts)
             np.fill_diagonal(sim, -np.inf)
-            # two groups stating figures, none in common, are two releases of a beat unless much closer than tau
-            joins = ((sim >= tau) | agree) & ~apart if not guard else (sim >= tau) | agree
-            if not guard:
-                joins |= apart & (sim >= beat)
-            sim[~joins] = -np.inf
+            sim[~((sim >= tau) | agree)] = -np.inf
             i, j = divmod(int(np.argmax(sim)), len(groups))  # first maximum: ties broken by batch order
             if sim[i, j] == -np.inf:
                 break
@@ -967,13 +935,10 @@ class StoryClusterer:
                 names[i][k] = names[i].get(k, 0.0) + v
             dots[i, :] += dots[j, :]
             dots[:, i] += dots[:, j]
-            figures[i] = figures[i] | figures[j]
-            del groups[j], counts[j], names[j], figures[j]
+            del groups[j], counts[j], names[j]
             dots = np.delete(np.delete(dots, j, axis=0), j, axis=1)
             agree = np.delete(np.delete(agree, j, axis=0), j, axis=1)
             agree[i, :] = agree[:, i] = self._names_agree(names, i)
-            apart = np.delete(np.delete(apart, j, axis=0), j, axis=1)
-            apart[i, :] = apart[:, i] = _disjoint(figures, i)
         rank = self._batch_rank
         return [sorted(g, key=rank.get) for g in groups]
 

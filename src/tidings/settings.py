@@ -433,12 +433,6 @@ class ClusterSettings:
     0.3 / 0.4 at 0.6 gave mean F1 0.8624 / 0.8618 / 0.8614 / 0.8614, mixing 14.9 / 14.7 / 14.7 / 14.6% (mean of
     the three streams, the split replayed on the stories of their one-batch runs, which is what the clusterer does
     on one batch; 0.65 with 0.4: 0.8570, 14.6%)."""
-    split_figures_cosine: float = 0.0
-    """Two groups of a story that both state readings in title and lead (numbers other than years) and share none
-    of them are two releases of a recurring beat (a week's jobless claims and the next week's; job openings and
-    weekly claims, both from the Labor Department): the names guard (``split_names_cosine``) does not hold them
-    together, and they stay together only when their mean cross cosine is at least this (at least
-    ``split_cosine``; 0 = off, the names guard holds as for any groups)."""
     split_max_members: int = 200
     """A story with more batch members than this is not checked for a split: the check is quadratic in them (a
     bound on cost, not tuned)."""

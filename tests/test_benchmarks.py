@@ -130,5 +130,6 @@ def test_apart_counts_same_story_pairs_kept_apart_by_how_far_apart_in_time() -> 
 def test_opinion_benchmark_counts_what_is_called_opinion_per_allsides_label() -> None:
     require_shared(SHARED / "corpora" / "neus-allsides")
     out = run_benchmark("opinion.py")
-    assert re.search(r"^\| OPINION \| \d+ \| \d+ \(\d+%\) \|$", out, re.MULTILINE)
+    assert re.search(r"^\| OPINION \| \d+ \| \d+ \(\d+%\) \| \d+ \(\d+%\) \|$", out, re.MULTILINE)
     assert re.search(r"precision \(OPINION among those called opinion\) [01]\.\d\d; recall [01]\.\d\d", out)
+    assert re.search(r"argues: \d+ of \d+ are not news reports", out)

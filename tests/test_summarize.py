@@ -676,6 +676,6 @@ def test_the_writers_own_voice_does_not_speak_for_the_story():
     rel = np.array([1.0, 1.0, 1.0])
     _weigh_opinion(cands, articles, rel, SummarizeSettings())
     assert rel[1] < rel[0] == rel[2]
-    alone = np.array([1.0])  # a story with nothing else keeps it as it is
-    _weigh_opinion(cands[1:2], articles, alone, SummarizeSettings())
-    assert alone[0] == 1.0
+    alone = np.array([1.0, 1.0])  # a column's own story is told in its voice
+    _weigh_opinion(cands[1:], articles, alone, SummarizeSettings())
+    assert alone[0] == alone[1] == 1.0

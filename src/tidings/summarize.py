@@ -589,10 +589,12 @@ def _weigh_opinion(
 ) -> None:
     """A neutral summary tells what the reports say: the sentences of a piece that argues (:func:`argues`: an opinion
     piece, 'Emily Maitlis did an excellent job pressing Andrew'; a 'Why ...' or 'Stop ...' title) weigh
-    ``opinion_weight`` less, and so does a sentence in the writer's own voice (:func:`writer_voice`: 'As I explained
-    last night, ...'), unless the story has nothing else."""
+    ``opinion_weight`` less, unless the story has nothing else; so does a sentence in the writer's own voice
+    (:func:`writer_voice`: 'As I explained last night, ...') in a story of several sources (a review's or a
+    column's own story is told in its voice)."""
     opinion = [argues(a) for a in articles]
-    weighed = np.array([opinion[c.article_index] or writer_voice(c.text) for c in cands], dtype=bool)
+    several = len({c.group for c in cands}) > 1
+    weighed = np.array([opinion[c.article_index] or (several and writer_voice(c.text)) for c in cands], dtype=bool)
     if weighed.any() and not weighed.all():
         rel -= settings.opinion_weight * weighed.astype(np.float64)
 

@@ -262,6 +262,8 @@ PROMO_PATTERNS: tuple[tuple[str, str], ...] = (
      r"|facebook|instagram|x)\b"),
     ("deals", r"\b(?:price guides?\b.{0,60}\bfor the (?:latest|best|lowest) (?:deals|prices)"
      r"|for the (?:latest|best|lowest) (?:deals|prices) (?:on|and)\b)"),
+    ("click here", r"^\W*click here\b"),
+    ("subscription", r"\bdelivered (?:to|through) your (?:door|doorstep|letterbox|letter box|mailbox|inbox)\b"),
     ("site slogan", r"\b(?:find out what's happening in the world as it unfolds|share this (?:story|article|page)"
      r"|support (?:our|independent|local) journalism)\b"),
     # The comment form's heading in the languages of _UI_WORDS (and cs, ja, zh): the whole line, so a sentence that

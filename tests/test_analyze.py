@@ -952,3 +952,11 @@ def test_a_story_over_the_article_cap_lists_every_article_and_reads_the_chosen(t
     cited = {i for f in story.facts for i in f.article_ids} | {i for s in story.summary for i in s.article_ids}
     newest = {t.article_id for t in story.timeline[-5:]}  # four outlets' newest, then outlet 3's second newest
     assert cited and cited <= newest
+
+
+def test_advice_to_the_reader_is_no_fact():
+    a = make_article(HARBOUR, "Dock strike", "Harbour Gazette", "2025-03-03T08:00:00+00:00")
+    b = make_article(f"{TIDEWATER}\n\nDon't travel to Marrowby port until the strike is over.", "Strike at the docks",
+                     "Tidewater Times", "2025-03-03T09:00:00+00:00")
+    story = run([a, b])
+    assert not any("Don't travel" in m.text for f in story.facts for m in f.mentions)

@@ -6,6 +6,7 @@ from tidings.model import Article
 from tidings.resources import get_nlp
 from tidings.text import (
     content_hash,
+    is_advice,
     is_broken,
     is_furniture,
     looks_like_heading,
@@ -282,3 +283,18 @@ def test_a_cut_before_a_lower_case_word_is_joined_back():
 )
 def test_the_writers_own_voice_is_told_from_reporting(sentence: str, voice: bool) -> None:
     assert writer_voice(sentence) is voice
+
+
+@pytest.mark.parametrize(
+    ("sentence", "advice"),
+    [
+        ("Don't wear a mask on the ferry.", True),
+        ("Please check the timetable before you travel.", True),
+        ("Always carry a life jacket.", True),
+        ("Don't panic, the harbour master said.", False),  # attributed: it reports what was said
+        ("Never urged the council to close the port.", False),  # a point of a testimony, listed
+        ("Donald Rook opened the new quay.", False),
+    ],
+)
+def test_advice_to_the_reader_is_told_from_a_report(sentence: str, advice: bool) -> None:
+    assert is_advice(sentence) is advice

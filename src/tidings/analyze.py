@@ -56,6 +56,7 @@ from .quotes import extract_quotes, merge_quotes
 from .resources import HashingEncoder, get_embedder
 from .settings import AnalyzeSettings
 from .text import (
+    is_advice,
     is_broken,
     is_furniture,
     is_question,
@@ -621,11 +622,12 @@ def _units(
     for ai, article in enumerate(articles):
         body = [s for s in sentences.get(article.id, []) if not s.is_heading and not is_furniture(s.text)]
         # a question reports nothing ('So what's the deal with the CDC's new guidance?' was one outlet's exclusive),
+        # nor does advice to the reader ('Don't wear a mask.' was another),
         # nor does a sentence ending in a colon: it introduces a list ('The Doobie Brothers 50th Anniversary Tour
         # 2020 dates:' was one mention of a three-source fact)
         kept = [
             s for s in body
-            if len(s.text.split()) >= settings.min_fact_words and not is_question(s.text)
+            if len(s.text.split()) >= settings.min_fact_words and not is_question(s.text) and not is_advice(s.text)
             and not s.text.rstrip().endswith(":")
         ]  # fmt: skip
         for pos, s in enumerate(kept[: settings.max_sentences_per_article]):

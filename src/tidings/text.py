@@ -408,6 +408,27 @@ def quoted_share(text: str) -> float:
     return min(1.0, inside / total)
 
 
+# Advice to the reader ('Don't wear a mask.', 'Please check with your doctor.'): an explainer's instruction, not a
+# report; unquoted, at the start ('Never urged Ukraine to ...' is a list of a testimony's points, so 'never' is not
+# one; nor is a participle: 'Always wanting more, ...').
+_ADVICE = re.compile(
+    r"^(?:don[’']t|do not|please|always)\s+(?!\w+ing\b)[a-z]",
+    re.IGNORECASE,
+)
+
+# ... unless someone is said to say it: 'Don't panic, the mayor said.', 'Please leave now, police told residents.'
+_ADVICE_SAID = re.compile(
+    r"[,;—–-]\s+(?:[\w’'.-]+\s+){1,5}(?:said|says|told|tells|added|urged|urges|warned|warns|wrote|writes)\b[^,;]{0,60}"
+    r"[.!?]$"
+)
+
+
+def is_advice(text: str) -> bool:
+    """A sentence that tells the reader what to do: no fact to corroborate nor to call one outlet's own."""
+    t = text.strip()
+    return bool(_ADVICE.match(t)) and not _ADVICE_SAID.search(t)
+
+
 def is_question(text: str) -> bool:
     """A sentence that asks (its last mark before closing quotes or brackets is '?'): it reports nothing."""
     return text.rstrip("\"”’') ").endswith("?")

@@ -744,15 +744,11 @@ _LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]+(?![\w’'-])")
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,;)] )[A-Z][a-z]+(?![\w’'-])")  # a capitalised word after a word or a comma
 
 
-def common_words(texts: Iterable[str]) -> frozenset[str]:
-    """Words the texts write in lower case and never capitalise inside a sentence: a one-word 'name' among them is a
-    common noun the tagger took for a name at the head of a sentence or a title ('Vaccine advisers to the FDA',
-    'Wildfires are raging', 'Two Meatballs in the Kitchen')."""
-    lower: set[str] = set()
-    inside: set[str] = set()
-    for t in texts:
-        lower.update(_LOWER_WORD.findall(t))
-        inside.update(w.lower() for w in _CAPITAL_INSIDE.findall(t))
+def common_words(texts: Iterable[str], lower: set[str]) -> frozenset[str]:
+    """Of the words the texts write in lower case (``lower``), those they never capitalise inside a sentence: a
+    one-word 'name' among them is a common noun the tagger took for a name at the head of a sentence or a title
+    ('Vaccine advisers to the FDA', 'Wildfires are raging', 'Two Meatballs in the Kitchen')."""
+    inside = {w.lower() for t in texts for w in _CAPITAL_INSIDE.findall(t)}
     return frozenset(lower - inside)
 
 
@@ -784,7 +780,7 @@ def extract_entities(
                         mentions.append((sp.text, label, article_id))
             pos += 1
     groups = _merge(mentions, flat, settings)
-    common = common_words(flat)
+    common = common_words(flat, lower)
     entities: list[Entity] = []
     for g in groups:
         label = g.label

@@ -185,7 +185,7 @@ def resolve_date(sentence: str, published: date | None, quoted: bool = False) ->
                 continue
             base = published
             if base is None:
-                if m.re.groupindex.get("year") and m.group("year"):
+                if with_year:
                     base = date(int(m.group("year")), 12, 31)  # a full date needs no publication date
                 else:
                     continue

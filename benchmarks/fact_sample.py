@@ -25,6 +25,9 @@ PolNeAR (``corpora.py --polnear-jsonl``, a run at 404e1a7): all of its 35 multi-
 1207 reads the crawl's July 2021 run alone (254 articles, ``tidings run`` on them, Dec 2026 session 14): 46 of 50
 (the 4: an override that failed vs one chamber's vote for it, a letter to the FBI vs the FBI's letter back, an end
 date vs a trust in the Taliban in one press conference, a veto vs the boycott it caused).
+Seed 1208 reads the crawl's June 2021 run alone (263 articles, session 15): 45 of 50 read before any change, which
+led to ``analyze.dated_apart`` (two acts dated on two days are two statements); 47 of 50 after it (its new facts read
+after the change).
 
     python benchmarks/corpora.py --allsides-jsonl /tmp/allsides.jsonl
     TIDINGS_SPACY_WORKERS=1 tidings run /tmp/allsides.jsonl --out /tmp/allsides-out --db /tmp/allsides.db

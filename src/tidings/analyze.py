@@ -743,6 +743,17 @@ def expectation_vs_act(text_a: str, text_b: str) -> bool:
     return (ea and not PROSPECTIVE.search(text_b)) or (eb and not PROSPECTIVE.search(text_a))
 
 
+def dated_apart(a: Unit, b: Unit) -> bool:
+    """Two sentences date two different acts on different days ('Pelosi revealed a bill on Monday' / 'The House
+    voted Wednesday to form the committee'): two statements, not one fact. The same act dated differently
+    (:func:`_same_event`) stays one fact, so that the sources' disagreement is found as a date conflict."""
+    for kind in ("weekday", "day"):
+        da, db = a.dates.get(kind), b.dates.get(kind)
+        if da and db and da.verbs and db.verbs and da.value != db.value and not _same_event(da, db):
+            return True
+    return False
+
+
 def align_facts(
     units: list[Unit], nodes: Nodes, settings: AnalyzeSettings
 ) -> tuple[list[list[int]], list[tuple[int, int, float]], list[tuple[float, int, int, float]]]:
@@ -755,7 +766,8 @@ def align_facts(
     fact threshold minus ``fact_link_margin`` (``fact_link_margin_lexical`` for the hashing encoder): complete link,
     so each mention states the fact and none joins through a middle sentence. With the model, a pair must also be
     at least ``fact_same_min_cosine`` close to count as one fact (not to count as an echo), and no pair where one
-    sentence expects an act the other reports (:func:`expectation_vs_act`) is one fact."""
+    sentence expects an act the other reports (:func:`expectation_vs_act`), or that date two acts on two days
+    (:func:`dated_apart`), is one fact."""
     threshold = fact_threshold(settings)
     lexical = get_embedder().name == HashingEncoder.name
     margin = settings.fact_link_margin_lexical if lexical else settings.fact_link_margin
@@ -773,6 +785,7 @@ def align_facts(
         t for t in supported
         if t[0] >= min(threshold, threshold - margin) and t[4] >= same_floor
         and not expectation_vs_act(text(t[1]), text(t[2]))
+        and not dated_apart(units[nodes.units[t[1]][0]], units[nodes.units[t[2]][0]])
     ]  # fmt: skip
     support = {(t[1], t[2]) for t in linked if t[0] >= threshold - margin}
     scored = [t[:4] for t in linked if t[0] >= threshold]

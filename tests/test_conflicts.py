@@ -166,6 +166,8 @@ def _figure(sentence: str, text: str):
         ("Brindle came within reach of the 90% enrichment required for a weapon.", "90%", "requirement after"),
         # the comma inside '845,000' ends no clause: the cue before it still holds for the rate
         ("Brindle's staff were looking for 845,000 new jobs and a jobless rate of 5.7%.", "5.7", "forecast or target"),
+        # a count written with a decimal point is a version: the laptop's three ports are USB 2.0 ones
+        ("The Brindle laptop offers 3 USB 2.0 ports and a card reader.", "2.0", "fractional count"),
     ],
 )
 def test_numbers_that_label_or_rate_are_no_quantity(sentence: str, figure: str, rule: str):
@@ -174,6 +176,15 @@ def test_numbers_that_label_or_rate_are_no_quantity(sentence: str, figure: str, 
 
 def test_a_count_of_people_is_a_quantity():
     assert not_a_quantity(_figure("At least 84 people died in the Corvale floods.", "At least 84")) is None
+    assert not_a_quantity(_figure("Officials said 2.5 million people lost power in Corvale.", "2.5 million")) is None
+
+
+def test_an_amount_of_two_things_together_is_not_the_amount_of_one():
+    both = claim_scope(_figure("Brindle will pay $334 million in cash and stock for Quillon Labs.", "$334"))
+    cash = claim_scope(_figure("Brindle is paying $281 million in cash and $53 million in stock.", "$281"))
+    other_cash = claim_scope(_figure("Brindle will pay $300 million in cash and 57 million shares.", "$300"))
+    assert not same_scope(both, cash)
+    assert same_scope(cash, other_cash)  # 'and 57 million shares' lists another figure: the $300 million is cash
 
 
 @pytest.mark.parametrize(

@@ -343,6 +343,11 @@ def _parts(fm: FigureMention) -> dict[Where, str]:
     return {"before": before.rstrip(), "number": number, "after": after, "rest": fm.sentence[fm.end :]}
 
 
+# A count written with a decimal point is a version or rating ('2.0 ports' of 'three USB 2.0 ports'), unless a scale
+# word makes it a whole number ('2.5 million people').
+_DECIMAL_COUNT = re.compile(r"\d+\.\d+(?!\d|\s*(?:hundred|thousand|million|billion|trillion)\b)", re.IGNORECASE)
+
+
 def _is_count(fm: FigureMention) -> bool:
     """A figure counting a noun ('21 schoolgirls'), not an amount of a unit ('$5 million', '3 tons')."""
     return bool(fm.counts) and fm.unit == (fm.counts or "").lower()
@@ -355,8 +360,8 @@ def not_a_quantity(fm: FigureMention) -> str | None:
         if cue.means == NOT_A_QUANTITY and cue.pattern.search(parts[cue.where]):
             return cue.name
     if _is_count(fm) and fm.value is not None:
-        if fm.value != int(fm.value):
-            return "fractional count"  # '5.50 update': a count is a whole number
+        if fm.value != int(fm.value) or _DECIMAL_COUNT.match(parts["number"]):
+            return "fractional count"  # '5.50 update', 'three USB 2.0 ports': a count is a whole number
         head = (fm.counts or "").lower()
         if fm.value > 1 and singular(head) == head and head not in _UNMARKED_PLURALS:
             return "singular noun"  # '737 jet', 'a 10 point lead': the number names or sizes one thing
@@ -380,10 +385,18 @@ def listed(fm: FigureMention) -> bool:
     return bool(_LISTED.search(fm.sentence[: number_start(fm)]))
 
 
+# An amount of two things together ('$334 million in cash and stock', '$50 million in loans and grants') is not the
+# amount of one of them ('$281 million in cash'); 'in cash and 57 million shares' lists another figure instead.
+_IN_ONE_THING = re.compile(r"\bin\s+[a-z-]+$", re.IGNORECASE)
+_AND_ANOTHER_THING = re.compile(r"\s*and\s+[a-z-]+\b(?!\s+(?:of|in)\b)", re.IGNORECASE)
+
+
 def claim_scope(fm: FigureMention) -> ClaimScope:
     """Scope tags, qualifiers and time references of a figure (see the module docstring)."""
     parts = _parts(fm)
     scope = frozenset(c.means for c in CUES if c.means != NOT_A_QUANTITY and c.pattern.search(parts[c.where]))
+    if _IN_ONE_THING.search(parts["number"]) and _AND_ANOTHER_THING.match(parts["after"]):
+        scope |= {"combined"}
     head = singular(fm.counts) if fm.counts else None
     inside = words(parts["number"])[1:]
     complement = words(re.split(r"\b(?:who|that|which|were|was|are|is|have|has|had)\b", parts["after"])[0])

@@ -365,6 +365,16 @@ def test_fragments_and_questions_stay_out_of_the_summary_when_the_story_has_othe
     assert select(cands[:2], emb[:2], rel[:2], settings) == [0, 1]  # nothing else: a summary all the same
 
 
+def test_advice_to_the_reader_stays_out_of_the_summary():
+    settings = SummarizeSettings()
+    cands = [
+        _candidate("Apply the harbour board's urgent fix to your ferry app before Friday.", "a"),
+        _candidate("Ferry companies added extra crossings while commuters queued for hours at the piers.", "b"),
+    ]
+    emb = np.stack([_unit(1, 0, 0), _unit(0, 1, 0)])
+    assert select(cands, emb, np.array([1.0, 0.2]), settings) == [1]
+
+
 @pytest.mark.corpus
 def test_seed_story_summary_is_cited(seeds_dir: Path):
     articles = []

@@ -294,6 +294,12 @@ def test_the_writers_own_voice_is_told_from_reporting(sentence: str, voice: bool
         ("Don't panic, the harbour master said.", False),  # attributed: it reports what was said
         ("Never urged the council to close the port.", False),  # a point of a testimony, listed
         ("Donald Rook opened the new quay.", False),
+        ("Apply the harbour board's urgent fix to your ferry app.", True),
+        ("Take, for example, the night crews of the north docks.", True),
+        ("Check out some notes from the regatta:", True),
+        ("Share prices of the ferry company fell 3% on Monday.", False),  # a noun after it: no order
+        ("Stay-at-home orders for the harbour town were lifted.", False),
+        ("Wear a life jacket, the harbour master told the crews.", False),
     ],
 )
 def test_advice_to_the_reader_is_told_from_a_report(sentence: str, advice: bool) -> None:

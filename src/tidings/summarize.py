@@ -45,6 +45,7 @@ from .settings import SummarizeSettings
 from .text import (
     argues,
     fold_whitespace,
+    is_advice,
     is_broken,
     is_furniture,
     is_question,
@@ -433,6 +434,9 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     # So are fragments and questions ('Zilch.', 'What is the lawsuit about?'): MMR's novelty term favours them, as
     # a sentence of two words is far from every other.
     fragment = np.array([is_fragment(c.text, settings) for c in cands], dtype=bool)
+    # ... and advice to the reader ('Apply the urgent fix ...', 'Take your pick.'): a briefing reports, it does not
+    # instruct
+    fragment |= np.array([is_advice(c.text) for c in cands], dtype=bool)
     available = next(
         (ok for ok in (~(broken | fragment), ~broken) if ok.any()), np.ones(len(cands), dtype=bool)
     )

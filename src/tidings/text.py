@@ -412,7 +412,15 @@ def quoted_share(text: str) -> float:
 # report; unquoted, at the start ('Never urged Ukraine to ...' is a list of a testimony's points, so 'never' is not
 # one; nor is a participle: 'Always wanting more, ...').
 _ADVICE = re.compile(
-    r"^(?:don[’']t|do not|please|always)\s+(?!\w+ing\b)[a-z]",
+    r"^(?:don[’']t|do not|please|always)\s+(?!\w+ing\b)[a-z]"
+    # an order opening the sentence: a verb of instruction, then what it acts on ('Apply the fix ...', 'Wear a
+    # mask.', 'Check out some notes ...', 'Take your pick.'); 'Share prices fell' or 'Check fraud rose' go on with
+    # a noun, so they are no order
+    r"|^(?:apply|ask|avoid|book|bring|buy|call|check|click|consider|consult|contact|download|enter|find|follow|"
+    r"get|give|go|imagine|install|join|keep|learn|let|listen|look|make|note|protect|read|register|remember|see|"
+    r"seek|send|share|sign|start|stay|stop|subscribe|take|tell|test|try|turn|update|use|visit|wash|watch|wear)"
+    r"\s+(?:the|a|an|your|our|this|these|those|that|it|them|us|me|him|her|out|up|more|here|back|on|off|sure|"
+    r"advantage|care|note|for|to)\b|^(?:take|let|imagine|consider|note|remember)\s*,",
     re.IGNORECASE,
 )
 

@@ -182,6 +182,9 @@ def test_broken_sentences_are_recognised(sentence: str, broken: bool):
         "Click To Tweet",
         "Ana Vell may be reached at avell@gazette.example.",  # the writer's contact line
         "Follow her on Twitter @AnaVell.",
+        "Aug. 05, 2013 | 2:47 p. m.",  # a time stamp alone
+        "Last Updated: Monday, 28 November 2005, 02:24 GMT",
+        "Posted: 08/02/2013 11:10 am EDT",
     ],
 )
 def test_page_furniture_is_recognised(line: str):
@@ -200,6 +203,8 @@ def test_page_furniture_is_recognised(line: str):
         "Fans follow her on Twitter in their thousands.",
         "The harbour master can be reached at the quay office on Mondays.",
         "The mayor signed the harbour bill on Tuesday, Jan. 5, 2021, at the town hall.",  # prose says 'on Tuesday'
+        "The harbour vote was set for May 3, 2013.",  # a sentence that gives a date
+        "",
     ],
 )
 def test_sentences_of_the_article_are_not_furniture(sentence: str):

@@ -241,6 +241,16 @@ FURNITURE: tuple[tuple[str, str], ...] = (
     ("photo caption", r"[^!?]{10,300}?,\s+(?:(?:early|late)\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+"
      r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+(?:19|20)\d\d,?\s+"
      r"(?:in|at|near|outside|inside|on)\s+[^!?]{2,120}"),
+    # a time stamp alone: 'Aug. 05, 2013 | 2:47 p.m.', 'Updated 3:15 PM ET, Mon December 3, 2012', 'Posted:
+    # 12/03/2012 10:15 am' (a date, a clock time, their labels and separators, nothing else)
+    ("time stamp", r"(?=.*\d)(?:(?:last\s+)?(?:updated|posted|published|modified|first published|created)"
+     r"(?:\s+on|\s+at)?\s*:?\s*)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+     r"|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d\d"
+     r"|\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d\d)?"
+     r"(?:\s*[|,•·-]?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*(?:a\.?\s?m\.?|p\.?\s?m\.?))?(?:\s*(?:[a-z]{2,4}|gmt|utc))?)?"
+     r"(?:\s*[|,•·-]?\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
+     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d\d)?"),
 )
 _FURNITURE = re.compile("|".join(f"(?:{pattern})" for _, pattern in FURNITURE), re.IGNORECASE)
 

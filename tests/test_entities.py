@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from tidings.entities import (
     recognize,
     skeleton,
 )
-from tidings.model import Article, Entity, EntSpan
+from tidings.model import Article, Entity, EntSpan, Reading
 from tidings.settings import AnalyzeSettings
 from tidings.text import normalize_text
 
@@ -360,7 +361,11 @@ def test_a_mention_without_a_capital_names_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "label"), [("Twitter", "ORG"), ("Pfizer’s", "ORG"), ("Ana Twitter", "PERSON"), ("Bloomberg", "ORG")]
+    ("text", "label"),
+    [("Twitter", "ORG"), ("Pfizer’s", "ORG"), ("Ana Twitter", "PERSON"), ("Bloomberg", "ORG"),
+     # a branch's or a product's one word after the name; not a longer phrase, a code or a list of names
+     ("Gallup Korea", "ORG"), ("Gallup Korea poll", "PERSON"), ("Gallup and Ipsos", "PERSON"),
+     ("Pfizer COVID-19", "PERSON")],
 )
 def test_a_well_known_organisation_is_an_organisation(text: str, label: str) -> None:
     from tidings.entities import _known_type
@@ -458,3 +463,86 @@ def test_a_headline_names_only_what_its_article_writes(monkeypatch: pytest.Monke
     assert not title_cased("Brack Met Tolle Near Vell Harbour Office.")  # a sentence (its full stop)
     assert not title_cased("Brack met Tolle near the Vell Harbour Office")  # a word in lower case
     assert not title_cased("Senators Orla Brack (Vell), Ivo Tolle (Calder), Ana Quill (Marrowby), Ilse Evans (Arvo)")
+
+
+def reading(words: list[tuple[str, str]], ents: list[tuple[str, str]]) -> Reading:
+    """A tagger's reading of the words (each with its part-of-speech tag) joined by spaces, with these (name, label)
+    entities: its mistakes written down, so that the rule, not the model, is tested."""
+    text = " ".join(w for w, _ in words)
+    offsets, at = [], 0
+    for w, _ in words:
+        offsets += [at, at + len(w)]
+        at += len(w) + 1
+    spans = tuple(EntSpan(text.index(n), text.index(n) + len(n), label, n) for n, label in ents)
+    return Reading(text, ((0, len(text)),), array("I", offsets), tuple(t for _, t in words), spans)
+
+
+@pytest.mark.parametrize(
+    ("words", "ents", "names"),
+    [
+        # a three-part name cut after two runs on over the proper noun left after it
+        ([("President", "NNP"), ("Yoon", "NNP"), ("Suk", "NNP"), ("Yeol", "NNP"), ("over", "IN"), ("it", "PRP")],
+         [("Yoon Suk", "PERSON")], ["Yoon Suk Yeol"]),
+        ([("Governor", "NNP"), ("Ana", "NNP"), ("Bel", "NNP"), ("Quill", "NNP"), ("’", "POS"), ("veto", "NN")],
+         [("Ana Bel", "PERSON")], ["Ana Bel Quill"]),
+        # not over a weekday, an organisation's word, another entity, an owner's name or a line of capitals
+        ([("Ana", "NNP"), ("Quill", "NNP"), ("Tuesday", "NNP"), ("said", "VBD")], [("Ana Quill", "PERSON")],
+         ["Ana Quill"]),
+        ([("the", "DT"), ("Ana", "NNP"), ("Quill", "NNP"), ("Administration", "NNP"), ("said", "VBD")],
+         [("Ana Quill", "PERSON")], ["Ana Quill"]),
+        ([("Ana", "NNP"), ("Quill", "NNP"), ("Vellmark", "NNP"), ("said", "VBD")],
+         [("Ana Quill", "PERSON"), ("Vellmark", "GPE")], ["Ana Quill", "Vellmark"]),
+        ([("Ana", "NNP"), ("Quill", "NNP"), ("’s", "POS"), ("Vellmark", "NNP"), ("post", "NN")],
+         [("Ana Quill", "PERSON")], ["Ana Quill"]),
+        ([("Ana", "NNP"), ("Quill", "NNP"), ("Joins", "NNP"), ("Vellmark", "NNP"), ("Harbour", "NNP")],
+         [("Ana Quill", "PERSON")], ["Ana Quill"]),
+        ([("a", "DT"), ("Vell", "NNP"), ("Harbour", "NNP"), ("Foundation", "NNP"), ("Trustee", "NNP"), ("said", "VBD")],
+         [("Vell Harbour Foundation", "PERSON")], ["Vell Harbour Foundation"]),
+        # nor when the capitals go on after it: an office ('Surgeon General')
+        ([("Name", "VB"), ("Ana", "NNP"), ("Quill", "NNP"), ("Surgeon", "NNP"), ("General", "NNP"), ("now", "RB")],
+         [("Ana Quill", "PERSON")], ["Ana Quill"]),
+    ],
+)
+def test_a_persons_name_cut_short_runs_on_over_the_proper_nouns_after_it(
+    words: list[tuple[str, str]], ents: list[tuple[str, str]], names: list[str]
+) -> None:
+    from tidings.entities import _whole_names
+
+    assert [e.text for e in _whole_names(reading(words, ents))] == names
+
+
+def test_a_surname_tagged_a_group_joins_the_full_name_written_beside_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+
+    tagged = {
+        "Han Dong-hoon, the party leader, urged Ana Vell to step down.": [("Han Dong-hoon", "PERSON"),
+                                                                          ("Ana Vell", "PERSON")],
+        "Vell had ordered the arrest of Han, the leader of her own party.": [("Vell", "PERSON"), ("Han", "NORP")],
+        "Han residents of the city marched.": [("Han", "NORP")],
+    }  # fmt: skip
+
+    def tagger(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in tagged[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagger)
+    texts = list(tagged)
+    one = [Article(id="a1", origin="test", title=None, text="\n\n".join(texts[:2]))]
+    found = extract_entities(one, {})
+    assert entity(found, "Han").name == "Han Dong-hoon" and entity(found, "Han").type == "PERSON"
+    # a group's word written in an article that names no such person stays the group
+    two = [*one, Article(id="a2", origin="test", title=None, text=texts[2])]
+    assert {(e.name, e.type) for e in extract_entities(two, {}) if "Han" in e.name} == {
+        ("Han Dong-hoon", "PERSON"), ("Han", "NORP")}
+
+
+def test_a_nationality_never_joins_a_person_named_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+
+    tagged = {
+        "The Australian Heritage list grew.": [("Australian Heritage", "PERSON")],
+        "Australian officials said so.": [("Australian", "NORP")],
+    }  # fmt: skip
+    monkeypatch.setattr(entities, "recognize", lambda paragraphs, settings=None: [
+        tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in tagged[t]) for t in paragraphs])
+    found = extract_entities([Article(id="a1", origin="test", title=None, text="\n\n".join(tagged))], {})
+    assert ("Australian", "NORP") in {(e.name, e.type) for e in found}

@@ -19,8 +19,12 @@ WED_2022 = date(2022, 2, 2)  # a Wednesday
         # weekdays: the most recent such day on or before publication
         ("On Wednesday, the port authority gave the union a written offer.", WED_2022, "2022-02-02", "Wednesday"),
         ("The talks collapsed on Monday.", WED_2022, "2022-01-31", "Monday"),
-        ("The talks collapsed on Thursday.", WED_2022, "2022-01-27", "Thursday"),
+        ("The talks collapsed on Friday.", WED_2022, "2022-01-28", "Friday"),
         ("They met last Wednesday.", WED_2022, "2022-01-26", "last Wednesday"),
+        # the day after publication is the dateline's day in a time zone ahead ('Saturday' in Seoul in an article
+        # stamped Friday 22:00 UTC), not six days back; 'last Thursday' still is
+        ("The president apologized on Thursday.", WED_2022, "2022-02-03", "Thursday"),
+        ("They met last Thursday.", WED_2022, "2022-01-27", "last Thursday"),
         # a weekday in capitals (a headline-style lead) or lower case: a date like any other, never a crash
         ("The ferry strike began MONDAY at dawn.", WED_2022, "2022-01-31", "MONDAY"),
         ("the ferry strike began on monday.", WED_2022, "2022-01-31", "monday"),
@@ -100,8 +104,8 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
 @pytest.mark.parametrize(
     ("sentence", "day"),
     [
-        ("The library will reopen in June after the council approved the repairs on Thursday evening.", "2022-01-27"),
-        ("The review will cover 38 dams, the minister told parliament on Thursday.", "2022-01-27"),
+        ("The library will reopen in June after the council approved the repairs on Monday evening.", "2022-01-31"),
+        ("The review will cover 38 dams, the minister told parliament on Monday.", "2022-01-31"),
         ("The minister said she would visit the port on Friday.", "2022-02-04"),
     ],
 )

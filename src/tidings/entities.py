@@ -27,7 +27,7 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Article, Entity, EntSpan, Sentence
+from .model import Article, Entity, EntSpan, Reading, Sentence
 from .settings import AnalyzeSettings
 from .text import paragraphs, read_paragraphs
 
@@ -89,15 +89,19 @@ GROUP_NAME_HEADS = wordset(
 
 # Well-known organisations the small model types as people or places by their shape ('Twitter' PERSON 21 times,
 # 'Pfizer' 15, 'Moderna' 7, 'Netflix' GPE 6, 'SpaceX' PERSON, in runs of the AllSides crawl and the
-# article-extraction-benchmark pages): a mention that is exactly one of these names (or its possessive) is the
-# organisation. Names that are also common words or places ('Amazon', 'Apple', 'Meta') are not listed.
+# article-extraction-benchmark pages): a mention that is exactly one of these names (or its possessive), or one of
+# them and one capitalised word more (a branch, a unit, a product: 'Gallup Korea' GPE on Mozilla's readability test
+# pages, 'Google Maps'), is the organisation. Names that are also common words or places ('Amazon', 'Apple', 'Meta')
+# are not listed.
 KNOWN_ORGANISATIONS = frozenset(
     {"Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp", "Snapchat", "Reddit", "Netflix", "Spotify",
      "SpaceX", "Pfizer", "Moderna", "BioNTech", "AstraZeneca", "Novavax", "Huawei", "Alibaba", "Airbnb", "Uber",
      "Microsoft", "Google",
      # news and data firms typed as places or people in a survey's or a poll's credit ('in a Bloomberg survey of
      # economists' GPE 4 times, 'Politico' PERSON 3, 'Refinitiv' PERSON 2, 'Axios' NORP: AllSides crawl)
-     "Bloomberg", "Politico", "Refinitiv", "Axios", "Reuters"}
+     "Bloomberg", "Politico", "Refinitiv", "Axios", "Reuters",
+     # pollsters, named in a poll's credit ('A Gallup Korea poll released on Friday')
+     "Gallup", "Ipsos", "YouGov", "Quinnipiac", "Rasmussen"}
 )  # fmt: skip
 
 # A ministry's field on its own names no organisation: the tagger cuts 'Education' out of 'the Florida Departments of
@@ -140,11 +144,49 @@ def _retyped(span: EntSpan) -> EntSpan:
     return span
 
 
+_BRANCH = re.compile(r"[A-Z][a-z]+")  # the one word after an organisation's name: 'Korea' of 'Gallup Korea'
+
+
 def _known_type(text: str, label: str) -> str:
-    """A well-known organisation's name (:data:`KNOWN_ORGANISATIONS`, or its possessive) is an organisation in the
-    story's entity list whatever the tagger said. (Quotes keep the tagger's types: their attribution rules were
-    measured with them.)"""
-    return "ORG" if text.removesuffix("'s").removesuffix("’s") in KNOWN_ORGANISATIONS else label
+    """A well-known organisation's name (:data:`KNOWN_ORGANISATIONS`, or its possessive; alone or with one word of a
+    branch or a product after it: 'Gallup Korea') is an organisation in the story's entity list whatever the tagger
+    said. (Quotes keep the tagger's types: their attribution rules were measured with them.)"""
+    words = text.removesuffix("'s").removesuffix("’s").split()
+    if not words or words[0] not in KNOWN_ORGANISATIONS or len(words) > 2:
+        return label
+    return "ORG" if len(words) == 1 or _BRANCH.fullmatch(words[1]) else label
+
+
+# A person's name runs on over the one capitalised proper noun that follows it after a space, in no other entity: the
+# small model cuts three-part names after two ('Yoon Suk' of 'President Yoon Suk Yeol over his ...', 'John Bel' of
+# 'John Bel Edwards’ veto'). Not over a word that is no part of a person's name (a weekday, a month, a function word,
+# an organisation's or a group's word: 'Trump Administration'), nor past an owner's name or a punctuation mark
+# ("Donald Trump’s Facebook", 'Musser, Anne M.; Hand') or such a word ('... Johnson Foundation Trustee'), nor in a
+# title-cased line (every word capitalised), nor when the capitals go on after that word ('Dr. Sanjay Gupta Surgeon
+# General', 'Abraham Lincoln National Cemetery').
+_NAME_PART = re.compile(r"[A-Z][a-z]+")
+_RUNS_ON = re.compile(r" [A-Z]")
+
+
+def _whole_names(reading: Reading) -> tuple[EntSpan, ...]:
+    """The reading's entities, each person's name run on over the proper noun the tagger left after it."""
+    if title_cased(reading.text):
+        return reading.ents
+    text = reading.text
+    after = {a - 1: (a, b, tag) for a, b, tag in reading.tokens}  # a token by the space before it
+    out = []
+    for e in reading.ents:
+        nxt = after.get(e.end) if e.label == "PERSON" and text[e.end : e.end + 1] == " " else None
+        if (
+            nxt is None or nxt[2] != "NNP" or not e.text[-1:].isalpha() or _POSSESSIVE.search(e.text)
+            or e.text.split()[-1].lower() in _NOT_NAME_PARTS  # 'Robert Wood Johnson Foundation' Trustee
+            or not _NAME_PART.fullmatch(word := text[nxt[0] : nxt[1]]) or word.lower() in _NOT_NAME_PARTS
+            or any(x.start <= nxt[0] < x.end for x in reading.ents) or _RUNS_ON.match(text, nxt[1])
+        ):  # fmt: skip
+            out.append(e)
+        else:
+            out.append(EntSpan(e.start, nxt[1], e.label, text[e.start : nxt[1]]))
+    return tuple(out)
 
 
 def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list[tuple[EntSpan, ...]]:
@@ -155,7 +197,7 @@ def recognize(texts: list[str], settings: AnalyzeSettings | None = None) -> list
     settings = settings or AnalyzeSettings()
     readings = read_paragraphs(texts)
     if readings is not None:
-        return [tuple(_retyped(e) for e in r.ents) for r in readings]
+        return [tuple(_retyped(e) for e in _whole_names(r)) for r in readings]
     out: list[tuple[EntSpan, ...]] = []
     with _cache_lock:
         for t in texts:
@@ -187,6 +229,8 @@ _ORG_WORDS = wordset(
     senate house office administration government army navy force forces police service services fund federation
     board authority network news times post press reuters agency foundation campaign club league"""
 )
+# Words that are no part of a person's name when they follow one (:func:`_whole_names`).
+_NOT_NAME_PARTS = FUNCTION_WORDS | _ORG_WORDS | GROUP_NAME_HEADS | ORGANISATION_NAME_HEADS | TITLES
 _SPEECH = wordset("said says told tells added adds asked warned wrote stated explained noted insisted argued")
 _LOC_WORDS = wordset("river sea ocean mountain mountains lake valley region gulf strait peninsula desert")
 _GPE_PREPS = wordset("in to from across near into toward towards at")
@@ -574,7 +618,7 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
                 full_by_word["first " + skeleton(toks[0])].add(root)
     for root, members in list(groups.items()):
         label = group_label(root)
-        if label != "PERSON" and label not in _CONFUSED:
+        if label != "PERSON" and label not in _CONFUSED and label != "NORP":
             continue
         toks_all = [name_tokens(form_surface[i]) for i in members]
         if any(len(t) >= 2 for t in toks_all) or not toks_all or not toks_all[0]:
@@ -589,13 +633,17 @@ def _merge(mentions: list[tuple[str, str, str]], texts: list[str], settings: Ana
         if not targets:
             continue
         ranked = sorted(targets, key=lambda r: -group_count(r))
-        if label != "PERSON" and not votes and group_count(root) > group_count(ranked[0]):
+        if label == "NORP" or (label != "PERSON" and not votes and group_count(root) > group_count(ranked[0])):
             # never a person, and more frequent than the full name: "Washington" the city. An organisation's tag
             # on a surname written in the articles that name the person in full ('Fauci said') is the tagger's
-            # mistake.
+            # mistake; so is a group's, on a surname written only there ('Han' of 'Han Dong-hoon', 'Klitschko').
+            # A group's word written anywhere else stays the group, and so does one shaped like a nationality
+            # ('Australian' beside 'Australian Heritage' tagged PERSON; a short name such as 'Han' is no -an word).
             own = {a for i in members for a in form_articles[i]}
             with_full = own & {a for i in groups[ranked[0]] for a in form_articles[i]}
             if label in ("GPE", "LOC") or len(with_full) < settings.entity_surname_with_full_name * len(own):
+                continue
+            if label == "NORP" and (with_full != own or (_is_nationality(toks_all[0][0]) and len(toks_all[0][0]) > 3)):
                 continue
         if len(ranked) == 1 or group_count(ranked[0]) >= settings.entity_surname_dominance * group_count(ranked[1]):
             uf.union(root, ranked[0])

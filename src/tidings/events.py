@@ -1,16 +1,17 @@
 """A timeline of events: the story's facts that say when something happened, placed on a date scale.
 
 A date in a sentence is read by a table of named rules (below) and resolved against the publication date of the
-article that says it: a weekday is the most recent such day on or before publication ('on Wednesday'), a day of a
-month is that day in the publication year, or the year before when that would be after publication ('January 26'
-in an article of 3 February), a year given is kept ('January 26, 2022'), and 'yesterday', 'today', 'last night'
-count from publication. A sentence that speaks of the future ('will meet on Friday', 'is due to end on Thursday,
-March 5') resolves forward instead: the next such weekday, the day of month in the publication year. A date that
-names a thing rather than when it happened ('a Friday deadline', 'by Friday', "Friday's vote") is left out, and so
-is a sentence that gives two different days. A speaker's 'tonight' or 'on Monday' counts from when they spoke, which
-the article does not say (a speech reported two days later): a relative date inside a quotation dates nothing, nor
-does a day of a month without its year, which a speaker uses as a name ('the unprecedented nature of January 6th');
-a full date there still does.
+article that says it: a weekday is the most recent such day on or before publication ('on Wednesday') or the day
+after it (the dateline's day in a time zone ahead: 'Saturday' in Seoul in an article stamped Friday 22:00 UTC), a
+day of a month is that day in the publication year, or the year before when that would be after publication
+('January 26' in an article of 3 February), a year given is kept ('January 26, 2022'), and 'yesterday', 'today',
+'last night' count from publication. A sentence that speaks of the future ('will meet on Friday', 'is due to end on
+Thursday, March 5') resolves forward instead: the next such weekday, the day of month in the publication year. A
+date that names a thing rather than when it happened ('a Friday deadline', 'by Friday', "Friday's vote") is left
+out, and so is a sentence that gives two different days. A speaker's 'tonight' or 'on Monday' counts from when they
+spoke, which the article does not say (a speech reported two days later): a relative date inside a quotation dates
+nothing, nor does a day of a month without its year, which a speaker uses as a name ('the unprecedented nature of
+January 6th'); a full date there still does.
 
 Why a rule table and not dateparser: news dates its events with a handful of English forms; dateparser (a large
 multi-language regex set, ~0.5 s to import) parses one string it is given, so it needs a span finder anyway, its
@@ -71,6 +72,10 @@ def _weekday(m: re.Match[str], published: date, future: bool) -> date | None:
     if rel == "next" or (future and rel != "last"):
         return published + timedelta(days=(target - published.weekday()) % 7 or (7 if rel == "next" else 0))
     back = (published.weekday() - target) % 7
+    if back == 6 and rel != "last":
+        # the day after publication, as for a day of a month (_NEXT_DAYS): the dateline's day in a time zone ahead
+        # ('Saturday' in Seoul in an article stamped Friday 22:00 UTC), not six days back. 'last Saturday' is.
+        return published + timedelta(days=1)
     if rel == "last" and back == 0:
         back = 7
     return published - timedelta(days=back)

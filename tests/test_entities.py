@@ -139,6 +139,25 @@ def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: py
     assert entity(found, "GRAYFEVER-24").type == "MISC"  # a name with a digit is no person
 
 
+def test_a_place_with_a_model_number_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tidings import entities
+    from tidings.model import EntSpan
+
+    browser = ("HX9", "GPE")  # the tagger's mistake: a browser's version read as a place
+    texts = {
+        "Brindle patched HX9 on Tuesday after attacks in Varden.": [browser, ("Varden", "GPE")],
+        "Users of HX9 in Varden were told to update.": [browser, ("Varden", "GPE")],
+    }
+
+    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
+        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
+
+    monkeypatch.setattr(entities, "recognize", tagged)
+    found = story(*texts)
+    assert entity(found, "HX9").type == "MISC"
+    assert entity(found, "Varden").type == "GPE"
+
+
 def test_shared_surname_goes_to_the_dominant_full_name_only() -> None:
     base = [("Donald Trump", "PERSON", "a1")] * 4 + [("Melania Trump", "PERSON", "a1")]
     groups = _merge([*base, ("Trump", "PERSON", "a2")], [], AnalyzeSettings())

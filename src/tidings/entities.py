@@ -719,6 +719,12 @@ CONTEXT_TYPES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | N
      re.compile(r"^\S+$")),
     # 'COVID-19', 'F-35': a code is no organisation, person or place
     ("code name", "MISC", None, None, re.compile(r"^[A-Za-z]+-\d+$")),
+    # a model or version number, a word of two or more letters and digits or a decimal ('IE6' and 'IE9' GPE, 'Windows
+    # 8.1 RTM' LOC, 'SMW4' NORP on ECB+): a product, no place, group or person; not an ordinal ('21st Century Fox')
+    # nor one letter and digits ('G7', '3M')
+    ("model number", "MISC", None, None,
+     re.compile(r"(?:^|\s)(?:(?!\d+(?:st|nd|rd|th)\b)(?=[A-Za-z]*\d)(?=\d*[A-Za-z]\d*[A-Za-z])[A-Za-z\d]+|\d+\.\d+)"
+                r"(?=\s|$)")),
     # a name made with a landform's or a street's word is a place, whatever its shape says ('Mueller Glacier' PERSON,
     # 'Mt Cook' ORG, 'Zayed Road' PERSON on ECB+); after the organisation words ('Valley Hotel', 'Highway Patrol')
     ("landform word", "LOC", None, None,

@@ -960,3 +960,41 @@ def test_advice_to_the_reader_is_no_fact():
                      "Tidewater Times", "2025-03-03T09:00:00+00:00")
     story = run([a, b])
     assert not any("Don't travel" in m.text for f in story.facts for m in f.mentions)
+
+
+# Two outlets on one harbour budget, telling different things of it: no sentence of one states a fact of the other
+# (cosine ~0.42), so only the figures bring the two sentences together.
+BUDGET_VOTE = "The Marrowby council delayed a vote on the $2 million harbour budget on Thursday night."
+BUDGET_PUSH = "The mayor spent Friday at the town hall urging councillors to back the $2.5 million harbour budget."
+
+
+def test_figures_of_one_thing_conflict_across_facts_whatever_the_sentences_say():
+    story = run(_pair(BUDGET_VOTE, BUDGET_PUSH))
+    assert all(len(f.article_ids) == 1 for f in story.facts)  # two facts: compared through their figures
+    assert [sorted(x.value for x in c.claims) for c in story.conflicts] == [["$2 million", "$2.5 million"]]
+    assert story.conflicts[0].about == "harbour budget (USD)"
+    off = AnalyzeSettings(conflict_figure_min_cosine=1.01)  # the figures' generator off: nothing else compares them
+    assert not run(_pair(BUDGET_VOTE, BUDGET_PUSH), off).conflicts
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        BUDGET_PUSH.replace("harbour budget", "parking scheme"),  # amounts of two things
+        BUDGET_PUSH.replace("$2.5 million", "$9 million"),  # too far apart to be one quantity told twice
+        BUDGET_PUSH.replace("$2.5 million", "$2 million"),  # the same value: agreement
+    ],
+)
+def test_figures_across_facts_conflict_only_when_of_one_thing_and_disagreeing(second: str):
+    assert not run(_pair(BUDGET_VOTE, second)).conflicts
+
+
+def test_figures_of_one_article_are_never_its_own_conflict():
+    one = make_article(f"{BUDGET_VOTE} {BUDGET_PUSH}", "Marrowby", "North Desk", "2025-01-01T08:00:00+00:00")
+    assert not run([one]).conflicts
+
+
+def test_figures_across_facts_are_checked_against_a_bounded_number_of_others():
+    articles = _pair(BUDGET_VOTE, BUDGET_PUSH)
+    assert not run(articles, AnalyzeSettings(conflict_figure_max_neighbours=0)).conflicts
+    assert run(articles, AnalyzeSettings(conflict_figure_max_neighbours=1)).conflicts

@@ -1173,53 +1173,6 @@ def _date_conflicts(members: list[int], units: list[Unit]) -> list[Conflict]:
     return out
 
 
-def _thing_keys(fm: FigureMention) -> list[tuple[tuple[str | None, str | None], str]]:
-    """The keys under which a figure meets the figures of the same thing (:func:`_same_thing`): its counted noun and
-    unit, or, for an amount that counts no noun, its unit with each word of :func:`_thing`."""
-    return [(fm.key, "")] if fm.key[0] is not None else [(fm.key, w) for w in sorted(_thing(fm))]
-
-
-def figure_pairs(
-    units: list[Unit], nodes: Nodes, fact_of: dict[int, int], settings: AnalyzeSettings
-) -> list[tuple[int, int, float]]:
-    """Pairs (p < q) of distinct sentence texts of different facts and copy groups that give figures of one thing
-    (:func:`_same_thing`) whose values disagree (:func:`values_disagree`), at cosine >= ``conflict_figure_min_cosine``,
-    as (p, q, cosine) in (p, q) order. Found through an index of the story's figures by thing, so only sentences that
-    share a thing are compared; each figure is checked against at most ``conflict_figure_max_neighbours`` figures of
-    its thing, the most similar sentences first, their cosines computed block by block (``similarity_block``)."""
-    by_thing: dict[tuple[tuple[str | None, str | None], str], list[tuple[int, FigureMention]]] = defaultdict(list)
-    for n, members in enumerate(nodes.units):
-        for fm in units[members[0]].figures:
-            if takes_part(fm):
-                for key in _thing_keys(fm):
-                    by_thing[key].append((n, fm))
-    groups = [{units[u].group for u in members} for members in nodes.units]
-    facts = [fact_of[members[0]] for members in nodes.units]
-    found: dict[tuple[int, int], float] = {}
-    for items in by_thing.values():
-        if len({n for n, _ in items}) < 2:
-            continue
-        rows = np.array([n for n, _ in items])
-        for start in range(0, len(items), settings.similarity_block):
-            sims = nodes.emb[rows[start : start + settings.similarity_block]] @ nodes.emb[rows].T
-            for r in range(len(sims)):
-                i, (p, fp) = start + r, items[start + r]
-                row = sims[r]
-                cols = np.flatnonzero(row >= settings.conflict_figure_min_cosine)
-                cols = cols[np.lexsort((cols, -row[cols]))]  # the most similar, then the earliest: a fixed order
-                checked = 0
-                for c in cols.tolist():
-                    q, fq = items[c]
-                    if c == i or facts[p] == facts[q] or (len(groups[p] | groups[q]) < 2):
-                        continue
-                    checked += 1
-                    if checked > settings.conflict_figure_max_neighbours:
-                        break
-                    if values_disagree(fp, fq, settings):
-                        found[(min(p, q), max(p, q))] = float(row[c])
-    return [(p, q, found[(p, q)]) for p, q in sorted(found)]
-
-
 def find_conflicts(
     clusters: list[list[int]],
     pairs: list[tuple[int, int, float]],
@@ -1227,9 +1180,8 @@ def find_conflicts(
     nodes: Nodes,
     settings: AnalyzeSettings,
 ) -> list[Conflict]:
-    """Figures and dates given differently: within each multi-source fact, between near-identical sentences of
-    different facts (there only for figures that say what they count), and between sentences of different facts
-    whose figures of one thing disagree (:func:`figure_pairs`)."""
+    """Figures and dates given differently: within each multi-source fact, and between near-identical sentences
+    of different facts (there only for figures that say what they count)."""
     conflicts: list[Conflict] = []
     fact_of: dict[int, int] = {}
     for ci, members in enumerate(clusters):
@@ -1243,8 +1195,6 @@ def find_conflicts(
         if cos < settings.conflict_similarity or fact_of[i] == fact_of[j]:
             continue
         conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=True)
-    for p, q, _cos in sorted(figure_pairs(units, nodes, fact_of, settings), key=lambda t: (-t[2], t[0], t[1])):
-        conflicts += _figure_conflicts(nodes.units[p] + nodes.units[q], units, settings, need_counts=False)
     return merge_conflicts(conflicts)[: settings.max_conflicts]
 
 

@@ -789,18 +789,6 @@ class AnalyzeSettings:
     """Two sentences of different facts this similar (cosine) are compared for conflicting figures too, when the
     figures say what they count (a judgement call below fact_similarity, not tuned; benchmarks/conflicts.py scores
     the conflicts it gives on the AllSides crawl against hand labels)."""
-    conflict_figure_min_cosine: float = 0.0
-    """Two sentences of different articles and facts whose figures are of one thing (the same counted noun and unit,
-    or amounts sharing a word after them: ``analyze._same_thing``) and disagree are compared by the conflict rules
-    when at least this similar (cosine), far below ``conflict_similarity``: one bill's '$1 trillion' and '$1.2
-    trillion' sit in sentences that tell different things of it (0.43-0.57 on the crawl). Chosen on the AllSides
-    crawl's dev split (benchmarks/conflicts.py): every floor from 0.4 down to none finds the same 7 pairs (5 labelled,
-    all true, recall 5/18; 2 unlabelled, both right), 0.5 and 0.6 fewer (3/18); 0 (no floor but unrelated sentences)
-    rather than 0.4, whose last pairs sit 0.03 above it."""
-    conflict_figure_max_neighbours: int = 50
-    """Figures of one thing each figure is checked against for ``conflict_figure_min_cosine``, the most similar
-    sentences first: bounds that work at 50 x the story's figures however many of its sentences count one thing (a
-    live blog's hundreds of percentages). AllSides stories (2-3 articles) never reach it; not tuned."""
     conflict_tolerance: float = 0.01
     """Relative difference under which two exact figures agree (rounding); 'nearly' widens it 3x below the value."""
     conflict_approx_tolerance: float = 0.1

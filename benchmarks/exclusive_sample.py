@@ -47,8 +47,9 @@ def claim_hash(text: str) -> str:
 
 def run_stories(jsonl: Path, run: str, workdir: Path) -> list[dict]:
     """Stories (as ``stories.json`` has them) of one run: ``now`` (the settings in force), ``before``
-    (``exclusive_echo_probability`` at ``fact_probability``) or ``nocopy`` (``exclusive_copy_ngram`` 0: no one-source
-    sentence is withdrawn for the word runs another source prints)."""
+    (``exclusive_echo_probability`` at ``fact_probability``), ``nocopy`` (``exclusive_copy_ngram`` 0: no one-source
+    sentence is withdrawn for the word runs another source prints) or ``nocos`` (``exclusive_echo_cosine`` 1: none
+    withdrawn for another source's sentence nearly alike)."""
     from tidings.pipeline import Pipeline
     from tidings.settings import Settings
 
@@ -57,6 +58,8 @@ def run_stories(jsonl: Path, run: str, workdir: Path) -> list[dict]:
         settings.analyze = replace(settings.analyze, exclusive_echo_probability=settings.analyze.fact_probability)
     elif run == "nocopy":
         settings.analyze = replace(settings.analyze, exclusive_copy_ngram=0)
+    elif run == "nocos":
+        settings.analyze = replace(settings.analyze, exclusive_echo_cosine=1.0)
     result = Pipeline(settings=settings, db=workdir / f"{run}.db").run([str(jsonl)])
     return [s.to_dict() for s in result.stories]
 
@@ -136,7 +139,8 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each sampled claim with its closest sentences")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--size", type=int, default=SIZE)
-    ap.add_argument("--runs", default="now,before", help="the runs to make, comma-separated (now, before, nocopy)")
+    ap.add_argument("--runs", default="now,before",
+                    help="the runs to make, comma-separated (now, before, nocopy, nocos)")
     ap.add_argument("--save", type=Path, help="write each run's stories to this folder (RUN.json)")
     args = ap.parse_args()
     from tidings.settings import AnalyzeSettings
@@ -158,11 +162,12 @@ def main() -> None:
             echo_shown = base.fact_probability if run == "before" else base.exclusive_echo_probability
             report(run, f"{run} (exclusive_echo_probability {echo_shown}): {len(pool)} exclusive claims in "
                    "multi-source stories", sample(pool, args.seed, args.size), verdicts, args.show)
-        if "now" in made and "nocopy" in made:
-            # the claims the word-run rule withdrew: 'echoed' verdicts say it was right to
-            gone = withdrawn(made["nocopy"], made["now"])
-            report("withdrawn", f"withdrawn (only in under nocopy, not now): {len(gone)} claims",
-                   sample(gone, args.seed, args.size), verdicts, args.show, echoers=True)
+        for other in ("nocopy", "nocos"):
+            if "now" in made and other in made:
+                # the claims the word-run (nocopy) or cosine (nocos) rule withdrew: 'echoed' verdicts say it was right
+                gone = withdrawn(made[other], made["now"])
+                report("withdrawn", f"withdrawn (only in under {other}, not now): {len(gone)} claims",
+                       sample(gone, args.seed, args.size), verdicts, args.show, echoers=True)
     sys.stdout.flush()
 
 

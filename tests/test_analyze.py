@@ -322,6 +322,35 @@ def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_
     assert by_text[texts[2]].exclusive_to == "site2.example" and by_text[texts[2]].echoed_by == []
 
 
+def test_a_sentence_another_source_says_nearly_alike_is_no_exclusive_whatever_the_model_says():
+    # the model here scores every pair 0.12 (bias only): no echo by probability; a.b = 0.8 is over
+    # exclusive_echo_cosine (0.7), c is far from both
+    settings = AnalyzeSettings(fact_weights=(0.0,) * len(FACT_FEATURES), fact_bias=-2.0)
+    assert settings.exclusive_echo_cosine < 0.8
+    a = np.array([1.0, 0.0, 0.0])
+    b = np.array([0.8, 0.6, 0.0])
+    c = np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])
+    texts = ["The assembly approved a vast plan for harbour research on Tuesday.",
+             "Lawmakers passed the harbour science bill in a late vote.",
+             "Ferry fares will rise by a fifth from May."]
+    articles = [make_article(t, f"t{k}", f"site{k}.example", "2025-03-03T08:00:00+00:00") for k, t in enumerate(texts)]
+    sentences = {x.id: [Sentence(x.id, 0, x.text)] for x in articles}
+    groups = {x.id: x.id for x in articles}
+    units = _units(articles, sentences, groups, settings)
+    nodes, _ = make_nodes(units)
+    emb = np.stack([a, b, c]).astype(np.float32)
+    nodes.emb = emb
+    clusters, pairs, echoes = align_facts(units, nodes, settings)
+    assert not echoes
+    echoed = _echoed_units(units, nodes, echoes, pairs, settings.exclusive_echo_cosine)
+    facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
+    by_text = {f.text: f for f in facts}
+    assert by_text[texts[0]].exclusive_to is None and by_text[texts[0]].echoed_by == [articles[1].id]
+    assert by_text[texts[2]].exclusive_to == "site2.example"
+    off = _echoed_units(units, nodes, echoes, pairs, 1.0)  # 1 turns the rule off
+    assert not off
+
+
 def test_a_fact_is_shown_without_its_dateline_or_lead_in_label_and_its_mention_stays_verbatim():
     a = make_article("MARROWBY, March 3 (Coastal Wire) - The harbour board closed the fish market for the day.\n\n"
                      "Why it matters: The market supplies most of the county's restaurants.",

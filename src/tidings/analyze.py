@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
@@ -840,14 +840,20 @@ def _source_name(article: Article) -> str:
 
 
 def _echoed_units(
-    units: list[Unit], nodes: Nodes, echoes: list[tuple[float, int, int, float]]
+    units: list[Unit],
+    nodes: Nodes,
+    echoes: list[tuple[float, int, int, float]],
+    pairs: Sequence[tuple[int, int, float]] = (),
+    echo_cosine: float = 1.0,
 ) -> dict[int, set[str]]:
     """Units whose text another independent source also reports (the ``echoes`` of :func:`align_facts`: the
-    pairwise same-fact score, a little below the fact threshold), whether or not the two could be aligned into one
-    fact (a fact takes one sentence per article, and a group must hold together on average), with the articles
-    that echo them: such a sentence is not an exclusive, even when its fact has one source."""
+    pairwise same-fact score, a little below the fact threshold; or a candidate pair at least ``echo_cosine``
+    close), whether or not the two could be aligned into one fact (a fact takes one sentence per article, and a
+    group must hold together on average), with the articles that echo them: such a sentence is not an exclusive,
+    even when its fact has one source."""
     echoed: dict[int, set[str]] = defaultdict(set)
-    for _score, p, q, _bonus in echoes:
+    close = [(cos, p, q, 0.0) for p, q, cos in pairs if cos >= echo_cosine]
+    for _score, p, q, _bonus in [*echoes, *close]:
         for mine, theirs in ((p, q), (q, p)):
             for u in nodes.units[mine]:
                 echoed[u].update(units[v].article_id for v in nodes.units[theirs] if units[v].source != units[u].source)
@@ -1289,7 +1295,7 @@ def analyze_story(
             units[u].names, units[u].figures, units[u].dates = names, figs, dates
     clusters, pairs, echoes = align_facts(units, nodes, settings)
     emb = nodes.emb[nodes.of] if units else nodes.emb
-    echoed = _echoed_units(units, nodes, echoes)
+    echoed = _echoed_units(units, nodes, echoes, pairs, settings.exclusive_echo_cosine)
     echoed.update(_copied_units(clusters, units, sentences, echoed, settings))
     story.facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
     story.conflicts = find_conflicts(clusters, pairs, units, nodes, settings)

@@ -709,6 +709,16 @@ class AnalyzeSettings:
     at 0.6-0.7; 0.5 withdrew 209 more, of which about a third were echoes (30 read). Held out (the last 400
     articles, ``benchmarks/exclusive_sample.py``, verdicts in ``benchmarks/exclusive_judgements.tsv``): "only in"
     claims truly of one source 18/30 at 0.8, 20/30 at 0.6 (with the 21-feature model before: 12/30, 20/30)."""
+    exclusive_echo_cosine: float = 0.7
+    """... and unless a sentence of another source is at least this close (cosine) to it, whatever the model says:
+    the summary's ``redundancy_threshold`` (two sentences this close say the same thing), not tuned here. Another
+    outlet's words for one event score under ``exclusive_echo_probability`` ('US Senate lawmakers have approved a
+    massive spending plan to boost technology research' against 'The Senate overwhelmingly passed legislation ...
+    into scientific research', cosine 0.74, was "only in" the BBC). The claims it withdraws, read
+    (``benchmarks/exclusive_sample.py --runs now,nocos --show``): the crawl's June 2021 4 of 298, July 5 of 293, its
+    last 400 articles 8 of 425; 15 of the 17 were another source's report of the same thing, 2 were one source's
+    (an envoy's appointment date beside his resignation; a senator's remark beside the offer it was about). 1 turns
+    it off."""
     exclusive_copy_ngram: int = 4
     """With ``exclusive_copy_coverage``: a one-source sentence is no exclusive when another source prints most of its
     words in runs of this many words, however it cuts them into sentences (a quote one outlet gives in one sentence,

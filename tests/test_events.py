@@ -107,6 +107,11 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
         ("The library will reopen in June after the council approved the repairs on Monday evening.", "2022-01-31"),
         ("The review will cover 38 dams, the minister told parliament on Monday.", "2022-01-31"),
         ("The minister said she would visit the port on Friday.", "2022-02-04"),
+        # what a court sets is ahead: a month later is this year's day, not last year's
+        ("Rook has an arraignment set for March 3 in Marrowby Crown Court.", "2022-03-03"),
+        ("Rook was remanded in custody to appear at Marrowby Crown Court on 3 March.", "2022-03-03"),
+        ("Rook is scheduled to be sentenced March 3.", "2022-03-03"),
+        ("Rook was sentenced on March 3.", "2021-03-03"),
     ],
 )
 def test_only_the_clause_of_the_date_says_whether_it_is_in_the_future(sentence, day):

@@ -112,7 +112,10 @@ _STILL_TODAY = re.compile(r"\b(?:still|even|remains?|to this day)\b[^,;:.!?]{0,6
 # Words that put what a sentence tells in the future.
 _FUTURE = re.compile(
     r"\b(?:will|won't|would|shall|is due|are due|due to|expected to|set to|scheduled|plans? to|is to|are to|"
-    r"going to)\b",
+    r"going to|set for|slated|upcoming|"
+    # what a court sets: 'remanded in custody to appear before the Crown Court on 19 August', 'an arraignment set for
+    # Feb. 17', 'to be sentenced on June 3'
+    r"to appear|to be sentenced|to stand trial)\b",
     re.IGNORECASE,
 )
 

@@ -109,7 +109,7 @@ def test_each_mention_is_dated_against_its_own_article_and_events_come_in_date_o
         ("The minister said she would visit the port on Friday.", "2022-02-04"),
         # what a court sets is ahead: a month later is this year's day, not last year's
         ("Rook has an arraignment set for March 3 in Marrowby Crown Court.", "2022-03-03"),
-        ("Rook was remanded in custody to appear at Marrowby Crown Court on 3 March.", "2022-03-03"),
+        ("Rook was remanded in custody to appear before Marrowby Crown Court on 3 March.", "2022-03-03"),
         ("Rook is scheduled to be sentenced March 3.", "2022-03-03"),
         ("Rook was sentenced on March 3.", "2021-03-03"),
     ],

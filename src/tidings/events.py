@@ -123,7 +123,10 @@ _FUTURE = re.compile(
 # Where the clause that a date belongs to starts: punctuation (but not the comma of 'Thursday, March 5') or a word
 # that opens a clause of its own ('will reopen in June after the council approved it on Thursday').
 _CLAUSE_START = re.compile(
-    r"(?:[;:—–()\"“”]|,(?!\s*$)|\b(?:after|when|because|since|while|as|before|once)\b)", re.IGNORECASE
+    r"(?:[;:—–()\"“”]|,(?!\s*$)|\b(?:after|when|because|since|while|as|once)\b"
+    # 'before' opens a clause, but not in 'appear before a court'
+    r"|(?<!appear\s)(?<!appears\s)(?<!appeared\s)(?<!testify\s)(?<!testified\s)\bbefore\b)",
+    re.IGNORECASE,
 )
 _PAST_VERB = re.compile(
     r"\b(?:[a-z]{3,}ed|said|told|met|gave|took|made|won|held|began|came|went|sent|struck|fell|rose|broke)\b",

@@ -284,6 +284,9 @@ def test_a_cut_before_a_lower_case_word_is_joined_back():
         ("World War I ended the port's golden age.", False),  # a numeral
         ("Title I funds for the harbour school were cut.", False),
         ("The harbour master said the port would reopen on Monday.", False),
+        ("Marrowby Council Restores the Harbour Ferry!", True),  # an exclamation of its own
+        ("\"Bring the ferry back!\" the crowd chanted.", False),  # a quoted one reports
+        ("The harbour deal was first reported by Yahoo!", False),  # a name that ends in one
     ],
 )
 def test_the_writers_own_voice_is_told_from_reporting(sentence: str, voice: bool) -> None:

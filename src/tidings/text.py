@@ -381,9 +381,16 @@ _NUMBERED = frozenset({"Title", "Phase", "Class", "Type", "Stage", "Level", "Gra
 _FIRST_PERSON = re.compile(r"\b(?:I(?:[’'](?:m|ve|d|ll))?(?![\w’'.-])|[Mm]y\b|me\b)")
 
 
+# Names that end in an exclamation mark: a sentence ending with one exclaims nothing ('... reports Yahoo!').
+_BANG_NAME = re.compile(r"\b(?:Yahoo|Jeopardy|Democracy Now|Hello|oOh|Wham|Oklahoma|Mamma Mia|Yum)!\W*$")
+
+
 def writer_voice(text: str) -> bool:
-    """Whether a sentence speaks in the writer's first person, before any quotation mark."""
+    """Whether a sentence speaks in the writer's first person, before any quotation mark, or exclaims outside any
+    quotation ('Obama Administration Restores Endangered Species Act Protections!' opened a summary of ECB+)."""
     head = re.split(r"[“”\"]", text, maxsplit=1)[0]
+    if head == text and text.rstrip(" )]’'").endswith("!") and not _BANG_NAME.search(text):
+        return True
     for m in _FIRST_PERSON.finditer(head):
         before = head[: m.start()].split()
         numeral = (

@@ -9,7 +9,9 @@ story id, a hash of the claim, verdict, one-line reason; no article text); the s
 each judged claim is still one the run produced (a verdict belongs to the claim, whichever run drew it). The
 settings were chosen on the first 400 articles of the AllSides crawl (sorted by date); the sample reported is from
 the last 400 (held out). Run 'jul' reads the crawl's July 2021 alone (``--last 254`` of a JSONL of its 254
-articles, seed 1207): 28 of 30 only.
+articles, seed 1207): 28 of 30 only. Run 'jun' reads its June 2021 alone (``--last 263``, seed 1208): 22 of 30 only,
+before ``exclusive_echo_cosine``; ``--runs now,nocos`` shows the claims that rule withdraws (run 'withdrawn-cos' in the
+verdicts: 15 of 17 rightly, on June, July and the last 400).
 
 ``--runs now,nocopy`` compares the settings in force with ``exclusive_copy_ngram`` 0 (no one-source sentence withdrawn
 for the word runs another source prints) and also samples the claims the rule withdrew, shown beside the sentences

@@ -635,3 +635,17 @@ def test_he_is_a_titled_subject_ner_left_untagged_not_the_name_after_it() -> Non
         "\u201cI do not regret the visit,\u201d he said.",
     )
     assert q.speaker == "Edmund"
+
+
+def test_a_quote_spaced_from_its_marks_is_read_to_its_closing_mark():
+    # some sources space every mark ('biodiversity, " said'); a mark spaced on both sides after the quote's own comma
+    # closes it, so the next paragraph's speaker does not take the attribution as a quote
+    paras = (
+        INTRO,
+        'The harbour rules fail the crews, " said Lena Ost, a union official.',
+        '" The talks go on, " said Marta Keller.',
+    )
+    quotes = {q.text: q.speaker for q in quotes_of(*paras)}
+    assert quotes.get("The harbour rules fail the crews") == "Lena Ost"
+    assert quotes.get("The talks go on") == "Marta Keller"
+    assert not any(text.startswith("said") for text in quotes)

@@ -337,6 +337,9 @@ class _Attr:
     end: int = 0  # offset after the attribution (cue and speaker)
 
 
+_SPACED_CLOSE_AFTER = frozenset(",.!?…")
+
+
 def _classify_marks(p: str) -> list[tuple[int, str]]:
     """Offsets of quotation marks with 'open' or 'close', from the characters around them."""
     out: list[tuple[int, str]] = []
@@ -357,6 +360,8 @@ def _classify_marks(p: str) -> list[tuple[int, str]]:
             kind = "open"
         elif c in _CLOSERS:
             kind = "close"
+        elif p[:i].rstrip()[-1:] in _SPACED_CLOSE_AFTER and p[:i].rstrip():
+            kind = "close"  # a mark spaced on both sides after a quote's own stop: 'biodiversity, " said Roe'
         else:
             kind = "close" if inside else "open"
         inside = kind == "open"

@@ -644,8 +644,10 @@ def test_a_quote_spaced_from_its_marks_is_read_to_its_closing_mark():
         INTRO,
         'The harbour rules fail the crews, " said Lena Ost, a union official.',
         '" The talks go on, " said Marta Keller.',
+        'Asked about the fees, Keller said, " The crews will not pay them. "',  # the comma ends the attribution
     )
     quotes = {q.text: q.speaker for q in quotes_of(*paras)}
     assert quotes.get("The harbour rules fail the crews") == "Lena Ost"
     assert quotes.get("The talks go on") == "Marta Keller"
+    assert quotes.get("The crews will not pay them.") == "Marta Keller"
     assert not any(text.startswith("said") for text in quotes)

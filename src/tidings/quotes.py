@@ -338,6 +338,12 @@ class _Attr:
 
 
 _SPACED_CLOSE_AFTER = frozenset(",.!?…")
+# ... unless the comma ends an attribution that opens the quote: 'Garrard said, " You don't want ...'
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|say|added|adds|asked|asks|stated|wrote|writes|declared|insisted|explained|replied|noted|warned|"
+    r"continued|recalled|told\s+\S+)\s*,$",
+    re.IGNORECASE,
+)
 
 
 def _classify_marks(p: str) -> list[tuple[int, str]]:
@@ -360,7 +366,7 @@ def _classify_marks(p: str) -> list[tuple[int, str]]:
             kind = "open"
         elif c in _CLOSERS:
             kind = "close"
-        elif p[:i].rstrip()[-1:] in _SPACED_CLOSE_AFTER and p[:i].rstrip():
+        elif p[:i].rstrip()[-1:] in _SPACED_CLOSE_AFTER and not _SPEECH_BEFORE.search(p[:i].rstrip()):
             kind = "close"  # a mark spaced on both sides after a quote's own stop: 'biodiversity, " said Roe'
         else:
             kind = "close" if inside else "open"

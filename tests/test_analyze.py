@@ -295,28 +295,34 @@ def test_a_quote_another_outlet_splits_in_two_sentences_is_no_exclusive():
     assert fact_with(split, "she told the meeting").exclusive_to is None  # the Ledger's halves are the Gazette's too
 
 
-def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_comes_close():
-    # the model reads the cosine alone here (probability = sigmoid(10 cos - 8)), so no score sits on an edge:
-    # a.b = 0.885 -> 0.70, under fact_probability 0.8 but over exclusive_echo_probability 0.6; c is far from both
-    settings = AnalyzeSettings(fact_weights=(10.0,) + (0.0,) * (len(FACT_FEATURES) - 1), fact_bias=-8.0)
-    assert settings.exclusive_echo_probability < 0.70 < settings.fact_probability
-    a = np.array([1.0, 0.0, 0.0])
-    b = np.array([0.885, math.sqrt(1 - 0.885**2), 0.0])
-    c = np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])
-    texts = ["The council approved the harbour budget on Tuesday night.",
-             "Harbour spending passed the assembly late in the evening.",
-             "Ferry fares will rise by a fifth from May."]
+def _one_sentence_sources(texts: list[str], vectors: list[np.ndarray], settings: AnalyzeSettings, echo_cosine: float):
+    """Facts of one-sentence articles of three sites whose sentence vectors are given, with the echoes found (by the
+    model, and by ``echo_cosine``)."""
     articles = [make_article(t, f"t{k}", f"site{k}.example", "2025-03-03T08:00:00+00:00") for k, t in enumerate(texts)]
     sentences = {x.id: [Sentence(x.id, 0, x.text)] for x in articles}
     groups = {x.id: x.id for x in articles}
     units = _units(articles, sentences, groups, settings)
     nodes, _ = make_nodes(units)
-    emb = np.stack([a, b, c]).astype(np.float32)
+    emb = np.stack(vectors).astype(np.float32)
     nodes.emb = emb
-    clusters, _pairs, echoes = align_facts(units, nodes, settings)
-    facts = _build_facts(clusters, units, emb, articles, groups, settings, _echoed_units(units, nodes, echoes))
-    by_text = {f.text: f for f in facts}
-    assert all(f.independent_sources == 1 for f in facts)  # no fact is shared: 0.70 is not the same fact
+    clusters, pairs, echoes = align_facts(units, nodes, settings)
+    echoed = _echoed_units(units, nodes, echoes, pairs, echo_cosine)
+    facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
+    return articles, {f.text: f for f in facts}, echoes, echoed
+
+
+def test_a_sentence_another_source_comes_close_to_is_no_exclusive_and_names_who_comes_close():
+    # the model reads the cosine alone here (probability = sigmoid(10 cos - 8)), so no score sits on an edge:
+    # a.b = 0.885 -> 0.70, under fact_probability 0.8 but over exclusive_echo_probability 0.6; c is far from both
+    settings = AnalyzeSettings(fact_weights=(10.0,) + (0.0,) * (len(FACT_FEATURES) - 1), fact_bias=-8.0)
+    assert settings.exclusive_echo_probability < 0.70 < settings.fact_probability
+    vectors = [np.array([1.0, 0.0, 0.0]), np.array([0.885, math.sqrt(1 - 0.885**2), 0.0]),
+               np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])]
+    texts = ["The council approved the harbour budget on Tuesday night.",
+             "Harbour spending passed the assembly late in the evening.",
+             "Ferry fares will rise by a fifth from May."]
+    articles, by_text, _, _ = _one_sentence_sources(texts, vectors, settings, echo_cosine=1.0)
+    assert all(f.independent_sources == 1 for f in by_text.values())  # no fact is shared: 0.70 is not the same fact
     assert by_text[texts[0]].exclusive_to is None and by_text[texts[0]].echoed_by == [articles[1].id]
     assert by_text[texts[1]].exclusive_to is None and by_text[texts[1]].echoed_by == [articles[0].id]
     assert by_text[texts[2]].exclusive_to == "site2.example" and by_text[texts[2]].echoed_by == []
@@ -327,27 +333,15 @@ def test_a_sentence_another_source_says_nearly_alike_is_no_exclusive_whatever_th
     # exclusive_echo_cosine (0.7), c is far from both
     settings = AnalyzeSettings(fact_weights=(0.0,) * len(FACT_FEATURES), fact_bias=-2.0)
     assert settings.exclusive_echo_cosine < 0.8
-    a = np.array([1.0, 0.0, 0.0])
-    b = np.array([0.8, 0.6, 0.0])
-    c = np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])
+    vectors = [np.array([1.0, 0.0, 0.0]), np.array([0.8, 0.6, 0.0]), np.array([0.1, 0.0, math.sqrt(1 - 0.1**2)])]
     texts = ["The assembly approved a vast plan for harbour research on Tuesday.",
              "Lawmakers passed the harbour science bill in a late vote.",
              "Ferry fares will rise by a fifth from May."]
-    articles = [make_article(t, f"t{k}", f"site{k}.example", "2025-03-03T08:00:00+00:00") for k, t in enumerate(texts)]
-    sentences = {x.id: [Sentence(x.id, 0, x.text)] for x in articles}
-    groups = {x.id: x.id for x in articles}
-    units = _units(articles, sentences, groups, settings)
-    nodes, _ = make_nodes(units)
-    emb = np.stack([a, b, c]).astype(np.float32)
-    nodes.emb = emb
-    clusters, pairs, echoes = align_facts(units, nodes, settings)
+    articles, by_text, echoes, _ = _one_sentence_sources(texts, vectors, settings, settings.exclusive_echo_cosine)
     assert not echoes
-    echoed = _echoed_units(units, nodes, echoes, pairs, settings.exclusive_echo_cosine)
-    facts = _build_facts(clusters, units, emb, articles, groups, settings, echoed)
-    by_text = {f.text: f for f in facts}
     assert by_text[texts[0]].exclusive_to is None and by_text[texts[0]].echoed_by == [articles[1].id]
     assert by_text[texts[2]].exclusive_to == "site2.example"
-    off = _echoed_units(units, nodes, echoes, pairs, 1.0)  # 1 turns the rule off
+    _, _, _, off = _one_sentence_sources(texts, vectors, settings, echo_cosine=1.0)  # 1 turns the rule off
     assert not off
 
 

@@ -383,6 +383,8 @@ def test_page_furniture_is_never_a_fact():
          "The Marrowby port authority reopened the north docks on Monday, officials said.", False),
         ("The Marrowby port authority is set to reopen the north docks on Monday, officials said.",
          "The Marrowby port authority will reopen the north docks on Monday, officials said.", True),
+        ("The Marrowby port authority is expected by next week to reopen the north docks, officials said.",
+         "The Marrowby port authority reopened the north docks on Monday, officials said.", False),
     ],
 )
 def test_an_expected_act_is_another_fact_than_the_act(first: str, second: str, one_fact: bool):

@@ -726,7 +726,9 @@ def same_fact_pairs(
 # of the future at all (PROSPECTIVE: 'will release' / 'is set to release' are one fact). Tables, matched on words.
 EXPECTATION = re.compile(
     r"\b(?:(?:is|are|was|were|'s|’s|been|being)\s+(?:now\s+|also\s+|widely\s+)?"
-    r"(?:expected|set|poised|likely|slated|scheduled|due|close|preparing|planning|considering|weighing|mulling)\s+to"
+    r"(?:expected|set|poised|likely|slated|scheduled|due|close|preparing|planning|considering|weighing|mulling)"
+    # a time in between: 'is expected by next week to grant', 'is expected as soon as Monday to sign'
+    r"(?:\s+(?:by|as\s+soon\s+as|within|early|later|next|this)(?:\s+[\w.-]+){1,3}?)?\s+to"
     r"|intends?\s+to|intending\s+to|plans?\s+to|is\s+(?:considering|weighing|mulling)|could\s+soon)\b",
     re.IGNORECASE,
 )

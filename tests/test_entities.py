@@ -116,9 +116,6 @@ def test_a_surname_that_joins_a_full_name_is_that_person_whatever_its_tags() -> 
 
 
 def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tidings import entities
-    from tidings.model import EntSpan
-
     ferries = ("Harpoon ferries", "PERSON")  # the tagger's mistakes
     fever = ("GRAYFEVER-24", "PERSON")
     texts = {
@@ -128,11 +125,7 @@ def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: py
         "GRAYFEVER-24 reached the coast.": [fever],
     }
 
-    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
-        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
-
-    monkeypatch.setattr(entities, "recognize", tagged)
-    found = story(*texts)
+    found = tagged_story(monkeypatch, texts)
     assert entity(found, "Ursula von der Leyden").type == "PERSON"
     assert entity(found, "Bashar al-Nouri").type == "PERSON"
     assert entity(found, "Harpoon ferries").type == "MISC"
@@ -140,20 +133,13 @@ def test_a_person_with_a_common_noun_or_a_digit_in_it_is_a_thing(monkeypatch: py
 
 
 def test_a_place_with_a_model_number_is_a_thing(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tidings import entities
-    from tidings.model import EntSpan
-
     browser = ("HX9", "GPE")  # the tagger's mistake: a browser's version read as a place
     texts = {
         "Brindle patched HX9 on Tuesday after attacks in Varden.": [browser, ("Varden", "GPE")],
         "Users of HX9 in Varden were told to update.": [browser, ("Varden", "GPE")],
     }
 
-    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
-        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
-
-    monkeypatch.setattr(entities, "recognize", tagged)
-    found = story(*texts)
+    found = tagged_story(monkeypatch, texts)
     assert entity(found, "HX9").type == "MISC"
     assert entity(found, "Varden").type == "GPE"
 
@@ -274,20 +260,13 @@ def test_the_words_around_a_name_type_it_whatever_the_tagger_says() -> None:
 
 
 def test_an_office_before_a_name_makes_it_a_person_and_its_surname_joins_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tidings import entities
-    from tidings.model import EntSpan
-
     texts = {  # the tagger's mistakes, as the small model made them on real news ('Alejandro Mayorkas' ORG)
         "Harbour Secretary Oriel Vantongeren said 212 boats were waiting.": [("Oriel Vantongeren", "ORG")],
         "Vantongeren called it a serious challenge.": [("Vantongeren", "GPE")],
         "Judge Maren Okafor ruled on Tuesday.": [("Maren Okafor", "ORG")],
     }
 
-    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
-        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
-
-    monkeypatch.setattr(entities, "recognize", tagged)
-    found = story(*texts)
+    found = tagged_story(monkeypatch, texts)
     assert entity(found, "Oriel Vantongeren").type == "PERSON"
     assert entity(found, "Vantongeren").name == "Oriel Vantongeren"  # one person, not a place beside an org
     assert entity(found, "Maren Okafor").type == "PERSON"
@@ -333,20 +312,13 @@ def test_a_surname_the_tagger_calls_an_organisation_joins_the_full_name_written_
 
 
 def test_a_variant_is_no_place_and_a_code_is_no_organisation(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tidings import entities
-    from tidings.model import EntSpan
-
     texts = {
         "The Ombra variant spread in Calder Bay.": [("Ombra", "LOC"), ("Calder Bay", "GPE")],
         "Cases of the Ombra variant doubled, and VX-41 was approved.": [("Ombra", "LOC"), ("VX-41", "ORG")],
         "VX-41 shipped.": [("VX-41", "ORG")],
     }
 
-    def tagged(paragraphs: list[str], settings: object = None) -> list[tuple[EntSpan, ...]]:
-        return [tuple(EntSpan(t.index(n), t.index(n) + len(n), label, n) for n, label in texts[t]) for t in paragraphs]
-
-    monkeypatch.setattr(entities, "recognize", tagged)
-    found = story(*texts)
+    found = tagged_story(monkeypatch, texts)
     assert not [e for e in found if e.name == "Ombra"]
     assert entity(found, "Calder Bay").type == "GPE"
     assert entity(found, "VX-41").type == "MISC"

@@ -854,8 +854,8 @@ def _echoed_units(
     group must hold together on average), with the articles that echo them: such a sentence is not an exclusive,
     even when its fact has one source."""
     echoed: dict[int, set[str]] = defaultdict(set)
-    close = [(cos, p, q, 0.0) for p, q, cos in pairs if cos >= echo_cosine]
-    for _score, p, q, _bonus in [*echoes, *close]:
+    linked = [(p, q) for _score, p, q, _bonus in echoes] + [(p, q) for p, q, cos in pairs if cos >= echo_cosine]
+    for p, q in linked:
         for mine, theirs in ((p, q), (q, p)):
             for u in nodes.units[mine]:
                 echoed[u].update(units[v].article_id for v in nodes.units[theirs] if units[v].source != units[u].source)

@@ -338,12 +338,13 @@ class _Attr:
 
 
 _SPACED_CLOSE_AFTER = frozenset(",.!?…")
-# ... unless the comma ends an attribution that opens the quote: 'Garrard said, " You don't want ...'
-_SPEECH_BEFORE = re.compile(
-    r"\b(?:said|says|say|added|adds|asked|asks|stated|wrote|writes|declared|insisted|explained|replied|noted|warned|"
-    r"continued|recalled|told\s+\S+)\s*,$",
-    re.IGNORECASE,
-)
+
+
+def _ends_attribution(before: str) -> bool:
+    """The text before a mark ends with a comma after a speech verb ('Garrard said,', 'told reporters,'): the mark
+    opens the quote that attribution introduces."""
+    head = before.removesuffix(",").split() if before.endswith(",") else []
+    return bool(head) and (head[-1].lower() in CUES or (len(head) > 1 and head[-2].lower() in TELL_CUES))
 
 
 def _classify_marks(p: str) -> list[tuple[int, str]]:
@@ -366,7 +367,7 @@ def _classify_marks(p: str) -> list[tuple[int, str]]:
             kind = "open"
         elif c in _CLOSERS:
             kind = "close"
-        elif p[:i].rstrip()[-1:] in _SPACED_CLOSE_AFTER and not _SPEECH_BEFORE.search(p[:i].rstrip()):
+        elif (before := p[:i].rstrip())[-1:] in _SPACED_CLOSE_AFTER and not _ends_attribution(before):
             kind = "close"  # a mark spaced on both sides after a quote's own stop: 'biodiversity, " said Roe'
         else:
             kind = "close" if inside else "open"

@@ -436,9 +436,9 @@ def select(cands: list[Candidate], emb: np.ndarray, rel: np.ndarray, settings: S
     fragment = np.array([is_fragment(c.text, settings) for c in cands], dtype=bool)
     # ... and advice to the reader ('Apply the urgent fix ...', 'Take your pick.'): a briefing reports, it does not
     # instruct
-    fragment |= np.array([is_advice(c.text) for c in cands], dtype=bool)
+    advice = np.array([is_advice(c.text) for c in cands], dtype=bool)
     available = next(
-        (ok for ok in (~(broken | fragment), ~broken) if ok.any()), np.ones(len(cands), dtype=bool)
+        (ok for ok in (~(broken | fragment | advice), ~broken) if ok.any()), np.ones(len(cands), dtype=bool)
     )
     # A sentence that leans on the one before it in its article ('He said...', 'But the...') is taken only straight
     # after that sentence, and one that needs some context ('The vote was 285 to 120.') never first (issue #14):
